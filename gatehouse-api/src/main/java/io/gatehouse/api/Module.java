@@ -1,0 +1,10 @@
+package io.gatehouse.api;
+
+/**
+ * A plugin module, found with {@link java.util.ServiceLoader} under this interface's name. Implementations are
+ * stateless factories: they are created once at start, may be called from any thread and hold no buffers.
+ */
+public interface Module {
+    /** The module's self-description; the same object on every call. */
+    ModuleDescriptor descriptor();
+}

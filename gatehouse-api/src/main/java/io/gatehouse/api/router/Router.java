@@ -1,0 +1,18 @@
+package io.gatehouse.api.router;
+
+import io.gatehouse.api.server.ServerView;
+import java.util.Map;
+
+/**
+ * One router instance, shared by every session of a service. Connection routers choose the backend a session
+ * uses for its whole life; {@link #selectBackend} is called on the worker thread of the new session, so it must
+ * be thread-safe and non-blocking. Routers never see buffers: the core streams packets between the client and the
+ * backend chosen here.
+ */
+public interface Router {
+    /** The server a new session should connect to, or null when no server qualifies right now. */
+    ServerView selectBackend(ClientInfo client);
+
+    /** Router-specific counters for the admin API (MaxScale's {@code router_diagnostics}). */
+    Map<String, Object> diagnostics();
+}

@@ -1,0 +1,20 @@
+package io.gatehouse.api.router;
+
+import io.gatehouse.api.config.Params;
+import io.gatehouse.api.server.ServerView;
+import java.util.List;
+
+/**
+ * What the core gives a router when it creates the router for a service. Thread-safe: {@link #targets()} returns
+ * the current list, which may change when an operator alters the service.
+ */
+public interface RouterContext {
+    /** The service's section name. */
+    String serviceName();
+
+    /** The service section's validated parameters, router parameters included. */
+    Params params();
+
+    /** The servers this service routes to, in configuration order. */
+    List<ServerView> targets();
+}

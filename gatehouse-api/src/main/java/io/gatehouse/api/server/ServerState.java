@@ -1,0 +1,30 @@
+package io.gatehouse.api.server;
+
+/**
+ * What a monitor last observed about one server, published as a whole so readers never see half an update.
+ * Immutable; written by the monitor's thread and read by any thread.
+ *
+ * @param status           the monitor-owned {@link ServerStatus} bits
+ * @param replicationLag   seconds behind the primary, 0 for the primary, -1 when unknown
+ * @param serverId         {@code @@server_id}, -1 when unknown
+ * @param masterId         server_id of the server this one replicates from, -1 when none
+ * @param readOnly         {@code @@read_only}
+ * @param gtidCurrentPos   {@code @@gtid_current_pos}, empty when unknown
+ * @param gtidBinlogPos    {@code @@gtid_binlog_pos}, empty when unknown
+ * @param versionString    the version from the server's handshake, empty when never reached
+ * @param capabilities     the capabilities from the server's handshake (MariaDB extended ones in the high bits)
+ * @param charset          the default collation id from the server's handshake
+ * @param lastError        why the last connection attempt failed, empty when it did not
+ */
+public record ServerState(int status, long replicationLag, long serverId, long masterId, boolean readOnly,
+                          String gtidCurrentPos, String gtidBinlogPos, String versionString, long capabilities,
+                          int charset, String lastError) {
+    /** The state of a server no monitor has looked at yet. */
+    public static final ServerState UNKNOWN = new ServerState(0, -1, -1, -1, false, "", "", "", 0, 0, "");
+
+    /** A copy with other status bits. */
+    public ServerState withStatus(int newStatus) {
+        return new ServerState(newStatus, replicationLag, serverId, masterId, readOnly, gtidCurrentPos,
+                gtidBinlogPos, versionString, capabilities, charset, lastError);
+    }
+}

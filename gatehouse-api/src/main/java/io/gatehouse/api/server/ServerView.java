@@ -1,0 +1,29 @@
+package io.gatehouse.api.server;
+
+/**
+ * A backend server as routers see it: its configuration and its latest published state. Implementations are
+ * thread-safe; every call reads the current snapshot without locking.
+ */
+public interface ServerView {
+    /** The section name in the configuration, e.g. {@code server1}. */
+    String name();
+
+    String address();
+
+    int port();
+
+    /** The unix socket path, or null when the server is reached over TCP. */
+    String socket();
+
+    /** {@code primary} servers are preferred over {@code secondary} ones (MaxScale's {@code rank}). */
+    boolean primaryRank();
+
+    /** The status bits: the monitor's merged with the operator's. */
+    int status();
+
+    /** The latest monitor observation. */
+    ServerState state();
+
+    /** Sessions currently connected to this server through this Gatehouse. */
+    int currentConnections();
+}

@@ -1,0 +1,214 @@
+package io.gatehouse.core.config;
+
+import io.gatehouse.api.ModuleKind;
+import io.gatehouse.api.config.ParamSpec;
+import io.gatehouse.api.config.ParamType;
+import io.gatehouse.api.config.Params;
+import io.gatehouse.api.config.ValueParser;
+import io.gatehouse.api.monitor.MonitorModule;
+import io.gatehouse.api.router.RouterModule;
+import io.gatehouse.core.module.ModuleRegistry;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Validates sections read by {@link IniReader} against the core's and the modules' parameter specifications and
+ * builds a {@link GatehouseConfig}. Stops at the first problem with a one-line {@link ConfigException}. Runs on the
+ * loading thread; keeps no state.
+ */
+public final class ConfigLoader {
+    private final ModuleRegistry modules;
+
+    public ConfigLoader(ModuleRegistry modules) {
+        this.modules = modules;
+    }
+
+    public GatehouseConfig load(Path file) throws ConfigException {
+        return build(file, IniReader.read(file));
+    }
+
+    public GatehouseConfig build(Path file, Map<String, IniSection> sections) throws ConfigException {
+        Params global = new Params("maxscale", Map.of(), Map.of());
+        List<GatehouseConfig.ObjectConfig> servers = new ArrayList<>();
+        List<GatehouseConfig.ObjectConfig> monitors = new ArrayList<>();
+        List<GatehouseConfig.ObjectConfig> services = new ArrayList<>();
+        List<GatehouseConfig.ObjectConfig> listeners = new ArrayList<>();
+        boolean sawGlobal = false;
+        for (IniSection s : sections.values()) {
+            if (s.name().equals("maxscale") || s.name().equals("gatehouse")) {
+                global = validate(s, CoreParams.GLOBAL, "the [maxscale] section");
+                sawGlobal = true;
+                continue;
+            }
+            String type = s.get("type");
+            if (type == null) {
+                throw new ConfigException("[" + s.name() + "] type: missing (expected: one of server, service, listener, monitor, filter)");
+            }
+            switch (type) {
+                case "server" -> {
+                    Params p = validate(s, CoreParams.SERVER, "a server");
+                    if (p.string("address") == null && p.string("socket") == null) {
+                        throw new ConfigException("[" + s.name() + "] address: missing (expected: address or socket for a server)");
+                    }
+                    if (p.bool("ssl")) {
+                        throw ConfigException.badValue(s.name(), "ssl", s.get("ssl"), "false; TLS towards servers is not supported yet");
+                    }
+                    servers.add(new GatehouseConfig.ObjectConfig(s.name(), "", p, List.of()));
+                }
+                case "monitor" -> {
+                    String module = require(s, "module");
+                    MonitorModule m = modules.find(ModuleKind.MONITOR, module, MonitorModule.class);
+                    if (m == null) {
+                        throw ConfigException.badValue(s.name(), "module", module, "one of " + modules.names(ModuleKind.MONITOR));
+                    }
+                    Params p = validate(s, merge(CoreParams.MONITOR, m.descriptor().parameters()), "a monitor using " + module);
+                    monitors.add(new GatehouseConfig.ObjectConfig(s.name(), m.descriptor().name(), p, p.list("servers")));
+                }
+                case "service" -> {
+                    String router = require(s, "router");
+                    RouterModule m = modules.find(ModuleKind.ROUTER, router, RouterModule.class);
+                    if (m == null) {
+                        throw ConfigException.badValue(s.name(), "router", router, "one of " + modules.names(ModuleKind.ROUTER));
+                    }
+                    Params p = validate(s, merge(CoreParams.SERVICE, m.descriptor().parameters()), "a service using " + router);
+                    if (p.string("filters") != null && !p.string("filters").isBlank()) {
+                        throw ConfigException.badValue(s.name(), "filters", p.string("filters"), "no filters: no filter modules are installed");
+                    }
+                    services.add(new GatehouseConfig.ObjectConfig(s.name(), m.descriptor().name(), p, List.of()));
+                }
+                case "listener" -> {
+                    Params p = validate(s, CoreParams.LISTENER, "a listener");
+                    String proto = p.string("protocol").toLowerCase(java.util.Locale.ROOT);
+                    if (!proto.equals("mariadbclient") && !proto.equals("mariadb") && !proto.equals("mariadbprotocol")
+                            && !proto.equals("mysqlclient")) {
+                        throw ConfigException.badValue(s.name(), "protocol", p.string("protocol"), "MariaDBClient");
+                    }
+                    if (p.bool("ssl")) {
+                        throw ConfigException.badValue(s.name(), "ssl", s.get("ssl"), "false; TLS for clients is not supported yet");
+                    }
+                    if (p.integer("port") == 0 && p.string("socket") == null) {
+                        throw new ConfigException("[" + s.name() + "] port: missing (expected: port or socket for a listener)");
+                    }
+                    listeners.add(new GatehouseConfig.ObjectConfig(s.name(), "", p, List.of(p.string("service"))));
+                }
+                case "filter" -> throw ConfigException.badValue(s.name(), "type", type,
+                        "server, service, listener or monitor; no filter modules are installed");
+                default -> throw ConfigException.badValue(s.name(), "type", type, "one of server, service, listener, monitor, filter");
+            }
+        }
+        if (!sawGlobal) {
+            global = validate(new IniSection("maxscale", file), CoreParams.GLOBAL, "the [maxscale] section");
+        }
+        checkReferences(servers, monitors, services, listeners);
+        services = resolveTargets(services, servers, monitors);
+        return new GatehouseConfig(file, global, servers, monitors, services, listeners);
+    }
+
+    private static List<ParamSpec> merge(List<ParamSpec> core, List<ParamSpec> module) {
+        Map<String, ParamSpec> all = new LinkedHashMap<>();
+        core.forEach(p -> all.put(p.name(), p));
+        module.forEach(p -> all.put(p.name(), p));
+        return List.copyOf(all.values());
+    }
+
+    private static String require(IniSection s, String key) throws ConfigException {
+        String v = s.get(key);
+        if (v == null || v.isBlank()) {
+            throw new ConfigException("[" + s.name() + "] " + key + ": missing (expected: a value)");
+        }
+        return v;
+    }
+
+    /** Checks every parameter of the section against the specs and fills in defaults. */
+    static Params validate(IniSection s, List<ParamSpec> specs, String what) throws ConfigException {
+        Map<String, ParamSpec> byName = new HashMap<>();
+        specs.forEach(p -> byName.put(p.name(), p));
+        Map<String, Object> values = new HashMap<>();
+        Map<String, String> texts = new HashMap<>();
+        for (Map.Entry<String, String> e : s.params().entrySet()) {
+            ParamSpec spec = byName.get(e.getKey());
+            if (spec == null) {
+                throw new ConfigException("[" + s.name() + "] " + e.getKey() + ": '" + e.getValue()
+                        + "' (expected: a parameter of " + what + "; unknown parameter)");
+            }
+            try {
+                values.put(spec.name(), ValueParser.parse(spec, e.getValue()));
+                texts.put(spec.name(), e.getValue());
+            } catch (IllegalArgumentException | ArithmeticException ex) {
+                throw ConfigException.badValue(s.name(), spec.name(), e.getValue(), spec.rule());
+            }
+        }
+        for (ParamSpec spec : specs) {
+            if (values.containsKey(spec.name())) {
+                continue;
+            }
+            if (spec.mandatory()) {
+                throw new ConfigException("[" + s.name() + "] " + spec.name() + ": missing (expected: " + spec.rule() + ")");
+            }
+            if (spec.defaultValue() != null) {
+                values.put(spec.name(), ValueParser.parse(spec, spec.defaultValue()));
+                texts.put(spec.name(), spec.defaultValue());
+            }
+        }
+        if (values.containsKey("password") && byName.get("password").type() == ParamType.PASSWORD) {
+            texts.put("password", "*****");
+        }
+        return new Params(s.name(), values, texts);
+    }
+
+    private static void checkReferences(List<GatehouseConfig.ObjectConfig> servers, List<GatehouseConfig.ObjectConfig> monitors,
+                                        List<GatehouseConfig.ObjectConfig> services, List<GatehouseConfig.ObjectConfig> listeners)
+            throws ConfigException {
+        var serverNames = servers.stream().map(GatehouseConfig.ObjectConfig::name).toList();
+        for (var m : monitors) {
+            for (String t : m.targets()) {
+                if (!serverNames.contains(t)) {
+                    throw ConfigException.badValue(m.name(), "servers", m.params().text("servers"), "names of server sections; '" + t + "' is not one");
+                }
+            }
+        }
+        var serviceNames = services.stream().map(GatehouseConfig.ObjectConfig::name).toList();
+        for (var l : listeners) {
+            if (!serviceNames.contains(l.targets().get(0))) {
+                throw ConfigException.badValue(l.name(), "service", l.targets().get(0), "the name of a service section");
+            }
+        }
+    }
+
+    private static List<GatehouseConfig.ObjectConfig> resolveTargets(List<GatehouseConfig.ObjectConfig> services,
+                                                                     List<GatehouseConfig.ObjectConfig> servers,
+                                                                     List<GatehouseConfig.ObjectConfig> monitors) throws ConfigException {
+        var serverNames = servers.stream().map(GatehouseConfig.ObjectConfig::name).toList();
+        List<GatehouseConfig.ObjectConfig> out = new ArrayList<>();
+        for (var s : services) {
+            Params p = s.params();
+            int given = (p.has("servers") ? 1 : 0) + (p.has("targets") ? 1 : 0) + (p.has("cluster") ? 1 : 0);
+            if (given > 1) {
+                throw new ConfigException("[" + s.name() + "] cluster: '" + p.text("cluster")
+                        + "' (expected: only one of servers, targets and cluster)");
+            }
+            List<String> targets;
+            if (p.has("cluster")) {
+                var mon = monitors.stream().filter(m -> m.name().equals(p.string("cluster"))).findFirst().orElse(null);
+                if (mon == null) {
+                    throw ConfigException.badValue(s.name(), "cluster", p.string("cluster"), "the name of a monitor section");
+                }
+                targets = mon.targets();
+            } else {
+                String key = p.has("servers") ? "servers" : "targets";
+                targets = p.list(key);
+                for (String t : targets) {
+                    if (!serverNames.contains(t)) {
+                        throw ConfigException.badValue(s.name(), key, p.text(key), "names of server sections; '" + t + "' is not one");
+                    }
+                }
+            }
+            out.add(new GatehouseConfig.ObjectConfig(s.name(), s.module(), p, targets));
+        }
+        return out;
+    }
+}

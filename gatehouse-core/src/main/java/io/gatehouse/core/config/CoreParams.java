@@ -1,0 +1,100 @@
+package io.gatehouse.core.config;
+
+import static io.gatehouse.api.config.ParamSpec.of;
+import static io.gatehouse.api.config.ParamSpec.oneOf;
+import static io.gatehouse.api.config.ParamSpec.required;
+
+import io.gatehouse.api.config.ParamSpec;
+import io.gatehouse.api.config.ParamType;
+import java.util.List;
+
+/**
+ * The parameters the core itself accepts for each object type, with MaxScale's names and defaults. Module
+ * parameters (router, monitor) come from module descriptors and are added to these. Constants only.
+ */
+public final class CoreParams {
+    private CoreParams() {
+    }
+
+    public static final List<ParamSpec> GLOBAL = List.of(
+            of("threads", ParamType.STRING, "auto", false, "Number of routing workers, or auto for one per core"),
+            of("writeq_high_water", ParamType.SIZE, "64Ki", true, "Stop reading the other side when a write queue exceeds this"),
+            of("writeq_low_water", ParamType.SIZE, "1024", true, "Resume reading when the write queue drops below this"),
+            of("users_refresh_time", ParamType.DURATION, "30s", true, "Minimum time between user-account reloads caused by failed logins"),
+            of("users_refresh_interval", ParamType.DURATION, "0s", true, "Periodic user-account reload interval; 0 disables"),
+            of("auth_connect_timeout", ParamType.DURATION, "10s", true, "Connect timeout of the user-account loader"),
+            of("auth_read_timeout", ParamType.DURATION, "10s", true, "Read timeout of the user-account loader"),
+            of("auth_write_timeout", ParamType.DURATION, "10s", true, "Write timeout of the user-account loader"),
+            of("log_info", ParamType.BOOL, "false", true, "Log informational messages"),
+            of("log_debug", ParamType.BOOL, "false", true, "Log debug messages"),
+            of("log_notice", ParamType.BOOL, "true", true, "Log notices"),
+            of("log_warning", ParamType.BOOL, "true", true, "Log warnings"),
+            of("logdir", ParamType.PATH, "/var/log/gatehouse", false, "Log directory"),
+            of("datadir", ParamType.PATH, "/var/lib/gatehouse", false, "Data directory"),
+            of("persistdir", ParamType.PATH, "/var/lib/gatehouse/gatehouse.cnf.d", false, "Where runtime changes are stored"),
+            of("piddir", ParamType.PATH, "/var/run/gatehouse", false, "Directory of the pid file"),
+            of("libdir", ParamType.PATH, "/usr/lib/gatehouse/plugins", false, "Plugin directory"),
+            of("query_classifier_cache_size", ParamType.SIZE, "0", true, "Per-process classifier cache size; 0 means 15% of memory as MaxScale"),
+            of("skip_name_resolve", ParamType.BOOL, "true", true, "Match client addresses only by IP"),
+            of("admin_host", ParamType.STRING, "127.0.0.1", false, "Admin API address"),
+            of("admin_port", ParamType.COUNT, "8989", false, "Admin API port"),
+            of("admin_enabled", ParamType.BOOL, "true", false, "Enable the admin API"),
+            of("admin_gui", ParamType.BOOL, "true", false, "Accepted for MaxScale compatibility; Gatehouse has no GUI"),
+            of("admin_secure_gui", ParamType.BOOL, "true", false, "Accepted for MaxScale compatibility; Gatehouse has no GUI"),
+            of("persist_runtime_changes", ParamType.BOOL, "true", false, "Persist runtime changes in persistdir"),
+            of("load_persisted_configs", ParamType.BOOL, "true", false, "Load persisted runtime changes at start"));
+
+    public static final List<ParamSpec> SERVER = List.of(
+            required("type", ParamType.STRING, "server"),
+            of("address", ParamType.STRING, null, true, "Host name or IP address of the server"),
+            of("port", ParamType.COUNT, "3306", true, "TCP port of the server"),
+            of("socket", ParamType.PATH, null, true, "Unix socket of the server, instead of address and port"),
+            of("protocol", ParamType.STRING, "mariadbbackend", false, "Backend protocol (only mariadbbackend)"),
+            oneOf("rank", ParamType.ENUM, "primary", true, List.of("primary", "secondary"), "Routing preference"),
+            of("priority", ParamType.INTEGER, "0", true, "Failover priority"),
+            of("persistpoolmax", ParamType.COUNT, "0", true, "Idle backend connections kept per worker for reuse"),
+            of("persistmaxtime", ParamType.DURATION, "0s", true, "How long an idle pooled connection is kept"),
+            of("monitoruser", ParamType.STRING, null, true, "Monitor user for this server"),
+            of("monitorpw", ParamType.PASSWORD, null, true, "Monitor password for this server"),
+            of("ssl", ParamType.BOOL, "false", false, "TLS towards the server (not yet supported: must be false)"));
+
+    public static final List<ParamSpec> SERVICE = List.of(
+            required("type", ParamType.STRING, "service"),
+            required("router", ParamType.STRING, "Router module"),
+            of("servers", ParamType.TARGET_LIST, null, true, "Servers the service routes to"),
+            of("targets", ParamType.TARGET_LIST, null, true, "Servers the service routes to"),
+            of("cluster", ParamType.TARGET, null, true, "A monitor whose servers are the targets"),
+            required("user", ParamType.STRING, "User for loading user accounts"),
+            required("password", ParamType.PASSWORD, "Password of that user"),
+            of("enable_root_user", ParamType.BOOL, "false", true, "Allow root to log in through the service"),
+            of("max_connections", ParamType.COUNT, "0", true, "Maximum client sessions; 0 means no limit"),
+            of("version_string", ParamType.STRING, null, true, "Server version announced to clients"),
+            of("log_auth_warnings", ParamType.BOOL, "true", true, "Log failed logins"),
+            of("auth_all_servers", ParamType.BOOL, "false", true, "Load accounts from every server, not just one"),
+            of("localhost_match_wildcard_host", ParamType.BOOL, "true", true, "Let '%' hosts match clients from localhost"),
+            of("connection_timeout", ParamType.DURATION, "0s", true, "Close idle client sessions after this; 0 disables"),
+            of("filters", ParamType.STRING, null, true, "Filter chain (no filter modules exist yet: must be empty)"));
+
+    public static final List<ParamSpec> LISTENER = List.of(
+            required("type", ParamType.STRING, "listener"),
+            required("service", ParamType.TARGET, "Service the listener feeds"),
+            of("protocol", ParamType.STRING, "MariaDBClient", false, "Client protocol"),
+            of("address", ParamType.STRING, "::", false, "Address to listen on"),
+            of("port", ParamType.COUNT, "0", false, "Port to listen on"),
+            of("socket", ParamType.PATH, null, false, "Unix socket to listen on"),
+            of("authenticator", ParamType.STRING, "mariadbauth", false, "Client authenticator"),
+            of("ssl", ParamType.BOOL, "false", false, "TLS for clients (not yet supported: must be false)"));
+
+    public static final List<ParamSpec> MONITOR = List.of(
+            required("type", ParamType.STRING, "monitor"),
+            required("module", ParamType.STRING, "Monitor module"),
+            required("servers", ParamType.TARGET_LIST, "Servers to monitor"),
+            required("user", ParamType.STRING, "Monitor user"),
+            required("password", ParamType.PASSWORD, "Monitor password"),
+            of("monitor_interval", ParamType.DURATION, "2s", true, "Time between monitoring passes"),
+            of("backend_connect_timeout", ParamType.DURATION, "3s", true, "Connect timeout of monitor connections"),
+            of("backend_read_timeout", ParamType.DURATION, "3s", true, "Read timeout of monitor connections"),
+            of("backend_write_timeout", ParamType.DURATION, "3s", true, "Write timeout of monitor connections"),
+            of("backend_connect_attempts", ParamType.COUNT, "1", true, "Connection attempts per pass"),
+            of("journal_max_age", ParamType.DURATION, "28800s", true, "Maximum age of the monitor journal"));
+}

@@ -1,0 +1,170 @@
+package io.gatehouse.core.server;
+
+import io.gatehouse.api.config.Params;
+import io.gatehouse.api.server.MonitoredServer;
+import io.gatehouse.api.server.ServerState;
+import io.gatehouse.api.server.ServerStatus;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One backend server at runtime: its configuration, the state its monitor last published, the operator's status
+ * bits and connection counters. Thread-safe without locks: state is a volatile immutable snapshot, counters are
+ * atomics. Holds no buffers.
+ */
+public final class Server implements MonitoredServer {
+    private final String name;
+    private volatile Params params;
+    private volatile ServerState state = ServerState.UNKNOWN;
+    private volatile int adminBits;
+    private volatile boolean monitored;
+    private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicLong totalConnections = new AtomicLong();
+    private final AtomicInteger maxConnections = new AtomicInteger();
+    private final AtomicLong routedPackets = new AtomicLong();
+    private final AtomicLong failedAuths = new AtomicLong();
+
+    private volatile java.net.InetSocketAddress socketAddress;
+
+    public Server(String name, Params params) {
+        this.name = name;
+        this.params = params;
+        resolve();
+    }
+
+    /**
+     * Resolves the address now, off the workers, so that connecting never does a DNS lookup on an event loop. Called
+     * when the configuration is loaded or changed, and by monitors.
+     */
+    public void resolve() {
+        if (params.string("address") != null) {
+            socketAddress = new java.net.InetSocketAddress(params.string("address"), (int) params.integer("port"));
+        }
+    }
+
+    /** The address resolved by {@link #resolve}. */
+    public java.net.InetSocketAddress socketAddress() {
+        return socketAddress;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    public Params params() {
+        return params;
+    }
+
+    public void params(Params p) {
+        this.params = p;
+    }
+
+    @Override
+    public String address() {
+        return params.string("address");
+    }
+
+    @Override
+    public int port() {
+        return (int) params.integer("port");
+    }
+
+    @Override
+    public String socket() {
+        return params.string("socket");
+    }
+
+    @Override
+    public boolean primaryRank() {
+        return "primary".equals(params.string("rank"));
+    }
+
+    public int persistPoolMax() {
+        return (int) params.integer("persistpoolmax");
+    }
+
+    public Duration persistMaxTime() {
+        return params.duration("persistmaxtime");
+    }
+
+    /**
+     * The merged status. A server no monitor watches is assumed Running, as MaxScale does, so a service can route
+     * to servers listed without a monitor.
+     */
+    @Override
+    public int status() {
+        int monitorBits = monitored ? state.status() : ServerStatus.RUNNING;
+        return monitorBits | adminBits;
+    }
+
+    @Override
+    public ServerState state() {
+        return state;
+    }
+
+    @Override
+    public void publish(ServerState s) {
+        this.state = s.withStatus(s.status() & ServerStatus.MONITOR_BITS);
+    }
+
+    /** Marks the server as watched by a monitor, so its status comes from that monitor. */
+    public void setMonitored(boolean m) {
+        this.monitored = m;
+    }
+
+    public boolean isMonitored() {
+        return monitored;
+    }
+
+    /** Sets or clears operator bits (maintenance, draining). */
+    public synchronized void setAdminBits(int bits, boolean on) {
+        adminBits = on ? adminBits | (bits & ServerStatus.ADMIN_BITS) : adminBits & ~bits;
+    }
+
+    @Override
+    public int currentConnections() {
+        return connections.get();
+    }
+
+    public long totalConnections() {
+        return totalConnections.get();
+    }
+
+    public int maxConnections() {
+        return maxConnections.get();
+    }
+
+    /** Counts a new backend connection of a session. */
+    public void connectionOpened() {
+        int now = connections.incrementAndGet();
+        totalConnections.incrementAndGet();
+        maxConnections.accumulateAndGet(now, Math::max);
+    }
+
+    public void connectionClosed() {
+        connections.decrementAndGet();
+    }
+
+    public void packetRouted() {
+        routedPackets.incrementAndGet();
+    }
+
+    public long routedPackets() {
+        return routedPackets.get();
+    }
+
+    public void authFailed() {
+        failedAuths.incrementAndGet();
+    }
+
+    public long failedAuths() {
+        return failedAuths.get();
+    }
+
+    @Override
+    public String toString() {
+        return name + "[" + (socket() != null ? socket() : address() + ":" + port()) + "]";
+    }
+}

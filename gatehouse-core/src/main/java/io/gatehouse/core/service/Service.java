@@ -1,0 +1,189 @@
+package io.gatehouse.core.service;
+
+import io.gatehouse.api.config.Params;
+import io.gatehouse.api.router.Router;
+import io.gatehouse.api.server.ServerStatus;
+import io.gatehouse.core.server.Server;
+import io.gatehouse.core.users.UserAccountStore;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A service at runtime: its router instance, its target servers, its user accounts and its session counters.
+ * Shared by all workers; thread-safe through immutable fields, volatile references and atomics. Holds no buffers.
+ */
+public final class Service {
+    /** What clients are told when no backend has reported a version yet. */
+    static final String FALLBACK_VERSION = "5.5.5-10.11.0-Gatehouse";
+
+    private final String name;
+    private final String routerName;
+    private volatile Params params;
+    private volatile List<Server> targets;
+    private volatile Router router;
+    private final UserAccountStore users;
+    private final AtomicInteger sessions = new AtomicInteger();
+    private final AtomicLong totalSessions = new AtomicLong();
+    private final AtomicLong queries = new AtomicLong();
+
+    public Service(String name, String routerName, Params params, List<Server> targets, UserAccountStore users) {
+        this.name = name;
+        this.routerName = routerName;
+        this.params = params;
+        this.targets = List.copyOf(targets);
+        this.users = users;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String routerName() {
+        return routerName;
+    }
+
+    public Params params() {
+        return params;
+    }
+
+    public List<Server> targets() {
+        return targets;
+    }
+
+    public Router router() {
+        return router;
+    }
+
+    public void router(Router r) {
+        this.router = r;
+    }
+
+    public UserAccountStore users() {
+        return users;
+    }
+
+    public String user() {
+        return params.string("user");
+    }
+
+    public String password() {
+        return params.string("password");
+    }
+
+    public boolean enableRootUser() {
+        return params.bool("enable_root_user");
+    }
+
+    public boolean localhostMatchWildcardHost() {
+        return params.bool("localhost_match_wildcard_host");
+    }
+
+    public boolean logAuthWarnings() {
+        return params.bool("log_auth_warnings");
+    }
+
+    /** Tries to take a session slot; false when {@code max_connections} is reached. */
+    public boolean tryOpenSession() {
+        long max = params.integer("max_connections");
+        int now = sessions.incrementAndGet();
+        if (max > 0 && now > max) {
+            sessions.decrementAndGet();
+            return false;
+        }
+        totalSessions.incrementAndGet();
+        return true;
+    }
+
+    public void sessionClosed() {
+        sessions.decrementAndGet();
+    }
+
+    public int currentSessions() {
+        return sessions.get();
+    }
+
+    public long totalSessions() {
+        return totalSessions.get();
+    }
+
+    public void countQuery() {
+        queries.incrementAndGet();
+    }
+
+    public long queries() {
+        return queries.get();
+    }
+
+    /**
+     * The version announced to clients: {@code version_string} when set, otherwise the lowest version among the
+     * targets a monitor has reached, as MaxScale does.
+     */
+    public String versionString() {
+        String configured = params.string("version_string");
+        if (configured != null && !configured.isBlank()) {
+            return configured.startsWith("10.") || configured.startsWith("11.") ? "5.5.5-" + configured : configured;
+        }
+        String lowest = null;
+        long lowestNum = Long.MAX_VALUE;
+        for (Server s : targets) {
+            String v = s.state().versionString();
+            if (v.isEmpty()) {
+                continue;
+            }
+            long num = versionNumber(v);
+            if (num < lowestNum) {
+                lowestNum = num;
+                lowest = v;
+            }
+        }
+        return lowest != null ? lowest : FALLBACK_VERSION;
+    }
+
+    /** The capabilities all reachable targets offer, or 0 when none has been reached yet. */
+    public long backendCapabilities() {
+        long caps = -1L;
+        boolean any = false;
+        for (Server s : targets) {
+            if (s.state().versionString().isEmpty() || !ServerStatus.has(s.status(), ServerStatus.RUNNING)) {
+                continue;
+            }
+            caps &= s.state().capabilities();
+            any = true;
+        }
+        return any ? caps : 0;
+    }
+
+    /** The default collation of the first reachable target, or utf8mb4_general_ci. */
+    public int backendCharset() {
+        for (Server s : targets) {
+            if (s.state().charset() != 0) {
+                return s.state().charset();
+            }
+        }
+        return 45;
+    }
+
+    static long versionNumber(String v) {
+        String s = v.startsWith("5.5.5-") ? v.substring(6) : v;
+        long[] parts = new long[3];
+        int idx = 0;
+        long cur = 0;
+        for (int i = 0; i < s.length() && idx < 3; i++) {
+            char c = s.charAt(i);
+            if (Character.isDigit(c)) {
+                cur = cur * 10 + (c - '0');
+            } else {
+                parts[idx++] = cur;
+                cur = 0;
+                if (c != '.') {
+                    break;
+                }
+            }
+        }
+        if (idx < 3) {
+            parts[Math.min(idx, 2)] = cur;
+        }
+        return parts[0] * 1_000_000 + parts[1] * 1_000 + parts[2];
+    }
+}

@@ -1,0 +1,297 @@
+package io.gatehouse.core.session;
+
+import io.gatehouse.core.server.Server;
+import io.gatehouse.protocol.AuthSwitchRequest;
+import io.gatehouse.protocol.Capabilities;
+import io.gatehouse.protocol.ChangeUserRequest;
+import io.gatehouse.protocol.ErrPacket;
+import io.gatehouse.protocol.HandshakeResponse;
+import io.gatehouse.protocol.InitialHandshake;
+import io.gatehouse.protocol.Packets;
+import io.gatehouse.protocol.auth.NativePassword;
+import io.gatehouse.protocol.reply.ReplyTracker;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection from Gatehouse to a backend server on behalf of one client session: logs in with the client's
+ * recovered SHA1(password), then streams bytes both ways while its {@link ReplyTracker} follows the replies. Lives
+ * on the session's worker thread (the backend channel is registered on the client channel's event loop). Every
+ * buffer read from the backend is handed to the session, which owns it from then on.
+ */
+final class BackendConnection extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(BackendConnection.class);
+    /** Capabilities Gatehouse never asks a backend for: it neither compresses nor (yet) encrypts backend traffic. */
+    static final long NEVER = Capabilities.COMPRESS | Capabilities.SSL | Capabilities.SSL_VERIFY_SERVER_CERT;
+
+    enum State { CONNECTING, GREETING, AUTH, READY, CHANGE_USER, CLOSED }
+
+    private final ClientSession session;
+    private final Server server;
+    private Channel channel;
+    private State state = State.CONNECTING;
+    private final PacketFramer framer = new PacketFramer(1 << 20);
+    private InitialHandshake greeting;
+    private long capabilities;
+    private ReplyTracker tracker;
+    private HandshakeResponse login;
+    private byte[] passwordSha1;
+    private boolean counted;
+
+    BackendConnection(ClientSession session, Server server, HandshakeResponse clientLogin, byte[] passwordSha1) {
+        this.session = session;
+        this.server = server;
+        this.login = clientLogin;
+        this.passwordSha1 = passwordSha1;
+    }
+
+    Server server() {
+        return server;
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    State state() {
+        return state;
+    }
+
+    ReplyTracker tracker() {
+        return tracker;
+    }
+
+    /** The backend's thread id, for KILL. */
+    long threadId() {
+        return greeting == null ? -1 : greeting.connectionId();
+    }
+
+    long capabilities() {
+        return capabilities;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+        state = State.GREETING;
+        server.connectionOpened();
+        counted = true;
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf buf = (ByteBuf) msg;
+        if (state == State.READY) {
+            tracker.scan(buf);
+            session.backendBytes(buf);
+            return;
+        }
+        if (state == State.CLOSED) {
+            buf.release();
+            return;
+        }
+        framer.add(ctx.alloc(), buf);
+        try {
+            ByteBuf packet;
+            while (state != State.READY && state != State.CLOSED && (packet = framer.next()) != null) {
+                try {
+                    onHandshakePacket(packet);
+                } finally {
+                    packet.release();
+                }
+            }
+            if (state == State.READY) {
+                ByteBuf rest = framer.drain();
+                if (rest != null) {
+                    tracker.scan(rest);
+                    session.backendBytes(rest);
+                }
+            }
+        } catch (RuntimeException e) {
+            fail("unreadable handshake from " + server + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (state == State.READY) {
+            session.backendReadComplete();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        session.backendWritabilityChanged(ctx.channel().isWritable());
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        framer.release();
+        State was = state;
+        state = State.CLOSED;
+        if (counted) {
+            server.connectionClosed();
+            counted = false;
+        }
+        if (was != State.CLOSED) {
+            session.backendClosed(this, was);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.warn("Connection to {} failed: {}", server, cause.getMessage());
+        ctx.close();
+    }
+
+    /** Writes bytes to the backend; takes ownership of {@code buf}. */
+    void write(ByteBuf buf) {
+        if (state == State.CLOSED || channel == null) {
+            buf.release();
+            return;
+        }
+        channel.write(buf, channel.voidPromise());
+    }
+
+    void flush() {
+        if (channel != null) {
+            channel.flush();
+        }
+    }
+
+    void close() {
+        if (state != State.CLOSED) {
+            state = State.CLOSED;
+            framer.release();
+            if (channel != null) {
+                channel.close();
+            }
+        }
+    }
+
+    /** Closes after telling the server goodbye, so it does not count an aborted connection. */
+    void quit() {
+        if (state == State.READY && channel != null && channel.isActive()) {
+            ByteBuf quit = channel.alloc().buffer(5);
+            Packets.writeHeader(quit, 1, 0);
+            quit.writeByte(0x01);
+            channel.writeAndFlush(quit);
+        }
+        close();
+    }
+
+    private void onHandshakePacket(ByteBuf packet) {
+        int seq = packet.getUnsignedByte(packet.readerIndex() + 3);
+        ByteBuf payload = packet.slice(packet.readerIndex() + 4, packet.readableBytes() - 4);
+        switch (state) {
+            case GREETING -> onGreeting(payload);
+            case AUTH, CHANGE_USER -> onAuthReply(packet, payload, seq);
+            default -> throw new IllegalStateException("unexpected packet in state " + state);
+        }
+    }
+
+    private void onGreeting(ByteBuf payload) {
+        if (payload.isReadable() && payload.getUnsignedByte(payload.readerIndex()) == 0xFF) {
+            ErrPacket err = ErrPacket.decode(payload);
+            session.backendFailed(this, err.code(), err.sqlState(), err.message());
+            state = State.CLOSED;
+            channel.close();
+            return;
+        }
+        greeting = InitialHandshake.decode(payload);
+        capabilities = (login.capabilities() & greeting.capabilities() & ~NEVER)
+                | Capabilities.PROTOCOL_41 | Capabilities.SECURE_CONNECTION | Capabilities.PLUGIN_AUTH;
+        if (login.database() == null || login.database().isEmpty()) {
+            capabilities &= ~Capabilities.CONNECT_WITH_DB;
+        }
+        if (login.connectAttributes() == null) {
+            capabilities &= ~Capabilities.CONNECT_ATTRS;
+        }
+        byte[] token = NativePassword.scrambleWithSha1(passwordSha1, greeting.nonce());
+        HandshakeResponse out = new HandshakeResponse(capabilities, login.maxPacketSize(), login.charset(),
+                login.user(), token, login.database(), NativePassword.PLUGIN, login.connectAttributes());
+        ByteBuf body = channel.alloc().buffer(128);
+        out.encode(body);
+        channel.writeAndFlush(Packets.frame(channel.alloc(), 1, body));
+        state = State.AUTH;
+    }
+
+    private void onAuthReply(ByteBuf packet, ByteBuf payload, int seq) {
+        int first = payload.isReadable() ? payload.getUnsignedByte(payload.readerIndex()) : -1;
+        switch (first) {
+            case 0x00 -> {
+                boolean changeUser = state == State.CHANGE_USER;
+                state = State.READY;
+                if (tracker == null) {
+                    tracker = new ReplyTracker(capabilities, session);
+                } else {
+                    tracker.reset();
+                }
+                if (changeUser) {
+                    session.changeUserDone(packet.retain());
+                } else {
+                    session.backendReady(this, packet.retain());
+                }
+            }
+            case 0xFF -> {
+                ErrPacket err = ErrPacket.decode(payload);
+                if (state == State.CHANGE_USER) {
+                    state = State.CLOSED;
+                    session.changeUserDone(packet.retain());
+                    channel.close();
+                } else {
+                    state = State.CLOSED;
+                    session.backendFailed(this, err.code(), err.sqlState(), err.message());
+                    channel.close();
+                }
+            }
+            case 0xFE -> {
+                AuthSwitchRequest sw = AuthSwitchRequest.decode(payload);
+                if (!NativePassword.PLUGIN.equals(sw.pluginName())) {
+                    fail(server + " asks for authentication plugin '" + sw.pluginName()
+                            + "', which Gatehouse cannot use towards backends yet");
+                    return;
+                }
+                byte[] token = NativePassword.scrambleWithSha1(passwordSha1, sw.pluginData());
+                ByteBuf body = channel.alloc().buffer(token.length);
+                body.writeBytes(token);
+                channel.writeAndFlush(Packets.frame(channel.alloc(), seq + 1, body));
+            }
+            default -> fail(server + " sent an unexpected authentication packet (first byte " + first + ")");
+        }
+    }
+
+    /**
+     * Logs the connection in as another user (COM_CHANGE_USER), on the worker thread, when no reply is in flight.
+     * The session is told the outcome through {@link ClientSession#changeUserDone}.
+     */
+    void changeUser(ChangeUserRequest clientRequest, byte[] newSha1) {
+        this.passwordSha1 = newSha1;
+        this.login = login.withAuth(clientRequest.user(), new byte[0], NativePassword.PLUGIN);
+        byte[] token = NativePassword.scrambleWithSha1(newSha1, greeting.nonce());
+        ChangeUserRequest out = new ChangeUserRequest(clientRequest.user(), token, clientRequest.database(),
+                clientRequest.charset(), NativePassword.PLUGIN, clientRequest.connectAttributes());
+        ByteBuf body = channel.alloc().buffer(128);
+        out.encode(body, capabilities);
+        state = State.CHANGE_USER;
+        channel.writeAndFlush(Packets.frame(channel.alloc(), 0, body));
+    }
+
+    private void fail(String why) {
+        LOG.warn("{}", why);
+        State was = state;
+        state = State.CLOSED;
+        if (was == State.CHANGE_USER) {
+            ByteBuf err = ErrPacket.write(channel.alloc(), 1, 1045, "28000", why);
+            session.changeUserDone(err);
+        } else {
+            session.backendFailed(this, 2013, "HY000", why);
+        }
+        channel.close();
+    }
+}

@@ -1,0 +1,458 @@
+package io.gatehouse.core.session;
+
+import io.gatehouse.api.reply.Reply;
+import io.gatehouse.api.router.ClientInfo;
+import io.gatehouse.api.server.ServerView;
+import io.gatehouse.core.server.Server;
+import io.gatehouse.core.service.Service;
+import io.gatehouse.protocol.AuthSwitchRequest;
+import io.gatehouse.protocol.Capabilities;
+import io.gatehouse.protocol.ErrPacket;
+import io.gatehouse.protocol.HandshakeResponse;
+import io.gatehouse.protocol.InitialHandshake;
+import io.gatehouse.protocol.Packets;
+import io.gatehouse.protocol.StatusFlags;
+import io.gatehouse.protocol.auth.NativePassword;
+import io.gatehouse.protocol.reply.ReplyTracker;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.unix.DomainSocketAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.security.SecureRandom;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client session: greets the client, authenticates it against the service's user accounts, connects the
+ * backend its router chooses and then streams packets both ways. Runs entirely on the worker that accepted the
+ * client; the backend channel is registered on the same event loop. It owns every buffer read from either side
+ * until it forwards or releases it.
+ */
+public final class ClientSession extends ChannelInboundHandlerAdapter implements ReplyTracker.Listener {
+    private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    /** What Gatehouse can offer clients on top of what the backends offer. */
+    static final long OFFERED = Capabilities.LONG_FLAG | Capabilities.FOUND_ROWS | Capabilities.CONNECT_WITH_DB
+            | Capabilities.NO_SCHEMA | Capabilities.ODBC | Capabilities.LOCAL_FILES | Capabilities.IGNORE_SPACE
+            | Capabilities.PROTOCOL_41 | Capabilities.INTERACTIVE | Capabilities.IGNORE_SIGPIPE
+            | Capabilities.TRANSACTIONS | Capabilities.RESERVED | Capabilities.SECURE_CONNECTION
+            | Capabilities.MULTI_STATEMENTS | Capabilities.MULTI_RESULTS | Capabilities.PS_MULTI_RESULTS
+            | Capabilities.PLUGIN_AUTH | Capabilities.CONNECT_ATTRS | Capabilities.PLUGIN_AUTH_LENENC_CLIENT_DATA
+            | Capabilities.CAN_HANDLE_EXPIRED_PASSWORDS | Capabilities.SESSION_TRACK | Capabilities.DEPRECATE_EOF
+            | Capabilities.REMEMBER_OPTIONS | Capabilities.MARIADB_CLIENT_PROGRESS
+            | Capabilities.MARIADB_CLIENT_STMT_BULK_OPERATIONS | Capabilities.MARIADB_CLIENT_EXTENDED_METADATA
+            | Capabilities.MARIADB_CLIENT_CACHE_METADATA | Capabilities.MARIADB_CLIENT_BULK_UNIT_RESULTS;
+    /** Offered when no backend has been reached yet: what a MariaDB 10.6+ server offers. */
+    static final long DEFAULT_BACKEND = OFFERED;
+    private static final int MAX_HANDSHAKE_PACKET = 64 * 1024;
+
+    enum State { GREETING_SENT, AUTH_SWITCH_SENT, AUTHENTICATING, CONNECTING, ROUTING, CLOSED }
+
+    private final Service service;
+    private final ProxyContext proxy;
+    private final long id;
+    private final byte[] nonce = new byte[NativePassword.NONCE_LENGTH];
+    private Channel client;
+    private State state = State.GREETING_SENT;
+    private final PacketFramer framer = new PacketFramer(MAX_HANDSHAKE_PACKET);
+    private HandshakeResponse login;
+    private String user = "";
+    private String remote = "";
+    private LoginCheck.Result auth;
+    private boolean reloadedUsers;
+    private int nextSeq;
+    private BackendConnection backend;
+    private ScheduledFuture<?> handshakeTimer;
+    private boolean sessionCounted;
+    private final CommandStream commands = new CommandStream(this);
+    private int lastStatus = StatusFlags.AUTOCOMMIT;
+    private final long startedAtMillis = System.currentTimeMillis();
+
+    public ClientSession(Service service, ProxyContext proxy) {
+        this.service = service;
+        this.proxy = proxy;
+        this.id = proxy.registry().newId();
+        // Printable bytes, as servers send: some clients mishandle NUL or high bytes in the nonce.
+        for (int i = 0; i < nonce.length; i++) {
+            nonce[i] = (byte) (33 + RANDOM.nextInt(94));
+        }
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    public String remote() {
+        return remote;
+    }
+
+    public Service service() {
+        return service;
+    }
+
+    public long startedAtMillis() {
+        return startedAtMillis;
+    }
+
+    /** The backend server in use, or null. */
+    public Server server() {
+        return backend == null ? null : backend.server();
+    }
+
+    boolean isRouting() {
+        return state == State.ROUTING;
+    }
+
+    boolean isSuperUser() {
+        return auth != null && auth.account() != null && auth.account().superUser();
+    }
+
+    Channel clientChannel() {
+        return client;
+    }
+
+    BackendConnection backend() {
+        return backend;
+    }
+
+    ProxyContext proxy() {
+        return proxy;
+    }
+
+    int lastStatus() {
+        return lastStatus;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        client = ctx.channel();
+        SocketAddress addr = client.remoteAddress();
+        remote = addr instanceof InetSocketAddress isa ? isa.getAddress().getHostAddress() : "localhost";
+        proxy.registry().add(this);
+        if (!service.tryOpenSession()) {
+            sendErrorAndClose(0, 1040, "08004", "Too many connections");
+            return;
+        }
+        sessionCounted = true;
+        long caps = service.backendCapabilities();
+        caps = (caps == 0 ? DEFAULT_BACKEND : caps) & OFFERED;
+        InitialHandshake hello = new InitialHandshake(10, service.versionString(), id, nonce, caps,
+                service.backendCharset(), StatusFlags.AUTOCOMMIT, NativePassword.PLUGIN);
+        ByteBuf body = ctx.alloc().buffer(128);
+        hello.encode(body);
+        client.writeAndFlush(Packets.frame(ctx.alloc(), 0, body));
+        handshakeTimer = ctx.executor().schedule(() -> {
+            if (state != State.ROUTING && state != State.CLOSED) {
+                LOG.warn("Client {} from {} did not complete the handshake in time", id, remote);
+                sendErrorAndClose(nextSeq, 1043, "08S01", "Bad handshake");
+            }
+        }, 10, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf buf = (ByteBuf) msg;
+        switch (state) {
+            case ROUTING -> commands.fromClient(buf);
+            case GREETING_SENT, AUTH_SWITCH_SENT -> readHandshake(ctx, buf);
+            default -> {
+                // Nothing may arrive while we authenticate or connect; a client that pipelines is held back.
+                if (state == State.CLOSED) {
+                    buf.release();
+                } else {
+                    framer.add(ctx.alloc(), buf);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (backend != null) {
+            backend.flush();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        // Backpressure: read from the backend only while the client keeps up.
+        if (backend != null && backend.channel() != null) {
+            backend.channel().config().setAutoRead(ctx.channel().isWritable());
+        }
+    }
+
+    void backendWritabilityChanged(boolean writable) {
+        if (client != null && !commands.paused()) {
+            client.config().setAutoRead(writable);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        cleanup();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.warn("Client session {} from {}: {}", id, remote, cause.toString());
+        ctx.close();
+    }
+
+    private void readHandshake(ChannelHandlerContext ctx, ByteBuf buf) {
+        framer.add(ctx.alloc(), buf);
+        ByteBuf packet;
+        try {
+            packet = framer.next();
+        } catch (IllegalStateException e) {
+            LOG.warn("Client {} from {} sent a malformed handshake: {}", id, remote, e.getMessage());
+            sendErrorAndClose(2, 1043, "08S01", "Bad handshake");
+            return;
+        }
+        if (packet == null) {
+            return;
+        }
+        try {
+            int seq = packet.getUnsignedByte(packet.readerIndex() + 3);
+            ByteBuf payload = packet.slice(packet.readerIndex() + 4, packet.readableBytes() - 4);
+            nextSeq = seq + 1;
+            if (state == State.GREETING_SENT) {
+                if (HandshakeResponse.isSslRequest(payload)) {
+                    sendErrorAndClose(nextSeq, 1043, "08S01", "Bad handshake: this listener does not offer TLS");
+                    return;
+                }
+                login = HandshakeResponse.decode(payload);
+                user = login.user();
+                boolean nativeToken = login.authPlugin() == null || login.authPlugin().isEmpty()
+                        || NativePassword.PLUGIN.equals(login.authPlugin());
+                if (!nativeToken && (login.capabilities() & Capabilities.PLUGIN_AUTH) != 0) {
+                    // Ask for a mysql_native_password token with the same nonce.
+                    byte[] data = new byte[nonce.length + 1];
+                    System.arraycopy(nonce, 0, data, 0, nonce.length);
+                    ByteBuf body = ctx.alloc().buffer(64);
+                    new AuthSwitchRequest(NativePassword.PLUGIN, data).encode(body);
+                    client.writeAndFlush(Packets.frame(ctx.alloc(), nextSeq, body));
+                    state = State.AUTH_SWITCH_SENT;
+                    return;
+                }
+                authenticate(login.authResponse());
+            } else {
+                byte[] token = new byte[payload.readableBytes()];
+                payload.getBytes(payload.readerIndex(), token);
+                authenticate(token);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Client {} from {} sent a malformed handshake: {}", id, remote, e.getMessage());
+            sendErrorAndClose(nextSeq, 1043, "08S01", "Bad handshake");
+        } finally {
+            packet.release();
+        }
+    }
+
+    private byte[] token;
+
+    private void authenticate(byte[] clientToken) {
+        this.token = clientToken;
+        state = State.AUTHENTICATING;
+        auth = LoginCheck.check(service.users().snapshot(), login.user(), clientToken, remote, login.database(),
+                nonce, service.enableRootUser(), service.localhostMatchWildcardHost());
+        if (!auth.ok() && auth.retryAfterReload() && !reloadedUsers) {
+            // The account may be new: reload (throttled) and decide again, back on this worker.
+            reloadedUsers = true;
+            service.users().refresh(false).whenComplete((v, e) -> client.eventLoop().execute(() -> {
+                if (state == State.AUTHENTICATING) {
+                    authenticate(token);
+                }
+            }));
+            return;
+        }
+        if (!auth.ok()) {
+            if (service.logAuthWarnings()) {
+                LOG.warn("{}: login of '{}'@'{}' refused: {}", service.name(), login.user(), remote, auth.message());
+            }
+            sendErrorAndClose(nextSeq, auth.errorCode(), auth.sqlState(), auth.message());
+            return;
+        }
+        connectBackend();
+    }
+
+    private void connectBackend() {
+        ServerView chosen = service.router().selectBackend(new ClientInfo(id, user, remote, login.database()));
+        if (!(chosen instanceof Server server)) {
+            sendErrorAndClose(nextSeq, 2003, "HY000", "No server of service '" + service.name()
+                    + "' can take the session: none is running in a role the service routes to");
+            return;
+        }
+        state = State.CONNECTING;
+        backend = new BackendConnection(this, server, login, auth.passwordSha1());
+        Bootstrap b = new Bootstrap().group(client.eventLoop())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(proxy.writeqLowWater(), proxy.writeqHighWater()))
+                .handler(backend);
+        SocketAddress addr;
+        if (server.socket() != null) {
+            b.channel(proxy.workers().domainChannel());
+            addr = new DomainSocketAddress(server.socket());
+        } else {
+            b.channel(proxy.workers().clientChannel());
+            addr = server.socketAddress();
+        }
+        b.connect(addr).addListener((ChannelFutureListener) f -> {
+            if (!f.isSuccess() && state == State.CONNECTING) {
+                LOG.warn("{}: cannot connect to {}: {}", service.name(), server, f.cause().getMessage());
+                sendErrorAndClose(nextSeq, 2003, "HY000", "Can't connect to server '" + server.name() + "' ("
+                        + f.cause().getMessage() + ")");
+            }
+        });
+    }
+
+    /** The backend accepted the login; {@code okPacket} (owned here) is its OK, forwarded as ours. */
+    void backendReady(BackendConnection b, ByteBuf okPacket) {
+        if (state != State.CONNECTING) {
+            okPacket.release();
+            b.quit();
+            return;
+        }
+        if (handshakeTimer != null) {
+            handshakeTimer.cancel(false);
+        }
+        okPacket.setByte(okPacket.readerIndex() + 3, nextSeq);
+        state = State.ROUTING;
+        client.writeAndFlush(okPacket);
+        if (!client.isWritable()) {
+            b.channel().config().setAutoRead(false);
+        }
+        ByteBuf early = framer.drain();
+        if (early != null) {
+            commands.fromClient(early);
+            b.flush();
+        }
+    }
+
+    /** The backend refused the login or failed before it; tell the client as the server would. */
+    void backendFailed(BackendConnection b, int code, String sqlState, String message) {
+        if (state == State.CONNECTING) {
+            b.server().authFailed();
+            sendErrorAndClose(nextSeq, code, sqlState.isEmpty() ? "HY000" : sqlState, message);
+        }
+    }
+
+    /** Bytes from the backend in routing state; ownership passes to the client channel. */
+    void backendBytes(ByteBuf buf) {
+        backend.server().packetRouted();
+        client.write(buf, client.voidPromise());
+    }
+
+    void backendReadComplete() {
+        client.flush();
+        commands.afterBackendRead();
+    }
+
+    @Override
+    public void onReply(Reply reply, int endIndex) {
+        lastStatus = reply.status();
+    }
+
+    void backendClosed(BackendConnection b, BackendConnection.State was) {
+        if (state == State.CLOSED || b != backend) {
+            return;
+        }
+        if (was == BackendConnection.State.READY || was == BackendConnection.State.CHANGE_USER) {
+            ReplyTracker t = b.tracker();
+            if (t != null && t.busy()) {
+                // A query was running: the client gets a readable error, then the session ends (readconnroute
+                // cannot move a session to another server).
+                int seq = t.replyStarted() ? t.lastSequence() + 1 : 1;
+                LOG.warn("{}: lost connection to {} during a query of session {}", service.name(), b.server(), id);
+                sendErrorAndClose(seq, 2013, "HY000", "Lost connection to backend server '" + b.server().name()
+                        + "' during query");
+            } else {
+                LOG.info("{}: connection to {} of session {} closed", service.name(), b.server(), id);
+                close();
+            }
+        } else if (state == State.CONNECTING) {
+            sendErrorAndClose(nextSeq, 2013, "HY000", "Lost connection to backend server '" + b.server().name()
+                    + "' at handshake");
+        }
+    }
+
+    /** Forwards the outcome of a COM_CHANGE_USER (owned here) to the client and resumes reading. */
+    void changeUserDone(ByteBuf result) {
+        commands.changeUserDone(result);
+    }
+
+    void user(String newUser, LoginCheck.Result newAuth) {
+        this.user = newUser;
+        this.auth = newAuth;
+    }
+
+    byte[] nonce() {
+        return nonce;
+    }
+
+    LoginCheck.Result checkLogin(String newUser, byte[] newToken, String database) {
+        return LoginCheck.check(service.users().snapshot(), newUser, newToken, remote, database, nonce,
+                service.enableRootUser(), service.localhostMatchWildcardHost());
+    }
+
+    /** Ends the session from any thread (KILL from another session, shutdown). */
+    public void closeFromAnyThread() {
+        if (client == null) {
+            return;
+        }
+        client.eventLoop().execute(this::close);
+    }
+
+    void sendErrorAndClose(int seq, int code, String sqlState, String message) {
+        if (state == State.CLOSED || client == null) {
+            return;
+        }
+        state = State.CLOSED;
+        ByteBuf err = ErrPacket.write(client.alloc(), seq & 0xFF, code, sqlState, message);
+        client.writeAndFlush(err).addListener(ChannelFutureListener.CLOSE);
+        cleanup();
+    }
+
+    void close() {
+        if (client != null) {
+            client.close();
+        }
+        cleanup();
+    }
+
+    private void cleanup() {
+        if (state == State.CLOSED && backend == null && !sessionCounted) {
+            proxy.registry().remove(this);
+            return;
+        }
+        state = State.CLOSED;
+        if (handshakeTimer != null) {
+            handshakeTimer.cancel(false);
+        }
+        framer.release();
+        commands.release();
+        if (backend != null) {
+            backend.quit();
+            backend = null;
+        }
+        if (sessionCounted) {
+            service.sessionClosed();
+            sessionCounted = false;
+        }
+        proxy.registry().remove(this);
+    }
+}

@@ -1,0 +1,276 @@
+package io.gatehouse.core.session;
+
+import io.gatehouse.protocol.ChangeUserRequest;
+import io.gatehouse.protocol.ErrPacket;
+import io.gatehouse.protocol.OkPacket;
+import io.gatehouse.protocol.auth.NativePassword;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client-to-backend half of a routing session: finds command boundaries in the client's byte stream without
+ * copying, registers each command with the backend's reply tracker, forwards bytes in whole chunks, and takes out
+ * the few commands Gatehouse answers itself (COM_QUIT, COM_CHANGE_USER, COM_PROCESS_KILL, KILL statements naming a
+ * Gatehouse connection id). Confined to the session's worker thread. It owns each chunk it is given until it is
+ * written to the backend or released, and owns the partial packet it holds between reads.
+ */
+final class CommandStream {
+    private static final Logger LOG = LoggerFactory.getLogger(CommandStream.class);
+    private static final int COM_QUIT = 0x01;
+    private static final int COM_QUERY = 0x03;
+    private static final int COM_PROCESS_KILL = 0x0C;
+    private static final int COM_CHANGE_USER = 0x11;
+    private static final int COM_STMT_SEND_LONG_DATA = 0x18;
+    private static final int COM_STMT_CLOSE = 0x19;
+    private static final int MAX_PAYLOAD = 0xFFFFFF;
+    /** Commands we answer ourselves are small; a bigger one cannot be any of them. */
+    private static final int MAX_INTERCEPT = 64 * 1024;
+
+    private final ClientSession session;
+    private long payloadLeft;
+    private boolean continuation;
+    /** Bytes of an incomplete packet start, kept until the rest arrives. */
+    private ByteBuf held;
+    /** Client bytes that arrived after a command we are still answering; replayed when it is done. */
+    private ByteBuf deferred;
+    private ByteBuf waitingCommand;
+    private boolean paused;
+
+    CommandStream(ClientSession session) {
+        this.session = session;
+    }
+
+    boolean paused() {
+        return paused;
+    }
+
+    /** Routes a chunk of client bytes; takes ownership of {@code in}. */
+    void fromClient(ByteBuf in) {
+        if (paused) {
+            deferred = append(deferred, in);
+            return;
+        }
+        if (held != null) {
+            in = append(held, in);
+            held = null;
+        }
+        BackendConnection backend = session.backend();
+        int i = in.readerIndex();
+        int end = in.writerIndex();
+        int forwardFrom = i;
+        while (i < end) {
+            if (payloadLeft > 0) {
+                int n = (int) Math.min(payloadLeft, end - i);
+                i += n;
+                payloadLeft -= n;
+                continue;
+            }
+            int avail = end - i;
+            if (avail < 5) {
+                holdTail(in, forwardFrom, i, backend);
+                return;
+            }
+            int len = in.getUnsignedMediumLE(i);
+            int seq = in.getUnsignedByte(i + 3);
+            if (seq == 0 && !continuation) {
+                if (len == 0) {
+                    in.release();
+                    protocolError("command packet length: 0 (expected: at least the command byte)");
+                    return;
+                }
+                int cmd = in.getUnsignedByte(i + 4);
+                if (mayIntercept(cmd, in, i + 5, end) && len <= MAX_INTERCEPT) {
+                    if (avail < 4 + len) {
+                        holdTail(in, forwardFrom, i, backend);
+                        return;
+                    }
+                    ByteBuf packet = in.retainedSlice(i, 4 + len);
+                    if (isIntercepted(cmd, packet)) {
+                        forward(in, forwardFrom, i, backend);
+                        int after = i + 4 + len;
+                        deferred = after < end ? in.retainedSlice(after, end - after) : null;
+                        in.release();
+                        pause();
+                        if (backend.tracker().busy()) {
+                            waitingCommand = packet;     // answered once the replies before it are complete
+                        } else {
+                            answer(packet);
+                        }
+                        return;
+                    }
+                    packet.release();
+                }
+                if (cmd != COM_STMT_CLOSE && cmd != COM_STMT_SEND_LONG_DATA) {
+                    backend.tracker().expect(cmd);
+                }
+                session.service().countQuery();
+            }
+            continuation = len == MAX_PAYLOAD;
+            payloadLeft = len;
+            i += 4;
+        }
+        forward(in, forwardFrom, end, backend);
+        in.release();
+    }
+
+    /** Called after each batch of backend bytes: a held command may now be answered. */
+    void afterBackendRead() {
+        if (waitingCommand != null && !session.backend().tracker().busy()) {
+            ByteBuf packet = waitingCommand;
+            waitingCommand = null;
+            answer(packet);
+        }
+    }
+
+    private void holdTail(ByteBuf in, int forwardFrom, int at, BackendConnection backend) {
+        forward(in, forwardFrom, at, backend);
+        held = in.retainedSlice(at, in.writerIndex() - at);
+        in.release();
+    }
+
+    /** Writes {@code in[from, to)} to the backend without copying; {@code in} keeps its own reference. */
+    private static void forward(ByteBuf in, int from, int to, BackendConnection backend) {
+        if (to > from) {
+            backend.write(in.retainedSlice(from, to - from));
+        }
+    }
+
+    private static boolean mayIntercept(int cmd, ByteBuf in, int at, int end) {
+        return switch (cmd) {
+            case COM_QUIT, COM_PROCESS_KILL, COM_CHANGE_USER -> true;
+            case COM_QUERY -> KillStatement.mayBeKill(in, at, end);
+            default -> false;
+        };
+    }
+
+    private boolean isIntercepted(int cmd, ByteBuf packet) {
+        if (cmd != COM_QUERY) {
+            return true;
+        }
+        KillStatement kill = KillStatement.parse(packet, packet.readerIndex() + 5, packet.writerIndex());
+        return kill != null && session.proxy().registry().get(kill.id()) != null;
+    }
+
+    private void pause() {
+        paused = true;
+        session.clientChannel().config().setAutoRead(false);
+    }
+
+    private void resume() {
+        paused = false;
+        if (!session.isRouting()) {
+            release();
+            return;
+        }
+        session.clientChannel().config().setAutoRead(true);
+        ByteBuf rest = deferred;
+        deferred = null;
+        if (rest != null) {
+            fromClient(rest);
+            session.backend().flush();
+        }
+    }
+
+    /** Answers a command Gatehouse handles itself; takes ownership of {@code packet}. */
+    private void answer(ByteBuf packet) {
+        int cmd = packet.getUnsignedByte(packet.readerIndex() + 4);
+        try {
+            switch (cmd) {
+                case COM_QUIT -> session.close();
+                case COM_PROCESS_KILL -> {
+                    long target = packet.readableBytes() >= 9 ? packet.getUnsignedIntLE(packet.readerIndex() + 5) : -1;
+                    kill(new KillStatement(false, target));
+                }
+                case COM_QUERY -> kill(KillStatement.parse(packet, packet.readerIndex() + 5, packet.writerIndex()));
+                case COM_CHANGE_USER -> changeUser(packet);
+                default -> throw new IllegalStateException("not an answered command: " + cmd);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Session {}: bad command {} from the client: {}", session.id(), cmd, e.getMessage());
+            protocolError(e.getMessage());
+        } finally {
+            packet.release();
+        }
+    }
+
+    private void kill(KillStatement kill) {
+        ClientSession target = kill == null ? null : session.proxy().registry().get(kill.id());
+        if (target == null) {
+            reply(ErrPacket.write(session.clientChannel().alloc(), 1, 1094, "HY000",
+                    "Unknown thread id: " + (kill == null ? -1 : kill.id())));
+            return;
+        }
+        if (!target.user().equals(session.user()) && !session.isSuperUser()) {
+            reply(ErrPacket.write(session.clientChannel().alloc(), 1, 1095, "HY000",
+                    "You are not owner of thread " + kill.id()));
+            return;
+        }
+        KillRunner.run(session, target, kill.query(), () -> {
+            if (target != session) {
+                reply(OkPacket.write(session.clientChannel().alloc(), 1, 0, 0, session.lastStatus(), 0, null));
+            }
+        });
+    }
+
+    private void changeUser(ByteBuf packet) {
+        ByteBuf payload = packet.slice(packet.readerIndex() + 4, packet.readableBytes() - 4);
+        ChangeUserRequest req = ChangeUserRequest.decode(payload, session.backend().capabilities());
+        String plugin = req.authPlugin();
+        if (plugin != null && !plugin.isEmpty() && !plugin.equals(NativePassword.PLUGIN)) {
+            reply(ErrPacket.write(session.clientChannel().alloc(), 1, 1045, "28000", "Access denied for user '"
+                    + req.user() + "'@'" + session.remote() + "': use mysql_native_password with COM_CHANGE_USER"));
+            return;
+        }
+        LoginCheck.Result r = session.checkLogin(req.user(), req.authResponse(), req.database());
+        if (!r.ok()) {
+            reply(ErrPacket.write(session.clientChannel().alloc(), 1, r.errorCode(), r.sqlState(), r.message()));
+            return;
+        }
+        session.user(req.user(), r);
+        session.backend().changeUser(req, r.passwordSha1());
+    }
+
+    void changeUserDone(ByteBuf result) {
+        result.setByte(result.readerIndex() + 3, 1);
+        reply(result);
+    }
+
+    /** Sends our own answer to the client and carries on with what the client sent after the command. */
+    private void reply(ByteBuf packet) {
+        session.clientChannel().writeAndFlush(packet);
+        resume();
+    }
+
+    private void protocolError(String why) {
+        LOG.warn("Session {} from {} sent a malformed packet: {}; closing it", session.id(), session.remote(), why);
+        session.sendErrorAndClose(1, 1835, "08S01", "Malformed packet: " + why);
+    }
+
+    private static ByteBuf append(ByteBuf first, ByteBuf second) {
+        if (first == null) {
+            return second;
+        }
+        ByteBuf joined = Unpooled.buffer(first.readableBytes() + second.readableBytes());
+        joined.writeBytes(first).writeBytes(second);
+        first.release();
+        second.release();
+        return joined;
+    }
+
+    void release() {
+        if (held != null) {
+            held.release();
+            held = null;
+        }
+        if (deferred != null) {
+            deferred.release();
+            deferred = null;
+        }
+        if (waitingCommand != null) {
+            waitingCommand.release();
+            waitingCommand = null;
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package io.gatehouse.core.session;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * Recognises {@code KILL [HARD | SOFT] [CONNECTION | QUERY] id} in a COM_QUERY payload, skipping leading white
+ * space and comments. Pure parsing; reads the buffer without moving its indexes and never retains it.
+ *
+ * @param query true for KILL QUERY, false for KILL [CONNECTION]
+ * @param id    the connection id named
+ */
+record KillStatement(boolean query, long id) {
+    /** The statement in {@code sql[from, to)}, or null when it is not a KILL of a connection or query by id. */
+    static KillStatement parse(ByteBuf sql, int from, int to) {
+        Lexer lx = new Lexer(sql, from, to);
+        if (!lx.word().equals("KILL")) {
+            return null;
+        }
+        String w = lx.word();
+        if (w.equals("HARD") || w.equals("SOFT")) {
+            w = lx.word();
+        }
+        boolean query = false;
+        if (w.equals("QUERY")) {
+            query = true;
+            w = lx.word();
+        } else if (w.equals("CONNECTION")) {
+            w = lx.word();
+        }
+        if (w.isEmpty() || !w.chars().allMatch(Character::isDigit) || w.length() > 18) {
+            return null;      // KILL USER, KILL QUERY ID: passed to the backend as they are
+        }
+        long id = Long.parseLong(w);
+        String tail = lx.word();
+        if (!tail.isEmpty() && !tail.equals(";")) {
+            return null;
+        }
+        return new KillStatement(query, id);
+    }
+
+    /** Quick test on the first bytes of a COM_QUERY payload: could this be a KILL (so worth reading whole)? */
+    static boolean mayBeKill(ByteBuf buf, int at, int end) {
+        if (at >= end) {
+            return false;
+        }
+        int c = buf.getUnsignedByte(at);
+        return c == 'K' || c == 'k' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '/' || c == '#'
+                || c == '-';
+    }
+
+    /** A tiny word reader: upper-cased words or digits, comments and white space skipped, ';' as a word. */
+    private static final class Lexer {
+        private final ByteBuf buf;
+        private int at;
+        private final int end;
+
+        Lexer(ByteBuf buf, int from, int to) {
+            this.buf = buf;
+            this.at = from;
+            this.end = to;
+        }
+
+        String word() {
+            skipSpaceAndComments();
+            if (at >= end) {
+                return "";
+            }
+            int c = buf.getUnsignedByte(at);
+            if (c == ';') {
+                at++;
+                return ";";
+            }
+            StringBuilder sb = new StringBuilder();
+            while (at < end) {
+                c = buf.getUnsignedByte(at);
+                if (Character.isLetterOrDigit(c) || c == '_') {
+                    sb.append(Character.toUpperCase((char) c));
+                    at++;
+                } else {
+                    break;
+                }
+            }
+            if (sb.length() == 0) {
+                at++;
+                return "?";
+            }
+            return sb.toString();
+        }
+
+        private void skipSpaceAndComments() {
+            while (at < end) {
+                int c = buf.getUnsignedByte(at);
+                if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+                    at++;
+                } else if (c == '#' || (c == '-' && at + 2 < end && buf.getUnsignedByte(at + 1) == '-'
+                        && Character.isWhitespace(buf.getUnsignedByte(at + 2)))) {
+                    while (at < end && buf.getUnsignedByte(at) != '\n') {
+                        at++;
+                    }
+                } else if (c == '/' && at + 1 < end && buf.getUnsignedByte(at + 1) == '*') {
+                    at += 2;
+                    while (at + 1 < end && !(buf.getUnsignedByte(at) == '*' && buf.getUnsignedByte(at + 1) == '/')) {
+                        at++;
+                    }
+                    at += 2;
+                } else {
+                    return;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.gatehouse.core.session;
+
+import io.gatehouse.core.users.UserAccount;
+import io.gatehouse.core.users.UserAccounts;
+import io.gatehouse.protocol.auth.NativePassword;
+
+/**
+ * Decides whether a login is allowed against a user-account snapshot: account lookup, mysql_native_password token
+ * check (recovering SHA1(password) for the backend logins), root policy, and the connect-time database. Pure
+ * function of its inputs; safe on any thread; no buffers.
+ */
+final class LoginCheck {
+    /** The outcome: on success {@code passwordSha1} is set; on failure the error to send. */
+    record Result(UserAccount account, byte[] passwordSha1, int errorCode, String sqlState, String message,
+                  boolean retryAfterReload) {
+        boolean ok() {
+            return errorCode == 0;
+        }
+    }
+
+    private LoginCheck() {
+    }
+
+    static Result check(UserAccounts users, String user, byte[] token, String clientIp, String database,
+                        byte[] nonce, boolean enableRoot, boolean wildcardMatchesLocalhost) {
+        String using = token.length > 0 ? "YES" : "NO";
+        String denied = "Access denied for user '" + user + "'@'" + clientIp + "' (using password: " + using + ")";
+        if (user.equals("root") && !enableRoot) {
+            return new Result(null, null, 1045, "28000", denied, false);
+        }
+        UserAccount account = users.find(user, clientIp, wildcardMatchesLocalhost);
+        if (account == null) {
+            return new Result(null, null, 1045, "28000", denied, true);
+        }
+        if (account.nativeHash() == null) {
+            return new Result(account, null, 1045, "28000", "Access denied for user '" + user + "'@'" + clientIp
+                    + "': authentication plugin '" + account.plugin() + "' is not supported by Gatehouse yet", false);
+        }
+        byte[] sha1 = NativePassword.verify(token, account.nativeHash(), nonce);
+        if (sha1 == null) {
+            return new Result(account, null, 1045, "28000", denied, true);
+        }
+        if (database != null && !database.isEmpty()) {
+            // As the server does: no privilege on the database hides whether it exists.
+            if (!users.mayUseDatabase(account, database)) {
+                return new Result(account, null, 1044, "42000", "Access denied for user '" + user + "'@'" + clientIp
+                        + "' to database '" + database + "'", true);
+            }
+            if (!users.databaseExists(database)) {
+                return new Result(account, null, 1049, "42000", "Unknown database '" + database + "'", true);
+            }
+        }
+        return new Result(account, sha1, 0, "", "", false);
+    }
+}

@@ -1,0 +1,11 @@
+package io.gatehouse.core.session;
+
+import io.gatehouse.core.worker.Workers;
+
+/**
+ * What every session shares: the session registry, the worker transport, the helper that runs KILL on backends,
+ * and the write-queue water marks. Immutable references to thread-safe objects.
+ */
+public record ProxyContext(SessionRegistry registry, Workers workers, BackendKiller killer, int writeqHighWater,
+                           int writeqLowWater) {
+}

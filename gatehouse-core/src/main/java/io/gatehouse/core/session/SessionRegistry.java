@@ -1,0 +1,49 @@
+package io.gatehouse.core.session;
+
+import java.util.Collection;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Every live client session by the connection id Gatehouse gave it, for KILL and the admin API. Thread-safe
+ * (concurrent map); workers add and remove their own sessions. Holds no buffers.
+ *
+ * <p>Ids start at 2^30 so they never collide with the small thread ids a backend hands out: a KILL naming an id
+ * Gatehouse did not give is passed to the backend unchanged, as the client meant it.
+ */
+public final class SessionRegistry {
+    static final long FIRST_ID = 1L << 30;
+
+    private final ConcurrentHashMap<Long, ClientSession> sessions = new ConcurrentHashMap<>();
+    private final AtomicLong nextId = new AtomicLong(FIRST_ID);
+
+    long newId() {
+        long id = nextId.getAndIncrement();
+        if (id >= 0xFFFF_FFFFL) {
+            // The handshake carries 4 bytes; wrap around rather than overflow.
+            nextId.set(FIRST_ID);
+            id = nextId.getAndIncrement();
+        }
+        return id;
+    }
+
+    void add(ClientSession s) {
+        sessions.put(s.id(), s);
+    }
+
+    void remove(ClientSession s) {
+        sessions.remove(s.id(), s);
+    }
+
+    public ClientSession get(long id) {
+        return sessions.get(id);
+    }
+
+    public Collection<ClientSession> all() {
+        return sessions.values();
+    }
+
+    public int size() {
+        return sessions.size();
+    }
+}

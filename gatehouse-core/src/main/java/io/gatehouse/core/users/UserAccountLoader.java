@@ -1,0 +1,110 @@
+package io.gatehouse.core.users;
+
+import io.gatehouse.core.server.Server;
+import io.gatehouse.protocol.auth.NativePassword;
+import io.gatehouse.protocol.client.BlockingClient;
+import io.gatehouse.protocol.client.ClientOptions;
+import io.gatehouse.protocol.client.QueryResult;
+import io.gatehouse.protocol.client.ServerErrorException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads accounts, database-level grants and the database list from one backend with the service's credentials
+ * (the grants MaxScale documents for its service user: SELECT on the mysql tables and SHOW DATABASES). Blocking:
+ * runs only on the user-loader thread. No buffers.
+ */
+public final class UserAccountLoader {
+    /** Global privileges any one of which lets an account use every database. */
+    private static final String[] DB_LEVEL_PRIVS = {"Select_priv", "Insert_priv", "Update_priv", "Delete_priv",
+        "Create_priv", "Drop_priv", "References_priv", "Index_priv", "Alter_priv", "Create_tmp_table_priv",
+        "Lock_tables_priv", "Execute_priv", "Create_view_priv", "Show_view_priv", "Create_routine_priv",
+        "Alter_routine_priv", "Event_priv", "Trigger_priv", "Delete_history_priv", "Show_db_priv"};
+
+    private UserAccountLoader() {
+    }
+
+    /** Connection options for a server with the given credentials. */
+    public static ClientOptions options(Server s, String user, String password) {
+        return s.socket() != null
+                ? ClientOptions.unixSocket(Path.of(s.socket()), user, password)
+                : ClientOptions.tcp(s.address(), s.port(), user, password);
+    }
+
+    public static UserAccounts load(Server server, String user, String password, Duration connectTimeout,
+                                    Duration readTimeout) throws Exception {
+        ClientOptions opts = options(server, user, password).withConnectTimeout(connectTimeout)
+                .withReadTimeout(readTimeout).withWriteTimeout(readTimeout);
+        try (BlockingClient c = BlockingClient.connect(opts)) {
+            QueryResult users = c.query("SELECT * FROM mysql.user");
+            List<UserAccount> accounts = new ArrayList<>();
+            for (int r = 0; r < users.rowCount(); r++) {
+                accounts.add(account(users, r));
+            }
+            Map<String, Set<String>> grants = new HashMap<>();
+            addGrants(c, grants, "SELECT User, Host, Db FROM mysql.db");
+            addGrants(c, grants, "SELECT DISTINCT User, Host, Db FROM mysql.tables_priv");
+            addGrants(c, grants, "SELECT DISTINCT User, Host, Db FROM mysql.columns_priv");
+            addGrants(c, grants, "SELECT DISTINCT User, Host, Db FROM mysql.procs_priv");
+            Set<String> databases = new HashSet<>();
+            for (List<String> row : c.query("SHOW DATABASES").rows()) {
+                databases.add(row.get(0));
+            }
+            return new UserAccounts(accounts, grants, databases, System.currentTimeMillis());
+        }
+    }
+
+    private static UserAccount account(QueryResult users, int r) {
+        String user = users.value(r, "User");
+        String host = users.value(r, "Host");
+        String plugin = optional(users, r, "plugin");
+        String authString = optional(users, r, "authentication_string");
+        String legacy = optional(users, r, "Password");
+        byte[] hash;
+        if (plugin.isEmpty() || plugin.equals(NativePassword.PLUGIN)) {
+            String stored = !authString.isEmpty() ? authString : legacy;
+            hash = NativePassword.parseStoredHash(stored);
+            plugin = NativePassword.PLUGIN;
+        } else {
+            hash = null;
+        }
+        boolean global = false;
+        for (String p : DB_LEVEL_PRIVS) {
+            if ("Y".equals(optional(users, r, p))) {
+                global = true;
+                break;
+            }
+        }
+        boolean superUser = "Y".equals(optional(users, r, "Super_priv"));
+        boolean isRole = "Y".equals(optional(users, r, "is_role"));
+        return new UserAccount(user, host, hash, plugin, global, superUser, isRole, optional(users, r, "default_role"));
+    }
+
+    private static String optional(QueryResult q, int row, String column) {
+        int i = q.columnIndex(column);
+        if (i < 0) {
+            return "";
+        }
+        String v = q.rows().get(row).get(i);
+        return v == null ? "" : v;
+    }
+
+    private static void addGrants(BlockingClient c, Map<String, Set<String>> grants, String sql) throws Exception {
+        QueryResult q;
+        try {
+            q = c.query(sql);
+        } catch (ServerErrorException e) {
+            // Missing SELECT on one of these tables only narrows what we know; the backend still checks at login.
+            return;
+        }
+        for (List<String> row : q.rows()) {
+            grants.computeIfAbsent(row.get(0) + "@" + row.get(1), k -> new HashSet<>()).add(row.get(2));
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package io.gatehouse.core.users;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * An immutable snapshot of the backends' accounts, database grants and databases, published by the
+ * {@link UserAccountStore}'s loader thread and read by workers without locks.
+ */
+public final class UserAccounts {
+    /** The snapshot before the first load: nobody can log in. */
+    public static final UserAccounts EMPTY = new UserAccounts(List.of(), Map.of(), Set.of(), 0);
+
+    private final List<UserAccount> accounts;
+    /** user@host -> database patterns granted at database, table, column or routine level. */
+    private final Map<String, Set<String>> dbGrants;
+    private final Set<String> databases;
+    private final long loadedAtMillis;
+
+    public UserAccounts(List<UserAccount> accounts, Map<String, Set<String>> dbGrants, Set<String> databases,
+                        long loadedAtMillis) {
+        List<UserAccount> sorted = new ArrayList<>(accounts);
+        // The server's own order: the most specific host first, then named users before the anonymous one.
+        sorted.sort(Comparator.comparingInt((UserAccount a) -> -HostPattern.specificity(a.host()))
+                .thenComparing(a -> a.user().isEmpty()));
+        this.accounts = List.copyOf(sorted);
+        this.dbGrants = Map.copyOf(dbGrants);
+        this.databases = Set.copyOf(databases);
+        this.loadedAtMillis = loadedAtMillis;
+    }
+
+    public int size() {
+        return accounts.size();
+    }
+
+    public long loadedAtMillis() {
+        return loadedAtMillis;
+    }
+
+    public List<UserAccount> accounts() {
+        return accounts;
+    }
+
+    /** The account a login of {@code user} from {@code clientIp} uses, or null when none matches. */
+    public UserAccount find(String user, String clientIp, boolean wildcardMatchesLocalhost) {
+        for (UserAccount a : accounts) {
+            if (a.isRole()) {
+                continue;
+            }
+            if ((a.user().isEmpty() || a.user().equals(user))
+                    && HostPattern.matches(a.host(), clientIp, wildcardMatchesLocalhost)) {
+                return a;
+            }
+        }
+        return null;
+    }
+
+    public boolean databaseExists(String db) {
+        for (String d : databases) {
+            if (d.equalsIgnoreCase(db)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True when the account (or its default role) may use {@code db}. */
+    public boolean mayUseDatabase(UserAccount a, String db) {
+        if (a.globalDbAccess() || "information_schema".equalsIgnoreCase(db)) {
+            return true;
+        }
+        if (grantsMatch(dbGrants.get(a.key()), db)) {
+            return true;
+        }
+        if (!a.defaultRole().isEmpty()) {
+            for (UserAccount r : accounts) {
+                if (r.isRole() && r.user().equals(a.defaultRole())) {
+                    if (r.globalDbAccess() || grantsMatch(dbGrants.get(r.key()), db)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean grantsMatch(Set<String> patterns, String db) {
+        if (patterns == null) {
+            return false;
+        }
+        for (String p : patterns) {
+            if (dbLike(p, db)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Database grants use LIKE syntax, with {@code \_} for a literal underscore. */
+    static boolean dbLike(String pattern, String db) {
+        StringBuilder re = new StringBuilder();
+        for (int i = 0; i < pattern.length(); i++) {
+            char c = pattern.charAt(i);
+            if (c == '\\' && i + 1 < pattern.length()) {
+                re.append(java.util.regex.Pattern.quote(String.valueOf(pattern.charAt(++i))));
+            } else if (c == '%') {
+                re.append(".*");
+            } else if (c == '_') {
+                re.append('.');
+            } else {
+                re.append(java.util.regex.Pattern.quote(String.valueOf(c)));
+            }
+        }
+        return java.util.regex.Pattern.compile(re.toString(), java.util.regex.Pattern.CASE_INSENSITIVE)
+                .matcher(db).matches();
+    }
+}
