@@ -78,16 +78,11 @@ public final class Main implements Callable<Integer> {
         Path pidFile = pids.resolve("gatehouse.pid");
         writePid(pidFile, log);
         CountDownLatch stopped = new CountDownLatch(1);
-        CountDownLatch done = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stopped.countDown();
-            try {
-                done.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "gatehouse-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        // SIGTERM and SIGINT end the wait below so that main returns and the process exits with 0; a JVM shutdown
+        // hook would make it exit with 143 instead.
+        for (String sig : new String[] {"TERM", "INT"}) {
+            sun.misc.Signal.handle(new sun.misc.Signal(sig), s -> stopped.countDown());
+        }
         stopped.await();
         log.info("Gatehouse is shutting down");
         gh.close();
@@ -98,7 +93,6 @@ public final class Main implements Callable<Integer> {
         }
         log.info("Gatehouse stopped");
         Logging.stop();
-        done.countDown();
         return 0;
     }
 

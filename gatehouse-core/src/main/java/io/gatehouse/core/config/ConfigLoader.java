@@ -90,7 +90,8 @@ public final class ConfigLoader {
                     if (p.bool("ssl")) {
                         throw ConfigException.badValue(s.name(), "ssl", s.get("ssl"), "false; TLS for clients is not supported yet");
                     }
-                    if (p.integer("port") == 0 && p.string("socket") == null) {
+                    // port=0 written out asks for any free port (tests); leaving both out is a mistake.
+                    if (s.get("port") == null && p.string("socket") == null) {
                         throw new ConfigException("[" + s.name() + "] port: missing (expected: port or socket for a listener)");
                     }
                     listeners.add(new GatehouseConfig.ObjectConfig(s.name(), "", p, List.of(p.string("service"))));

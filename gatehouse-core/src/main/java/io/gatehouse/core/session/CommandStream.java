@@ -37,6 +37,7 @@ final class CommandStream {
     private ByteBuf deferred;
     private ByteBuf waitingCommand;
     private boolean paused;
+    private boolean inLocalInfile;
 
     CommandStream(ClientSession session) {
         this.session = session;
@@ -68,16 +69,28 @@ final class CommandStream {
                 continue;
             }
             int avail = end - i;
-            if (avail < 5) {
+            if (avail < 4) {
                 holdTail(in, forwardFrom, i, backend);
                 return;
             }
             int len = in.getUnsignedMediumLE(i);
             int seq = in.getUnsignedByte(i + 3);
-            if (seq == 0 && !continuation) {
+            if (!inLocalInfile && backend.tracker().takeLocalInfileRequest()) {
+                inLocalInfile = true;
+            }
+            if (inLocalInfile) {
+                // File contents: sequence numbers wrap past 0 here, so they say nothing; an empty packet ends it.
+                if (len == 0) {
+                    inLocalInfile = false;
+                }
+            } else if (seq == 0 && !continuation) {
                 if (len == 0) {
                     in.release();
                     protocolError("command packet length: 0 (expected: at least the command byte)");
+                    return;
+                }
+                if (avail < 5) {
+                    holdTail(in, forwardFrom, i, backend);
                     return;
                 }
                 int cmd = in.getUnsignedByte(i + 4);

@@ -26,6 +26,7 @@ final class ReplyState {
     private long columnsLeft;
     private long prepareColumns;
     private boolean started;
+    private boolean localInfile;
     // Reply fields
     private Reply.Kind kind;
     private int resultSets;
@@ -72,6 +73,12 @@ final class ReplyState {
             case 0x12, 0x13, 0x14, 0x15 -> Phase.NONE;             // binlog streams never end
             default -> Phase.SINGLE;                               // OK / ERR / EOF
         };
+    }
+
+    boolean takeLocalInfile() {
+        boolean was = localInfile;
+        localInfile = false;
+        return was;
     }
 
     void clear() {
@@ -198,6 +205,7 @@ final class ReplyState {
             return (status & MORE_RESULTS) == 0;
         }
         if (first == 0xFB) {
+            localInfile = true;
             phase = Phase.FIRST;                 // LOCAL INFILE: the client sends the file, then OK or ERR follows
             return false;
         }

@@ -82,6 +82,14 @@ public final class ReplyTracker {
         return c == null ? -1 : c;
     }
 
+    /**
+     * True once after the backend asked the client for a LOCAL INFILE file; the client's next packets are the
+     * file's contents, ended by an empty packet, and must not be taken for commands.
+     */
+    public boolean takeLocalInfileRequest() {
+        return state.takeLocalInfile();
+    }
+
     /** The sequence number of the last packet header seen. */
     public int lastSequence() {
         return header[3] & 0xFF;

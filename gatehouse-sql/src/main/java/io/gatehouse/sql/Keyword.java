@@ -1,0 +1,54 @@
+package io.gatehouse.sql;
+
+/**
+ * The words the classifier recognises; the lexer stores {@code ordinal() + 1} per identifier token (0 means "not a
+ * keyword"). Immutable, shared by all threads. Enum names are the SQL words themselves.
+ */
+enum Keyword {
+    // statement starters
+    SELECT, INSERT, UPDATE, DELETE, REPLACE, LOAD, CALL, DO, SET, USE, SHOW, EXPLAIN, DESCRIBE, DESC, CREATE, ALTER,
+    DROP, RENAME, TRUNCATE, GRANT, REVOKE, KILL, BEGIN, START, COMMIT, ROLLBACK, SAVEPOINT, RELEASE, XA, PREPARE,
+    EXECUTE, DEALLOCATE, LOCK, UNLOCK, FLUSH, ANALYZE, OPTIMIZE, CHECK, CHECKSUM, REPAIR, HANDLER, INSTALL,
+    UNINSTALL, RESET, PURGE, CHANGE, STOP, SIGNAL, RESIGNAL, GET, HELP, BINLOG, CACHE, SHUTDOWN, VALUES, WITH,
+    BACKUP, TABLE, IF, CASE, WHILE, LOOP, REPEAT, DECLARE, END, WORK, RESTART,
+    // clauses
+    FROM, WHERE, GROUP, ORDER, BY, HAVING, LIMIT, OFFSET, JOIN, INNER, LEFT, RIGHT, CROSS, OUTER, NATURAL,
+    STRAIGHT_JOIN, FULL, ON, USING, UNION, EXCEPT, INTERSECT, MINUS, FOR, INTO, OUTFILE, DUMPFILE, AS, IN, SHARE,
+    MODE, NOWAIT, SKIP, LOCKED, WAIT, PARTITION, FORCE, IGNORE, INDEX, KEY, WINDOW, RETURNING, DISTINCT, ALL,
+    DISTINCTROW, HIGH_PRIORITY, LOW_PRIORITY, DELAYED, QUICK, SQL_CALC_FOUND_ROWS, SQL_NO_CACHE, SQL_CACHE,
+    SQL_SMALL_RESULT, SQL_BIG_RESULT, SQL_BUFFER_RESULT, TEMPORARY, EXISTS, NOT, OR, AND, XOR, TO, GLOBAL, SESSION,
+    LOCAL, NAMES, CHARACTER, CHARSET, TRANSACTION, READ, WRITE, ONLY, CONSISTENT, SNAPSHOT, CHAIN, NO, AUTOCOMMIT,
+    PASSWORD, ROLE, DEFAULT, STATEMENT, NEXT, PREVIOUS, DATABASES, SCHEMAS, TABLES, IMMEDIATE, ATOMIC, VIEW, DATA,
+    INFILE, XML, TRUE, FALSE, ANY, SOME, OVER, LIKE, BETWEEN, IS, WHEN, THEN, ELSE, UNIQUE, REFERENCES, COLUMNS,
+    REGEXP, RLIKE, ESCAPE, BINARY, INTERVAL, RECURSIVE, LATERAL, DIV, ROW, ROWS, OF, SEQUENCE, PROCEDURE, FUNCTION,
+    TRIGGER, EVENT, SCHEMA, DATABASE, USER, SLAVE, REPLICA, MASTER, LOGS, SOUNDS, COLLATE, NULL, PRIMARY, FOREIGN,
+    CONSTRAINT, WARNINGS, ERRORS, VALUE, LOW, COUNT, DIAGNOSTICS, CONCURRENT, REPLICAS, SLAVES, UNSIGNED, SIGNED,
+    HIGH,
+    // type names that may precede '(' without being a function call
+    CHAR, VARCHAR, DECIMAL, NUMERIC, DEC, INT, INTEGER, FLOAT, DOUBLE, REAL, NCHAR, NVARCHAR, VARBINARY, BIT,
+    TINYINT, SMALLINT, MEDIUMINT, BIGINT, DATETIME, TIMESTAMP, TIME, DATE, YEAR, ENUM, TEXT, BLOB, PRECISION,
+    VARCHAR2, NUMBER, RAW, CLOB;
+
+    private static final Keyword[] BY_ID;
+    static final NameTable TABLE;
+
+    static {
+        Keyword[] all = values();
+        BY_ID = new Keyword[all.length + 1];
+        String[] names = new String[all.length + 1];
+        for (Keyword k : all) {
+            BY_ID[k.ordinal() + 1] = k;
+            names[k.ordinal() + 1] = k.name();
+        }
+        TABLE = new NameTable(names);
+    }
+
+    /** The keyword for a token's keyword id, or null for 0. */
+    static Keyword byId(int id) {
+        return BY_ID[id];
+    }
+
+    int id() {
+        return ordinal() + 1;
+    }
+}

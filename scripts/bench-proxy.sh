@@ -1,0 +1,210 @@
+#!/bin/sh
+# Proxy benchmark: sysbench oltp_point_select directly against a MariaDB primary, through HAProxy (TCP mode) and
+# through Gatehouse (readconnroute, router_options=master), interleaved A B C A B C ... in one run, for the text
+# protocol and for prepared statements. Reports tps, queries/s, latency and the proxy process's CPU per query
+# (utime+stime of all its threads from /proc/PID/stat). Everything it starts is stopped on exit, Ctrl-C or failure.
+#
+# Usage: scripts/bench-proxy.sh [-r ROUNDS] [-t SECONDS] [-w PROXY_THREADS] [-c CLIENT_THREADS] [-n REPLICAS] [-k]
+# The same settings as environment variables: BENCH_ROUNDS (3), BENCH_TIME (10), BENCH_PROXY_THREADS (nproc; the
+# Gatehouse [maxscale] threads= and HAProxy's nbthread), BENCH_CLIENT_THREADS (16), BENCH_REPLICAS (1),
+# BENCH_WARMUP (5 seconds per target and mode, not measured), BENCH_KEEP=1 (-k: keep the temp dir and its logs).
+# Extra JVM options for Gatehouse go in GATEHOUSE_JAVA_OPTS, as for bin/gatehouse.
+set -eu
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+HELPERS="$ROOT/scripts/bench"
+DIST="$ROOT/gatehouse-server/target/gatehouse-0.1.0-SNAPSHOT/gatehouse-0.1.0-SNAPSHOT"
+ROUNDS=${BENCH_ROUNDS:-3}
+TIME=${BENCH_TIME:-10}
+PROXY_THREADS=${BENCH_PROXY_THREADS:-$(nproc)}
+CLIENT_THREADS=${BENCH_CLIENT_THREADS:-16}
+REPLICAS=${BENCH_REPLICAS:-1}
+WARMUP=${BENCH_WARMUP:-5}
+KEEP=${BENCH_KEEP:-0}
+while getopts r:t:w:c:n:k opt; do
+  case "$opt" in
+    r) ROUNDS=$OPTARG ;; t) TIME=$OPTARG ;; w) PROXY_THREADS=$OPTARG ;; c) CLIENT_THREADS=$OPTARG ;;
+    n) REPLICAS=$OPTARG ;; k) KEEP=1 ;;
+    *) sed -n '7,11p' "$0" >&2; exit 2 ;;
+  esac
+done
+for tool in java sysbench mariadb python3 /usr/sbin/haproxy; do
+  command -v "$tool" >/dev/null || { echo "bench-proxy: $tool is not installed" >&2; exit 2; }
+done
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/gatehouse-bench.XXXXXX")
+CLUSTER_PID='' HAPROXY_PID='' GATEHOUSE_PID='' SYSBENCH_PID=''
+
+# True while the process exists and is not a zombie (an exited child we have not waited for yet).
+alive() {
+  [ -n "$1" ] && [ -r "/proc/$1/stat" ] && [ "$(awk '{sub(/.*\) /, ""); print $1}' "/proc/$1/stat" 2>/dev/null)" != Z ]
+}
+
+# Sends SIGTERM, waits up to $2 seconds, then SIGKILL; always reaps the child.
+stop() {
+  pid=$1 patience=$2
+  alive "$pid" || { wait "$pid" 2>/dev/null; return 0; }
+  kill -TERM "$pid" 2>/dev/null
+  i=0
+  while alive "$pid" && [ "$i" -lt $((patience * 5)) ]; do sleep 0.2; i=$((i + 1)); done
+  if alive "$pid"; then echo "bench-proxy: pid $pid ignored SIGTERM; killing it" >&2; kill -KILL "$pid" 2>/dev/null; fi
+  wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+  set +e
+  trap - EXIT INT TERM
+  stop "$SYSBENCH_PID" 5
+  stop "$GATEHOUSE_PID" 30
+  stop "$HAPROXY_PID" 10
+  stop "$CLUSTER_PID" 60
+  # If the cluster's JVM had to be killed, its mariadbd children are still running: stop them by their pid files.
+  for pidfile in "$WORK"/cluster/*/mariadbd.pid; do
+    [ -r "$pidfile" ] || continue
+    pid=$(cat "$pidfile")
+    if alive "$pid" && grep -q mariadbd "/proc/$pid/comm" 2>/dev/null; then kill -KILL "$pid"; fi
+  done
+  if [ "$KEEP" = 1 ]; then echo "bench-proxy: logs and results kept in $WORK"; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Waits up to $2 seconds for command $3... to succeed; fails if process $1 died meanwhile.
+await() {
+  pid=$1 limit=$2; shift 2
+  i=0
+  until "$@" >/dev/null 2>&1; do
+    alive "$pid" || { echo "bench-proxy: process $pid exited while starting; see $WORK" >&2; KEEP=1; exit 1; }
+    [ "$i" -lt $((limit * 2)) ] || { echo "bench-proxy: timed out waiting for: $*" >&2; KEEP=1; exit 1; }
+    sleep 0.5; i=$((i + 1))
+  done
+}
+
+login() { mariadb --protocol=TCP -h 127.0.0.1 -P "$1" -u app -papppwd test -e 'SELECT 1'; }
+
+# utime + stime, in clock ticks, of every thread the process has had (the process-wide line of /proc/PID/stat).
+cpu_ticks() { awk '{sub(/.*\) /, ""); print $12 + $13}' "/proc/$1/stat"; }
+
+if [ ! -x "$DIST/bin/gatehouse" ]; then
+  echo "Building Gatehouse ..."
+  (cd "$ROOT" && mvn -q -B -pl gatehouse-server -am install -DskipTests)
+fi
+
+echo "Starting a MariaDB primary and $REPLICAS replica(s) in $WORK/cluster ..."
+java -cp "$DIST/lib/*" io.gatehouse.testkit.ClusterMain "$WORK/cluster" --replicas "$REPLICAS" --no-stdin \
+  </dev/null >"$WORK/cluster.log" 2>&1 &
+CLUSTER_PID=$!
+await "$CLUSTER_PID" 180 test -s "$WORK/cluster/servers.txt"
+PRIMARY_PORT=$(awk 'NR == 1 {print $3}' "$WORK/cluster/servers.txt")
+set -- $(python3 "$HELPERS/freeports.py" 2)
+HAPROXY_PORT=$1 GATEHOUSE_PORT=$2
+
+cat >"$WORK/haproxy.cfg" <<EOF
+global
+    maxconn 10000
+    nbthread $PROXY_THREADS
+defaults
+    mode tcp
+    timeout connect 5s
+    timeout client 1h
+    timeout server 1h
+listen mariadb
+    bind 127.0.0.1:$HAPROXY_PORT
+    server primary 127.0.0.1:$PRIMARY_PORT
+EOF
+/usr/sbin/haproxy -db -f "$WORK/haproxy.cfg" </dev/null >"$WORK/haproxy.log" 2>&1 &
+HAPROXY_PID=$!
+
+mkdir -p "$WORK/gatehouse/log" "$WORK/gatehouse/data" "$WORK/gatehouse/run" "$WORK/gatehouse/persist"
+{
+  printf '[maxscale]\nthreads=%s\nlogdir=%s/log\ndatadir=%s/data\npiddir=%s/run\npersistdir=%s/persist\n' \
+    "$PROXY_THREADS" "$WORK/gatehouse" "$WORK/gatehouse" "$WORK/gatehouse" "$WORK/gatehouse"
+  awk '{printf "\n[%s]\ntype=server\naddress=%s\nport=%s\n", $1, $2, $3}' "$WORK/cluster/servers.txt"
+  cat <<EOF
+
+[Cluster-Monitor]
+type=monitor
+module=mariadbmon
+servers=$(awk '{printf "%s%s", sep, $1; sep = ","}' "$WORK/cluster/servers.txt")
+user=maxuser
+password=maxpwd
+monitor_interval=1000ms
+
+[Bench-Service]
+type=service
+router=readconnroute
+router_options=master
+cluster=Cluster-Monitor
+user=maxuser
+password=maxpwd
+
+[Bench-Listener]
+type=listener
+service=Bench-Service
+protocol=MariaDBClient
+address=127.0.0.1
+port=$GATEHOUSE_PORT
+EOF
+} >"$WORK/gatehouse.cnf"
+"$DIST/bin/gatehouse" --foreground --config "$WORK/gatehouse.cnf" </dev/null >"$WORK/gatehouse.out" 2>&1 &
+GATEHOUSE_PID=$!
+
+await "$HAPROXY_PID" 30 login "$HAPROXY_PORT"
+await "$GATEHOUSE_PID" 60 login "$GATEHOUSE_PORT"
+
+sb() {
+  port=$1; shift
+  sysbench oltp_point_select --db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="$port" --mysql-user=app \
+    --mysql-password=apppwd --mysql-db=test --mysql-ssl=off --tables=4 --table-size=10000 "$@"
+}
+echo "Preparing sysbench tables on the primary (port $PRIMARY_PORT) ..."
+sb "$PRIMARY_PORT" prepare >"$WORK/prepare.log" 2>&1 || { cat "$WORK/prepare.log" >&2; exit 1; }
+
+# One measured sysbench run in the background, so that a signal reaches our trap at once.
+run() {
+  port=$1 seconds=$2 out=$3
+  sb "$port" --threads="$CLIENT_THREADS" --time="$seconds" --percentile=95 --db-ps-mode="$mode" run \
+    </dev/null >"$out" 2>&1 &
+  SYSBENCH_PID=$!
+  status=0
+  wait "$SYSBENCH_PID" || status=$?
+  SYSBENCH_PID=''
+  return "$status"
+}
+
+port_of() { case "$1" in direct) echo "$PRIMARY_PORT" ;; haproxy) echo "$HAPROXY_PORT" ;; *) echo "$GATEHOUSE_PORT" ;; esac; }
+pid_of() { case "$1" in haproxy) echo "$HAPROXY_PID" ;; gatehouse) echo "$GATEHOUSE_PID" ;; *) echo '' ;; esac; }
+
+echo "Direct :$PRIMARY_PORT, HAProxy :$HAPROXY_PORT (pid $HAPROXY_PID), Gatehouse :$GATEHOUSE_PORT (pid $GATEHOUSE_PID);" \
+  "proxy threads $PROXY_THREADS, sysbench threads $CLIENT_THREADS, $ROUNDS round(s) of ${TIME}s; load: $(cut -d' ' -f1-3 /proc/loadavg)"
+mkdir -p "$WORK/results"
+if [ "$WARMUP" -gt 0 ]; then
+  echo "Warming up (${WARMUP}s per target and mode, not measured) ..."
+  for mode in disable auto; do
+    for target in direct haproxy gatehouse; do
+      run "$(port_of $target)" "$WARMUP" "$WORK/results/warmup-$mode-$target.txt" || true
+    done
+  done
+fi
+: >"$WORK/runs.tsv"
+r=1
+while [ "$r" -le "$ROUNDS" ]; do
+  for mode in disable auto; do
+    for target in direct haproxy gatehouse; do
+      pid=$(pid_of $target)
+      out="$WORK/results/$r-$mode-$target.txt"
+      before=''; [ -z "$pid" ] || before=$(cpu_ticks "$pid")
+      status=0
+      run "$(port_of $target)" "$TIME" "$out" || status=$?
+      used=''; [ -z "$pid" ] || used=$(( $(cpu_ticks "$pid") - before ))
+      printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$mode" "$target" "$status" "$used" "$out" >>"$WORK/runs.tsv"
+      printf 'round %s %-7s %-9s %s\n' "$r" "$mode" "$target" \
+        "$(grep -o 'queries: .*' "$out" | tr -s ' ' || echo "FAILED (exit $status)")"
+      [ -z "$pid" ] || alive "$pid" || { echo "bench-proxy: $target (pid $pid) died; see $WORK" >&2; KEEP=1; exit 1; }
+    done
+  done
+  r=$((r + 1))
+done
+
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+python3 "$HELPERS/report.py" "$WORK/runs.tsv" "$(getconf CLK_TCK)" || { KEEP=1; exit 1; }

@@ -1,0 +1,32 @@
+#!/bin/sh
+# Installs what Gatehouse's build, tests and sandbox need on Debian/Ubuntu, when it is missing:
+# a JDK 17+, Maven, MariaDB's server and client, sysbench, HAProxy (benchmarks) and the MariaDB test suite files.
+set -e
+need=""
+command -v java >/dev/null 2>&1 || need="$need openjdk-17-jdk-headless"
+command -v mvn >/dev/null 2>&1 || need="$need maven"
+{ command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ]; } || need="$need mariadb-server"
+command -v mariadb >/dev/null 2>&1 || need="$need mariadb-client"
+command -v sysbench >/dev/null 2>&1 || need="$need sysbench"
+{ command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ]; } || need="$need haproxy"
+[ -d /usr/share/mysql/mysql-test ] || [ -d /usr/share/mariadb/mariadb-test ] || dpkg -s mariadb-test >/dev/null 2>&1 || need="$need mariadb-test"
+if [ -z "$need" ]; then
+  exit 0
+fi
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "Please install:$need" >&2
+  exit 1
+fi
+SUDO=""
+if [ "$(id -u)" != 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO=sudo; else
+    echo "Not root and no sudo: please install as root: apt-get install -y$need" >&2
+    exit 1
+  fi
+fi
+echo "Installing:$need"
+$SUDO apt-get update -q
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $need
+# Debian starts the packaged server; the tests and the sandbox run their own, so stop it to free resources.
+if command -v systemctl >/dev/null 2>&1; then $SUDO systemctl stop mariadb >/dev/null 2>&1 || true; fi
+$SUDO service mariadb stop >/dev/null 2>&1 || true
