@@ -101,7 +101,7 @@ HAPROXY_PORT=$1 GATEHOUSE_PORT=$2
 
 cat >"$WORK/haproxy.cfg" <<EOF
 global
-    maxconn 10000
+    maxconn 4096
     nbthread $PROXY_THREADS
 defaults
     mode tcp

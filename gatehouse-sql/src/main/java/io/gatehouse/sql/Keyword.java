@@ -30,7 +30,7 @@ enum Keyword {
     VARCHAR2, NUMBER, RAW, CLOB;
 
     private static final Keyword[] BY_ID;
-    static final NameTable TABLE;
+    static final NameTable LOOKUP;
 
     static {
         Keyword[] all = values();
@@ -40,7 +40,7 @@ enum Keyword {
             BY_ID[k.ordinal() + 1] = k;
             names[k.ordinal() + 1] = k.name();
         }
-        TABLE = new NameTable(names);
+        LOOKUP = new NameTable(names);
     }
 
     /** The keyword for a token's keyword id, or null for 0. */

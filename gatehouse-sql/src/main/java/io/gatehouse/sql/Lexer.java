@@ -166,7 +166,7 @@ final class Lexer {
             h = h * 31 + NameTable.LOWER[c];
             i++;
         }
-        int kw = i - s <= 20 ? Keyword.TABLE.lookup(b, s, i - s, NameTable.finish(h)) : -1;
+        int kw = i - s <= 20 ? Keyword.LOOKUP.lookup(b, s, i - s, NameTable.finish(h)) : -1;
         out.add(Tokens.WORD | space, s, i, kw < 0 ? 0 : kw);
         return i;
     }
@@ -220,7 +220,7 @@ final class Lexer {
         return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     }
 
-    private static int quoted(byte[] b, int i, int to, byte q, boolean backslash, int kind, Tokens out, int space) {
+    private static int quoted(byte[] b, int i, int to, int q, boolean backslash, int kind, Tokens out, int space) {
         int e = skipQuoted(b, i, to, q, backslash);
         if (e < 0) {
             out.error = true;
@@ -231,7 +231,7 @@ final class Lexer {
     }
 
     /** Returns the index just past the closing quote of the quoted text starting at {@code b[i] == q}, or -1. */
-    static int skipQuoted(byte[] b, int i, int to, byte q, boolean backslash) {
+    static int skipQuoted(byte[] b, int i, int to, int q, boolean backslash) {
         i++;
         while (i < to) {
             byte c = b[i];

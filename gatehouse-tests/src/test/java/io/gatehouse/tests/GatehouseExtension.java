@@ -68,6 +68,11 @@ public final class GatehouseExtension implements ParameterResolver {
 
     /** A configuration in MaxScale's format for the cluster, with listeners on free ports. */
     static String config(MariaDbCluster cluster, Path dir) {
+        return config(cluster, dir, 0);
+    }
+
+    /** The same, with the write listener on {@code writePort}. */
+    static String config(MariaDbCluster cluster, Path dir, int writePort) {
         StringBuilder sb = new StringBuilder();
         sb.append("[maxscale]\nthreads=2\nlogdir=").append(dir.resolve("log")).append("\npiddir=").append(dir)
                 .append("\ndatadir=").append(dir).append("\npersistdir=").append(dir).append("\n\n");
@@ -80,17 +85,17 @@ public final class GatehouseExtension implements ParameterResolver {
         sb.append("[Cluster-Monitor]\ntype=monitor\nmodule=mariadbmon\nservers=").append(names)
                 .append("\nuser=").append(Accounts.SERVICE_USER).append("\npassword=").append(Accounts.SERVICE_PASSWORD)
                 .append("\nmonitor_interval=500ms\nbackend_connect_timeout=1s\nbackend_read_timeout=2s\n\n");
-        service(sb, "Write", "master");
-        service(sb, "Read", "slave");
-        service(sb, "Running", "running");
+        service(sb, "Write", "master", writePort);
+        service(sb, "Read", "slave", 0);
+        service(sb, "Running", "running", 0);
         return sb.toString();
     }
 
-    private static void service(StringBuilder sb, String name, String role) {
+    private static void service(StringBuilder sb, String name, String role, int port) {
         sb.append('[').append(name).append("-Service]\ntype=service\nrouter=readconnroute\nrouter_options=").append(role)
                 .append("\ncluster=Cluster-Monitor\nuser=").append(Accounts.SERVICE_USER).append("\npassword=")
                 .append(Accounts.SERVICE_PASSWORD).append("\n\n");
         sb.append('[').append(name).append("-Listener]\ntype=listener\nservice=").append(name)
-                .append("-Service\nprotocol=MariaDBClient\naddress=127.0.0.1\nport=0\n\n");
+                .append("-Service\nprotocol=MariaDBClient\naddress=127.0.0.1\nport=").append(port).append("\n\n");
     }
 }

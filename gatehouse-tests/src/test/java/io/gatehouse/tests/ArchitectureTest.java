@@ -1,0 +1,56 @@
+package io.gatehouse.tests;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Keeps the module boundaries of ARCHITECTURE.md: modules (routers, monitors) never reach into the core, the API
+ * depends on nothing of ours, the classifier on nothing but the JDK. Runs on the JUnit thread over compiled classes.
+ */
+class ArchitectureTest {
+    private static final JavaClasses CLASSES = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.gatehouse");
+
+    @Test
+    void modulesDoNotImportTheCore() {
+        noClasses().that().resideInAnyPackage("io.gatehouse.routers..", "io.gatehouse.monitors..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.gatehouse.core..", "io.gatehouse.server..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void routersAndMonitorsDoNotImportEachOther() {
+        noClasses().that().resideInAPackage("io.gatehouse.routers..")
+                .should().dependOnClassesThat().resideInAPackage("io.gatehouse.monitors..").check(CLASSES);
+        noClasses().that().resideInAPackage("io.gatehouse.monitors..")
+                .should().dependOnClassesThat().resideInAPackage("io.gatehouse.routers..").check(CLASSES);
+    }
+
+    @Test
+    void theApiDependsOnNothingOfOurs() {
+        noClasses().that().resideInAPackage("io.gatehouse.api..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.gatehouse.core..", "io.gatehouse.protocol..",
+                        "io.gatehouse.sql..", "io.gatehouse.routers..", "io.gatehouse.monitors..", "io.gatehouse.server..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void theClassifierIsAPureLibrary() {
+        noClasses().that().resideInAPackage("io.gatehouse.sql..")
+                .should().dependOnClassesThat().resideOutsideOfPackages("io.gatehouse.sql..", "java..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void theProtocolKnowsNothingOfRouting() {
+        noClasses().that().resideInAPackage("io.gatehouse.protocol..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.gatehouse.core..", "io.gatehouse.routers..",
+                        "io.gatehouse.monitors..", "io.gatehouse.server..")
+                .check(CLASSES);
+    }
+}
