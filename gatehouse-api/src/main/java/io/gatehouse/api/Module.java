@@ -7,4 +7,12 @@ package io.gatehouse.api;
 public interface Module {
     /** The module's self-description; the same object on every call. */
     ModuleDescriptor descriptor();
+
+    /**
+     * Checks rules between parameters that types alone cannot express, after each value has been parsed; called
+     * when a configuration is loaded or checked. Throws {@link IllegalArgumentException} with a one-line message in
+     * the form {@code [section] parameter: 'value' (expected: rule)}.
+     */
+    default void validate(io.gatehouse.api.config.Params params) {
+    }
 }

@@ -256,6 +256,10 @@ class Analysis {
             if (Syntax.isTypeName(kw) && (prevKw == Keyword.AS || prev == COMMA)) {
                 return false;
             }
+            if ((kw == Keyword.VALUES || kw == Keyword.VALUE) && (prev == RPAREN || prev == WORD
+                    || prev == QUOTED_ID)) {
+                return false; // INSERT ... VALUES (row), not the VALUES(col) function
+            }
             if (kw == Keyword.COLUMNS && prev == STRING) {
                 return false;
             }

@@ -254,9 +254,8 @@ final class StatementAnalyzer extends Analysis {
 
     /** EXPLAIN and DESCRIBE only plan a statement; only functions it may evaluate while planning count. */
     private void explain(int i, int e) {
-        while (i < e && t.kind(i) == WORD && t.keyword[i] == 0 && kind(i + 1, e) != DOT
-                && (i + 1 >= e || t.kind(i + 1) == WORD || t.kind(i + 1) == EQ)) {
-            // EXTENDED, PARTITIONS, FORMAT=JSON
+        while (i < e && (isWord(t, i, "EXTENDED") || isWord(t, i, "PARTITIONS") || isWord(t, i, "FORMAT"))
+                && i + 1 < e && (t.kind(i + 1) == WORD || t.kind(i + 1) == EQ || t.kind(i + 1) == LPAREN)) {
             i += kind(i + 1, e) == EQ ? 3 : 1;
         }
         Keyword k = kw(i, e);

@@ -57,6 +57,10 @@ public final class ConfigLoader {
                     if (p.bool("ssl")) {
                         throw ConfigException.badValue(s.name(), "ssl", s.get("ssl"), "false; TLS towards servers is not supported yet");
                     }
+                    if (p.integer("persistpoolmax") > 0) {
+                        throw ConfigException.badValue(s.name(), "persistpoolmax", s.get("persistpoolmax"),
+                                "0; backend connection pooling is not available in this version");
+                    }
                     servers.add(new GatehouseConfig.ObjectConfig(s.name(), "", p, List.of()));
                 }
                 case "monitor" -> {
@@ -66,6 +70,7 @@ public final class ConfigLoader {
                         throw ConfigException.badValue(s.name(), "module", module, "one of " + modules.names(ModuleKind.MONITOR));
                     }
                     Params p = validate(s, merge(CoreParams.MONITOR, m.descriptor().parameters()), "a monitor using " + module);
+                    moduleRules(m, p);
                     monitors.add(new GatehouseConfig.ObjectConfig(s.name(), m.descriptor().name(), p, p.list("servers")));
                 }
                 case "service" -> {
@@ -75,6 +80,7 @@ public final class ConfigLoader {
                         throw ConfigException.badValue(s.name(), "router", router, "one of " + modules.names(ModuleKind.ROUTER));
                     }
                     Params p = validate(s, merge(CoreParams.SERVICE, m.descriptor().parameters()), "a service using " + router);
+                    moduleRules(m, p);
                     if (p.string("filters") != null && !p.string("filters").isBlank()) {
                         throw ConfigException.badValue(s.name(), "filters", p.string("filters"), "no filters: no filter modules are installed");
                     }
@@ -107,6 +113,14 @@ public final class ConfigLoader {
         checkReferences(servers, monitors, services, listeners);
         services = resolveTargets(services, servers, monitors);
         return new GatehouseConfig(file, global, servers, monitors, services, listeners);
+    }
+
+    private static void moduleRules(io.gatehouse.api.Module m, Params p) throws ConfigException {
+        try {
+            m.validate(p);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
     }
 
     private static List<ParamSpec> merge(List<ParamSpec> core, List<ParamSpec> module) {

@@ -6,6 +6,7 @@ import io.gatehouse.api.ModuleDescriptor;
 import io.gatehouse.api.ModuleKind;
 import io.gatehouse.api.config.ParamSpec;
 import io.gatehouse.api.config.ParamType;
+import io.gatehouse.api.config.Params;
 import io.gatehouse.api.monitor.Monitor;
 import io.gatehouse.api.monitor.MonitorContext;
 import io.gatehouse.api.monitor.MonitorModule;
@@ -31,16 +32,21 @@ public final class MariaDbMonitorModule implements MonitorModule {
     }
 
     @Override
-    public Monitor create(MonitorContext context) {
-        String af = context.params().string("auto_failover");
+    public void validate(Params params) {
+        String af = params.string("auto_failover");
         if (!af.equalsIgnoreCase("false") && !af.equalsIgnoreCase("off") && !af.equals("0")) {
-            throw new IllegalArgumentException("[" + context.name() + "] auto_failover: '" + af
+            throw new IllegalArgumentException("[" + params.section() + "] auto_failover: '" + af
                     + "' (expected: false; automatic failover is not available in this version)");
         }
-        if (context.params().bool("auto_rejoin")) {
-            throw new IllegalArgumentException("[" + context.name() + "] auto_rejoin: 'true'"
+        if (params.bool("auto_rejoin")) {
+            throw new IllegalArgumentException("[" + params.section() + "] auto_rejoin: 'true'"
                     + " (expected: false; automatic rejoin is not available in this version)");
         }
+    }
+
+    @Override
+    public Monitor create(MonitorContext context) {
+        validate(context.params());
         return new MariaDbMonitor(context);
     }
 }

@@ -1,0 +1,163 @@
+package io.gatehouse.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.gatehouse.core.config.ConfigException;
+import io.gatehouse.core.config.GatehouseConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Reading {@code maxscale.cnf} files as MaxScale users write them, with every built-in module on the class path:
+ * value types, defaults, includes, the {@code .d} directory, and the one-line errors that stop a start.
+ */
+class ConfigurationTest {
+    @TempDir
+    Path dir;
+
+    private static final String SERVERS = """
+            [server1]
+            type=server
+            address=127.0.0.1
+            port=3306
+
+            [server2]
+            type=server
+            address=127.0.0.1
+            port=3307
+            rank=secondary
+            """;
+
+    private static final String MONITOR = """
+            [Mon]
+            type=monitor
+            module=mariadbmon
+            servers=server1,server2
+            user=u
+            password=p
+            monitor_interval=1500ms
+            """;
+
+    private GatehouseConfig load(String text) throws Exception {
+        Path f = dir.resolve("gatehouse.cnf");
+        Files.writeString(f, text);
+        return Gatehouse.check(f);
+    }
+
+    private String error(String text) {
+        Path f = dir.resolve("gatehouse.cnf");
+        try {
+            Files.writeString(f, text);
+            Gatehouse.check(f);
+        } catch (ConfigException e) {
+            return e.getMessage();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        throw new AssertionError("the configuration was accepted");
+    }
+
+    @Test
+    void readsTypesDefaultsAndClusterTargets() throws Exception {
+        GatehouseConfig c = load("[maxscale]\nthreads=3\nwriteq_high_water=128Ki\nusers_refresh_time=2m\n" + SERVERS
+                + MONITOR + """
+                [Svc]
+                type=service
+                router=readconnroute
+                router_options=slave,master
+                cluster=Mon
+                user=u
+                password=secret
+                max_replication_lag=30s
+
+                [L]
+                type=listener
+                service=Svc
+                port=4006
+                """);
+        assertThat(c.global().string("threads")).isEqualTo("3");
+        assertThat(c.global().size("writeq_high_water")).isEqualTo(128 * 1024);
+        assertThat(c.global().size("writeq_low_water")).isEqualTo(1024);
+        assertThat(c.global().duration("users_refresh_time")).isEqualTo(Duration.ofMinutes(2));
+        assertThat(c.server("server1").params().string("rank")).isEqualTo("primary");
+        assertThat(c.server("server2").params().string("rank")).isEqualTo("secondary");
+        assertThat(c.monitor("Mon").params().duration("monitor_interval")).isEqualTo(Duration.ofMillis(1500));
+        assertThat(c.monitor("Mon").params().integer("failcount")).isEqualTo(5);
+        assertThat(c.service("Svc").targets()).containsExactly("server1", "server2");
+        assertThat(c.service("Svc").params().mask("router_options")).containsExactlyInAnyOrder("slave", "master");
+        assertThat(c.service("Svc").params().text("password")).isEqualTo("*****");
+        assertThat(c.listeners()).singleElement().satisfies(l -> assertThat(l.params().string("address")).isEqualTo("::"));
+    }
+
+    @Test
+    void includesAndTheDotDDirectoryAreMerged() throws Exception {
+        Path d = dir.resolve("gatehouse.cnf.d");
+        Files.createDirectories(d);
+        Files.writeString(d.resolve("10-monitor.cnf"), MONITOR);
+        Files.writeString(d.resolve("ignored.txt"), "[nonsense\n");
+        GatehouseConfig c = load(SERVERS + """
+                [Common]
+                type=include
+                user=u
+                password=p
+                router=readconnroute
+
+                [Svc]
+                type=service
+                @include=Common
+                servers=server1
+                """);
+        assertThat(c.monitors()).singleElement().satisfies(m -> assertThat(m.name()).isEqualTo("Mon"));
+        assertThat(c.service("Svc").params().string("user")).isEqualTo("u");
+        assertThat(c.service("Svc").module()).isEqualTo("readconnroute");
+    }
+
+    @Test
+    void anUnknownParameterIsNamedWithItsSectionAndValue() {
+        String msg = error(SERVERS.replace("rank=secondary", "rank=secondary\nconnection_limit=5"));
+        assertThat(msg).isEqualTo("[server2] connection_limit: '5' (expected: a parameter of a server; unknown parameter)");
+    }
+
+    @Test
+    void aBadValueNamesTheRule() {
+        assertThat(error(SERVERS.replace("port=3307", "port=abc")))
+                .isEqualTo("[server2] port: 'abc' (expected: a non-negative integer)");
+        assertThat(error(SERVERS.replace("rank=secondary", "rank=tertiary")))
+                .isEqualTo("[server2] rank: 'tertiary' (expected: one of primary, secondary)");
+        assertThat(error(SERVERS + MONITOR.replace("1500ms", "soon")))
+                .isEqualTo("[Mon] monitor_interval: 'soon' (expected: a duration such as 10s, 500ms or 1h)");
+    }
+
+    @Test
+    void unknownModulesAndDanglingReferencesStopTheStart() {
+        assertThat(error(SERVERS + "[S]\ntype=service\nrouter=readwritesplit\nservers=server1\nuser=u\npassword=p\n"))
+                .startsWith("[S] router: 'readwritesplit' (expected: one of [readconnroute");
+        assertThat(error(SERVERS + "[S]\ntype=service\nrouter=readconnroute\nservers=server9\nuser=u\npassword=p\n"))
+                .contains("[S] servers: 'server9'").contains("'server9' is not one");
+        assertThat(error(SERVERS + "[L]\ntype=listener\nservice=Nope\nport=1\n"))
+                .isEqualTo("[L] service: 'Nope' (expected: the name of a service section)");
+        assertThat(error(SERVERS + MONITOR + "[S]\ntype=service\nrouter=readconnroute\nservers=server1\ncluster=Mon\n"
+                + "user=u\npassword=p\n")).contains("only one of servers, targets and cluster");
+    }
+
+    @Test
+    void missingMandatoryParametersAndDuplicatesAreRefused() {
+        assertThat(error("[S]\ntype=service\nrouter=readconnroute\nuser=u\n"))
+                .isEqualTo("[S] password: missing (expected: a password)");
+        assertThat(error("[a]\ntype=server\naddress=x\n[a]\ntype=server\n")).contains("defined twice");
+        assertThat(error("[a]\ntype=server\naddress=x\naddress=y\n")).contains("[a] address: given twice");
+    }
+
+    @Test
+    void featuresOfLaterVersionsAreRefusedNotIgnored() {
+        assertThat(error(SERVERS + MONITOR.replace("monitor_interval=1500ms", "auto_failover=true")
+                + "[S]\ntype=service\nrouter=readconnroute\ncluster=Mon\nuser=u\npassword=p\n"))
+                .startsWith("[Mon] auto_failover: 'true' (expected: false;");
+        assertThat(error(SERVERS.replace("rank=secondary", "persistpoolmax=10")))
+                .startsWith("[server2] persistpoolmax: '10' (expected: 0;");
+    }
+}
