@@ -157,7 +157,7 @@ class ConfigurationTest {
         assertThat(error(SERVERS + MONITOR.replace("monitor_interval=1500ms", "auto_failover=true")
                 + "[S]\ntype=service\nrouter=readconnroute\ncluster=Mon\nuser=u\npassword=p\n"))
                 .startsWith("[Mon] auto_failover: 'true' (expected: false;");
-        assertThat(error(SERVERS.replace("rank=secondary", "persistpoolmax=10")))
-                .startsWith("[server2] persistpoolmax: '10' (expected: 0;");
+        assertThat(error(SERVERS.replace("port=3306", "port=3306\nssl=true")))
+                .startsWith("[server1] ssl: 'true' (expected: false;");
     }
 }

@@ -18,7 +18,7 @@ final class StatementAnalyzer extends Analysis {
         reset(tokens);
         nested = nestedClassifier;
         head(s, e);
-        if (t.error) {
+        if (t.error || mask == 0) {
             mask |= QueryType.UNKNOWN | QueryType.WRITE;
         }
     }

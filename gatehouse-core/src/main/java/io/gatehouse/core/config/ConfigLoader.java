@@ -57,10 +57,6 @@ public final class ConfigLoader {
                     if (p.bool("ssl")) {
                         throw ConfigException.badValue(s.name(), "ssl", s.get("ssl"), "false; TLS towards servers is not supported yet");
                     }
-                    if (p.integer("persistpoolmax") > 0) {
-                        throw ConfigException.badValue(s.name(), "persistpoolmax", s.get("persistpoolmax"),
-                                "0; backend connection pooling is not available in this version");
-                    }
                     servers.add(new GatehouseConfig.ObjectConfig(s.name(), "", p, List.of()));
                 }
                 case "monitor" -> {

@@ -52,7 +52,7 @@ public final class CoreParams {
             of("protocol", ParamType.STRING, "mariadbbackend", false, "Backend protocol (only mariadbbackend)"),
             oneOf("rank", ParamType.ENUM, "primary", true, List.of("primary", "secondary"), "Routing preference"),
             of("priority", ParamType.INTEGER, "0", true, "Failover priority"),
-            of("persistpoolmax", ParamType.COUNT, "0", true, "Idle backend connections kept per worker for reuse"),
+            of("persistpoolmax", ParamType.COUNT, "0", true, "Idle backend connections kept per worker for reuse (reset with COM_CHANGE_USER)"),
             of("persistmaxtime", ParamType.DURATION, "0s", true, "How long an idle pooled connection is kept"),
             of("monitoruser", ParamType.STRING, null, true, "Monitor user for this server"),
             of("monitorpw", ParamType.PASSWORD, null, true, "Monitor password for this server"),

@@ -15,6 +15,7 @@ import io.gatehouse.core.module.ModuleRegistry;
 import io.gatehouse.core.server.Server;
 import io.gatehouse.core.service.Service;
 import io.gatehouse.core.session.BackendKiller;
+import io.gatehouse.core.session.BackendPool;
 import io.gatehouse.core.session.ClientSession;
 import io.gatehouse.core.session.ProxyContext;
 import io.gatehouse.core.session.SessionRegistry;
@@ -93,7 +94,7 @@ public final class Runtime implements AutoCloseable {
             workers = new Workers(Workers.parseThreads(g.string("threads")));
             long high = g.size("writeq_high_water");
             long low = g.size("writeq_low_water");
-            ProxyContext proxy = new ProxyContext(sessions, workers, killer, (int) Math.min(high, Integer.MAX_VALUE),
+            ProxyContext proxy = new ProxyContext(sessions, workers, killer, new BackendPool(), (int) Math.min(high, Integer.MAX_VALUE),
                     (int) Math.min(low, high));
             for (var lc : config.listeners()) {
                 Listener l = new Listener(lc.name(), lc.params(), services.get(lc.targets().get(0)));

@@ -147,6 +147,17 @@ public final class Server implements MonitoredServer {
         connections.decrementAndGet();
     }
 
+    private final AtomicLong reusedConnections = new AtomicLong();
+
+    /** Counts a pooled connection taken over by a new session. */
+    public void connectionReused() {
+        reusedConnections.incrementAndGet();
+    }
+
+    public long reusedConnections() {
+        return reusedConnections.get();
+    }
+
     public void packetRouted() {
         routedPackets.incrementAndGet();
     }

@@ -30,7 +30,10 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
 
     enum State { CONNECTING, GREETING, AUTH, READY, CHANGE_USER, CLOSED }
 
-    private final ClientSession session;
+    private ClientSession session;
+    private boolean reusing;
+    private long idleSinceNanos;
+    private BackendPool pool;
     private final Server server;
     private Channel channel;
     private State state = State.CONNECTING;
@@ -86,6 +89,12 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf buf = (ByteBuf) msg;
+        if (session == null) {
+            // A pooled connection has nothing to say; whatever it says (a timeout error) ends it.
+            buf.release();
+            ctx.close();
+            return;
+        }
         if (state == State.READY) {
             tracker.scan(buf);
             session.backendBytes(buf);
@@ -119,13 +128,16 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (state == State.READY) {
+        if (state == State.READY && session != null) {
             session.backendReadComplete();
         }
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (session == null) {
+            return;
+        }
         session.backendWritabilityChanged(ctx.channel().isWritable());
     }
 
@@ -138,7 +150,11 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
             server.connectionClosed();
             counted = false;
         }
-        if (was != State.CLOSED) {
+        if (session == null) {
+            if (pool != null) {
+                pool.remove(this, login.capabilities());
+            }
+        } else if (was != State.CLOSED) {
             session.backendClosed(this, was);
         }
     }
@@ -232,7 +248,10 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
                 } else {
                     tracker.reset();
                 }
-                if (changeUser) {
+                if (reusing) {
+                    reusing = false;
+                    session.backendReady(this, packet.retain());
+                } else if (changeUser) {
                     session.changeUserDone(packet.retain());
                 } else {
                     session.backendReady(this, packet.retain());
@@ -240,7 +259,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
             }
             case 0xFF -> {
                 ErrPacket err = ErrPacket.decode(payload);
-                if (state == State.CHANGE_USER) {
+                if (state == State.CHANGE_USER && !reusing) {
                     state = State.CLOSED;
                     session.changeUserDone(packet.retain());
                     channel.close();
@@ -282,11 +301,49 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
         channel.writeAndFlush(Packets.frame(channel.alloc(), 0, body));
     }
 
+    /** Detaches from the session and waits in {@code pool} for the next one; on the worker thread. */
+    void park(BackendPool into) {
+        session = null;
+        pool = into;
+        idleSinceNanos = System.nanoTime();
+        tracker.listener(null);
+    }
+
+    boolean isPooledAndAlive() {
+        return session == null && state == State.READY && channel != null && channel.isActive();
+    }
+
+    long idleSinceNanos() {
+        return idleSinceNanos;
+    }
+
+    /**
+     * Takes a pooled connection over for a new session: logs it in as that session's user with COM_CHANGE_USER,
+     * which also resets everything the previous session left behind. The outcome arrives through
+     * {@link ClientSession#backendReady} or {@link ClientSession#backendFailed}, as for a new connection.
+     */
+    void adopt(ClientSession newSession, HandshakeResponse newLogin, byte[] newSha1) {
+        session = newSession;
+        pool = null;
+        reusing = true;
+        login = newLogin;
+        passwordSha1 = newSha1;
+        tracker.listener(newSession);
+        server.connectionReused();
+        byte[] token = NativePassword.scrambleWithSha1(newSha1, greeting.nonce());
+        ChangeUserRequest out = new ChangeUserRequest(newLogin.user(), token, newLogin.database(),
+                newLogin.charset(), NativePassword.PLUGIN, newLogin.connectAttributes());
+        ByteBuf body = channel.alloc().buffer(128);
+        out.encode(body, capabilities);
+        state = State.CHANGE_USER;
+        channel.writeAndFlush(Packets.frame(channel.alloc(), 0, body));
+    }
+
     private void fail(String why) {
         LOG.warn("{}", why);
         State was = state;
         state = State.CLOSED;
-        if (was == State.CHANGE_USER) {
+        if (was == State.CHANGE_USER && !reusing) {
             ByteBuf err = ErrPacket.write(channel.alloc(), 1, 1045, "28000", why);
             session.changeUserDone(err);
         } else {

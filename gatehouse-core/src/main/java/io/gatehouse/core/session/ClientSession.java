@@ -2,6 +2,7 @@ package io.gatehouse.core.session;
 
 import io.gatehouse.api.reply.Reply;
 import io.gatehouse.api.router.ClientInfo;
+import io.gatehouse.api.server.ServerStatus;
 import io.gatehouse.api.server.ServerView;
 import io.gatehouse.core.server.Server;
 import io.gatehouse.core.service.Service;
@@ -296,6 +297,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             return;
         }
         state = State.CONNECTING;
+        BackendConnection pooled = proxy.pool().take(server, login.capabilities());
+        if (pooled != null) {
+            backend = pooled;
+            pooled.adopt(this, login, auth.passwordSha1());
+            return;
+        }
         backend = new BackendConnection(this, server, login, auth.passwordSha1());
         Bootstrap b = new Bootstrap().group(client.eventLoop())
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -446,7 +453,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         framer.release();
         commands.release();
         if (backend != null) {
-            backend.quit();
+            boolean reusable = backend.state() == BackendConnection.State.READY && !backend.tracker().busy()
+                    && commands.idle() && ServerStatus.acceptsNewSessions(backend.server().status());
+            if (reusable && proxy.pool().offer(backend, login.capabilities())) {
+                backend.park(proxy.pool());
+            } else {
+                backend.quit();
+            }
             backend = null;
         }
         if (sessionCounted) {

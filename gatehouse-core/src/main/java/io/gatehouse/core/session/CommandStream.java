@@ -43,6 +43,11 @@ final class CommandStream {
         this.session = session;
     }
 
+    /** True when no command is half-read or waiting, so the backend is between commands. */
+    boolean idle() {
+        return payloadLeft == 0 && held == null && deferred == null && waitingCommand == null && !inLocalInfile;
+    }
+
     boolean paused() {
         return paused;
     }

@@ -3,9 +3,10 @@ package io.gatehouse.core.session;
 import io.gatehouse.core.worker.Workers;
 
 /**
- * What every session shares: the session registry, the worker transport, the helper that runs KILL on backends,
+ * What every session shares: the session registry, the worker transport, the helper that runs KILL on backends, the per-worker
+ * pools of idle backend connections,
  * and the write-queue water marks. Immutable references to thread-safe objects.
  */
-public record ProxyContext(SessionRegistry registry, Workers workers, BackendKiller killer, int writeqHighWater,
-                           int writeqLowWater) {
+public record ProxyContext(SessionRegistry registry, Workers workers, BackendKiller killer, BackendPool pool,
+                           int writeqHighWater, int writeqLowWater) {
 }
