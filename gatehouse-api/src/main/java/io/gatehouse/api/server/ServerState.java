@@ -22,6 +22,12 @@ public record ServerState(int status, long replicationLag, long serverId, long m
     /** The state of a server no monitor has looked at yet. */
     public static final ServerState UNKNOWN = new ServerState(0, -1, -1, -1, false, "", "", "", 0, 0, "");
 
+    /** A copy with another replication lag. */
+    public ServerState withLag(long lagSeconds) {
+        return new ServerState(status, lagSeconds, serverId, masterId, readOnly, gtidCurrentPos, gtidBinlogPos,
+                versionString, capabilities, charset, lastError);
+    }
+
     /** A copy with other status bits. */
     public ServerState withStatus(int newStatus) {
         return new ServerState(newStatus, replicationLag, serverId, masterId, readOnly, gtidCurrentPos,

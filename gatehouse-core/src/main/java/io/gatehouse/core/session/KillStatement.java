@@ -32,8 +32,11 @@ record KillStatement(boolean query, long id) {
         }
         long id = Long.parseLong(w);
         String tail = lx.word();
-        if (!tail.isEmpty() && !tail.equals(";")) {
-            return null;
+        if (tail.equals(";")) {
+            tail = lx.word();
+        }
+        if (!tail.isEmpty()) {
+            return null;      // more statements follow: the backend must see them all
         }
         return new KillStatement(query, id);
     }

@@ -45,7 +45,7 @@ public final class HostPattern {
     }
 
     static boolean isLoopback(String ip) {
-        return ip.startsWith("127.") || ip.equals("::1") || ip.equals("0:0:0:0:0:0:0:1") || ip.startsWith("::ffff:127.");
+        return ip.equals("localhost") || ip.startsWith("127.") || ip.equals("::1") || ip.equals("0:0:0:0:0:0:0:1") || ip.startsWith("::ffff:127.");
     }
 
     private static boolean like(String p, int pi, String s, int si) {
