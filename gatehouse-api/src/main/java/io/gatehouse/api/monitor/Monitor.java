@@ -21,4 +21,19 @@ public interface Monitor {
 
     /** Runs one monitoring pass now and waits for it; used by commands and tests. */
     void tickNow() throws InterruptedException;
+
+    /** The module commands this monitor offers (MaxScale's {@code switchover}, {@code failover}, ...). */
+    default java.util.List<String> commands() {
+        return java.util.List.of();
+    }
+
+    /**
+     * Runs a module command with its arguments (server names and the like) and waits for it; called from an admin
+     * or test thread, never a worker. Returns what the command reports for the REST API (may be null). Throws
+     * {@link IllegalArgumentException} for unknown commands or bad arguments and {@link IllegalStateException}
+     * when the cluster does not allow the command now, both with a message for the operator.
+     */
+    default Object call(String command, java.util.List<String> args) throws InterruptedException {
+        throw new IllegalArgumentException("monitor has no command '" + command + "'");
+    }
 }
