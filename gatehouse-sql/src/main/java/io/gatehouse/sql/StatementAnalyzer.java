@@ -252,7 +252,7 @@ final class StatementAnalyzer extends Analysis {
         scan(i, e);
     }
 
-    /** EXPLAIN and DESCRIBE only plan a statement; only functions it may evaluate while planning count. */
+    /** EXPLAIN and DESCRIBE: a table description is a read; an explained statement keeps its own bits. */
     private void explain(int i, int e) {
         while (i < e && (isWord(t, i, "EXTENDED") || isWord(t, i, "PARTITIONS") || isWord(t, i, "FORMAT"))
                 && i + 1 < e && (t.kind(i + 1) == WORD || t.kind(i + 1) == EQ || t.kind(i + 1) == LPAREN)) {
@@ -272,13 +272,10 @@ final class StatementAnalyzer extends Analysis {
             }
             return;
         }
+        // the server applies the read-only check to EXPLAIN of a data change as if it ran: keep the bits
         head(i, e);
         op = Operation.EXPLAIN;
-        mask = (mask & ~QueryType.WRITE) | QueryType.READ | (unsafeCall ? QueryType.WRITE : 0);
-        if ((flags & (Classification.FLAG_FOR_UPDATE | Classification.FLAG_FOR_SHARE
-                | Classification.FLAG_LOCK_IN_SHARE_MODE)) != 0) {
-            mask |= QueryType.WRITE;
-        }
+        mask |= QueryType.READ;
     }
 
     /** ANALYZE TABLE writes statistics; ANALYZE of a statement executes it. */
@@ -418,7 +415,9 @@ final class StatementAnalyzer extends Analysis {
             if (k == Keyword.READ && kw(j + 1, e) == Keyword.ONLY) {
                 flags |= Classification.FLAG_TRX_READ_ONLY;
             } else if (k == Keyword.READ && kw(j + 1, e) == Keyword.WRITE) {
+                // a read-only server rejects START TRANSACTION READ WRITE itself
                 flags |= Classification.FLAG_TRX_READ_WRITE;
+                mask |= QueryType.WRITE;
             } else if (k == Keyword.SNAPSHOT) {
                 flags |= Classification.FLAG_CONSISTENT_SNAPSHOT;
             }

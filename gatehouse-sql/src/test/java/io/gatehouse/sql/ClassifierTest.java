@@ -164,6 +164,7 @@ class ClassifierTest {
         assertThat(ro.is(BEGIN_TRX)).isTrue();
         assertThat(ro.isReadOnlyTransaction()).isTrue();
         assertThat(c("START TRANSACTION READ WRITE").isReadWriteTransaction()).isTrue();
+        assertThat(c("START TRANSACTION READ WRITE").is(BEGIN_TRX | WRITE)).isTrue();
         Classification snap = c("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
         assertThat(snap.isConsistentSnapshot()).isTrue();
         assertThat(snap.isReadOnlyTransaction()).isTrue();
@@ -248,6 +249,9 @@ class ClassifierTest {
         assertThat(c("EXPLAIN FORMAT=JSON SELECT * FROM t").operation()).isEqualTo(Operation.EXPLAIN);
         assertThat(c("DESCRIBE t").tablesRead()).containsExactly("t");
         assertThat(c("EXPLAIN SELECT my_func(1)").isWrite()).isTrue();
+        // a read-only server rejects EXPLAIN of a data change (error 1290), so it keeps the write bit
+        assertThat(c("EXPLAIN UPDATE t SET a = 1").isWrite()).isTrue();
+        assertThat(c("EXPLAIN UPDATE t SET a = 1").operation()).isEqualTo(Operation.EXPLAIN);
         assertThat(c("ANALYZE SELECT * FROM t").isReadOnlySafe()).isTrue();
         assertThat(c("ANALYZE DELETE FROM t").isWrite()).isTrue();
         assertThat(c("DO SLEEP(0)").isReadOnlySafe()).isTrue();

@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 class TestSuiteCorpusTest {
     private static final Logger LOG = LoggerFactory.getLogger(TestSuiteCorpusTest.class);
     private static final long BOUND_NANOS = 50_000_000L;
+    private static final long RECHECK_NANOS = 2_000_000L;
 
     @Test
     void everyStatementOfTheTestSuiteIsClassifiedQuickly() {
@@ -35,9 +36,9 @@ class TestSuiteCorpusTest {
                 long start = System.nanoTime();
                 Classification c = classifier.classify(bytes, 0, bytes.length, SqlMode.DEFAULT);
                 long took = System.nanoTime() - start;
-                if (took > BOUND_NANOS) {
-                    // a GC pause or a descheduled thread is not the classifier's fault: measure again
-                    for (int i = 0; i < 3 && took > BOUND_NANOS; i++) {
+                if (took > RECHECK_NANOS) {
+                    // a GC pause, a JIT compilation or a descheduled thread is not the classifier's fault
+                    for (int i = 0; i < 3 && took > RECHECK_NANOS; i++) {
                         start = System.nanoTime();
                         classifier.classify(bytes, 0, bytes.length, SqlMode.DEFAULT);
                         took = Math.min(took, System.nanoTime() - start);

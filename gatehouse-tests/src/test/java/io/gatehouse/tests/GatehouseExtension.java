@@ -30,6 +30,11 @@ public final class GatehouseExtension implements ParameterResolver {
             return Endpoint.appAccount("127.0.0.1", gatehouse.port("Read-Listener"));
         }
 
+        /** The readwritesplit service. */
+        public Endpoint split() {
+            return Endpoint.appAccount("127.0.0.1", gatehouse.port("Split-Listener"));
+        }
+
         public Endpoint running() {
             return Endpoint.appAccount("127.0.0.1", gatehouse.port("Running-Listener"));
         }
@@ -88,6 +93,10 @@ public final class GatehouseExtension implements ParameterResolver {
         service(sb, "Write", "master", writePort);
         service(sb, "Read", "slave", 0);
         service(sb, "Running", "running", 0);
+        sb.append("[Split-Service]\ntype=service\nrouter=readwritesplit\ncluster=Cluster-Monitor\nuser=")
+                .append(Accounts.SERVICE_USER).append("\npassword=").append(Accounts.SERVICE_PASSWORD).append("\n\n");
+        sb.append("[Split-Listener]\ntype=listener\nservice=Split-Service\nprotocol=MariaDBClient\n"
+                + "address=127.0.0.1\nport=0\n\n");
         return sb.toString();
     }
 

@@ -16,10 +16,11 @@ package io.gatehouse.api.reply;
  * @param sqlState      the ERR packet's SQLSTATE, empty when none
  * @param errorMessage  the ERR packet's message, empty when none
  * @param sessionTrack  raw session-state-change bytes of the final OK packet, or null
+ * @param statementId   the statement id of a COM_STMT_PREPARE response, 0 otherwise
  */
 public record Reply(int command, Kind kind, int resultSets, long rows, long affectedRows, long lastInsertId,
                     int warnings, int status, int errorCode, String sqlState, String errorMessage,
-                    byte[] sessionTrack) {
+                    byte[] sessionTrack, long statementId) {
     /** The shape of a reply. */
     public enum Kind {
         /** An OK packet (or OK-like EOF) ends it. */

@@ -6,12 +6,23 @@ import java.util.Map;
 /**
  * One router instance, shared by every session of a service. Connection routers choose the backend a session
  * uses for its whole life; {@link #selectBackend} is called on the worker thread of the new session, so it must
- * be thread-safe and non-blocking. Routers never see buffers: the core streams packets between the client and the
- * backend chosen here.
+ * be thread-safe and non-blocking. Connection routers never see buffers: the core streams packets between the client
+ * and the backend chosen here; statement routers get a {@link RouterSession} per client session.
  */
 public interface Router {
-    /** The server a new session should connect to, or null when no server qualifies right now. */
+    /**
+     * The server a new session should connect to, or null when no server qualifies right now. Connection routers
+     * implement this; statement routers return a session from {@link #newSession} instead.
+     */
     ServerView selectBackend(ClientInfo client);
+
+    /**
+     * A statement router's per-session half, or null for connection routers (the default), whose sessions stream
+     * to the one backend {@link #selectBackend} chose.
+     */
+    default RouterSession newSession(ClientInfo client) {
+        return null;
+    }
 
     /** Router-specific counters for the admin API (MaxScale's {@code router_diagnostics}). */
     Map<String, Object> diagnostics();

@@ -26,4 +26,9 @@ public interface ServerView {
 
     /** Sessions currently connected to this server through this Gatehouse. */
     int currentConnections();
+
+    /** Statements currently running on this server through this Gatehouse (all sessions). */
+    default int activeOperations() {
+        return 0;
+    }
 }

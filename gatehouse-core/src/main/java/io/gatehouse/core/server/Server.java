@@ -148,6 +148,17 @@ public final class Server implements MonitoredServer {
     }
 
     private final AtomicLong reusedConnections = new AtomicLong();
+    private final AtomicInteger activeOperations = new AtomicInteger();
+
+    @Override
+    public int activeOperations() {
+        return activeOperations.get();
+    }
+
+    /** Counts a statement started (+1) or finished (-1) on this server by a statement router. */
+    public void operation(int delta) {
+        activeOperations.addAndGet(delta);
+    }
 
     /** Counts a pooled connection taken over by a new session. */
     public void connectionReused() {

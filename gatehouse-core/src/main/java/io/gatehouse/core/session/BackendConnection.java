@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * on the session's worker thread (the backend channel is registered on the client channel's event loop). Every
  * buffer read from the backend is handed to the session, which owns it from then on.
  */
-final class BackendConnection extends ChannelInboundHandlerAdapter {
+final class BackendConnection extends ChannelInboundHandlerAdapter implements io.gatehouse.api.router.Endpoint {
     private static final Logger LOG = LoggerFactory.getLogger(BackendConnection.class);
     /** Capabilities Gatehouse never asks a backend for: it neither compresses nor (yet) encrypts backend traffic. */
     static final long NEVER = Capabilities.COMPRESS | Capabilities.SSL | Capabilities.SSL_VERIFY_SERVER_CERT;
@@ -31,6 +31,9 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
     enum State { CONNECTING, GREETING, AUTH, READY, CHANGE_USER, CLOSED }
 
     private ClientSession session;
+    /** Set when a statement router drives this connection; replies then go to it instead of straight through. */
+    private StatementStream statements;
+    private io.gatehouse.api.reply.Reply completed;
     private boolean reusing;
     private long idleSinceNanos;
     private BackendPool pool;
@@ -52,9 +55,6 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
         this.passwordSha1 = passwordSha1;
     }
 
-    Server server() {
-        return server;
-    }
 
     Channel channel() {
         return channel;
@@ -69,7 +69,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
     }
 
     /** The backend's thread id, for KILL. */
-    long threadId() {
+    public long threadId() {
         return greeting == null ? -1 : greeting.connectionId();
     }
 
@@ -96,8 +96,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         if (state == State.READY) {
-            tracker.scan(buf);
-            session.backendBytes(buf);
+            deliver(buf);
             return;
         }
         if (state == State.CLOSED) {
@@ -117,14 +116,39 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
             if (state == State.READY) {
                 ByteBuf rest = framer.drain();
                 if (rest != null) {
-                    tracker.scan(rest);
-                    session.backendBytes(rest);
+                    deliver(rest);
                 }
             }
         } catch (RuntimeException e) {
             fail("unreadable handshake from " + server + ": " + e.getMessage());
         }
     }
+
+    /** Scans a chunk of reply bytes and hands it on: straight to the client, or to the statement router. */
+    private void deliver(ByteBuf buf) {
+        if (statements == null) {
+            tracker.scan(buf);
+            session.backendBytes(buf);
+            return;
+        }
+        completed = null;
+        tracker.scan(buf);
+        io.gatehouse.api.reply.Reply r = completed;
+        completed = null;
+        statements.fromBackend(this, buf, r);
+    }
+
+    /** The tracker's listener in statement-router mode. */
+    void replyCompleted(io.gatehouse.api.reply.Reply r) {
+        completed = r;
+        if (operations > 0) {
+            operations--;
+            server.operation(-1);
+        }
+    }
+
+    /** Statements this connection counted as running on its server and not yet finished. */
+    private int operations;
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
@@ -150,9 +174,16 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
             server.connectionClosed();
             counted = false;
         }
+        server.operation(-operations);
+        operations = 0;
         if (session == null) {
             if (pool != null) {
                 pool.remove(this, login.capabilities());
+            }
+        } else if (statements != null) {
+            if (was != State.CLOSED) {
+                statements.endpointClosed(this, 2013, "HY000", "Lost connection to backend server '"
+                        + server.name() + "'");
             }
         } else if (was != State.CLOSED) {
             session.backendClosed(this, was);
@@ -180,7 +211,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    void close() {
+    public void close() {
         if (state != State.CLOSED) {
             state = State.CLOSED;
             framer.release();
@@ -214,8 +245,8 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
     private void onGreeting(ByteBuf payload) {
         if (payload.isReadable() && payload.getUnsignedByte(payload.readerIndex()) == 0xFF) {
             ErrPacket err = ErrPacket.decode(payload);
-            session.backendFailed(this, err.code(), err.sqlState(), err.message());
             state = State.CLOSED;
+            failed(err.code(), err.sqlState(), err.message());
             channel.close();
             return;
         }
@@ -244,11 +275,14 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
                 boolean changeUser = state == State.CHANGE_USER;
                 state = State.READY;
                 if (tracker == null) {
-                    tracker = new ReplyTracker(capabilities, session);
+                    tracker = new ReplyTracker(capabilities, statements != null
+                            ? (r, end) -> replyCompleted(r) : session);
                 } else {
                     tracker.reset();
                 }
-                if (reusing) {
+                if (statements != null) {
+                    statements.endpointReady(this, packet.retain());
+                } else if (reusing) {
                     reusing = false;
                     session.backendReady(this, packet.retain());
                 } else if (changeUser) {
@@ -265,7 +299,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
                     channel.close();
                 } else {
                     state = State.CLOSED;
-                    session.backendFailed(this, err.code(), err.sqlState(), err.message());
+                    failed(err.code(), err.sqlState(), err.message());
                     channel.close();
                 }
             }
@@ -299,6 +333,56 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
         out.encode(body, capabilities);
         state = State.CHANGE_USER;
         channel.writeAndFlush(Packets.frame(channel.alloc(), 0, body));
+    }
+
+    private void failed(int code, String sqlState, String message) {
+        if (statements != null) {
+            statements.endpointClosed(this, code, sqlState, message);
+        } else {
+            session.backendFailed(this, code, sqlState, message);
+        }
+    }
+
+    /** Puts this connection under a statement router's control, before it connects. */
+    void routeThrough(StatementStream s) {
+        this.statements = s;
+    }
+
+    // Endpoint, for statement routers.
+
+    @Override
+    public Server server() {
+        return server;
+    }
+
+    @Override
+    public boolean isReady() {
+        return state == State.READY;
+    }
+
+    @Override
+    public boolean isClosed() {
+        return state == State.CLOSED;
+    }
+
+    @Override
+    public boolean isBusy() {
+        return tracker != null && tracker.busy();
+    }
+
+    @Override
+    public void write(ByteBuf packet, int command) {
+        if (state != State.READY) {
+            packet.release();
+            return;
+        }
+        if (command != 0x01 && command != 0x18 && command != 0x19) {
+            tracker.expect(command);
+            server.operation(1);
+            operations++;
+        }
+        statements.wroteTo(this);
+        channel.writeAndFlush(packet, channel.voidPromise());
     }
 
     /** Detaches from the session and waits in {@code pool} for the next one; on the worker thread. */
@@ -347,7 +431,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
             ByteBuf err = ErrPacket.write(channel.alloc(), 1, 1045, "28000", why);
             session.changeUserDone(err);
         } else {
-            session.backendFailed(this, 2013, "HY000", why);
+            failed(2013, "HY000", why);
         }
         channel.close();
     }

@@ -75,6 +75,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private ScheduledFuture<?> handshakeTimer;
     private boolean sessionCounted;
     private final CommandStream commands = new CommandStream(this);
+    private StatementStream statements;
+    private ClientInfo clientInfo;
     private int lastStatus = StatusFlags.AUTOCOMMIT;
     private final long startedAtMillis = System.currentTimeMillis();
 
@@ -167,7 +169,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf buf = (ByteBuf) msg;
         switch (state) {
-            case ROUTING -> commands.fromClient(buf);
+            case ROUTING -> {
+                if (statements != null) {
+                    statements.fromClient(buf);
+                } else {
+                    commands.fromClient(buf);
+                }
+            }
             case GREETING_SENT, AUTH_SWITCH_SENT -> readHandshake(ctx, buf);
             default -> {
                 // Nothing may arrive while we authenticate or connect; a client that pipelines is held back.
@@ -185,6 +193,18 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         if (backend != null) {
             backend.flush();
         }
+    }
+
+    ClientInfo clientInfo() {
+        return clientInfo;
+    }
+
+    long clientCapabilities() {
+        return login == null ? 0 : login.capabilities();
+    }
+
+    int nextSequence() {
+        return nextSeq;
     }
 
     @Override
@@ -290,7 +310,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
 
     private void connectBackend() {
-        ServerView chosen = service.router().selectBackend(new ClientInfo(id, user, remote, login.database()));
+        clientInfo = new ClientInfo(id, user, remote, login.database());
+        io.gatehouse.api.router.RouterSession rs = service.router().newSession(clientInfo);
+        if (rs != null) {
+            state = State.CONNECTING;
+            statements = new StatementStream(this, rs);
+            statements.start();
+            return;
+        }
+        ServerView chosen = service.router().selectBackend(clientInfo);
         if (!(chosen instanceof Server server)) {
             sendErrorAndClose(nextSeq, 2003, "HY000", "No server of service '" + service.name()
                     + "' can take the session: none is running in a role the service routes to");
@@ -304,27 +332,63 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             return;
         }
         backend = new BackendConnection(this, server, login, auth.passwordSha1());
-        Bootstrap b = new Bootstrap().group(client.eventLoop())
+        connect(backend, server);
+    }
+
+    /** Opens a backend connection driven by a statement router. */
+    BackendConnection openBackend(Server server, StatementStream owner) {
+        BackendConnection b = new BackendConnection(this, server, login, auth.passwordSha1());
+        b.routeThrough(owner);
+        connect(b, server);
+        return b;
+    }
+
+    private void connect(BackendConnection b, Server server) {
+        Bootstrap boot = new Bootstrap().group(client.eventLoop())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(proxy.writeqLowWater(), proxy.writeqHighWater()))
-                .handler(backend);
+                .handler(b);
         SocketAddress addr;
         if (server.socket() != null) {
-            b.channel(proxy.workers().domainChannel());
+            boot.channel(proxy.workers().domainChannel());
             addr = new DomainSocketAddress(server.socket());
         } else {
-            b.channel(proxy.workers().clientChannel());
+            boot.channel(proxy.workers().clientChannel());
             addr = server.socketAddress();
         }
-        b.connect(addr).addListener((ChannelFutureListener) f -> {
-            if (!f.isSuccess() && state == State.CONNECTING) {
-                LOG.warn("{}: cannot connect to {}: {}", service.name(), server, f.cause().getMessage());
+        boot.connect(addr).addListener((ChannelFutureListener) f -> {
+            if (f.isSuccess()) {
+                return;
+            }
+            LOG.warn("{}: cannot connect to {}: {}", service.name(), server, f.cause().getMessage());
+            if (statements != null) {
+                statements.endpointClosed(b, 2003, "HY000", "Can't connect to server '" + server.name() + "' ("
+                        + f.cause().getMessage() + ")");
+            } else if (state == State.CONNECTING) {
                 sendErrorAndClose(nextSeq, 2003, "HY000", "Can't connect to server '" + server.name() + "' ("
                         + f.cause().getMessage() + ")");
             }
         });
+    }
+
+    /** A statement router chose the login result; {@code okPacket} (owned) goes to the client. */
+    void statementLoginDone(ByteBuf okPacket) {
+        if (state != State.CONNECTING) {
+            okPacket.release();
+            return;
+        }
+        if (handshakeTimer != null) {
+            handshakeTimer.cancel(false);
+        }
+        okPacket.setByte(okPacket.readerIndex() + 3, nextSeq);
+        state = State.ROUTING;
+        client.writeAndFlush(okPacket);
+        ByteBuf early = framer.drain();
+        if (early != null) {
+            statements.fromClient(early);
+        }
     }
 
     /** The backend accepted the login; {@code okPacket} (owned here) is its OK, forwarded as ours. */
@@ -452,6 +516,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         }
         framer.release();
         commands.release();
+        if (statements != null) {
+            statements.release();
+        }
         if (backend != null) {
             boolean reusable = backend.state() == BackendConnection.State.READY && !backend.tracker().busy()
                     && commands.idle() && ServerStatus.acceptsNewSessions(backend.server().status());

@@ -39,6 +39,7 @@ final class ReplyState {
     private String sqlState = "";
     private String errorMessage = "";
     private byte[] sessionTrack;
+    private long statementId;
 
     boolean active() {
         return phase != Phase.IDLE;
@@ -64,6 +65,7 @@ final class ReplyState {
         sqlState = "";
         errorMessage = "";
         sessionTrack = null;
+        statementId = 0;
         phase = switch (cmd) {
             case 0x03, 0x17, 0xFA, 0x0A -> Phase.FIRST;            // QUERY, STMT_EXECUTE, BULK_EXECUTE, PROCESS_INFO
             case 0x1C -> Phase.ROWS;                               // STMT_FETCH
@@ -189,6 +191,7 @@ final class ReplyState {
                 return true;
             }
             kind = Reply.Kind.PREPARE_OK;
+            statementId = (p[1] & 0xFFL) | (p[2] & 0xFFL) << 8 | (p[3] & 0xFFL) << 16 | (p[4] & 0xFFL) << 24;
             prepareColumns = u16(p, 5);
             columnsLeft = u16(p, 7);
             if (n >= 12) {
@@ -315,7 +318,7 @@ final class ReplyState {
 
     Reply toReply() {
         return new Reply(command, kind, resultSets, rows, affectedRows, lastInsertId, warnings, status, errorCode,
-                sqlState, errorMessage, sessionTrack);
+                sqlState, errorMessage, sessionTrack, statementId);
     }
 
     private static int u16(byte[] p, int at) {

@@ -1,0 +1,40 @@
+package io.gatehouse.api.router;
+
+import io.gatehouse.api.reply.Reply;
+import io.netty.buffer.ByteBuf;
+
+/**
+ * The per-session half of a statement router: it receives each client command whole and decides which backend
+ * connections it goes to; it receives backend bytes and decides what reaches the client. Confined to the
+ * session's worker thread; every buffer it is handed is its to forward or release.
+ *
+ * <p>The core calls {@link #routeQuery} for one command at a time: the next command is not delivered before the
+ * router calls {@link RouterSessionContext#commandDone()}, so replies reach the client in order.
+ */
+public interface RouterSession {
+    /** Called once after login: open the connections the router wants through the context. */
+    void start(RouterSessionContext context);
+
+    /** One whole client command packet (or several, for payloads of 16 MiB and more), owned by the callee. */
+    void routeQuery(ByteBuf packet, int command);
+
+    /**
+     * Bytes from a backend. {@code reply} is non-null when the reply completed within these bytes. The callee owns
+     * {@code buf}: it forwards it with {@link RouterSessionContext#clientWrite} or releases it.
+     */
+    void clientReply(Endpoint from, ByteBuf buf, Reply reply);
+
+    /** An endpoint finished its login; {@code okPacket} (owned) is the backend's OK packet. */
+    void endpointReady(Endpoint endpoint, ByteBuf okPacket);
+
+    /** An endpoint failed or closed; {@code duringReply} is true when a reply had started. */
+    void endpointFailed(Endpoint endpoint, int code, String sqlState, String message);
+
+    /** The session ends; close what is left. */
+    void close();
+
+    /** Router-specific counters of this session, for the admin API. */
+    default java.util.Map<String, Object> diagnostics() {
+        return java.util.Map.of();
+    }
+}

@@ -1,0 +1,42 @@
+package io.gatehouse.api.router;
+
+import io.gatehouse.api.server.ServerView;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.util.List;
+
+/**
+ * What the core offers a {@link RouterSession}: backend connections logged in as the client, the client channel,
+ * and the session's facts. Confined to the session's worker thread.
+ */
+public interface RouterSessionContext {
+    /** The servers the service routes to, in configuration order, with their current states. */
+    List<ServerView> targets();
+
+    /** Opens a connection to {@code server}, logged in as the client; readiness arrives through the router. */
+    Endpoint connect(ServerView server);
+
+    /** Writes bytes to the client (owned by the callee); flushed when the current batch of reads ends. */
+    void clientWrite(ByteBuf buf);
+
+    /** Sends an ERR packet with this sequence number to the client. */
+    void clientError(int sequence, int code, String sqlState, String message);
+
+    /** The current command is finished (its reply reached the client): the next one may be delivered. */
+    void commandDone();
+
+    /** Sends the login result to the client: the backend OK chosen by the router (owned), once per session. */
+    void loginDone(ByteBuf okPacket);
+
+    /** Ends the session with an error to the client (when one can still be read) and a log line. */
+    void fail(int code, String sqlState, String message);
+
+    /** The allocator of the client channel. */
+    ByteBufAllocator alloc();
+
+    /** The client's session facts. */
+    ClientInfo client();
+
+    /** The capabilities agreed with the client (DEPRECATE_EOF and the like decide packet shapes). */
+    long clientCapabilities();
+}

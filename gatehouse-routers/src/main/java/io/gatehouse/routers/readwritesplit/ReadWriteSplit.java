@@ -1,0 +1,52 @@
+package io.gatehouse.routers.readwritesplit;
+
+import io.gatehouse.api.router.ClientInfo;
+import io.gatehouse.api.router.Router;
+import io.gatehouse.api.router.RouterContext;
+import io.gatehouse.api.router.RouterSession;
+import io.gatehouse.api.server.ServerView;
+import io.gatehouse.sql.Classifier;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The readwritesplit instance of one service: the shared classifier, the service's parameters and counters. Thread
+ * safe (counters are adders, the rest immutable); each client session gets its own {@link RwSplitSession}.
+ */
+final class ReadWriteSplit implements Router {
+    final RouterContext context;
+    final Classifier classifier = new Classifier();
+    final LongAdder queries = new LongAdder();
+    final LongAdder routeMaster = new LongAdder();
+    final LongAdder routeSlave = new LongAdder();
+    final LongAdder routeAll = new LongAdder();
+    final LongAdder rwTransactions = new LongAdder();
+    final LongAdder roTransactions = new LongAdder();
+
+    ReadWriteSplit(RouterContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public ServerView selectBackend(ClientInfo client) {
+        return null;
+    }
+
+    @Override
+    public RouterSession newSession(ClientInfo client) {
+        return new RwSplitSession(this);
+    }
+
+    @Override
+    public Map<String, Object> diagnostics() {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("queries", queries.sum());
+        d.put("route_master", routeMaster.sum());
+        d.put("route_slave", routeSlave.sum());
+        d.put("route_all", routeAll.sum());
+        d.put("rw_transactions", rwTransactions.sum());
+        d.put("ro_transactions", roTransactions.sum());
+        return d;
+    }
+}

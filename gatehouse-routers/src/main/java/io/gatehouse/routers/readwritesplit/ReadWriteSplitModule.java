@@ -1,0 +1,46 @@
+package io.gatehouse.routers.readwritesplit;
+
+import io.gatehouse.api.ApiVersion;
+import io.gatehouse.api.Maturity;
+import io.gatehouse.api.ModuleDescriptor;
+import io.gatehouse.api.ModuleKind;
+import io.gatehouse.api.config.ParamSpec;
+import io.gatehouse.api.config.ParamType;
+import io.gatehouse.api.router.Router;
+import io.gatehouse.api.router.RouterContext;
+import io.gatehouse.api.router.RouterModule;
+import java.util.List;
+
+/** The readwritesplit module: statement-level routing of writes to the primary and reads to replicas. Stateless. */
+public final class ReadWriteSplitModule implements RouterModule {
+    private static final ModuleDescriptor DESCRIPTOR = new ModuleDescriptor("readwritesplit", ModuleKind.ROUTER,
+            Maturity.BETA, ApiVersion.CURRENT, "A Read/Write splitting router for enhancement read scalability",
+            "1.0.0", List.of(
+                    ParamSpec.of("master_accept_reads", ParamType.BOOL, "false", true,
+                            "Use the primary for reads too"),
+                    ParamSpec.of("max_slave_connections", ParamType.COUNT, "255", true,
+                            "Maximum replica connections per session"),
+                    ParamSpec.of("max_replication_lag", ParamType.DURATION, "0s", true,
+                            "Replicas lagging this much or more get no reads; 0 ignores lag"),
+                    ParamSpec.oneOf("slave_selection_criteria", ParamType.ENUM, "least_current_operations", true,
+                            List.of("least_current_operations", "least_router_connections",
+                                    "least_global_connections", "least_behind_master"),
+                            "How a replica is chosen for a read"),
+                    ParamSpec.oneOf("use_sql_variables_in", ParamType.ENUM, "all", true, List.of("all", "master"),
+                            "Where reads of user variables may go"),
+                    ParamSpec.oneOf("master_failure_mode", ParamType.ENUM, "fail_instantly", true,
+                            List.of("fail_instantly"), "What happens when the primary is lost (this version: the"
+                                    + " session ends)"),
+                    ParamSpec.of("retry_failed_reads", ParamType.BOOL, "true", true,
+                            "Retry a read on another server when its server fails before answering")));
+
+    @Override
+    public ModuleDescriptor descriptor() {
+        return DESCRIPTOR;
+    }
+
+    @Override
+    public Router create(RouterContext context) {
+        return new ReadWriteSplit(context);
+    }
+}

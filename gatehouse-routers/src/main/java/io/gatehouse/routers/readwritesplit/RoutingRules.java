@@ -1,0 +1,136 @@
+package io.gatehouse.routers.readwritesplit;
+
+import io.gatehouse.api.config.Params;
+import io.gatehouse.api.server.ServerStatus;
+import io.gatehouse.api.server.ServerView;
+import io.gatehouse.sql.Classification;
+import io.gatehouse.sql.QueryType;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Where a text statement goes, by its classification and the session's transaction state, following MaxScale's
+ * documented readwritesplit rules; also which replicas qualify and how busy they are. Per session (it remembers the
+ * session's temporary tables); confined to the session's worker thread; no buffers.
+ */
+final class RoutingRules {
+    /** The kinds of destination. */
+    enum Target { PRIMARY, REPLICA, ALL, READ_ONLY_TRX_START, READ_ONLY_TRX, READ_ONLY_TRX_END, LAST_READ }
+
+    /** Statements every connection must run so that all of them keep the same session state. */
+    private static final int SESSION_BITS = QueryType.SESSION_WRITE | QueryType.USERVAR_WRITE
+            | QueryType.ENABLE_AUTOCOMMIT | QueryType.DISABLE_AUTOCOMMIT | QueryType.PREPARE_NAMED_STMT
+            | QueryType.DEALLOC_PREPARE | QueryType.NEXT_TRX;
+
+    private final Params params;
+    private final Set<String> temporaryTables = new HashSet<>();
+    private Classification last;
+
+    RoutingRules(Params params) {
+        this.params = params;
+    }
+
+    Target decide(Classification c, boolean inReadWriteTransaction, boolean inReadOnlyTransaction) {
+        last = c;
+        int mask = c.typeMask();
+        if (inReadOnlyTransaction) {
+            return (mask & (QueryType.COMMIT | QueryType.ROLLBACK)) != 0 ? Target.READ_ONLY_TRX_END
+                    : (mask & QueryType.WRITE) != 0 ? Target.PRIMARY : Target.READ_ONLY_TRX;
+        }
+        if (c.isMultiStatement()) {
+            return Target.PRIMARY;
+        }
+        if ((mask & SESSION_BITS) != 0 && (mask & (QueryType.WRITE | QueryType.GSYSVAR_WRITE)) == 0) {
+            return Target.ALL;
+        }
+        if ((mask & QueryType.BEGIN_TRX) != 0 && c.isReadOnlyTransaction() && !inReadWriteTransaction) {
+            return Target.READ_ONLY_TRX_START;
+        }
+        if (inReadWriteTransaction) {
+            return Target.PRIMARY;
+        }
+        for (String f : c.functions()) {
+            if (f.equalsIgnoreCase("found_rows")) {
+                return Target.LAST_READ;
+            }
+        }
+        if (c.isReadOnlySafe() && !readsTemporaryTable(c) && !variablesOnPrimary(mask)) {
+            return Target.REPLICA;
+        }
+        return Target.PRIMARY;
+    }
+
+    /** Called after a statement succeeded: temporary tables it created or dropped are remembered. */
+    void afterStatement() {
+        if (last == null) {
+            return;
+        }
+        for (String t : last.temporaryTablesCreated()) {
+            temporaryTables.add(bare(t));
+        }
+        if (last.isTemporaryTableDrop() || !last.tablesDropped().isEmpty()) {
+            for (String t : last.tablesDropped()) {
+                temporaryTables.remove(bare(t));
+            }
+        }
+        last = null;
+    }
+
+    void forgetTemporaryTables() {
+        temporaryTables.clear();
+    }
+
+    boolean readsTemporaryTable(Classification c) {
+        if (temporaryTables.isEmpty()) {
+            return false;
+        }
+        for (String t : c.tablesRead()) {
+            if (temporaryTables.contains(bare(t))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean variablesOnPrimary(int mask) {
+        return (mask & QueryType.USERVAR_READ) != 0 && "master".equals(params.string("use_sql_variables_in"));
+    }
+
+    boolean usableReplica(ServerView s) {
+        int st = s.status();
+        if (!ServerStatus.acceptsNewSessions(st) || !ServerStatus.has(st, ServerStatus.SLAVE)) {
+            return false;
+        }
+        long maxLag = params.duration("max_replication_lag").toSeconds();
+        if (maxLag > 0) {
+            long lag = s.state().replicationLag();
+            return lag >= 0 && lag < maxLag;
+        }
+        return true;
+    }
+
+    /** Smaller is better, by {@code slave_selection_criteria}. */
+    int load(ServerView s) {
+        return switch (params.string("slave_selection_criteria")) {
+            case "least_router_connections", "least_global_connections" -> s.currentConnections();
+            case "least_behind_master" -> (int) Math.max(0, s.state().replicationLag());
+            default -> s.activeOperations();
+        };
+    }
+
+    boolean masterAcceptReads() {
+        return params.bool("master_accept_reads");
+    }
+
+    boolean retryFailedReads() {
+        return params.bool("retry_failed_reads");
+    }
+
+    /** Table names compare without the database and case, which is how temporary tables are usually named. */
+    private static String bare(String qualified) {
+        int dot = qualified.lastIndexOf('.');
+        String t = dot >= 0 ? qualified.substring(dot + 1) : qualified;
+        return t.replace("`", "").toLowerCase(Locale.ROOT);
+    }
+}

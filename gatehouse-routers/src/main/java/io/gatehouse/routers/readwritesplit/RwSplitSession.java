@@ -1,0 +1,454 @@
+package io.gatehouse.routers.readwritesplit;
+
+import io.gatehouse.api.reply.Reply;
+import io.gatehouse.api.router.Endpoint;
+import io.gatehouse.api.router.RouterSession;
+import io.gatehouse.api.router.RouterSessionContext;
+import io.gatehouse.api.server.ServerStatus;
+import io.gatehouse.api.server.ServerView;
+import io.gatehouse.sql.Classification;
+import io.gatehouse.sql.SqlMode;
+import io.netty.buffer.ByteBuf;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One client session of readwritesplit: connects the primary and the replicas, routes each command by what it does
+ * (writes, transactions and anything unsure to the primary; autocommit reads to a replica; session commands to
+ * every connection, answering with the primary's reply), maps prepared-statement ids per connection, and forwards
+ * only the chosen connection's reply bytes. Confined to the session's worker thread; owns each command packet it is
+ * given until written, and each reply chunk until forwarded or released.
+ */
+final class RwSplitSession implements RouterSession {
+    private static final int COM_INIT_DB = 0x02;
+    private static final int COM_QUERY = 0x03;
+    private static final int COM_CHANGE_USER = 0x11;
+    private static final int COM_STMT_PREPARE = 0x16;
+    private static final int COM_STMT_EXECUTE = 0x17;
+    private static final int COM_STMT_SEND_LONG_DATA = 0x18;
+    private static final int COM_STMT_CLOSE = 0x19;
+    private static final int COM_STMT_RESET = 0x1A;
+    private static final int COM_SET_OPTION = 0x1B;
+    private static final int COM_STMT_FETCH = 0x1C;
+    private static final int COM_RESET_CONNECTION = 0x1F;
+    private static final int COM_STMT_BULK_EXECUTE = 0xFA;
+    private static final int IN_TRANS = 1;
+    private static final int AUTOCOMMIT = 2;
+
+    private final ReadWriteSplit router;
+    private final RoutingRules rules;
+    private RouterSessionContext ctx;
+    private Endpoint primary;
+    private final List<Endpoint> replicas = new ArrayList<>();
+    private final Set<Endpoint> connecting = new LinkedHashSet<>();
+    private ByteBuf loginOk;
+    private final PreparedStatements prepared = new PreparedStatements();
+    // The command in progress.
+    private int command;
+    private Endpoint replyOwner;
+    private boolean ownerStarted;
+    private final Set<Endpoint> pending = new LinkedHashSet<>();
+    private final Map<Endpoint, Reply> replies = new HashMap<>();
+    private ByteBuf retryCopy;
+    private Classification preparing;
+    private long clientStatementId;
+    // Session state as the primary reports it.
+    private boolean inTransaction;
+    private boolean autocommit = true;
+    private Endpoint readOnlyTrxTarget;
+    private Endpoint lastReadTarget;
+    private int rotation;
+
+    RwSplitSession(ReadWriteSplit router) {
+        this.router = router;
+        this.rules = new RoutingRules(router.context.params());
+    }
+
+    @Override
+    public void start(RouterSessionContext context) {
+        this.ctx = context;
+        long maxReplicas = router.context.params().integer("max_slave_connections");
+        for (ServerView s : context.targets()) {
+            int st = s.status();
+            if (!ServerStatus.acceptsNewSessions(st)) {
+                continue;
+            }
+            if (primary == null && ServerStatus.has(st, ServerStatus.MASTER)) {
+                primary = context.connect(s);
+                connecting.add(primary);
+            } else if (ServerStatus.has(st, ServerStatus.SLAVE) && replicas.size() < maxReplicas) {
+                Endpoint e = context.connect(s);
+                replicas.add(e);
+                connecting.add(e);
+            }
+        }
+        if (connecting.isEmpty()) {
+            context.fail(2003, "HY000", "No server of service '" + router.context.serviceName()
+                    + "' is available: no primary and no replica is running");
+        }
+    }
+
+    @Override
+    public void endpointReady(Endpoint e, ByteBuf ok) {
+        connecting.remove(e);
+        if (e == primary || (loginOk == null && primary == null)) {
+            if (loginOk != null) {
+                loginOk.release();
+            }
+            loginOk = ok;
+        } else {
+            ok.release();
+        }
+        finishLoginIfDone();
+    }
+
+    private void finishLoginIfDone() {
+        if (!connecting.isEmpty() || loginOk == null) {
+            return;
+        }
+        ByteBuf ok = loginOk;
+        loginOk = null;
+        ctx.loginDone(ok);
+    }
+
+    @Override
+    public void endpointFailed(Endpoint e, int code, String sqlState, String message) {
+        boolean wasConnecting = connecting.remove(e);
+        prepared.forget(e);
+        if (e == primary) {
+            primary = null;
+            // master_failure_mode=fail_instantly: without its primary the session ends.
+            ctx.fail(code, sqlState, message);
+            return;
+        }
+        replicas.remove(e);
+        if (wasConnecting) {
+            if (connecting.isEmpty() && loginOk == null && primary == null && replicas.isEmpty()) {
+                ctx.fail(code, sqlState, message);
+            } else {
+                finishLoginIfDone();
+            }
+            return;
+        }
+        if (e == readOnlyTrxTarget) {
+            ctx.fail(code, sqlState, "Lost the replica of a read-only transaction: " + message);
+            return;
+        }
+        if (pending.remove(e)) {
+            if (e == replyOwner) {
+                if (!ownerStarted && retryCopy != null && rules.retryFailedReads() && primary != null) {
+                    // Nothing reached the client yet: the read runs again on the primary.
+                    ByteBuf again = retryCopy;
+                    retryCopy = null;
+                    replyOwner = primary;
+                    pending.add(primary);
+                    primary.write(again, command);
+                    return;
+                }
+                ctx.fail(2013, "HY000", "Lost connection to backend server '" + e.server().name() + "' during query");
+                return;
+            }
+            if (pending.isEmpty()) {
+                complete();
+            }
+        }
+    }
+
+    @Override
+    public void routeQuery(ByteBuf packet, int cmd) {
+        router.queries.increment();
+        command = cmd;
+        ownerStarted = false;
+        replies.clear();
+        switch (cmd) {
+            case COM_QUERY -> routeText(packet);
+            case COM_STMT_PREPARE -> {
+                // Executions are routed by what the statement itself does, not by the act of preparing it.
+                preparing = router.classifier.classify(sqlBytes(packet), 0, packet.readableBytes() - 5,
+                        SqlMode.DEFAULT);
+                toAll(packet, cmd, true);
+            }
+            case COM_STMT_EXECUTE, COM_STMT_BULK_EXECUTE -> routeExecute(packet, cmd);
+            case COM_STMT_FETCH, COM_STMT_RESET -> {
+                PreparedStatements.Entry en = prepared.get(statementId(packet));
+                Endpoint target = en != null && en.lastExecuted != null ? en.lastExecuted : primary;
+                toOne(withStatementId(packet, en, target), cmd, target, false);
+            }
+            case COM_STMT_CLOSE -> {
+                long id = statementId(packet);
+                toAllStatements(packet, cmd, prepared.get(id));
+                prepared.remove(id);
+            }
+            case COM_STMT_SEND_LONG_DATA -> toAllStatements(packet, cmd, prepared.get(statementId(packet)));
+            case COM_INIT_DB, COM_SET_OPTION -> toAll(packet, cmd, true);
+            case COM_RESET_CONNECTION -> {
+                prepared.clear();
+                rules.forgetTemporaryTables();
+                toAll(packet, cmd, true);
+            }
+            case COM_CHANGE_USER -> {
+                packet.release();
+                ctx.clientError(1, 1045, "28000", "COM_CHANGE_USER is not supported by readwritesplit in this"
+                        + " version; reconnect as the other user");
+                ctx.commandDone();
+            }
+            default -> toOne(packet, cmd, primary, false);
+        }
+    }
+
+    private void routeText(ByteBuf packet) {
+        Classification c = router.classifier.classify(sqlBytes(packet), 0, packet.readableBytes() - 5,
+                SqlMode.DEFAULT);
+        RoutingRules.Target t = rules.decide(c, inTransaction || !autocommit, readOnlyTrxTarget != null);
+        switch (t) {
+            case ALL -> toAll(packet, COM_QUERY, true);
+            case REPLICA -> {
+                Endpoint r = chooseReplica();
+                toOne(packet, COM_QUERY, r != null ? r : primary, r != null);
+                lastReadTarget = r != null ? r : primary;
+            }
+            case READ_ONLY_TRX_START -> {
+                Endpoint r = chooseReplica();
+                readOnlyTrxTarget = r;
+                router.roTransactions.increment();
+                toOne(packet, COM_QUERY, r != null ? r : primary, false);
+            }
+            case READ_ONLY_TRX -> toOne(packet, COM_QUERY, readOnlyTrxTarget, false);
+            case READ_ONLY_TRX_END -> {
+                Endpoint target = readOnlyTrxTarget;
+                readOnlyTrxTarget = null;
+                toOne(packet, COM_QUERY, target, false);
+            }
+            case LAST_READ -> toOne(packet, COM_QUERY, lastReadTarget != null && !lastReadTarget.isClosed()
+                    ? lastReadTarget : primary, false);
+            default -> {
+                if (c.is(io.gatehouse.sql.QueryType.BEGIN_TRX)) {
+                    router.rwTransactions.increment();
+                }
+                toOne(packet, COM_QUERY, primary, false);
+            }
+        }
+    }
+
+    private void routeExecute(ByteBuf packet, int cmd) {
+        PreparedStatements.Entry en = prepared.get(statementId(packet));
+        Endpoint target = primary;
+        if (en != null && cmd == COM_STMT_EXECUTE && !inTransaction && autocommit && readOnlyTrxTarget == null
+                && en.classification.isReadOnlySafe() && !rules.readsTemporaryTable(en.classification)) {
+            Endpoint r = chooseReplica();
+            if (r != null && en.ids.containsKey(r)) {
+                target = r;
+            }
+        } else if (en != null && readOnlyTrxTarget != null && en.ids.containsKey(readOnlyTrxTarget)) {
+            target = readOnlyTrxTarget;
+        }
+        if (en != null) {
+            en.lastExecuted = target;
+        }
+
+        toOne(withStatementId(packet, en, target), cmd, target, false);
+    }
+
+    /** The replica for a read: running, still a replica, lag within limits, fewest operations (rotating ties). */
+    private Endpoint chooseReplica() {
+        Endpoint best = null;
+        int bestLoad = Integer.MAX_VALUE;
+        int n = replicas.size();
+        rotation++;
+        for (int k = 0; k < n; k++) {
+            Endpoint e = replicas.get((rotation + k) % n);
+            ServerView s = e.server();
+            if (!e.isReady() || !rules.usableReplica(s)) {
+                continue;
+            }
+            int load = rules.load(s);
+            if (load < bestLoad) {
+                best = e;
+                bestLoad = load;
+            }
+        }
+        if (rules.masterAcceptReads() && primary != null && primary.isReady()
+                && (best == null || rules.load(primary.server()) < bestLoad)) {
+            return primary;
+        }
+        return best;
+    }
+
+    private void toOne(ByteBuf packet, int cmd, Endpoint target, boolean retryable) {
+        if (target == null || !target.isReady()) {
+            packet.release();
+            ctx.clientError(1, 2003, "HY000", target == null
+                    ? "No primary server is available for this statement"
+                    : "The server chosen for this statement is not available");
+            ctx.commandDone();
+            return;
+        }
+        if (target == primary) {
+            router.routeMaster.increment();
+        } else {
+            router.routeSlave.increment();
+        }
+        replyOwner = target;
+        pending.clear();
+        pending.add(target);
+        releaseRetryCopy();
+        if (retryable) {
+            retryCopy = packet.retainedDuplicate();
+        }
+        target.write(packet, cmd);
+    }
+
+    /** Session commands: every connection runs them; the client gets the primary's (or first) reply. */
+    private void toAll(ByteBuf packet, int cmd, boolean hasReply) {
+        router.routeAll.increment();
+        List<Endpoint> all = connected();
+        if (all.isEmpty()) {
+            packet.release();
+            ctx.fail(2003, "HY000", "No server is connected");
+            return;
+        }
+        replyOwner = all.get(0);
+        pending.clear();
+        releaseRetryCopy();
+        for (Endpoint e : all) {
+            if (hasReply) {
+                pending.add(e);
+            }
+            e.write(packet.retainedDuplicate(), cmd);
+        }
+        packet.release();
+    }
+
+    /** COM_STMT_CLOSE and SEND_LONG_DATA to every connection, each with its own statement id; no reply. */
+    private void toAllStatements(ByteBuf packet, int cmd, PreparedStatements.Entry en) {
+        if (en != null) {
+            for (Map.Entry<Endpoint, Long> id : en.ids.entrySet()) {
+                if (id.getKey().isReady()) {
+                    ByteBuf copy = packet.copy();
+                    copy.setIntLE(copy.readerIndex() + 5, id.getValue().intValue());
+                    id.getKey().write(copy, cmd);
+                }
+            }
+        }
+        packet.release();
+    }
+
+    private List<Endpoint> connected() {
+        List<Endpoint> all = new ArrayList<>();
+        if (primary != null && primary.isReady()) {
+            all.add(primary);
+        }
+        for (Endpoint r : replicas) {
+            if (r.isReady()) {
+                all.add(r);
+            }
+        }
+        return all;
+    }
+
+    @Override
+    public void clientReply(Endpoint from, ByteBuf buf, Reply reply) {
+        if (from == replyOwner && pending.contains(from)) {
+            ownerStarted = true;
+            ctx.clientWrite(buf);
+        } else {
+            buf.release();
+        }
+        if (reply == null) {
+            return;
+        }
+        // Only OK and EOF packets carry the server status; prepare responses and errors do not.
+        if (from == primary && (reply.kind() == Reply.Kind.OK || reply.kind() == Reply.Kind.RESULT_SET)) {
+            inTransaction = (reply.status() & IN_TRANS) != 0;
+            autocommit = (reply.status() & AUTOCOMMIT) != 0;
+        }
+        if (!pending.remove(from)) {
+            return;
+        }
+        replies.put(from, reply);
+        if (pending.isEmpty()) {
+            complete();
+        }
+    }
+
+    private void complete() {
+        Reply owner = replies.get(replyOwner);
+        if (command == COM_STMT_PREPARE && owner != null && owner.kind() == Reply.Kind.PREPARE_OK) {
+            Map<Endpoint, Long> ids = new HashMap<>();
+            replies.forEach((e, r) -> {
+                if (r.kind() == Reply.Kind.PREPARE_OK) {
+                    ids.put(e, r.statementId());
+                }
+            });
+            clientStatementId = owner.statementId();
+            prepared.add(clientStatementId, ids, preparing);
+        }
+        if (owner != null && replies.size() > 1) {
+            // A connection that disagrees with the one the client saw would diverge: drop it.
+            for (Map.Entry<Endpoint, Reply> e : new ArrayList<>(replies.entrySet())) {
+                if (e.getKey() != replyOwner && e.getValue().isError() != owner.isError()) {
+                    dropReplica(e.getKey());
+                }
+            }
+        }
+        if (command == COM_QUERY && owner != null && !owner.isError()) {
+            rules.afterStatement();
+        }
+        releaseRetryCopy();
+        replies.clear();
+        ctx.commandDone();
+    }
+
+    private void dropReplica(Endpoint e) {
+        if (e == primary) {
+            return;
+        }
+        replicas.remove(e);
+        prepared.forget(e);
+        e.close();
+    }
+
+    private static byte[] sqlBytes(ByteBuf packet) {
+        int len = packet.readableBytes() - 5;
+        byte[] b = new byte[Math.max(0, len)];
+        packet.getBytes(packet.readerIndex() + 5, b);
+        return b;
+    }
+
+    private static long statementId(ByteBuf packet) {
+        return packet.readableBytes() >= 9 ? packet.getUnsignedIntLE(packet.readerIndex() + 5) : -1;
+    }
+
+    /** The packet with the target connection's own id for the statement. */
+    private static ByteBuf withStatementId(ByteBuf packet, PreparedStatements.Entry en, Endpoint target) {
+        if (en == null || target == null) {
+            return packet;
+        }
+        Long id = en.ids.get(target);
+        // The "last prepared" id means the same statement on every connection: it stays as it is.
+        if (id != null && packet.readableBytes() >= 9 && statementId(packet) != PreparedStatements.LAST_PREPARED) {
+            packet.setIntLE(packet.readerIndex() + 5, id.intValue());
+        }
+        return packet;
+    }
+
+    private void releaseRetryCopy() {
+        if (retryCopy != null) {
+            retryCopy.release();
+            retryCopy = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        releaseRetryCopy();
+        if (loginOk != null) {
+            loginOk.release();
+            loginOk = null;
+        }
+    }
+}
