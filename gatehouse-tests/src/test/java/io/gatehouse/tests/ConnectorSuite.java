@@ -174,10 +174,14 @@ public abstract class ConnectorSuite extends ConnectorSuiteSupport {
                 }
             }
             Map<String, Long> after = SessionCounters.read(c);
-            assertThat(SessionCounters.delta(before, after, "com_stmt_prepare")).as("COM_STMT_PREPARE sent")
+            if (countersSeeEveryCommand()) {
+                assertThat(SessionCounters.delta(before, after, "com_stmt_prepare")).as("COM_STMT_PREPARE sent")
                     .isBetween(2L, 4L);
-            assertThat(SessionCounters.delta(before, after, "com_stmt_execute")).as("COM_STMT_EXECUTE sent")
+            }
+            if (countersSeeEveryCommand()) {
+                assertThat(SessionCounters.delta(before, after, "com_stmt_execute")).as("COM_STMT_EXECUTE sent")
                     .isGreaterThanOrEqualTo(100L);
+            }
         }
     }
 
@@ -245,8 +249,10 @@ public abstract class ConnectorSuite extends ConnectorSuiteSupport {
                 assertThat(insert.executeUpdate()).isEqualTo(1);
             }
             if (asStream) {
+                if (countersSeeEveryCommand()) {
                 assertThat(SessionCounters.delta(before, SessionCounters.read(c), "com_stmt_send_long_data"))
                         .as("COM_STMT_SEND_LONG_DATA sent").isPositive();
+            }
             }
             try (PreparedStatement select = c.prepareStatement("SELECT b, LENGTH(b) FROM " + t + " WHERE id = ?")) {
                 select.setInt(1, 1);

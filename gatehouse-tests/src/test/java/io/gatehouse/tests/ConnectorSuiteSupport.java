@@ -150,4 +150,13 @@ public abstract class ConnectorSuiteSupport {
             return rs.getString(1);
         }
     }
+
+    /**
+     * True when one backend connection runs every command of the session, so the server's per-session counters
+     * (SHOW SESSION STATUS) count them all. False through readwritesplit, where a session's commands are spread over
+     * several backend connections and each sees only its share.
+     */
+    protected boolean countersSeeEveryCommand() {
+        return true;
+    }
 }

@@ -62,6 +62,10 @@ public final class GatehouseExtension implements ParameterResolver {
 
     private static RunningGatehouse start(MariaDbCluster cluster) {
         try {
+            // Replicas refuse writes from the application user, so a write routed to a replica fails loudly.
+            for (MariaDbServer r : cluster.replicas()) {
+                r.execute("SET GLOBAL read_only = ON");
+            }
             Path dir = Files.createTempDirectory("gatehouse-it");
             Path cnf = dir.resolve("gatehouse.cnf");
             Files.writeString(cnf, config(cluster, dir));
@@ -93,7 +97,7 @@ public final class GatehouseExtension implements ParameterResolver {
         service(sb, "Write", "master", writePort);
         service(sb, "Read", "slave", 0);
         service(sb, "Running", "running", 0);
-        sb.append("[Split-Service]\ntype=service\nrouter=readwritesplit\ncluster=Cluster-Monitor\nuser=")
+        sb.append("[Split-Service]\ntype=service\nrouter=readwritesplit\ncausal_reads=universal\ncluster=Cluster-Monitor\nuser=")
                 .append(Accounts.SERVICE_USER).append("\npassword=").append(Accounts.SERVICE_PASSWORD).append("\n\n");
         sb.append("[Split-Listener]\ntype=listener\nservice=Split-Service\nprotocol=MariaDBClient\n"
                 + "address=127.0.0.1\nport=0\n\n");

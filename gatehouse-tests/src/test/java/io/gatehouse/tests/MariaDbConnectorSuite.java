@@ -91,8 +91,10 @@ public abstract class MariaDbConnectorSuite extends ConnectorSuite {
             }
             Map<String, Long> after = SessionCounters.read(c);
             // One COM_STMT_BULK_EXECUTE carries all 1000 parameter sets; one COM_STMT_EXECUTE per row would not.
-            assertThat(SessionCounters.delta(before, after, "com_stmt_execute")).as("executions for 1000 rows")
+            if (countersSeeEveryCommand()) {
+                assertThat(SessionCounters.delta(before, after, "com_stmt_execute")).as("executions for 1000 rows")
                     .isBetween(1L, 5L);
+            }
             assertThat(queryLong(c, "SELECT COUNT(*) FROM " + t)).isEqualTo(1000);
             assertThat(queryString(c, "SELECT s FROM " + t + " WHERE id = 999")).isEqualTo("bulk 999");
         }
@@ -122,8 +124,10 @@ public abstract class MariaDbConnectorSuite extends ConnectorSuite {
             }
             assertThat(count).isEqualTo(1000);
             assertThat(sum).isEqualTo(500_500);
-            assertThat(SessionCounters.delta(before, SessionCounters.read(c), "com_stmt_fetch"))
+            if (countersSeeEveryCommand()) {
+                assertThat(SessionCounters.delta(before, SessionCounters.read(c), "com_stmt_fetch"))
                     .as("no server cursor is opened by this driver").isZero();
+            }
         }
     }
 }

@@ -155,8 +155,10 @@ public abstract class MySqlConnectorSuite extends ConnectorSuite {
             }
             assertThat(count).isEqualTo(1000);
             assertThat(sum).isEqualTo(500_500);
-            assertThat(SessionCounters.delta(before, SessionCounters.read(c), "com_stmt_fetch"))
+            if (countersSeeEveryCommand()) {
+                assertThat(SessionCounters.delta(before, SessionCounters.read(c), "com_stmt_fetch"))
                     .as("COM_STMT_FETCH round trips of 10 rows").isGreaterThanOrEqualTo(100L);
+            }
         }
     }
 }

@@ -66,6 +66,19 @@ class ReadWriteSplitRoutingTest {
     }
 
     @Test
+    void readsSeeTheSessionsOwnWritesWithCausalReads() throws Exception {
+        try (BlockingClient c = connect()) {
+            c.execute("CREATE TABLE IF NOT EXISTS rws_causal (id INT PRIMARY KEY AUTO_INCREMENT, v INT)");
+            c.execute("DELETE FROM rws_causal");
+            for (int i = 1; i <= 30; i++) {
+                c.execute("INSERT INTO rws_causal (v) VALUES (" + i + ")");
+                var row = c.query("SELECT COUNT(*), @@server_id FROM rws_causal").rows().get(0);
+                assertThat(row.get(0)).as("after insert %d on server %s", i, row.get(1)).isEqualTo(String.valueOf(i));
+            }
+        }
+    }
+
+    @Test
     void readsSpreadOverEveryReplica() throws Exception {
         Map<String, Integer> seen = new HashMap<>();
         try (BlockingClient c = connect()) {

@@ -1,5 +1,7 @@
 package io.gatehouse.monitors.mariadbmon;
 
+import static io.gatehouse.api.config.ParamSpec.of;
+
 import io.gatehouse.api.ApiVersion;
 import io.gatehouse.api.Maturity;
 import io.gatehouse.api.ModuleDescriptor;
@@ -10,21 +12,56 @@ import io.gatehouse.api.config.Params;
 import io.gatehouse.api.monitor.Monitor;
 import io.gatehouse.api.monitor.MonitorContext;
 import io.gatehouse.api.monitor.MonitorModule;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The mariadbmon module: monitors a MariaDB primary and its replicas. Cluster changes (failover, switchover, rejoin)
- * are not part of this version; asking for them is refused at start rather than silently ignored. Stateless.
+ * The mariadbmon module: monitors a MariaDB primary and its replicas and, when configured or commanded, changes the
+ * cluster (failover, switchover, rejoin). Parameter names and defaults are MaxScale's. Stateless.
  */
 public final class MariaDbMonitorModule implements MonitorModule {
+    /** Event names accepted by {@code events}, as MaxScale names them. */
+    static final List<String> EVENT_NAMES = List.of("all", "master_down", "master_up", "slave_down", "slave_up",
+            "server_down", "server_up", "synced_down", "synced_up", "lost_master", "lost_slave", "lost_synced",
+            "new_master", "new_slave", "new_synced");
+
     private static final ModuleDescriptor DESCRIPTOR = new ModuleDescriptor("mariadbmon", ModuleKind.MONITOR,
-            Maturity.GA, ApiVersion.CURRENT, "A MariaDB Primary/Replica replication monitor", "1.0.0", List.of(
-                    ParamSpec.of("failcount", ParamType.COUNT, "5", true,
+            Maturity.GA, ApiVersion.CURRENT, "A MariaDB Primary/Replica replication monitor", "1.1.0", List.of(
+                    of("failcount", ParamType.COUNT, "5", true,
                             "Failed monitoring passes before a primary counts as failed"),
-                    ParamSpec.of("auto_failover", ParamType.STRING, "false", true,
-                            "Automatic failover (not available yet: must be false)"),
-                    ParamSpec.of("auto_rejoin", ParamType.BOOL, "false", true,
-                            "Automatic rejoin (not available yet: must be false)")));
+                    of("auto_failover", ParamType.STRING, "false", true,
+                            "Automatic failover: true, false or safe (only when no transaction would be lost)"),
+                    of("auto_rejoin", ParamType.BOOL, "false", true,
+                            "Make returning servers and replicas of the wrong primary replicate from the primary"),
+                    of("failover_timeout", ParamType.DURATION, "90s", true, "Time limit of a failover"),
+                    of("switchover_timeout", ParamType.DURATION, "90s", true, "Time limit of a switchover"),
+                    of("verify_master_failure", ParamType.BOOL, "true", true,
+                            "Fail over only when no replica still hears from the primary"),
+                    of("master_failure_timeout", ParamType.DURATION, "10s", true,
+                            "How recently a replica must have heard from the primary to count as seeing it"),
+                    of("servers_no_promotion", ParamType.TARGET_LIST, null, true,
+                            "Servers never promoted by failover or automatic switchover"),
+                    of("promotion_sql_file", ParamType.PATH, null, true, "SQL run on a server being promoted"),
+                    of("demotion_sql_file", ParamType.PATH, null, true, "SQL run on a primary being demoted"),
+                    of("replication_user", ParamType.STRING, null, true,
+                            "User for CHANGE MASTER; default: the monitor's user"),
+                    of("replication_password", ParamType.PASSWORD, null, true, "Password of replication_user"),
+                    of("replication_master_ssl", ParamType.BOOL, "false", true, "Set MASTER_SSL=1 on CHANGE MASTER"),
+                    of("replication_custom_options", ParamType.STRING, null, true,
+                            "Extra options appended to CHANGE MASTER TO"),
+                    of("enforce_read_only_slaves", ParamType.BOOL, "false", true, "Set read_only=ON on replicas"),
+                    of("enforce_writable_master", ParamType.BOOL, "false", true, "Set read_only=OFF on the primary"),
+                    of("enforce_simple_topology", ParamType.BOOL, "false", true,
+                            "Keep one primary with direct replicas; implies auto_failover and auto_rejoin"),
+                    of("handle_events", ParamType.BOOL, "true", true,
+                            "Enable on a promoted server the events the old primary ran; disable them on demotion"),
+                    of("script", ParamType.STRING, null, true, "Command run on server events, with placeholders"),
+                    ParamSpec.oneOf("events", ParamType.ENUM_MASK, "all", true, EVENT_NAMES,
+                            "Events that run the script"),
+                    of("script_timeout", ParamType.DURATION, "90s", true, "Time limit of the script"),
+                    ParamSpec.oneOf("cooperative_monitoring_locks", ParamType.ENUM, "none", true,
+                            List.of("none"), "Cooperative monitoring (not available yet: only none)")));
 
     @Override
     public ModuleDescriptor descriptor() {
@@ -34,13 +71,25 @@ public final class MariaDbMonitorModule implements MonitorModule {
     @Override
     public void validate(Params params) {
         String af = params.string("auto_failover");
-        if (!af.equalsIgnoreCase("false") && !af.equalsIgnoreCase("off") && !af.equals("0")) {
+        try {
+            ClusterSettings.AutoFailover.parse(af);
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("[" + params.section() + "] auto_failover: '" + af
-                    + "' (expected: false; automatic failover is not available in this version)");
+                    + "' (expected: true, false or safe)");
         }
-        if (params.bool("auto_rejoin")) {
-            throw new IllegalArgumentException("[" + params.section() + "] auto_rejoin: 'true'"
-                    + " (expected: false; automatic rejoin is not available in this version)");
+        for (String name : List.of("promotion_sql_file", "demotion_sql_file")) {
+            String f = params.string(name);
+            if (f != null && !f.isBlank() && !Files.isReadable(Path.of(f))) {
+                throw new IllegalArgumentException("[" + params.section() + "] " + name + ": '" + f
+                        + "' (expected: a readable file)");
+            }
+        }
+        List<String> servers = params.list("servers");
+        for (String s : params.list("servers_no_promotion")) {
+            if (!servers.isEmpty() && !servers.contains(s)) {
+                throw new IllegalArgumentException("[" + params.section() + "] servers_no_promotion: '" + s
+                        + "' (expected: servers of this monitor: " + String.join(", ", servers) + ")");
+            }
         }
     }
 

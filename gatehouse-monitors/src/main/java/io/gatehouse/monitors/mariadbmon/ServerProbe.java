@@ -17,8 +17,9 @@ import java.util.List;
  */
 final class ServerProbe {
     /** One row of SHOW ALL SLAVES STATUS, the parts topology needs. */
-    record SlaveConnection(String masterHost, int masterPort, long masterServerId, boolean ioRunning,
-                           boolean ioConnecting, boolean sqlRunning, long secondsBehind, String gtidIoPos) {
+    record SlaveConnection(String name, String masterHost, int masterPort, long masterServerId, boolean ioRunning,
+                           boolean ioConnecting, boolean sqlRunning, long secondsBehind, String gtidIoPos,
+                           long heartbeats, String lastSqlError) {
     }
 
     final MonitoredServer server;
@@ -31,8 +32,15 @@ final class ServerProbe {
     boolean readOnly;
     String gtidCurrentPos = "";
     String gtidBinlogPos = "";
+    String gtidBinlogState = "";
+    boolean logSlaveUpdates;
     List<SlaveConnection> slaves = List.of();
     int consecutiveFailures;
+    /** Events enabled on this server ({@code schema.name}, quoted), read while it is the primary. */
+    List<String> enabledEvents = List.of();
+    /** When a replication connection last showed progress (new GTIDs or heartbeats), by connection name. */
+    private final java.util.Map<String, Long> ioProgressAt = new java.util.HashMap<>();
+    private final java.util.Map<String, String> ioProgressMark = new java.util.HashMap<>();
 
     ServerProbe(MonitoredServer server) {
         this.server = server;
@@ -50,14 +58,23 @@ final class ServerProbe {
                 connection = connect(user, password, connectTimeout, readTimeout, writeTimeout, attempts);
                 greeting = connection.greeting();
             }
-            QueryResult vars = connection.query(
-                    "SELECT @@server_id, @@read_only, @@gtid_current_pos, @@gtid_binlog_pos");
+            QueryResult vars = connection.query("SELECT @@server_id, @@read_only, @@gtid_current_pos,"
+                    + " @@gtid_binlog_pos, @@gtid_binlog_state, @@log_slave_updates");
             List<String> row = vars.rows().get(0);
             serverId = Long.parseLong(row.get(0));
             readOnly = "1".equals(row.get(1));
             gtidCurrentPos = nz(row.get(2));
             gtidBinlogPos = nz(row.get(3));
+            gtidBinlogState = nz(row.get(4));
+            logSlaveUpdates = "1".equals(row.get(5));
             slaves = readSlaves(connection.query("SHOW ALL SLAVES STATUS"));
+            long now = System.nanoTime();
+            for (SlaveConnection c : slaves) {
+                String mark = c.gtidIoPos() + "/" + c.heartbeats() + "/" + c.ioRunning();
+                if (!mark.equals(ioProgressMark.put(c.name(), mark))) {
+                    ioProgressAt.put(c.name(), now);
+                }
+            }
             reachable = true;
             authError = false;
             lastError = "";
@@ -102,12 +119,62 @@ final class ServerProbe {
         for (int r = 0; r < q.rowCount(); r++) {
             String io = nz(q.value(r, "Slave_IO_Running"));
             String behind = q.value(r, "Seconds_Behind_Master");
-            out.add(new SlaveConnection(nz(q.value(r, "Master_Host")), parseInt(q.value(r, "Master_Port")),
-                    parseLong(q.value(r, "Master_Server_Id")), io.equals("Yes"), io.equals("Connecting"),
-                    "Yes".equals(q.value(r, "Slave_SQL_Running")), behind == null ? -1 : parseLong(behind),
-                    nz(q.value(r, "Gtid_IO_Pos"))));
+            out.add(new SlaveConnection(nz(q.value(r, "Connection_name")), nz(q.value(r, "Master_Host")),
+                    parseInt(q.value(r, "Master_Port")), parseLong(q.value(r, "Master_Server_Id")), io.equals("Yes"),
+                    io.equals("Connecting"), "Yes".equals(q.value(r, "Slave_SQL_Running")),
+                    behind == null ? -1 : parseLong(behind), nz(q.value(r, "Gtid_IO_Pos")),
+                    parseLong(q.value(r, "Slave_received_heartbeats")), nz(q.value(r, "Last_SQL_Error"))));
         }
         return out;
+    }
+
+    /**
+     * True when replication connection {@code c} is connected and has shown progress (a new GTID or a heartbeat)
+     * within {@code window}: that replica still hears from its source.
+     */
+    boolean hearsSource(SlaveConnection c, Duration window) {
+        Long at = ioProgressAt.get(c.name());
+        return c.ioRunning() && at != null && System.nanoTime() - at <= window.toNanos();
+    }
+
+    /** Reads the events enabled here, so that a promoted replica can enable the same ones. */
+    void readEnabledEvents() {
+        if (connection == null) {
+            return;
+        }
+        try {
+            QueryResult q = connection.query("SELECT EVENT_SCHEMA, EVENT_NAME FROM information_schema.EVENTS"
+                    + " WHERE STATUS = 'ENABLED'");
+            List<String> names = new ArrayList<>();
+            for (List<String> r : q.rows()) {
+                names.add(Sql.ident(r.get(0)) + "." + Sql.ident(r.get(1)));
+            }
+            enabledEvents = List.copyOf(names);
+        } catch (Exception e) {
+            // Not fatal: the next pass reads them again; promotion then enables what is known.
+        }
+    }
+
+    /** Runs a statement through the monitoring connection (enforcement of read_only); throws on any failure. */
+    void execute(String sql) throws Exception {
+        if (connection == null) {
+            throw new IllegalStateException(server.name() + " is not connected");
+        }
+        connection.execute(sql);
+    }
+
+    /** The id of the monitoring connection on the server, or -1; switchover must not kill it. */
+    long connectionId() {
+        return connection == null ? -1 : connection.connectionId();
+    }
+
+    /**
+     * Opens a separate connection for a cluster operation, with a read timeout long enough for the slow statements
+     * an operation runs (STOP SLAVE, SET GLOBAL read_only); the caller closes it.
+     */
+    BlockingClient admin(String user, String password, Duration connectTimeout, Duration readTimeout)
+            throws Exception {
+        return connect(user, password, connectTimeout, readTimeout, readTimeout, 1);
     }
 
     void close() {

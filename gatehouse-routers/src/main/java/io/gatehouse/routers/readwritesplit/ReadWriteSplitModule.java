@@ -31,6 +31,10 @@ public final class ReadWriteSplitModule implements RouterModule {
                     ParamSpec.oneOf("master_failure_mode", ParamType.ENUM, "fail_instantly", true,
                             List.of("fail_instantly"), "What happens when the primary is lost (this version: the"
                                     + " session ends)"),
+                    ParamSpec.oneOf("causal_reads", ParamType.ENUM, "none", true, List.of("none", "local", "universal"),
+                            "local: reads see the session's own writes; universal: reads see every earlier commit"),
+                    ParamSpec.of("causal_reads_timeout", ParamType.DURATION, "10s", true,
+                            "How long a replica may take to catch up before the read goes to the primary"),
                     ParamSpec.of("retry_failed_reads", ParamType.BOOL, "true", true,
                             "Retry a read on another server when its server fails before answering")));
 

@@ -62,10 +62,20 @@ final class RwSplitSession implements RouterSession {
     private Endpoint readOnlyTrxTarget;
     private Endpoint lastReadTarget;
     private int rotation;
+    private final CausalReads causal;
+    /** The internal query under way for causal reads, and the read waiting for it. */
+    private Endpoint internalTarget;
+    private boolean fetchingGtid;
+    private ByteBuf waitingRead;
+    private int waitingCommand;
+    private Endpoint waitingReplica;
+    private boolean lastWasWrite;
 
     RwSplitSession(ReadWriteSplit router) {
         this.router = router;
         this.rules = new RoutingRules(router.context.params());
+        this.causal = new CausalReads(router.context.params().string("causal_reads"),
+                router.context.params().duration("causal_reads_timeout").toSeconds());
     }
 
     @Override
@@ -119,6 +129,17 @@ final class RwSplitSession implements RouterSession {
     public void endpointFailed(Endpoint e, int code, String sqlState, String message) {
         boolean wasConnecting = connecting.remove(e);
         prepared.forget(e);
+        causal.forget(e);
+        if (e == internalTarget && e != primary) {
+            // The replica a read waited for is gone: read on the primary.
+            internalTarget = null;
+            causal.release();
+            replicas.remove(e);
+            ByteBuf read = waitingRead;
+            waitingRead = null;
+            toOne(read, waitingCommand, primary, false);
+            return;
+        }
         if (e == primary) {
             primary = null;
             // master_failure_mode=fail_instantly: without its primary the session ends.
@@ -164,6 +185,7 @@ final class RwSplitSession implements RouterSession {
         command = cmd;
         ownerStarted = false;
         replies.clear();
+        lastWasWrite = false;
         switch (cmd) {
             case COM_QUERY -> routeText(packet);
             case COM_STMT_PREPARE -> {
@@ -208,8 +230,8 @@ final class RwSplitSession implements RouterSession {
             case ALL -> toAll(packet, COM_QUERY, true);
             case REPLICA -> {
                 Endpoint r = chooseReplica();
-                toOne(packet, COM_QUERY, r != null ? r : primary, r != null);
                 lastReadTarget = r != null ? r : primary;
+                readOn(packet, COM_QUERY, r);
             }
             case READ_ONLY_TRX_START -> {
                 Endpoint r = chooseReplica();
@@ -229,6 +251,7 @@ final class RwSplitSession implements RouterSession {
                 if (c.is(io.gatehouse.sql.QueryType.BEGIN_TRX)) {
                     router.rwTransactions.increment();
                 }
+                lastWasWrite = !c.isReadOnlySafe();
                 toOne(packet, COM_QUERY, primary, false);
             }
         }
@@ -251,6 +274,61 @@ final class RwSplitSession implements RouterSession {
         }
 
         toOne(withStatementId(packet, en, target), cmd, target, false);
+    }
+
+    /** Sends a read to {@code replica}, first making sure it has the session's own writes (causal reads). */
+    private void readOn(ByteBuf packet, int cmd, Endpoint replica) {
+        if (replica == null || replica == primary) {
+            toOne(packet, cmd, primary, false);
+            return;
+        }
+        if (causal.needsGtid() && primary != null && primary.isReady()) {
+            waitingRead = packet;
+            waitingCommand = cmd;
+            waitingReplica = replica;
+            fetchingGtid = true;
+            internalTarget = primary;
+            primary.write(causal.gtidQuery(ctx.alloc()), COM_QUERY);
+            return;
+        }
+        if (causal.needsWait(replica)) {
+            waitingRead = packet;
+            waitingCommand = cmd;
+            waitingReplica = replica;
+            fetchingGtid = false;
+            internalTarget = replica;
+            replica.write(causal.waitQuery(ctx.alloc()), COM_QUERY);
+            return;
+        }
+        toOne(packet, cmd, replica, cmd == COM_QUERY);
+    }
+
+    /** An internal causal-reads query finished; carry on with the read it was for. */
+    private void internalDone(Reply reply) {
+        Endpoint replica = waitingReplica;
+        internalTarget = null;
+        if (fetchingGtid) {
+            fetchingGtid = false;
+            causal.gtidFetched(ctx.clientCapabilities());
+            if (!replica.isClosed() && causal.needsWait(replica)) {
+                internalTarget = replica;
+                replica.write(causal.waitQuery(ctx.alloc()), COM_QUERY);
+                return;
+            }
+        } else {
+            causal.release();
+            if (reply.isError()) {
+                // The replica did not catch up in time: the read goes to the primary instead.
+                replica = primary;
+            } else {
+                causal.caughtUp(replica);
+            }
+        }
+        ByteBuf read = waitingRead;
+        waitingRead = null;
+        waitingReplica = null;
+        toOne(read, waitingCommand, replica != null && replica.isReady() ? replica : primary,
+                waitingCommand == COM_QUERY);
     }
 
     /** The replica for a read: running, still a replica, lag within limits, fewest operations (rotating ties). */
@@ -352,6 +430,13 @@ final class RwSplitSession implements RouterSession {
 
     @Override
     public void clientReply(Endpoint from, ByteBuf buf, Reply reply) {
+        if (from == internalTarget) {
+            causal.collect(ctx.alloc(), buf);
+            if (reply != null) {
+                internalDone(reply);
+            }
+            return;
+        }
         if (from == replyOwner && pending.contains(from)) {
             ownerStarted = true;
             ctx.clientWrite(buf);
@@ -397,6 +482,9 @@ final class RwSplitSession implements RouterSession {
         }
         if (command == COM_QUERY && owner != null && !owner.isError()) {
             rules.afterStatement();
+        }
+        if (lastWasWrite && replyOwner == primary && owner != null && !owner.isError()) {
+            causal.wrote();
         }
         releaseRetryCopy();
         replies.clear();
@@ -446,6 +534,11 @@ final class RwSplitSession implements RouterSession {
     @Override
     public void close() {
         releaseRetryCopy();
+        causal.release();
+        if (waitingRead != null) {
+            waitingRead.release();
+            waitingRead = null;
+        }
         if (loginOk != null) {
             loginOk.release();
             loginOk = null;
