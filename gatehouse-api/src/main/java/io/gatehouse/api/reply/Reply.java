@@ -17,10 +17,11 @@ package io.gatehouse.api.reply;
  * @param errorMessage  the ERR packet's message, empty when none
  * @param sessionTrack  raw session-state-change bytes of the final OK packet, or null
  * @param statementId   the statement id of a COM_STMT_PREPARE response, 0 otherwise
+ * @param parameterCount the number of parameters of a COM_STMT_PREPARE response, 0 otherwise
  */
 public record Reply(int command, Kind kind, int resultSets, long rows, long affectedRows, long lastInsertId,
                     int warnings, int status, int errorCode, String sqlState, String errorMessage,
-                    byte[] sessionTrack, long statementId) {
+                    byte[] sessionTrack, long statementId, int parameterCount) {
     /** The shape of a reply. */
     public enum Kind {
         /** An OK packet (or OK-like EOF) ends it. */

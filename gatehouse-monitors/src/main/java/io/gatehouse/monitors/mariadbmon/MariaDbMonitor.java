@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -21,28 +23,40 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The mariadbmon monitor (observing part): every {@code monitor_interval} it probes each server on its own named
- * thread, works out the replication topology and the primary, and publishes each server's status, lag and GTID
- * positions as one immutable {@link ServerState}. State changes are logged as events. A tick never throws: a failed
- * probe marks that server Down. No buffers.
+ * The mariadbmon monitor: on its own named thread it probes each server every {@code monitor_interval}, works out the
+ * replication topology and the primary, publishes each server's status, lag and GTID positions as one immutable
+ * {@link ServerState}, and then acts on the cluster as configured (automatic failover, rejoin, read_only
+ * enforcement). Module commands (switchover, failover, rejoin) run on the same thread, so passes and commands never
+ * interleave. While the primary is failing, passes come faster so that {@code failcount} is reached in a fraction of
+ * {@code monitor_interval} × {@code failcount}. A pass never throws. No buffers.
  */
 final class MariaDbMonitor implements Monitor {
     private static final Logger LOG = LoggerFactory.getLogger(MariaDbMonitor.class);
+    private static final long MIN_FAST_INTERVAL_MILLIS = 50;
 
     private final MonitorContext context;
     private final List<ServerProbe> probes = new ArrayList<>();
+    private final ClusterOperations ops;
     private final ScheduledExecutorService thread;
+    private final Journal journal;
     private ScheduledFuture<?> task;
     private volatile boolean running;
     private ServerProbe primary;
+    /** The last server seen as primary; kept while it is down, since failover starts from it. */
+    private ServerProbe masterOfRecord;
     private volatile long ticks;
     private volatile String primaryName = "";
+    private volatile String lastOperation = "";
+    private volatile String failoverRefusal = "";
+    private final Map<String, String> rejoinRefusals = new java.util.concurrent.ConcurrentHashMap<>();
 
     MariaDbMonitor(MonitorContext context) {
         this.context = context;
         for (MonitoredServer s : context.servers()) {
             probes.add(new ServerProbe(s));
         }
+        this.ops = new ClusterOperations(probes);
+        this.journal = new Journal(context.name());
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "gatehouse-monitor-" + context.name());
             t.setDaemon(true);
@@ -56,11 +70,47 @@ final class MariaDbMonitor implements Monitor {
             return;
         }
         running = true;
+        Journal.Entry e = journal.read(context.params().duration("journal_max_age"));
+        if (e != null) {
+            for (ServerProbe p : probes) {
+                if (p.server.name().equals(e.primary()) && p.server.port() == e.port()
+                        && String.valueOf(p.server.address()).equals(e.address())) {
+                    masterOfRecord = p;
+                    p.gtidBinlogPos = e.gtidBinlogPos();
+                    p.enabledEvents = e.events();
+                    LOG.info("Monitor {}: journal says the primary was {}", context.name(), p.server.name());
+                }
+            }
+        }
         long interval = context.params().duration("monitor_interval").toMillis();
-        // Jitter the first tick so several monitors (or several Gatehouses) do not probe in lock-step.
-        long first = ThreadLocalRandom.current().nextLong(Math.max(1, interval / 10));
-        task = thread.scheduleWithFixedDelay(this::safeTick, first, interval, TimeUnit.MILLISECONDS);
+        // Jitter the first pass so several monitors (or several Gatehouses) do not probe in lock-step.
+        schedule(ThreadLocalRandom.current().nextLong(Math.max(1, interval / 10)));
         LOG.info("Monitor {} started for {}", context.name(), context.servers().stream().map(MonitoredServer::name).toList());
+    }
+
+    private void schedule(long delayMillis) {
+        task = thread.schedule(this::loop, delayMillis, TimeUnit.MILLISECONDS);
+    }
+
+    private void loop() {
+        if (!running) {
+            return;
+        }
+        safeTick();
+        if (running) {
+            schedule(nextDelayMillis());
+        }
+    }
+
+    /** The normal interval, or a fast one while the primary is failing and failover may follow. */
+    private long nextDelayMillis() {
+        Params p = context.params();
+        long interval = p.duration("monitor_interval").toMillis();
+        ServerProbe m = masterOfRecord;
+        if (m != null && !m.reachable && m.consecutiveFailures <= p.integer("failcount")) {
+            return Math.min(interval, Math.max(MIN_FAST_INTERVAL_MILLIS, interval / 5));
+        }
+        return interval;
     }
 
     @Override
@@ -69,7 +119,9 @@ final class MariaDbMonitor implements Monitor {
             return;
         }
         running = false;
-        task.cancel(false);
+        if (task != null) {
+            task.cancel(false);
+        }
         try {
             thread.submit(() -> probes.forEach(ServerProbe::close)).get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -85,11 +137,10 @@ final class MariaDbMonitor implements Monitor {
 
     @Override
     public void tickNow() throws InterruptedException {
-        try {
-            thread.submit(this::safeTick).get();
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        }
+        onMonitorThread(() -> {
+            safeTick();
+            return null;
+        });
     }
 
     @Override
@@ -97,44 +148,252 @@ final class MariaDbMonitor implements Monitor {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("primary", primaryName.isEmpty() ? null : primaryName);
         d.put("ticks", ticks);
+        d.put("last_operation", lastOperation.isEmpty() ? null : lastOperation);
+        d.put("failover_refused", failoverRefusal.isEmpty() ? null : failoverRefusal);
+        d.put("rejoin_refused", Map.copyOf(rejoinRefusals));
+        d.put("journal", journal.file().toString());
         return d;
+    }
+
+    @Override
+    public List<String> commands() {
+        return List.of("switchover", "switchover-force", "failover", "rejoin");
+    }
+
+    /**
+     * Runs {@code switchover [new] [old]}, {@code switchover-force [new] [old]}, {@code failover} or
+     * {@code rejoin <server>} on the monitor thread, then a monitoring pass so the result is published at once.
+     */
+    @Override
+    public Object call(String command, List<String> args) throws InterruptedException {
+        List<String> a = args == null ? List.of() : args.stream().filter(s -> s != null && !s.isBlank()).toList();
+        switch (command) {
+            case "switchover", "switchover-force" -> checkArgs(command, a, 0, 2, "[new primary] [old primary]");
+            case "failover" -> checkArgs(command, a, 0, 0, "no arguments");
+            case "rejoin" -> checkArgs(command, a, 1, 1, "<server>");
+            default -> throw new IllegalArgumentException("mariadbmon has no command '" + command + "' (expected: one of "
+                    + String.join(", ", commands()) + ")");
+        }
+        if (!running) {
+            throw new IllegalStateException("monitor " + context.name() + " is not running");
+        }
+        return onMonitorThread(() -> {
+            ClusterSettings s = ClusterSettings.from(context.params());
+            String result;
+            try {
+                result = switch (command) {
+                    case "failover" -> "new primary: " + ops.failover(masterOfRecord, false, s).server.name();
+                    case "rejoin" -> {
+                        ServerProbe p = ops.find(a.get(0));
+                        ops.rejoin(p, primary, s);
+                        yield p.server.name() + " replicates from " + primary.server.name();
+                    }
+                    default -> "new primary: " + ops.switchover(a.isEmpty() ? null : a.get(0),
+                            a.size() < 2 ? null : a.get(1), primary, command.endsWith("-force"), s).server.name();
+                };
+            } catch (ClusterOperations.Refused e) {
+                throw new IllegalStateException(e.getMessage());
+            } finally {
+                safeTick();
+            }
+            lastOperation = command + ": " + result;
+            return Map.of("result", result);
+        });
+    }
+
+    private static void checkArgs(String command, List<String> a, int min, int max, String usage) {
+        if (a.size() < min || a.size() > max) {
+            throw new IllegalArgumentException(command + ": " + a.size() + " argument(s) (expected: " + usage + ")");
+        }
+    }
+
+    private <T> T onMonitorThread(Callable<T> work) throws InterruptedException {
+        try {
+            return thread.submit(work).get();
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(c.getMessage(), c);
+        }
     }
 
     private void safeTick() {
         try {
             tick();
         } catch (RuntimeException e) {
-            // A monitor that dies leaves stale states behind; log and carry on with the next tick.
-            LOG.error("Monitor {}: tick failed: {}", context.name(), e.toString(), e);
+            // A monitor that dies leaves stale states behind; log and carry on with the next pass.
+            LOG.error("Monitor {}: pass failed: {}", context.name(), e.toString(), e);
         }
     }
 
     private void tick() {
+        ClusterSettings s = ClusterSettings.from(context.params());
+        observe(s);
+        if (s.acts() && act(s)) {
+            observe(s);
+        }
+        ServerProbe m = masterOfRecord;
+        if (m != null) {
+            journal.write(new Journal.Entry(m.server.name(), String.valueOf(m.server.address()), m.server.port(),
+                    m.gtidBinlogPos, m.enabledEvents, System.currentTimeMillis()), Duration.ofMinutes(1));
+        }
+    }
+
+    private void observe(ClusterSettings settings) {
         Params p = context.params();
-        String user = p.string("user");
-        String password = p.string("password");
         Duration ct = p.duration("backend_connect_timeout");
         Duration rt = p.duration("backend_read_timeout");
         Duration wt = p.duration("backend_write_timeout");
         int attempts = (int) p.integer("backend_connect_attempts");
         for (ServerProbe probe : probes) {
-            probe.probe(user, password, ct, rt, wt, attempts);
+            probe.probe(settings.user(), settings.password(), ct, rt, wt, attempts);
         }
-        ServerProbe previous = primary;
-        primary = Topology.choosePrimary(probes, primary != null && primary.reachable ? primary : null);
+        ServerProbe sticky = primary != null && primary.reachable ? primary
+                : masterOfRecord != null && masterOfRecord.reachable ? masterOfRecord : null;
+        ServerProbe previous = primary != null ? primary : masterOfRecord;
+        primary = Topology.choosePrimary(probes, sticky);
+        if (primary != null) {
+            masterOfRecord = primary;
+            if (settings.handleEvents()) {
+                primary.readEnabledEvents();
+            }
+        }
         primaryName = primary == null ? "" : primary.server.name();
+        List<ScriptHook.Event> events = new ArrayList<>();
         for (ServerProbe probe : probes) {
-            publish(probe, previous);
+            publish(probe, previous, events);
         }
         ticks++;
+        String script = p.string("script");
+        if (script != null && !script.isBlank()) {
+            for (ScriptHook.Event e : events) {
+                ScriptHook.run(script, p.mask("events"), p.duration("script_timeout").toMillis(), e,
+                        context.servers(), settings.user(), settings.password());
+            }
+        }
     }
 
-    private void publish(ServerProbe probe, ServerProbe previousPrimary) {
+    /** Automatic actions after a pass; true when the cluster was changed and must be observed again. */
+    private boolean act(ClusterSettings s) {
+        ServerProbe m = masterOfRecord;
+        if (s.autoFailover() != ClusterSettings.AutoFailover.OFF && primary == null && m != null && !m.reachable
+                && m.consecutiveFailures >= s.failcount()
+                && !ServerStatus.has(m.server.status(), ServerStatus.MAINTENANCE)) {
+            String why = ops.failoverRefusal(m, true, s);
+            if (why != null) {
+                if (!why.equals(failoverRefusal)) {
+                    LOG.error("Monitor {}: automatic failover not done: {}", context.name(), why);
+                }
+                failoverRefusal = why;
+                return false;
+            }
+            failoverRefusal = "";
+            try {
+                ServerProbe neu = ops.failover(m, true, s);
+                masterOfRecord = neu;
+                lastOperation = "failover: new primary: " + neu.server.name();
+                return true;
+            } catch (ClusterOperations.Refused | IllegalStateException e) {
+                failoverRefusal = e.getMessage();
+                LOG.error("Monitor {}: {}", context.name(), e.getMessage());
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        boolean changed = false;
+        if (s.autoRejoin() && primary != null && primary.reachable) {
+            for (ServerProbe p : probes) {
+                if (needsRejoin(p, s)) {
+                    changed |= autoRejoin(p, s);
+                }
+            }
+        }
+        if (changed) {
+            return true;
+        }
+        return enforceReadOnly(s);
+    }
+
+    /**
+     * A running server, not the primary nor in maintenance, that replicates from nothing or from a server outside
+     * the primary's tree (any server other than the primary, with enforce_simple_topology).
+     */
+    private boolean needsRejoin(ServerProbe p, ClusterSettings s) {
+        if (p == primary || !p.reachable || ServerStatus.has(p.server.status(), ServerStatus.MAINTENANCE)) {
+            rejoinRefusals.remove(p.server.name());
+            return false;
+        }
+        if (p.slaves.isEmpty()) {
+            return true;
+        }
+        for (ServerProbe.SlaveConnection c : p.slaves) {
+            ServerProbe src = Topology.sourceOf(c, probes);
+            if (src == primary) {
+                return s.enforceSimpleTopology() && p.slaves.size() > 1;
+            }
+            if (src != null && !s.enforceSimpleTopology() && src.reachable
+                    && ServerStatus.has(src.server.status(), ServerStatus.SLAVE)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean autoRejoin(ServerProbe p, ClusterSettings s) {
+        String name = p.server.name();
+        String why = ops.rejoinRefusal(p, primary);
+        if (why != null) {
+            if (!why.equals(rejoinRefusals.put(name, why))) {
+                LOG.error("Monitor {}: {} is not rejoined: {}", context.name(), name, why);
+            }
+            return false;
+        }
+        rejoinRefusals.remove(name);
+        try {
+            ops.rejoin(p, primary, s);
+            lastOperation = "rejoin: " + name + " replicates from " + primary.server.name();
+            return true;
+        } catch (ClusterOperations.Refused | IllegalStateException e) {
+            rejoinRefusals.put(name, e.getMessage());
+            LOG.error("Monitor {}: {}", context.name(), e.getMessage());
+            return false;
+        }
+    }
+
+    private boolean enforceReadOnly(ClusterSettings s) {
+        boolean changed = false;
+        for (ServerProbe p : probes) {
+            int st = p.server.status();
+            String sql = null;
+            if (s.enforceReadOnlySlaves() && p != primary && ServerStatus.has(st, ServerStatus.SLAVE) && !p.readOnly) {
+                sql = "SET GLOBAL read_only = ON";
+            } else if (s.enforceWritableMaster() && p == primary && p.reachable && p.readOnly) {
+                sql = "SET GLOBAL read_only = OFF";
+            }
+            if (sql != null && !ServerStatus.has(st, ServerStatus.MAINTENANCE)) {
+                try {
+                    p.execute(sql);
+                    LOG.info("Monitor {}: {} on {}", context.name(), sql, p.server.name());
+                    changed = true;
+                } catch (Exception e) {
+                    LOG.warn("Monitor {}: '{}' on {} failed: {}", context.name(), sql, p.server.name(), e.toString());
+                }
+            }
+        }
+        return changed;
+    }
+
+    private void publish(ServerProbe probe, ServerProbe previousPrimary, List<ScriptHook.Event> events) {
         MonitoredServer s = probe.server;
         ServerState old = s.state();
         int status = 0;
         long lag = -1;
         long masterId = -1;
+        ServerProbe parent = null;
         if (probe.reachable) {
             status = ServerStatus.RUNNING;
             if (probe == primary) {
@@ -145,8 +404,8 @@ final class MariaDbMonitor implements Monitor {
                 if (c != null) {
                     status |= ServerStatus.SLAVE;
                     lag = c.secondsBehind();
-                    ServerProbe src = Topology.sourceOf(c, probes);
-                    masterId = src == null ? c.masterServerId() : src.serverId;
+                    parent = Topology.sourceOf(c, probes);
+                    masterId = parent == null ? c.masterServerId() : parent.serverId;
                 }
             }
         } else if (probe.authError) {
@@ -161,13 +420,18 @@ final class MariaDbMonitor implements Monitor {
         int before = old.status() & ServerStatus.MONITOR_BITS;
         if (before != status || ticks == 0) {
             String event = Events.name(before, status, ticks == 0);
-            String line = "Server changed state: " + s.name() + "[" + where(s) + "]: " + event + ". ["
+            String line = "Server changed state: " + s.name() + "[" + ScriptHook.where(s) + "]: " + event + ". ["
                     + ServerStatus.describe(before) + "] -> [" + ServerStatus.describe(status) + "]";
             if (ServerStatus.has(status, ServerStatus.RUNNING)) {
                 LOG.info("{}", line);
             } else {
                 LOG.warn("{}{}", line, probe.lastError.isEmpty() ? "" : " (" + probe.lastError + ")");
             }
+            List<String> children = new ArrayList<>();
+            for (ServerProbe r : Topology.directReplicas(probe, probes)) {
+                children.add(ScriptHook.where(r.server));
+            }
+            events.add(new ScriptHook.Event(event, s, parent == null ? null : ScriptHook.where(parent.server), children));
         }
     }
 
@@ -194,9 +458,5 @@ final class MariaDbMonitor implements Monitor {
             }
         }
         return null;
-    }
-
-    private static String where(MonitoredServer s) {
-        return s.socket() != null ? s.socket() : s.address() + ":" + s.port();
     }
 }

@@ -40,6 +40,7 @@ final class ReplyState {
     private String errorMessage = "";
     private byte[] sessionTrack;
     private long statementId;
+    private int parameterCount;
 
     boolean active() {
         return phase != Phase.IDLE;
@@ -66,6 +67,7 @@ final class ReplyState {
         errorMessage = "";
         sessionTrack = null;
         statementId = 0;
+        parameterCount = 0;
         phase = switch (cmd) {
             case 0x03, 0x17, 0xFA, 0x0A -> Phase.FIRST;            // QUERY, STMT_EXECUTE, BULK_EXECUTE, PROCESS_INFO
             case 0x1C -> Phase.ROWS;                               // STMT_FETCH
@@ -194,6 +196,7 @@ final class ReplyState {
             statementId = (p[1] & 0xFFL) | (p[2] & 0xFFL) << 8 | (p[3] & 0xFFL) << 16 | (p[4] & 0xFFL) << 24;
             prepareColumns = u16(p, 5);
             columnsLeft = u16(p, 7);
+            parameterCount = (int) columnsLeft;
             if (n >= 12) {
                 warnings = u16(p, 10);
             }
@@ -318,7 +321,7 @@ final class ReplyState {
 
     Reply toReply() {
         return new Reply(command, kind, resultSets, rows, affectedRows, lastInsertId, warnings, status, errorCode,
-                sqlState, errorMessage, sessionTrack, statementId);
+                sqlState, errorMessage, sessionTrack, statementId, parameterCount);
     }
 
     private static int u16(byte[] p, int at) {

@@ -65,10 +65,10 @@ final class CausalReads {
         return query(alloc, universal ? "SELECT @@gtid_binlog_pos" : "SELECT @@last_gtid");
     }
 
-    /** A query that succeeds once the replica has applied the GTID, and fails (error 1242) on timeout. */
+    /** A statement that succeeds once the replica has applied the GTID, and fails (error 1644) on timeout. */
     ByteBuf waitQuery(ByteBufAllocator alloc) {
-        return query(alloc, "DO IF(MASTER_GTID_WAIT('" + lastGtid.replace("'", "") + "', " + timeoutSeconds
-                + ") = 0, 0, (SELECT 1 UNION SELECT 2))");
+        return query(alloc, "IF (MASTER_GTID_WAIT('" + lastGtid.replace("'", "") + "', " + timeoutSeconds
+                + ") <> 0) THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'replica did not catch up'; END IF");
     }
 
     /** Collects reply bytes of an internal query; takes ownership of {@code buf}. */

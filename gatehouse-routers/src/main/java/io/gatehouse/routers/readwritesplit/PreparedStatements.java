@@ -11,15 +11,61 @@ import java.util.Map;
  * ran. Confined to the session's worker thread.
  */
 final class PreparedStatements {
+    private static final int MAX_PAYLOAD = 0xFFFFFF;
+
+    /**
+     * The execute packet for {@code target}: a client sends parameter types only with the first execution (or when
+     * they change), and a connection that has not seen them would refuse the execution (error 1210), so they are
+     * put back in for it. Takes ownership of {@code packet} and returns the packet to send.
+     */
+    static io.netty.buffer.ByteBuf withTypes(io.netty.buffer.ByteBuf packet, Entry en, Endpoint target,
+                                             io.netty.buffer.ByteBufAllocator alloc) {
+        if (en == null || en.parameters == 0 || target == null) {
+            return packet;
+        }
+        int base = packet.readerIndex() + 4;
+        int flagAt = base + 10 + (en.parameters + 7) / 8;
+        int payload = packet.readableBytes() - 4;
+        if (flagAt >= packet.writerIndex() || payload >= MAX_PAYLOAD) {
+            return packet;
+        }
+        if (packet.getByte(flagAt) == 1) {
+            int n = 2 * en.parameters;
+            if (flagAt + 1 + n <= packet.writerIndex()) {
+                en.types = new byte[n];
+                packet.getBytes(flagAt + 1, en.types);
+                en.typesKnown.clear();
+                en.typesKnown.add(target);
+            }
+            return packet;
+        }
+        if (en.types == null || en.typesKnown.contains(target) || payload + en.types.length >= MAX_PAYLOAD) {
+            return packet;
+        }
+        io.netty.buffer.ByteBuf out = alloc.buffer(packet.readableBytes() + en.types.length);
+        out.writeMediumLE(payload + en.types.length).writeByte(packet.getByte(packet.readerIndex() + 3));
+        out.writeBytes(packet, base, flagAt - base);
+        out.writeByte(1).writeBytes(en.types);
+        out.writeBytes(packet, flagAt + 1, packet.writerIndex() - flagAt - 1);
+        packet.release();
+        en.typesKnown.add(target);
+        return out;
+    }
+
     /** One prepared statement. */
     static final class Entry {
         final Map<Endpoint, Long> ids;
         final Classification classification;
+        final int parameters;
         Endpoint lastExecuted;
+        /** The parameter types the client sent last, and the connections that have been told them. */
+        byte[] types;
+        final java.util.Set<Endpoint> typesKnown = new java.util.HashSet<>();
 
-        Entry(Map<Endpoint, Long> ids, Classification classification) {
+        Entry(Map<Endpoint, Long> ids, Classification classification, int parameters) {
             this.ids = ids;
             this.classification = classification;
+            this.parameters = parameters;
         }
     }
 
@@ -29,8 +75,8 @@ final class PreparedStatements {
     private final Map<Long, Entry> byClientId = new HashMap<>();
     private Entry last;
 
-    void add(long clientId, Map<Endpoint, Long> ids, Classification c) {
-        last = new Entry(new HashMap<>(ids), c);
+    void add(long clientId, Map<Endpoint, Long> ids, Classification c, int parameters) {
+        last = new Entry(new HashMap<>(ids), c, parameters);
         byClientId.put(clientId, last);
     }
 
@@ -48,6 +94,7 @@ final class PreparedStatements {
     void forget(Endpoint e) {
         for (Entry en : byClientId.values()) {
             en.ids.remove(e);
+            en.typesKnown.remove(e);
             if (en.lastExecuted == e) {
                 en.lastExecuted = null;
             }

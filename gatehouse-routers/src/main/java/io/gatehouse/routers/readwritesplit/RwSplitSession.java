@@ -69,6 +69,7 @@ final class RwSplitSession implements RouterSession {
     private ByteBuf waitingRead;
     private int waitingCommand;
     private Endpoint waitingReplica;
+    private PreparedStatements.Entry waitingEntry;
     private boolean lastWasWrite;
 
     RwSplitSession(ReadWriteSplit router) {
@@ -137,7 +138,7 @@ final class RwSplitSession implements RouterSession {
             replicas.remove(e);
             ByteBuf read = waitingRead;
             waitingRead = null;
-            toOne(read, waitingCommand, primary, false);
+            toOne(withStatementId(read, waitingEntry, primary), waitingCommand, primary, false);
             return;
         }
         if (e == primary) {
@@ -231,7 +232,7 @@ final class RwSplitSession implements RouterSession {
             case REPLICA -> {
                 Endpoint r = chooseReplica();
                 lastReadTarget = r != null ? r : primary;
-                readOn(packet, COM_QUERY, r);
+                readOn(packet, COM_QUERY, r, null);
             }
             case READ_ONLY_TRX_START -> {
                 Endpoint r = chooseReplica();
@@ -272,16 +273,24 @@ final class RwSplitSession implements RouterSession {
         if (en != null) {
             en.lastExecuted = target;
         }
-
+        if (cmd == COM_STMT_EXECUTE) {
+            packet = PreparedStatements.withTypes(packet, en, target, ctx.alloc());
+        }
+        if (target != primary && target != readOnlyTrxTarget) {
+            readOn(withStatementId(packet, en, target), cmd, target, en);
+            return;
+        }
+        lastWasWrite = target == primary && (en == null || !en.classification.isReadOnlySafe());
         toOne(withStatementId(packet, en, target), cmd, target, false);
     }
 
     /** Sends a read to {@code replica}, first making sure it has the session's own writes (causal reads). */
-    private void readOn(ByteBuf packet, int cmd, Endpoint replica) {
+    private void readOn(ByteBuf packet, int cmd, Endpoint replica, PreparedStatements.Entry entry) {
         if (replica == null || replica == primary) {
-            toOne(packet, cmd, primary, false);
+            toOne(withStatementId(packet, entry, primary), cmd, primary, false);
             return;
         }
+        waitingEntry = entry;
         if (causal.needsGtid() && primary != null && primary.isReady()) {
             waitingRead = packet;
             waitingCommand = cmd;
@@ -327,8 +336,9 @@ final class RwSplitSession implements RouterSession {
         ByteBuf read = waitingRead;
         waitingRead = null;
         waitingReplica = null;
-        toOne(read, waitingCommand, replica != null && replica.isReady() ? replica : primary,
-                waitingCommand == COM_QUERY);
+        Endpoint target = replica != null && replica.isReady() ? replica : primary;
+        // A prepared statement has another id on the primary.
+        toOne(withStatementId(read, waitingEntry, target), waitingCommand, target, waitingCommand == COM_QUERY);
     }
 
     /** The replica for a read: running, still a replica, lag within limits, fewest operations (rotating ties). */
@@ -470,7 +480,7 @@ final class RwSplitSession implements RouterSession {
                 }
             });
             clientStatementId = owner.statementId();
-            prepared.add(clientStatementId, ids, preparing);
+            prepared.add(clientStatementId, ids, preparing, owner.parameterCount());
         }
         if (owner != null && replies.size() > 1) {
             // A connection that disagrees with the one the client saw would diverge: drop it.
