@@ -134,8 +134,8 @@ class ConfigurationTest {
 
     @Test
     void unknownModulesAndDanglingReferencesStopTheStart() {
-        assertThat(error(SERVERS + "[S]\ntype=service\nrouter=readwritesplit\nservers=server1\nuser=u\npassword=p\n"))
-                .startsWith("[S] router: 'readwritesplit' (expected: one of [readconnroute");
+        assertThat(error(SERVERS + "[S]\ntype=service\nrouter=schemarouter\nservers=server1\nuser=u\npassword=p\n"))
+                .startsWith("[S] router: 'schemarouter' (expected: one of [");
         assertThat(error(SERVERS + "[S]\ntype=service\nrouter=readconnroute\nservers=server9\nuser=u\npassword=p\n"))
                 .contains("[S] servers: 'server9'").contains("'server9' is not one");
         assertThat(error(SERVERS + "[L]\ntype=listener\nservice=Nope\nport=1\n"))
@@ -154,9 +154,9 @@ class ConfigurationTest {
 
     @Test
     void featuresOfLaterVersionsAreRefusedNotIgnored() {
-        assertThat(error(SERVERS + MONITOR.replace("monitor_interval=1500ms", "auto_failover=true")
+        assertThat(error(SERVERS + MONITOR.replace("monitor_interval=1500ms", "cooperative_monitoring_locks=majority_of_all")
                 + "[S]\ntype=service\nrouter=readconnroute\ncluster=Mon\nuser=u\npassword=p\n"))
-                .startsWith("[Mon] auto_failover: 'true' (expected: false;");
+                .startsWith("[Mon] cooperative_monitoring_locks: 'majority_of_all'");
         assertThat(error(SERVERS.replace("port=3306", "port=3306\nssl=true")))
                 .startsWith("[server1] ssl: 'true' (expected: false;");
     }

@@ -30,6 +30,13 @@ public interface RouterSession {
     /** An endpoint failed or closed; {@code duringReply} is true when a reply had started. */
     void endpointFailed(Endpoint endpoint, int code, String sqlState, String message);
 
+    /**
+     * Every connection of the session was logged in again (COM_CHANGE_USER), which resets its state on the
+     * servers: variables, temporary tables, prepared statements, transactions.
+     */
+    default void sessionReset() {
+    }
+
     /** The session ends; close what is left. */
     void close();
 

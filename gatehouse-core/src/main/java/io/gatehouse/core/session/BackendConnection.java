@@ -280,7 +280,9 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements io
                 } else {
                     tracker.reset();
                 }
-                if (statements != null) {
+                if (statements != null && changeUser) {
+                    statements.changeUserDone(this, packet.retain());
+                } else if (statements != null) {
                     statements.endpointReady(this, packet.retain());
                 } else if (reusing) {
                     reusing = false;
@@ -295,7 +297,11 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements io
                 ErrPacket err = ErrPacket.decode(payload);
                 if (state == State.CHANGE_USER && !reusing) {
                     state = State.CLOSED;
-                    session.changeUserDone(packet.retain());
+                    if (statements != null) {
+                        statements.changeUserDone(this, packet.retain());
+                    } else {
+                        session.changeUserDone(packet.retain());
+                    }
                     channel.close();
                 } else {
                     state = State.CLOSED;
@@ -429,7 +435,11 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements io
         state = State.CLOSED;
         if (was == State.CHANGE_USER && !reusing) {
             ByteBuf err = ErrPacket.write(channel.alloc(), 1, 1045, "28000", why);
-            session.changeUserDone(err);
+            if (statements != null) {
+                statements.changeUserDone(this, err);
+            } else {
+                session.changeUserDone(err);
+            }
         } else {
             failed(2013, "HY000", why);
         }

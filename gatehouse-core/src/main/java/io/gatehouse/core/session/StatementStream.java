@@ -120,6 +120,11 @@ final class StatementStream implements RouterSessionContext {
             session.close();
             return;
         }
+        if (cmd == 0x11) {                         // COM_CHANGE_USER: every connection logs in again
+            busy = true;
+            changeUser(packet);
+            return;
+        }
         busy = cmd != 0x18 && cmd != 0x19;         // SEND_LONG_DATA and STMT_CLOSE get no reply
         session.service().countQuery();
         router.routeQuery(packet, cmd);
@@ -131,6 +136,75 @@ final class StatementStream implements RouterSessionContext {
         while (!busy && !queued.isEmpty() && session.isRouting()) {
             dispatch(queued.pollFirst());
         }
+    }
+
+    private final java.util.Map<BackendConnection, ByteBuf> changeResults = new java.util.LinkedHashMap<>();
+    private int changesPending;
+
+    private void changeUser(ByteBuf packet) {
+        try {
+            ByteBuf payload = packet.slice(packet.readerIndex() + 4, packet.readableBytes() - 4);
+            io.gatehouse.protocol.ChangeUserRequest req = io.gatehouse.protocol.ChangeUserRequest.decode(payload,
+                    session.clientCapabilities());
+            String plugin = req.authPlugin();
+            if (plugin != null && !plugin.isEmpty()
+                    && !plugin.equals(io.gatehouse.protocol.auth.NativePassword.PLUGIN)) {
+                clientError(1, 1045, "28000", "Access denied for user '" + req.user() + "'@'" + session.remote()
+                        + "': use mysql_native_password with COM_CHANGE_USER");
+                commandDone();
+                return;
+            }
+            LoginCheck.Result r = session.checkLogin(req.user(), req.authResponse(), req.database());
+            if (!r.ok()) {
+                clientError(1, r.errorCode(), r.sqlState(), r.message());
+                commandDone();
+                return;
+            }
+            session.user(req.user(), r);
+            List<BackendConnection> ready = new ArrayList<>();
+            for (BackendConnection b : endpoints) {
+                if (b.isReady()) {
+                    ready.add(b);
+                }
+            }
+            changesPending = ready.size();
+            changeResults.clear();
+            for (BackendConnection b : ready) {
+                changeResults.put(b, null);
+                b.changeUser(req, r.passwordSha1());
+            }
+            if (changesPending == 0) {
+                fail(2013, "HY000", "No backend connection to change the user of");
+            }
+        } finally {
+            packet.release();
+        }
+    }
+
+    /** One connection finished COM_CHANGE_USER; {@code result} (owned) is its OK or ERR packet. */
+    void changeUserDone(BackendConnection b, ByteBuf result) {
+        if (!changeResults.containsKey(b) || changeResults.get(b) != null) {
+            result.release();
+            return;
+        }
+        changeResults.put(b, result);
+        if (--changesPending > 0) {
+            return;
+        }
+        // The client sees the first connection's answer (the primary's, which the router opened first).
+        ByteBuf answer = null;
+        for (ByteBuf r : changeResults.values()) {
+            if (answer == null) {
+                answer = r;
+            } else {
+                r.release();
+            }
+        }
+        changeResults.clear();
+        router.sessionReset();
+        answer.setByte(answer.readerIndex() + 3, 1);
+        session.clientChannel().writeAndFlush(answer);
+        commandDone();
     }
 
     void wroteTo(BackendConnection b) {
@@ -212,6 +286,12 @@ final class StatementStream implements RouterSessionContext {
     }
 
     void release() {
+        for (ByteBuf r : changeResults.values()) {
+            if (r != null) {
+                r.release();
+            }
+        }
+        changeResults.clear();
         if (cumulation != null) {
             cumulation.release();
             cumulation = null;

@@ -2,7 +2,6 @@ package io.gatehouse.monitors.mariadbmon;
 
 import io.gatehouse.api.server.MonitoredServer;
 import io.gatehouse.api.server.ServerStatus;
-import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -40,15 +39,13 @@ final class ScriptHook {
             Process p = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.PIPE).start();
             p.getOutputStream().close();
-            byte[] out;
             if (!p.waitFor(timeoutMillis, TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
                 LOG.error("Script '{}' for event {} of {} did not finish within {} ms and was killed", command.get(0),
                         e.name(), e.server().name(), timeoutMillis);
                 return;
             }
-            out = p.getInputStream().readAllBytes();
-            String text = new String(out).strip();
+            String text = new String(p.getInputStream().readAllBytes()).strip();
             if (p.exitValue() != 0) {
                 LOG.error("Script '{}' for event {} of {} exited with {}{}", command.get(0), e.name(),
                         e.server().name(), p.exitValue(), text.isEmpty() ? "" : ": " + text);
@@ -58,7 +55,7 @@ final class ScriptHook {
             }
         } catch (Exception ex) {
             LOG.error("Script '{}' for event {} could not run: {}", command.get(0), e.name(), ex.toString());
-        } 
+        }
     }
 
     static String substitute(String word, Event e, List<MonitoredServer> all, String user, String password) {
@@ -123,10 +120,5 @@ final class ScriptHook {
             out.add(cur.toString());
         }
         return out;
-    }
-
-    static boolean executable(String script) {
-        List<String> words = split(script);
-        return !words.isEmpty() && new File(words.get(0)).canExecute();
     }
 }

@@ -26,6 +26,8 @@ final class RoutingRules {
     private final Params params;
     private final Set<String> temporaryTables = new HashSet<>();
     private Classification last;
+    /** Set once a stored procedure ran: it may have set user variables on the primary alone. */
+    private boolean variablesOnlyOnPrimary;
 
     RoutingRules(Params params) {
         this.params = params;
@@ -37,6 +39,9 @@ final class RoutingRules {
         if (inReadOnlyTransaction) {
             return (mask & (QueryType.COMMIT | QueryType.ROLLBACK)) != 0 ? Target.READ_ONLY_TRX_END
                     : (mask & QueryType.WRITE) != 0 ? Target.PRIMARY : Target.READ_ONLY_TRX;
+        }
+        if (c.operation() == io.gatehouse.sql.Operation.CALL) {
+            variablesOnlyOnPrimary = true;
         }
         if (c.isMultiStatement()) {
             return Target.PRIMARY;
@@ -77,8 +82,10 @@ final class RoutingRules {
         last = null;
     }
 
+    /** The session was reset (COM_RESET_CONNECTION, COM_CHANGE_USER): nothing of it is left on the servers. */
     void forgetTemporaryTables() {
         temporaryTables.clear();
+        variablesOnlyOnPrimary = false;
     }
 
     boolean readsTemporaryTable(Classification c) {
@@ -94,7 +101,8 @@ final class RoutingRules {
     }
 
     private boolean variablesOnPrimary(int mask) {
-        return (mask & QueryType.USERVAR_READ) != 0 && "master".equals(params.string("use_sql_variables_in"));
+        return (mask & QueryType.USERVAR_READ) != 0
+                && (variablesOnlyOnPrimary || "master".equals(params.string("use_sql_variables_in")));
     }
 
     boolean usableReplica(ServerView s) {

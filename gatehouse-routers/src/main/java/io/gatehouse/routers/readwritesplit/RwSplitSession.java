@@ -26,7 +26,6 @@ import java.util.Set;
 final class RwSplitSession implements RouterSession {
     private static final int COM_INIT_DB = 0x02;
     private static final int COM_QUERY = 0x03;
-    private static final int COM_CHANGE_USER = 0x11;
     private static final int COM_STMT_PREPARE = 0x16;
     private static final int COM_STMT_EXECUTE = 0x17;
     private static final int COM_STMT_SEND_LONG_DATA = 0x18;
@@ -212,12 +211,6 @@ final class RwSplitSession implements RouterSession {
                 prepared.clear();
                 rules.forgetTemporaryTables();
                 toAll(packet, cmd, true);
-            }
-            case COM_CHANGE_USER -> {
-                packet.release();
-                ctx.clientError(1, 1045, "28000", "COM_CHANGE_USER is not supported by readwritesplit in this"
-                        + " version; reconnect as the other user");
-                ctx.commandDone();
             }
             default -> toOne(packet, cmd, primary, false);
         }
@@ -499,6 +492,15 @@ final class RwSplitSession implements RouterSession {
         releaseRetryCopy();
         replies.clear();
         ctx.commandDone();
+    }
+
+    @Override
+    public void sessionReset() {
+        prepared.clear();
+        rules.forgetTemporaryTables();
+        inTransaction = false;
+        autocommit = true;
+        readOnlyTrxTarget = null;
     }
 
     private void dropReplica(Endpoint e) {
