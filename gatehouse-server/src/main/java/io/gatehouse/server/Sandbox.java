@@ -61,9 +61,9 @@ public final class Sandbox {
         for (MariaDbServer s : cluster.servers()) {
             System.out.println("  backend " + s.name() + " at 127.0.0.1:" + s.port());
         }
-        System.out.println("  writes (readconnroute, router_options=master): mariadb -h127.0.0.1 -P" + writePort
+        System.out.println("  read/write split (readwritesplit):         mariadb -h127.0.0.1 -P" + writePort
                 + " -u" + Accounts.APP_USER + " -p" + Accounts.APP_PASSWORD + " " + Accounts.DATABASE);
-        System.out.println("  reads  (readconnroute, router_options=slave):  mariadb -h127.0.0.1 -P" + readPort
+        System.out.println("  replicas only (readconnroute, slave):      mariadb -h127.0.0.1 -P" + readPort
                 + " -u" + Accounts.APP_USER + " -p" + Accounts.APP_PASSWORD + " " + Accounts.DATABASE);
         System.out.println("  logs: " + dir.resolve("log").resolve("gatehouse.log"));
         System.out.println("Press Ctrl-C to stop everything.");
