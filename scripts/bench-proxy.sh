@@ -7,7 +7,9 @@
 # Usage: scripts/bench-proxy.sh [-r ROUNDS] [-t SECONDS] [-w PROXY_THREADS] [-c CLIENT_THREADS] [-n REPLICAS] [-k]
 # The same settings as environment variables: BENCH_ROUNDS (3), BENCH_TIME (10), BENCH_PROXY_THREADS (nproc; the
 # Gatehouse [maxscale] threads= and HAProxy's nbthread), BENCH_CLIENT_THREADS (16), BENCH_REPLICAS (1),
-# BENCH_WARMUP (5 seconds per target and mode, not measured), BENCH_KEEP=1 (-k: keep the temp dir and its logs).
+# BENCH_WARMUP (5 seconds per target and mode, not measured), BENCH_KEEP=1 (-k: keep the temp dir and its logs),
+# BENCH_ROUTER (readconnroute, or readwritesplit: then reads go to the replicas while HAProxy still goes to the
+# primary).
 # Extra JVM options for Gatehouse go in GATEHOUSE_JAVA_OPTS, as for bin/gatehouse.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,6 +22,13 @@ CLIENT_THREADS=${BENCH_CLIENT_THREADS:-16}
 REPLICAS=${BENCH_REPLICAS:-1}
 WARMUP=${BENCH_WARMUP:-5}
 KEEP=${BENCH_KEEP:-0}
+ROUTER=${BENCH_ROUTER:-readconnroute}
+case "$ROUTER" in
+  readconnroute) ROUTER_LINES='router=readconnroute
+router_options=master' ;;
+  readwritesplit) ROUTER_LINES='router=readwritesplit' ;;
+  *) echo "BENCH_ROUTER: $ROUTER (expected: readconnroute or readwritesplit)" >&2; exit 2 ;;
+esac
 while getopts r:t:w:c:n:k opt; do
   case "$opt" in
     r) ROUNDS=$OPTARG ;; t) TIME=$OPTARG ;; w) PROXY_THREADS=$OPTARG ;; c) CLIENT_THREADS=$OPTARG ;;
@@ -132,8 +141,7 @@ monitor_interval=1000ms
 
 [Bench-Service]
 type=service
-router=readconnroute
-router_options=master
+$ROUTER_LINES
 cluster=Cluster-Monitor
 user=maxuser
 password=maxpwd
