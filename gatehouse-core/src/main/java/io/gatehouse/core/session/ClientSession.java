@@ -469,6 +469,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     void user(String newUser, LoginCheck.Result newAuth) {
         this.user = newUser;
         this.auth = newAuth;
+        // Connections opened from now on (replacements, statement routers) log in as the new user.
+        this.login = login.withAuth(newUser, new byte[0], NativePassword.PLUGIN);
     }
 
     byte[] nonce() {

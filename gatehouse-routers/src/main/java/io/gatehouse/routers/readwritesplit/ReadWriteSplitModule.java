@@ -35,6 +35,12 @@ public final class ReadWriteSplitModule implements RouterModule {
                             "local: reads see the session's own writes; universal: reads see every earlier commit"),
                     ParamSpec.of("causal_reads_timeout", ParamType.DURATION, "10s", true,
                             "How long a replica may take to catch up before the read goes to the primary"),
+                    ParamSpec.of("max_sescmd_history", ParamType.COUNT, "50", true,
+                            "Session commands kept for replaying on replacement connections"),
+                    ParamSpec.of("prune_sescmd_history", ParamType.BOOL, "true", true,
+                            "Drop the oldest session command when the history is full (otherwise stop keeping it)"),
+                    ParamSpec.of("disable_sescmd_history", ParamType.BOOL, "false", true,
+                            "Keep no history: lost replica connections are not replaced"),
                     ParamSpec.of("retry_failed_reads", ParamType.BOOL, "true", true,
                             "Retry a read on another server when its server fails before answering")));
 

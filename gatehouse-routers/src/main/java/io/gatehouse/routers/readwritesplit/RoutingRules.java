@@ -24,13 +24,17 @@ final class RoutingRules {
             | QueryType.DEALLOC_PREPARE | QueryType.NEXT_TRX;
 
     private final Params params;
+    private final io.gatehouse.sql.Classifier classifier;
     private final Set<String> temporaryTables = new HashSet<>();
+    /** Text prepared statements by name, with what they do, so that EXECUTE can go where the statement may. */
+    private final java.util.Map<String, Classification> named = new java.util.HashMap<>();
     private Classification last;
     /** Set once a stored procedure ran: it may have set user variables on the primary alone. */
     private boolean variablesOnlyOnPrimary;
 
-    RoutingRules(Params params) {
+    RoutingRules(Params params, io.gatehouse.sql.Classifier classifier) {
         this.params = params;
+        this.classifier = classifier;
     }
 
     Target decide(Classification c, boolean inReadWriteTransaction, boolean inReadOnlyTransaction) {
@@ -39,6 +43,21 @@ final class RoutingRules {
         if (inReadOnlyTransaction) {
             return (mask & (QueryType.COMMIT | QueryType.ROLLBACK)) != 0 ? Target.READ_ONLY_TRX_END
                     : (mask & QueryType.WRITE) != 0 ? Target.PRIMARY : Target.READ_ONLY_TRX;
+        }
+        if ((mask & QueryType.PREPARE_NAMED_STMT) != 0 && c.preparedName() != null) {
+            String sql = c.preparedSql();
+            named.put(c.preparedName().toLowerCase(Locale.ROOT), sql == null ? c : classifier.classify(sql));
+        }
+        if ((mask & QueryType.DEALLOC_PREPARE) != 0 && c.preparedName() != null) {
+            named.remove(c.preparedName().toLowerCase(Locale.ROOT));
+        }
+        if ((mask & QueryType.EXEC_STMT) != 0 && c.preparedName() != null && !inReadWriteTransaction
+                && !inReadOnlyTransaction) {
+            Classification target = named.get(c.preparedName().toLowerCase(Locale.ROOT));
+            if (target != null && target.isReadOnlySafe() && !readsTemporaryTable(target)
+                    && !variablesOnPrimary(target.typeMask()) && (mask & QueryType.USERVAR_WRITE) == 0) {
+                return Target.REPLICA;
+            }
         }
         if (c.operation() == io.gatehouse.sql.Operation.CALL) {
             variablesOnlyOnPrimary = true;
@@ -85,6 +104,7 @@ final class RoutingRules {
     /** The session was reset (COM_RESET_CONNECTION, COM_CHANGE_USER): nothing of it is left on the servers. */
     void forgetTemporaryTables() {
         temporaryTables.clear();
+        named.clear();
         variablesOnlyOnPrimary = false;
     }
 

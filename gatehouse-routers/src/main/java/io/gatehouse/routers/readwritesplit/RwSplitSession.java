@@ -62,6 +62,10 @@ final class RwSplitSession implements RouterSession {
     private Endpoint lastReadTarget;
     private int rotation;
     private final CausalReads causal;
+    private final SessionHistory history;
+    /** Replacement replica connections, logging in or replaying the history; not used for reads yet. */
+    private final Set<Endpoint> joining = new LinkedHashSet<>();
+    private final Map<String, Long> lastAttemptNanos = new HashMap<>();
     /** The internal query under way for causal reads, and the read waiting for it. */
     private Endpoint internalTarget;
     private boolean fetchingGtid;
@@ -73,7 +77,10 @@ final class RwSplitSession implements RouterSession {
 
     RwSplitSession(ReadWriteSplit router) {
         this.router = router;
-        this.rules = new RoutingRules(router.context.params());
+        this.rules = new RoutingRules(router.context.params(), router.classifier);
+        this.history = new SessionHistory(router.context.params().integer("max_sescmd_history"),
+                router.context.params().bool("prune_sescmd_history"),
+                router.context.params().bool("disable_sescmd_history"));
         this.causal = new CausalReads(router.context.params().string("causal_reads"),
                 router.context.params().duration("causal_reads_timeout").toSeconds());
     }
@@ -104,6 +111,14 @@ final class RwSplitSession implements RouterSession {
 
     @Override
     public void endpointReady(Endpoint e, ByteBuf ok) {
+        if (joining.contains(e)) {
+            ok.release();
+            if (!history.startReplay(e)) {
+                joining.remove(e);
+                replicas.add(e);
+            }
+            return;
+        }
         connecting.remove(e);
         if (e == primary || (loginOk == null && primary == null)) {
             if (loginOk != null) {
@@ -130,6 +145,10 @@ final class RwSplitSession implements RouterSession {
         boolean wasConnecting = connecting.remove(e);
         prepared.forget(e);
         causal.forget(e);
+        history.forget(e);
+        if (joining.remove(e)) {
+            return;
+        }
         if (e == internalTarget && e != primary) {
             // The replica a read waited for is gone: read on the primary.
             internalTarget = null;
@@ -204,6 +223,7 @@ final class RwSplitSession implements RouterSession {
                 long id = statementId(packet);
                 toAllStatements(packet, cmd, prepared.get(id));
                 prepared.remove(id);
+                history.closed(id);
             }
             case COM_STMT_SEND_LONG_DATA -> toAllStatements(packet, cmd, prepared.get(statementId(packet)));
             case COM_INIT_DB, COM_SET_OPTION -> toAll(packet, cmd, true);
@@ -336,6 +356,7 @@ final class RwSplitSession implements RouterSession {
 
     /** The replica for a read: running, still a replica, lag within limits, fewest operations (rotating ties). */
     private Endpoint chooseReplica() {
+        topUpReplicas();
         Endpoint best = null;
         int bestLoad = Integer.MAX_VALUE;
         int n = replicas.size();
@@ -357,6 +378,49 @@ final class RwSplitSession implements RouterSession {
             return primary;
         }
         return best;
+    }
+
+    /**
+     * Opens replacement connections to usable replicas this session has none to (one lost, or one that came back),
+     * at most once a second per server; they serve reads once they have replayed the session's history.
+     */
+    private void topUpReplicas() {
+        long max = router.context.params().integer("max_slave_connections");
+        if (!history.usable() || replicas.size() + joining.size() >= max) {
+            return;
+        }
+        long now = System.nanoTime();
+        for (ServerView s : ctx.targets()) {
+            if (replicas.size() + joining.size() >= max) {
+                return;
+            }
+            if (!rules.usableReplica(s) || hasConnectionTo(s)) {
+                continue;
+            }
+            Long last = lastAttemptNanos.get(s.name());
+            if (last != null && now - last < 1_000_000_000L) {
+                continue;
+            }
+            lastAttemptNanos.put(s.name(), now);
+            joining.add(ctx.connect(s));
+        }
+    }
+
+    private boolean hasConnectionTo(ServerView s) {
+        if (primary != null && primary.server().name().equals(s.name())) {
+            return true;
+        }
+        for (Endpoint e : replicas) {
+            if (e.server().name().equals(s.name())) {
+                return true;
+            }
+        }
+        for (Endpoint e : joining) {
+            if (e.server().name().equals(s.name())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void toOne(ByteBuf packet, int cmd, Endpoint target, boolean retryable) {
@@ -386,6 +450,11 @@ final class RwSplitSession implements RouterSession {
     /** Session commands: every connection runs them; the client gets the primary's (or first) reply. */
     private void toAll(ByteBuf packet, int cmd, boolean hasReply) {
         router.routeAll.increment();
+        if (cmd == COM_RESET_CONNECTION) {
+            history.clear();
+        } else {
+            history.add(packet, cmd);
+        }
         List<Endpoint> all = connected();
         if (all.isEmpty()) {
             packet.release();
@@ -433,6 +502,17 @@ final class RwSplitSession implements RouterSession {
 
     @Override
     public void clientReply(Endpoint from, ByteBuf buf, Reply reply) {
+        if (joining.contains(from)) {
+            // A replacement connection replaying the session's history: its answers are not the client's.
+            buf.release();
+            if (reply != null && history.replied(from, reply, prepared)) {
+                joining.remove(from);
+                if (!from.isClosed()) {
+                    replicas.add(from);
+                }
+            }
+            return;
+        }
         if (from == internalTarget) {
             causal.collect(ctx.alloc(), buf);
             if (reply != null) {
@@ -474,6 +554,7 @@ final class RwSplitSession implements RouterSession {
             });
             clientStatementId = owner.statementId();
             prepared.add(clientStatementId, ids, preparing, owner.parameterCount());
+            history.prepared(clientStatementId);
         }
         if (owner != null && replies.size() > 1) {
             // A connection that disagrees with the one the client saw would diverge: drop it.
@@ -496,6 +577,7 @@ final class RwSplitSession implements RouterSession {
 
     @Override
     public void sessionReset() {
+        history.clear();
         prepared.clear();
         rules.forgetTemporaryTables();
         inTransaction = false;
@@ -546,6 +628,7 @@ final class RwSplitSession implements RouterSession {
     @Override
     public void close() {
         releaseRetryCopy();
+        history.clear();
         causal.release();
         if (waitingRead != null) {
             waitingRead.release();
