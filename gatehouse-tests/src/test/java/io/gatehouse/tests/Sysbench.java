@@ -106,13 +106,21 @@ public final class Sysbench {
     }
 
     /** Runs {@code workload} for {@code duration} (whole seconds, at least one) with {@code threads} clients. */
-    public Result run(Workload workload, PsMode psMode, int threads, Duration duration)
+    /** Runs a workload with extra sysbench options (for example {@code --skip_trx=on}). */
+    public Result run(Workload workload, PsMode psMode, int threads, Duration duration, List<String> extra)
             throws IOException, InterruptedException {
-        long seconds = Math.max(1, duration.toSeconds());
-        Subprocess.Output out = Subprocess.run(command(workload, psMode, threads, "run",
-                List.of("--time=" + seconds, "--events=0")), null, duration.plusSeconds(60));
+        List<String> options = new ArrayList<>(extra);
+        options.add("--time=" + Math.max(1, duration.toSeconds()));
+        options.add("--events=0");
+        Subprocess.Output out = Subprocess.run(command(workload, psMode, threads, "run", options), null,
+                duration.plusSeconds(60));
         check(out);
         return parse(workload, psMode, threads, out.stdout());
+    }
+
+    public Result run(Workload workload, PsMode psMode, int threads, Duration duration)
+            throws IOException, InterruptedException {
+        return run(workload, psMode, threads, duration, List.of());
     }
 
     /** Reads the summary sysbench prints at the end of a run. */
