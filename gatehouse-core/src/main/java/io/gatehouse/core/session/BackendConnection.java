@@ -332,9 +332,15 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements io
     void changeUser(ChangeUserRequest clientRequest, byte[] newSha1) {
         this.passwordSha1 = newSha1;
         this.login = login.withAuth(clientRequest.user(), new byte[0], NativePassword.PLUGIN);
-        byte[] token = NativePassword.scrambleWithSha1(newSha1, greeting.nonce());
-        ChangeUserRequest out = new ChangeUserRequest(clientRequest.user(), token, clientRequest.database(),
-                clientRequest.charset(), NativePassword.PLUGIN, clientRequest.connectAttributes());
+        sendChangeUser(clientRequest.user(), clientRequest.database(), clientRequest.charset(),
+                clientRequest.connectAttributes());
+    }
+
+    /** Sends COM_CHANGE_USER with a token for {@link #passwordSha1} and this connection's nonce. */
+    private void sendChangeUser(String user, String database, int charset, byte[] attributes) {
+        byte[] token = NativePassword.scrambleWithSha1(passwordSha1, greeting.nonce());
+        ChangeUserRequest out = new ChangeUserRequest(user, token, database, charset, NativePassword.PLUGIN,
+                attributes);
         ByteBuf body = channel.alloc().buffer(128);
         out.encode(body, capabilities);
         state = State.CHANGE_USER;
@@ -420,13 +426,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements io
         passwordSha1 = newSha1;
         tracker.listener(newSession);
         server.connectionReused();
-        byte[] token = NativePassword.scrambleWithSha1(newSha1, greeting.nonce());
-        ChangeUserRequest out = new ChangeUserRequest(newLogin.user(), token, newLogin.database(),
-                newLogin.charset(), NativePassword.PLUGIN, newLogin.connectAttributes());
-        ByteBuf body = channel.alloc().buffer(128);
-        out.encode(body, capabilities);
-        state = State.CHANGE_USER;
-        channel.writeAndFlush(Packets.frame(channel.alloc(), 0, body));
+        sendChangeUser(newLogin.user(), newLogin.database(), newLogin.charset(), newLogin.connectAttributes());
     }
 
     private void fail(String why) {

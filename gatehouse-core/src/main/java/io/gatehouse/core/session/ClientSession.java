@@ -373,11 +373,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         });
     }
 
-    /** A statement router chose the login result; {@code okPacket} (owned) goes to the client. */
-    void statementLoginDone(ByteBuf okPacket) {
+    /** Sends the login OK (owned) as ours and starts routing; false (and released) when the session moved on. */
+    private boolean loginDone(ByteBuf okPacket) {
         if (state != State.CONNECTING) {
             okPacket.release();
-            return;
+            return false;
         }
         if (handshakeTimer != null) {
             handshakeTimer.cancel(false);
@@ -385,6 +385,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         okPacket.setByte(okPacket.readerIndex() + 3, nextSeq);
         state = State.ROUTING;
         client.writeAndFlush(okPacket);
+        return true;
+    }
+
+    /** A statement router chose the login result; {@code okPacket} (owned) goes to the client. */
+    void statementLoginDone(ByteBuf okPacket) {
+        if (!loginDone(okPacket)) {
+            return;
+        }
         ByteBuf early = framer.drain();
         if (early != null) {
             statements.fromClient(early);
@@ -393,17 +401,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     /** The backend accepted the login; {@code okPacket} (owned here) is its OK, forwarded as ours. */
     void backendReady(BackendConnection b, ByteBuf okPacket) {
-        if (state != State.CONNECTING) {
-            okPacket.release();
+        if (!loginDone(okPacket)) {
             b.quit();
             return;
         }
-        if (handshakeTimer != null) {
-            handshakeTimer.cancel(false);
-        }
-        okPacket.setByte(okPacket.readerIndex() + 3, nextSeq);
-        state = State.ROUTING;
-        client.writeAndFlush(okPacket);
         if (!client.isWritable()) {
             b.channel().config().setAutoRead(false);
         }
