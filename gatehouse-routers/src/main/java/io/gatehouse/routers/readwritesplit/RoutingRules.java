@@ -31,6 +31,8 @@ final class RoutingRules {
     private Classification last;
     /** Set once a stored procedure ran: it may have set user variables on the primary alone. */
     private boolean variablesOnlyOnPrimary;
+    /** strict_multi_stmt, strict_sp_calls or SERIALIZABLE: from now on everything goes to the primary. */
+    private boolean lockedToPrimary;
 
     RoutingRules(Params params, io.gatehouse.sql.Classifier classifier) {
         this.params = params;
@@ -61,9 +63,19 @@ final class RoutingRules {
         }
         if (c.operation() == io.gatehouse.sql.Operation.CALL) {
             variablesOnlyOnPrimary = true;
+            lockedToPrimary |= params.bool("strict_sp_calls");
         }
         if (c.isMultiStatement()) {
+            lockedToPrimary |= params.bool("strict_multi_stmt");
             return Target.PRIMARY;
+        }
+        if ((mask & (QueryType.SESSION_WRITE | QueryType.NEXT_TRX)) != 0 && c.sql() != null
+                && c.sql().toUpperCase(Locale.ROOT).contains("SERIALIZABLE")) {
+            // SERIALIZABLE reads take locks: they must all happen where the writes happen.
+            lockedToPrimary = true;
+        }
+        if (lockedToPrimary) {
+            return (mask & SESSION_BITS) != 0 && (mask & QueryType.WRITE) == 0 ? Target.ALL : Target.PRIMARY;
         }
         if ((mask & SESSION_BITS) != 0 && (mask & (QueryType.WRITE | QueryType.GSYSVAR_WRITE)) == 0) {
             return Target.ALL;

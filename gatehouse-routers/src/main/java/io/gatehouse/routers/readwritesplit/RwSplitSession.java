@@ -88,7 +88,10 @@ final class RwSplitSession implements RouterSession {
     @Override
     public void start(RouterSessionContext context) {
         this.ctx = context;
-        long maxReplicas = router.context.params().integer("max_slave_connections");
+        // slave_connections replicas at start (none with lazy_connect); more join later, as reads need them.
+        long maxReplicas = router.context.params().bool("lazy_connect") ? 0
+                : Math.min(router.context.params().integer("max_slave_connections"),
+                router.context.params().integer("slave_connections"));
         for (ServerView s : context.targets()) {
             int st = s.status();
             if (!ServerStatus.acceptsNewSessions(st)) {
@@ -161,8 +164,12 @@ final class RwSplitSession implements RouterSession {
         }
         if (e == primary) {
             primary = null;
-            // master_failure_mode=fail_instantly: without its primary the session ends.
-            ctx.fail(code, sqlState, message);
+            boolean inFlight = pending.remove(e) || e == internalTarget;
+            if (inFlight || wasConnecting || inTransaction
+                    || "fail_instantly".equals(router.context.params().string("master_failure_mode"))) {
+                ctx.fail(code, sqlState, message);
+            }
+            // fail_on_write / error_on_write: reads go on on the replicas; a write decides.
             return;
         }
         replicas.remove(e);
@@ -424,6 +431,13 @@ final class RwSplitSession implements RouterSession {
     }
 
     private void toOne(ByteBuf packet, int cmd, Endpoint target, boolean retryable) {
+        if (target == null && primary == null
+                && "fail_on_write".equals(router.context.params().string("master_failure_mode"))) {
+            packet.release();
+            ctx.fail(1290, "HY000", "The primary of service '" + router.context.serviceName()
+                    + "' is lost; the session ends at its first write (master_failure_mode=fail_on_write)");
+            return;
+        }
         if (target == null || !target.isReady()) {
             packet.release();
             ctx.clientError(1, 2003, "HY000", target == null
