@@ -62,6 +62,7 @@ abstract class ClusterOperationsBaseTest {
             cluster.close();
         }
         System.clearProperty("gatehouse.datadir");
+        TempDirs.delete(dir);
     }
 
     protected Monitor monitor() {

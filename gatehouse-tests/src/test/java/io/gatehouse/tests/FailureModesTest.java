@@ -53,6 +53,7 @@ class FailureModesTest {
         if (cluster != null) {
             cluster.close();
         }
+        TempDirs.delete(dir);
     }
 
     private BlockingClient connect(String listener) throws Exception {

@@ -42,6 +42,7 @@ public final class GatehouseExtension implements ParameterResolver {
         @Override
         public void close() {
             gatehouse.close();
+            TempDirs.delete(dir);
         }
     }
 

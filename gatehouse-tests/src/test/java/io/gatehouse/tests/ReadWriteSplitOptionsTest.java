@@ -34,12 +34,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReadWriteSplitOptionsTest {
     private Gatehouse gh;
+    private Path dir;
     private String primaryId;
     private Set<String> replicaIds;
 
     @BeforeAll
     void start(MariaDbCluster cluster) throws Exception {
-        Path dir = Files.createTempDirectory("gatehouse-rws-options");
+        dir = Files.createTempDirectory("gatehouse-rws-options");
         String base = GatehouseExtension.config(cluster, dir);
         String extra = "[Lazy-Service]\ntype=service\nrouter=readwritesplit\nlazy_connect=true\ncluster=Cluster-Monitor\n"
                 + "user=" + Accounts.SERVICE_USER + "\npassword=" + Accounts.SERVICE_PASSWORD + "\n\n"
@@ -60,6 +61,7 @@ class ReadWriteSplitOptionsTest {
         if (gh != null) {
             gh.close();
         }
+        TempDirs.delete(dir);
     }
 
     private BlockingClient connect(String listener) throws Exception {
