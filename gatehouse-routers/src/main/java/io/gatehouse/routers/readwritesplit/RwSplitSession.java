@@ -42,7 +42,8 @@ final class RwSplitSession implements RouterSession {
     private final RoutingRules rules;
     private RouterSessionContext ctx;
     private Endpoint primary;
-    private final List<Endpoint> replicas = new ArrayList<>();
+    private final ReplicaSet replicaSet = new ReplicaSet();
+    private final List<Endpoint> replicas = replicaSet.ready;
     private final Set<Endpoint> connecting = new LinkedHashSet<>();
     private ByteBuf loginOk;
     private final PreparedStatements prepared = new PreparedStatements();
@@ -60,12 +61,10 @@ final class RwSplitSession implements RouterSession {
     private boolean autocommit = true;
     private Endpoint readOnlyTrxTarget;
     private Endpoint lastReadTarget;
-    private int rotation;
     private final CausalReads causal;
     private final SessionHistory history;
     /** Replacement replica connections, logging in or replaying the history; not used for reads yet. */
-    private final Set<Endpoint> joining = new LinkedHashSet<>();
-    private final Map<String, Long> lastAttemptNanos = new HashMap<>();
+    private final Set<Endpoint> joining = replicaSet.joining;
     /** The internal query under way for causal reads, and the read waiting for it. */
     private Endpoint internalTarget;
     private boolean fetchingGtid;
@@ -361,73 +360,12 @@ final class RwSplitSession implements RouterSession {
         toOne(withStatementId(read, waitingEntry, target), waitingCommand, target, waitingCommand == COM_QUERY);
     }
 
-    /** The replica for a read: running, still a replica, lag within limits, fewest operations (rotating ties). */
+    /** The replica for a read (opening replacements first when some are missing), or the primary, or null. */
     private Endpoint chooseReplica() {
-        topUpReplicas();
-        Endpoint best = null;
-        int bestLoad = Integer.MAX_VALUE;
-        int n = replicas.size();
-        rotation++;
-        for (int k = 0; k < n; k++) {
-            Endpoint e = replicas.get((rotation + k) % n);
-            ServerView s = e.server();
-            if (!e.isReady() || !rules.usableReplica(s)) {
-                continue;
-            }
-            int load = rules.load(s);
-            if (load < bestLoad) {
-                best = e;
-                bestLoad = load;
-            }
+        if (history.usable()) {
+            replicaSet.topUp(ctx, primary, router.context.params().integer("max_slave_connections"), rules);
         }
-        if (rules.masterAcceptReads() && primary != null && primary.isReady()
-                && (best == null || rules.load(primary.server()) < bestLoad)) {
-            return primary;
-        }
-        return best;
-    }
-
-    /**
-     * Opens replacement connections to usable replicas this session has none to (one lost, or one that came back),
-     * at most once a second per server; they serve reads once they have replayed the session's history.
-     */
-    private void topUpReplicas() {
-        long max = router.context.params().integer("max_slave_connections");
-        if (!history.usable() || replicas.size() + joining.size() >= max) {
-            return;
-        }
-        long now = System.nanoTime();
-        for (ServerView s : ctx.targets()) {
-            if (replicas.size() + joining.size() >= max) {
-                return;
-            }
-            if (!rules.usableReplica(s) || hasConnectionTo(s)) {
-                continue;
-            }
-            Long last = lastAttemptNanos.get(s.name());
-            if (last != null && now - last < 1_000_000_000L) {
-                continue;
-            }
-            lastAttemptNanos.put(s.name(), now);
-            joining.add(ctx.connect(s));
-        }
-    }
-
-    private boolean hasConnectionTo(ServerView s) {
-        if (primary != null && primary.server().name().equals(s.name())) {
-            return true;
-        }
-        for (Endpoint e : replicas) {
-            if (e.server().name().equals(s.name())) {
-                return true;
-            }
-        }
-        for (Endpoint e : joining) {
-            if (e.server().name().equals(s.name())) {
-                return true;
-            }
-        }
-        return false;
+        return replicaSet.choose(primary, rules);
     }
 
     private void toOne(ByteBuf packet, int cmd, Endpoint target, boolean retryable) {

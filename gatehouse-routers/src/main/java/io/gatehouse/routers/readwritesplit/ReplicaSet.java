@@ -1,0 +1,95 @@
+package io.gatehouse.routers.readwritesplit;
+
+import io.gatehouse.api.router.Endpoint;
+import io.gatehouse.api.router.RouterSessionContext;
+import io.gatehouse.api.server.ServerView;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A session's replica connections: those ready for reads, those still joining (logging in or replaying the
+ * session's history), and the choice of one for a read. Per session, on its worker thread; no buffers.
+ */
+final class ReplicaSet {
+    /** Connections that serve reads. */
+    final List<Endpoint> ready = new ArrayList<>();
+    /** Replacement connections logging in or replaying the history; not used for reads yet. */
+    final Set<Endpoint> joining = new LinkedHashSet<>();
+    private final Map<String, Long> lastAttemptNanos = new HashMap<>();
+    private int rotation;
+
+    /**
+     * The replica for a read: running, still a replica, lag within limits, least loaded by
+     * {@code slave_selection_criteria} (ties rotate so equal replicas share the reads); the primary instead when
+     * {@code master_accept_reads} allows and it is less loaded. Null when no replica qualifies.
+     */
+    Endpoint choose(Endpoint primary, RoutingRules rules) {
+        Endpoint best = null;
+        int bestLoad = Integer.MAX_VALUE;
+        int n = ready.size();
+        rotation++;
+        for (int k = 0; k < n; k++) {
+            Endpoint e = ready.get(Math.floorMod(rotation + k, n));
+            ServerView s = e.server();
+            if (!e.isReady() || !rules.usableReplica(s)) {
+                continue;
+            }
+            int load = rules.load(s);
+            if (load < bestLoad) {
+                best = e;
+                bestLoad = load;
+            }
+        }
+        if (rules.masterAcceptReads() && primary != null && primary.isReady()
+                && (best == null || rules.load(primary.server()) < bestLoad)) {
+            return primary;
+        }
+        return best;
+    }
+
+    /**
+     * Opens replacement connections to usable replicas the session has none to (one lost, or one that came back),
+     * at most once a second per server, up to {@code max} replicas in all.
+     */
+    void topUp(RouterSessionContext ctx, Endpoint primary, long max, RoutingRules rules) {
+        if (ready.size() + joining.size() >= max) {
+            return;
+        }
+        long now = System.nanoTime();
+        for (ServerView s : ctx.targets()) {
+            if (ready.size() + joining.size() >= max) {
+                return;
+            }
+            if (!rules.usableReplica(s) || hasConnectionTo(s, primary)) {
+                continue;
+            }
+            Long last = lastAttemptNanos.get(s.name());
+            if (last != null && now - last < 1_000_000_000L) {
+                continue;
+            }
+            lastAttemptNanos.put(s.name(), now);
+            joining.add(ctx.connect(s));
+        }
+    }
+
+    private boolean hasConnectionTo(ServerView s, Endpoint primary) {
+        if (primary != null && primary.server().name().equals(s.name())) {
+            return true;
+        }
+        for (Endpoint e : ready) {
+            if (e.server().name().equals(s.name())) {
+                return true;
+            }
+        }
+        for (Endpoint e : joining) {
+            if (e.server().name().equals(s.name())) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
