@@ -18,7 +18,8 @@ class ArchitectureTest {
 
     @Test
     void modulesDoNotImportTheCore() {
-        noClasses().that().resideInAnyPackage("io.gatehouse.routers..", "io.gatehouse.monitors..")
+        noClasses().that().resideInAnyPackage("io.gatehouse.routers..", "io.gatehouse.monitors..",
+                        "io.gatehouse.filters..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.gatehouse.core..", "io.gatehouse.server..")
                 .check(CLASSES);
     }
@@ -29,6 +30,9 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAPackage("io.gatehouse.monitors..").check(CLASSES);
         noClasses().that().resideInAPackage("io.gatehouse.monitors..")
                 .should().dependOnClassesThat().resideInAPackage("io.gatehouse.routers..").check(CLASSES);
+        noClasses().that().resideInAPackage("io.gatehouse.filters..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.gatehouse.routers..", "io.gatehouse.monitors..")
+                .check(CLASSES);
     }
 
     @Test

@@ -18,6 +18,11 @@ public interface RouterSession {
     /** One whole client command packet (or several, for payloads of 16 MiB and more), owned by the callee. */
     void routeQuery(ByteBuf packet, int command);
 
+    /** The same, with the routing hints the service's filters attached; routers that ignore hints need not care. */
+    default void routeQuery(ByteBuf packet, int command, java.util.List<io.gatehouse.api.filter.RouteHint> hints) {
+        routeQuery(packet, command);
+    }
+
     /**
      * Bytes from a backend. {@code reply} is non-null when the reply completed within these bytes. The callee owns
      * {@code buf}: it forwards it with {@link RouterSessionContext#clientWrite} or releases it.

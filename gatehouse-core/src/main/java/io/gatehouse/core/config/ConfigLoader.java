@@ -37,6 +37,7 @@ public final class ConfigLoader {
         List<GatehouseConfig.ObjectConfig> monitors = new ArrayList<>();
         List<GatehouseConfig.ObjectConfig> services = new ArrayList<>();
         List<GatehouseConfig.ObjectConfig> listeners = new ArrayList<>();
+        List<GatehouseConfig.ObjectConfig> filters = new ArrayList<>();
         boolean sawGlobal = false;
         for (IniSection s : sections.values()) {
             if (s.name().equals("maxscale") || s.name().equals("gatehouse")) {
@@ -77,8 +78,9 @@ public final class ConfigLoader {
                     }
                     Params p = validate(s, merge(CoreParams.SERVICE, m.descriptor().parameters()), "a service using " + router);
                     moduleRules(m, p);
-                    if (p.string("filters") != null && !p.string("filters").isBlank()) {
-                        throw ConfigException.badValue(s.name(), "filters", p.string("filters"), "no filters: no filter modules are installed");
+                    if (!filterNames(p).isEmpty() && !m.routesStatements()) {
+                        throw ConfigException.badValue(s.name(), "filters", p.string("filters"),
+                                "no filters with router " + router + ", which routes whole connections");
                     }
                     services.add(new GatehouseConfig.ObjectConfig(s.name(), m.descriptor().name(), p, List.of()));
                 }
@@ -98,8 +100,17 @@ public final class ConfigLoader {
                     }
                     listeners.add(new GatehouseConfig.ObjectConfig(s.name(), "", p, List.of(p.string("service"))));
                 }
-                case "filter" -> throw ConfigException.badValue(s.name(), "type", type,
-                        "server, service, listener or monitor; no filter modules are installed");
+                case "filter" -> {
+                    String module = require(s, "module");
+                    io.gatehouse.api.filter.FilterModule m = modules.find(ModuleKind.FILTER, module,
+                            io.gatehouse.api.filter.FilterModule.class);
+                    if (m == null) {
+                        throw ConfigException.badValue(s.name(), "module", module, "one of " + modules.names(ModuleKind.FILTER));
+                    }
+                    Params p = validate(s, merge(CoreParams.FILTER, m.descriptor().parameters()), "a filter using " + module);
+                    moduleRules(m, p);
+                    filters.add(new GatehouseConfig.ObjectConfig(s.name(), m.descriptor().name(), p, List.of()));
+                }
                 default -> throw ConfigException.badValue(s.name(), "type", type, "one of server, service, listener, monitor, filter");
             }
         }
@@ -107,8 +118,30 @@ public final class ConfigLoader {
             global = validate(new IniSection("maxscale", file), CoreParams.GLOBAL, "the [maxscale] section");
         }
         checkReferences(servers, monitors, services, listeners);
+        for (var svc : services) {
+            for (String f : filterNames(svc.params())) {
+                if (filters.stream().noneMatch(x -> x.name().equals(f))) {
+                    throw ConfigException.badValue(svc.name(), "filters", svc.params().string("filters"),
+                            "names of filter sections separated by |; '" + f + "' is not one");
+                }
+            }
+        }
         services = resolveTargets(services, servers, monitors);
-        return new GatehouseConfig(file, global, servers, monitors, services, listeners);
+        return new GatehouseConfig(file, global, servers, monitors, services, listeners, filters);
+    }
+
+    /** The filter names of a service's {@code filters} parameter ({@code a|b}, as MaxScale writes them). */
+    public static List<String> filterNames(Params p) {
+        String text = p.string("filters");
+        List<String> out = new ArrayList<>();
+        if (text != null) {
+            for (String part : text.split("\\|")) {
+                if (!part.isBlank()) {
+                    out.add(part.trim());
+                }
+            }
+        }
+        return out;
     }
 
     private static void moduleRules(io.gatehouse.api.Module m, Params p) throws ConfigException {

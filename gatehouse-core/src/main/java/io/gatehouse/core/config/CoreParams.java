@@ -73,7 +73,11 @@ public final class CoreParams {
             of("auth_all_servers", ParamType.BOOL, "false", true, "Load accounts from every server, not just one"),
             of("localhost_match_wildcard_host", ParamType.BOOL, "true", true, "Let '%' hosts match clients from localhost"),
             of("connection_timeout", ParamType.DURATION, "0s", true, "Close idle client sessions after this; 0 disables"),
-            of("filters", ParamType.STRING, null, true, "Filter chain (no filter modules exist yet: must be empty)"));
+            of("filters", ParamType.STRING, null, true, "Filter chain: filter section names separated by |"));
+
+    public static final List<ParamSpec> FILTER = List.of(
+            required("type", ParamType.STRING, "filter"),
+            required("module", ParamType.STRING, "Filter module"));
 
     public static final List<ParamSpec> LISTENER = List.of(
             required("type", ParamType.STRING, "listener"),

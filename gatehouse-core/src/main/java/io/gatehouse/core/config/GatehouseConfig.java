@@ -9,7 +9,7 @@ import java.util.List;
  * produces a new one.
  */
 public record GatehouseConfig(Path source, Params global, List<ObjectConfig> servers, List<ObjectConfig> monitors,
-                              List<ObjectConfig> services, List<ObjectConfig> listeners) {
+                              List<ObjectConfig> services, List<ObjectConfig> listeners, List<ObjectConfig> filters) {
     /** One object section: its name, its module (router or monitor name, empty otherwise), its parameters. */
     public record ObjectConfig(String name, String module, Params params, List<String> targets) {
         public ObjectConfig {

@@ -46,7 +46,11 @@ public final class Runtime implements AutoCloseable {
     private final Map<String, Listener> listeners = new LinkedHashMap<>();
     private final SessionRegistry sessions = new SessionRegistry();
     private final BackendKiller killer = new BackendKiller();
+    private final Map<String, MonitorContext> monitorContexts = new LinkedHashMap<>();
+    private final Map<String, Long> serviceStartedAt = new LinkedHashMap<>();
+    private final Map<String, java.nio.file.Path> persistedFiles = new java.util.concurrent.ConcurrentHashMap<>();
     private Workers workers;
+    private ProxyContext proxy;
     private final long startedAt = System.currentTimeMillis();
 
     public Runtime(GatehouseConfig config, ModuleRegistry modules) {
@@ -69,9 +73,17 @@ public final class Runtime implements AutoCloseable {
                     s.setMonitored(true);
                     watched.add(s);
                 }
-                Monitor monitor = mod.create(new SimpleMonitorContext(m.name(), m.params(), List.copyOf(watched)));
+                MonitorContext ctx = new SimpleMonitorContext(m.name(), m.params(), List.copyOf(watched));
+                Monitor monitor = mod.create(ctx);
                 monitors.put(m.name(), monitor);
+                monitorContexts.put(m.name(), ctx);
                 monitorModules.put(m.name(), m.module());
+            }
+            Map<String, io.gatehouse.api.filter.Filter> filters = new LinkedHashMap<>();
+            for (var fc : config.filters()) {
+                io.gatehouse.api.filter.FilterModule fm = modules.find(ModuleKind.FILTER, fc.module(),
+                        io.gatehouse.api.filter.FilterModule.class);
+                filters.put(fc.name(), fm.create(fc.name(), fc.params()));
             }
             for (var sc : config.services()) {
                 List<Server> targets = sc.targets().stream().map(servers::get).toList();
@@ -79,7 +91,10 @@ public final class Runtime implements AutoCloseable {
                 Service svc = new Service(sc.name(), sc.module(), sc.params(), targets, users);
                 RouterModule rm = modules.find(ModuleKind.ROUTER, sc.module(), RouterModule.class);
                 svc.router(rm.create(new ServiceRouterContext(svc)));
+                svc.filters(io.gatehouse.core.config.ConfigLoader.filterNames(sc.params()).stream()
+                        .map(filters::get).toList());
                 services.put(sc.name(), svc);
+                serviceStartedAt.put(sc.name(), System.currentTimeMillis());
             }
             for (Monitor m : monitors.values()) {
                 m.start();
@@ -94,7 +109,7 @@ public final class Runtime implements AutoCloseable {
             workers = new Workers(Workers.parseThreads(g.string("threads")));
             long high = g.size("writeq_high_water");
             long low = g.size("writeq_low_water");
-            ProxyContext proxy = new ProxyContext(sessions, workers, killer, new BackendPool(), (int) Math.min(high, Integer.MAX_VALUE),
+            proxy = new ProxyContext(sessions, workers, killer, new BackendPool(), (int) Math.min(high, Integer.MAX_VALUE),
                     (int) Math.min(low, high));
             for (var lc : config.listeners()) {
                 Listener l = new Listener(lc.name(), lc.params(), services.get(lc.targets().get(0)));
@@ -145,6 +160,113 @@ public final class Runtime implements AutoCloseable {
 
     public long startedAtMillis() {
         return startedAt;
+    }
+
+    /** The monitor's module instance state: true while it is running (not stopped by an operator). */
+    public boolean isMonitorRunning(String name) {
+        Monitor m = monitors.get(name);
+        return m != null && m.isRunning();
+    }
+
+    /**
+     * Stops a monitor (operator request). The servers keep the state it last published. Called from the admin
+     * thread.
+     */
+    public synchronized void stopMonitor(String name) {
+        Monitor m = require(monitors, name, "monitor");
+        m.stop();
+    }
+
+    /**
+     * Starts a stopped monitor again. A monitor instance cannot restart once stopped (its thread is gone), so a new
+     * one is created from the same module and context.
+     */
+    public synchronized void startMonitor(String name) throws InterruptedException {
+        Monitor m = require(monitors, name, "monitor");
+        if (m.isRunning()) {
+            return;
+        }
+        MonitorModule mod = modules.find(ModuleKind.MONITOR, monitorModules.get(name), MonitorModule.class);
+        Monitor fresh = mod.create(monitorContexts.get(name));
+        monitors.put(name, fresh);
+        fresh.start();
+        fresh.tickNow();
+    }
+
+    /** The names of the servers a monitor watches. */
+    public List<String> monitorServers(String name) {
+        MonitorContext c = monitorContexts.get(name);
+        return c == null ? List.of() : c.servers().stream().map(MonitoredServer::name).toList();
+    }
+
+    /** The monitor a service takes its servers from ({@code cluster=}), or null. */
+    public String serviceCluster(String service) {
+        var sc = config.service(service);
+        return sc == null ? null : sc.params().string("cluster");
+    }
+
+    /** The listeners feeding a service. */
+    public List<Listener> listenersOf(String service) {
+        return listeners.values().stream().filter(l -> l.service().name().equals(service)).toList();
+    }
+
+    /** True unless an operator stopped the service. */
+    public boolean isServiceStarted(String name) {
+        return serviceStartedAt.get(name) != null;
+    }
+
+    /** When the service was last started, or 0 while it is stopped. */
+    public long serviceStartedAtMillis(String name) {
+        Long t = serviceStartedAt.get(name);
+        return t == null ? 0 : t;
+    }
+
+    /**
+     * Stops a service: its listeners stop accepting new clients; sessions already open continue. Called from the
+     * admin thread.
+     */
+    public synchronized void stopService(String name) {
+        require(services, name, "service");
+        for (Listener l : listenersOf(name)) {
+            l.stop();
+        }
+        serviceStartedAt.put(name, null);
+    }
+
+    /** Starts a stopped service: its listeners bind again. */
+    public synchronized void startService(String name) throws Exception {
+        require(services, name, "service");
+        if (isServiceStarted(name)) {
+            return;
+        }
+        for (Listener l : listenersOf(name)) {
+            if (!l.isRunning()) {
+                l.start(proxy);
+            }
+        }
+        serviceStartedAt.put(name, System.currentTimeMillis());
+    }
+
+    /** The persisted file an object's current definition comes from, or null when it is the static configuration. */
+    public java.nio.file.Path persistedFile(String name) {
+        return persistedFiles.get(name);
+    }
+
+    /** Records that an object's definition now lives in {@code file} (null: back to the static configuration). */
+    public void persistedFile(String name, java.nio.file.Path file) {
+        if (file == null) {
+            persistedFiles.remove(name);
+        } else {
+            persistedFiles.put(name, file);
+        }
+    }
+
+    private static <T> T require(Map<String, T> map, String name, String what) {
+        T t = map.get(name);
+        if (t == null) {
+            throw new IllegalArgumentException("no " + what + " named '" + name + "'");
+        }
+        return t;
     }
 
     /**

@@ -22,6 +22,7 @@ public final class Service {
     private volatile Params params;
     private volatile List<Server> targets;
     private volatile Router router;
+    private volatile List<io.gatehouse.api.filter.Filter> filters = List.of();
     private final UserAccountStore users;
     private final AtomicInteger sessions = new AtomicInteger();
     private final AtomicLong totalSessions = new AtomicLong();
@@ -57,6 +58,15 @@ public final class Service {
 
     public void router(Router r) {
         this.router = r;
+    }
+
+    /** The filter chain, in order. */
+    public List<io.gatehouse.api.filter.Filter> filters() {
+        return filters;
+    }
+
+    public void filters(List<io.gatehouse.api.filter.Filter> chain) {
+        this.filters = List.copyOf(chain);
     }
 
     public UserAccountStore users() {

@@ -37,6 +37,7 @@ final class StatementStream implements RouterSessionContext {
     private boolean loggedIn;
     private boolean inLocalInfile;
     private BackendConnection lastTarget;
+    private List<io.gatehouse.api.filter.FilterSession> filters = List.of();
 
     StatementStream(ClientSession session, RouterSession router) {
         this.session = session;
@@ -44,6 +45,11 @@ final class StatementStream implements RouterSessionContext {
     }
 
     void start() {
+        List<io.gatehouse.api.filter.FilterSession> chain = new ArrayList<>();
+        for (io.gatehouse.api.filter.Filter f : session.service().filters()) {
+            chain.add(f.newSession(session.clientInfo()));
+        }
+        filters = chain;
         router.start(this);
     }
 
@@ -127,7 +133,15 @@ final class StatementStream implements RouterSessionContext {
         }
         busy = cmd != 0x18 && cmd != 0x19;         // SEND_LONG_DATA and STMT_CLOSE get no reply
         session.service().countQuery();
-        router.routeQuery(packet, cmd);
+        if (filters.isEmpty()) {
+            router.routeQuery(packet, cmd);
+            return;
+        }
+        List<io.gatehouse.api.filter.RouteHint> hints = new ArrayList<>();
+        for (io.gatehouse.api.filter.FilterSession f : filters) {
+            hints.addAll(f.routeQuery(packet, cmd));
+        }
+        router.routeQuery(packet, cmd, hints);
     }
 
     @Override

@@ -137,12 +137,19 @@ final class RoutingRules {
                 && (variablesOnlyOnPrimary || "master".equals(params.string("use_sql_variables_in")));
     }
 
+    /** A hint's {@code max_slave_replication_lag} for the statement being routed; 0 clears it. */
+    void lagLimitForNextRead(long seconds) {
+        hintLag = seconds;
+    }
+
+    private long hintLag;
+
     boolean usableReplica(ServerView s) {
         int st = s.status();
         if (!ServerStatus.acceptsNewSessions(st) || !ServerStatus.has(st, ServerStatus.SLAVE)) {
             return false;
         }
-        long maxLag = params.duration("max_replication_lag").toSeconds();
+        long maxLag = hintLag > 0 ? hintLag : params.duration("max_replication_lag").toSeconds();
         if (maxLag > 0) {
             long lag = s.state().replicationLag();
             return lag >= 0 && lag < maxLag;

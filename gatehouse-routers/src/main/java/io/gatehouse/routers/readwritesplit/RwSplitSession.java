@@ -204,6 +204,25 @@ final class RwSplitSession implements RouterSession {
         }
     }
 
+    /** The hints the filters attached to the command being routed. */
+    private List<io.gatehouse.api.filter.RouteHint> hints = List.of();
+
+    @Override
+    public void routeQuery(ByteBuf packet, int cmd, List<io.gatehouse.api.filter.RouteHint> commandHints) {
+        hints = commandHints;
+        for (io.gatehouse.api.filter.RouteHint h : commandHints) {
+            if (h.type() == io.gatehouse.api.filter.RouteHint.Type.MAX_SLAVE_LAG) {
+                rules.lagLimitForNextRead(h.value());
+            }
+        }
+        try {
+            routeQuery(packet, cmd);
+        } finally {
+            hints = List.of();
+            rules.lagLimitForNextRead(0);
+        }
+    }
+
     @Override
     public void routeQuery(ByteBuf packet, int cmd) {
         router.queries.increment();
@@ -246,6 +265,19 @@ final class RwSplitSession implements RouterSession {
         Classification c = router.classifier.classify(sqlBytes(packet), 0, packet.readableBytes() - 5,
                 SqlMode.DEFAULT);
         RoutingRules.Target t = rules.decide(c, inTransaction || !autocommit, readOnlyTrxTarget != null);
+        boolean free = !inTransaction && autocommit && readOnlyTrxTarget == null;
+        Endpoint hint = t == RoutingRules.Target.ALL ? null
+                : HintRouting.target(hints, c, free, primary, replicas, lastReadTarget, this::chooseReplica);
+        if (hint != null) {
+            lastWasWrite = hint == primary && !c.isReadOnlySafe();
+            if (hint == primary) {
+                toOne(packet, COM_QUERY, primary, false);
+            } else {
+                lastReadTarget = hint;
+                readOn(packet, COM_QUERY, hint, null);
+            }
+            return;
+        }
         switch (t) {
             case ALL -> toAll(packet, COM_QUERY, true);
             case REPLICA -> {

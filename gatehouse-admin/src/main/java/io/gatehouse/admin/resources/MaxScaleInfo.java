@@ -1,0 +1,97 @@
+package io.gatehouse.admin.resources;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gatehouse.admin.AdminContext;
+import io.gatehouse.admin.json.Json;
+import io.gatehouse.admin.json.JsonApi;
+import io.gatehouse.admin.json.ParamsJson;
+import io.gatehouse.core.config.CoreParams;
+import io.gatehouse.core.runtime.Runtime;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The {@code /maxscale} resource (process-wide facts: version, start time, uptime, global parameters, machine and
+ * OS) and {@code /maxscale/threads} (one entry per routing worker). Runs on the admin thread.
+ */
+public final class MaxScaleInfo {
+    /** The version reported to clients of the API; from the jar manifest when packaged. */
+    public static final String VERSION = String.valueOf(MaxScaleInfo.class.getPackage().getImplementationVersion() == null
+            ? "0.1.0" : MaxScaleInfo.class.getPackage().getImplementationVersion());
+    private final AdminContext ctx;
+
+    public MaxScaleInfo(AdminContext ctx) {
+        this.ctx = ctx;
+    }
+
+    public ObjectNode get(JsonApi api) {
+        Runtime rt = ctx.runtime();
+        ObjectNode r = api.resource("maxscale", "maxscale", null);
+        ObjectNode a = (ObjectNode) r.get("attributes");
+        a.put("version", VERSION);
+        a.put("commit", "gatehouse");
+        a.put("started_at", Json.date(rt.startedAtMillis()));
+        a.put("activated_at", Json.date(rt.startedAtMillis()));
+        a.put("uptime", (System.currentTimeMillis() - rt.startedAtMillis()) / 1000);
+        a.putNull("config_sync");
+        a.put("process_datadir", rt.config().global().string("datadir"));
+        ObjectNode params = ParamsJson.render(rt.config().global(), CoreParams.GLOBAL, Set.of());
+        if (rt.workers() != null) {
+            params.put("threads", rt.workers().count());
+        }
+        a.set("parameters", params);
+        ObjectNode system = a.putObject("system");
+        ObjectNode machine = system.putObject("machine");
+        int cores = java.lang.Runtime.getRuntime().availableProcessors();
+        machine.put("cores_available", cores);
+        machine.put("cores_virtual", (double) cores);
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            machine.put("memory_physical", os.getTotalMemorySize());
+            machine.put("memory_available", os.getTotalMemorySize());
+        }
+        ObjectNode os = system.putObject("os");
+        os.put("machine", System.getProperty("os.arch"));
+        os.put("release", System.getProperty("os.version"));
+        os.put("sysname", System.getProperty("os.name"));
+        ObjectNode ms = system.putObject("maxscale");
+        ms.put("threads", rt.workers() == null ? 0 : rt.workers().count());
+        return api.document(r, "maxscale");
+    }
+
+    public ObjectNode threads(JsonApi api) {
+        Runtime rt = ctx.runtime();
+        List<ObjectNode> all = new ArrayList<>();
+        int n = rt.workers() == null ? 0 : rt.workers().count();
+        boolean listening = rt.listeners().values().stream().anyMatch(io.gatehouse.core.listener.Listener::isRunning);
+        for (int i = 0; i < n; i++) {
+            all.add(thread(api, i, listening));
+        }
+        return api.collection(all, "maxscale/threads");
+    }
+
+    public ObjectNode thread(JsonApi api, String id) {
+        Runtime rt = ctx.runtime();
+        int n = rt.workers() == null ? 0 : rt.workers().count();
+        int i;
+        try {
+            i = Integer.parseInt(id);
+        } catch (NumberFormatException e) {
+            i = -1;
+        }
+        if (i < 0 || i >= n) {
+            throw io.gatehouse.admin.http.ApiException.notFound("thread '" + id + "'");
+        }
+        boolean listening = rt.listeners().values().stream().anyMatch(io.gatehouse.core.listener.Listener::isRunning);
+        return api.document(thread(api, i, listening), "maxscale/threads/" + id);
+    }
+
+    private ObjectNode thread(JsonApi api, int i, boolean listening) {
+        ObjectNode t = api.resource(Integer.toString(i), "threads", "threads/" + i);
+        ObjectNode stats = ((ObjectNode) t.get("attributes")).putObject("stats");
+        stats.put("state", "Active");
+        stats.put("listening", listening);
+        return t;
+    }
+}

@@ -1,0 +1,103 @@
+package io.gatehouse.admin.resources;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gatehouse.admin.AdminContext;
+import io.gatehouse.admin.http.ApiException;
+import io.gatehouse.admin.json.Json;
+import io.gatehouse.admin.json.JsonApi;
+import io.gatehouse.admin.json.ParamsJson;
+import io.gatehouse.api.server.ServerState;
+import io.gatehouse.api.server.ServerStatus;
+import io.gatehouse.core.config.CoreParams;
+import io.gatehouse.core.runtime.Runtime;
+import io.gatehouse.core.server.Server;
+import io.gatehouse.core.service.Service;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The {@code /servers} resource: each backend server with its parameters, state, replication facts and counters,
+ * and its relationships to services and monitors; also the operator's {@code set}/{@code clear} of maintenance and
+ * draining. Runs on the admin thread; reads the servers' published snapshots and atomics.
+ */
+public final class Servers {
+    private final AdminContext ctx;
+
+    public Servers(AdminContext ctx) {
+        this.ctx = ctx;
+    }
+
+    public ObjectNode list(JsonApi api) {
+        List<ObjectNode> all = new ArrayList<>();
+        for (Server s : ctx.runtime().servers().values()) {
+            all.add(resource(api, s));
+        }
+        return api.collection(all, "servers");
+    }
+
+    public ObjectNode one(JsonApi api, String name) {
+        return api.document(resource(api, require(ctx.runtime(), name)), "servers/" + name);
+    }
+
+    public static Server require(Runtime rt, String name) {
+        Server s = rt.servers().get(name);
+        if (s == null) {
+            throw ApiException.notFound("server '" + name + "'");
+        }
+        return s;
+    }
+
+    /** {@code PUT /servers/:name/set|clear?state=maintenance|drain}. */
+    public void changeState(String name, String state, boolean on) {
+        Server s = require(ctx.runtime(), name);
+        int bit = switch (state == null ? "" : state) {
+            case "maintenance" -> ServerStatus.MAINTENANCE;
+            case "drain" -> ServerStatus.DRAINING;
+            default -> throw ApiException.badRequest("state: '" + state + "' (expected: maintenance or drain)");
+        };
+        s.setAdminBits(bit, on);
+    }
+
+    ObjectNode resource(JsonApi api, Server s) {
+        Runtime rt = ctx.runtime();
+        ObjectNode r = api.resource(s.name(), "servers", "servers/" + s.name());
+        ObjectNode a = (ObjectNode) r.get("attributes");
+        ServerState st = s.state();
+        a.put("name", s.name());
+        a.put("state", ServerStatus.describe(s.status()));
+        a.put("gtid_binlog_pos", st.gtidBinlogPos().isEmpty() ? null : st.gtidBinlogPos());
+        a.put("gtid_current_pos", st.gtidCurrentPos().isEmpty() ? null : st.gtidCurrentPos());
+        a.put("master_id", st.masterId());
+        a.put("node_id", st.serverId());
+        a.put("server_id", st.serverId());
+        a.put("read_only", st.readOnly());
+        a.put("replication_lag", st.replicationLag());
+        a.put("version_string", st.versionString());
+        a.set("source", Sources.of(rt, s.name()));
+        a.set("parameters", ParamsJson.render(s.params(), CoreParams.SERVER, Set.of("type", "protocol")));
+        ObjectNode stats = a.putObject("statistics");
+        stats.put("active_operations", s.activeOperations());
+        stats.put("connections", s.currentConnections());
+        stats.put("failed_auths", s.failedAuths());
+        stats.put("max_connections", s.maxConnections());
+        stats.put("reused_connections", s.reusedConnections());
+        stats.put("routed_packets", s.routedPackets());
+        stats.put("total_connections", s.totalConnections());
+        ObjectNode rel = r.putObject("relationships");
+        List<String> services = rt.services().values().stream().filter(v -> v.targets().contains(s))
+                .map(Service::name).toList();
+        List<String> monitors = rt.monitors().keySet().stream().filter(m -> rt.monitorServers(m).contains(s.name()))
+                .toList();
+        if (!monitors.isEmpty()) {
+            rel.set("monitors", api.relationship("servers/" + s.name(), "monitors", monitors));
+        }
+        if (!services.isEmpty()) {
+            rel.set("services", api.relationship("servers/" + s.name(), "services", services));
+        }
+        if (!st.lastError().isEmpty()) {
+            a.put("last_error", st.lastError());
+        }
+        return r;
+    }
+}
