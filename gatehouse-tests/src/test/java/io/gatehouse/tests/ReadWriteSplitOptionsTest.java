@@ -36,18 +36,26 @@ class ReadWriteSplitOptionsTest {
     private Gatehouse gh;
     private Path dir;
     private String primaryId;
+    private String secondaryId;
     private Set<String> replicaIds;
 
     @BeforeAll
     void start(MariaDbCluster cluster) throws Exception {
         dir = Files.createTempDirectory("gatehouse-rws-options");
-        String base = GatehouseExtension.config(cluster, dir);
+        // The last replica is rank=secondary: readwritesplit uses it only when the other replica cannot serve.
+        MariaDbServer secondary = cluster.replicas().get(cluster.replicas().size() - 1);
+        String base = GatehouseExtension.config(cluster, dir).replace("[" + secondary.name() + "]\ntype=server\n",
+                "[" + secondary.name() + "]\ntype=server\nrank=secondary\n");
+        secondaryId = String.valueOf(secondary.serverId());
         String extra = "[Lazy-Service]\ntype=service\nrouter=readwritesplit\nlazy_connect=true\ncluster=Cluster-Monitor\n"
                 + "user=" + Accounts.SERVICE_USER + "\npassword=" + Accounts.SERVICE_PASSWORD + "\n\n"
                 + "[Lazy-Listener]\ntype=listener\nservice=Lazy-Service\naddress=127.0.0.1\nport=0\n\n"
                 + "[Strict-Service]\ntype=service\nrouter=readwritesplit\nstrict_multi_stmt=true\n"
                 + "cluster=Cluster-Monitor\nuser=" + Accounts.SERVICE_USER + "\npassword=" + Accounts.SERVICE_PASSWORD
-                + "\n\n[Strict-Listener]\ntype=listener\nservice=Strict-Service\naddress=127.0.0.1\nport=0\n";
+                + "\n\n[Strict-Listener]\ntype=listener\nservice=Strict-Service\naddress=127.0.0.1\nport=0\n\n"
+                + "[Adaptive-Service]\ntype=service\nrouter=readwritesplit\nslave_selection_criteria=adaptive_routing\n"
+                + "cluster=Cluster-Monitor\nuser=" + Accounts.SERVICE_USER + "\npassword=" + Accounts.SERVICE_PASSWORD
+                + "\n\n[Adaptive-Listener]\ntype=listener\nservice=Adaptive-Service\naddress=127.0.0.1\nport=0\n";
         Path file = dir.resolve("gatehouse.cnf");
         Files.writeString(file, base + extra);
         gh = Gatehouse.start(file);
@@ -81,6 +89,27 @@ class ReadWriteSplitOptionsTest {
                 Thread.sleep(10);
             }
             assertThat(onReplica).as("a replica joined and served reads").isTrue();
+        }
+    }
+
+    @Test
+    void primaryRankReplicasComeFirst() throws Exception {
+        try (BlockingClient c = connect("Split-Listener")) {
+            for (int i = 0; i < 10; i++) {
+                assertThat(c.query("SELECT @@server_id").scalar()).isIn(replicaIds).isNotEqualTo(secondaryId);
+            }
+        }
+    }
+
+    @Test
+    void adaptiveRoutingReadsOnReplicas() throws Exception {
+        try (BlockingClient c = connect("Adaptive-Listener")) {
+            for (int i = 0; i < 20; i++) {
+                assertThat(c.query("SELECT @@server_id").scalar()).isIn(replicaIds);
+            }
+            assertThat(gh.runtime().servers().values().stream().filter(s -> replicaIds.contains(
+                    String.valueOf(s.state().serverId()))).mapToLong(s -> s.averageResponseNanos()).max().orElse(0))
+                    .as("response times measured").isPositive();
         }
     }
 

@@ -66,11 +66,26 @@ public final class ParamsJson {
         };
     }
 
+    /**
+     * Parameters MaxScale 24.02 declares as booleans that Gatehouse widened to a string with one more word
+     * ({@code auto_failover=safe}); shown as booleans whenever the value is one, so clients keep their types.
+     */
+    private static final Set<String> BOOLEAN_WHEN_BOOLEAN = Set.of("auto_failover");
+
     static void put(ObjectNode o, Params p, ParamSpec s) {
         String n = s.name();
         if (!p.has(n)) {
             o.putNull(n);
             return;
+        }
+        if (BOOLEAN_WHEN_BOOLEAN.contains(n)) {
+            try {
+                o.put(n, io.gatehouse.api.config.ValueParser.parseBool(p.string(n)));
+                return;
+            } catch (IllegalArgumentException notABoolean) {
+                o.put(n, p.string(n));
+                return;
+            }
         }
         switch (s.type()) {
             case BOOL -> o.put(n, p.bool(n));

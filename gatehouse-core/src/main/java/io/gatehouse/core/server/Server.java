@@ -155,6 +155,22 @@ public final class Server implements MonitoredServer {
         return activeOperations.get();
     }
 
+    private volatile long averageResponseNanos;
+
+    @Override
+    public long averageResponseNanos() {
+        return averageResponseNanos;
+    }
+
+    /**
+     * Folds one response time into the moving average (weight 1/16 for the newest). Updated from several workers
+     * without a lock: a lost update only delays the average a little, which routing tolerates.
+     */
+    public void responseTime(long nanos) {
+        long avg = averageResponseNanos;
+        averageResponseNanos = avg == 0 ? nanos : avg + (nanos - avg) / 16;
+    }
+
     /** Counts a statement started (+1) or finished (-1) on this server by a statement router. */
     public void operation(int delta) {
         activeOperations.addAndGet(delta);

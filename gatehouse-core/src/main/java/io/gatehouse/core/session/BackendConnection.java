@@ -144,11 +144,13 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements io
         if (operations > 0) {
             operations--;
             server.operation(-1);
+            server.responseTime(System.nanoTime() - sentAtNanos);
         }
     }
 
     /** Statements this connection counted as running on its server and not yet finished. */
     private int operations;
+    private long sentAtNanos;
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
@@ -392,6 +394,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements io
             tracker.expect(command);
             server.operation(1);
             operations++;
+            sentAtNanos = System.nanoTime();
         }
         statements.wroteTo(this);
         channel.writeAndFlush(packet, channel.voidPromise());

@@ -23,7 +23,7 @@ public final class ReadWriteSplitModule implements RouterModule {
                     ParamSpec.of("max_replication_lag", ParamType.DURATION, "0s", true,
                             "Replicas lagging this much or more get no reads; 0 ignores lag"),
                     ParamSpec.oneOf("slave_selection_criteria", ParamType.ENUM, "least_current_operations", true,
-                            List.of("least_current_operations", "least_router_connections",
+                            List.of("least_current_operations", "adaptive_routing", "least_router_connections",
                                     "least_global_connections", "least_behind_master"),
                             "How a replica is chosen for a read"),
                     ParamSpec.oneOf("use_sql_variables_in", ParamType.ENUM, "all", true, List.of("all", "master"),

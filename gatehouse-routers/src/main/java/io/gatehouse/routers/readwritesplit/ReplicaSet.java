@@ -29,7 +29,8 @@ final class ReplicaSet {
      */
     Endpoint choose(Endpoint primary, RoutingRules rules) {
         Endpoint best = null;
-        int bestLoad = Integer.MAX_VALUE;
+        long bestLoad = Long.MAX_VALUE;
+        boolean bestPrimaryRank = false;
         int n = ready.size();
         rotation++;
         for (int k = 0; k < n; k++) {
@@ -38,10 +39,14 @@ final class ReplicaSet {
             if (!e.isReady() || !rules.usableReplica(s)) {
                 continue;
             }
-            int load = rules.load(s);
-            if (load < bestLoad) {
+            long load = rules.load(s);
+            // rank=primary replicas are used before rank=secondary ones, whatever their load.
+            boolean better = best == null || s.primaryRank() && !bestPrimaryRank
+                    || s.primaryRank() == bestPrimaryRank && load < bestLoad;
+            if (better) {
                 best = e;
                 bestLoad = load;
+                bestPrimaryRank = s.primaryRank();
             }
         }
         if (rules.masterAcceptReads() && primary != null && primary.isReady()

@@ -157,11 +157,15 @@ final class RoutingRules {
         return true;
     }
 
-    /** Smaller is better, by {@code slave_selection_criteria}. */
-    int load(ServerView s) {
+    /**
+     * Smaller is better, by {@code slave_selection_criteria}. {@code adaptive_routing} weighs the server's average
+     * response time by the statements already running on it, so a fast but busy replica is not overloaded.
+     */
+    long load(ServerView s) {
         return switch (params.string("slave_selection_criteria")) {
             case "least_router_connections", "least_global_connections" -> s.currentConnections();
-            case "least_behind_master" -> (int) Math.max(0, s.state().replicationLag());
+            case "least_behind_master" -> Math.max(0, s.state().replicationLag());
+            case "adaptive_routing" -> Math.max(1, s.averageResponseNanos()) * (1 + s.activeOperations());
             default -> s.activeOperations();
         };
     }

@@ -1,0 +1,94 @@
+package io.gatehouse.admin;
+
+import io.gatehouse.admin.auth.AdminUsers;
+import io.gatehouse.admin.auth.JwtTokens;
+import io.gatehouse.admin.http.AdminHandler;
+import io.gatehouse.admin.http.Routes;
+import io.gatehouse.core.runtime.Runtime;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin HTTP server: MaxScale's REST API, metrics and health endpoints on {@code admin_host:admin_port}. It has
+ * its own event loop group of one thread, so admin work (including module commands that wait for a monitor) never
+ * runs on a routing worker. Started after the runtime and closed before it, from the main thread.
+ */
+public final class AdminServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
+    private static final int MAX_REQUEST_BYTES = 1 << 20;
+
+    private final AdminContext ctx;
+    private EventLoopGroup group;
+    private Channel channel;
+
+    public AdminServer(Runtime runtime, AdminSettings settings) {
+        this.ctx = new AdminContext(runtime, new AdminUsers(settings.datadir()), new JwtTokens("gatehouse"), settings);
+    }
+
+    /** Starts the server for the runtime's {@code [maxscale]} settings; returns null when {@code admin_enabled=false}. */
+    public static AdminServer startFor(Runtime runtime) throws Exception {
+        AdminSettings settings = AdminSettings.from(runtime.config().global());
+        if (!settings.enabled()) {
+            return null;
+        }
+        AdminServer s = new AdminServer(runtime, settings);
+        s.start();
+        return s;
+    }
+
+    /** Binds and starts answering; throws when the address cannot be bound. */
+    public void start() throws Exception {
+        group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("gatehouse-admin", true), NioIoHandler.newFactory());
+        Routes routes = new Routes(ctx);
+        ServerBootstrap b = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_REQUEST_BYTES),
+                                new AdminHandler(ctx, routes));
+                    }
+                });
+        try {
+            channel = b.bind(new InetSocketAddress(ctx.settings().host(), ctx.settings().port())).sync().channel();
+        } catch (Exception e) {
+            close();
+            throw new Exception("admin API cannot listen on " + ctx.settings().host() + ":" + ctx.settings().port()
+                    + ": " + e.getMessage(), e);
+        }
+        LOG.info("Admin API listening on {}:{}", ctx.settings().host(), port());
+    }
+
+    /** The port actually bound (the real one when {@code admin_port=0}). */
+    public int port() {
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    public AdminContext context() {
+        return ctx;
+    }
+
+    @Override
+    public void close() {
+        if (channel != null) {
+            channel.close().syncUninterruptibly();
+            channel = null;
+        }
+        if (group != null) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+            group = null;
+        }
+    }
+}

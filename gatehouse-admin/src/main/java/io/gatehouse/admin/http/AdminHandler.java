@@ -1,0 +1,176 @@
+package io.gatehouse.admin.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.gatehouse.admin.AdminContext;
+import io.gatehouse.admin.auth.AdminUsers;
+import io.gatehouse.admin.json.Json;
+import io.gatehouse.admin.json.JsonApi;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decodes one admin HTTP request, authenticates it (HTTP Basic or a bearer token from {@code /v1/auth}), checks the
+ * role (read-only users may only GET), hands it to {@link Routes} and writes the answer. Runs on the admin server's
+ * single event loop, never a routing worker; the aggregated request buffer is released by
+ * {@link SimpleChannelInboundHandler} after this handler returns, and the response buffer is owned by Netty once
+ * written.
+ */
+public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final Logger LOG = LoggerFactory.getLogger(AdminHandler.class);
+    private final AdminContext ctx;
+    private final Routes routes;
+
+    public AdminHandler(AdminContext ctx, Routes routes) {
+        this.ctx = ctx;
+        this.routes = routes;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext c, FullHttpRequest req) {
+        ApiResponse resp;
+        String method = req.method().name();
+        try {
+            resp = handle(c, req);
+        } catch (ApiException e) {
+            resp = new ApiResponse(e.status(), JsonApi.error(e.getMessage()), null, "application/json");
+        } catch (IllegalArgumentException e) {
+            resp = new ApiResponse(400, JsonApi.error(e.getMessage()), null, "application/json");
+        } catch (Exception e) {
+            LOG.warn("Admin request {} {} failed", method, req.uri(), e);
+            resp = new ApiResponse(500, JsonApi.error(String.valueOf(e.getMessage())), null, "application/json");
+        }
+        write(c, req, resp);
+    }
+
+    private ApiResponse handle(ChannelHandlerContext c, FullHttpRequest req) throws Exception {
+        if (!req.decoderResult().isSuccess()) {
+            throw ApiException.badRequest("malformed HTTP request");
+        }
+        QueryStringDecoder qs = new QueryStringDecoder(req.uri());
+        List<String> path = new ArrayList<>();
+        for (String seg : qs.rawPath().split("/")) {
+            if (!seg.isEmpty()) {
+                path.add(QueryStringDecoder.decodeComponent(seg));
+            }
+        }
+        if (!path.isEmpty() && path.get(0).equals("v1")) {
+            path.remove(0);
+        }
+        String host = req.headers().get(HttpHeaderNames.HOST);
+        if (host == null) {
+            host = ctx.settings().host() + ":" + ((InetSocketAddress) c.channel().localAddress()).getPort();
+        }
+        JsonNode body = null;
+        ByteBuf content = req.content();
+        if (content.isReadable()) {
+            try {
+                body = Json.MAPPER.readTree(content.toString(StandardCharsets.UTF_8));
+            } catch (java.io.IOException e) {
+                throw ApiException.badRequest("request body is not valid JSON: " + e.getMessage());
+            }
+        }
+        ApiRequest r = new ApiRequest(req.method().name(), List.copyOf(path), qs.parameters(), body, null,
+                "http://" + host + "/v1/");
+        if (!Routes.isPublic(r)) {
+            AdminUsers.AdminUser user = authenticate(c, req);
+            if (user == null) {
+                throw new ApiException(401, "Unauthorized: invalid or missing credentials");
+            }
+            boolean reading = r.method().equals("GET") || r.method().equals("HEAD");
+            if (!reading && !user.mayWrite()) {
+                throw new ApiException(403, "Forbidden: user '" + user.name() + "' has read-only access");
+            }
+            r = new ApiRequest(r.method(), r.path(), r.query(), r.body(), user.name(), r.baseUrl());
+        }
+        return routes.handle(r);
+    }
+
+    private AdminUsers.AdminUser authenticate(ChannelHandlerContext c, FullHttpRequest req) {
+        String auth = req.headers().get(HttpHeaderNames.AUTHORIZATION);
+        if (auth == null) {
+            return null;
+        }
+        if (auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            String user = ctx.tokens().verify(auth.substring(7).trim());
+            return user == null ? null : ctx.users().get(user);
+        }
+        if (!auth.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return null;
+        }
+        String decoded;
+        try {
+            decoded = new String(Base64.getDecoder().decode(auth.substring(6).trim()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        int colon = decoded.indexOf(':');
+        if (colon < 0) {
+            return null;
+        }
+        boolean loopback = c.channel().remoteAddress() instanceof InetSocketAddress isa
+                && isa.getAddress() != null && isa.getAddress().isLoopbackAddress();
+        AdminUsers.AdminUser u = ctx.users().authenticate(decoded.substring(0, colon), decoded.substring(colon + 1), loopback);
+        if (u == null) {
+            LOG.warn("Admin API: authentication failed for '{}' from {}", decoded.substring(0, colon),
+                    c.channel().remoteAddress());
+        }
+        return u;
+    }
+
+    private static void write(ChannelHandlerContext c, FullHttpRequest req, ApiResponse resp) {
+        byte[] bytes;
+        if (resp.json() != null) {
+            try {
+                bytes = Json.MAPPER.writeValueAsBytes(resp.json());
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+        } else if (resp.text() != null) {
+            bytes = resp.text().getBytes(StandardCharsets.UTF_8);
+        } else {
+            bytes = new byte[0];
+        }
+        boolean head = req.method().name().equals("HEAD");
+        FullHttpResponse out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(resp.status()),
+                head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(bytes));
+        if (resp.contentType() != null) {
+            out.headers().set(HttpHeaderNames.CONTENT_TYPE, resp.contentType());
+        }
+        out.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, head ? 0 : bytes.length);
+        if (resp.status() == 401) {
+            out.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"gatehouse\"");
+        }
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        if (keepAlive) {
+            out.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            c.writeAndFlush(out);
+        } else {
+            c.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext c, Throwable cause) {
+        LOG.debug("Admin connection error: {}", cause.toString());
+        c.close();
+    }
+}

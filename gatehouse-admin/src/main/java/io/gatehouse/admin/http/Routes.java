@@ -1,0 +1,222 @@
+package io.gatehouse.admin.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gatehouse.admin.AdminContext;
+import io.gatehouse.admin.json.Json;
+import io.gatehouse.admin.json.JsonApi;
+import io.gatehouse.admin.metrics.Health;
+import io.gatehouse.admin.metrics.PrometheusMetrics;
+import io.gatehouse.admin.resources.Commands;
+import io.gatehouse.admin.resources.Listeners;
+import io.gatehouse.admin.resources.MaxScaleInfo;
+import io.gatehouse.admin.resources.Modules;
+import io.gatehouse.admin.resources.Monitors;
+import io.gatehouse.admin.resources.Servers;
+import io.gatehouse.admin.resources.Services;
+import io.gatehouse.admin.resources.Sessions;
+import io.gatehouse.admin.resources.Users;
+import java.util.List;
+
+/**
+ * Maps a method and path to the resource that answers it; every path works with or without the {@code /v1}
+ * prefix. Runs on the admin thread; authentication and roles are checked before it by {@link AdminHandler}.
+ */
+public final class Routes {
+    private final AdminContext ctx;
+    private final Servers servers;
+    private final Services services;
+    private final Listeners listeners;
+    private final Monitors monitors;
+    private final Sessions sessions;
+    private final MaxScaleInfo maxscale;
+    private final Modules modules;
+    private final Users users;
+    private final Commands commands;
+
+    public Routes(AdminContext ctx) {
+        this.ctx = ctx;
+        this.servers = new Servers(ctx);
+        this.listeners = new Listeners(ctx);
+        this.services = new Services(ctx, listeners);
+        this.monitors = new Monitors(ctx);
+        this.sessions = new Sessions(ctx);
+        this.maxscale = new MaxScaleInfo(ctx);
+        this.modules = new Modules(ctx);
+        this.users = new Users(ctx);
+        this.commands = new Commands(ctx);
+    }
+
+    /** True for paths anyone may read without credentials: the load balancers' health checks. */
+    public static boolean isPublic(ApiRequest r) {
+        return "GET".equals(r.method()) && "health".equals(r.segment(0));
+    }
+
+    public ApiResponse handle(ApiRequest r) throws Exception {
+        JsonApi api = new JsonApi(r.baseUrl());
+        return switch (r.method()) {
+            case "GET", "HEAD" -> get(r, api);
+            case "PUT" -> put(r);
+            case "POST" -> post(r);
+            case "PATCH" -> patch(r);
+            case "DELETE" -> delete(r);
+            default -> throw new ApiException(405, "method " + r.method() + " is not supported");
+        };
+    }
+
+    private ApiResponse get(ApiRequest r, JsonApi api) {
+        List<String> p = r.path();
+        String a = r.segment(0);
+        String b = r.segment(1);
+        if (a == null) {
+            throw ApiException.notFound("resource '/'");
+        }
+        if (a.equals("metrics")) {
+            return ApiResponse.text(200, new PrometheusMetrics(ctx.runtime()).render(),
+                    "text/plain; version=0.0.4; charset=utf-8");
+        }
+        if (a.equals("health")) {
+            return new Health(ctx.runtime()).check(p);
+        }
+        ObjectNode doc = switch (a) {
+            case "servers" -> p.size() == 1 ? servers.list(api) : relationshipsOr(p, servers.one(api, b));
+            case "services" -> p.size() == 1 ? services.list(api) : relationshipsOr(p, services.one(api, b));
+            case "listeners" -> p.size() == 1 ? listeners.list(api) : relationshipsOr(p, listeners.one(api, b));
+            case "monitors" -> p.size() == 1 ? monitors.list(api) : relationshipsOr(p, monitors.one(api, b));
+            case "sessions" -> p.size() == 1 ? sessions.list(api) : sessions.one(api, b);
+            case "filters" -> {
+                if (p.size() > 1) {
+                    throw ApiException.notFound("filter '" + b + "'");
+                }
+                yield api.collection(List.of(), "filters");
+            }
+            case "threads" -> p.size() == 1 ? maxscale.threads(api) : maxscale.thread(api, b);
+            case "maxscale" -> {
+                if (b == null) {
+                    yield maxscale.get(api);
+                }
+                yield switch (b) {
+                    case "threads" -> p.size() == 2 ? maxscale.threads(api) : maxscale.thread(api, p.get(2));
+                    case "modules" -> p.size() == 2 ? modules.list(api) : modules.one(api, p.get(2));
+                    default -> throw ApiException.notFound("resource 'maxscale/" + b + "'");
+                };
+            }
+            case "modules" -> p.size() == 1 ? modules.list(api) : modules.one(api, b);
+            case "users" -> {
+                if (b == null || !b.equals("inet")) {
+                    throw ApiException.notFound("resource '" + r.joined() + "'");
+                }
+                yield p.size() == 2 ? users.list(api) : users.one(api, p.get(2));
+            }
+            case "auth" -> {
+                long maxAge = 8 * 3600;
+                if (r.param("max-age") != null) {
+                    maxAge = Math.min(maxAge, Long.parseLong(r.param("max-age")));
+                }
+                ObjectNode d = Json.object();
+                d.putObject("meta").put("token", ctx.tokens().issue(r.user(), maxAge));
+                yield d;
+            }
+            default -> throw ApiException.notFound("resource '" + r.joined() + "'");
+        };
+        return ApiResponse.ok(doc);
+    }
+
+    /** {@code /type/name/relationships/other} answers the relationship object; anything else the resource. */
+    private static ObjectNode relationshipsOr(List<String> p, ObjectNode doc) {
+        if (p.size() == 2) {
+            return doc;
+        }
+        if (p.size() == 4 && p.get(2).equals("relationships")) {
+            var rel = doc.path("data").path("relationships").path(p.get(3));
+            if (rel.isMissingNode()) {
+                throw ApiException.notFound("relationship '" + p.get(3) + "'");
+            }
+            ObjectNode d = Json.object();
+            d.set("data", rel.get("data"));
+            d.set("links", rel.get("links"));
+            return d;
+        }
+        throw ApiException.notFound("resource '" + String.join("/", p) + "'");
+    }
+
+    private ApiResponse put(ApiRequest r) throws Exception {
+        List<String> p = r.path();
+        if (p.size() != 3) {
+            throw ApiException.notFound("resource '" + r.joined() + "'");
+        }
+        String name = p.get(1);
+        String action = p.get(2);
+        switch (p.get(0)) {
+            case "servers" -> {
+                if (!action.equals("set") && !action.equals("clear")) {
+                    throw ApiException.notFound("resource '" + r.joined() + "'");
+                }
+                servers.changeState(name, r.param("state"), action.equals("set"));
+            }
+            case "monitors" -> {
+                Monitors.require(ctx.runtime(), name);
+                switch (action) {
+                    case "stop" -> ctx.runtime().stopMonitor(name);
+                    case "start" -> ctx.runtime().startMonitor(name);
+                    default -> throw ApiException.notFound("resource '" + r.joined() + "'");
+                }
+            }
+            case "services" -> {
+                Services.require(ctx.runtime(), name);
+                switch (action) {
+                    case "stop" -> ctx.runtime().stopService(name);
+                    case "start" -> ctx.runtime().startService(name);
+                    default -> throw ApiException.notFound("resource '" + r.joined() + "'");
+                }
+            }
+            default -> throw ApiException.notFound("resource '" + r.joined() + "'");
+        }
+        return ApiResponse.noContent();
+    }
+
+    private ApiResponse post(ApiRequest r) throws Exception {
+        List<String> p = r.path();
+        if (p.size() == 4 && p.get(0).equals("maxscale") && p.get(1).equals("modules")) {
+            return commands.call(p.get(2), p.get(3), List.copyOf(r.query().keySet()));
+        }
+        if (p.size() == 2 && p.get(0).equals("users") && p.get(1).equals("inet")) {
+            users.create(r.body());
+            return ApiResponse.noContent();
+        }
+        throw ApiException.notFound("resource '" + r.joined() + "'");
+    }
+
+    private ApiResponse patch(ApiRequest r) throws Exception {
+        List<String> p = r.path();
+        if (p.size() == 3 && p.get(0).equals("users") && p.get(1).equals("inet")) {
+            users.update(p.get(2), r.body());
+            return ApiResponse.noContent();
+        }
+        throw ApiException.notFound("resource '" + r.joined() + "'");
+    }
+
+    private ApiResponse delete(ApiRequest r) throws Exception {
+        List<String> p = r.path();
+        if (p.size() == 3 && p.get(0).equals("users") && p.get(1).equals("inet")) {
+            users.delete(p.get(2));
+            return ApiResponse.noContent();
+        }
+        if (p.size() == 2 && p.get(0).equals("sessions")) {
+            var s = ctx.runtime().sessions().get(parseId(p.get(1)));
+            if (s == null) {
+                throw ApiException.notFound("session '" + p.get(1) + "'");
+            }
+            s.closeFromAnyThread();
+            return ApiResponse.noContent();
+        }
+        throw ApiException.notFound("resource '" + r.joined() + "'");
+    }
+
+    private static long parseId(String s) {
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package io.gatehouse.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gatehouse.testkit.MariaDbCluster;
+import io.gatehouse.testkit.MariaDbExtension;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Admin authentication and roles: missing or wrong credentials get 401 with a Basic challenge, a read-only
+ * ({@code basic}) user may read but gets 403 on writes, users are stored hashed in the data directory and survive
+ * a restart of the admin server, a changed password replaces the old one, and JWTs from {@code /v1/auth} work as
+ * bearer tokens until tampered with. Real HTTP on loopback; JUnit thread.
+ */
+@ExtendWith(MariaDbExtension.class)
+class AdminAuthTest {
+    private static AdminFixture gh;
+
+    @BeforeAll
+    static void start(MariaDbCluster cluster) throws Exception {
+        gh = AdminFixture.start(cluster);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (gh != null) {
+            gh.close();
+        }
+    }
+
+    @Test
+    void missingOrWrongCredentialsAre401() {
+        HttpResponse<String> none = gh.send("GET", "/v1/servers", null, null, null);
+        assertThat(none.statusCode()).isEqualTo(401);
+        assertThat(none.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Basic"));
+        assertThat(gh.send("GET", "/v1/servers", null, "admin", "wrong").statusCode()).isEqualTo(401);
+        assertThat(gh.send("GET", "/v1/servers", null, "nobody", "mariadb").statusCode()).isEqualTo(401);
+        assertThat(gh.send("PUT", "/v1/monitors/MariaDB-Monitor/stop", null, null, null).statusCode()).isEqualTo(401);
+        assertThat(gh.runtime.isMonitorRunning("MariaDB-Monitor")).isTrue();
+    }
+
+    @Test
+    void readOnlyUserReadsButCannotWrite() throws Exception {
+        String body = "{\"data\":{\"id\":\"watcher\",\"type\":\"inet\",\"attributes\":{\"password\":\"w-pass\",\"account\":\"basic\"}}}";
+        assertThat(gh.send("POST", "/v1/users/inet", body).statusCode()).isEqualTo(204);
+        assertThat(gh.send("GET", "/v1/servers", null, "watcher", "w-pass").statusCode()).isEqualTo(200);
+        String primary = gh.cluster.primary().name();
+        HttpResponse<String> put = gh.send("PUT", "/v1/servers/" + primary + "/set?state=maintenance", null, "watcher", "w-pass");
+        assertThat(put.statusCode()).isEqualTo(403);
+        assertThat(gh.get("/v1/servers/" + primary).at("/data/attributes/state").asText()).doesNotContain("Maintenance");
+        assertThat(gh.send("POST", "/v1/users/inet", body.replace("watcher", "other"), "watcher", "w-pass").statusCode())
+                .isEqualTo(403);
+        String stored = Files.readString(gh.dir.resolve("passwd"));
+        assertThat(stored).contains("watcher").doesNotContain("w-pass").doesNotContain("\"mariadb\"");
+        assertThat(gh.get("/v1/users/inet/watcher").at("/data/attributes/account").asText()).isEqualTo("basic");
+        assertThat(gh.send("DELETE", "/v1/users/inet/watcher", null).statusCode()).isEqualTo(204);
+        assertThat(gh.send("GET", "/v1/servers", null, "watcher", "w-pass").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void changedPasswordReplacesTheOldOneAndPersists() throws Exception {
+        String add = "{\"data\":{\"id\":\"ops\",\"type\":\"inet\",\"attributes\":{\"password\":\"one\",\"account\":\"admin\"}}}";
+        assertThat(gh.send("POST", "/v1/users/inet", add).statusCode()).isEqualTo(204);
+        assertThat(gh.send("POST", "/v1/users/inet", add).statusCode()).isEqualTo(400);
+        String change = "{\"data\":{\"attributes\":{\"password\":\"two\"}}}";
+        assertThat(gh.send("PATCH", "/v1/users/inet/ops", change, "ops", "one").statusCode()).isEqualTo(204);
+        assertThat(gh.send("GET", "/v1/maxscale", null, "ops", "one").statusCode()).isEqualTo(401);
+        assertThat(gh.send("GET", "/v1/maxscale", null, "ops", "two").statusCode()).isEqualTo(200);
+        var reloaded = new io.gatehouse.admin.auth.AdminUsers(gh.dir);
+        assertThat(reloaded.authenticate("ops", "two", true)).isNotNull();
+        assertThat(reloaded.authenticate("ops", "one", true)).isNull();
+        assertThat(gh.send("DELETE", "/v1/users/inet/ops", null).statusCode()).isEqualTo(204);
+    }
+
+    @Test
+    void defaultPasswordIsRefusedFromOtherHosts() {
+        var users = new io.gatehouse.admin.auth.AdminUsers(gh.dir);
+        assertThat(users.authenticate("admin", "mariadb", true)).isNotNull();
+        assertThat(users.authenticate("admin", "mariadb", false)).isNull();
+    }
+
+    @Test
+    void tokensFromAuthWorkAsBearerUntilTamperedWith() throws Exception {
+        HttpResponse<String> auth = gh.send("GET", "/v1/auth", null);
+        assertThat(auth.statusCode()).isEqualTo(200);
+        String token = AdminFixture.parse(auth.body()).at("/meta/token").asText();
+        assertThat(token.split("\\.")).hasSize(3);
+        assertThat(bearer(token).statusCode()).isEqualTo(200);
+        String tampered = token.substring(0, token.length() - 2) + (token.endsWith("AA") ? "BB" : "AA");
+        assertThat(bearer(tampered).statusCode()).isEqualTo(401);
+        assertThat(gh.send("GET", "/v1/auth", null, null, null).statusCode()).isEqualTo(401);
+    }
+
+    private static HttpResponse<String> bearer(String token) throws Exception {
+        return gh.http.send(HttpRequest.newBuilder(URI.create(gh.url("/v1/servers"))).timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void healthNeedsNoCredentialsButMetricsDo() {
+        assertThat(gh.send("GET", "/health/live", null, null, null).statusCode()).isEqualTo(200);
+        assertThat(gh.send("GET", "/metrics", null, null, null).statusCode()).isEqualTo(401);
+        assertThat(gh.send("GET", "/metrics", null).statusCode()).isEqualTo(200);
+    }
+}
