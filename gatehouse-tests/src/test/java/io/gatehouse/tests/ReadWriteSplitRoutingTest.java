@@ -79,6 +79,19 @@ class ReadWriteSplitRoutingTest {
     }
 
     @Test
+    void foundRowsGoesWhereThePreviousReadWent() throws Exception {
+        try (BlockingClient c = connect()) {
+            for (int i = 0; i < 6; i++) {
+                var first = c.query("SELECT SQL_CALC_FOUND_ROWS @@server_id FROM mysql.help_topic LIMIT 1");
+                String server = first.rows().get(0).get(0);
+                var found = c.query("SELECT FOUND_ROWS(), @@server_id").rows().get(0);
+                assertThat(found.get(1)).isEqualTo(server);
+                assertThat(Long.parseLong(found.get(0))).isGreaterThanOrEqualTo(1);
+            }
+        }
+    }
+
+    @Test
     void readsSpreadOverEveryReplica() throws Exception {
         Map<String, Integer> seen = new HashMap<>();
         try (BlockingClient c = connect()) {
