@@ -23,6 +23,12 @@ final class ReadWriteSplit implements Router {
     final LongAdder routeAll = new LongAdder();
     final LongAdder rwTransactions = new LongAdder();
     final LongAdder roTransactions = new LongAdder();
+    /** Statements routed to each server, by name. */
+    final java.util.concurrent.ConcurrentHashMap<String, LongAdder> perServer = new java.util.concurrent.ConcurrentHashMap<>();
+
+    void routedTo(String server) {
+        perServer.computeIfAbsent(server, k -> new LongAdder()).increment();
+    }
 
     ReadWriteSplit(RouterContext context) {
         this.context = context;
@@ -47,6 +53,9 @@ final class ReadWriteSplit implements Router {
         d.put("route_all", routeAll.sum());
         d.put("rw_transactions", rwTransactions.sum());
         d.put("ro_transactions", roTransactions.sum());
+        Map<String, Object> servers = new LinkedHashMap<>();
+        perServer.forEach((name, n) -> servers.put(name, n.sum()));
+        d.put("server_query_statistics", servers);
         return d;
     }
 }

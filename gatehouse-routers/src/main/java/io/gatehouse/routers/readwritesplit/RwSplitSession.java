@@ -421,6 +421,7 @@ final class RwSplitSession implements RouterSession {
         } else {
             router.routeSlave.increment();
         }
+        router.routedTo(target.server().name());
         replyOwner = target;
         pending.clear();
         pending.add(target);
