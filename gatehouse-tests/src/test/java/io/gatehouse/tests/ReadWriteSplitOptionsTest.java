@@ -55,7 +55,10 @@ class ReadWriteSplitOptionsTest {
                 + "\n\n[Strict-Listener]\ntype=listener\nservice=Strict-Service\naddress=127.0.0.1\nport=0\n\n"
                 + "[Adaptive-Service]\ntype=service\nrouter=readwritesplit\nslave_selection_criteria=adaptive_routing\n"
                 + "cluster=Cluster-Monitor\nuser=" + Accounts.SERVICE_USER + "\npassword=" + Accounts.SERVICE_PASSWORD
-                + "\n\n[Adaptive-Listener]\ntype=listener\nservice=Adaptive-Service\naddress=127.0.0.1\nport=0\n";
+                + "\n\n[Adaptive-Listener]\ntype=listener\nservice=Adaptive-Service\naddress=127.0.0.1\nport=0\n\n"
+                + "[Vars-Service]\ntype=service\nrouter=readwritesplit\nuse_sql_variables_in=master\n"
+                + "cluster=Cluster-Monitor\nuser=" + Accounts.SERVICE_USER + "\npassword=" + Accounts.SERVICE_PASSWORD
+                + "\n\n[Vars-Listener]\ntype=listener\nservice=Vars-Service\naddress=127.0.0.1\nport=0\n";
         Path file = dir.resolve("gatehouse.cnf");
         Files.writeString(file, base + extra);
         gh = Gatehouse.start(file);
@@ -89,6 +92,19 @@ class ReadWriteSplitOptionsTest {
                 Thread.sleep(10);
             }
             assertThat(onReplica).as("a replica joined and served reads").isTrue();
+        }
+    }
+
+    @Test
+    void variableReadsFollowUseSqlVariablesIn() throws Exception {
+        try (BlockingClient vars = connect("Vars-Listener"); BlockingClient all = connect("Split-Listener")) {
+            vars.execute("SET @v = 1");
+            all.execute("SET @v = 1");
+            for (int i = 0; i < 4; i++) {
+                assertThat(vars.query("SELECT @v, @@server_id").rows().get(0).get(1)).isEqualTo(primaryId);
+                assertThat(all.query("SELECT @v, @@server_id").rows().get(0).get(1)).isIn(replicaIds);
+            }
+            assertThat(vars.query("SELECT @@server_id").scalar()).isIn(replicaIds);
         }
     }
 

@@ -79,6 +79,16 @@ class ReadWriteSplitRoutingTest {
     }
 
     @Test
+    void functionsWithSideEffectsGoToThePrimary() throws Exception {
+        try (BlockingClient c = connect()) {
+            var row = c.query("SELECT GET_LOCK('rws_fn', 0), @@server_id").rows().get(0);
+            assertThat(row.get(1)).isEqualTo(primaryId);
+            assertThat(c.query("SELECT RELEASE_LOCK('rws_fn'), @@server_id").rows().get(0).get(1)).isEqualTo(primaryId);
+            assertThat(c.query("SELECT UPPER('x'), @@server_id").rows().get(0).get(1)).isIn(replicaIds);
+        }
+    }
+
+    @Test
     void foundRowsGoesWhereThePreviousReadWent() throws Exception {
         try (BlockingClient c = connect()) {
             for (int i = 0; i < 6; i++) {
