@@ -2,8 +2,8 @@ package io.gatehouse.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.admin.json.Json;
-import io.gatehouse.core.config.ConfigLoader;
 import io.gatehouse.core.module.ModuleRegistry;
+import io.gatehouse.core.runtime.PersistedConfigs;
 import io.gatehouse.core.runtime.Runtime;
 import io.gatehouse.testkit.Accounts;
 import io.gatehouse.testkit.MariaDbCluster;
@@ -46,8 +46,15 @@ final class AdminFixture implements AutoCloseable {
         System.setProperty("gatehouse.datadir", dir.toString());
         Path cnf = dir.resolve("gatehouse.cnf");
         Files.writeString(cnf, config(cluster, dir));
+        return start(cluster, dir);
+    }
+
+    /** Starts on an existing directory holding {@code gatehouse.cnf} (and maybe persisted changes): a restart. */
+    static AdminFixture start(MariaDbCluster cluster, Path dir) throws Exception {
+        System.setProperty("gatehouse.datadir", dir.toString());
+        Path cnf = dir.resolve("gatehouse.cnf");
         ModuleRegistry modules = ModuleRegistry.load(AdminFixture.class.getClassLoader());
-        Runtime rt = new Runtime(new ConfigLoader(modules).load(cnf), modules);
+        Runtime rt = PersistedConfigs.create(cnf, modules);
         AdminServer admin = null;
         try {
             rt.start();
@@ -75,7 +82,7 @@ final class AdminFixture implements AutoCloseable {
         }
         String creds = "user=" + Accounts.SERVICE_USER + "\npassword=" + Accounts.SERVICE_PASSWORD + "\n";
         sb.append("[MariaDB-Monitor]\ntype=monitor\nmodule=mariadbmon\nservers=").append(names).append('\n').append(creds)
-                .append("monitor_interval=500ms\n\n");
+                .append("monitor_interval=500ms\nbackend_read_timeout=10s\nbackend_connect_timeout=10s\n\n");
         sb.append("[RW-Split-Router]\ntype=service\nrouter=readwritesplit\ncluster=MariaDB-Monitor\n").append(creds).append('\n');
         sb.append("[Read-Only-Service]\ntype=service\nrouter=readconnroute\nrouter_options=slave\ncluster=MariaDB-Monitor\n")
                 .append(creds).append('\n');
@@ -128,12 +135,17 @@ final class AdminFixture implements AutoCloseable {
 
     @Override
     public void close() {
+        stopKeepingFiles();
+        delete(dir);
+    }
+
+    /** Stops everything but leaves the directory (configuration, persisted changes, admin users) for a restart. */
+    void stopKeepingFiles() {
         try {
             admin.close();
         } finally {
             runtime.close();
             System.clearProperty("gatehouse.datadir");
-            delete(dir);
         }
     }
 

@@ -1,12 +1,15 @@
 package io.gatehouse.server;
 
+import io.gatehouse.admin.AdminServer;
 import io.gatehouse.core.config.ConfigException;
 import io.gatehouse.core.config.ConfigLoader;
 import io.gatehouse.core.config.GatehouseConfig;
 import io.gatehouse.core.listener.Listener;
 import io.gatehouse.core.module.ModuleRegistry;
+import io.gatehouse.core.runtime.PersistedConfigs;
 import io.gatehouse.core.runtime.Runtime;
 import java.nio.file.Path;
+import org.slf4j.LoggerFactory;
 
 /**
  * A whole Gatehouse in this process: loads and validates a configuration, then starts the runtime. Used by the
@@ -14,22 +17,32 @@ import java.nio.file.Path;
  */
 public final class Gatehouse implements AutoCloseable {
     private final Runtime runtime;
+    private final AdminServer admin;
 
-    private Gatehouse(Runtime runtime) {
+    private Gatehouse(Runtime runtime, AdminServer admin) {
         this.runtime = runtime;
+        this.admin = admin;
     }
 
     /** Validates {@code config} without starting anything; throws with the one-line message when it is wrong. */
     public static GatehouseConfig check(Path config) throws ConfigException {
-        return new ConfigLoader(ModuleRegistry.load(Gatehouse.class.getClassLoader())).load(config);
+        return new ConfigLoader(ModuleRegistry.load(Gatehouse.class.getClassLoader()))
+                .build(config, PersistedConfigs.read(config));
     }
 
     /** Loads, validates and starts. */
     public static Gatehouse start(Path config) throws Exception {
-        GatehouseConfig cfg = check(config);
-        Runtime rt = new Runtime(cfg, ModuleRegistry.load(Gatehouse.class.getClassLoader()));
+        Runtime rt = PersistedConfigs.create(config, ModuleRegistry.load(Gatehouse.class.getClassLoader()));
         rt.start();
-        return new Gatehouse(rt);
+        AdminServer admin = null;
+        try {
+            admin = AdminServer.startFor(rt);
+        } catch (Exception e) {
+            // The proxy keeps serving clients: an admin port already taken (another Gatehouse on this host, or
+            // several in one test JVM) should not stop the data path. Operators see this in the log.
+            LoggerFactory.getLogger(Gatehouse.class).error("Admin API disabled: {}", e.getMessage());
+        }
+        return new Gatehouse(rt, admin);
     }
 
     public Runtime runtime() {
@@ -45,8 +58,17 @@ public final class Gatehouse implements AutoCloseable {
         return l.boundPort();
     }
 
+    /** The admin API server, or null when {@code admin_enabled=false}. */
+    public AdminServer admin() {
+        return admin;
+    }
+
     @Override
     public void close() {
+        // The admin API goes first so that nobody changes the runtime while it stops.
+        if (admin != null) {
+            admin.close();
+        }
         runtime.close();
     }
 }

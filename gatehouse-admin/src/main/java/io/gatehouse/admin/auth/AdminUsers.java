@@ -17,7 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The admin API's users ({@code admin} accounts may change things, {@code basic} accounts only read), stored with
  * salted password hashes in {@code datadir/passwd}. When the file does not exist the default {@code admin} /
- * {@code mariadb} account is created, and that password is accepted only from loopback addresses, as MaxScale does.
+ * {@code mariadb} account exists (the file is written at the first change), and that password is accepted only
+ * from loopback addresses, as MaxScale does.
  * Used on the admin thread; methods are synchronized so a test thread may read too. Holds no buffers.
  */
 public final class AdminUsers {
@@ -51,8 +52,8 @@ public final class AdminUsers {
                 throw new UncheckedIOException("cannot read admin users from " + file, e);
             }
         } else {
+            // Kept in memory until the first change, so a Gatehouse that is never administered writes nothing.
             users.put(DEFAULT_USER, new AdminUser(DEFAULT_USER, "admin", PasswordHash.hash(DEFAULT_PASSWORD), null, null));
-            save();
         }
     }
 

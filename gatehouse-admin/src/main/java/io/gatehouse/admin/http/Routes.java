@@ -6,6 +6,7 @@ import io.gatehouse.admin.json.Json;
 import io.gatehouse.admin.json.JsonApi;
 import io.gatehouse.admin.metrics.Health;
 import io.gatehouse.admin.metrics.PrometheusMetrics;
+import io.gatehouse.admin.resources.Alterations;
 import io.gatehouse.admin.resources.Commands;
 import io.gatehouse.admin.resources.Listeners;
 import io.gatehouse.admin.resources.MaxScaleInfo;
@@ -32,6 +33,7 @@ public final class Routes {
     private final Modules modules;
     private final Users users;
     private final Commands commands;
+    private final Alterations alterations;
 
     public Routes(AdminContext ctx) {
         this.ctx = ctx;
@@ -44,6 +46,7 @@ public final class Routes {
         this.modules = new Modules(ctx);
         this.users = new Users(ctx);
         this.commands = new Commands(ctx);
+        this.alterations = new Alterations(ctx.runtime());
     }
 
     /** True for paths anyone may read without credentials: the load balancers' health checks. */
@@ -190,6 +193,10 @@ public final class Routes {
         List<String> p = r.path();
         if (p.size() == 3 && p.get(0).equals("users") && p.get(1).equals("inet")) {
             users.update(p.get(2), r.body());
+            return ApiResponse.noContent();
+        }
+        if (p.size() == 2) {
+            alterations.alter(p.get(0), p.get(1), r.body());
             return ApiResponse.noContent();
         }
         throw ApiException.notFound("resource '" + r.joined() + "'");

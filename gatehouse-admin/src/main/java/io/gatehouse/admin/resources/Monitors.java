@@ -72,8 +72,7 @@ public final class Monitors {
         Object ticks = diag.get("ticks");
         a.put("ticks", ticks instanceof Number n ? n.longValue() : 0);
         Json.putValue(a, "monitor_diagnostics", diag);
-        var cfg = rt.config().monitor(name);
-        a.set("parameters", ParamsJson.render(cfg.params(), specs(rt, module), Set.of("servers")));
+        a.set("parameters", ParamsJson.render(rt.monitorParams(name), specs(rt, module), Set.of("servers")));
         a.set("source", Sources.of(rt, name));
         ObjectNode rel = r.putObject("relationships");
         rel.set("servers", api.relationship("monitors/" + name, "servers", rt.monitorServers(name)));

@@ -65,6 +65,26 @@ public final class Services {
         return all;
     }
 
+    /**
+     * MaxScale lists per-server router counters as an array of objects with an {@code id}; a router that keeps them
+     * keyed by server name is shown the same way.
+     */
+    private static void perServerAsList(ObjectNode diag) {
+        var stats = diag.get("server_query_statistics");
+        if (stats instanceof ObjectNode byName) {
+            ArrayNode list = Json.array();
+            byName.properties().forEach(e -> {
+                ObjectNode o = Json.object();
+                o.put("id", e.getKey());
+                if (e.getValue() instanceof ObjectNode fields) {
+                    o.setAll(fields);
+                }
+                list.add(o);
+            });
+            diag.set("server_query_statistics", list);
+        }
+    }
+
     ObjectNode resource(JsonApi api, Service s) {
         Runtime rt = ctx.runtime();
         ObjectNode r = api.resource(s.name(), "services", "services/" + s.name());
@@ -90,6 +110,7 @@ public final class Services {
         }
         stats.put("active_operations", active);
         Json.putValue(a, "router_diagnostics", s.router() == null ? java.util.Map.of() : s.router().diagnostics());
+        perServerAsList((ObjectNode) a.get("router_diagnostics"));
         ArrayNode inline = a.putArray("listeners");
         List<Listener> ls = rt.listenersOf(s.name());
         for (Listener l : ls) {

@@ -193,6 +193,32 @@ public final class Runtime implements AutoCloseable {
         fresh.tickNow();
     }
 
+    /** The parameters a monitor runs with now (runtime changes included). */
+    public Params monitorParams(String name) {
+        MonitorContext c = monitorContexts.get(name);
+        return c == null ? null : c.params();
+    }
+
+    /**
+     * Gives a monitor new parameters: a new instance is made with them (a monitor reads its parameters when it is
+     * created) and started if the old one was running. Called from the admin thread.
+     */
+    public synchronized void replaceMonitorParams(String name, Params params) throws InterruptedException {
+        Monitor old = require(monitors, name, "monitor");
+        MonitorContext ctx = monitorContexts.get(name);
+        MonitorContext fresh = new SimpleMonitorContext(name, params, ctx.servers());
+        boolean wasRunning = old.isRunning();
+        old.stop();
+        monitorContexts.put(name, fresh);
+        MonitorModule mod = modules.find(ModuleKind.MONITOR, monitorModules.get(name), MonitorModule.class);
+        Monitor m = mod.create(fresh);
+        monitors.put(name, m);
+        if (wasRunning) {
+            m.start();
+            m.tickNow();
+        }
+    }
+
     /** The names of the servers a monitor watches. */
     public List<String> monitorServers(String name) {
         MonitorContext c = monitorContexts.get(name);

@@ -1,0 +1,102 @@
+package io.gatehouse.cli;
+
+import io.gatehouse.cli.verbs.CallCommand;
+import io.gatehouse.cli.verbs.ClearCommand;
+import io.gatehouse.cli.verbs.ListCommand;
+import io.gatehouse.cli.verbs.SetCommand;
+import io.gatehouse.cli.verbs.ShowCommand;
+import io.gatehouse.cli.verbs.StartCommand;
+import io.gatehouse.cli.verbs.StopCommand;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code gatectl}: the command-line client of Gatehouse's admin API, with maxctrl's verbs, options and table
+ * layout. Parses the command line and runs one verb on the calling thread; every verb talks only HTTP. Exit status
+ * 0 on success, 1 when the API refuses or cannot be reached.
+ */
+@Command(name = "gatectl", description = "Administer Gatehouse through its REST API (maxctrl's commands).",
+        subcommands = {ListCommand.class, ShowCommand.class, SetCommand.class, ClearCommand.class, StartCommand.class,
+                StopCommand.class, CallCommand.class, CommandLine.HelpCommand.class},
+        versionProvider = Gatectl.Version.class)
+public final class Gatectl implements Runnable {
+    @Option(names = {"-u", "--user"}, description = "Admin user (default: ${DEFAULT-VALUE})")
+    String user = "admin";
+
+    @Option(names = {"-p", "--password"}, description = "Admin password (default: ${DEFAULT-VALUE})")
+    String password = "mariadb";
+
+    @Option(names = {"-h", "--hosts"}, split = ",",
+            description = "Admin API hosts, host:port, comma separated; the command runs on each (default: ${DEFAULT-VALUE})")
+    List<String> hosts = new ArrayList<>(List.of("127.0.0.1:8989"));
+
+    @Option(names = {"-t", "--timeout"}, description = "Request timeout in milliseconds (default: ${DEFAULT-VALUE})")
+    long timeoutMillis = 10_000;
+
+    @Option(names = "--tsv", description = "Print tab-separated values instead of tables")
+    boolean tsv;
+
+    @Option(names = "--help", usageHelp = true, description = "Show this help")
+    boolean help;
+
+    @Option(names = "--version", versionHelp = true, description = "Show the version")
+    boolean version;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs a command line with the given output streams; returns the exit status. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new Gatectl());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof CliException) {
+                err.println("Error: " + e.getMessage());
+                return 1;
+            }
+            throw e;
+        });
+        int status = cl.execute(args);
+        out.flush();
+        err.flush();
+        return status;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Runs {@code action} against every host and prints what each returns (one block per host). */
+    public void eachHost(Function<AdminClient, String> action) {
+        PrintWriter out = spec.commandLine().getOut();
+        for (String h : hosts) {
+            out.print(action.apply(new AdminClient(h, user, password, Duration.ofMillis(timeoutMillis))));
+        }
+        out.flush();
+    }
+
+    public boolean tsv() {
+        return tsv;
+    }
+
+    /** The version from the jar manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Gatectl.class.getPackage().getImplementationVersion();
+            return new String[] {"gatectl " + (v == null ? "dev" : v)};
+        }
+    }
+}

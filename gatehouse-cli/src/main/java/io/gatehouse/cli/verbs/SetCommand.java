@@ -1,0 +1,25 @@
+package io.gatehouse.cli.verbs;
+
+import io.gatehouse.cli.Gatectl;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code gatectl set server NAME maintenance|drain}: puts a server in maintenance or drains it through
+ * {@code PUT /v1/servers/NAME/set?state=...}; prints OK. Runs on the command's thread.
+ */
+@Command(name = "set", description = "Set a server state")
+public final class SetCommand {
+    @ParentCommand
+    Gatectl gatectl;
+
+    @Command(name = "server", description = "Set maintenance or drain on a server")
+    void server(@Parameters(paramLabel = "NAME") String name,
+                @Parameters(paramLabel = "STATE", description = "maintenance or drain") String state) {
+        gatectl.eachHost(c -> {
+            c.send("PUT", "servers/" + Paths.segment(name) + "/set?state=" + Paths.segment(state), null);
+            return "OK\n";
+        });
+    }
+}

@@ -1,0 +1,93 @@
+package io.gatehouse.cli.verbs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.gatehouse.cli.Gatectl;
+import io.gatehouse.cli.output.BoxTable;
+import io.gatehouse.cli.output.JsonText;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code gatectl show server|service|monitor|listener NAME} and {@code show maxscale}: one object as a two-column
+ * table of maxctrl's fields, nested values (parameters, statistics, diagnostics) as indented JSON. Runs on the
+ * command's thread.
+ */
+@Command(name = "show", description = "Show one object")
+public final class ShowCommand {
+    @ParentCommand
+    Gatectl gatectl;
+
+    /** One field: its label and where it is ({@code /pointer} in the resource, or {@code rel:name} for ids). */
+    private record Field(String label, String where) {
+    }
+
+    private static Field f(String label, String where) {
+        return new Field(label, where);
+    }
+
+    private void show(String path, List<Field> fields) {
+        gatectl.eachHost(c -> {
+            JsonNode r = c.get(path).path("data");
+            BoxTable t = new BoxTable(null);
+            for (Field f : fields) {
+                String v = f.where().startsWith("rel:") ? Rows.ids(r, f.where().substring(4), "\n")
+                        : JsonText.text(r.at(f.where()));
+                t.row(List.of(f.label(), v));
+            }
+            return gatectl.tsv() ? t.tsv() : t.render();
+        });
+    }
+
+    @Command(name = "server", description = "Show a server")
+    void server(@Parameters(paramLabel = "NAME") String name) {
+        show("servers/" + name, Arrays.asList(f("Server", "/id"), f("Source", "/attributes/source/file"),
+                f("Address", "/attributes/parameters/address"), f("Port", "/attributes/parameters/port"),
+                f("State", "/attributes/state"), f("Version", "/attributes/version_string"),
+                f("Uptime", "/attributes/uptime"), f("Last Event", "/attributes/last_event"),
+                f("Triggered At", "/attributes/triggered_at"), f("Services", "rel:services"),
+                f("Monitors", "rel:monitors"), f("Master ID", "/attributes/master_id"), f("Node ID", "/attributes/node_id"),
+                f("Slave Server IDs", "/attributes/slave_server_ids"),
+                f("Current Connections", "/attributes/statistics/connections"),
+                f("Total Connections", "/attributes/statistics/total_connections"),
+                f("Max Connections", "/attributes/statistics/max_connections"), f("Statistics", "/attributes/statistics"),
+                f("Parameters", "/attributes/parameters")));
+    }
+
+    @Command(name = "service", description = "Show a service")
+    void service(@Parameters(paramLabel = "NAME") String name) {
+        show("services/" + name, new ArrayList<>(List.of(f("Service", "/id"), f("Source", "/attributes/source/file"),
+                f("Router", "/attributes/router"), f("State", "/attributes/state"), f("Started At", "/attributes/started"),
+                f("Users Loaded At", "/attributes/users_last_update"),
+                f("Current Connections", "/attributes/connections"),
+                f("Total Connections", "/attributes/total_connections"),
+                f("Max Connections", "/attributes/statistics/max_connections"), f("Cluster", "rel:monitors"),
+                f("Servers", "rel:servers"), f("Services", "rel:services"), f("Filters", "rel:filters"),
+                f("Parameters", "/attributes/parameters"), f("Statistics", "/attributes/statistics"),
+                f("Router Diagnostics", "/attributes/router_diagnostics"))));
+    }
+
+    @Command(name = "monitor", description = "Show a monitor")
+    void monitor(@Parameters(paramLabel = "NAME") String name) {
+        show("monitors/" + name, List.of(f("Monitor", "/id"), f("Source", "/attributes/source/file"),
+                f("Module", "/attributes/module"), f("State", "/attributes/state"), f("Servers", "rel:servers"),
+                f("Parameters", "/attributes/parameters"), f("Monitor Diagnostics", "/attributes/monitor_diagnostics")));
+    }
+
+    @Command(name = "listener", description = "Show a listener")
+    void listener(@Parameters(paramLabel = "NAME") String name) {
+        show("listeners/" + name, List.of(f("Name", "/id"), f("Source", "/attributes/source/file"),
+                f("Service", "rel:services"), f("State", "/attributes/state"), f("Parameters", "/attributes/parameters")));
+    }
+
+    @Command(name = "maxscale", description = "Show process-wide information")
+    void maxscale() {
+        show("maxscale", List.of(f("Version", "/attributes/version"), f("Commit", "/attributes/commit"),
+                f("Started At", "/attributes/started_at"), f("Activated At", "/attributes/activated_at"),
+                f("Uptime", "/attributes/uptime"), f("Config Sync", "/attributes/config_sync"),
+                f("Parameters", "/attributes/parameters"), f("System", "/attributes/system")));
+    }
+}
