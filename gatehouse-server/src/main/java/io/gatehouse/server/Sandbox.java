@@ -65,6 +65,8 @@ public final class Sandbox {
                 + " -u" + Accounts.APP_USER + " -p" + Accounts.APP_PASSWORD + " " + Accounts.DATABASE);
         System.out.println("  replicas only (readconnroute, slave):      mariadb -h127.0.0.1 -P" + readPort
                 + " -u" + Accounts.APP_USER + " -p" + Accounts.APP_PASSWORD + " " + Accounts.DATABASE);
+        System.out.println("  admin: " + Path.of(System.getProperty("gatehouse.home", "."), "bin", "gatectl")
+                .toAbsolutePath().normalize() + " list servers   (REST API on 127.0.0.1:8989, admin/mariadb)");
         System.out.println("  logs: " + dir.resolve("log").resolve("gatehouse.log"));
         System.out.println("Press Ctrl-C to stop everything.");
         stop.await();
