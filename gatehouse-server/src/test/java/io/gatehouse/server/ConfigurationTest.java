@@ -154,9 +154,10 @@ class ConfigurationTest {
 
     @Test
     void featuresOfLaterVersionsAreRefusedNotIgnored() {
-        assertThat(error(SERVERS + MONITOR.replace("monitor_interval=1500ms", "cooperative_monitoring_locks=majority_of_all")
+        assertThat(error(SERVERS + MONITOR.replace("monitor_interval=1500ms", "cooperative_monitoring_locks=everyone")
                 + "[S]\ntype=service\nrouter=readconnroute\ncluster=Mon\nuser=u\npassword=p\n"))
-                .startsWith("[Mon] cooperative_monitoring_locks: 'majority_of_all'");
+                .isEqualTo("[Mon] cooperative_monitoring_locks: 'everyone' (expected: one of none, majority_of_all,"
+                        + " majority_of_running)");
         assertThat(error(SERVERS.replace("port=3306", "port=3306\nssl=true")))
                 .startsWith("[server1] ssl: 'true' (expected: false;");
     }

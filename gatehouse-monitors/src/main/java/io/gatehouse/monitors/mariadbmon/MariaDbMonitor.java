@@ -148,6 +148,7 @@ final class MariaDbMonitor implements Monitor {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("primary", primaryName.isEmpty() ? null : primaryName);
         d.put("ticks", ticks);
+        d.put("cooperative_primary", cooperativePrimary);
         d.put("last_operation", lastOperation.isEmpty() ? null : lastOperation);
         d.put("failover_refused", failoverRefusal.isEmpty() ? null : failoverRefusal);
         d.put("rejoin_refused", Map.copyOf(rejoinRefusals));
@@ -231,7 +232,7 @@ final class MariaDbMonitor implements Monitor {
     private void tick() {
         ClusterSettings s = ClusterSettings.from(context.params());
         observe(s);
-        if (s.acts() && act(s)) {
+        if (s.acts() && cooperativeMajority() && act(s)) {
             observe(s);
         }
         ServerProbe m = masterOfRecord;
@@ -273,6 +274,47 @@ final class MariaDbMonitor implements Monitor {
                         context.servers(), settings.user(), settings.password());
             }
         }
+    }
+
+    /** The lock several Gatehouse (or MaxScale-like) monitors of one cluster compete for. */
+    private static final String COOPERATIVE_LOCK = "gatehouse_mariadbmon_lock";
+    private volatile boolean cooperativePrimary = true;
+
+    /**
+     * {@code cooperative_monitoring_locks}: only the monitor holding the lock on a majority of the servers (all of
+     * them, or the running ones) changes the cluster. One that holds some locks but no majority gives them back now
+     * and then, so that a split between monitors cannot last.
+     */
+    private boolean cooperativeMajority() {
+        String mode = context.params().string("cooperative_monitoring_locks");
+        if (mode == null || mode.equals("none")) {
+            cooperativePrimary = true;
+            return true;
+        }
+        int held = 0;
+        int running = 0;
+        for (ServerProbe p : probes) {
+            if (p.reachable) {
+                running++;
+                p.lock(COOPERATIVE_LOCK);
+                if (p.holdsLock) {
+                    held++;
+                }
+            }
+        }
+        int base = mode.equals("majority_of_all") ? probes.size() : running;
+        boolean majority = held * 2 > base;
+        if (!majority && held > 0 && ThreadLocalRandom.current().nextBoolean()) {
+            for (ServerProbe p : probes) {
+                p.unlock(COOPERATIVE_LOCK);
+            }
+        }
+        if (majority != cooperativePrimary) {
+            LOG.info("Monitor {}: {} the cooperative-monitoring lock majority ({} of {})", context.name(),
+                    majority ? "holds" : "does not hold", held, base);
+        }
+        cooperativePrimary = majority;
+        return majority;
     }
 
     /** Automatic actions after a pass; true when the cluster was changed and must be observed again. */

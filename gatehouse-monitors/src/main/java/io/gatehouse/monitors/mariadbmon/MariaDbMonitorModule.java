@@ -61,7 +61,9 @@ public final class MariaDbMonitorModule implements MonitorModule {
                             "Events that run the script"),
                     of("script_timeout", ParamType.DURATION, "90s", true, "Time limit of the script"),
                     ParamSpec.oneOf("cooperative_monitoring_locks", ParamType.ENUM, "none", true,
-                            List.of("none"), "Cooperative monitoring (not available yet: only none)")));
+                            List.of("none", "majority_of_all", "majority_of_running"),
+                            "Several monitors of one cluster: only the one holding the lock on a majority of the"
+                                    + " servers changes the cluster")));
 
     @Override
     public ModuleDescriptor descriptor() {

@@ -50,11 +50,40 @@ final class ServerProbe {
         return greeting;
     }
 
+    /** True while this monitor holds the cooperative-monitoring lock on the server (it lives with the connection). */
+    boolean holdsLock;
+
+    /** Takes the cooperative-monitoring lock {@code name} on this server if it is free; never waits. */
+    void lock(String name) {
+        if (connection == null || holdsLock) {
+            holdsLock &= connection != null;
+            return;
+        }
+        try {
+            holdsLock = "1".equals(connection.query("SELECT GET_LOCK('" + name + "', 0)").scalar());
+        } catch (Exception e) {
+            holdsLock = false;
+        }
+    }
+
+    /** Gives the lock back, so that another monitor can gather a majority. */
+    void unlock(String name) {
+        if (connection != null && holdsLock) {
+            try {
+                connection.query("SELECT RELEASE_LOCK('" + name + "')");
+            } catch (Exception e) {
+                // The lock goes with the connection anyway.
+            }
+        }
+        holdsLock = false;
+    }
+
     /** Connects if needed and reads the server's state; records a failure instead of throwing. */
     void probe(String user, String password, Duration connectTimeout, Duration readTimeout, Duration writeTimeout,
                int attempts) {
         try {
             if (connection == null) {
+                holdsLock = false;
                 connection = connect(user, password, connectTimeout, readTimeout, writeTimeout, attempts);
                 greeting = connection.greeting();
             }
