@@ -22,6 +22,13 @@ public interface Monitor {
     /** Runs one monitoring pass now and waits for it; used by commands and tests. */
     void tickNow() throws InterruptedException;
 
+    /**
+     * A routing worker saw a connection to {@code server} break (reset, refused): the monitor should look now
+     * rather than at its next interval. Called on a worker thread: must only enqueue, never block.
+     */
+    default void serverSuspect(String server) {
+    }
+
     /** The module commands this monitor offers (MaxScale's {@code switchover}, {@code failover}, ...). */
     default java.util.List<String> commands() {
         return java.util.List.of();

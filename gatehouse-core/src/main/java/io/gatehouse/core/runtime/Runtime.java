@@ -75,6 +75,16 @@ public final class Runtime implements AutoCloseable {
                 }
                 MonitorContext ctx = new SimpleMonitorContext(m.name(), m.params(), List.copyOf(watched));
                 Monitor monitor = mod.create(ctx);
+                // Looked up at call time: the admin API may replace the monitor instance (new parameters, restart).
+                String monitorName = m.name();
+                for (MonitoredServer w : watched) {
+                    ((Server) w).onSuspect(() -> {
+                        Monitor current = monitors.get(monitorName);
+                        if (current != null) {
+                            current.serverSuspect(w.name());
+                        }
+                    });
+                }
                 monitors.put(m.name(), monitor);
                 monitorContexts.put(m.name(), ctx);
                 monitorModules.put(m.name(), m.module());

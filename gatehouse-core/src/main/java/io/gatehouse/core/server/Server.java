@@ -155,6 +155,21 @@ public final class Server implements MonitoredServer {
         return activeOperations.get();
     }
 
+    private volatile Runnable suspectListener;
+
+    /** Who to tell when a proxy connection to this server breaks (its monitor). */
+    public void onSuspect(Runnable listener) {
+        this.suspectListener = listener;
+    }
+
+    /** A connection to this server broke unexpectedly; non-blocking, callable on a worker. */
+    public void suspect() {
+        Runnable l = suspectListener;
+        if (l != null) {
+            l.run();
+        }
+    }
+
     private volatile long averageResponseNanos;
 
     @Override

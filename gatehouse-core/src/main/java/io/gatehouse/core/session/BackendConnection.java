@@ -172,6 +172,10 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements io
         framer.release();
         State was = state;
         state = State.CLOSED;
+        if (was != State.CLOSED) {
+            // We did not close it: the server reset it or went away. Its monitor should look now.
+            server.suspect();
+        }
         if (counted) {
             server.connectionClosed();
             counted = false;

@@ -363,6 +363,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
                 return;
             }
             LOG.warn("{}: cannot connect to {}: {}", service.name(), server, f.cause().getMessage());
+            server.suspect();
             if (statements != null) {
                 statements.endpointClosed(b, 2003, "HY000", "Can't connect to server '" + server.name() + "' ("
                         + f.cause().getMessage() + ")");

@@ -113,6 +113,27 @@ final class MariaDbMonitor implements Monitor {
         return interval;
     }
 
+    private volatile long lastSuspectNanos;
+
+    /** A broken proxy connection: one extra pass at once (at most one per 100 ms), then the fast rate applies. */
+    @Override
+    public void serverSuspect(String server) {
+        long now = System.nanoTime();
+        if (!running || now - lastSuspectNanos < 100_000_000L) {
+            return;
+        }
+        lastSuspectNanos = now;
+        try {
+            thread.execute(() -> {
+                if (running) {
+                    safeTick();
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // Stopping: nothing to look at any more.
+        }
+    }
+
     @Override
     public synchronized void stop() {
         if (!running) {
