@@ -96,6 +96,28 @@ class FailureModesTest {
     }
 
     @Test
+    void killWorksForReadWriteSplitSessionsToo() throws Exception {
+        try (BlockingClient victim = connect("Split-Listener"); BlockingClient killer = connect("Split-Listener")) {
+            CompletableFuture<Throwable> sleeping = CompletableFuture.supplyAsync(() -> {
+                try {
+                    victim.query("SELECT SLEEP(15)");
+                    return null;
+                } catch (Exception e) {
+                    return e;
+                }
+            });
+            Thread.sleep(500);
+            long started = System.nanoTime();
+            killer.execute("KILL QUERY " + victim.connectionId());
+            sleeping.get(10, TimeUnit.SECONDS);
+            assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started)).isLessThan(10);
+            assertThat(victim.query("SELECT 9").scalar()).isEqualTo("9");
+            killer.execute("KILL CONNECTION " + victim.connectionId());
+            assertThatThrownBy(() -> victim.query("SELECT 1")).isInstanceOf(IOException.class);
+        }
+    }
+
+    @Test
     void killOfAnIdNobodyHasIsPassedToTheBackend() throws Exception {
         try (BlockingClient c = connect("Write-Listener")) {
             assertThatThrownBy(() -> c.execute("KILL 999999"))

@@ -27,6 +27,7 @@ import io.netty.channel.unix.DomainSocketAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.security.SecureRandom;
+import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -113,6 +114,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     /** The backend server in use, or null. */
     public Server server() {
         return backend == null ? null : backend.server();
+    }
+
+    /** The backend connections with a statement running, for KILL; on this session's worker. */
+    List<BackendConnection> busyBackends() {
+        if (statements != null) {
+            return statements.busyEndpoints();
+        }
+        return backend != null && backend.tracker() != null && backend.tracker().busy() ? List.of(backend) : List.of();
     }
 
     boolean isRouting() {

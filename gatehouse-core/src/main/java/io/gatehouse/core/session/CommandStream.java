@@ -2,7 +2,6 @@ package io.gatehouse.core.session;
 
 import io.gatehouse.protocol.ChangeUserRequest;
 import io.gatehouse.protocol.ErrPacket;
-import io.gatehouse.protocol.OkPacket;
 import io.gatehouse.protocol.auth.NativePassword;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -214,22 +213,7 @@ final class CommandStream {
     }
 
     private void kill(KillStatement kill) {
-        ClientSession target = kill == null ? null : session.proxy().registry().get(kill.id());
-        if (target == null) {
-            reply(ErrPacket.write(session.clientChannel().alloc(), 1, 1094, "HY000",
-                    "Unknown thread id: " + (kill == null ? -1 : kill.id())));
-            return;
-        }
-        if (!target.user().equals(session.user()) && !session.isSuperUser()) {
-            reply(ErrPacket.write(session.clientChannel().alloc(), 1, 1095, "HY000",
-                    "You are not owner of thread " + kill.id()));
-            return;
-        }
-        KillRunner.run(session, target, kill.query(), () -> {
-            if (target != session) {
-                reply(OkPacket.write(session.clientChannel().alloc(), 1, 0, 0, session.lastStatus(), 0, null));
-            }
-        });
+        KillRunner.answer(session, kill, this::reply);
     }
 
     private void changeUser(ByteBuf packet) {

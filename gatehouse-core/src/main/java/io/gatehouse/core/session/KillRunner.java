@@ -1,15 +1,42 @@
 package io.gatehouse.core.session;
 
-import io.gatehouse.core.server.Server;
+import io.gatehouse.protocol.ErrPacket;
+import io.gatehouse.protocol.OkPacket;
+import io.gatehouse.protocol.StatusFlags;
+import io.netty.buffer.ByteBuf;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
- * Carries out a KILL of a Gatehouse session from another session: hops to the target's worker to read its backend
- * and close it, has the backend thread killed over a side connection when a query is running, and reports back on
- * the killer's worker. Stateless; touches each session only on its own thread; no buffers.
+ * Carries out a KILL of a Gatehouse session from another session: checks the id and the killer's right, hops to
+ * the target's worker to read its backend connections and close the session, has the running statements killed
+ * over side connections, and answers the killer on its own worker. Stateless; touches each session only on its
+ * own thread; the answer packet it makes goes to {@code reply}, which owns it.
  */
 final class KillRunner {
     private KillRunner() {
+    }
+
+    /** Answers {@code kill} for {@code killer}: ERR 1094 / 1095, or OK once done (nothing when it killed itself). */
+    static void answer(ClientSession killer, KillStatement kill, Consumer<ByteBuf> reply) {
+        ClientSession target = kill == null ? null : killer.proxy().registry().get(kill.id());
+        if (target == null) {
+            reply.accept(ErrPacket.write(killer.clientChannel().alloc(), 1, 1094, "HY000",
+                    "Unknown thread id: " + (kill == null ? -1 : kill.id())));
+            return;
+        }
+        if (!target.user().equals(killer.user()) && !killer.isSuperUser()) {
+            reply.accept(ErrPacket.write(killer.clientChannel().alloc(), 1, 1095, "HY000",
+                    "You are not owner of thread " + kill.id()));
+            return;
+        }
+        run(killer, target, kill.query(), () -> {
+            if (target != killer) {
+                reply.accept(OkPacket.write(killer.clientChannel().alloc(), 1, 0, 0, StatusFlags.AUTOCOMMIT, 0, null));
+            }
+        });
     }
 
     static void run(ClientSession killer, ClientSession target, boolean queryOnly, Runnable done) {
@@ -19,20 +46,17 @@ final class KillRunner {
             return;
         }
         target.clientChannel().eventLoop().execute(() -> {
-            BackendConnection b = target.backend();
-            Server server = b == null ? null : b.server();
-            long thread = b == null ? -1 : b.threadId();
-            boolean running = b != null && b.tracker() != null && b.tracker().busy();
+            List<BackendConnection> running = target.busyBackends();
             if (!queryOnly) {
                 target.close();
             }
-            CompletableFuture<Void> side = CompletableFuture.completedFuture(null);
-            if (server != null && thread > 0 && running) {
+            List<CompletableFuture<Void>> sides = new ArrayList<>();
+            for (BackendConnection b : running) {
                 // Closing our socket does not stop a statement the server is busy with; KILL does.
-                side = killer.proxy().killer().kill(server, thread, queryOnly, target.service().user(),
-                        target.service().password());
+                sides.add(killer.proxy().killer().kill(b.server(), b.threadId(), queryOnly,
+                        target.service().user(), target.service().password()));
             }
-            side.whenComplete((v, e) -> reportBack.run());
+            CompletableFuture.allOf(sides.toArray(new CompletableFuture[0])).whenComplete((v, e) -> reportBack.run());
         });
     }
 }

@@ -126,6 +126,16 @@ final class StatementStream implements RouterSessionContext {
             session.close();
             return;
         }
+        KillStatement kill = killOf(packet, cmd);
+        if (kill != null) {                        // KILL of a Gatehouse session id: answered here
+            packet.release();
+            busy = true;
+            KillRunner.answer(session, kill, answer -> {
+                session.clientChannel().writeAndFlush(answer);
+                commandDone();
+            });
+            return;
+        }
         if (cmd == 0x11) {                         // COM_CHANGE_USER: every connection logs in again
             busy = true;
             changeUser(packet);
@@ -219,6 +229,30 @@ final class StatementStream implements RouterSessionContext {
         answer.setByte(answer.readerIndex() + 3, 1);
         session.clientChannel().writeAndFlush(answer);
         commandDone();
+    }
+
+    /** COM_PROCESS_KILL, or a KILL statement naming a Gatehouse session; null for anything else. */
+    private KillStatement killOf(ByteBuf packet, int cmd) {
+        int from = packet.readerIndex() + 5;
+        if (cmd == 0x0C) {
+            return new KillStatement(false, packet.readableBytes() >= 9 ? packet.getUnsignedIntLE(from) : -1);
+        }
+        if (cmd != 0x03 || !KillStatement.mayBeKill(packet, from, packet.writerIndex())) {
+            return null;
+        }
+        KillStatement k = KillStatement.parse(packet, from, packet.writerIndex());
+        return k != null && session.proxy().registry().get(k.id()) != null ? k : null;
+    }
+
+    /** The connections with a statement running, for KILL QUERY. */
+    List<BackendConnection> busyEndpoints() {
+        List<BackendConnection> out = new ArrayList<>();
+        for (BackendConnection b : endpoints) {
+            if (b.isBusy()) {
+                out.add(b);
+            }
+        }
+        return out;
     }
 
     void wroteTo(BackendConnection b) {

@@ -2,6 +2,8 @@ package io.gatehouse.routers.readwritesplit;
 
 import io.gatehouse.api.router.Endpoint;
 import io.gatehouse.sql.Classification;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -18,8 +20,8 @@ final class PreparedStatements {
      * they change), and a connection that has not seen them would refuse the execution (error 1210), so they are
      * put back in for it. Takes ownership of {@code packet} and returns the packet to send.
      */
-    static io.netty.buffer.ByteBuf withTypes(io.netty.buffer.ByteBuf packet, Entry en, Endpoint target,
-                                             io.netty.buffer.ByteBufAllocator alloc) {
+    static ByteBuf withTypes(ByteBuf packet, Entry en, Endpoint target,
+                                             ByteBufAllocator alloc) {
         if (en == null || en.parameters == 0 || target == null) {
             return packet;
         }
@@ -42,7 +44,7 @@ final class PreparedStatements {
         if (en.types == null || en.typesKnown.contains(target) || payload + en.types.length >= MAX_PAYLOAD) {
             return packet;
         }
-        io.netty.buffer.ByteBuf out = alloc.buffer(packet.readableBytes() + en.types.length);
+        ByteBuf out = alloc.buffer(packet.readableBytes() + en.types.length);
         out.writeMediumLE(payload + en.types.length).writeByte(packet.getByte(packet.readerIndex() + 3));
         out.writeBytes(packet, base, flagAt - base);
         out.writeByte(1).writeBytes(en.types);
@@ -104,5 +106,32 @@ final class PreparedStatements {
     void clear() {
         last = null;
         byClientId.clear();
+    }
+
+
+    static byte[] sqlBytes(ByteBuf packet) {
+        int len = packet.readableBytes() - 5;
+        byte[] b = new byte[Math.max(0, len)];
+        packet.getBytes(packet.readerIndex() + 5, b);
+        return b;
+    }
+
+
+    static long statementId(ByteBuf packet) {
+        return packet.readableBytes() >= 9 ? packet.getUnsignedIntLE(packet.readerIndex() + 5) : -1;
+    }
+
+
+    /** The packet with the target connection's own id for the statement. */
+    static ByteBuf withStatementId(ByteBuf packet, Entry en, Endpoint target) {
+        if (en == null || target == null) {
+            return packet;
+        }
+        Long id = en.ids.get(target);
+        // The "last prepared" id means the same statement on every connection: it stays as it is.
+        if (id != null && packet.readableBytes() >= 9 && statementId(packet) != LAST_PREPARED) {
+            packet.setIntLE(packet.readerIndex() + 5, id.intValue());
+        }
+        return packet;
     }
 }

@@ -87,7 +87,6 @@ final class RwSplitSession implements RouterSession {
     @Override
     public void start(RouterSessionContext context) {
         this.ctx = context;
-        // slave_connections replicas at start (none with lazy_connect); more join later, as reads need them.
         long maxReplicas = router.context.params().bool("lazy_connect") ? 0
                 : Math.min(router.context.params().integer("max_slave_connections"),
                 router.context.params().integer("slave_connections"));
@@ -158,7 +157,7 @@ final class RwSplitSession implements RouterSession {
             replicas.remove(e);
             ByteBuf read = waitingRead;
             waitingRead = null;
-            toOne(withStatementId(read, waitingEntry, primary), waitingCommand, primary, false);
+            toOne(PreparedStatements.withStatementId(read, waitingEntry, primary), waitingCommand, primary, false);
             return;
         }
         if (e == primary) {
@@ -204,7 +203,6 @@ final class RwSplitSession implements RouterSession {
         }
     }
 
-    /** The hints the filters attached to the command being routed. */
     private List<io.gatehouse.api.filter.RouteHint> hints = List.of();
 
     @Override
@@ -233,24 +231,23 @@ final class RwSplitSession implements RouterSession {
         switch (cmd) {
             case COM_QUERY -> routeText(packet);
             case COM_STMT_PREPARE -> {
-                // Executions are routed by what the statement itself does, not by the act of preparing it.
-                preparing = router.classifier.classify(sqlBytes(packet), 0, packet.readableBytes() - 5,
+                preparing = router.classifier.classify(PreparedStatements.sqlBytes(packet), 0, packet.readableBytes() - 5,
                         SqlMode.DEFAULT);
                 toAll(packet, cmd, true);
             }
             case COM_STMT_EXECUTE, COM_STMT_BULK_EXECUTE -> routeExecute(packet, cmd);
             case COM_STMT_FETCH, COM_STMT_RESET -> {
-                PreparedStatements.Entry en = prepared.get(statementId(packet));
+                PreparedStatements.Entry en = prepared.get(PreparedStatements.statementId(packet));
                 Endpoint target = en != null && en.lastExecuted != null ? en.lastExecuted : primary;
-                toOne(withStatementId(packet, en, target), cmd, target, false);
+                toOne(PreparedStatements.withStatementId(packet, en, target), cmd, target, false);
             }
             case COM_STMT_CLOSE -> {
-                long id = statementId(packet);
+                long id = PreparedStatements.statementId(packet);
                 toAllStatements(packet, cmd, prepared.get(id));
                 prepared.remove(id);
                 history.closed(id);
             }
-            case COM_STMT_SEND_LONG_DATA -> toAllStatements(packet, cmd, prepared.get(statementId(packet)));
+            case COM_STMT_SEND_LONG_DATA -> toAllStatements(packet, cmd, prepared.get(PreparedStatements.statementId(packet)));
             case COM_INIT_DB, COM_SET_OPTION -> toAll(packet, cmd, true);
             case COM_RESET_CONNECTION -> {
                 prepared.clear();
@@ -262,7 +259,7 @@ final class RwSplitSession implements RouterSession {
     }
 
     private void routeText(ByteBuf packet) {
-        Classification c = router.classifier.classify(sqlBytes(packet), 0, packet.readableBytes() - 5,
+        Classification c = router.classifier.classify(PreparedStatements.sqlBytes(packet), 0, packet.readableBytes() - 5,
                 SqlMode.DEFAULT);
         RoutingRules.Target t = rules.decide(c, inTransaction || !autocommit, readOnlyTrxTarget != null);
         boolean free = !inTransaction && autocommit && readOnlyTrxTarget == null;
@@ -310,7 +307,7 @@ final class RwSplitSession implements RouterSession {
     }
 
     private void routeExecute(ByteBuf packet, int cmd) {
-        PreparedStatements.Entry en = prepared.get(statementId(packet));
+        PreparedStatements.Entry en = prepared.get(PreparedStatements.statementId(packet));
         Endpoint target = primary;
         if (en != null && cmd == COM_STMT_EXECUTE && !inTransaction && autocommit && readOnlyTrxTarget == null
                 && en.classification.isReadOnlySafe() && !rules.readsTemporaryTable(en.classification)) {
@@ -328,17 +325,17 @@ final class RwSplitSession implements RouterSession {
             packet = PreparedStatements.withTypes(packet, en, target, ctx.alloc());
         }
         if (target != primary && target != readOnlyTrxTarget) {
-            readOn(withStatementId(packet, en, target), cmd, target, en);
+            readOn(PreparedStatements.withStatementId(packet, en, target), cmd, target, en);
             return;
         }
         lastWasWrite = target == primary && (en == null || !en.classification.isReadOnlySafe());
-        toOne(withStatementId(packet, en, target), cmd, target, false);
+        toOne(PreparedStatements.withStatementId(packet, en, target), cmd, target, false);
     }
 
     /** Sends a read to {@code replica}, first making sure it has the session's own writes (causal reads). */
     private void readOn(ByteBuf packet, int cmd, Endpoint replica, PreparedStatements.Entry entry) {
         if (replica == null || replica == primary) {
-            toOne(withStatementId(packet, entry, primary), cmd, primary, false);
+            toOne(PreparedStatements.withStatementId(packet, entry, primary), cmd, primary, false);
             return;
         }
         waitingEntry = entry;
@@ -389,7 +386,7 @@ final class RwSplitSession implements RouterSession {
         waitingReplica = null;
         Endpoint target = replica != null && replica.isReady() ? replica : primary;
         // A prepared statement has another id on the primary.
-        toOne(withStatementId(read, waitingEntry, target), waitingCommand, target, waitingCommand == COM_QUERY);
+        toOne(PreparedStatements.withStatementId(read, waitingEntry, target), waitingCommand, target, waitingCommand == COM_QUERY);
     }
 
     /** The replica for a read (opening replacements first when some are missing), or the primary, or null. */
@@ -577,30 +574,6 @@ final class RwSplitSession implements RouterSession {
         replicas.remove(e);
         prepared.forget(e);
         e.close();
-    }
-
-    private static byte[] sqlBytes(ByteBuf packet) {
-        int len = packet.readableBytes() - 5;
-        byte[] b = new byte[Math.max(0, len)];
-        packet.getBytes(packet.readerIndex() + 5, b);
-        return b;
-    }
-
-    private static long statementId(ByteBuf packet) {
-        return packet.readableBytes() >= 9 ? packet.getUnsignedIntLE(packet.readerIndex() + 5) : -1;
-    }
-
-    /** The packet with the target connection's own id for the statement. */
-    private static ByteBuf withStatementId(ByteBuf packet, PreparedStatements.Entry en, Endpoint target) {
-        if (en == null || target == null) {
-            return packet;
-        }
-        Long id = en.ids.get(target);
-        // The "last prepared" id means the same statement on every connection: it stays as it is.
-        if (id != null && packet.readableBytes() >= 9 && statementId(packet) != PreparedStatements.LAST_PREPARED) {
-            packet.setIntLE(packet.readerIndex() + 5, id.intValue());
-        }
-        return packet;
     }
 
     private void releaseRetryCopy() {
