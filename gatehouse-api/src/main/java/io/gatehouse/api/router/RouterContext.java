@@ -17,4 +17,9 @@ public interface RouterContext {
 
     /** The servers this service routes to, in configuration order. */
     List<ServerView> targets();
+
+    /** Client commands the service has routed so far (counted by the core for every router). */
+    default long queries() {
+        return 0;
+    }
 }

@@ -362,5 +362,10 @@ public final class Runtime implements AutoCloseable {
         public List<ServerView> targets() {
             return java.util.Collections.unmodifiableList(service.targets());
         }
+
+        @Override
+        public long queries() {
+            return service.queries();
+        }
     }
 }

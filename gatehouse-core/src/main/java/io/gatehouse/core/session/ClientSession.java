@@ -53,8 +53,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             | Capabilities.REMEMBER_OPTIONS | Capabilities.MARIADB_CLIENT_PROGRESS
             | Capabilities.MARIADB_CLIENT_STMT_BULK_OPERATIONS | Capabilities.MARIADB_CLIENT_EXTENDED_METADATA
             | Capabilities.MARIADB_CLIENT_CACHE_METADATA | Capabilities.MARIADB_CLIENT_BULK_UNIT_RESULTS;
-    /** Offered when no backend has been reached yet: what a MariaDB 10.6+ server offers. */
-    static final long DEFAULT_BACKEND = OFFERED;
     private static final int MAX_HANDSHAKE_PACKET = 64 * 1024;
 
     enum State { GREETING_SENT, AUTH_SWITCH_SENT, AUTHENTICATING, CONNECTING, ROUTING, CLOSED }
@@ -160,7 +158,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         }
         sessionCounted = true;
         long caps = service.backendCapabilities();
-        caps = (caps == 0 ? DEFAULT_BACKEND : caps) & OFFERED;
+        // Before any backend was reached, offer everything Gatehouse supports (what a MariaDB 10.6+ server offers).
+        caps = caps == 0 ? OFFERED : caps & OFFERED;
         InitialHandshake hello = new InitialHandshake(10, service.versionString(), id, nonce, caps,
                 service.backendCharset(), StatusFlags.AUTOCOMMIT, NativePassword.PLUGIN);
         ByteBuf body = ctx.alloc().buffer(128);

@@ -128,8 +128,12 @@ final class CommandStream {
             payloadLeft = len;
             i += 4;
         }
-        forward(in, forwardFrom, end, backend);
-        in.release();
+        if (forwardFrom == in.readerIndex()) {
+            backend.write(in);             // the usual case: the whole chunk goes on as it is, no slice
+        } else {
+            forward(in, forwardFrom, end, backend);
+            in.release();
+        }
     }
 
     /** Called after each batch of backend bytes: a held command may now be answered. */

@@ -8,7 +8,6 @@ import io.gatehouse.api.server.ServerStatus;
 import io.gatehouse.api.server.ServerView;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The readconnroute router instance of one service: picks, for each new session, the server whose role matches
@@ -18,7 +17,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class ReadConnRoute implements Router {
     private final RouterContext context;
-    private final AtomicLong sessions = new AtomicLong();
 
     ReadConnRoute(RouterContext context) {
         this.context = context;
@@ -61,9 +59,6 @@ final class ReadConnRoute implements Router {
         if (best == null && roles.contains("slave") && master != null && masterAcceptReads) {
             best = master;
         }
-        if (best != null) {
-            sessions.incrementAndGet();
-        }
         return best;
     }
 
@@ -90,6 +85,7 @@ final class ReadConnRoute implements Router {
 
     @Override
     public Map<String, Object> diagnostics() {
-        return Map.of("queries", sessions.get());
+        // readconnroute never sees statements; the core counts them for the service.
+        return Map.of("queries", context.queries());
     }
 }
