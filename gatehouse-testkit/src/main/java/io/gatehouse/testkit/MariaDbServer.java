@@ -47,6 +47,7 @@ public final class MariaDbServer implements AutoCloseable {
     private Process watchdog;
     private boolean everStarted;
     private boolean closed;
+    private volatile List<String> extraOptions = List.of();
 
     private MariaDbServer(Path dir, String name, int serverId) throws IOException {
         this.name = name;
@@ -89,6 +90,31 @@ public final class MariaDbServer implements AutoCloseable {
             server.close();
             throw e;
         }
+    }
+
+    /**
+     * Creates and starts a standalone server with extra {@code mariadbd} command-line options (for example
+     * {@code --ssl-cert=...}, {@code --require-secure-transport=ON}, {@code --proxy-protocol-networks=...},
+     * {@code --plugin-load-add=auth_ed25519}); they apply to every later {@link #start()} as well.
+     */
+    public static MariaDbServer startStandalone(Path dir, String name, int serverId, List<String> extraOptions) {
+        MariaDbServer server = create(dir, name, serverId);
+        try {
+            server.extraOptions = List.copyOf(extraOptions);
+            server.start();
+            return server;
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Replaces the extra {@code mariadbd} options used from the next {@link #start()} on; a running server keeps
+     * its options until it is stopped and started again.
+     */
+    public void extraOptions(List<String> options) {
+        this.extraOptions = List.copyOf(options);
     }
 
     /** Creates the server's directory and data files without starting it; the caller calls {@link #start()}. */
@@ -335,6 +361,7 @@ public final class MariaDbServer implements AutoCloseable {
                 "--slave-net-timeout=10",
                 "--character-set-server=utf8mb4", "--collation-server=utf8mb4_general_ci"));
         command.addAll(MariaDbInstallation.INNODB_OPTIONS);
+        command.addAll(extraOptions);
         if (MariaDbInstallation.runningAsRoot()) {
             command.add("--user=root");
         }
