@@ -1,6 +1,7 @@
 #!/bin/sh
 # Installs what Gatehouse's build, tests and sandbox need on Debian/Ubuntu, when it is missing:
-# a JDK 17+, Maven, MariaDB's server and client, sysbench, HAProxy (benchmarks) and the MariaDB test suite files.
+# a JDK 17+, Maven, MariaDB's server and client, sysbench, HAProxy (benchmarks), the MariaDB test suite files and
+# Python's prometheus_client (its text-format parser checks GET /metrics in the tests).
 set -e
 need=""
 command -v java >/dev/null 2>&1 || need="$need openjdk-17-jdk-headless"
@@ -9,6 +10,7 @@ command -v mvn >/dev/null 2>&1 || need="$need maven"
 command -v mariadb >/dev/null 2>&1 || need="$need mariadb-client"
 command -v sysbench >/dev/null 2>&1 || need="$need sysbench"
 { command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ]; } || need="$need haproxy"
+/usr/bin/python3 -c "import prometheus_client.parser" >/dev/null 2>&1 || need="$need python3-prometheus-client"
 [ -d /usr/share/mysql/mysql-test ] || [ -d /usr/share/mariadb/mariadb-test ] || dpkg -s mariadb-test >/dev/null 2>&1 || need="$need mariadb-test"
 if [ -z "$need" ]; then
   exit 0

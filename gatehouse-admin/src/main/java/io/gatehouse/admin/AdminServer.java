@@ -15,6 +15,8 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
+import io.gatehouse.admin.tls.AdminTls;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The admin HTTP server: MaxScale's REST API, metrics and health endpoints on {@code admin_host:admin_port}. It has
+ * The admin HTTP server: MaxScale's REST API, metrics and health endpoints on {@code admin_host:admin_port}, over
+ * HTTPS when {@code admin_ssl_key} and {@code admin_ssl_cert} are set. It has
  * its own event loop group of one thread, so admin work (including module commands that wait for a monitor) never
  * runs on a routing worker. Started after the runtime and closed before it, from the main thread.
  */
@@ -51,12 +54,21 @@ public final class AdminServer implements AutoCloseable {
 
     /** Binds and starts answering; throws when the address cannot be bound. */
     public void start() throws Exception {
+        SslContext tls;
+        try {
+            tls = AdminTls.serverContext(ctx.settings());
+        } catch (Exception e) {
+            throw new Exception("admin API cannot use TLS: " + e.getMessage(), e);
+        }
         group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("gatehouse-admin", true), NioIoHandler.newFactory());
         Routes routes = new Routes(ctx);
         ServerBootstrap b = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                        }
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_REQUEST_BYTES),
                                 new AdminHandler(ctx, routes));
                     }
@@ -68,7 +80,9 @@ public final class AdminServer implements AutoCloseable {
             throw new Exception("admin API cannot listen on " + ctx.settings().host() + ":" + ctx.settings().port()
                     + ": " + e.getMessage(), e);
         }
-        LOG.info("Admin API listening on {}:{}", ctx.settings().host(), port());
+        // Attached after the daemon has set up Logback, so that the ring sees what the log file sees.
+        io.gatehouse.admin.logs.LogRing.install();
+        LOG.info("Admin API listening on {}://{}:{}", tls != null ? "https" : "http", ctx.settings().host(), port());
     }
 
     /** The port actually bound (the real one when {@code admin_port=0}). */

@@ -22,8 +22,17 @@ public final class AdminClient {
     private final Duration timeout;
 
     public AdminClient(String host, String user, String password, Duration timeout) {
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
-        String h = host.contains("://") ? host : "http://" + host;
+        this(host, user, password, timeout, null);
+    }
+
+    /** With {@code tls} set, requests go over HTTPS using it; otherwise over plain HTTP. */
+    public AdminClient(String host, String user, String password, Duration timeout, javax.net.ssl.SSLContext tls) {
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(timeout);
+        if (tls != null) {
+            b.sslContext(tls);
+        }
+        this.http = b.build();
+        String h = host.contains("://") ? host : (tls != null ? "https://" : "http://") + host;
         this.base = h.endsWith("/") ? h.substring(0, h.length() - 1) : h;
         this.authorization = "Basic " + Base64.getEncoder()
                 .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));

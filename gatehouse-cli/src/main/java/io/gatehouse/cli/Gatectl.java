@@ -7,6 +7,11 @@ import io.gatehouse.cli.verbs.SetCommand;
 import io.gatehouse.cli.verbs.ShowCommand;
 import io.gatehouse.cli.verbs.StartCommand;
 import io.gatehouse.cli.verbs.StopCommand;
+import io.gatehouse.cli.verbs.AlterCommand;
+import io.gatehouse.cli.verbs.CreateCommand;
+import io.gatehouse.cli.verbs.DestroyCommand;
+import io.gatehouse.cli.verbs.LinkCommand;
+import io.gatehouse.cli.verbs.UnlinkCommand;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +28,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "gatectl", description = "Administer Gatehouse through its REST API (maxctrl's commands).",
         subcommands = {ListCommand.class, ShowCommand.class, SetCommand.class, ClearCommand.class, StartCommand.class,
-                StopCommand.class, CallCommand.class, CommandLine.HelpCommand.class},
+                StopCommand.class, CallCommand.class, CreateCommand.class, AlterCommand.class, DestroyCommand.class,
+                LinkCommand.class, UnlinkCommand.class, CommandLine.HelpCommand.class},
         versionProvider = Gatectl.Version.class)
 public final class Gatectl implements Runnable {
     @Option(names = {"-u", "--user"}, description = "Admin user (default: ${DEFAULT-VALUE})")
@@ -41,6 +47,16 @@ public final class Gatectl implements Runnable {
 
     @Option(names = "--tsv", description = "Print tab-separated values instead of tables")
     boolean tsv;
+
+    @Option(names = {"-s", "--secure"}, description = "Use HTTPS for the admin API")
+    boolean secure;
+
+    @Option(names = {"-n", "--tls-verify-server-cert"}, arity = "1", defaultValue = "true",
+            description = "Verify the admin API's certificate and host name (default: ${DEFAULT-VALUE})")
+    boolean tlsVerifyServerCert = true;
+
+    @Option(names = "--tls-ca-cert", description = "PEM CA certificate that signed the admin API's certificate")
+    java.nio.file.Path tlsCaCert;
 
     @Option(names = "--help", usageHelp = true, description = "Show this help")
     boolean help;
@@ -82,7 +98,9 @@ public final class Gatectl implements Runnable {
     public void eachHost(Function<AdminClient, String> action) {
         PrintWriter out = spec.commandLine().getOut();
         for (String h : hosts) {
-            out.print(action.apply(new AdminClient(h, user, password, Duration.ofMillis(timeoutMillis))));
+            javax.net.ssl.SSLContext tls = secure || h.startsWith("https://")
+                    ? ClientTls.context(tlsVerifyServerCert, tlsCaCert) : null;
+            out.print(action.apply(new AdminClient(h, user, password, Duration.ofMillis(timeoutMillis), tls)));
         }
         out.flush();
     }

@@ -9,7 +9,6 @@ import io.gatehouse.core.module.ModuleRegistry;
 import io.gatehouse.core.runtime.PersistedConfigs;
 import io.gatehouse.core.runtime.Runtime;
 import java.nio.file.Path;
-import org.slf4j.LoggerFactory;
 
 /**
  * A whole Gatehouse in this process: loads and validates a configuration, then starts the runtime. Used by the
@@ -34,13 +33,14 @@ public final class Gatehouse implements AutoCloseable {
     public static Gatehouse start(Path config) throws Exception {
         Runtime rt = PersistedConfigs.create(config, ModuleRegistry.load(Gatehouse.class.getClassLoader()));
         rt.start();
-        AdminServer admin = null;
+        AdminServer admin;
         try {
             admin = AdminServer.startFor(rt);
         } catch (Exception e) {
-            // The proxy keeps serving clients: an admin port already taken (another Gatehouse on this host, or
-            // several in one test JVM) should not stop the data path. Operators see this in the log.
-            LoggerFactory.getLogger(Gatehouse.class).error("Admin API disabled: {}", e.getMessage());
+            // As MaxScale: an admin port that cannot be bound (another instance already running, say) stops the
+            // start, rather than leaving a proxy nobody can administer.
+            rt.close();
+            throw new Exception(e.getMessage(), e);
         }
         return new Gatehouse(rt, admin);
     }

@@ -23,7 +23,7 @@ class UnixSocketTest {
     @Test
     void clientsAndServersOverUnixSockets(MariaDbCluster cluster, @TempDir Path dir) throws Exception {
         Path sock = dir.resolve("gatehouse.sock");
-        String cnf = "[maxscale]\nthreads=1\nlogdir=" + dir + "\npiddir=" + dir + "\n\n"
+        String cnf = "[maxscale]\nthreads=1\nadmin_host=127.0.0.1\nadmin_port=0\nlogdir=" + dir + "\npiddir=" + dir + "\n\n"
                 + "[primary]\ntype=server\nsocket=" + cluster.primary().socket() + "\n\n"
                 + "[Mon]\ntype=monitor\nmodule=mariadbmon\nservers=primary\nuser=" + Accounts.SERVICE_USER
                 + "\npassword=" + Accounts.SERVICE_PASSWORD + "\nmonitor_interval=500ms\n\n"

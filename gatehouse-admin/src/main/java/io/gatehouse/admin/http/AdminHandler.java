@@ -89,7 +89,7 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
             }
         }
         ApiRequest r = new ApiRequest(req.method().name(), List.copyOf(path), qs.parameters(), body, null,
-                "http://" + host + "/v1/");
+                (ctx.settings().secure() ? "https://" : "http://") + host + "/v1/");
         if (!Routes.isPublic(r)) {
             AdminUsers.AdminUser user = authenticate(c, req);
             if (user == null) {

@@ -7,7 +7,12 @@ import io.gatehouse.admin.json.JsonApi;
 import io.gatehouse.admin.metrics.Health;
 import io.gatehouse.admin.metrics.PrometheusMetrics;
 import io.gatehouse.admin.resources.Alterations;
+import io.gatehouse.admin.resources.Classify;
 import io.gatehouse.admin.resources.Commands;
+import io.gatehouse.admin.resources.LogEntries;
+import io.gatehouse.admin.resources.Creations;
+import io.gatehouse.admin.resources.Filters;
+import io.gatehouse.admin.resources.GlobalChanges;
 import io.gatehouse.admin.resources.Listeners;
 import io.gatehouse.admin.resources.MaxScaleInfo;
 import io.gatehouse.admin.resources.Modules;
@@ -34,6 +39,10 @@ public final class Routes {
     private final Users users;
     private final Commands commands;
     private final Alterations alterations;
+    private final Creations creations;
+    private final Filters filters;
+    private final LogEntries logEntries = new LogEntries();
+    private final Classify classify = new Classify();
 
     public Routes(AdminContext ctx) {
         this.ctx = ctx;
@@ -47,6 +56,8 @@ public final class Routes {
         this.users = new Users(ctx);
         this.commands = new Commands(ctx);
         this.alterations = new Alterations(ctx.runtime());
+        this.creations = new Creations(ctx.runtime());
+        this.filters = new Filters(ctx);
     }
 
     /** True for paths anyone may read without credentials: the load balancers' health checks. */
@@ -86,12 +97,7 @@ public final class Routes {
             case "listeners" -> p.size() == 1 ? listeners.list(api) : relationshipsOr(p, listeners.one(api, b));
             case "monitors" -> p.size() == 1 ? monitors.list(api) : relationshipsOr(p, monitors.one(api, b));
             case "sessions" -> p.size() == 1 ? sessions.list(api) : sessions.one(api, b);
-            case "filters" -> {
-                if (p.size() > 1) {
-                    throw ApiException.notFound("filter '" + b + "'");
-                }
-                yield api.collection(List.of(), "filters");
-            }
+            case "filters" -> p.size() == 1 ? filters.list(api) : relationshipsOr(p, filters.one(api, b));
             case "threads" -> p.size() == 1 ? maxscale.threads(api) : maxscale.thread(api, b);
             case "maxscale" -> {
                 if (b == null) {
@@ -100,6 +106,20 @@ public final class Routes {
                 yield switch (b) {
                     case "threads" -> p.size() == 2 ? maxscale.threads(api) : maxscale.thread(api, p.get(2));
                     case "modules" -> p.size() == 2 ? modules.list(api) : modules.one(api, p.get(2));
+                    case "logs" -> {
+                        String what = p.size() == 3 ? p.get(2) : "";
+                        yield switch (what) {
+                            case "entries" -> logEntries.entries(api, r);
+                            case "data" -> logEntries.data(api, r);
+                            default -> throw ApiException.notFound("resource '" + r.joined() + "'");
+                        };
+                    }
+                    case "query_classifier" -> {
+                        if (p.size() != 3 || !p.get(2).equals("classify")) {
+                            throw ApiException.notFound("resource '" + r.joined() + "'");
+                        }
+                        yield classify.get(api, r.param("sql"));
+                    }
                     default -> throw ApiException.notFound("resource 'maxscale/" + b + "'");
                 };
             }
@@ -186,6 +206,15 @@ public final class Routes {
             users.create(r.body());
             return ApiResponse.noContent();
         }
+        if (p.size() == 1 && Creations.typeOf(p.get(0)) != null) {
+            creations.create(p.get(0), null, r.body());
+            return ApiResponse.noContent();
+        }
+        if (p.size() == 3 && p.get(0).equals("services") && p.get(2).equals("listeners")) {
+            Services.require(ctx.runtime(), p.get(1));
+            creations.create("listeners", p.get(1), r.body());
+            return ApiResponse.noContent();
+        }
         throw ApiException.notFound("resource '" + r.joined() + "'");
     }
 
@@ -195,8 +224,16 @@ public final class Routes {
             users.update(p.get(2), r.body());
             return ApiResponse.noContent();
         }
+        if (p.size() == 1 && p.get(0).equals("maxscale")) {
+            new GlobalChanges(ctx.runtime()).alter(r.body());
+            return ApiResponse.noContent();
+        }
         if (p.size() == 2) {
             alterations.alter(p.get(0), p.get(1), r.body());
+            return ApiResponse.noContent();
+        }
+        if (p.size() == 4 && p.get(2).equals("relationships")) {
+            alterations.relationship(p.get(0), p.get(1), p.get(3), r.body());
             return ApiResponse.noContent();
         }
         throw ApiException.notFound("resource '" + r.joined() + "'");
@@ -214,6 +251,15 @@ public final class Routes {
                 throw ApiException.notFound("session '" + p.get(1) + "'");
             }
             s.closeFromAnyThread();
+            return ApiResponse.noContent();
+        }
+        boolean force = "yes".equalsIgnoreCase(r.param("force")) || "true".equalsIgnoreCase(r.param("force"));
+        if (p.size() == 2 && Creations.typeOf(p.get(0)) != null) {
+            creations.destroy(p.get(0), p.get(1), force);
+            return ApiResponse.noContent();
+        }
+        if (p.size() == 4 && p.get(0).equals("services") && p.get(2).equals("listeners")) {
+            creations.destroy("listeners", p.get(3), force);
             return ApiResponse.noContent();
         }
         throw ApiException.notFound("resource '" + r.joined() + "'");

@@ -5,46 +5,143 @@ import io.gatehouse.admin.http.ApiException;
 import io.gatehouse.core.config.ConfigException;
 import io.gatehouse.core.runtime.Runtime;
 import io.gatehouse.core.runtime.RuntimeChanges;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * {@code PATCH /servers/:name} and {@code PATCH /monitors/:name} with {@code data.attributes.parameters}: the new
+ * {@code PATCH} of servers, monitors, services and listeners ({@code data.attributes.parameters} and
+ * {@code data.relationships}) and of relationships ({@code /:type/:name/relationships/:kind}): the new
  * values are applied at once and persisted; a refused change answers 400 with the message naming the parameter.
  * Runs on the admin thread.
  */
 public final class Alterations {
     private final Runtime rt;
-    private RuntimeChanges changes;
 
     public Alterations(Runtime rt) {
         this.rt = rt;
     }
 
     public void alter(String type, String name, JsonNode body) throws Exception {
-        Map<String, String> params = parameters(body);
+        requireObject(type, name);
+        JsonNode rels = body == null ? null : body.path("data").path("relationships");
+        boolean hasParams = body != null && body.path("data").path("attributes").has("parameters");
+        if (!hasParams && (rels == null || !rels.isObject() || rels.isEmpty())) {
+            throw ApiException.badRequest("data.attributes.parameters: missing (expected: an object of parameters)");
+        }
         try {
-            switch (type) {
-                case "servers" -> {
-                    Servers.require(rt, name);
-                    changes().alterServer(name, params);
+            RuntimeChanges changes = RuntimeChanges.of(rt);
+            if (hasParams) {
+                Map<String, String> params = parameters(body);
+                switch (type) {
+                    case "servers" -> changes.alterServer(name, params);
+                    case "monitors" -> changes.alterMonitor(name, params);
+                    case "services" -> changes.alterService(name, params);
+                    case "listeners" -> changes.alterListener(name, params);
+                    default -> throw new ApiException(405, "PATCH of " + type + " is not supported");
                 }
-                case "monitors" -> {
-                    Monitors.require(rt, name);
-                    changes().alterMonitor(name, params);
+            }
+            if (rels != null && rels.isObject()) {
+                for (var e : rels.properties()) {
+                    relate(changes, type, name, e.getKey(), e.getValue());
                 }
-                default -> throw new ApiException(405, "PATCH of " + type + " is not supported");
             }
         } catch (ConfigException e) {
             throw ApiException.badRequest(e.getMessage());
         }
     }
 
-    private RuntimeChanges changes() throws ConfigException {
-        if (changes == null) {
-            changes = new RuntimeChanges(rt);
+    /**
+     * {@code PATCH /:type/:name/relationships/:relation} with {@code {"data": [{"id", "type"}...]}}: the object's
+     * links of that kind become exactly those listed.
+     */
+    public void relationship(String type, String name, String relation, JsonNode body) throws Exception {
+        requireObject(type, name);
+        if (body == null || !body.has("data")) {
+            throw ApiException.badRequest("data: missing (expected: a list of resource identifiers, or null)");
         }
-        return changes;
+        try {
+            relate(RuntimeChanges.of(rt), type, name, relation, body);
+        } catch (ConfigException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+    }
+
+    private void relate(RuntimeChanges changes, String type, String name, String relation, JsonNode rel) throws Exception {
+        List<String> ids = new ArrayList<>();
+        JsonNode data = rel.path("data");
+        if (data.isArray()) {
+            data.forEach(ref -> ids.add(ref.path("id").asText()));
+        } else if (data.isObject()) {
+            ids.add(data.path("id").asText());
+        }
+        if (type.equals("servers") && (relation.equals("services") || relation.equals("monitors"))) {
+            relateServer(changes, name, relation, ids);
+            return;
+        }
+        boolean supported = (type.equals("services") && (relation.equals("servers") || relation.equals("filters")))
+                || (type.equals("monitors") && relation.equals("servers"));
+        if (!supported) {
+            throw new ApiException(403, "relationship '" + relation + "' of " + type + " cannot be changed here");
+        }
+        for (String id : ids) {
+            boolean exists = relation.equals("servers") ? rt.servers().containsKey(id) : rt.filters().containsKey(id);
+            if (!exists) {
+                throw ApiException.badRequest("data: '" + id + "' (expected: the name of an existing "
+                        + relation.substring(0, relation.length() - 1) + ")");
+            }
+        }
+        changes.relate(name, relation, ids);
+    }
+
+    /**
+     * A server's {@code services} or {@code monitors} relationship: every service (or monitor) listed gets the server,
+     * every other one that had it loses it. Services that take their servers from a cluster are left alone.
+     */
+    private void relateServer(RuntimeChanges changes, String server, String relation, List<String> ids) throws Exception {
+        boolean services = relation.equals("services");
+        for (String id : ids) {
+            if (services) {
+                Services.require(rt, id);
+            } else {
+                Monitors.require(rt, id);
+            }
+        }
+        List<String> owners = new ArrayList<>(services ? rt.services().keySet() : rt.monitors().keySet());
+        for (String owner : owners) {
+            if (services && rt.serviceCluster(owner) != null && !ids.contains(owner)) {
+                continue;
+            }
+            List<String> current = services
+                    ? rt.services().get(owner).targets().stream().map(io.gatehouse.core.server.Server::name).toList()
+                    : rt.monitorServers(owner);
+            boolean want = ids.contains(owner);
+            if (want == current.contains(server)) {
+                continue;
+            }
+            List<String> next = new ArrayList<>(current);
+            if (want) {
+                next.add(server);
+            } else {
+                next.remove(server);
+            }
+            changes.relate(owner, "servers", next);
+        }
+    }
+
+    private void requireObject(String type, String name) {
+        switch (type) {
+            case "servers" -> Servers.require(rt, name);
+            case "monitors" -> Monitors.require(rt, name);
+            case "services" -> Services.require(rt, name);
+            case "listeners" -> {
+                if (!rt.listeners().containsKey(name)) {
+                    throw ApiException.notFound("listener '" + name + "'");
+                }
+            }
+            default -> throw new ApiException(405, "PATCH of " + type + " is not supported");
+        }
     }
 
     /** The parameters of the request as configuration-file text; JSON null removes a value (back to its default). */

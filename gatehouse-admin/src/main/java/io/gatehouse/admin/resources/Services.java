@@ -123,6 +123,10 @@ public final class Services {
             rel.set("listeners", api.relationship("services/" + s.name(), "listeners",
                     ls.stream().map(Listener::name).toList()));
         }
+        List<String> chain = io.gatehouse.core.config.ConfigLoader.filterNames(s.params());
+        if (!chain.isEmpty()) {
+            rel.set("filters", api.relationship("services/" + s.name(), "filters", chain));
+        }
         String cluster = rt.serviceCluster(s.name());
         if (cluster != null) {
             rel.set("monitors", api.relationship("services/" + s.name(), "monitors", List.of(cluster)));

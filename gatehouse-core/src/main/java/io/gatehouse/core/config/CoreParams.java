@@ -41,6 +41,11 @@ public final class CoreParams {
             of("admin_enabled", ParamType.BOOL, "true", false, "Enable the admin API"),
             of("admin_gui", ParamType.BOOL, "true", false, "Accepted for MaxScale compatibility; Gatehouse has no GUI"),
             of("admin_secure_gui", ParamType.BOOL, "true", false, "Accepted for MaxScale compatibility; Gatehouse has no GUI"),
+            of("admin_ssl_key", ParamType.PATH, null, false, "PEM private key of the admin API; with admin_ssl_cert it serves HTTPS"),
+            of("admin_ssl_cert", ParamType.PATH, null, false, "PEM certificate of the admin API"),
+            of("admin_ssl_ca", ParamType.PATH, null, false, "PEM CA certificate(s) sent with admin_ssl_cert to complete its chain"),
+            oneOf("admin_ssl_version", ParamType.ENUM, "MAX", false, List.of("MAX", "TLSv10", "TLSv11", "TLSv12", "TLSv13"),
+                    "The one TLS version the admin API accepts; MAX accepts TLSv1.2 and TLSv1.3"),
             of("persist_runtime_changes", ParamType.BOOL, "true", false, "Persist runtime changes in persistdir"),
             of("load_persisted_configs", ParamType.BOOL, "true", false, "Load persisted runtime changes at start"));
 

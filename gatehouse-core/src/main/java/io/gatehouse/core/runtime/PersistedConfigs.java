@@ -47,6 +47,8 @@ public final class PersistedConfigs {
                 // Replacing keeps the section's place, so start order stays that of the static file.
                 sections.putAll(one);
             }
+            // A tombstone stands for an object of the static file destroyed at runtime: it stays destroyed.
+            sections.values().removeIf(sec -> sec.get(TOMBSTONE) != null);
         } catch (IOException e) {
             throw new ConfigException("cannot read persisted changes in " + dir + ": " + e.getMessage());
         }
@@ -76,6 +78,16 @@ public final class PersistedConfigs {
                     .findFirst().orElseThrow();
         }
         return Path.of(dir);
+    }
+
+    /** The key that marks a persisted section as a destroyed object. */
+    static final String TOMBSTONE = "gatehouse_destroyed";
+
+    /** Writes {@code dir/<name>.cnf} saying that the object of the static configuration was destroyed at runtime. */
+    static Path writeTombstone(Path dir, String name) throws IOException {
+        IniSection s = new IniSection(name, null);
+        s.params().put(TOMBSTONE, "true");
+        return write(dir, s);
     }
 
     /** Writes one object's whole section to {@code dir/<name>.cnf}, replacing the file atomically. */

@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The running proxy built from a {@link GatehouseConfig}: servers, monitors, services, listeners and workers, started
- * in dependency order and stopped in reverse. Started and stopped from the main thread; its object maps are
- * read-only after start and safe to read from the admin thread. Holds no buffers.
+ * in dependency order and stopped in reverse. Started and stopped from the main thread; after start its object maps
+ * change only on the admin thread ({@link RuntimeChanges} creates and destroys objects there) and are read there;
+ * workers never read them. Holds no buffers.
  */
 public final class Runtime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Runtime.class);
@@ -44,6 +45,7 @@ public final class Runtime implements AutoCloseable {
     private final Map<String, String> monitorModules = new LinkedHashMap<>();
     private final Map<String, Service> services = new LinkedHashMap<>();
     private final Map<String, Listener> listeners = new LinkedHashMap<>();
+    private final Map<String, io.gatehouse.api.filter.Filter> filters = new LinkedHashMap<>();
     private final SessionRegistry sessions = new SessionRegistry();
     private final BackendKiller killer = new BackendKiller();
     private final Map<String, MonitorContext> monitorContexts = new LinkedHashMap<>();
@@ -89,7 +91,6 @@ public final class Runtime implements AutoCloseable {
                 monitorContexts.put(m.name(), ctx);
                 monitorModules.put(m.name(), m.module());
             }
-            Map<String, io.gatehouse.api.filter.Filter> filters = new LinkedHashMap<>();
             for (var fc : config.filters()) {
                 io.gatehouse.api.filter.FilterModule fm = modules.find(ModuleKind.FILTER, fc.module(),
                         io.gatehouse.api.filter.FilterModule.class);
@@ -158,6 +159,28 @@ public final class Runtime implements AutoCloseable {
 
     public Map<String, Listener> listeners() {
         return listeners;
+    }
+
+    /** The filter instances by name; services hold them in their chains. */
+    public Map<String, io.gatehouse.api.filter.Filter> filters() {
+        return filters;
+    }
+
+    /** What listeners started at runtime need: workers, registry, pools. */
+    ProxyContext proxy() {
+        return proxy;
+    }
+
+    Map<String, MonitorContext> monitorContexts() {
+        return monitorContexts;
+    }
+
+    Map<String, String> monitorModules() {
+        return monitorModules;
+    }
+
+    Map<String, Long> serviceStartedAt() {
+        return serviceStartedAt;
     }
 
     public SessionRegistry sessions() {
@@ -237,8 +260,9 @@ public final class Runtime implements AutoCloseable {
 
     /** The monitor a service takes its servers from ({@code cluster=}), or null. */
     public String serviceCluster(String service) {
-        var sc = config.service(service);
-        return sc == null ? null : sc.params().string("cluster");
+        // The live service: a runtime change may have created it or moved it from a cluster to servers.
+        Service s = services.get(service);
+        return s == null ? null : s.params().string("cluster");
     }
 
     /** The listeners feeding a service. */
@@ -343,11 +367,11 @@ public final class Runtime implements AutoCloseable {
         killer.close();
     }
 
-    private record SimpleMonitorContext(String name, Params params, List<MonitoredServer> servers)
+    record SimpleMonitorContext(String name, Params params, List<MonitoredServer> servers)
             implements MonitorContext {
     }
 
-    private record ServiceRouterContext(Service service) implements RouterContext {
+    record ServiceRouterContext(Service service) implements RouterContext {
         @Override
         public String serviceName() {
             return service.name();

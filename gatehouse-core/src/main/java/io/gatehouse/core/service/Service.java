@@ -52,6 +52,16 @@ public final class Service {
         return targets;
     }
 
+    /** New parameters from a runtime change; sessions already open keep the router they started with. */
+    public void params(Params p) {
+        this.params = p;
+    }
+
+    /** New targets from a runtime change (servers linked or unlinked); takes effect for new sessions. */
+    public void targets(List<Server> servers) {
+        this.targets = List.copyOf(servers);
+    }
+
     public Router router() {
         return router;
     }

@@ -1,0 +1,41 @@
+package io.gatehouse.admin.resources;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.gatehouse.admin.http.ApiException;
+import io.gatehouse.api.config.Params;
+import io.gatehouse.core.config.ConfigException;
+import io.gatehouse.core.runtime.Runtime;
+import io.gatehouse.core.runtime.RuntimeChanges;
+import java.util.Set;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code PATCH /v1/maxscale}: changes the global log settings at runtime ({@code log_info}, {@code log_debug},
+ * {@code log_warning}, {@code log_notice}), applied to Logback at once with the daemon's level mapping and
+ * persisted; other global parameters are refused naming the parameter, as they are only read at start. Runs on
+ * the admin thread.
+ */
+public final class GlobalChanges {
+    private static final Set<String> APPLICABLE = Set.of("log_info", "log_debug", "log_warning", "log_notice");
+    private final Runtime rt;
+
+    public GlobalChanges(Runtime rt) {
+        this.rt = rt;
+    }
+
+    public void alter(JsonNode body) throws Exception {
+        Params g;
+        try {
+            g = RuntimeChanges.of(rt).alterGlobal(Alterations.parameters(body), APPLICABLE);
+        } catch (ConfigException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx) {
+            // The same mapping the daemon uses at start: MaxScale's notices are always on.
+            ctx.getLogger("io.gatehouse").setLevel(g.bool("log_debug") ? Level.TRACE : g.bool("log_info") ? Level.DEBUG
+                    : g.bool("log_warning") ? Level.INFO : Level.ERROR);
+        }
+    }
+}
