@@ -1,15 +1,25 @@
 package io.gatehouse.api;
 
 /**
- * The version of this module API, checked when a module is loaded: a module built for another major version is
- * refused. Immutable.
+ * The version of this module API, checked when a module is loaded: a module built for another major version, or
+ * for a newer minor version than the running Gatehouse has, is refused with a message naming the module, its
+ * version and the supported range. Immutable; any thread.
+ *
+ * <p>A module records the version it was compiled against with {@code new ApiVersion(ApiVersion.MAJOR,
+ * ApiVersion.MINOR)}: those two are compile-time constants, so the compiler copies their values into the module's
+ * class file. ({@link #CURRENT} is an object read at run time, so a plugin that used it would always claim the
+ * running version.)
  *
  * @param major incompatible changes
  * @param minor compatible additions
  */
 public record ApiVersion(int major, int minor) {
-    /** The API version this build of Gatehouse implements. */
-    public static final ApiVersion CURRENT = new ApiVersion(1, 0);
+    /** The major version of this API; a compile-time constant. */
+    public static final int MAJOR = 1;
+    /** The minor version of this API; a compile-time constant. */
+    public static final int MINOR = 0;
+    /** The API version this build of Gatehouse implements (read at run time). */
+    public static final ApiVersion CURRENT = new ApiVersion(MAJOR, MINOR);
 
     /** True when a module built against {@code this} version can run on {@code runtime}. */
     public boolean runsOn(ApiVersion runtime) {

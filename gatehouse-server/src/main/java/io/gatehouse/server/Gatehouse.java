@@ -25,13 +25,12 @@ public final class Gatehouse implements AutoCloseable {
 
     /** Validates {@code config} without starting anything; throws with the one-line message when it is wrong. */
     public static GatehouseConfig check(Path config) throws ConfigException {
-        return new ConfigLoader(ModuleRegistry.load(Gatehouse.class.getClassLoader()))
-                .build(config, PersistedConfigs.read(config));
+        return new ConfigLoader(modules(config)).build(config, PersistedConfigs.read(config));
     }
 
     /** Loads, validates and starts. */
     public static Gatehouse start(Path config) throws Exception {
-        Runtime rt = PersistedConfigs.create(config, ModuleRegistry.load(Gatehouse.class.getClassLoader()));
+        Runtime rt = PersistedConfigs.create(config, modules(config));
         rt.start();
         AdminServer admin;
         try {
@@ -43,6 +42,11 @@ public final class Gatehouse implements AutoCloseable {
             throw new Exception(e.getMessage(), e);
         }
         return new Gatehouse(rt, admin);
+    }
+
+    /** The built-in modules and those of the configuration's plugin directory ({@code libdir}). */
+    static ModuleRegistry modules(Path config) throws ConfigException {
+        return ModuleRegistry.load(Gatehouse.class.getClassLoader(), PersistedConfigs.libdir(config));
     }
 
     public Runtime runtime() {

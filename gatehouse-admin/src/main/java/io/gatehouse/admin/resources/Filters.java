@@ -3,6 +3,7 @@ package io.gatehouse.admin.resources;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gatehouse.admin.AdminContext;
 import io.gatehouse.admin.http.ApiException;
+import io.gatehouse.admin.json.Json;
 import io.gatehouse.admin.json.JsonApi;
 import io.gatehouse.admin.json.ParamsJson;
 import io.gatehouse.api.ModuleKind;
@@ -64,7 +65,8 @@ public final class Filters {
             specs.addAll(m.descriptor().parameters());
         }
         a.set("parameters", ParamsJson.render(f.params(), specs, Set.of("type")));
-        a.putObject("filter_diagnostics");
+        io.gatehouse.api.filter.Filter live = ctx.runtime().filters().get(f.name());
+        a.set("filter_diagnostics", Json.MAPPER.valueToTree(live == null ? java.util.Map.of() : live.diagnostics()));
         a.set("source", Sources.of(ctx.runtime(), f.name()));
         List<String> users = new ArrayList<>();
         for (Service s : ctx.runtime().services().values()) {

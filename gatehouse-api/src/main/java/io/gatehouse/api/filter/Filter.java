@@ -1,9 +1,22 @@
 package io.gatehouse.api.filter;
 
 import io.gatehouse.api.router.ClientInfo;
+import java.util.Map;
 
-/** One filter instance, shared by the sessions of the services that name it; thread-safe. */
+/**
+ * One filter instance, made for one filter section and shared by the sessions of every service that names it.
+ * Called from any worker thread, so it must be thread-safe (share nothing mutable, or use atomics). Holds no
+ * buffers.
+ */
 public interface Filter {
-    /** The filter's half of a new session. */
+    /** The filter's half of a new session; called on the session's worker thread after login. */
     FilterSession newSession(ClientInfo client);
+
+    /**
+     * Filter-specific counters for the admin API ({@code GET /v1/filters/NAME}, MaxScale's
+     * {@code filter_diagnostics}); called on the admin thread. Values are numbers, strings, booleans, lists or maps.
+     */
+    default Map<String, Object> diagnostics() {
+        return Map.of();
+    }
 }

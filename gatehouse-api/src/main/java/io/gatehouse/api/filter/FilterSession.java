@@ -1,13 +1,48 @@
 package io.gatehouse.api.filter;
 
+import io.gatehouse.api.reply.Reply;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import java.util.List;
 
 /**
- * The per-session half of a filter: sees each client command before the router does. Confined to the session's
- * worker thread. It only reads the packet (it does not own it and must not release or keep it).
+ * The per-session half of a filter: sees each client command before the router does, may replace it, attaches
+ * routing hints and is told how each command ended. Confined to the session's worker thread, so it needs no locks.
+ *
+ * <p>Buffer ownership: the packets it is shown belong to the core; it reads them without releasing or keeping
+ * them. A replacement made by {@link #rewriteQuery} belongs to the core from the moment it is returned.
+ *
+ * <p>The core calls, for each client command: {@link #rewriteQuery} on every filter of the chain in configuration
+ * order (each sees the previous one's result), then {@link #routeQuery} on every filter, then the router; when the
+ * reply to the command is complete, {@link #clientReply}. Filters run only in front of statement routers (for
+ * example readwritesplit); a service with a connection router streams bytes and has no commands to filter.
  */
 public interface FilterSession {
+    /**
+     * Optionally replaces one whole client command before it is routed. Returns null to keep {@code packet}, or a
+     * new complete packet (4-byte header included, sequence number 0) allocated from {@code alloc}; the core then
+     * releases the original and routes the replacement. Payloads of 16 MiB or more arrive split into several
+     * packets and should be returned unchanged.
+     *
+     * @param packet  the command, header included; read it with absolute or duplicate indexes, never release it
+     * @param command the command byte (COM_QUERY = 3, COM_STMT_PREPARE = 0x16, ...)
+     * @param alloc   the session's allocator, for the replacement
+     */
+    default ByteBuf rewriteQuery(ByteBuf packet, int command, ByteBufAllocator alloc) {
+        return null;
+    }
+
     /** Looks at one whole client command; returns the routing hints it attaches (empty for none). */
     List<RouteHint> routeQuery(ByteBuf packet, int command);
+
+    /**
+     * The reply to the current command is complete (the parsed summary; the bytes went to the client already).
+     * Filters that need whole result sets keep what they need from here; the default ignores replies.
+     */
+    default void clientReply(Reply reply) {
+    }
+
+    /** The session ended; release what the filter session holds. */
+    default void close() {
+    }
 }

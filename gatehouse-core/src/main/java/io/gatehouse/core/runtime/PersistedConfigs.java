@@ -70,6 +70,21 @@ public final class PersistedConfigs {
         return rt;
     }
 
+    /**
+     * The plugin directory ({@code libdir}) of the configuration rooted at {@code cnf}: it must be known before the
+     * configuration is validated, because plugin modules declare parameters of their own.
+     */
+    public static Path libdir(Path cnf) throws ConfigException {
+        Map<String, IniSection> sections = IniReader.read(cnf);
+        IniSection global = sections.containsKey("maxscale") ? sections.get("maxscale") : sections.get("gatehouse");
+        String dir = global == null ? null : global.get("libdir");
+        if (dir == null) {
+            dir = CoreParams.GLOBAL.stream().filter(p -> p.name().equals("libdir")).map(ParamSpec::defaultValue)
+                    .findFirst().orElseThrow();
+        }
+        return Path.of(dir);
+    }
+
     /** {@code persistdir} from a raw {@code [maxscale]} section, or its default. */
     static Path directory(IniSection global) {
         String dir = global == null ? null : global.get("persistdir");

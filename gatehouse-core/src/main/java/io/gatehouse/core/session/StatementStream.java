@@ -147,6 +147,13 @@ final class StatementStream implements RouterSessionContext {
             router.routeQuery(packet, cmd);
             return;
         }
+        for (io.gatehouse.api.filter.FilterSession f : filters) {
+            ByteBuf replaced = f.rewriteQuery(packet, cmd, session.clientChannel().alloc());
+            if (replaced != null && replaced != packet) {
+                packet.release();
+                packet = replaced;
+            }
+        }
         List<io.gatehouse.api.filter.RouteHint> hints = new ArrayList<>();
         for (io.gatehouse.api.filter.FilterSession f : filters) {
             hints.addAll(f.routeQuery(packet, cmd));
@@ -262,6 +269,11 @@ final class StatementStream implements RouterSessionContext {
     // Backend side.
 
     void fromBackend(BackendConnection b, ByteBuf buf, Reply reply) {
+        if (reply != null) {
+            for (io.gatehouse.api.filter.FilterSession f : filters) {
+                f.clientReply(reply);
+            }
+        }
         router.clientReply(b, buf, reply);
     }
 
@@ -352,6 +364,10 @@ final class StatementStream implements RouterSessionContext {
             queued.pollFirst().release();
         }
         router.close();
+        for (io.gatehouse.api.filter.FilterSession f : filters) {
+            f.close();
+        }
+        filters = List.of();
         for (BackendConnection b : new ArrayList<>(endpoints)) {
             b.quit();
         }
