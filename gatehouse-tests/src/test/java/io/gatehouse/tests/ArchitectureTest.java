@@ -20,7 +20,17 @@ class ArchitectureTest {
     void modulesDoNotImportTheCore() {
         noClasses().that().resideInAnyPackage("io.gatehouse.routers..", "io.gatehouse.monitors..",
                         "io.gatehouse.filters..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.gatehouse.core..", "io.gatehouse.server..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.gatehouse.core..", "io.gatehouse.server..",
+                        "io.gatehouse.admin..", "io.gatehouse.cli..")
+                .because("built-in modules use exactly the API third-party plugins get")
+                .check(CLASSES);
+    }
+
+    @Test
+    void theModuleTestKitNeedsOnlyTheApi() {
+        noClasses().that().resideInAPackage("io.gatehouse.moduletest..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.gatehouse.core..", "io.gatehouse.protocol..",
+                        "io.gatehouse.sql..", "io.gatehouse.server..", "io.gatehouse.admin..", "io.gatehouse.testkit..")
                 .check(CLASSES);
     }
 
