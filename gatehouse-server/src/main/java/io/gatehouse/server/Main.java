@@ -1,9 +1,12 @@
 package io.gatehouse.server;
 
+import io.gatehouse.core.config.CommandLineOverrides;
 import io.gatehouse.core.config.ConfigException;
 import io.gatehouse.core.config.GatehouseConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -50,6 +53,13 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Map<String, String> overrides = new HashMap<>();
+        overrides.put("logdir", text(logdir));
+        overrides.put("datadir", text(datadir));
+        overrides.put("piddir", text(piddir));
+        overrides.put("persistdir", text(persistdir));
+        overrides.put("libdir", text(libdir));
+        CommandLineOverrides.set(overrides);
         GatehouseConfig cfg;
         try {
             cfg = Gatehouse.check(config);
@@ -94,6 +104,10 @@ public final class Main implements Callable<Integer> {
         log.info("Gatehouse stopped");
         Logging.stop();
         return 0;
+    }
+
+    private static String text(Path p) {
+        return p == null ? null : p.toAbsolutePath().toString();
     }
 
     private static void writePid(Path pidFile, Logger log) {

@@ -101,6 +101,11 @@ class PluginModulesTest {
                     new PrintWriter(out), new PrintWriter(new StringWriter()));
             assertThat(rc).isZero();
             assertThat(out.toString()).contains("clienttag").contains("roundrobin");
+            out = new StringWriter();
+            rc = Gatectl.run(new String[] {"--hosts", "127.0.0.1:" + admin, "--tsv", "show", "module", "clienttag"},
+                    new PrintWriter(out), new PrintWriter(new StringWriter()));
+            assertThat(rc).isZero();
+            assertThat(out.toString()).contains("Filter").contains("1.0.0").contains("\"tag\"");
         }
     }
 

@@ -90,4 +90,19 @@ public final class ShowCommand {
                 f("Uptime", "/attributes/uptime"), f("Config Sync", "/attributes/config_sync"),
                 f("Parameters", "/attributes/parameters"), f("System", "/attributes/system")));
     }
+
+    @Command(name = "filter", description = "Show a filter")
+    void filter(@Parameters(paramLabel = "NAME") String name) {
+        show("filters/" + name, List.of(f("Filter", "/id"), f("Source", "/attributes/source/file"),
+                f("Module", "/attributes/module"), f("Services", "rel:services"),
+                f("Parameters", "/attributes/parameters"), f("Diagnostics", "/attributes/filter_diagnostics")));
+    }
+
+    @Command(name = "module", description = "Show a loaded module")
+    void module(@Parameters(paramLabel = "NAME") String name) {
+        show("maxscale/modules/" + name, List.of(f("Module", "/id"), f("Type", "/attributes/module_type"),
+                f("Version", "/attributes/version"), f("Maturity", "/attributes/maturity"),
+                f("Description", "/attributes/description"), f("Parameters", "/attributes/parameters"),
+                f("Commands", "/attributes/commands")));
+    }
 }

@@ -4,6 +4,7 @@ import io.gatehouse.api.config.ParamSpec;
 import io.gatehouse.api.config.ValueParser;
 import io.gatehouse.core.config.ConfigException;
 import io.gatehouse.core.config.ConfigLoader;
+import io.gatehouse.core.config.CommandLineOverrides;
 import io.gatehouse.core.config.CoreParams;
 import io.gatehouse.core.config.GatehouseConfig;
 import io.gatehouse.core.config.IniReader;
@@ -31,6 +32,7 @@ public final class PersistedConfigs {
     /** Reads the configuration rooted at {@code cnf} with the persisted sections laid over it. */
     public static Map<String, IniSection> read(Path cnf) throws ConfigException {
         Map<String, IniSection> sections = IniReader.read(cnf);
+        CommandLineOverrides.apply(sections, cnf);
         IniSection global = sections.containsKey("maxscale") ? sections.get("maxscale") : sections.get("gatehouse");
         String load = global == null ? null : global.get("load_persisted_configs");
         if (load != null && !ValueParser.parseBool(load)) {
@@ -76,6 +78,7 @@ public final class PersistedConfigs {
      */
     public static Path libdir(Path cnf) throws ConfigException {
         Map<String, IniSection> sections = IniReader.read(cnf);
+        CommandLineOverrides.apply(sections, cnf);
         IniSection global = sections.containsKey("maxscale") ? sections.get("maxscale") : sections.get("gatehouse");
         String dir = global == null ? null : global.get("libdir");
         if (dir == null) {
