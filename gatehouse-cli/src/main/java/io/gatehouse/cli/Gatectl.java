@@ -3,6 +3,7 @@ package io.gatehouse.cli;
 import io.gatehouse.cli.verbs.CallCommand;
 import io.gatehouse.cli.verbs.ClearCommand;
 import io.gatehouse.cli.verbs.ListCommand;
+import io.gatehouse.cli.verbs.ReloadCommand;
 import io.gatehouse.cli.verbs.SetCommand;
 import io.gatehouse.cli.verbs.ShowCommand;
 import io.gatehouse.cli.verbs.StartCommand;
@@ -29,7 +30,7 @@ import picocli.CommandLine.Option;
 @Command(name = "gatectl", description = "Administer Gatehouse through its REST API (maxctrl's commands).",
         subcommands = {ListCommand.class, ShowCommand.class, SetCommand.class, ClearCommand.class, StartCommand.class,
                 StopCommand.class, CallCommand.class, CreateCommand.class, AlterCommand.class, DestroyCommand.class,
-                LinkCommand.class, UnlinkCommand.class, CommandLine.HelpCommand.class},
+                LinkCommand.class, UnlinkCommand.class, ReloadCommand.class, CommandLine.HelpCommand.class},
         versionProvider = Gatectl.Version.class)
 public final class Gatectl implements Runnable {
     @Option(names = {"-u", "--user"}, description = "Admin user (default: ${DEFAULT-VALUE})")

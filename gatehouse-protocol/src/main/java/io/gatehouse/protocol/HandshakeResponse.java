@@ -93,6 +93,23 @@ public record HandshakeResponse(long capabilities, int maxPacketSize, int charse
     }
 
     /** Writes the payload (no header) into {@code out}, laid out as the capabilities say. */
+    /**
+     * Writes the 32-byte SSL request: this response's fixed part with {@link Capabilities#SSL} set, after which
+     * the client starts the TLS handshake and sends the whole response encrypted.
+     */
+    public void encodeSslRequest(ByteBuf out) {
+        long caps = capabilities | Capabilities.SSL;
+        out.writeIntLE((int) caps);
+        out.writeIntLE(maxPacketSize);
+        out.writeByte(charset);
+        out.writeZero(FILLER);
+        if ((caps & Capabilities.CLIENT_MYSQL) == 0) {
+            out.writeIntLE((int) (caps >>> 32));
+        } else {
+            out.writeZero(4);
+        }
+    }
+
     public void encode(ByteBuf out) {
         out.writeIntLE((int) capabilities);
         out.writeIntLE(maxPacketSize);

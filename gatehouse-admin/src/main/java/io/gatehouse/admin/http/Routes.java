@@ -202,6 +202,14 @@ public final class Routes {
         if (p.size() == 4 && p.get(0).equals("maxscale") && p.get(1).equals("modules")) {
             return commands.call(p.get(2), p.get(3), List.copyOf(r.query().keySet()));
         }
+        if (p.size() == 3 && p.get(0).equals("maxscale") && p.get(1).equals("tls") && p.get(2).equals("reload")) {
+            try {
+                ctx.runtime().reloadTls();
+            } catch (Exception e) {
+                throw ApiException.badRequest("TLS reload failed, the old certificates stay in use: " + e.getMessage());
+            }
+            return ApiResponse.noContent();
+        }
         if (p.size() == 2 && p.get(0).equals("users") && p.get(1).equals("inet")) {
             users.create(r.body());
             return ApiResponse.noContent();

@@ -36,4 +36,12 @@ public interface ServerView {
     default int activeOperations() {
         return 0;
     }
+
+    /**
+     * TLS for side connections to this server (monitor probes, account loading) when it has {@code ssl=true}, with
+     * the server section's trust settings; null for plain connections. Thread-safe: the context is shared.
+     */
+    default javax.net.ssl.SSLContext tlsContext() {
+        return null;
+    }
 }

@@ -55,9 +55,7 @@ public final class ConfigLoader {
                     if (p.string("address") == null && p.string("socket") == null) {
                         throw new ConfigException("[" + s.name() + "] address: missing (expected: address or socket for a server)");
                     }
-                    if (p.bool("ssl")) {
-                        throw ConfigException.badValue(s.name(), "ssl", s.get("ssl"), "false; TLS towards servers is not supported yet");
-                    }
+                    tlsRules(p, false);
                     servers.add(new GatehouseConfig.ObjectConfig(s.name(), "", p, List.of()));
                 }
                 case "monitor" -> {
@@ -91,9 +89,7 @@ public final class ConfigLoader {
                             && !proto.equals("mysqlclient")) {
                         throw ConfigException.badValue(s.name(), "protocol", p.string("protocol"), "MariaDBClient");
                     }
-                    if (p.bool("ssl")) {
-                        throw ConfigException.badValue(s.name(), "ssl", s.get("ssl"), "false; TLS for clients is not supported yet");
-                    }
+                    tlsRules(p, true);
                     // port=0 written out asks for any free port (tests); leaving both out is a mistake.
                     if (s.get("port") == null && p.string("socket") == null) {
                         throw new ConfigException("[" + s.name() + "] port: missing (expected: port or socket for a listener)");
@@ -142,6 +138,15 @@ public final class ConfigLoader {
             }
         }
         return out;
+    }
+
+    /** TLS settings that cannot work (a listener without a key, an unreadable file) are refused at load. */
+    private static void tlsRules(Params p, boolean listener) throws ConfigException {
+        try {
+            io.gatehouse.core.tls.TlsSettings.of(p, listener);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
     }
 
     private static void moduleRules(io.gatehouse.api.Module m, Params p) throws ConfigException {

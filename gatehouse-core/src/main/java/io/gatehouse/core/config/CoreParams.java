@@ -61,7 +61,18 @@ public final class CoreParams {
             of("persistmaxtime", ParamType.DURATION, "0s", true, "How long an idle pooled connection is kept"),
             of("monitoruser", ParamType.STRING, null, true, "Monitor user for this server"),
             of("monitorpw", ParamType.PASSWORD, null, true, "Monitor password for this server"),
-            of("ssl", ParamType.BOOL, "false", false, "TLS towards the server (not yet supported: must be false)"));
+            of("proxy_protocol", ParamType.BOOL, "false", true, "Send a PROXY protocol header with the client's address"),
+            of("ssl", ParamType.BOOL, "false", false, "Encrypt connections to the server with TLS"),
+            of("ssl_cert", ParamType.PATH, null, false, "PEM client certificate presented to the server"),
+            of("ssl_key", ParamType.PATH, null, false, "PEM private key of ssl_cert"),
+            of("ssl_ca", ParamType.PATH, null, false, "PEM CA certificates the server's certificate is verified against"),
+            of("ssl_ca_cert", ParamType.PATH, null, false, "Old name of ssl_ca"),
+            oneOf("ssl_version", ParamType.ENUM, "MAX", false, List.of("MAX", "TLSv10", "TLSv11", "TLSv12", "TLSv13"),
+                    "TLS version; MAX allows TLSv1.2 and TLSv1.3"),
+            of("ssl_cipher", ParamType.STRING, null, false, "Allowed cipher suites, separated by ':'"),
+            of("ssl_verify_peer_certificate", ParamType.BOOL, "false", false, "Verify the server's certificate against ssl_ca"),
+            of("ssl_verify_peer_host", ParamType.BOOL, "false", false, "Verify that the server's certificate names its address"),
+            of("ssl_crl", ParamType.PATH, null, false, "PEM certificate revocation list"));
 
     public static final List<ParamSpec> SERVICE = List.of(
             required("type", ParamType.STRING, "service"),
@@ -92,7 +103,20 @@ public final class CoreParams {
             of("port", ParamType.COUNT, "0", false, "Port to listen on"),
             of("socket", ParamType.PATH, null, false, "Unix socket to listen on"),
             of("authenticator", ParamType.STRING, "mariadbauth", false, "Client authenticator"),
-            of("ssl", ParamType.BOOL, "false", false, "TLS for clients (not yet supported: must be false)"));
+            of("ssl", ParamType.BOOL, "false", false, "Require clients to use TLS"),
+            of("ssl_cert", ParamType.PATH, null, false, "PEM certificate (chain) presented to clients"),
+            of("ssl_key", ParamType.PATH, null, false, "PEM private key of ssl_cert"),
+            of("ssl_ca", ParamType.PATH, null, false, "PEM CA certificates client certificates are verified against"),
+            of("ssl_ca_cert", ParamType.PATH, null, false, "Old name of ssl_ca"),
+            oneOf("ssl_version", ParamType.ENUM, "MAX", false, List.of("MAX", "TLSv10", "TLSv11", "TLSv12", "TLSv13"),
+                    "TLS version; MAX allows TLSv1.2 and TLSv1.3"),
+            of("ssl_cipher", ParamType.STRING, null, false, "Allowed cipher suites, separated by ':'"),
+            of("ssl_verify_peer_certificate", ParamType.BOOL, "false", false, "Require a client certificate signed by ssl_ca"),
+            of("ssl_verify_peer_host", ParamType.BOOL, "false", false, "Accepted for MaxScale compatibility (clients are not verified by host)"),
+            of("ssl_crl", ParamType.PATH, null, false, "PEM certificate revocation list"),
+            of("proxy_protocol_networks", ParamType.STRING, null, false, "Networks allowed to send a PROXY protocol header: addresses, subnets (a.b.c.d/n), localhost or *"),
+            of("max_packet_size", ParamType.SIZE, "1Gi", false, "Largest client command accepted; bigger ones are refused with error 1153"),
+            of("connection_init_timeout", ParamType.DURATION, "10s", false, "Time a client has to complete the handshake and login"));
 
     public static final List<ParamSpec> MONITOR = List.of(
             required("type", ParamType.STRING, "monitor"),

@@ -10,7 +10,12 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.unix.DomainSocketAddress;
+import io.gatehouse.core.session.ClientSettings;
+import io.gatehouse.core.session.TrustedNetworks;
+import io.gatehouse.core.tls.ReloadableTls;
+import io.gatehouse.core.tls.TlsSettings;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.net.SocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,12 +35,48 @@ public final class Listener {
     private final Params params;
     private final Service service;
     private final AtomicLong accepted = new AtomicLong();
+    private final ClientSettings clients;
     private Channel channel;
 
+    /** Throws {@link IllegalArgumentException} naming the parameter when its TLS or network settings are unusable. */
     public Listener(String name, Params params, Service service) {
         this.name = name;
         this.params = params;
         this.service = service;
+        this.clients = clientSettings(params);
+    }
+
+    private static ClientSettings clientSettings(Params p) {
+        ReloadableTls tls;
+        try {
+            tls = ReloadableTls.forListener(TlsSettings.of(p, true));
+        } catch (IllegalArgumentException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalArgumentException("[" + p.section() + "] ssl: cannot set up TLS: " + e.getMessage(), e);
+        }
+        TrustedNetworks networks;
+        try {
+            networks = TrustedNetworks.parse(p.has("proxy_protocol_networks") ? p.string("proxy_protocol_networks") : null);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("[" + p.section() + "] proxy_protocol_networks: " + e.getMessage(), e);
+        }
+        Duration init = p.has("connection_init_timeout") ? p.duration("connection_init_timeout")
+                : ClientSettings.PLAIN.initTimeout();
+        long maxPacket = p.has("max_packet_size") ? p.size("max_packet_size") : ClientSettings.PLAIN.maxPacketSize();
+        return new ClientSettings(tls, init, maxPacket, networks);
+    }
+
+    /** Reads this listener's certificate files again for new connections; open sessions keep theirs. */
+    public void reloadTls() throws Exception {
+        if (clients.tls() != null) {
+            clients.tls().reload();
+        }
+    }
+
+    /** True when clients must use TLS. */
+    public boolean tls() {
+        return clients.tls() != null;
     }
 
     public String name() {
@@ -75,7 +116,7 @@ public final class Listener {
                     @Override
                     protected void initChannel(Channel ch) {
                         accepted.incrementAndGet();
-                        ch.pipeline().addLast("session", new ClientSession(service, proxy));
+                        ch.pipeline().addLast("session", new ClientSession(service, proxy, clients));
                     }
                 });
         String socket = params.string("socket");

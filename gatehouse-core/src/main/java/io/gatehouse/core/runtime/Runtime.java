@@ -330,6 +330,30 @@ public final class Runtime implements AutoCloseable {
     }
 
     /**
+     * Reads the certificate files of every TLS listener and server again (MaxScale's {@code reload tls}): new
+     * connections use them, open sessions keep their own. Admin thread. Stops at the first object whose files
+     * cannot be used, naming it; that object keeps its previous certificates.
+     */
+    public void reloadTls() throws Exception {
+        for (Listener l : listeners.values()) {
+            try {
+                l.reloadTls();
+            } catch (Exception e) {
+                throw new Exception("[" + l.name() + "] " + e.getMessage(), e);
+            }
+        }
+        for (Server s : servers.values()) {
+            if (s.tls() != null) {
+                try {
+                    s.tls().reload();
+                } catch (Exception e) {
+                    throw new Exception("[" + s.name() + "] " + e.getMessage(), e);
+                }
+            }
+        }
+    }
+
+    /**
      * Stops accepting, closes every session, stops monitors and workers. Sessions get no new work once listeners are
      * closed; open ones are closed, which ends their backend connections.
      */

@@ -26,11 +26,35 @@ public final class Server implements MonitoredServer {
     private final AtomicLong failedAuths = new AtomicLong();
 
     private volatile java.net.InetSocketAddress socketAddress;
+    private final io.gatehouse.core.tls.ReloadableTls tls;
 
+    /** Throws {@link IllegalArgumentException} when its TLS files cannot be used. */
     public Server(String name, Params params) {
         this.name = name;
         this.params = params;
+        try {
+            this.tls = io.gatehouse.core.tls.ReloadableTls.forServer(io.gatehouse.core.tls.TlsSettings.of(params, false));
+        } catch (IllegalArgumentException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalArgumentException("[" + name + "] ssl: cannot set up TLS: " + e.getMessage(), e);
+        }
         resolve();
+    }
+
+    /** TLS towards this server, or null when {@code ssl=false}. */
+    public io.gatehouse.core.tls.ReloadableTls tls() {
+        return tls;
+    }
+
+    @Override
+    public javax.net.ssl.SSLContext tlsContext() {
+        return tls == null ? null : tls.jdkClientContext();
+    }
+
+    /** Whether a PROXY protocol header with the client's address goes first on each connection. */
+    public boolean proxyProtocol() {
+        return params.has("proxy_protocol") && params.bool("proxy_protocol");
     }
 
     /**

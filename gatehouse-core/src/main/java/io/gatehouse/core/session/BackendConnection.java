@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  */
 final class BackendConnection extends ChannelInboundHandlerAdapter implements io.gatehouse.api.router.Endpoint {
     private static final Logger LOG = LoggerFactory.getLogger(BackendConnection.class);
-    /** Capabilities Gatehouse never asks a backend for: it neither compresses nor (yet) encrypts backend traffic. */
+    /** Capabilities not passed on from the client: no compression; TLS is per server ({@code ssl=true}). */
     static final long NEVER = Capabilities.COMPRESS | Capabilities.SSL | Capabilities.SSL_VERIFY_SERVER_CERT;
 
     enum State { CONNECTING, GREETING, AUTH, READY, CHANGE_USER, CLOSED }
@@ -81,6 +81,9 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements io
     public void channelActive(ChannelHandlerContext ctx) {
         channel = ctx.channel();
         state = State.GREETING;
+        if (server.proxyProtocol() && session != null) {
+            channel.writeAndFlush(ProxyHeader.v1(channel, session.remote(), session.remotePort()));
+        }
         server.connectionOpened();
         counted = true;
         ctx.fireChannelActive();
@@ -266,12 +269,45 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements io
             capabilities &= ~Capabilities.CONNECT_ATTRS;
         }
         byte[] token = NativePassword.scrambleWithSha1(passwordSha1, greeting.nonce());
+        io.gatehouse.core.tls.ReloadableTls tls = server.tls();
+        if (tls != null) {
+            if ((greeting.capabilities() & Capabilities.SSL) == 0) {
+                state = State.CLOSED;
+                failed(2026, "HY000", "TLS/SSL error: server '" + server.name() + "' does not offer TLS (ssl=true)");
+                channel.close();
+                return;
+            }
+            capabilities |= Capabilities.SSL;
+        }
         HandshakeResponse out = new HandshakeResponse(capabilities, login.maxPacketSize(), login.charset(),
                 login.user(), token, login.database(), NativePassword.PLUGIN, login.connectAttributes());
+        state = State.AUTH;
+        if (tls == null) {
+            sendLogin(out, 1);
+            return;
+        }
+        // SSL request first, then the whole login once the TLS handshake is done.
+        ByteBuf request = channel.alloc().buffer(HandshakeResponse.FIXED_LENGTH);
+        out.encodeSslRequest(request);
+        channel.writeAndFlush(Packets.frame(channel.alloc(), 1, request));
+        io.netty.handler.ssl.SslHandler handler = tls.newHandler(channel.alloc(), server.address(), server.port());
+        channel.pipeline().addFirst("tls", handler);
+        handler.handshakeFuture().addListener(f -> {
+            if (f.isSuccess()) {
+                sendLogin(out, 2);
+            } else if (state != State.CLOSED) {
+                state = State.CLOSED;
+                failed(2026, "HY000", "TLS/SSL error with server '" + server.name() + "': "
+                        + f.cause().getMessage());
+                channel.close();
+            }
+        });
+    }
+
+    private void sendLogin(HandshakeResponse out, int sequence) {
         ByteBuf body = channel.alloc().buffer(128);
         out.encode(body);
-        channel.writeAndFlush(Packets.frame(channel.alloc(), 1, body));
-        state = State.AUTH;
+        channel.writeAndFlush(Packets.frame(channel.alloc(), sequence, body));
     }
 
     private void onAuthReply(ByteBuf packet, ByteBuf payload, int seq) {

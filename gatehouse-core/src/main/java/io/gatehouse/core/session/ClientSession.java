@@ -15,15 +15,11 @@ import io.gatehouse.protocol.Packets;
 import io.gatehouse.protocol.StatusFlags;
 import io.gatehouse.protocol.auth.NativePassword;
 import io.gatehouse.protocol.reply.ReplyTracker;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.unix.DomainSocketAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.security.SecureRandom;
@@ -59,6 +55,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     private final Service service;
     private final ProxyContext proxy;
+    private final ClientSettings settings;
+    private boolean encrypted;
     private final long id;
     private final byte[] nonce = new byte[NativePassword.NONCE_LENGTH];
     private Channel client;
@@ -67,6 +65,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private HandshakeResponse login;
     private String user = "";
     private String remote = "";
+    private int remotePort;
     private LoginCheck.Result auth;
     private boolean reloadedUsers;
     private int nextSeq;
@@ -80,8 +79,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private final long startedAtMillis = System.currentTimeMillis();
 
     public ClientSession(Service service, ProxyContext proxy) {
+        this(service, proxy, ClientSettings.PLAIN);
+    }
+
+    public ClientSession(Service service, ProxyContext proxy, ClientSettings settings) {
         this.service = service;
         this.proxy = proxy;
+        this.settings = settings;
         this.id = proxy.registry().newId();
         // Printable bytes, as servers send: some clients mishandle NUL or high bytes in the nonce.
         for (int i = 0; i < nonce.length; i++) {
@@ -99,6 +103,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     public String remote() {
         return remote;
+    }
+
+    int remotePort() {
+        return remotePort;
     }
 
     public Service service() {
@@ -151,15 +159,22 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         client = ctx.channel();
         SocketAddress addr = client.remoteAddress();
         remote = addr instanceof InetSocketAddress isa ? isa.getAddress().getHostAddress() : "localhost";
+        remotePort = addr instanceof InetSocketAddress isa ? isa.getPort() : 0;
         proxy.registry().add(this);
         if (!service.tryOpenSession()) {
             sendErrorAndClose(0, 1040, "08004", "Too many connections");
             return;
         }
         sessionCounted = true;
+        if (settings.proxyNetworks() != null && settings.proxyNetworks().trusts(addr)) {
+            client.pipeline().addFirst("proxy-detect", new ProxyHeaderDetector());
+        }
         long caps = service.backendCapabilities();
         // Before any backend was reached, offer everything Gatehouse supports (what a MariaDB 10.6+ server offers).
         caps = caps == 0 ? OFFERED : caps & OFFERED;
+        if (settings.tls() != null) {
+            caps |= Capabilities.SSL;
+        }
         InitialHandshake hello = new InitialHandshake(10, service.versionString(), id, nonce, caps,
                 service.backendCharset(), StatusFlags.AUTOCOMMIT, NativePassword.PLUGIN);
         ByteBuf body = ctx.alloc().buffer(128);
@@ -170,11 +185,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
                 LOG.warn("Client {} from {} did not complete the handshake in time", id, remote);
                 sendErrorAndClose(nextSeq, 1043, "08S01", "Bad handshake");
             }
-        }, 10, TimeUnit.SECONDS);
+        }, settings.initTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof io.netty.handler.codec.haproxy.HAProxyMessage header) {
+            proxyHeader(header);
+            return;
+        }
         ByteBuf buf = (ByteBuf) msg;
         switch (state) {
             case ROUTING -> {
@@ -259,7 +278,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             nextSeq = seq + 1;
             if (state == State.GREETING_SENT) {
                 if (HandshakeResponse.isSslRequest(payload)) {
-                    sendErrorAndClose(nextSeq, 1043, "08S01", "Bad handshake: this listener does not offer TLS");
+                    startTls(ctx);
+                    return;
+                }
+                if (settings.tls() != null && !encrypted) {
+                    sendErrorAndClose(nextSeq, 1045, "28000", "Access denied: this listener accepts TLS connections"
+                            + " only (connect with SSL)");
                     return;
                 }
                 login = HandshakeResponse.decode(payload);
@@ -292,6 +316,42 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     private byte[] token;
 
+    /** The client asked for TLS: encrypt from its next byte and wait for the real handshake response. */
+    private void startTls(ChannelHandlerContext ctx) {
+        if (settings.tls() == null || encrypted) {
+            sendErrorAndClose(nextSeq, 1043, "08S01", "Bad handshake: this listener does not offer TLS");
+            return;
+        }
+        encrypted = true;
+        // A client may send its TLS hello right behind the request: those bytes belong to the TLS handler.
+        io.gatehouse.core.tls.TlsUpgrade.serverSide(ctx.pipeline(), settings.tls(), framer.drain(), cause -> {
+            LOG.warn("Client {} from {}: TLS handshake failed: {}", id, remote, cause.getMessage());
+            close();
+        });
+    }
+
+    /** True when the client presented a certificate that the listener's CA verified. */
+    boolean hasClientCertificate() {
+        return client != null && io.gatehouse.core.tls.PeerCertificates.present(client);
+    }
+
+    boolean encrypted() {
+        return encrypted;
+    }
+
+    /** A trusted proxy said who the client is: from now on the session is that client's. */
+    private void proxyHeader(io.netty.handler.codec.haproxy.HAProxyMessage header) {
+        try {
+            if (header.sourceAddress() != null && state == State.GREETING_SENT) {
+                LOG.debug("Client {}: PROXY header from {} names {}", id, remote, header.sourceAddress());
+                remote = header.sourceAddress();
+                remotePort = header.sourcePort();
+            }
+        } finally {
+            header.release();
+        }
+    }
+
     private void authenticate(byte[] clientToken) {
         this.token = clientToken;
         state = State.AUTHENTICATING;
@@ -306,6 +366,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
                 }
             }));
             return;
+        }
+        if (auth.ok()) {
+            LoginCheck.Result denied = LoginCheck.transport(auth, login.user(), remote, encrypted, hasClientCertificate());
+            auth = denied == null ? auth : denied;
         }
         if (!auth.ok()) {
             if (service.logAuthWarnings()) {
@@ -352,32 +416,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
 
     private void connect(BackendConnection b, Server server) {
-        Bootstrap boot = new Bootstrap().group(client.eventLoop())
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
-                .option(ChannelOption.WRITE_BUFFER_WATER_MARK,
-                        new WriteBufferWaterMark(proxy.writeqLowWater(), proxy.writeqHighWater()))
-                .handler(b);
-        SocketAddress addr;
-        if (server.socket() != null) {
-            boot.channel(proxy.workers().domainChannel());
-            addr = new DomainSocketAddress(server.socket());
-        } else {
-            boot.channel(proxy.workers().clientChannel());
-            addr = server.socketAddress();
-        }
-        boot.connect(addr).addListener((ChannelFutureListener) f -> {
-            if (f.isSuccess()) {
-                return;
-            }
-            LOG.warn("{}: cannot connect to {}: {}", service.name(), server, f.cause().getMessage());
+        BackendDialer.dial(client.eventLoop(), proxy, b, server, cause -> {
+            LOG.warn("{}: cannot connect to {}: {}", service.name(), server, cause.getMessage());
             server.suspect();
+            String message = "Can't connect to server '" + server.name() + "' (" + cause.getMessage() + ")";
             if (statements != null) {
-                statements.endpointClosed(b, 2003, "HY000", "Can't connect to server '" + server.name() + "' ("
-                        + f.cause().getMessage() + ")");
+                statements.endpointClosed(b, 2003, "HY000", message);
             } else if (state == State.CONNECTING) {
-                sendErrorAndClose(nextSeq, 2003, "HY000", "Can't connect to server '" + server.name() + "' ("
-                        + f.cause().getMessage() + ")");
+                sendErrorAndClose(nextSeq, 2003, "HY000", message);
             }
         });
     }
@@ -488,8 +534,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
 
     LoginCheck.Result checkLogin(String newUser, byte[] newToken, String database) {
-        return LoginCheck.check(service.users().snapshot(), newUser, newToken, remote, database, nonce,
+        LoginCheck.Result r = LoginCheck.check(service.users().snapshot(), newUser, newToken, remote, database, nonce,
                 service.enableRootUser(), service.localhostMatchWildcardHost());
+        LoginCheck.Result denied = r.ok() ? LoginCheck.transport(r, newUser, remote, encrypted, hasClientCertificate())
+                : null;
+        return denied == null ? r : denied;
     }
 
     /** Ends the session from any thread (KILL from another session, shutdown). */
@@ -533,7 +582,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         }
         if (backend != null) {
             boolean reusable = backend.state() == BackendConnection.State.READY && !backend.tracker().busy()
-                    && commands.idle() && ServerStatus.acceptsNewSessions(backend.server().status());
+                    && commands.idle() && ServerStatus.acceptsNewSessions(backend.server().status())
+                    // A PROXY header named this client's address: the connection cannot serve another client.
+                    && !backend.server().proxyProtocol();
             if (reusable && proxy.pool().offer(backend, login.capabilities())) {
                 backend.park(proxy.pool());
             } else {

@@ -21,6 +21,24 @@ final class LoginCheck {
     private LoginCheck() {
     }
 
+    /**
+     * The account's {@code REQUIRE} clause against the connection, as the server applies it: {@code SSL} needs TLS,
+     * {@code X509} (and issuer/subject requirements) a verified client certificate too. Null when allowed.
+     */
+    static Result transport(Result ok, String user, String clientIp, boolean encrypted, boolean clientCert) {
+        String required = ok.account() == null ? "" : ok.account().sslType();
+        boolean allowed = switch (required) {
+            case "", "NONE" -> true;
+            case "ANY" -> encrypted;
+            default -> encrypted && clientCert;
+        };
+        if (allowed) {
+            return null;
+        }
+        return new Result(ok.account(), null, 1045, "28000", "Access denied for user '" + user + "'@'" + clientIp
+                + "' (the account requires " + (required.equals("ANY") ? "SSL" : "X509") + ")", false);
+    }
+
     static Result check(UserAccounts users, String user, byte[] token, String clientIp, String database,
                         byte[] nonce, boolean enableRoot, boolean wildcardMatchesLocalhost) {
         String using = token.length > 0 ? "YES" : "NO";

@@ -12,9 +12,17 @@ package io.gatehouse.core.users;
  * @param superUser      true with SUPER or CONNECTION ADMIN, which may kill other users' sessions
  * @param isRole         true for roles, which cannot log in
  * @param defaultRole    the default role, or empty
+ * @param sslType        {@code REQUIRE} of the account: empty, {@code ANY} (SSL), {@code X509} or
+ *                       {@code SPECIFIED} (issuer, subject or cipher)
  */
 public record UserAccount(String user, String host, byte[] nativeHash, String plugin, boolean globalDbAccess,
-                          boolean superUser, boolean isRole, String defaultRole) {
+                          boolean superUser, boolean isRole, String defaultRole, String sslType) {
+    /** An account without a TLS requirement. */
+    public UserAccount(String user, String host, byte[] nativeHash, String plugin, boolean globalDbAccess,
+                       boolean superUser, boolean isRole, String defaultRole) {
+        this(user, host, nativeHash, plugin, globalDbAccess, superUser, isRole, defaultRole, "");
+    }
+
     /** The {@code user@host} key grants are stored under. */
     public String key() {
         return user + "@" + host;

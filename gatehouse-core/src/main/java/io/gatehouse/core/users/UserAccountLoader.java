@@ -34,7 +34,7 @@ public final class UserAccountLoader {
     public static ClientOptions options(Server s, String user, String password) {
         return s.socket() != null
                 ? ClientOptions.unixSocket(Path.of(s.socket()), user, password)
-                : ClientOptions.tcp(s.address(), s.port(), user, password);
+                : ClientOptions.tcp(s.address(), s.port(), user, password).withTls(s.tlsContext());
     }
 
     public static UserAccounts load(Server server, String user, String password, Duration connectTimeout,
@@ -83,7 +83,8 @@ public final class UserAccountLoader {
         }
         boolean superUser = "Y".equals(optional(users, r, "Super_priv"));
         boolean isRole = "Y".equals(optional(users, r, "is_role"));
-        return new UserAccount(user, host, hash, plugin, global, superUser, isRole, optional(users, r, "default_role"));
+        return new UserAccount(user, host, hash, plugin, global, superUser, isRole, optional(users, r, "default_role"),
+                optional(users, r, "ssl_type").toUpperCase(java.util.Locale.ROOT));
     }
 
     private static String optional(QueryResult q, int row, String column) {

@@ -121,6 +121,9 @@ final class ServerProbe {
                 ? ClientOptions.unixSocket(Path.of(server.socket()), user, password)
                 : ClientOptions.tcp(server.address(), server.port(), user, password))
                 .withConnectTimeout(ct).withReadTimeout(rt).withWriteTimeout(wt);
+        if (server.socket() == null && server.tlsContext() != null) {
+            opts = opts.withTls(server.tlsContext());
+        }
         Exception last = null;
         for (int i = 0; i < Math.max(1, attempts); i++) {
             try {

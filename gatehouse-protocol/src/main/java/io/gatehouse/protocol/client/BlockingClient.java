@@ -113,6 +113,9 @@ public final class BlockingClient implements AutoCloseable {
         }
         long caps = WANTED_CAPABILITIES & serverCaps & Capabilities.STANDARD_MASK;
         caps |= Capabilities.CLIENT_MYSQL; // we ask for no MariaDB extensions
+        if (opts.tls() != null) {
+            caps |= Capabilities.SSL;
+        }
         if (opts.database() != null && !opts.database().isEmpty()) {
             caps |= Capabilities.CONNECT_WITH_DB & serverCaps;
         }
@@ -123,6 +126,9 @@ public final class BlockingClient implements AutoCloseable {
                 NativePassword.PLUGIN.equals(announcedPlugin) ? token(opts, greeting.nonce()) : new byte[0],
                 opts.database(), announcedPlugin,
                 ConnectAttributes.encode(attrs));
+        if (opts.tls() != null) {
+            startTls(ch, opts, response, serverCaps);
+        }
         ch.writePayload(encode(response));
         for (int switches = 0; ; switches++) {
             ByteBuf reply = ch.readPayload();
@@ -151,6 +157,27 @@ public final class BlockingClient implements AutoCloseable {
                 reply.release();
             }
         }
+    }
+
+    /** Sends the SSL request and runs the TLS handshake; the login that follows is encrypted. */
+    private static void startTls(PacketChannel ch, ClientOptions opts, HandshakeResponse response, long serverCaps)
+            throws IOException {
+        if ((serverCaps & Capabilities.SSL) == 0) {
+            throw new IOException("TLS to " + opts.target() + ": the server does not offer TLS");
+        }
+        ByteBuf request = Unpooled.buffer(HandshakeResponse.FIXED_LENGTH);
+        try {
+            response.encodeSslRequest(request);
+            byte[] bytes = new byte[request.readableBytes()];
+            request.readBytes(bytes);
+            ch.writePayload(bytes);
+        } finally {
+            request.release();
+        }
+        javax.net.ssl.SSLEngine engine = opts.host() == null ? opts.tls().createSSLEngine()
+                : opts.tls().createSSLEngine(opts.host(), opts.port());
+        engine.setUseClientMode(true);
+        ch.startTls(engine);
     }
 
     private static AuthPluginException unsupported(String plugin, ClientOptions opts) {

@@ -20,10 +20,11 @@ import java.util.Objects;
  *                     token logs in with it); null or empty with a null password means "no password"
  * @param database     default database, or null
  * @param charset      collation id sent in the handshake; 45 = utf8mb4_general_ci
+ * @param tls          TLS to use after the SSL request (null: plain); its trust decides which servers are accepted
  */
 public record ClientOptions(String host, int port, Path unixSocket, String user, String password, byte[] passwordSha1,
                             String database, Duration connectTimeout, Duration readTimeout, Duration writeTimeout,
-                            Map<String, String> attributes, int charset) {
+                            Map<String, String> attributes, int charset, javax.net.ssl.SSLContext tls) {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     public static final int UTF8MB4_GENERAL_CI = 45;
 
@@ -45,56 +46,62 @@ public record ClientOptions(String host, int port, Path unixSocket, String user,
     /** Options for a TCP connection with 10-second timeouts and no database. */
     public static ClientOptions tcp(String host, int port, String user, String password) {
         return new ClientOptions(host, port, null, user, password, null, null, DEFAULT_TIMEOUT, DEFAULT_TIMEOUT,
-                DEFAULT_TIMEOUT, Map.of(), UTF8MB4_GENERAL_CI);
+                DEFAULT_TIMEOUT, Map.of(), UTF8MB4_GENERAL_CI, null);
     }
 
     /** Options for a unix-socket connection with 10-second timeouts and no database. */
     public static ClientOptions unixSocket(Path socket, String user, String password) {
         return new ClientOptions(null, 0, socket, user, password, null, null, DEFAULT_TIMEOUT, DEFAULT_TIMEOUT,
-                DEFAULT_TIMEOUT, Map.of(), UTF8MB4_GENERAL_CI);
+                DEFAULT_TIMEOUT, Map.of(), UTF8MB4_GENERAL_CI, null);
     }
 
     public ClientOptions withDatabase(String db) {
         return new ClientOptions(host, port, unixSocket, user, password, passwordSha1, db, connectTimeout,
-                readTimeout, writeTimeout, attributes, charset);
+                readTimeout, writeTimeout, attributes, charset, tls);
     }
 
     /** Credentials as SHA1(password) instead of a password. */
     public ClientOptions withPasswordSha1(byte[] sha1) {
         return new ClientOptions(host, port, unixSocket, user, null, sha1, database, connectTimeout, readTimeout,
-                writeTimeout, attributes, charset);
+                writeTimeout, attributes, charset, tls);
     }
 
     public ClientOptions withCredentials(String newUser, String newPassword) {
         return new ClientOptions(host, port, unixSocket, newUser, newPassword, null, database, connectTimeout,
-                readTimeout, writeTimeout, attributes, charset);
+                readTimeout, writeTimeout, attributes, charset, tls);
     }
 
     public ClientOptions withConnectTimeout(Duration d) {
         return new ClientOptions(host, port, unixSocket, user, password, passwordSha1, database, d, readTimeout,
-                writeTimeout, attributes, charset);
+                writeTimeout, attributes, charset, tls);
     }
 
     public ClientOptions withReadTimeout(Duration d) {
         return new ClientOptions(host, port, unixSocket, user, password, passwordSha1, database, connectTimeout, d,
-                writeTimeout, attributes, charset);
+                writeTimeout, attributes, charset, tls);
     }
 
     public ClientOptions withWriteTimeout(Duration d) {
         return new ClientOptions(host, port, unixSocket, user, password, passwordSha1, database, connectTimeout,
-                readTimeout, d, attributes, charset);
+                readTimeout, d, attributes, charset, tls);
     }
 
     /** Sets the same connect, read and write timeout. */
     public ClientOptions withTimeouts(Duration d) {
         return new ClientOptions(host, port, unixSocket, user, password, passwordSha1, database, d, d, d,
-                attributes, charset);
+                attributes, charset, tls);
+    }
+
+    /** Encrypts the connection with {@code context} after the SSL request (TCP only; null for plain). */
+    public ClientOptions withTls(javax.net.ssl.SSLContext context) {
+        return new ClientOptions(host, port, unixSocket, user, password, passwordSha1, database, connectTimeout,
+                readTimeout, writeTimeout, attributes, charset, context);
     }
 
     /** Connection attributes sent in addition to {@code _client_name} (visible in performance_schema). */
     public ClientOptions withAttributes(Map<String, String> attrs) {
         return new ClientOptions(host, port, unixSocket, user, password, passwordSha1, database, connectTimeout,
-                readTimeout, writeTimeout, attrs, charset);
+                readTimeout, writeTimeout, attrs, charset, tls);
     }
 
     /** Where to connect; resolves the host name (a blocking DNS lookup). */

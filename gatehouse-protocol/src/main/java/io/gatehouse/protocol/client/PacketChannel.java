@@ -38,6 +38,7 @@ final class PacketChannel implements Closeable {
     private final long writeTimeoutNanos;
     private final ByteBuffer header = ByteBuffer.allocate(Packets.HEADER_SIZE);
     private int sequence;
+    private TlsLayer tls;
 
     private PacketChannel(SocketChannel channel, Selector selector, SelectionKey key, Duration readTimeout,
                           Duration writeTimeout) {
@@ -129,6 +130,10 @@ final class PacketChannel implements Closeable {
             offset += size;
         } while (size == Packets.MAX_PAYLOAD);
         ByteBuffer[] array = buffers.toArray(new ByteBuffer[0]);
+        if (tls != null) {
+            tls.write(array);
+            return;
+        }
         long left = (long) payload.length + (long) Packets.HEADER_SIZE * (array.length / 2);
         while (left > 0) {
             long n = channel.write(array);
@@ -149,8 +154,39 @@ final class PacketChannel implements Closeable {
         closeQuietly(channel);
     }
 
+    /** Encrypts everything from now on: runs the TLS handshake over the socket with {@code engine}. */
+    void startTls(javax.net.ssl.SSLEngine engine) throws IOException {
+        TlsLayer layer = new TlsLayer(engine, new TlsLayer.RawIo() {
+            @Override
+            public int read(ByteBuffer dst) throws IOException {
+                while (true) {
+                    int n = channel.read(dst);
+                    if (n != 0) {
+                        return n;
+                    }
+                    await(SelectionKey.OP_READ, readTimeoutNanos, "read");
+                }
+            }
+
+            @Override
+            public void writeFully(ByteBuffer src) throws IOException {
+                while (src.hasRemaining()) {
+                    if (channel.write(src) == 0) {
+                        await(SelectionKey.OP_WRITE, writeTimeoutNanos, "write");
+                    }
+                }
+            }
+        });
+        layer.handshake();
+        this.tls = layer;
+    }
+
     private void readFully(ByteBuffer dst) throws IOException {
         while (dst.hasRemaining()) {
+            if (tls != null) {
+                tls.read(dst);
+                continue;
+            }
             int n = channel.read(dst);
             if (n < 0) {
                 throw new EOFException("server closed the connection");

@@ -1,0 +1,19 @@
+package io.gatehouse.core.session;
+
+import io.gatehouse.core.tls.ReloadableTls;
+import java.time.Duration;
+
+/**
+ * What a listener decides for each of its clients: TLS, how long the login may take, the largest command accepted
+ * and which networks may send a PROXY protocol header. Immutable; made on the main thread, read on workers.
+ *
+ * @param tls             TLS for clients (required when set), or null
+ * @param initTimeout     time from accept to a finished login before the client is dropped
+ * @param maxPacketSize   largest client command (payload bytes over all its packets)
+ * @param proxyNetworks   sources allowed to send a PROXY header, or null for none
+ */
+public record ClientSettings(ReloadableTls tls, Duration initTimeout, long maxPacketSize,
+                             TrustedNetworks proxyNetworks) {
+    /** Settings for clients of a listener without TLS or PROXY protocol, with the defaults. */
+    public static final ClientSettings PLAIN = new ClientSettings(null, Duration.ofSeconds(10), 1L << 30, null);
+}
