@@ -84,7 +84,9 @@ public final class GatehouseExtension implements ParameterResolver {
     /** The same, with the write listener on {@code writePort}. */
     static String config(MariaDbCluster cluster, Path dir, int writePort) {
         StringBuilder sb = new StringBuilder();
-        sb.append("[maxscale]\nthreads=2\nadmin_host=127.0.0.1\nadmin_port=0\nlogdir=").append(dir.resolve("log")).append("\npiddir=").append(dir)
+        sb.append("[maxscale]\nthreads=2\nadmin_host=127.0.0.1\nadmin_port=0\n"
+                // Many tests log in wrongly on purpose from 127.0.0.1; the host block has its own test.
+                + "max_auth_errors_until_block=0\nlogdir=").append(dir.resolve("log")).append("\npiddir=").append(dir)
                 .append("\ndatadir=").append(dir).append("\npersistdir=").append(dir).append("\n\n");
         StringBuilder names = new StringBuilder();
         for (MariaDbServer s : cluster.servers()) {

@@ -36,6 +36,8 @@ public final class CoreParams {
             of("libdir", ParamType.PATH, "/usr/lib/gatehouse/plugins", false, "Plugin directory"),
             of("query_classifier_cache_size", ParamType.SIZE, "0", true, "Per-process classifier cache size; 0 means 15% of memory as MaxScale"),
             of("skip_name_resolve", ParamType.BOOL, "true", true, "Match client addresses only by IP"),
+            of("max_auth_errors_until_block", ParamType.COUNT, "10", false, "Failed logins from one host before it is blocked; 0 disables"),
+            of("auth_block_time", ParamType.DURATION, "60s", false, "How long a host stays blocked after max_auth_errors_until_block failures (Gatehouse)"),
             of("admin_host", ParamType.STRING, "127.0.0.1", false, "Admin API address"),
             of("admin_port", ParamType.COUNT, "8989", false, "Admin API port"),
             of("admin_enabled", ParamType.BOOL, "true", false, "Enable the admin API"),
@@ -88,7 +90,9 @@ public final class CoreParams {
             of("log_auth_warnings", ParamType.BOOL, "true", true, "Log failed logins"),
             of("auth_all_servers", ParamType.BOOL, "false", true, "Load accounts from every server, not just one"),
             of("localhost_match_wildcard_host", ParamType.BOOL, "true", true, "Let '%' hosts match clients from localhost"),
-            of("connection_timeout", ParamType.DURATION, "0s", true, "Close idle client sessions after this; 0 disables"),
+            of("connection_timeout", ParamType.DURATION, "0s", true, "Old name of wait_timeout"),
+            of("wait_timeout", ParamType.DURATION, "0s", true, "Close client sessions idle for longer than this; 0 disables"),
+            of("net_write_timeout", ParamType.DURATION, "0s", true, "Close a session whose client has not read its replies for this long; 0 disables"),
             of("filters", ParamType.STRING, null, true, "Filter chain: filter section names separated by |"));
 
     public static final List<ParamSpec> FILTER = List.of(

@@ -121,7 +121,8 @@ public final class Runtime implements AutoCloseable {
             long high = g.size("writeq_high_water");
             long low = g.size("writeq_low_water");
             proxy = new ProxyContext(sessions, workers, killer, new BackendPool(), (int) Math.min(high, Integer.MAX_VALUE),
-                    (int) Math.min(low, high));
+                    (int) Math.min(low, high), new io.gatehouse.core.session.HostBlocker(
+                            (int) g.integer("max_auth_errors_until_block"), g.duration("auth_block_time")));
             for (var lc : config.listeners()) {
                 Listener l = new Listener(lc.name(), lc.params(), services.get(lc.targets().get(0)));
                 l.start(proxy);

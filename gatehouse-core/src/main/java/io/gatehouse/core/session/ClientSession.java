@@ -10,7 +10,6 @@ import io.gatehouse.protocol.AuthSwitchRequest;
 import io.gatehouse.protocol.Capabilities;
 import io.gatehouse.protocol.ErrPacket;
 import io.gatehouse.protocol.HandshakeResponse;
-import io.gatehouse.protocol.InitialHandshake;
 import io.gatehouse.protocol.Packets;
 import io.gatehouse.protocol.StatusFlags;
 import io.gatehouse.protocol.auth.NativePassword;
@@ -38,17 +37,6 @@ import org.slf4j.LoggerFactory;
 public final class ClientSession extends ChannelInboundHandlerAdapter implements ReplyTracker.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
     private static final SecureRandom RANDOM = new SecureRandom();
-    /** What Gatehouse can offer clients on top of what the backends offer. */
-    static final long OFFERED = Capabilities.LONG_FLAG | Capabilities.FOUND_ROWS | Capabilities.CONNECT_WITH_DB
-            | Capabilities.NO_SCHEMA | Capabilities.ODBC | Capabilities.LOCAL_FILES | Capabilities.IGNORE_SPACE
-            | Capabilities.PROTOCOL_41 | Capabilities.INTERACTIVE | Capabilities.IGNORE_SIGPIPE
-            | Capabilities.TRANSACTIONS | Capabilities.RESERVED | Capabilities.SECURE_CONNECTION
-            | Capabilities.MULTI_STATEMENTS | Capabilities.MULTI_RESULTS | Capabilities.PS_MULTI_RESULTS
-            | Capabilities.PLUGIN_AUTH | Capabilities.CONNECT_ATTRS | Capabilities.PLUGIN_AUTH_LENENC_CLIENT_DATA
-            | Capabilities.CAN_HANDLE_EXPIRED_PASSWORDS | Capabilities.SESSION_TRACK | Capabilities.DEPRECATE_EOF
-            | Capabilities.REMEMBER_OPTIONS | Capabilities.MARIADB_CLIENT_PROGRESS
-            | Capabilities.MARIADB_CLIENT_STMT_BULK_OPERATIONS | Capabilities.MARIADB_CLIENT_EXTENDED_METADATA
-            | Capabilities.MARIADB_CLIENT_CACHE_METADATA | Capabilities.MARIADB_CLIENT_BULK_UNIT_RESULTS;
     private static final int MAX_HANDSHAKE_PACKET = 64 * 1024;
 
     enum State { GREETING_SENT, AUTH_SWITCH_SENT, AUTHENTICATING, CONNECTING, ROUTING, CLOSED }
@@ -166,20 +154,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             return;
         }
         sessionCounted = true;
+        if (SessionTimeouts.wanted(service.params())) {
+            client.pipeline().addBefore(ctx.name(), "timeouts", new SessionTimeouts(this));
+        }
         if (settings.proxyNetworks() != null && settings.proxyNetworks().trusts(addr)) {
             client.pipeline().addFirst("proxy-detect", new ProxyHeaderDetector());
         }
-        long caps = service.backendCapabilities();
-        // Before any backend was reached, offer everything Gatehouse supports (what a MariaDB 10.6+ server offers).
-        caps = caps == 0 ? OFFERED : caps & OFFERED;
-        if (settings.tls() != null) {
-            caps |= Capabilities.SSL;
-        }
-        InitialHandshake hello = new InitialHandshake(10, service.versionString(), id, nonce, caps,
-                service.backendCharset(), StatusFlags.AUTOCOMMIT, NativePassword.PLUGIN);
-        ByteBuf body = ctx.alloc().buffer(128);
-        hello.encode(body);
-        client.writeAndFlush(Packets.frame(ctx.alloc(), 0, body));
+        client.writeAndFlush(ClientCapabilities.greeting(ctx.alloc(), service, id, nonce, settings.tls() != null));
         handshakeTimer = ctx.executor().schedule(() -> {
             if (state != State.ROUTING && state != State.CLOSED) {
                 LOG.warn("Client {} from {} did not complete the handshake in time", id, remote);
@@ -335,26 +316,45 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         return client != null && io.gatehouse.core.tls.PeerCertificates.present(client);
     }
 
+    /** A timeout of the service ended the session: tell the client why, as the server's KILL would. */
+    void timedOut(String why) {
+        LOG.info("{}: session {} from {} closed: {}", service.name(), id, remote, why);
+        sendErrorAndClose(0, 1927, "70100", "Connection killed by Gatehouse: " + why);
+    }
+
+    long maxPacketSize() {
+        return settings.maxPacketSize();
+    }
+
+    /** A client command passed the listener's {@code max_packet_size}: refuse it as the server does and end. */
+    void packetTooLarge(int clientSeq, long size) {
+        LOG.warn("{}: session {} from {} sent a command of at least {} bytes, over max_packet_size {}",
+                service.name(), id, remote, size, settings.maxPacketSize());
+        sendErrorAndClose(clientSeq + 1, 1153, "08S01", "Got a packet bigger than 'max_allowed_packet' bytes");
+    }
+
     boolean encrypted() {
         return encrypted;
     }
 
     /** A trusted proxy said who the client is: from now on the session is that client's. */
     private void proxyHeader(io.netty.handler.codec.haproxy.HAProxyMessage header) {
-        try {
-            if (header.sourceAddress() != null && state == State.GREETING_SENT) {
-                LOG.debug("Client {}: PROXY header from {} names {}", id, remote, header.sourceAddress());
-                remote = header.sourceAddress();
-                remotePort = header.sourcePort();
-            }
-        } finally {
-            header.release();
+        if (header.sourceAddress() != null && state == State.GREETING_SENT) {
+            remote = header.sourceAddress();
+            remotePort = header.sourcePort();
         }
+        header.release();
     }
+
 
     private void authenticate(byte[] clientToken) {
         this.token = clientToken;
         state = State.AUTHENTICATING;
+        if (proxy.blocker().isBlocked(remote)) {
+            sendErrorAndClose(nextSeq, 1129, "HY000", "Host '" + remote
+                    + "' is temporarily blocked due to too many authentication failures.");
+            return;
+        }
         auth = LoginCheck.check(service.users().snapshot(), login.user(), clientToken, remote, login.database(),
                 nonce, service.enableRootUser(), service.localhostMatchWildcardHost());
         if (!auth.ok() && auth.retryAfterReload() && !reloadedUsers) {
@@ -375,9 +375,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             if (service.logAuthWarnings()) {
                 LOG.warn("{}: login of '{}'@'{}' refused: {}", service.name(), login.user(), remote, auth.message());
             }
+            if (auth.errorCode() == 1045 && proxy.blocker().failed(remote)) {
+                LOG.warn("Host '{}' blocked after too many failed logins", remote);
+            }
             sendErrorAndClose(nextSeq, auth.errorCode(), auth.sqlState(), auth.message());
             return;
         }
+        proxy.blocker().succeeded(remote);
         connectBackend();
     }
 

@@ -30,6 +30,8 @@ final class CommandStream {
     private final ClientSession session;
     private long payloadLeft;
     private boolean continuation;
+    /** Payload bytes of the client command being forwarded, over all its packets. */
+    private long commandSize;
     /** Bytes of an incomplete packet start, kept until the rest arrives. */
     private ByteBuf held;
     /** Client bytes that arrived after a command we are still answering; replayed when it is done. */
@@ -87,6 +89,12 @@ final class CommandStream {
                 if (len == 0) {
                     inLocalInfile = false;
                 }
+            } else if (tooLarge(len)) {
+                // Nothing of the oversized part is forwarded; the backend connection is closed with the session.
+                forward(in, forwardFrom, i, backend);
+                in.release();
+                session.packetTooLarge(seq, commandSize);
+                return;
             } else if (seq == 0 && !continuation) {
                 if (len == 0) {
                     in.release();
@@ -134,6 +142,12 @@ final class CommandStream {
             forward(in, forwardFrom, end, backend);
             in.release();
         }
+    }
+
+    /** Adds a packet of {@code len} payload bytes to the current command; true when it passes the limit. */
+    private boolean tooLarge(int len) {
+        commandSize = continuation ? commandSize + len : len;
+        return commandSize > session.maxPacketSize();
     }
 
     /** Called after each batch of backend bytes: a held command may now be answered. */

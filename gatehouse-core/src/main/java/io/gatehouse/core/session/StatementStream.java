@@ -69,6 +69,15 @@ final class StatementStream implements RouterSessionContext {
         while (cumulation != null && cumulation.readableBytes() >= 4) {
             int r = cumulation.readerIndex();
             int len = cumulation.getUnsignedMediumLE(r);
+            long size = (multi == null ? 0 : multi.readableBytes() - 4L * multi.numComponents()) + len;
+            if (!inLocalInfile && size > session.maxPacketSize()) {
+                // Refused from its header: the payload is never buffered, whatever length it claims.
+                int seq = cumulation.getUnsignedByte(r + 3);
+                cumulation.release();
+                cumulation = null;
+                session.packetTooLarge(seq, size);
+                return;
+            }
             if (cumulation.readableBytes() < 4 + len) {
                 break;
             }

@@ -1,0 +1,73 @@
+package io.gatehouse.core.session;
+
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Blocks client hosts that fail authentication too often ({@code max_auth_errors_until_block}, as MaxScale): after
+ * that many failed logins from one address, new connections from it are refused until the block time has passed
+ * (60 s unless {@code auth_block_time} says otherwise). Shared by every worker: a concurrent map of small records,
+ * no locks held across calls, no buffers.
+ */
+public final class HostBlocker {
+    private record Failures(int count, long blockedUntilNanos) {
+    }
+
+    private final int limit;
+    private final long blockNanos;
+    private final ConcurrentHashMap<String, Failures> hosts = new ConcurrentHashMap<>();
+
+    /** {@code limit} 0 disables blocking. */
+    public HostBlocker(int limit, Duration blockTime) {
+        this.limit = limit;
+        this.blockNanos = blockTime.toNanos();
+    }
+
+    /** A blocker that never blocks. */
+    public static HostBlocker disabled() {
+        return new HostBlocker(0, Duration.ZERO);
+    }
+
+    /** True when {@code host} is blocked now; an expired block is lifted and its count starts again. */
+    public boolean isBlocked(String host) {
+        if (limit <= 0) {
+            return false;
+        }
+        Failures f = hosts.get(host);
+        if (f == null || f.blockedUntilNanos() == 0) {
+            return false;
+        }
+        if (System.nanoTime() - f.blockedUntilNanos() >= 0) {
+            hosts.remove(host, f);
+            return false;
+        }
+        return true;
+    }
+
+    /** Counts a failed login from {@code host}; returns true when the host is blocked from now on. */
+    public boolean failed(String host) {
+        if (limit <= 0) {
+            return false;
+        }
+        Failures after = hosts.compute(host, (h, old) -> {
+            if (old != null && old.blockedUntilNanos() != 0) {
+                return old;
+            }
+            int n = old == null ? 1 : old.count() + 1;
+            return new Failures(n, n >= limit ? blockUntil() : 0);
+        });
+        return after.blockedUntilNanos() != 0;
+    }
+
+    /** A successful login clears the host's count, as the server's own host cache does. */
+    public void succeeded(String host) {
+        if (limit > 0) {
+            hosts.computeIfPresent(host, (h, f) -> f.blockedUntilNanos() != 0 ? f : null);
+        }
+    }
+
+    private long blockUntil() {
+        long t = System.nanoTime() + blockNanos;
+        return t == 0 ? 1 : t;
+    }
+}
