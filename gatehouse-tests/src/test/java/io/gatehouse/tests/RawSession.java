@@ -60,16 +60,7 @@ final class RawSession implements AutoCloseable {
 
     /** Runs a query whose result is one row with one column; returns its text (or the error, prefixed "ERR "). */
     String scalar(String sql) throws IOException {
-        byte[] q = sql.getBytes(StandardCharsets.UTF_8);
-        byte[] packet = new byte[4 + 1 + q.length];
-        int len = q.length + 1;
-        packet[0] = (byte) len;
-        packet[1] = (byte) (len >> 8);
-        packet[2] = (byte) (len >> 16);
-        packet[4] = 0x03;
-        System.arraycopy(q, 0, packet, 5, q.length);
-        out.write(packet);
-        out.flush();
+        send(sql);
         byte[] first = readPacket();
         if ((first[0] & 0xFF) == 0xFF) {
             return "ERR " + error(first);
@@ -81,6 +72,20 @@ final class RawSession implements AutoCloseable {
         String value = new String(row, 1, n, StandardCharsets.UTF_8);
         readPacket();                                       // EOF
         return value;
+    }
+
+    /** Sends a COM_QUERY without reading its reply. */
+    void send(String sql) throws IOException {
+        byte[] q = sql.getBytes(StandardCharsets.UTF_8);
+        byte[] packet = new byte[4 + 1 + q.length];
+        int len = q.length + 1;
+        packet[0] = (byte) len;
+        packet[1] = (byte) (len >> 8);
+        packet[2] = (byte) (len >> 16);
+        packet[4] = 0x03;
+        System.arraycopy(q, 0, packet, 5, q.length);
+        out.write(packet);
+        out.flush();
     }
 
     /** True when the server closed the connection (after any last packet) within the read timeout. */
