@@ -32,6 +32,7 @@ public final class ConfigLoader {
     }
 
     public GatehouseConfig build(Path file, Map<String, IniSection> sections) throws ConfigException {
+        this.passwords = ConfigPasswords.forSections(sections);
         Params global = new Params("maxscale", Map.of(), Map.of());
         List<GatehouseConfig.ObjectConfig> servers = new ArrayList<>();
         List<GatehouseConfig.ObjectConfig> monitors = new ArrayList<>();
@@ -173,7 +174,10 @@ public final class ConfigLoader {
     }
 
     /** Checks every parameter of the section against the specs and fills in defaults. */
-    static Params validate(IniSection s, List<ParamSpec> specs, String what) throws ConfigException {
+    /** Decrypts encrypted passwords of the configuration being built (the key file of its datadir). */
+    private ConfigPasswords passwords = ConfigPasswords.NONE;
+
+    Params validate(IniSection s, List<ParamSpec> specs, String what) throws ConfigException {
         Map<String, ParamSpec> byName = new HashMap<>();
         specs.forEach(p -> byName.put(p.name(), p));
         Map<String, Object> values = new HashMap<>();
@@ -181,8 +185,15 @@ public final class ConfigLoader {
         for (Map.Entry<String, String> e : s.params().entrySet()) {
             ParamSpec spec = byName.get(e.getKey());
             if (spec == null) {
-                throw new ConfigException("[" + s.name() + "] " + e.getKey() + ": '" + e.getValue()
+                // A misspelt password parameter must not put the password in the message.
+                String shown = ConfigPasswords.looksSecret(e.getKey()) ? "*****" : e.getValue();
+                throw new ConfigException("[" + s.name() + "] " + e.getKey() + ": '" + shown
                         + "' (expected: a parameter of " + what + "; unknown parameter)");
+            }
+            if (spec.type() == ParamType.PASSWORD) {
+                values.put(spec.name(), passwords.plain(s.name(), spec.name(), e.getValue()));
+                texts.put(spec.name(), "*****");
+                continue;
             }
             try {
                 values.put(spec.name(), ValueParser.parse(spec, e.getValue()));
@@ -202,9 +213,6 @@ public final class ConfigLoader {
                 values.put(spec.name(), ValueParser.parse(spec, spec.defaultValue()));
                 texts.put(spec.name(), spec.defaultValue());
             }
-        }
-        if (values.containsKey("password") && byName.get("password").type() == ParamType.PASSWORD) {
-            texts.put("password", "*****");
         }
         return new Params(s.name(), values, texts);
     }

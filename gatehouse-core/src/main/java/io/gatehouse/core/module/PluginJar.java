@@ -28,10 +28,7 @@ record PluginJar(Path path, URLClassLoader loader) {
     /** Opens every {@code *.jar} in {@code dir}, in name order; none when {@code dir} is null or missing. */
     static List<PluginJar> openAll(Path dir, ClassLoader parent) {
         if (dir == null || !Files.isDirectory(dir)) {
-            if (dir != null) {
-                LOG.debug("Plugin directory {} does not exist: no plugin modules", dir);
-            }
-            return List.of();
+            return List.of();                  // no plugin directory: only the built-in modules
         }
         List<Path> files;
         try (Stream<Path> list = Files.list(dir)) {

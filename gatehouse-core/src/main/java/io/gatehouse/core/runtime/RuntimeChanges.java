@@ -306,12 +306,15 @@ public final class RuntimeChanges {
         specs.forEach(sp -> byName.put(sp.name(), sp));
         for (Map.Entry<String, String> e : changes.entrySet()) {
             ParamSpec sp = byName.get(e.getKey());
+            // Passwords (and what looks like one) never go into a message.
+            String shown = (sp != null && sp.type() == io.gatehouse.api.config.ParamType.PASSWORD)
+                    || io.gatehouse.core.config.ConfigPasswords.looksSecret(e.getKey()) ? "*****" : e.getValue();
             if (sp == null) {
-                throw new ConfigException("[" + name + "] " + e.getKey() + ": '" + e.getValue()
+                throw new ConfigException("[" + name + "] " + e.getKey() + ": '" + shown
                         + "' (expected: a parameter of " + what + "; unknown parameter)");
             }
             if (!sp.runtime()) {
-                throw new ConfigException("[" + name + "] " + e.getKey() + ": '" + e.getValue()
+                throw new ConfigException("[" + name + "] " + e.getKey() + ": '" + shown
                         + "' (expected: no change at runtime; this parameter needs a restart)");
             }
         }
