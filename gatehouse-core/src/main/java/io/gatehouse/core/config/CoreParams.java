@@ -107,6 +107,8 @@ public final class CoreParams {
             of("port", ParamType.COUNT, "0", false, "Port to listen on"),
             of("socket", ParamType.PATH, null, false, "Unix socket to listen on"),
             of("authenticator", ParamType.STRING, "mariadbauth", false, "Client authenticator"),
+            of("authenticator_options", ParamType.STRING, null, false, "Options of the authenticator, e.g. skip_authentication=true"),
+            of("user_mapping_file", ParamType.PATH, null, false, "MaxScale-format JSON mapping client users to backend credentials"),
             of("ssl", ParamType.BOOL, "false", false, "Require clients to use TLS"),
             of("ssl_cert", ParamType.PATH, null, false, "PEM certificate (chain) presented to clients"),
             of("ssl_key", ParamType.PATH, null, false, "PEM private key of ssl_cert"),

@@ -64,7 +64,38 @@ public final class Listener {
         Duration init = p.has("connection_init_timeout") ? p.duration("connection_init_timeout")
                 : ClientSettings.PLAIN.initTimeout();
         long maxPacket = p.has("max_packet_size") ? p.size("max_packet_size") : ClientSettings.PLAIN.maxPacketSize();
-        return new ClientSettings(tls, init, maxPacket, networks);
+        io.gatehouse.core.users.UserMapping mapping = null;
+        if (p.has("user_mapping_file") && p.string("user_mapping_file") != null) {
+            try {
+                mapping = io.gatehouse.core.users.UserMapping.load(Path.of(p.string("user_mapping_file")));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("[" + p.section() + "] user_mapping_file: " + e.getMessage(), e);
+            }
+        }
+        return new ClientSettings(tls, init, maxPacket, networks, mapping, skipAuthentication(p));
+    }
+
+    /** MaxScale's {@code authenticator_options} of mariadbauth: {@code key=value} pairs separated by commas. */
+    private static boolean skipAuthentication(Params p) {
+        String text = p.has("authenticator_options") ? p.string("authenticator_options") : null;
+        boolean skip = false;
+        if (text == null || text.isBlank()) {
+            return false;
+        }
+        for (String pair : text.split(",")) {
+            String[] kv = pair.trim().split("=", 2);
+            String key = kv[0].trim();
+            String value = kv.length > 1 ? kv[1].trim() : "";
+            switch (key) {
+                case "skip_authentication" -> skip = io.gatehouse.api.config.ValueParser.parseBool(value);
+                // Accepted for MaxScale compatibility: Gatehouse always matches hosts and compares names exactly.
+                case "match_host", "lower_case_table_names", "log_password_mismatch", "cache_dir", "inject_service_user" -> {
+                }
+                default -> throw new IllegalArgumentException("[" + p.section() + "] authenticator_options: '" + key
+                        + "' (expected: skip_authentication, match_host, lower_case_table_names)");
+            }
+        }
+        return skip;
     }
 
     /** Reads this listener's certificate files again for new connections; open sessions keep theirs. */

@@ -6,11 +6,8 @@ import io.gatehouse.api.server.ServerStatus;
 import io.gatehouse.api.server.ServerView;
 import io.gatehouse.core.server.Server;
 import io.gatehouse.core.service.Service;
-import io.gatehouse.protocol.AuthSwitchRequest;
-import io.gatehouse.protocol.Capabilities;
 import io.gatehouse.protocol.ErrPacket;
 import io.gatehouse.protocol.HandshakeResponse;
-import io.gatehouse.protocol.Packets;
 import io.gatehouse.protocol.StatusFlags;
 import io.gatehouse.protocol.auth.NativePassword;
 import io.gatehouse.protocol.reply.ReplyTracker;
@@ -29,8 +26,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client session: greets the client, authenticates it against the service's user accounts, connects the
- * backend its router chooses and then streams packets both ways. Runs entirely on the worker that accepted the
+ * One client session: greets the client, has {@link ClientLogin} authenticate it, connects the backend its
+ * router chooses and then streams packets both ways. Its login-phase fields are package-private because
+ * {@link ClientLogin} works on them. Runs entirely on the worker that accepted the
  * client; the backend channel is registered on the same event loop. It owns every buffer read from either side
  * until it forwards or releases it.
  */
@@ -41,22 +39,21 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     enum State { GREETING_SENT, AUTH_SWITCH_SENT, AUTHENTICATING, CONNECTING, ROUTING, CLOSED }
 
-    private final Service service;
-    private final ProxyContext proxy;
-    private final ClientSettings settings;
-    private boolean encrypted;
-    private final long id;
-    private final byte[] nonce = new byte[NativePassword.NONCE_LENGTH];
-    private Channel client;
-    private State state = State.GREETING_SENT;
-    private final PacketFramer framer = new PacketFramer(MAX_HANDSHAKE_PACKET);
-    private HandshakeResponse login;
-    private String user = "";
-    private String remote = "";
-    private int remotePort;
-    private LoginCheck.Result auth;
-    private boolean reloadedUsers;
-    private int nextSeq;
+    final Service service;
+    final ProxyContext proxy;
+    final ClientSettings settings;
+    boolean encrypted;
+    final long id;
+    final byte[] nonce = new byte[NativePassword.NONCE_LENGTH];
+    Channel client;
+    State state = State.GREETING_SENT;
+    final PacketFramer framer = new PacketFramer(MAX_HANDSHAKE_PACKET);
+    HandshakeResponse login;
+    String user = "";
+    String remote = "";
+    int remotePort;
+    LoginCheck.Result auth;
+    int nextSeq;
     private BackendConnection backend;
     private ScheduledFuture<?> handshakeTimer;
     private boolean sessionCounted;
@@ -65,6 +62,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private ClientInfo clientInfo;
     private int lastStatus = StatusFlags.AUTOCOMMIT;
     private final long startedAtMillis = System.currentTimeMillis();
+    private final ClientLogin loginFlow = new ClientLogin(this);
 
     public ClientSession(Service service, ProxyContext proxy) {
         this(service, proxy, ClientSettings.PLAIN);
@@ -172,7 +170,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof io.netty.handler.codec.haproxy.HAProxyMessage header) {
-            proxyHeader(header);
+            loginFlow.proxyHeader(header);
             return;
         }
         ByteBuf buf = (ByteBuf) msg;
@@ -184,7 +182,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
                     commands.fromClient(buf);
                 }
             }
-            case GREETING_SENT, AUTH_SWITCH_SENT -> readHandshake(ctx, buf);
+            case GREETING_SENT, AUTH_SWITCH_SENT -> loginFlow.readHandshake(ctx, buf);
             default -> {
                 // Nothing may arrive while we authenticate or connect; a client that pipelines is held back.
                 if (state == State.CLOSED) {
@@ -240,77 +238,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         ctx.close();
     }
 
-    private void readHandshake(ChannelHandlerContext ctx, ByteBuf buf) {
-        framer.add(ctx.alloc(), buf);
-        ByteBuf packet;
-        try {
-            packet = framer.next();
-        } catch (IllegalStateException e) {
-            LOG.warn("Client {} from {} sent a malformed handshake: {}", id, remote, e.getMessage());
-            sendErrorAndClose(2, 1043, "08S01", "Bad handshake");
-            return;
-        }
-        if (packet == null) {
-            return;
-        }
-        try {
-            int seq = packet.getUnsignedByte(packet.readerIndex() + 3);
-            ByteBuf payload = packet.slice(packet.readerIndex() + 4, packet.readableBytes() - 4);
-            nextSeq = seq + 1;
-            if (state == State.GREETING_SENT) {
-                if (HandshakeResponse.isSslRequest(payload)) {
-                    startTls(ctx);
-                    return;
-                }
-                if (settings.tls() != null && !encrypted) {
-                    sendErrorAndClose(nextSeq, 1045, "28000", "Access denied: this listener accepts TLS connections"
-                            + " only (connect with SSL)");
-                    return;
-                }
-                login = HandshakeResponse.decode(payload);
-                user = login.user();
-                boolean nativeToken = login.authPlugin() == null || login.authPlugin().isEmpty()
-                        || NativePassword.PLUGIN.equals(login.authPlugin());
-                if (!nativeToken && (login.capabilities() & Capabilities.PLUGIN_AUTH) != 0) {
-                    // Ask for a mysql_native_password token with the same nonce.
-                    byte[] data = new byte[nonce.length + 1];
-                    System.arraycopy(nonce, 0, data, 0, nonce.length);
-                    ByteBuf body = ctx.alloc().buffer(64);
-                    new AuthSwitchRequest(NativePassword.PLUGIN, data).encode(body);
-                    client.writeAndFlush(Packets.frame(ctx.alloc(), nextSeq, body));
-                    state = State.AUTH_SWITCH_SENT;
-                    return;
-                }
-                authenticate(login.authResponse());
-            } else {
-                byte[] token = new byte[payload.readableBytes()];
-                payload.getBytes(payload.readerIndex(), token);
-                authenticate(token);
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("Client {} from {} sent a malformed handshake: {}", id, remote, e.getMessage());
-            sendErrorAndClose(nextSeq, 1043, "08S01", "Bad handshake");
-        } finally {
-            packet.release();
-        }
-    }
-
-    private byte[] token;
-
-    /** The client asked for TLS: encrypt from its next byte and wait for the real handshake response. */
-    private void startTls(ChannelHandlerContext ctx) {
-        if (settings.tls() == null || encrypted) {
-            sendErrorAndClose(nextSeq, 1043, "08S01", "Bad handshake: this listener does not offer TLS");
-            return;
-        }
-        encrypted = true;
-        // A client may send its TLS hello right behind the request: those bytes belong to the TLS handler.
-        io.gatehouse.core.tls.TlsUpgrade.serverSide(ctx.pipeline(), settings.tls(), framer.drain(), cause -> {
-            LOG.warn("Client {} from {}: TLS handshake failed: {}", id, remote, cause.getMessage());
-            close();
-        });
-    }
-
     /** True when the client presented a certificate that the listener's CA verified. */
     boolean hasClientCertificate() {
         return client != null && io.gatehouse.core.tls.PeerCertificates.present(client);
@@ -337,55 +264,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         return encrypted;
     }
 
-    /** A trusted proxy said who the client is: from now on the session is that client's. */
-    private void proxyHeader(io.netty.handler.codec.haproxy.HAProxyMessage header) {
-        if (header.sourceAddress() != null && state == State.GREETING_SENT) {
-            remote = header.sourceAddress();
-            remotePort = header.sourcePort();
-        }
-        header.release();
-    }
-
-
-    private void authenticate(byte[] clientToken) {
-        this.token = clientToken;
-        state = State.AUTHENTICATING;
-        if (proxy.blocker().isBlocked(remote)) {
-            sendErrorAndClose(nextSeq, 1129, "HY000", "Host '" + remote
-                    + "' is temporarily blocked due to too many authentication failures.");
-            return;
-        }
-        auth = LoginCheck.check(service.users().snapshot(), login.user(), clientToken, remote, login.database(),
-                nonce, service.enableRootUser(), service.localhostMatchWildcardHost());
-        if (!auth.ok() && auth.retryAfterReload() && !reloadedUsers) {
-            // The account may be new: reload (throttled) and decide again, back on this worker.
-            reloadedUsers = true;
-            service.users().refresh(false).whenComplete((v, e) -> client.eventLoop().execute(() -> {
-                if (state == State.AUTHENTICATING) {
-                    authenticate(token);
-                }
-            }));
-            return;
-        }
-        if (auth.ok()) {
-            LoginCheck.Result denied = LoginCheck.transport(auth, login.user(), remote, encrypted, hasClientCertificate());
-            auth = denied == null ? auth : denied;
-        }
-        if (!auth.ok()) {
-            if (service.logAuthWarnings()) {
-                LOG.warn("{}: login of '{}'@'{}' refused: {}", service.name(), login.user(), remote, auth.message());
-            }
-            if (auth.errorCode() == 1045 && proxy.blocker().failed(remote)) {
-                LOG.warn("Host '{}' blocked after too many failed logins", remote);
-            }
-            sendErrorAndClose(nextSeq, auth.errorCode(), auth.sqlState(), auth.message());
-            return;
-        }
-        proxy.blocker().succeeded(remote);
-        connectBackend();
-    }
-
-    private void connectBackend() {
+    void connectBackend() {
         clientInfo = new ClientInfo(id, user, remote, login.database());
         io.gatehouse.api.router.RouterSession rs = service.router().newSession(clientInfo);
         if (rs != null) {

@@ -11,9 +11,14 @@ import java.time.Duration;
  * @param initTimeout     time from accept to a finished login before the client is dropped
  * @param maxPacketSize   largest client command (payload bytes over all its packets)
  * @param proxyNetworks   sources allowed to send a PROXY header, or null for none
+ * @param userMapping     the listener's {@code user_mapping_file}, or null
+ * @param skipAuthentication  {@code authenticator_options=skip_authentication=true}: passwords are left to the
+ *                        backends to check
  */
 public record ClientSettings(ReloadableTls tls, Duration initTimeout, long maxPacketSize,
-                             TrustedNetworks proxyNetworks) {
+                             TrustedNetworks proxyNetworks, io.gatehouse.core.users.UserMapping userMapping,
+                             boolean skipAuthentication) {
     /** Settings for clients of a listener without TLS or PROXY protocol, with the defaults. */
-    public static final ClientSettings PLAIN = new ClientSettings(null, Duration.ofSeconds(10), 1L << 30, null);
+    public static final ClientSettings PLAIN = new ClientSettings(null, Duration.ofSeconds(10), 1L << 30, null,
+            null, false);
 }

@@ -58,6 +58,25 @@ final class LoginCheck {
         if (sha1 == null) {
             return new Result(account, null, 1045, "28000", denied, true);
         }
+        return accept(users, account, sha1, user, clientIp, database);
+    }
+
+    /**
+     * {@code skip_authentication}: the account's SHA1(password) as the token claims it, without checking, so that
+     * the backend's own check decides. An unknown user still gets a (failing) backend login attempt.
+     */
+    static Result unchecked(UserAccounts users, String user, byte[] token, String clientIp, byte[] nonce) {
+        UserAccount account = users.find(user, clientIp, true);
+        byte[] stored = account == null || account.nativeHash() == null ? new byte[0] : account.nativeHash();
+        return new Result(account, NativePassword.recoverUnchecked(token, stored, nonce), 0, "", "", false);
+    }
+
+    /**
+     * The checks after a proven password: the connect-time database. {@code sha1} is SHA1(password) for the
+     * backend logins (or of the mapped credential).
+     */
+    static Result accept(UserAccounts users, UserAccount account, byte[] sha1, String user, String clientIp,
+                         String database) {
         if (database != null && !database.isEmpty()) {
             // As the server does: no privilege on the database hides whether it exists.
             if (!users.mayUseDatabase(account, database)) {

@@ -14,13 +14,14 @@ package io.gatehouse.core.users;
  * @param defaultRole    the default role, or empty
  * @param sslType        {@code REQUIRE} of the account: empty, {@code ANY} (SSL), {@code X509} or
  *                       {@code SPECIFIED} (issuer, subject or cipher)
+ * @param authString     the plugin's stored credential (for ed25519 the base64 public key), or empty
  */
 public record UserAccount(String user, String host, byte[] nativeHash, String plugin, boolean globalDbAccess,
-                          boolean superUser, boolean isRole, String defaultRole, String sslType) {
-    /** An account without a TLS requirement. */
+                          boolean superUser, boolean isRole, String defaultRole, String sslType, String authString) {
+    /** A mysql_native_password account without a TLS requirement. */
     public UserAccount(String user, String host, byte[] nativeHash, String plugin, boolean globalDbAccess,
                        boolean superUser, boolean isRole, String defaultRole) {
-        this(user, host, nativeHash, plugin, globalDbAccess, superUser, isRole, defaultRole, "");
+        this(user, host, nativeHash, plugin, globalDbAccess, superUser, isRole, defaultRole, "", "");
     }
 
     /** The {@code user@host} key grants are stored under. */

@@ -84,7 +84,7 @@ public final class UserAccountLoader {
         boolean superUser = "Y".equals(optional(users, r, "Super_priv"));
         boolean isRole = "Y".equals(optional(users, r, "is_role"));
         return new UserAccount(user, host, hash, plugin, global, superUser, isRole, optional(users, r, "default_role"),
-                optional(users, r, "ssl_type").toUpperCase(java.util.Locale.ROOT));
+                optional(users, r, "ssl_type").toUpperCase(java.util.Locale.ROOT), authString);
     }
 
     private static String optional(QueryResult q, int row, String column) {

@@ -68,6 +68,17 @@ public final class NativePassword {
     }
 
     /**
+     * What SHA1(password) would be if {@code token} were right, without checking it: for
+     * {@code skip_authentication}, where the backend's own check decides. Empty for an empty token.
+     */
+    public static byte[] recoverUnchecked(byte[] token, byte[] storedHash, byte[] nonce) {
+        if (token.length != 20 || storedHash.length != 20) {
+            return new byte[0];
+        }
+        return xor(token, sha1(trimNonce(nonce), storedHash));
+    }
+
+    /**
      * Parses the {@code *HEX} form stored in {@code mysql.user} into 20 bytes; an empty string gives an empty
      * array; anything else gives null (not a native password hash).
      */

@@ -1,0 +1,199 @@
+package io.gatehouse.core.session;
+
+import io.gatehouse.protocol.AuthSwitchRequest;
+import io.gatehouse.protocol.Capabilities;
+import io.gatehouse.protocol.HandshakeResponse;
+import io.gatehouse.protocol.Packets;
+import io.gatehouse.protocol.auth.NativePassword;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The login phase of one client session: the handshake response (after an optional TLS upgrade and PROXY header),
+ * the authentication exchange of the account's or client's plugin, the checks that follow (account TLS
+ * requirements, blocked hosts, user mapping), and then the hand-over to the session to connect its backends. Runs
+ * on the session's worker thread and works on the session's own fields; it owns the handshake packets it reads
+ * from the session's framer until it releases them.
+ */
+final class ClientLogin {
+    private static final Logger LOG = LoggerFactory.getLogger(ClientLogin.class);
+
+    private final ClientSession s;
+    private boolean reloadedUsers;
+
+    ClientLogin(ClientSession session) {
+        this.s = session;
+    }
+
+    ClientSession session() {
+        return s;
+    }
+
+    void readHandshake(ChannelHandlerContext ctx, ByteBuf buf) {
+        s.framer.add(ctx.alloc(), buf);
+        ByteBuf packet;
+        try {
+            packet = s.framer.next();
+        } catch (IllegalStateException e) {
+            LOG.warn("Client {} from {} sent a malformed handshake: {}", s.id, s.remote, e.getMessage());
+            s.sendErrorAndClose(2, 1043, "08S01", "Bad handshake");
+            return;
+        }
+        if (packet == null) {
+            return;
+        }
+        try {
+            int seq = packet.getUnsignedByte(packet.readerIndex() + 3);
+            ByteBuf payload = packet.slice(packet.readerIndex() + 4, packet.readableBytes() - 4);
+            s.nextSeq = seq + 1;
+            if (s.state == ClientSession.State.GREETING_SENT) {
+                if (HandshakeResponse.isSslRequest(payload)) {
+                    startTls(ctx);
+                    return;
+                }
+                if (s.settings.tls() != null && !s.encrypted) {
+                    s.sendErrorAndClose(s.nextSeq, 1045, "28000", "Access denied: this listener accepts TLS connections"
+                            + " only (connect with SSL)");
+                    return;
+                }
+                s.login = HandshakeResponse.decode(payload);
+                s.user = s.login.user();
+                exchange = s.settings.skipAuthentication() || (s.login.capabilities() & Capabilities.PLUGIN_AUTH) == 0
+                        ? null : PluginExchange.choose(this, s.login, s.service.users().snapshot(), s.remote,
+                        s.service.localhostMatchWildcardHost());
+                if (exchange != null) {
+                    s.state = ClientSession.State.AUTH_SWITCH_SENT;
+                    exchange.start();
+                    return;
+                }
+                boolean nativeToken = s.login.authPlugin() == null || s.login.authPlugin().isEmpty()
+                        || NativePassword.PLUGIN.equals(s.login.authPlugin());
+                if (!nativeToken && (s.login.capabilities() & Capabilities.PLUGIN_AUTH) != 0) {
+                    // Ask for a mysql_native_password token with the same nonce.
+                    sendAuthSwitch(NativePassword.PLUGIN, s.nonce);
+                    s.state = ClientSession.State.AUTH_SWITCH_SENT;
+                    return;
+                }
+                authenticate(s.login.authResponse());
+            } else {
+                byte[] token = new byte[payload.readableBytes()];
+                payload.getBytes(payload.readerIndex(), token);
+                if (exchange != null) {
+                    exchange.onPacket(token);
+                } else {
+                    authenticate(token);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Client {} from {} sent a malformed handshake: {}", s.id, s.remote, e.getMessage());
+            s.sendErrorAndClose(s.nextSeq, 1043, "08S01", "Bad handshake");
+        } finally {
+            packet.release();
+        }
+    }
+
+    private byte[] token;
+    private PluginExchange exchange;
+
+    /** An authentication switch to {@code plugin} with its scramble (sent NUL-terminated, as servers do). */
+    void sendAuthSwitch(String plugin, byte[] scramble) {
+        byte[] data = java.util.Arrays.copyOf(scramble, scramble.length + 1);
+        ByteBuf body = s.client.alloc().buffer(64);
+        new AuthSwitchRequest(plugin, data).encode(body);
+        s.client.writeAndFlush(Packets.frame(s.client.alloc(), s.nextSeq++, body));
+    }
+
+    /** An auth-more-data packet (0x01 and {@code data}) of a multi-round plugin. */
+    void sendAuthMoreData(byte[] data) {
+        ByteBuf body = s.client.alloc().buffer(1 + data.length).writeByte(0x01).writeBytes(data);
+        s.client.writeAndFlush(Packets.frame(s.client.alloc(), s.nextSeq++, body));
+    }
+
+    io.gatehouse.core.users.UserMapping userMapping() {
+        return s.settings.userMapping();
+    }
+
+    /** The backends are logged into as {@code backendUser} (a user_mapping_file entry) instead of the client's user. */
+    void mapBackendUser(String backendUser) {
+        s.login = s.login.withAuth(backendUser, new byte[0], NativePassword.PLUGIN);
+    }
+
+    /** The client asked for TLS: encrypt from its next byte and wait for the real handshake response. */
+    private void startTls(ChannelHandlerContext ctx) {
+        if (s.settings.tls() == null || s.encrypted) {
+            s.sendErrorAndClose(s.nextSeq, 1043, "08S01", "Bad handshake: this listener does not offer TLS");
+            return;
+        }
+        s.encrypted = true;
+        // A client may send its TLS hello right behind the request: those bytes belong to the TLS handler.
+        io.gatehouse.core.tls.TlsUpgrade.serverSide(ctx.pipeline(), s.settings.tls(), s.framer.drain(), cause -> {
+            LOG.warn("Client {} from {}: TLS handshake failed: {}", s.id, s.remote, cause.getMessage());
+            s.close();
+        });
+    }
+
+    /** A trusted proxy said who the client is: from now on the session is that client' */
+    void proxyHeader(io.netty.handler.codec.haproxy.HAProxyMessage header) {
+        if (header.sourceAddress() != null && s.state == ClientSession.State.GREETING_SENT) {
+            s.remote = header.sourceAddress();
+            s.remotePort = header.sourcePort();
+        }
+        header.release();
+    }
+
+
+    private void authenticate(byte[] clientToken) {
+        this.token = clientToken;
+        s.state = ClientSession.State.AUTHENTICATING;
+        if (s.proxy.blocker().isBlocked(s.remote)) {
+            s.sendErrorAndClose(s.nextSeq, 1129, "HY000", "Host '" + s.remote
+                    + "' is temporarily blocked due to too many authentication failures.");
+            return;
+        }
+        s.auth = s.settings.skipAuthentication()
+                ? LoginCheck.unchecked(s.service.users().snapshot(), s.login.user(), clientToken, s.remote, s.nonce)
+                : LoginCheck.check(s.service.users().snapshot(), s.login.user(), clientToken, s.remote, s.login.database(),
+                s.nonce, s.service.enableRootUser(), s.service.localhostMatchWildcardHost());
+        if (!s.auth.ok() && s.auth.retryAfterReload() && !reloadedUsers) {
+            // The account may be new: reload (throttled) and decide again, back on this worker.
+            reloadedUsers = true;
+            s.service.users().refresh(false).whenComplete((v, e) -> s.client.eventLoop().execute(() -> {
+                if (s.state == ClientSession.State.AUTHENTICATING) {
+                    authenticate(token);
+                }
+            }));
+            return;
+        }
+        loginResult(s.auth);
+    }
+
+    /** The outcome of a login, whichever plugin proved it: TLS requirements, the host block, then the backend. */
+    void loginResult(LoginCheck.Result result) {
+        s.state = ClientSession.State.AUTHENTICATING;
+        s.auth = result;
+        if (s.auth.ok()) {
+            LoginCheck.Result denied = LoginCheck.transport(s.auth, s.login.user(), s.remote, s.encrypted, s.hasClientCertificate());
+            s.auth = denied == null ? s.auth : denied;
+        }
+        if (!s.auth.ok()) {
+            if (s.service.logAuthWarnings()) {
+                LOG.warn("{}: s.login of '{}'@'{}' refused: {}", s.service.name(), s.login.user(), s.remote, s.auth.message());
+            }
+            if (s.auth.errorCode() == 1045 && s.proxy.blocker().failed(s.remote)) {
+                LOG.warn("Host '{}' blocked after too many failed logins", s.remote);
+            }
+            s.sendErrorAndClose(s.nextSeq, s.auth.errorCode(), s.auth.sqlState(), s.auth.message());
+            return;
+        }
+        s.proxy.blocker().succeeded(s.remote);
+        io.gatehouse.core.users.UserMapping.Credential mapped = s.settings.userMapping() == null || exchange instanceof Ed25519Exchange
+                ? null : s.settings.userMapping().lookup(s.user);
+        if (mapped != null) {
+            mapBackendUser(mapped.user());
+            s.auth = new LoginCheck.Result(s.auth.account(), mapped.passwordSha1(), 0, "", "", false);
+        }
+        s.connectBackend();
+    }
+}

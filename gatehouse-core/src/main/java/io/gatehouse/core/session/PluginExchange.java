@@ -1,0 +1,72 @@
+package io.gatehouse.core.session;
+
+import io.gatehouse.core.users.UserAccount;
+import io.gatehouse.core.users.UserAccounts;
+import io.gatehouse.protocol.HandshakeResponse;
+import io.gatehouse.protocol.auth.Ed25519Password;
+import io.gatehouse.protocol.auth.NativePassword;
+import io.gatehouse.protocol.auth.Sha2Password;
+
+/**
+ * A client login that takes more than the mysql_native_password token: the exchange of another authentication
+ * plugin, driven packet by packet. It runs on the session's worker; it owns no buffers (payloads arrive as byte
+ * arrays, and what it sends is framed by the session). It ends by handing the session a {@link LoginCheck.Result}.
+ */
+abstract class PluginExchange {
+    protected final ClientLogin flow;
+    protected final ClientSession session;
+    protected final HandshakeResponse login;
+    protected final UserAccount account;
+
+    PluginExchange(ClientLogin flow, HandshakeResponse login, UserAccount account) {
+        this.flow = flow;
+        this.session = flow.session();
+        this.login = login;
+        this.account = account;
+    }
+
+    /**
+     * The exchange a login needs, or null for the plain mysql_native_password path: the account's plugin decides
+     * (ed25519), then the plugin the client asked for (the SHA-256 plugins of MySQL clients, for accounts whose
+     * native hash lets Gatehouse check the password once the client reveals it).
+     */
+    static PluginExchange choose(ClientLogin flow, HandshakeResponse login, UserAccounts users, String remote,
+                                 boolean wildcardLocalhost) {
+        UserAccount a = users.find(login.user(), remote, wildcardLocalhost);
+        if (a == null) {
+            return null;
+        }
+        if (Ed25519Password.SERVER_PLUGIN.equals(a.plugin())) {
+            return new Ed25519Exchange(flow, login, a);
+        }
+        String asked = login.authPlugin() == null ? "" : login.authPlugin();
+        if (a.nativeHash() != null && a.nativeHash().length > 0
+                && (asked.equals(Sha2Password.CACHING_PLUGIN) || asked.equals(Sha2Password.SHA256_PLUGIN))) {
+            return new Sha2Exchange(flow, login, a, asked.equals(Sha2Password.CACHING_PLUGIN));
+        }
+        return null;
+    }
+
+    /** Sends the first packet of the exchange (or decides at once from the handshake response). */
+    abstract void start();
+
+    /** One packet from the client (its payload). */
+    abstract void onPacket(byte[] payload);
+
+    /** The password was proven: the remaining checks (database), with SHA1(password) for the backends. */
+    protected void proven(byte[] passwordSha1) {
+        flow.loginResult(LoginCheck.accept(session.service().users().snapshot(), account, passwordSha1,
+                login.user(), session.remote(), login.database()));
+    }
+
+    protected void refused() {
+        flow.loginResult(new LoginCheck.Result(account, null, 1045, "28000", "Access denied for user '"
+                + login.user() + "'@'" + session.remote() + "' (using password: YES)", false));
+    }
+
+    /** SHA1(password) of a revealed password, checked against the account's native hash; null when wrong. */
+    protected byte[] checkRevealed(String password) {
+        byte[] sha1 = NativePassword.sha1(password.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return java.security.MessageDigest.isEqual(NativePassword.sha1(sha1), account.nativeHash()) ? sha1 : null;
+    }
+}

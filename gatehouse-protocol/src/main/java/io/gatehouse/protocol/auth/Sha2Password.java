@@ -1,0 +1,113 @@
+package io.gatehouse.protocol.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.util.Arrays;
+import java.util.Base64;
+import javax.crypto.Cipher;
+
+/**
+ * The SHA-256 based plugins of MySQL 8, server side: {@code caching_sha2_password} (fast path: the client proves
+ * the password with {@code XOR(SHA256(pw), SHA256(SHA256(SHA256(pw)), nonce))}; full path: the password itself,
+ * over TLS or RSA-encrypted) and {@code sha256_password} (always the password, over TLS or RSA-encrypted). The RSA
+ * exchange encrypts {@code password XOR nonce} with OAEP padding under the server's public key, which the client may
+ * ask for. Stateless; any thread.
+ */
+public final class Sha2Password {
+    public static final String CACHING_PLUGIN = "caching_sha2_password";
+    public static final String SHA256_PLUGIN = "sha256_password";
+    /** Auth-more-data byte after a fast-path success. */
+    public static final int FAST_AUTH_OK = 3;
+    /** Auth-more-data byte asking the client for the full exchange. */
+    public static final int PERFORM_FULL_AUTH = 4;
+    /** What a caching_sha2_password client sends to ask for the public key. */
+    public static final int REQUEST_PUBLIC_KEY_CACHING = 2;
+    /** What a sha256_password client sends to ask for the public key. */
+    public static final int REQUEST_PUBLIC_KEY_SHA256 = 1;
+
+    private Sha2Password() {
+    }
+
+    public static byte[] sha256(byte[]... parts) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            for (byte[] p : parts) {
+                md.update(p);
+            }
+            return md.digest();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
+    }
+
+    /** SHA256(SHA256(password)), what the fast path is checked against (kept by the server's cache). */
+    public static byte[] stage2(String password) {
+        return sha256(sha256(password.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** The fast-path scramble a client computes; for tests and for logging into MySQL 8 backends. */
+    public static byte[] scramble(String password, byte[] nonce) {
+        byte[] stage1 = sha256(password.getBytes(StandardCharsets.UTF_8));
+        byte[] mix = sha256(sha256(stage1), nonce);
+        byte[] out = new byte[stage1.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (byte) (stage1[i] ^ mix[i]);
+        }
+        return out;
+    }
+
+    /** Whether a fast-path {@code token} proves the password whose {@code stage2} is cached. */
+    public static boolean verifyFast(byte[] token, byte[] stage2, byte[] nonce) {
+        if (token.length != 32) {
+            return false;
+        }
+        byte[] mix = sha256(stage2, nonce);
+        byte[] stage1 = new byte[32];
+        for (int i = 0; i < 32; i++) {
+            stage1[i] = (byte) (token[i] ^ mix[i]);
+        }
+        return MessageDigest.isEqual(sha256(stage1), stage2);
+    }
+
+    /** A new RSA key pair for the password exchange without TLS. */
+    public static KeyPair newKeyPair() {
+        try {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+            g.initialize(2048);
+            return g.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("RSA is missing from this JDK", e);
+        }
+    }
+
+    /** The public key as the PEM text clients expect. */
+    public static String pem(KeyPair keys) {
+        String b64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(keys.getPublic().getEncoded());
+        return "-----BEGIN PUBLIC KEY-----\n" + b64 + "\n-----END PUBLIC KEY-----\n";
+    }
+
+    /** The password from an RSA-encrypted answer; throws when it does not decrypt. */
+    public static String decryptPassword(PrivateKey key, byte[] encrypted, byte[] nonce) throws GeneralSecurityException {
+        Cipher c = Cipher.getInstance("RSA/ECB/OAEPWithSHA-1AndMGF1Padding");
+        c.init(Cipher.DECRYPT_MODE, key);
+        byte[] mixed = c.doFinal(encrypted);
+        for (int i = 0; i < mixed.length; i++) {
+            mixed[i] ^= nonce[i % nonce.length];
+        }
+        return cleartext(mixed);
+    }
+
+    /** The password of a cleartext answer (NUL-terminated). */
+    public static String cleartext(byte[] data) {
+        int end = data.length;
+        while (end > 0 && data[end - 1] == 0) {
+            end--;
+        }
+        return new String(Arrays.copyOf(data, end), StandardCharsets.UTF_8);
+    }
+}
