@@ -72,7 +72,8 @@ final class ClientLogin {
                         || NativePassword.PLUGIN.equals(s.login.authPlugin());
                 if (!nativeToken && (s.login.capabilities() & Capabilities.PLUGIN_AUTH) != 0) {
                     // Ask for a mysql_native_password token with the same nonce.
-                    sendAuthSwitch(NativePassword.PLUGIN, s.nonce);
+                    // The same nonce, NUL-terminated as servers send it.
+                    sendAuthSwitch(NativePassword.PLUGIN, java.util.Arrays.copyOf(s.nonce, s.nonce.length + 1));
                     s.state = ClientSession.State.AUTH_SWITCH_SENT;
                     return;
                 }
@@ -97,9 +98,8 @@ final class ClientLogin {
     private byte[] token;
     private PluginExchange exchange;
 
-    /** An authentication switch to {@code plugin} with its scramble (sent NUL-terminated, as servers do). */
-    void sendAuthSwitch(String plugin, byte[] scramble) {
-        byte[] data = java.util.Arrays.copyOf(scramble, scramble.length + 1);
+    /** An authentication switch to {@code plugin} with its data (the scramble, as the plugin expects it). */
+    void sendAuthSwitch(String plugin, byte[] data) {
         ByteBuf body = s.client.alloc().buffer(64);
         new AuthSwitchRequest(plugin, data).encode(body);
         s.client.writeAndFlush(Packets.frame(s.client.alloc(), s.nextSeq++, body));
@@ -179,7 +179,7 @@ final class ClientLogin {
         }
         if (!s.auth.ok()) {
             if (s.service.logAuthWarnings()) {
-                LOG.warn("{}: s.login of '{}'@'{}' refused: {}", s.service.name(), s.login.user(), s.remote, s.auth.message());
+                LOG.warn("{}: login of '{}'@'{}' refused: {}", s.service.name(), s.login.user(), s.remote, s.auth.message());
             }
             if (s.auth.errorCode() == 1045 && s.proxy.blocker().failed(s.remote)) {
                 LOG.warn("Host '{}' blocked after too many failed logins", s.remote);

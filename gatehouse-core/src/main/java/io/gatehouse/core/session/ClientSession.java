@@ -79,6 +79,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         }
     }
 
+    /** Logins that took the caching_sha2_password fast path in this process (admin statistics and tests). */
+    public static long cachingSha2FastLogins() {
+        return Sha2Exchange.fastLogins();
+    }
+
     public long id() {
         return id;
     }

@@ -86,7 +86,7 @@ final class Sha2Exchange extends PluginExchange {
         }
         if (payload.length == 0 && !caching) {
             // sha256_password's first round with nothing in it: ask for the password, naming the plugin again.
-            flow.sendAuthSwitch(Sha2Password.SHA256_PLUGIN, Arrays.copyOf(session.nonce(), 20));
+            flow.sendAuthSwitch(Sha2Password.SHA256_PLUGIN, Arrays.copyOf(session.nonce(), 21));
             return;
         }
         String password;

@@ -14,8 +14,8 @@ import javax.crypto.Cipher;
  * The SHA-256 based plugins of MySQL 8, server side: {@code caching_sha2_password} (fast path: the client proves
  * the password with {@code XOR(SHA256(pw), SHA256(SHA256(SHA256(pw)), nonce))}; full path: the password itself,
  * over TLS or RSA-encrypted) and {@code sha256_password} (always the password, over TLS or RSA-encrypted). The RSA
- * exchange encrypts {@code password XOR nonce} with OAEP padding under the server's public key, which the client may
- * ask for. Stateless; any thread.
+ * exchange encrypts {@code password XOR nonce} under the server's public key (OAEP padding, or PKCS#1 v1.5 from
+ * clients that believe the server older than MySQL 8.0.5), which the client may ask for. Stateless; any thread.
  */
 public final class Sha2Password {
     public static final String CACHING_PLUGIN = "caching_sha2_password";
@@ -93,9 +93,17 @@ public final class Sha2Password {
 
     /** The password from an RSA-encrypted answer; throws when it does not decrypt. */
     public static String decryptPassword(PrivateKey key, byte[] encrypted, byte[] nonce) throws GeneralSecurityException {
-        Cipher c = Cipher.getInstance("RSA/ECB/OAEPWithSHA-1AndMGF1Padding");
-        c.init(Cipher.DECRYPT_MODE, key);
-        byte[] mixed = c.doFinal(encrypted);
+        byte[] mixed;
+        try {
+            Cipher c = Cipher.getInstance("RSA/ECB/OAEPWithSHA-1AndMGF1Padding");
+            c.init(Cipher.DECRYPT_MODE, key);
+            mixed = c.doFinal(encrypted);
+        } catch (javax.crypto.BadPaddingException e) {
+            // Clients talking to a server that announces a version before 8.0.5 use PKCS#1 v1.5 padding.
+            Cipher c = Cipher.getInstance("RSA/ECB/PKCS1Padding");
+            c.init(Cipher.DECRYPT_MODE, key);
+            mixed = c.doFinal(encrypted);
+        }
         for (int i = 0; i < mixed.length; i++) {
             mixed[i] ^= nonce[i % nonce.length];
         }

@@ -1,0 +1,139 @@
+package io.gatehouse.tests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.gatehouse.core.session.ClientSession;
+import io.gatehouse.server.Gatehouse;
+import io.gatehouse.testkit.Accounts;
+import io.gatehouse.testkit.MariaDbServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Authentication plugins end to end with a real MariaDB server and real clients: ed25519 (the server's
+ * auth_ed25519 accounts) with the MariaDB Connector/J and the mariadb CLI through a user_mapping_file,
+ * caching_sha2_password (full exchange with RSA, then the fast path) and sha256_password with MySQL Connector/J,
+ * skip_authentication; a wrong password is refused for each. JUnit test thread.
+ */
+class AuthPluginsTest {
+    @TempDir
+    static Path dir;
+    static MariaDbServer db;
+    static Gatehouse gatehouse;
+
+    @BeforeAll
+    static void start() throws Exception {
+        db = MariaDbServer.startStandalone(null, "authdb", 73, List.of("--plugin-load-add=auth_ed25519"));
+        db.execute("CREATE USER 'edu'@'%' IDENTIFIED VIA ed25519 USING PASSWORD('edpwd');"
+                + "GRANT SELECT ON test.* TO 'edu'@'%';");
+        Path mapping = dir.resolve("mapping.json");
+        Files.writeString(mapping, "{\"user_map\": [{\"original_user\": \"edu\", \"mapped_user\": \"" + Accounts.APP_USER
+                + "\"}], \"server_credentials\": [{\"mapped_user\": \"" + Accounts.APP_USER + "\", \"password\": \""
+                + Accounts.APP_PASSWORD + "\", \"plugin\": \"mysql_native_password\"}]}");
+        String cnf = "[maxscale]\nthreads=2\nadmin_enabled=false\nmax_auth_errors_until_block=0\nlogdir=" + dir
+                + "\npiddir=" + dir + "\ndatadir=" + dir + "\npersistdir=" + dir + "\n\n"
+                + "[db]\ntype=server\naddress=127.0.0.1\nport=" + db.port() + "\n\n"
+                + "[Svc]\ntype=service\nrouter=readconnroute\nrouter_options=running\nservers=db\nuser="
+                + Accounts.SERVICE_USER + "\npassword=" + Accounts.SERVICE_PASSWORD + "\n\n"
+                + "[Mapped]\ntype=listener\nservice=Svc\naddress=127.0.0.1\nport=0\nuser_mapping_file=" + mapping + "\n\n"
+                // MySQL Connector/J reads MariaDB's "5.5.5-" version prefix as MySQL 5.5.5 and then misreads the
+                // caching_sha2_password exchange (and 5.7.20+ would make it ask for transaction_isolation, which MariaDB 10.11 lacks).
+                + "[Svc8]\ntype=service\nrouter=readconnroute\nrouter_options=running\nservers=db\n"
+                + "version_string=5.7.19-gatehouse\nuser=" + Accounts.SERVICE_USER + "\npassword="
+                + Accounts.SERVICE_PASSWORD + "\n\n"
+                + "[MySQL8]\ntype=listener\nservice=Svc8\naddress=127.0.0.1\nport=0\n\n"
+                + "[Skip]\ntype=listener\nservice=Svc\naddress=127.0.0.1\nport=0\n"
+                + "authenticator_options=skip_authentication=true\n";
+        Files.writeString(dir.resolve("gatehouse.cnf"), cnf);
+        gatehouse = Gatehouse.start(dir.resolve("gatehouse.cnf"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (gatehouse != null) {
+            gatehouse.close();
+        }
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    private static String scalar(String url, String user, String password, String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(sql)) {
+            assertThat(rs.next()).isTrue();
+            return rs.getString(1);
+        }
+    }
+
+    private static String mariadb(String listener) {
+        return "jdbc:mariadb://127.0.0.1:" + gatehouse.port(listener) + "/" + Accounts.DATABASE;
+    }
+
+    private static String mysql(String listener, String plugin) {
+        return "jdbc:mysql://127.0.0.1:" + gatehouse.port(listener) + "/" + Accounts.DATABASE
+                + "?sslMode=DISABLED&allowPublicKeyRetrieval=true&defaultAuthenticationPlugin=" + plugin;
+    }
+
+    @Test
+    void ed25519AccountsLogInAndUseTheMappedBackendCredential() throws Exception {
+        assertThat(scalar(mariadb("Mapped"), "edu", "edpwd", "SELECT CURRENT_USER()"))
+                .isEqualTo(Accounts.APP_USER + "@%");
+        assertThatThrownBy(() -> scalar(mariadb("Mapped"), "edu", "not-it", "SELECT 1"))
+                .isInstanceOf(SQLException.class).hasMessageContaining("Access denied");
+        Subprocess.Output cli = Subprocess.run(List.of("mariadb", "-h127.0.0.1", "-P" + gatehouse.port("Mapped"),
+                "-uedu", "-pedpwd", Accounts.DATABASE, "-N", "-e", "SELECT CURRENT_USER()"), null, Duration.ofSeconds(30));
+        assertThat(cli.exitCode()).as(cli.describe()).isZero();
+        assertThat(cli.stdout().strip()).isEqualTo(Accounts.APP_USER + "@%");
+        // Without a mapping there is no backend credential for an ed25519 account: refused with that reason.
+        assertThatThrownBy(() -> scalar(mariadb("Skip"), "edu", "edpwd", "SELECT 1")).isInstanceOf(SQLException.class);
+    }
+
+    @Test
+    void cachingSha2PasswordWithMySqlConnectorFullThenFast() throws Exception {
+        String url = mysql("MySQL8", "caching_sha2_password");
+        long fastBefore = ClientSession.cachingSha2FastLogins();
+        assertThat(scalar(url, Accounts.APP_USER, Accounts.APP_PASSWORD, "SELECT CURRENT_USER()"))
+                .isEqualTo(Accounts.APP_USER + "@%");
+        assertThat(scalar(url, Accounts.APP_USER, Accounts.APP_PASSWORD, "SELECT 2")).isEqualTo("2");
+        assertThat(ClientSession.cachingSha2FastLogins()).as("the second login took the fast path")
+                .isGreaterThan(fastBefore);
+        assertThatThrownBy(() -> scalar(url, Accounts.APP_USER, "wrong", "SELECT 1"))
+                .isInstanceOf(SQLException.class).hasMessageContaining("Access denied");
+    }
+
+    @Test
+    void sha256PasswordWithMySqlConnector() throws Exception {
+        String url = mysql("MySQL8", "sha256_password");
+        assertThat(scalar(url, Accounts.APP_USER, Accounts.APP_PASSWORD, "SELECT 3")).isEqualTo("3");
+        assertThatThrownBy(() -> scalar(url, Accounts.APP_USER, "wrong", "SELECT 1"))
+                .isInstanceOf(SQLException.class).hasMessageContaining("Access denied");
+    }
+
+    @Test
+    void skipAuthenticationLeavesTheCheckToTheServer() throws Exception {
+        assertThat(scalar(mariadb("Skip"), Accounts.APP_USER, Accounts.APP_PASSWORD, "SELECT 4")).isEqualTo("4");
+        // Gatehouse lets it through; the server refuses it, and the client hears the server's verdict.
+        assertThatThrownBy(() -> scalar(mariadb("Skip"), Accounts.APP_USER, "wrong", "SELECT 1"))
+                .isInstanceOf(SQLException.class).hasMessageContaining("Access denied");
+    }
+
+    @Test
+    void nativeAccountsAreUnchanged() throws Exception {
+        assertThat(scalar(mariadb("Mapped"), Accounts.APP_USER, Accounts.APP_PASSWORD, "SELECT 5")).isEqualTo("5");
+        assertThatThrownBy(() -> scalar(mariadb("Mapped"), Accounts.APP_USER, "wrong", "SELECT 1"))
+                .isInstanceOf(SQLException.class).hasMessageContaining("Access denied");
+    }
+}
