@@ -158,7 +158,17 @@ class ConfigurationTest {
                 + "[S]\ntype=service\nrouter=readconnroute\ncluster=Mon\nuser=u\npassword=p\n"))
                 .isEqualTo("[Mon] cooperative_monitoring_locks: 'everyone' (expected: one of none, majority_of_all,"
                         + " majority_of_running)");
-        assertThat(error(SERVERS.replace("port=3306", "port=3306\nssl=true")))
-                .startsWith("[server1] ssl: 'true' (expected: false;");
+    }
+
+    @Test
+    void tlsSettingsThatCannotWorkAreRefusedWithTheirName() {
+        String service = "[S]\ntype=service\nrouter=readconnroute\ncluster=Mon\nuser=u\npassword=p\n";
+        assertThat(error(SERVERS + MONITOR + service + "[L]\ntype=listener\nservice=S\nport=4006\nssl=true\n"))
+                .startsWith("[L] ssl_cert: missing");
+        assertThat(error(SERVERS.replace("port=3306", "port=3306\nssl=true\nssl_ca=/no/such/ca.pem") + MONITOR + service))
+                .isEqualTo("[server1] ssl_ca: '/no/such/ca.pem' (expected: a readable file)");
+        assertThat(error(SERVERS + MONITOR + service
+                + "[L]\ntype=listener\nservice=S\nport=4006\nproxy_protocol_networks=10.0.0.0/33\n"))
+                .contains("[L] proxy_protocol_networks");
     }
 }

@@ -91,6 +91,11 @@ public final class ConfigLoader {
                         throw ConfigException.badValue(s.name(), "protocol", p.string("protocol"), "MariaDBClient");
                     }
                     tlsRules(p, true);
+                    try {
+                        io.gatehouse.core.listener.Listener.clientSettings(p);
+                    } catch (IllegalArgumentException e) {
+                        throw new ConfigException(e.getMessage());
+                    }
                     // port=0 written out asks for any free port (tests); leaving both out is a mistake.
                     if (s.get("port") == null && p.string("socket") == null) {
                         throw new ConfigException("[" + s.name() + "] port: missing (expected: port or socket for a listener)");

@@ -46,7 +46,12 @@ public final class Listener {
         this.clients = clientSettings(params);
     }
 
-    private static ClientSettings clientSettings(Params p) {
+    /**
+     * What a listener section decides for its clients, built as the listener would (certificates read, networks
+     * and the user mapping parsed); a configuration check runs it too. Throws {@link IllegalArgumentException}
+     * naming the parameter.
+     */
+    public static ClientSettings clientSettings(Params p) {
         ReloadableTls tls;
         try {
             tls = ReloadableTls.forListener(TlsSettings.of(p, true));
