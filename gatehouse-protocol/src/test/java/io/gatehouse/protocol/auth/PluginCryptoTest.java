@@ -1,0 +1,63 @@
+package io.gatehouse.protocol.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.Signature;
+import java.util.Arrays;
+import java.util.Base64;
+import javax.crypto.Cipher;
+import org.junit.jupiter.api.Test;
+
+/** The server-side checks of the ed25519 and SHA-256 plugins, against what a client computes. */
+class PluginCryptoTest {
+    private static final byte[] NONCE = "0123456789abcdefghij".getBytes(StandardCharsets.US_ASCII);
+
+    @Test
+    void anEd25519SignatureOfTheScrambleVerifiesWithTheStoredKeyOnly() throws Exception {
+        KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        byte[] encoded = pair.getPublic().getEncoded();
+        byte[] raw = Arrays.copyOfRange(encoded, encoded.length - 32, encoded.length);
+        // MariaDB stores the key in base64 without padding.
+        String stored = Base64.getEncoder().withoutPadding().encodeToString(raw);
+        assertThat(Ed25519Password.publicKey(stored)).isEqualTo(raw);
+        byte[] scramble = new byte[32];
+        Arrays.fill(scramble, (byte) 7);
+        Signature s = Signature.getInstance("Ed25519");
+        s.initSign(pair.getPrivate());
+        s.update(scramble);
+        byte[] signature = s.sign();
+        assertThat(Ed25519Password.verify(raw, scramble, signature)).isTrue();
+        scramble[0] ^= 1;
+        assertThat(Ed25519Password.verify(raw, scramble, signature)).isFalse();
+        assertThat(Ed25519Password.verify(raw, scramble, new byte[10])).isFalse();
+        assertThatThrownBy(() -> Ed25519Password.publicKey("c2hvcnQ")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theFastPathProvesThePasswordWithoutRevealingIt() {
+        byte[] stage2 = Sha2Password.stage2("s3cret");
+        assertThat(Sha2Password.verifyFast(Sha2Password.scramble("s3cret", NONCE), stage2, NONCE)).isTrue();
+        assertThat(Sha2Password.verifyFast(Sha2Password.scramble("other", NONCE), stage2, NONCE)).isFalse();
+        assertThat(Sha2Password.verifyFast(Sha2Password.scramble("s3cret", NONCE), stage2, new byte[20])).isFalse();
+    }
+
+    @Test
+    void rsaAnswersDecryptWithEitherPadding() throws Exception {
+        KeyPair keys = Sha2Password.newKeyPair();
+        assertThat(Sha2Password.pem(keys)).startsWith("-----BEGIN PUBLIC KEY-----\n").endsWith("-----END PUBLIC KEY-----\n");
+        byte[] plain = "pässword\0".getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < plain.length; i++) {
+            plain[i] ^= NONCE[i % NONCE.length];
+        }
+        for (String padding : new String[] {"RSA/ECB/OAEPWithSHA-1AndMGF1Padding", "RSA/ECB/PKCS1Padding"}) {
+            Cipher c = Cipher.getInstance(padding);
+            c.init(Cipher.ENCRYPT_MODE, keys.getPublic());
+            assertThat(Sha2Password.decryptPassword(keys.getPrivate(), c.doFinal(plain), NONCE)).isEqualTo("pässword");
+        }
+        assertThat(Sha2Password.cleartext("abc\0".getBytes(StandardCharsets.UTF_8))).isEqualTo("abc");
+    }
+}
