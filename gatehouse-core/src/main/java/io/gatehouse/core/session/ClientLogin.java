@@ -60,6 +60,12 @@ final class ClientLogin {
                 }
                 s.login = HandshakeResponse.decode(payload);
                 s.user = s.login.user();
+                if (s.proxy.blocker().isBlocked(s.remote)) {
+                    // Before any plugin exchange: a blocked host gets no chance to try a password.
+                    s.sendErrorAndClose(s.nextSeq, 1129, "HY000", "Host '" + s.remote
+                            + "' is temporarily blocked due to too many authentication failures.");
+                    return;
+                }
                 exchange = s.settings.skipAuthentication() || (s.login.capabilities() & Capabilities.PLUGIN_AUTH) == 0
                         ? null : PluginExchange.choose(this, s.login, s.service.users().snapshot(), s.remote,
                         s.service.localhostMatchWildcardHost());
@@ -71,8 +77,7 @@ final class ClientLogin {
                 boolean nativeToken = s.login.authPlugin() == null || s.login.authPlugin().isEmpty()
                         || NativePassword.PLUGIN.equals(s.login.authPlugin());
                 if (!nativeToken && (s.login.capabilities() & Capabilities.PLUGIN_AUTH) != 0) {
-                    // Ask for a mysql_native_password token with the same nonce.
-                    // The same nonce, NUL-terminated as servers send it.
+                    // Ask for a mysql_native_password token with the same nonce, NUL-terminated as servers send it.
                     sendAuthSwitch(NativePassword.PLUGIN, java.util.Arrays.copyOf(s.nonce, s.nonce.length + 1));
                     s.state = ClientSession.State.AUTH_SWITCH_SENT;
                     return;
@@ -95,7 +100,9 @@ final class ClientLogin {
         }
     }
 
+    /** The token of the login being checked, kept for a second check after an account reload. */
     private byte[] token;
+    /** The exchange of a plugin other than mysql_native_password, or null. */
     private PluginExchange exchange;
 
     /** An authentication switch to {@code plugin} with its data (the scramble, as the plugin expects it). */
@@ -143,19 +150,14 @@ final class ClientLogin {
         header.release();
     }
 
-
+    /** The mysql_native_password check (or skip_authentication's unchecked recovery) of {@code clientToken}. */
     private void authenticate(byte[] clientToken) {
         this.token = clientToken;
         s.state = ClientSession.State.AUTHENTICATING;
-        if (s.proxy.blocker().isBlocked(s.remote)) {
-            s.sendErrorAndClose(s.nextSeq, 1129, "HY000", "Host '" + s.remote
-                    + "' is temporarily blocked due to too many authentication failures.");
-            return;
-        }
         s.auth = s.settings.skipAuthentication()
                 ? LoginCheck.unchecked(s.service.users().snapshot(), s.login.user(), clientToken, s.remote, s.nonce)
-                : LoginCheck.check(s.service.users().snapshot(), s.login.user(), clientToken, s.remote, s.login.database(),
-                s.nonce, s.service.enableRootUser(), s.service.localhostMatchWildcardHost());
+                : LoginCheck.check(s.service.users().snapshot(), s.login.user(), clientToken, s.remote,
+                        s.login.database(), s.nonce, s.service.enableRootUser(), s.service.localhostMatchWildcardHost());
         if (!s.auth.ok() && s.auth.retryAfterReload() && !reloadedUsers) {
             // The account may be new: reload (throttled) and decide again, back on this worker.
             reloadedUsers = true;
@@ -174,12 +176,14 @@ final class ClientLogin {
         s.state = ClientSession.State.AUTHENTICATING;
         s.auth = result;
         if (s.auth.ok()) {
-            LoginCheck.Result denied = LoginCheck.transport(s.auth, s.login.user(), s.remote, s.encrypted, s.hasClientCertificate());
+            LoginCheck.Result denied = LoginCheck.transport(s.auth, s.login.user(), s.remote, s.encrypted,
+                    s.hasClientCertificate());
             s.auth = denied == null ? s.auth : denied;
         }
         if (!s.auth.ok()) {
             if (s.service.logAuthWarnings()) {
-                LOG.warn("{}: login of '{}'@'{}' refused: {}", s.service.name(), s.login.user(), s.remote, s.auth.message());
+                LOG.warn("{}: login of '{}'@'{}' refused: {}", s.service.name(), s.login.user(), s.remote,
+                        s.auth.message());
             }
             if (s.auth.errorCode() == 1045 && s.proxy.blocker().failed(s.remote)) {
                 LOG.warn("Host '{}' blocked after too many failed logins", s.remote);
@@ -188,8 +192,9 @@ final class ClientLogin {
             return;
         }
         s.proxy.blocker().succeeded(s.remote);
-        io.gatehouse.core.users.UserMapping.Credential mapped = s.settings.userMapping() == null || exchange instanceof Ed25519Exchange
-                ? null : s.settings.userMapping().lookup(s.user);
+        // An ed25519 exchange has mapped the user already; every other login is mapped here.
+        io.gatehouse.core.users.UserMapping.Credential mapped = s.settings.userMapping() == null
+                || exchange instanceof Ed25519Exchange ? null : s.settings.userMapping().lookup(s.user);
         if (mapped != null) {
             mapBackendUser(mapped.user());
             s.auth = new LoginCheck.Result(s.auth.account(), mapped.passwordSha1(), 0, "", "", false);

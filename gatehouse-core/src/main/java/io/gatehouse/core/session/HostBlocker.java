@@ -10,8 +10,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * no locks held across calls, no buffers.
  */
 public final class HostBlocker {
-    private record Failures(int count, long blockedUntilNanos) {
+    private record Failures(int count, long blockedUntilNanos, long lastNanos) {
     }
+
+    /** Beyond this many tracked hosts, stale entries are dropped: failures from many addresses cannot grow memory. */
+    private static final int MAX_HOSTS = 10_000;
 
     private final int limit;
     private final long blockNanos;
@@ -49,12 +52,18 @@ public final class HostBlocker {
         if (limit <= 0) {
             return false;
         }
+        long now = System.nanoTime();
+        if (hosts.size() >= MAX_HOSTS) {
+            // Counts older than a block time are forgotten, as an expired block is.
+            hosts.values().removeIf(f -> now - f.lastNanos() > blockNanos
+                    && (f.blockedUntilNanos() == 0 || now - f.blockedUntilNanos() >= 0));
+        }
         Failures after = hosts.compute(host, (h, old) -> {
             if (old != null && old.blockedUntilNanos() != 0) {
                 return old;
             }
             int n = old == null ? 1 : old.count() + 1;
-            return new Failures(n, n >= limit ? blockUntil() : 0);
+            return new Failures(n, n >= limit ? blockUntil() : 0, now);
         });
         return after.blockedUntilNanos() != 0;
     }
@@ -64,6 +73,11 @@ public final class HostBlocker {
         if (limit > 0) {
             hosts.computeIfPresent(host, (h, f) -> f.blockedUntilNanos() != 0 ? f : null);
         }
+    }
+
+    /** How many hosts have a count or a block now. */
+    int trackedHosts() {
+        return hosts.size();
     }
 
     private long blockUntil() {
