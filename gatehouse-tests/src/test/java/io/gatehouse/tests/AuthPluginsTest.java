@@ -35,9 +35,15 @@ class AuthPluginsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        db = MariaDbServer.startStandalone(null, "authdb", 73, List.of("--plugin-load-add=auth_ed25519"));
+        db = MariaDbServer.startStandalone(null, "authdb", 73, List.of("--plugin-load-add=auth_ed25519",
+                // MariaDB's cleartext test plugin is marked "unknown" maturity.
+                "--plugin-maturity=unknown"));
         db.execute("CREATE USER 'edu'@'%' IDENTIFIED VIA ed25519 USING PASSWORD('edpwd');"
-                + "GRANT SELECT ON test.* TO 'edu'@'%';");
+                + "GRANT SELECT ON test.* TO 'edu'@'%';"
+                // A server plugin that asks the client for its password in clear (as PAM or LDAP would).
+                + "INSTALL SONAME 'auth_test_plugin';"
+                + "CREATE USER 'ctu'@'%' IDENTIFIED VIA cleartext_plugin_server USING 'ctpwd';"
+                + "GRANT SELECT ON test.* TO 'ctu'@'%';");
         Path mapping = dir.resolve("mapping.json");
         Files.writeString(mapping, "{\"user_map\": [{\"original_user\": \"edu\", \"mapped_user\": \"" + Accounts.APP_USER
                 + "\"}], \"server_credentials\": [{\"mapped_user\": \"" + Accounts.APP_USER + "\", \"password\": \""
@@ -54,6 +60,8 @@ class AuthPluginsTest {
                 + "version_string=5.7.19-gatehouse\nuser=" + Accounts.SERVICE_USER + "\npassword="
                 + Accounts.SERVICE_PASSWORD + "\n\n"
                 + "[MySQL8]\ntype=listener\nservice=Svc8\naddress=127.0.0.1\nport=0\n\n"
+                + "[Clear]\ntype=listener\nservice=Svc\naddress=127.0.0.1\nport=0\n"
+                + "authenticator_options=clear_pw_passthrough=true\n\n"
                 + "[Skip]\ntype=listener\nservice=Svc\naddress=127.0.0.1\nport=0\n"
                 + "authenticator_options=skip_authentication=true\n";
         Files.writeString(dir.resolve("gatehouse.cnf"), cnf);
@@ -128,6 +136,30 @@ class AuthPluginsTest {
         // Gatehouse lets it through; the server refuses it, and the client hears the server's verdict.
         assertThatThrownBy(() -> scalar(mariadb("Skip"), Accounts.APP_USER, "wrong", "SELECT 1"))
                 .isInstanceOf(SQLException.class).hasMessageContaining("Access denied");
+    }
+
+    @Test
+    void clearPasswordPassthroughLetsTheBackendsPluginDecide() throws Exception {
+        List<String> cli = List.of("mariadb", "-h127.0.0.1", "-P" + gatehouse.port("Clear"), Accounts.DATABASE, "-N",
+                "-e", "SELECT CURRENT_USER()");
+        Subprocess.Output ok = Subprocess.run(concat(cli, "-uctu", "-pctpwd"), null, Duration.ofSeconds(30));
+        assertThat(ok.exitCode()).as(ok.describe()).isZero();
+        assertThat(ok.stdout().strip()).isEqualTo("ctu@%");
+        Subprocess.Output wrong = Subprocess.run(concat(cli, "-uctu", "-pnope"), null, Duration.ofSeconds(30));
+        assertThat(wrong.exitCode()).isNotZero();
+        assertThat(wrong.stderr()).contains("Access denied");
+        // A mysql_native_password backend account works too: Gatehouse has the password to make the token.
+        Subprocess.Output nat = Subprocess.run(concat(cli, "-u" + Accounts.APP_USER, "-p" + Accounts.APP_PASSWORD),
+                null, Duration.ofSeconds(30));
+        assertThat(nat.exitCode()).as(nat.describe()).isZero();
+        assertThat(nat.stdout().strip()).isEqualTo(Accounts.APP_USER + "@%");
+    }
+
+    private static List<String> concat(List<String> a, String... more) {
+        List<String> out = new java.util.ArrayList<>(a.subList(0, 3));
+        out.addAll(List.of(more));
+        out.addAll(a.subList(3, a.size()));
+        return out;
     }
 
     @Test

@@ -77,30 +77,36 @@ public final class Listener {
                 throw new IllegalArgumentException("[" + p.section() + "] user_mapping_file: " + e.getMessage(), e);
             }
         }
-        return new ClientSettings(tls, init, maxPacket, networks, mapping, skipAuthentication(p));
+        return new ClientSettings(tls, init, maxPacket, networks, mapping,
+                authenticatorOption(p, "skip_authentication"), authenticatorOption(p, "clear_pw_passthrough"));
     }
 
-    /** MaxScale's {@code authenticator_options} of mariadbauth: {@code key=value} pairs separated by commas. */
-    private static boolean skipAuthentication(Params p) {
+    /** One boolean of MaxScale's {@code authenticator_options} of mariadbauth ({@code key=value,...}). */
+    private static boolean authenticatorOption(Params p, String wanted) {
         String text = p.has("authenticator_options") ? p.string("authenticator_options") : null;
-        boolean skip = false;
         if (text == null || text.isBlank()) {
             return false;
         }
+        boolean flag = false;
         for (String pair : text.split(",")) {
             String[] kv = pair.trim().split("=", 2);
             String key = kv[0].trim();
             String value = kv.length > 1 ? kv[1].trim() : "";
             switch (key) {
-                case "skip_authentication" -> skip = io.gatehouse.api.config.ValueParser.parseBool(value);
+                case "skip_authentication", "clear_pw_passthrough" -> {
+                    if (key.equals(wanted)) {
+                        flag = io.gatehouse.api.config.ValueParser.parseBool(value);
+                    }
+                }
                 // Accepted for MaxScale compatibility: Gatehouse always matches hosts and compares names exactly.
-                case "match_host", "lower_case_table_names", "log_password_mismatch", "cache_dir", "inject_service_user" -> {
+                case "match_host", "lower_case_table_names", "log_password_mismatch", "cache_dir",
+                     "inject_service_user" -> {
                 }
                 default -> throw new IllegalArgumentException("[" + p.section() + "] authenticator_options: '" + key
-                        + "' (expected: skip_authentication, match_host, lower_case_table_names)");
+                        + "' (expected: skip_authentication, clear_pw_passthrough, match_host, lower_case_table_names)");
             }
         }
-        return skip;
+        return flag;
     }
 
     /** Reads this listener's certificate files again for new connections; open sessions keep theirs. */

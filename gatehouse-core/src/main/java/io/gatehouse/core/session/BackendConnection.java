@@ -8,6 +8,7 @@ import io.gatehouse.protocol.ErrPacket;
 import io.gatehouse.protocol.HandshakeResponse;
 import io.gatehouse.protocol.InitialHandshake;
 import io.gatehouse.protocol.Packets;
+import io.gatehouse.protocol.auth.ClearPassword;
 import io.gatehouse.protocol.auth.NativePassword;
 import io.gatehouse.protocol.reply.ReplyTracker;
 import io.netty.buffer.ByteBuf;
@@ -353,6 +354,13 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements io
             }
             case 0xFE -> {
                 AuthSwitchRequest sw = AuthSwitchRequest.decode(payload);
+                byte[] clear = session == null ? null : session.clearPassword();
+                if (ClearPassword.PLUGIN.equals(sw.pluginName()) && clear != null) {
+                    // clear_pw_passthrough: the client's own password, as the backend's plugin (PAM, LDAP) asks.
+                    ByteBuf body = channel.alloc().buffer(clear.length + 1).writeBytes(clear).writeByte(0);
+                    channel.writeAndFlush(Packets.frame(channel.alloc(), seq + 1, body));
+                    return;
+                }
                 if (!NativePassword.PLUGIN.equals(sw.pluginName())) {
                     fail(server + " asks for authentication plugin '" + sw.pluginName()
                             + "', which Gatehouse cannot use towards backends yet");

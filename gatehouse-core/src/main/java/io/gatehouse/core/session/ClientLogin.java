@@ -66,9 +66,14 @@ final class ClientLogin {
                             + "' is temporarily blocked due to too many authentication failures.");
                     return;
                 }
-                exchange = s.settings.skipAuthentication() || (s.login.capabilities() & Capabilities.PLUGIN_AUTH) == 0
-                        ? null : PluginExchange.choose(this, s.login, s.service.users().snapshot(), s.remote,
-                        s.service.localhostMatchWildcardHost());
+                boolean pluginAuth = (s.login.capabilities() & Capabilities.PLUGIN_AUTH) != 0;
+                if (s.settings.clearPassthrough() && pluginAuth) {
+                    exchange = new ClearExchange(this, s.login, s.service.users().snapshot().find(s.login.user(),
+                            s.remote, s.service.localhostMatchWildcardHost()));
+                } else {
+                    exchange = s.settings.skipAuthentication() || !pluginAuth ? null : PluginExchange.choose(this,
+                            s.login, s.service.users().snapshot(), s.remote, s.service.localhostMatchWildcardHost());
+                }
                 if (exchange != null) {
                     s.state = ClientSession.State.AUTH_SWITCH_SENT;
                     exchange.start();

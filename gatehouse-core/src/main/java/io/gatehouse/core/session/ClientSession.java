@@ -62,6 +62,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private ClientInfo clientInfo;
     private int lastStatus = StatusFlags.AUTOCOMMIT;
     private final long startedAtMillis = System.currentTimeMillis();
+    private byte[] clearPassword;
     private final ClientLogin loginFlow = new ClientLogin(this);
 
     public ClientSession(Service service, ProxyContext proxy) {
@@ -82,6 +83,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     /** Logins that took the caching_sha2_password fast path in this process (admin statistics and tests). */
     public static long cachingSha2FastLogins() {
         return Sha2Exchange.fastLogins();
+    }
+
+    /** The client's password in clear, known only with clear_pw_passthrough (for the backend logins), or null. */
+    byte[] clearPassword() {
+        return clearPassword;
+    }
+
+    void clearPassword(byte[] password) {
+        this.clearPassword = password;
     }
 
     public long id() {
@@ -455,6 +465,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     }
 
     private void cleanup() {
+        if (clearPassword != null) {
+            java.util.Arrays.fill(clearPassword, (byte) 0);     // no longer needed: do not leave it in the heap
+            clearPassword = null;
+        }
         if (state == State.CLOSED && backend == null && !sessionCounted) {
             proxy.registry().remove(this);
             return;

@@ -14,11 +14,13 @@ import java.time.Duration;
  * @param userMapping     the listener's {@code user_mapping_file}, or null
  * @param skipAuthentication  {@code authenticator_options=skip_authentication=true}: passwords are left to the
  *                        backends to check
+ * @param clearPassthrough {@code authenticator_options=clear_pw_passthrough=true}: the client's cleartext password
+ *                        goes to the backends, which decide
  */
 public record ClientSettings(ReloadableTls tls, Duration initTimeout, long maxPacketSize,
                              TrustedNetworks proxyNetworks, io.gatehouse.core.users.UserMapping userMapping,
-                             boolean skipAuthentication) {
+                             boolean skipAuthentication, boolean clearPassthrough) {
     /** Settings for clients of a listener without TLS or PROXY protocol, with the defaults. */
     public static final ClientSettings PLAIN = new ClientSettings(null, Duration.ofSeconds(10), 1L << 30, null,
-            null, false);
+            null, false, false);
 }
