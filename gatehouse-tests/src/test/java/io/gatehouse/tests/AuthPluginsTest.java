@@ -148,6 +148,13 @@ class AuthPluginsTest {
         Subprocess.Output wrong = Subprocess.run(concat(cli, "-uctu", "-pnope"), null, Duration.ofSeconds(30));
         assertThat(wrong.exitCode()).isNotZero();
         assertThat(wrong.stderr()).contains("Access denied");
+        // An ed25519 backend account: Gatehouse signs the server's scramble with the client's password.
+        Subprocess.Output ed = Subprocess.run(concat(cli, "-uedu", "-pedpwd"), null, Duration.ofSeconds(30));
+        assertThat(ed.exitCode()).as(ed.describe()).isZero();
+        assertThat(ed.stdout().strip()).isEqualTo("edu@%");
+        Subprocess.Output edWrong = Subprocess.run(concat(cli, "-uedu", "-pnope"), null, Duration.ofSeconds(30));
+        assertThat(edWrong.exitCode()).isNotZero();
+        assertThat(edWrong.stderr()).contains("Access denied");
         // A mysql_native_password backend account works too: Gatehouse has the password to make the token.
         Subprocess.Output nat = Subprocess.run(concat(cli, "-u" + Accounts.APP_USER, "-p" + Accounts.APP_PASSWORD),
                 null, Duration.ofSeconds(30));

@@ -9,6 +9,8 @@ import io.gatehouse.protocol.HandshakeResponse;
 import io.gatehouse.protocol.InitialHandshake;
 import io.gatehouse.protocol.Packets;
 import io.gatehouse.protocol.auth.ClearPassword;
+import io.gatehouse.protocol.auth.Ed25519Password;
+import io.gatehouse.protocol.auth.Ed25519Signer;
 import io.gatehouse.protocol.auth.NativePassword;
 import io.gatehouse.protocol.reply.ReplyTracker;
 import io.netty.buffer.ByteBuf;
@@ -359,6 +361,14 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements io
                     // clear_pw_passthrough: the client's own password, as the backend's plugin (PAM, LDAP) asks.
                     ByteBuf body = channel.alloc().buffer(clear.length + 1).writeBytes(clear).writeByte(0);
                     channel.writeAndFlush(Packets.frame(channel.alloc(), seq + 1, body));
+                    return;
+                }
+                if (Ed25519Password.PLUGIN.equals(sw.pluginName()) && clear != null) {
+                    // An ed25519 backend account: with the client's password Gatehouse signs as the client would.
+                    byte[] nonce = java.util.Arrays.copyOf(sw.pluginData(), Ed25519Password.NONCE_LENGTH);
+                    byte[] sig = Ed25519Signer.sign(new String(clear, java.nio.charset.StandardCharsets.UTF_8), nonce);
+                    channel.writeAndFlush(Packets.frame(channel.alloc(), seq + 1,
+                            channel.alloc().buffer(sig.length).writeBytes(sig)));
                     return;
                 }
                 if (!NativePassword.PLUGIN.equals(sw.pluginName())) {

@@ -60,4 +60,15 @@ class PluginCryptoTest {
         }
         assertThat(Sha2Password.cleartext("abc\0".getBytes(StandardCharsets.UTF_8))).isEqualTo("abc");
     }
+
+    @Test
+    void signaturesMadeFromAPasswordVerifyWithTheJdkAndTheStoredKey() {
+        byte[] scramble = "the 32-byte scramble of a server".getBytes(StandardCharsets.US_ASCII);
+        byte[] key = Ed25519Signer.publicKey("edpwd");
+        byte[] signature = Ed25519Signer.sign("edpwd", scramble);
+        assertThat(signature).hasSize(64);
+        assertThat(Ed25519Password.verify(key, scramble, signature)).isTrue();
+        assertThat(Ed25519Password.verify(Ed25519Signer.publicKey("other"), scramble, signature)).isFalse();
+        assertThat(Ed25519Password.verify(key, scramble, Ed25519Signer.sign("other", scramble))).isFalse();
+    }
 }
