@@ -60,6 +60,8 @@ class AuthPluginsTest {
                 + "version_string=5.7.19-gatehouse\nuser=" + Accounts.SERVICE_USER + "\npassword="
                 + Accounts.SERVICE_PASSWORD + "\n\n"
                 + "[MySQL8]\ntype=listener\nservice=Svc8\naddress=127.0.0.1\nport=0\n\n"
+                + "[EdSha]\ntype=listener\nservice=Svc\naddress=127.0.0.1\nport=0\n"
+                + "authenticator_options=ed_mode=sha256\n\n"
                 + "[Clear]\ntype=listener\nservice=Svc\naddress=127.0.0.1\nport=0\n"
                 + "authenticator_options=clear_pw_passthrough=true\n\n"
                 + "[Skip]\ntype=listener\nservice=Svc\naddress=127.0.0.1\nport=0\n"
@@ -107,6 +109,18 @@ class AuthPluginsTest {
         assertThat(cli.stdout().strip()).isEqualTo(Accounts.APP_USER + "@%");
         // Without a mapping there is no backend credential for an ed25519 account: refused with that reason.
         assertThatThrownBy(() -> scalar(mariadb("Skip"), "edu", "edpwd", "SELECT 1")).isInstanceOf(SQLException.class);
+    }
+
+    @Test
+    void ed25519AccountsInSha256ModeLogIntoTheBackendAsThemselves() throws Exception {
+        List<String> cli = List.of("mariadb", "-h127.0.0.1", "-P" + gatehouse.port("EdSha"), Accounts.DATABASE, "-N",
+                "-e", "SELECT CURRENT_USER()");
+        Subprocess.Output ok = Subprocess.run(concat(cli, "-uedu", "-pedpwd"), null, Duration.ofSeconds(30));
+        assertThat(ok.exitCode()).as(ok.describe()).isZero();
+        assertThat(ok.stdout().strip()).as("no mapping: the backend session is edu's own").isEqualTo("edu@%");
+        Subprocess.Output wrong = Subprocess.run(concat(cli, "-uedu", "-pnope"), null, Duration.ofSeconds(30));
+        assertThat(wrong.exitCode()).isNotZero();
+        assertThat(wrong.stderr()).contains("Access denied");
     }
 
     @Test

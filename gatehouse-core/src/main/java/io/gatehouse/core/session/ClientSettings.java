@@ -16,11 +16,16 @@ import java.time.Duration;
  *                        backends to check
  * @param clearPassthrough {@code authenticator_options=clear_pw_passthrough=true}: the client's cleartext password
  *                        goes to the backends, which decide
+ * @param edSha256        {@code authenticator_options=ed_mode=sha256}: ed25519 accounts log in with the
+ *                        sha256_password exchange, so Gatehouse learns the password and can sign for the backends
+ * @param rsaKeys         the RSA key pair of {@code ed_rsa_privkey_path}/{@code ed_rsa_pubkey_path}, or null to use
+ *                        the process's own
  */
 public record ClientSettings(ReloadableTls tls, Duration initTimeout, long maxPacketSize,
                              TrustedNetworks proxyNetworks, io.gatehouse.core.users.UserMapping userMapping,
-                             boolean skipAuthentication, boolean clearPassthrough) {
+                             boolean skipAuthentication, boolean clearPassthrough, boolean edSha256,
+                             java.security.KeyPair rsaKeys) {
     /** Settings for clients of a listener without TLS or PROXY protocol, with the defaults. */
     public static final ClientSettings PLAIN = new ClientSettings(null, Duration.ofSeconds(10), 1L << 30, null,
-            null, false, false);
+            null, false, false, false, null);
 }

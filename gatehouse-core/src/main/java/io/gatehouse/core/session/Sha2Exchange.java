@@ -36,6 +36,11 @@ final class Sha2Exchange extends PluginExchange {
         return fastLogins;
     }
 
+    /** The listener's RSA key pair when configured, else one made for this process. */
+    static KeyPair rsa(ClientSession session) {
+        return session.settings.rsaKeys() != null ? session.settings.rsaKeys() : rsa();
+    }
+
     private static KeyPair rsa() {
         KeyPair k = rsa;
         if (k == null) {
@@ -81,7 +86,7 @@ final class Sha2Exchange extends PluginExchange {
         }
         int keyRequest = caching ? Sha2Password.REQUEST_PUBLIC_KEY_CACHING : Sha2Password.REQUEST_PUBLIC_KEY_SHA256;
         if (payload.length == 1 && payload[0] == keyRequest) {
-            flow.sendAuthMoreData(Sha2Password.pem(rsa()).getBytes(StandardCharsets.US_ASCII));
+            flow.sendAuthMoreData(Sha2Password.pem(rsa(session)).getBytes(StandardCharsets.US_ASCII));
             return;
         }
         if (payload.length == 0 && !caching) {
@@ -94,7 +99,7 @@ final class Sha2Exchange extends PluginExchange {
             password = Sha2Password.cleartext(payload);
         } else {
             try {
-                password = Sha2Password.decryptPassword(rsa().getPrivate(), payload, session.nonce());
+                password = Sha2Password.decryptPassword(rsa(session).getPrivate(), payload, session.nonce());
             } catch (java.security.GeneralSecurityException e) {
                 refused();
                 return;
