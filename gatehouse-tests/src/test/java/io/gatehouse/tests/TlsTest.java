@@ -112,6 +112,7 @@ class TlsTest {
                     + "&trustCertificateKeyStorePassword=changeit&connectTimeout=10000";
             try (Connection c = DriverManager.getConnection(mysql, Accounts.APP_USER, Accounts.APP_PASSWORD)) {
                 assertThat(scalar(c, "SELECT 2")).isEqualTo("2");
+                assertThat(scalar(c, "SHOW SESSION STATUS LIKE 'Ssl_cipher'")).isNotBlank();
             }
             Subprocess.Output cli = Subprocess.run(List.of("mariadb", "-h127.0.0.1", "-P" + port, "-u" + Accounts.APP_USER,
                     "-p" + Accounts.APP_PASSWORD, "--ssl", "--ssl-ca=" + certs.ca, "--ssl-verify-server-cert",
@@ -216,6 +217,14 @@ class TlsTest {
                 assertThat(rc).as(out.toString()).isZero();
                 assertThat(peerSerial(port)).isEqualTo(BigInteger.valueOf(3));
                 assertThat(scalar(open, "SELECT 5")).as("the session opened before the reload").isEqualTo("5");
+                // A broken file fails the reload with the listener's name; the certificate in use stays.
+                Files.writeString(cert, "not a certificate\n");
+                StringWriter failed = new StringWriter();
+                rc = Gatectl.run(new String[] {"--hosts", "127.0.0.1:" + gh.admin().port(), "reload", "tls"},
+                        new PrintWriter(failed), new PrintWriter(failed));
+                assertThat(rc).as(failed.toString()).isNotZero();
+                assertThat(failed.toString()).contains("TLS-Listener");
+                assertThat(peerSerial(port)).isEqualTo(BigInteger.valueOf(3));
             }
         }
     }

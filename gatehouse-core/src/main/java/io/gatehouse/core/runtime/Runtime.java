@@ -332,15 +332,18 @@ public final class Runtime implements AutoCloseable {
 
     /**
      * Reads the certificate files of every TLS listener and server again (MaxScale's {@code reload tls}): new
-     * connections use them, open sessions keep their own. Admin thread. Stops at the first object whose files
-     * cannot be used, naming it; that object keeps its previous certificates.
+     * connections use them, open sessions keep their own. Admin thread. An object whose files cannot be used keeps
+     * its previous certificates while the others take their new ones; the exception then names each such object.
      */
     public void reloadTls() throws Exception {
+        List<String> failures = new ArrayList<>();
+        Exception first = null;
         for (Listener l : listeners.values()) {
             try {
                 l.reloadTls();
             } catch (Exception e) {
-                throw new Exception("[" + l.name() + "] " + e.getMessage(), e);
+                failures.add("[" + l.name() + "] " + e.getMessage());
+                first = first == null ? e : first;
             }
         }
         for (Server s : servers.values()) {
@@ -348,9 +351,13 @@ public final class Runtime implements AutoCloseable {
                 try {
                     s.tls().reload();
                 } catch (Exception e) {
-                    throw new Exception("[" + s.name() + "] " + e.getMessage(), e);
+                    failures.add("[" + s.name() + "] " + e.getMessage());
+                    first = first == null ? e : first;
                 }
             }
+        }
+        if (first != null) {
+            throw new Exception(String.join("; ", failures), first);
         }
     }
 

@@ -301,7 +301,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements io
             } else if (state != State.CLOSED) {
                 state = State.CLOSED;
                 failed(2026, "HY000", "TLS/SSL error with server '" + server.name() + "': "
-                        + f.cause().getMessage());
+                        + io.gatehouse.core.tls.TlsErrors.reason(f.cause()));
                 channel.close();
             }
         });

@@ -141,7 +141,8 @@ final class ClientLogin {
         s.encrypted = true;
         // A client may send its TLS hello right behind the request: those bytes belong to the TLS handler.
         io.gatehouse.core.tls.TlsUpgrade.serverSide(ctx.pipeline(), s.settings.tls(), s.framer.drain(), cause -> {
-            LOG.warn("Client {} from {}: TLS handshake failed: {}", s.id, s.remote, cause.getMessage());
+            LOG.warn("Client {} from {}: TLS handshake failed: {}", s.id, s.remote,
+                    io.gatehouse.core.tls.TlsErrors.reason(cause));
             s.close();
         });
     }

@@ -18,7 +18,7 @@ public final class ReloadableTls {
     private ReloadableTls(TlsSettings settings, boolean serverSide) throws Exception {
         this.settings = settings;
         this.serverSide = serverSide;
-        this.context = build();
+        reload();
     }
 
     /** The TLS of a listener (Gatehouse as the server); null when {@code settings} is null. */
@@ -31,19 +31,15 @@ public final class ReloadableTls {
         return settings == null ? null : new ReloadableTls(settings, false);
     }
 
-    private SslContext build() throws Exception {
-        if (!serverSide) {
-            jdkClient = JdkTls.client(settings);
-        }
-        return serverSide ? TlsContexts.server(settings) : TlsContexts.client(settings);
-    }
-
-    /** Reads the certificate, key, CA and CRL files again; on failure the old context stays and this throws. */
+    /** Reads the certificate, key, CA and CRL files again; on failure the old contexts stay and this throws. */
     public void reload() throws Exception {
-        this.context = build();
+        SslContext next = serverSide ? TlsContexts.server(settings) : TlsContexts.client(settings);
+        javax.net.ssl.SSLContext nextJdk = serverSide ? null : JdkTls.client(settings);
+        this.context = next;
+        this.jdkClient = nextJdk;
     }
 
-    /** A JDK context with the same trust, for blocking side connections to a server; null for a listener. */
+    /** A JDK context with the same settings, for blocking side connections to a server; null for a listener. */
     public javax.net.ssl.SSLContext jdkClientContext() {
         return jdkClient;
     }

@@ -1,11 +1,14 @@
 package io.gatehouse.core.tls;
 
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.handler.ssl.CipherSuiteConverter;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import io.netty.util.ReferenceCountUtil;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +27,8 @@ import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
 import javax.net.ssl.CertPathTrustManagerParameters;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,22 +58,32 @@ public final class TlsContexts {
 
     /** The context of a listener: Gatehouse is the TLS server to clients. */
     public static SslContext server(TlsSettings s) throws Exception {
+        return server(s, provider());
+    }
+
+    /** The context of a listener with the given provider. */
+    static SslContext server(TlsSettings s, SslProvider provider) throws Exception {
         SslContextBuilder b = SslContextBuilder.forServer(s.cert().toFile(), s.key().toFile())
-                .sslProvider(provider()).protocols(s.protocols());
+                .sslProvider(provider).protocols(s.protocols());
         if (s.ca() != null) {
             b.trustManager(trust(s));
             // Without verification a client may still present a certificate: REQUIRE X509 accounts need one.
             b.clientAuth(s.verifyPeer() ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL);
         }
         if (!s.ciphers().isEmpty()) {
-            b.ciphers(s.ciphers());
+            b.ciphers(ciphers(s, provider));
         }
-        return b.build();
+        return built(b, s);
     }
 
     /** The context towards one backend server: Gatehouse is the TLS client. */
     public static SslContext client(TlsSettings s) throws Exception {
-        SslContextBuilder b = SslContextBuilder.forClient().sslProvider(provider()).protocols(s.protocols());
+        return client(s, provider());
+    }
+
+    /** The context towards one backend server with the given provider. */
+    static SslContext client(TlsSettings s, SslProvider provider) throws Exception {
+        SslContextBuilder b = SslContextBuilder.forClient().sslProvider(provider).protocols(s.protocols());
         if (s.verifyPeer()) {
             if (s.ca() != null) {
                 b.trustManager(trust(s));
@@ -82,9 +97,61 @@ public final class TlsContexts {
             b.keyManager(s.cert().toFile(), s.key().toFile());
         }
         if (!s.ciphers().isEmpty()) {
-            b.ciphers(s.ciphers());
+            b.ciphers(ciphers(s, provider));
         }
-        return b.build();
+        return built(b, s);
+    }
+
+    /**
+     * The context, checked by making one engine with it: a cipher the provider does not know fails the build
+     * (OpenSSL) or the first engine (JDK), and it must stop the start or the reload, not every later connection.
+     */
+    private static SslContext built(SslContextBuilder b, TlsSettings s) throws SSLException {
+        SslContext context;
+        try {
+            context = b.build();
+        } catch (SSLException e) {
+            if (!s.ciphers().isEmpty() && String.valueOf(e.getMessage()).contains("cipher")) {
+                throw unknownCipher(s, e);
+            }
+            throw e;
+        }
+        SSLEngine engine;
+        try {
+            engine = context.newEngine(UnpooledByteBufAllocator.DEFAULT);
+        } catch (IllegalArgumentException e) {
+            ReferenceCountUtil.release(context);
+            throw unknownCipher(s, e);
+        }
+        ReferenceCountUtil.release(engine);
+        return context;
+    }
+
+    private static IllegalArgumentException unknownCipher(TlsSettings s, Exception e) {
+        return new IllegalArgumentException("[" + s.section() + "] ssl_cipher: '" + String.join(":", s.ciphers())
+                + "' (expected: cipher suites the TLS provider knows; " + e.getMessage() + ")", e);
+    }
+
+    /**
+     * The cipher names for {@code provider}: MaxScale's configurations name ciphers the OpenSSL way
+     * ({@code ECDHE-RSA-AES128-GCM-SHA256}), which the JDK does not know; those become their IANA names there.
+     * OpenSSL takes both kinds. A name no provider knows is refused with the parameter's name.
+     */
+    private static List<String> ciphers(TlsSettings s, SslProvider provider) {
+        if (provider != SslProvider.JDK) {
+            return s.ciphers();
+        }
+        List<String> out = new ArrayList<>();
+        for (String name : s.ciphers()) {
+            String java = name.startsWith("TLS_") || name.startsWith("SSL_") ? name
+                    : CipherSuiteConverter.toJava(name, "TLS");
+            if (java == null) {
+                throw new IllegalArgumentException("[" + s.section() + "] ssl_cipher: '" + name
+                        + "' (expected: an OpenSSL or IANA cipher suite name)");
+            }
+            out.add(java);
+        }
+        return out;
     }
 
     /** A trust manager factory for the CA file, checking the CRL when one is configured. */
@@ -111,9 +178,10 @@ public final class TlsContexts {
         params.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(crls(cf, s.crl()))));
         params.setRevocationEnabled(true);
         // Only the configured CRL: no network lookups (OCSP, CRL distribution points) from a proxy.
-        PKIXRevocationChecker checker = (PKIXRevocationChecker) CertPathBuilder.getInstance("PKIX").getRevocationChecker();
-        checker.setOptions(EnumSet.of(PKIXRevocationChecker.Option.PREFER_CRLS, PKIXRevocationChecker.Option.NO_FALLBACK,
-                PKIXRevocationChecker.Option.ONLY_END_ENTITY));
+        PKIXRevocationChecker checker =
+                (PKIXRevocationChecker) CertPathBuilder.getInstance("PKIX").getRevocationChecker();
+        checker.setOptions(EnumSet.of(PKIXRevocationChecker.Option.PREFER_CRLS,
+                PKIXRevocationChecker.Option.NO_FALLBACK, PKIXRevocationChecker.Option.ONLY_END_ENTITY));
         params.addCertPathChecker(checker);
         tmf.init(new CertPathTrustManagerParameters(params));
         return tmf;
@@ -127,10 +195,5 @@ public final class TlsContexts {
             }
         }
         return out;
-    }
-
-    /** The subject of a peer certificate chain's first entry, for logs. */
-    static String subject(java.security.cert.Certificate[] chain) {
-        return chain.length > 0 && chain[0] instanceof X509Certificate x ? x.getSubjectX500Principal().getName() : "";
     }
 }

@@ -18,7 +18,8 @@ public final class TlsUpgrade {
      * Puts the listener's TLS in front of {@code pipeline}; {@code early} (may be null) are bytes the client sent
      * behind its request, {@code failed} runs when the handshake fails.
      */
-    public static void serverSide(ChannelPipeline pipeline, ReloadableTls tls, ByteBuf early, Consumer<Throwable> failed) {
+    public static void serverSide(ChannelPipeline pipeline, ReloadableTls tls, ByteBuf early,
+                                  Consumer<Throwable> failed) {
         SslHandler handler = tls.newHandler(pipeline.channel().alloc(), null, 0);
         pipeline.addFirst("tls", handler);
         handler.handshakeFuture().addListener(f -> {
