@@ -25,7 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Authentication plugins end to end with a real MariaDB server and real clients: ed25519 (the server's
  * auth_ed25519 accounts) with the MariaDB Connector/J and the mariadb CLI through a user_mapping_file,
  * caching_sha2_password (full exchange with RSA, then the fast path) and sha256_password with MySQL Connector/J,
- * skip_authentication; a wrong password is refused for each. JUnit test thread.
+ * skip_authentication; COM_CHANGE_USER to an account of each plugin (with MySQL Connector/J and MariaDB's
+ * mysqltest client, through readconnroute and readwritesplit); a wrong password is refused for each. JUnit test
+ * thread.
  */
 class AuthPluginsTest {
     @TempDir
@@ -43,7 +45,9 @@ class AuthPluginsTest {
                 // A server plugin that asks the client for its password in clear (as PAM or LDAP would).
                 + "INSTALL SONAME 'auth_test_plugin';"
                 + "CREATE USER 'ctu'@'%' IDENTIFIED VIA cleartext_plugin_server USING 'ctpwd';"
-                + "GRANT SELECT ON test.* TO 'ctu'@'%';");
+                + "GRANT SELECT ON test.* TO 'ctu'@'%';"
+                + "CREATE USER 'nu'@'%' IDENTIFIED BY 'nupwd';"
+                + "GRANT SELECT ON test.* TO 'nu'@'%';");
         Path mapping = dir.resolve("mapping.json");
         Files.writeString(mapping, "{\"user_map\": [{\"original_user\": \"edu\", \"mapped_user\": \"" + Accounts.APP_USER
                 + "\"}], \"server_credentials\": [{\"mapped_user\": \"" + Accounts.APP_USER + "\", \"password\": \""
@@ -64,6 +68,12 @@ class AuthPluginsTest {
                 + "authenticator_options=ed_mode=sha256\n\n"
                 + "[Clear]\ntype=listener\nservice=Svc\naddress=127.0.0.1\nport=0\n"
                 + "authenticator_options=clear_pw_passthrough=true\n\n"
+                + "[Mon]\ntype=monitor\nmodule=mariadbmon\nservers=db\nmonitor_interval=200ms\nuser="
+                + Accounts.SERVICE_USER + "\npassword=" + Accounts.SERVICE_PASSWORD + "\n\n"
+                + "[Split]\ntype=service\nrouter=readwritesplit\nservers=db\nuser=" + Accounts.SERVICE_USER
+                + "\npassword=" + Accounts.SERVICE_PASSWORD + "\n\n"
+                + "[SplitEdSha]\ntype=listener\nservice=Split\naddress=127.0.0.1\nport=0\n"
+                + "authenticator_options=ed_mode=sha256\n\n"
                 + "[Skip]\ntype=listener\nservice=Svc\naddress=127.0.0.1\nport=0\n"
                 + "authenticator_options=skip_authentication=true\n";
         Files.writeString(dir.resolve("gatehouse.cnf"), cnf);
@@ -188,5 +198,69 @@ class AuthPluginsTest {
         assertThat(scalar(mariadb("Mapped"), Accounts.APP_USER, Accounts.APP_PASSWORD, "SELECT 5")).isEqualTo("5");
         assertThatThrownBy(() -> scalar(mariadb("Mapped"), Accounts.APP_USER, "wrong", "SELECT 1"))
                 .isInstanceOf(SQLException.class).hasMessageContaining("Access denied");
+    }
+
+    /** Runs a mysqltest script (MariaDB's Connector/C client, which has change_user) through {@code listener}. */
+    private static Subprocess.Output mysqltest(String listener, String user, String password, String script)
+            throws Exception {
+        return Subprocess.run(List.of("mariadb-test", "--host=127.0.0.1", "--port=" + gatehouse.port(listener),
+                "--user=" + user, "--password=" + password, "--database=" + Accounts.DATABASE, "--silent"),
+                script, Duration.ofSeconds(60));
+    }
+
+    @Test
+    void changeUserToEd25519AccountsSignsForTheBackend() throws Exception {
+        for (String listener : List.of("EdSha", "SplitEdSha")) {
+            Subprocess.Output ok = mysqltest(listener, Accounts.APP_USER, Accounts.APP_PASSWORD,
+                    "change_user edu,edpwd,test;\nSELECT CONCAT('now:', CURRENT_USER());\n");
+            assertThat(ok.exitCode()).as(listener + ": " + ok.describe()).isZero();
+            assertThat(ok.stdout()).as(listener).contains("now:edu@%");
+            Subprocess.Output wrong = mysqltest(listener, Accounts.APP_USER, Accounts.APP_PASSWORD,
+                    "--error 1045\nchange_user edu,nope,test;\n");
+            assertThat(wrong.exitCode()).as(listener + ": " + wrong.describe()).isZero();
+        }
+    }
+
+    @Test
+    void changeUserToEd25519AccountsUsesTheMappedCredential() throws Exception {
+        Subprocess.Output ok = mysqltest("Mapped", "nu", "nupwd",
+                "SELECT CONCAT('was:', CURRENT_USER());\nchange_user edu,edpwd,test;\n"
+                        + "SELECT CONCAT('now:', CURRENT_USER());\n");
+        assertThat(ok.exitCode()).as(ok.describe()).isZero();
+        assertThat(ok.stdout()).contains("was:nu@%").contains("now:" + Accounts.APP_USER + "@%");
+        Subprocess.Output wrong = mysqltest("Mapped", "nu", "nupwd", "--error 1045\nchange_user edu,nope,test;\n");
+        assertThat(wrong.exitCode()).as(wrong.describe()).isZero();
+    }
+
+    @Test
+    void changeUserWithClearPasswordPassthrough() throws Exception {
+        Subprocess.Output ok = mysqltest("Clear", Accounts.APP_USER, Accounts.APP_PASSWORD,
+                "change_user ctu,ctpwd,test;\nSELECT CONCAT('now:', CURRENT_USER());\n");
+        assertThat(ok.exitCode()).as(ok.describe()).isZero();
+        assertThat(ok.stdout()).contains("now:ctu@%");
+    }
+
+    @Test
+    void changeUserWithTheSha256PluginsOfMySqlConnector() throws Exception {
+        for (String plugin : List.of("caching_sha2_password", "sha256_password")) {
+            try (Connection c = DriverManager.getConnection(mysql("MySQL8", plugin), Accounts.APP_USER,
+                    Accounts.APP_PASSWORD)) {
+                com.mysql.cj.jdbc.JdbcConnection mysql = c.unwrap(com.mysql.cj.jdbc.JdbcConnection.class);
+                mysql.changeUser("nu", "nupwd");
+                assertThat(current(c)).as(plugin).isEqualTo("nu@%");
+                // Again: for caching_sha2_password the fast path this time.
+                mysql.changeUser(Accounts.APP_USER, Accounts.APP_PASSWORD);
+                assertThat(current(c)).as(plugin).isEqualTo(Accounts.APP_USER + "@%");
+                assertThatThrownBy(() -> mysql.changeUser("nu", "wrong")).as(plugin)
+                        .isInstanceOf(SQLException.class).hasMessageContaining("Access denied");
+            }
+        }
+    }
+
+    private static String current(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT CURRENT_USER()")) {
+            assertThat(rs.next()).isTrue();
+            return rs.getString(1);
+        }
     }
 }

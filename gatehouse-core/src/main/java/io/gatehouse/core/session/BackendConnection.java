@@ -386,13 +386,13 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements io
     }
 
     /**
-     * Logs the connection in as another user (COM_CHANGE_USER), on the worker thread, when no reply is in flight.
+     * Logs the connection in as {@code user} (COM_CHANGE_USER), on the worker thread, when no reply is in flight.
      * The session is told the outcome through {@link ClientSession#changeUserDone}.
      */
-    void changeUser(ChangeUserRequest clientRequest, byte[] newSha1) {
+    void changeUser(String user, ChangeUserRequest clientRequest, byte[] newSha1) {
         this.passwordSha1 = newSha1;
-        this.login = login.withAuth(clientRequest.user(), new byte[0], NativePassword.PLUGIN);
-        sendChangeUser(clientRequest.user(), clientRequest.database(), clientRequest.charset(),
+        this.login = login.withAuth(user, new byte[0], NativePassword.PLUGIN);
+        sendChangeUser(user, clientRequest.database(), clientRequest.charset(),
                 clientRequest.connectAttributes());
     }
 

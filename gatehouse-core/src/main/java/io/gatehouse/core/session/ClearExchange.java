@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
  * backend's verdict is the client's. Session worker thread; the password stays in the session's memory only.
  */
 final class ClearExchange extends PluginExchange {
-    ClearExchange(ClientLogin flow, HandshakeResponse login, UserAccount account) {
+    ClearExchange(LoginFlow flow, HandshakeResponse login, UserAccount account) {
         super(flow, login, account);
     }
 

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * on the session's worker thread and works on the session's own fields; it owns the handshake packets it reads
  * from the session's framer until it releases them.
  */
-final class ClientLogin {
+final class ClientLogin implements LoginFlow {
     private static final Logger LOG = LoggerFactory.getLogger(ClientLogin.class);
 
     private final ClientSession s;
@@ -27,7 +27,8 @@ final class ClientLogin {
         this.s = session;
     }
 
-    ClientSession session() {
+    @Override
+    public ClientSession session() {
         return s;
     }
 
@@ -110,25 +111,26 @@ final class ClientLogin {
     /** The exchange of a plugin other than mysql_native_password, or null. */
     private PluginExchange exchange;
 
-    /** An authentication switch to {@code plugin} with its data (the scramble, as the plugin expects it). */
-    void sendAuthSwitch(String plugin, byte[] data) {
+    @Override
+    public void sendAuthSwitch(String plugin, byte[] data) {
         ByteBuf body = s.client.alloc().buffer(64);
         new AuthSwitchRequest(plugin, data).encode(body);
         s.client.writeAndFlush(Packets.frame(s.client.alloc(), s.nextSeq++, body));
     }
 
-    /** An auth-more-data packet (0x01 and {@code data}) of a multi-round plugin. */
-    void sendAuthMoreData(byte[] data) {
+    @Override
+    public void sendAuthMoreData(byte[] data) {
         ByteBuf body = s.client.alloc().buffer(1 + data.length).writeByte(0x01).writeBytes(data);
         s.client.writeAndFlush(Packets.frame(s.client.alloc(), s.nextSeq++, body));
     }
 
-    io.gatehouse.core.users.UserMapping userMapping() {
+    @Override
+    public io.gatehouse.core.users.UserMapping userMapping() {
         return s.settings.userMapping();
     }
 
-    /** The backends are logged into as {@code backendUser} (a user_mapping_file entry) instead of the client's user. */
-    void mapBackendUser(String backendUser) {
+    @Override
+    public void mapBackendUser(String backendUser) {
         s.login = s.login.withAuth(backendUser, new byte[0], NativePassword.PLUGIN);
     }
 
@@ -178,7 +180,8 @@ final class ClientLogin {
     }
 
     /** The outcome of a login, whichever plugin proved it: TLS requirements, the host block, then the backend. */
-    void loginResult(LoginCheck.Result result) {
+    @Override
+    public void loginResult(LoginCheck.Result result) {
         s.state = ClientSession.State.AUTHENTICATING;
         s.auth = result;
         if (s.auth.ok()) {

@@ -64,6 +64,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private final long startedAtMillis = System.currentTimeMillis();
     private byte[] clearPassword;
     private final ClientLogin loginFlow = new ClientLogin(this);
+    /** The COM_CHANGE_USER exchange waiting for the client's next packet, or null. */
+    private ChangeUserLogin changingUser;
 
     public ClientSession(Service service, ProxyContext proxy) {
         this(service, proxy, ClientSettings.PLAIN);
@@ -191,10 +193,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         ByteBuf buf = (ByteBuf) msg;
         switch (state) {
             case ROUTING -> {
-                if (statements != null) {
-                    statements.fromClient(buf);
+                if (changingUser != null) {
+                    changingUser.read(buf);
                 } else {
-                    commands.fromClient(buf);
+                    routeClientBytes(buf);
                 }
             }
             case GREETING_SENT, AUTH_SWITCH_SENT -> loginFlow.readHandshake(ctx, buf);
@@ -207,6 +209,20 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
                 }
             }
         }
+    }
+
+    /** Client bytes of the routing phase, to the stream that routes them; takes ownership of {@code buf}. */
+    void routeClientBytes(ByteBuf buf) {
+        if (statements != null) {
+            statements.fromClient(buf);
+        } else {
+            commands.fromClient(buf);
+        }
+    }
+
+    /** While {@code login} (or null when it ends) proves a COM_CHANGE_USER, the client's bytes are its. */
+    void changingUser(ChangeUserLogin login) {
+        this.changingUser = login;
     }
 
     @Override
@@ -420,23 +436,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         commands.changeUserDone(result);
     }
 
-    void user(String newUser, LoginCheck.Result newAuth) {
+    /** After a COM_CHANGE_USER: the client is {@code newUser}, its backends log in as {@code backendUser}. */
+    void user(String newUser, String backendUser, LoginCheck.Result newAuth) {
         this.user = newUser;
         this.auth = newAuth;
         // Connections opened from now on (replacements, statement routers) log in as the new user.
-        this.login = login.withAuth(newUser, new byte[0], NativePassword.PLUGIN);
+        this.login = login.withAuth(backendUser, new byte[0], NativePassword.PLUGIN);
     }
 
     byte[] nonce() {
         return nonce;
-    }
-
-    LoginCheck.Result checkLogin(String newUser, byte[] newToken, String database) {
-        LoginCheck.Result r = LoginCheck.check(service.users().snapshot(), newUser, newToken, remote, database, nonce,
-                service.enableRootUser(), service.localhostMatchWildcardHost());
-        LoginCheck.Result denied = r.ok() ? LoginCheck.transport(r, newUser, remote, encrypted, hasClientCertificate())
-                : null;
-        return denied == null ? r : denied;
     }
 
     /** Ends the session from any thread (KILL from another session, shutdown). */
@@ -478,6 +487,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             handshakeTimer.cancel(false);
         }
         framer.release();
+        if (changingUser != null) {
+            changingUser.release();
+            changingUser = null;
+        }
         commands.release();
         if (statements != null) {
             statements.release();

@@ -2,7 +2,6 @@ package io.gatehouse.core.session;
 
 import io.gatehouse.protocol.ChangeUserRequest;
 import io.gatehouse.protocol.ErrPacket;
-import io.gatehouse.protocol.auth.NativePassword;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.slf4j.Logger;
@@ -39,6 +38,8 @@ final class CommandStream {
     private ByteBuf waitingCommand;
     private boolean paused;
     private boolean inLocalInfile;
+    /** The sequence number of the answer to the COM_CHANGE_USER being carried out. */
+    private int changeUserSeq = 1;
 
     CommandStream(ClientSession session) {
         this.session = session;
@@ -237,23 +238,20 @@ final class CommandStream {
     private void changeUser(ByteBuf packet) {
         ByteBuf payload = packet.slice(packet.readerIndex() + 4, packet.readableBytes() - 4);
         ChangeUserRequest req = ChangeUserRequest.decode(payload, session.backend().capabilities());
-        String plugin = req.authPlugin();
-        if (plugin != null && !plugin.isEmpty() && !plugin.equals(NativePassword.PLUGIN)) {
-            reply(ErrPacket.write(session.clientChannel().alloc(), 1, 1045, "28000", "Access denied for user '"
-                    + req.user() + "'@'" + session.remote() + "': use mysql_native_password with COM_CHANGE_USER"));
-            return;
-        }
-        LoginCheck.Result r = session.checkLogin(req.user(), req.authResponse(), req.database());
-        if (!r.ok()) {
-            reply(ErrPacket.write(session.clientChannel().alloc(), 1, r.errorCode(), r.sqlState(), r.message()));
-            return;
-        }
-        session.user(req.user(), r);
-        session.backend().changeUser(req, r.passwordSha1());
+        new ChangeUserLogin(session, req, (r, backendUser, seq) -> {
+            if (!r.ok()) {
+                reply(ErrPacket.write(session.clientChannel().alloc(), seq, r.errorCode(), r.sqlState(), r.message()));
+                return;
+            }
+            changeUserSeq = seq;
+            session.user(req.user(), backendUser, r);
+            session.backend().changeUser(backendUser, req, r.passwordSha1());
+        }).start();
     }
 
+    /** The backend's OK or ERR (owned here) ends the COM_CHANGE_USER: it goes to the client in our numbering. */
     void changeUserDone(ByteBuf result) {
-        result.setByte(result.readerIndex() + 3, 1);
+        result.setByte(result.readerIndex() + 3, changeUserSeq);
         reply(result);
     }
 

@@ -23,7 +23,7 @@ final class Ed25519Exchange extends PluginExchange {
     private static final SecureRandom RANDOM = new SecureRandom();
     private final byte[] nonce = new byte[Ed25519Password.NONCE_LENGTH];
 
-    Ed25519Exchange(ClientLogin flow, HandshakeResponse login, UserAccount account) {
+    Ed25519Exchange(LoginFlow flow, HandshakeResponse login, UserAccount account) {
         super(flow, login, account);
         RANDOM.nextBytes(nonce);
     }

@@ -13,12 +13,12 @@ import io.gatehouse.protocol.auth.Sha2Password;
  * arrays, and what it sends is framed by the session). It ends by handing the session a {@link LoginCheck.Result}.
  */
 abstract class PluginExchange {
-    protected final ClientLogin flow;
+    protected final LoginFlow flow;
     protected final ClientSession session;
     protected final HandshakeResponse login;
     protected final UserAccount account;
 
-    PluginExchange(ClientLogin flow, HandshakeResponse login, UserAccount account) {
+    PluginExchange(LoginFlow flow, HandshakeResponse login, UserAccount account) {
         this.flow = flow;
         this.session = flow.session();
         this.login = login;
@@ -30,7 +30,7 @@ abstract class PluginExchange {
      * (ed25519), then the plugin the client asked for (the SHA-256 plugins of MySQL clients, for accounts whose
      * native hash lets Gatehouse check the password once the client reveals it).
      */
-    static PluginExchange choose(ClientLogin flow, HandshakeResponse login, UserAccounts users, String remote,
+    static PluginExchange choose(LoginFlow flow, HandshakeResponse login, UserAccounts users, String remote,
                                  boolean wildcardLocalhost) {
         UserAccount a = users.find(login.user(), remote, wildcardLocalhost);
         if (a == null) {

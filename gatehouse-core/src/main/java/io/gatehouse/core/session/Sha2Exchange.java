@@ -26,7 +26,7 @@ final class Sha2Exchange extends PluginExchange {
     private final boolean caching;
     private boolean fullAuth;
 
-    Sha2Exchange(ClientLogin flow, HandshakeResponse login, UserAccount account, boolean caching) {
+    Sha2Exchange(LoginFlow flow, HandshakeResponse login, UserAccount account, boolean caching) {
         super(flow, login, account);
         this.caching = caching;
     }

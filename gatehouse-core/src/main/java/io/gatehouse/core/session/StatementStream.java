@@ -180,45 +180,44 @@ final class StatementStream implements RouterSessionContext {
 
     private final java.util.Map<BackendConnection, ByteBuf> changeResults = new java.util.LinkedHashMap<>();
     private int changesPending;
+    /** The sequence number of the answer to the COM_CHANGE_USER being carried out. */
+    private int changeUserSeq = 1;
 
     private void changeUser(ByteBuf packet) {
+        io.gatehouse.protocol.ChangeUserRequest req;
         try {
             ByteBuf payload = packet.slice(packet.readerIndex() + 4, packet.readableBytes() - 4);
-            io.gatehouse.protocol.ChangeUserRequest req = io.gatehouse.protocol.ChangeUserRequest.decode(payload,
-                    session.clientCapabilities());
-            String plugin = req.authPlugin();
-            if (plugin != null && !plugin.isEmpty()
-                    && !plugin.equals(io.gatehouse.protocol.auth.NativePassword.PLUGIN)) {
-                clientError(1, 1045, "28000", "Access denied for user '" + req.user() + "'@'" + session.remote()
-                        + "': use mysql_native_password with COM_CHANGE_USER");
-                commandDone();
-                return;
-            }
-            LoginCheck.Result r = session.checkLogin(req.user(), req.authResponse(), req.database());
+            req = io.gatehouse.protocol.ChangeUserRequest.decode(payload, session.clientCapabilities());
+        } catch (RuntimeException e) {
+            session.sendErrorAndClose(1, 1835, "08S01", "Malformed packet: COM_CHANGE_USER: " + e.getMessage());
+            return;
+        } finally {
+            packet.release();
+        }
+        new ChangeUserLogin(session, req, (r, backendUser, seq) -> {
             if (!r.ok()) {
-                clientError(1, r.errorCode(), r.sqlState(), r.message());
+                clientError(seq, r.errorCode(), r.sqlState(), r.message());
                 commandDone();
                 return;
             }
-            session.user(req.user(), r);
+            session.user(req.user(), backendUser, r);
             List<BackendConnection> ready = new ArrayList<>();
             for (BackendConnection b : endpoints) {
                 if (b.isReady()) {
                     ready.add(b);
                 }
             }
+            changeUserSeq = seq;
             changesPending = ready.size();
             changeResults.clear();
             for (BackendConnection b : ready) {
                 changeResults.put(b, null);
-                b.changeUser(req, r.passwordSha1());
+                b.changeUser(backendUser, req, r.passwordSha1());
             }
             if (changesPending == 0) {
                 fail(2013, "HY000", "No backend connection to change the user of");
             }
-        } finally {
-            packet.release();
-        }
+        }).start();
     }
 
     /** One connection finished COM_CHANGE_USER; {@code result} (owned) is its OK or ERR packet. */
@@ -242,7 +241,7 @@ final class StatementStream implements RouterSessionContext {
         }
         changeResults.clear();
         router.sessionReset();
-        answer.setByte(answer.readerIndex() + 3, 1);
+        answer.setByte(answer.readerIndex() + 3, changeUserSeq);
         session.clientChannel().writeAndFlush(answer);
         commandDone();
     }
