@@ -64,6 +64,11 @@ class AuthPluginsTest {
                 + "version_string=5.7.19-gatehouse\nuser=" + Accounts.SERVICE_USER + "\npassword="
                 + Accounts.SERVICE_PASSWORD + "\n\n"
                 + "[MySQL8]\ntype=listener\nservice=Svc8\naddress=127.0.0.1\nport=0\n\n"
+                // Presents itself as MySQL 8.0: greets with caching_sha2_password, as a MySQL 8 backend would.
+                + "[Svc80]\ntype=service\nrouter=readconnroute\nrouter_options=running\nservers=db\n"
+                + "version_string=8.0.36-gatehouse\nuser=" + Accounts.SERVICE_USER + "\npassword="
+                + Accounts.SERVICE_PASSWORD + "\n\n"
+                + "[MySQL80]\ntype=listener\nservice=Svc80\naddress=127.0.0.1\nport=0\n\n"
                 + "[EdSha]\ntype=listener\nservice=Svc\naddress=127.0.0.1\nport=0\n"
                 + "authenticator_options=ed_mode=sha256\n\n"
                 + "[Clear]\ntype=listener\nservice=Svc\naddress=127.0.0.1\nport=0\n"
@@ -254,6 +259,35 @@ class AuthPluginsTest {
                 assertThatThrownBy(() -> mysql.changeUser("nu", "wrong")).as(plugin)
                         .isInstanceOf(SQLException.class).hasMessageContaining("Access denied");
             }
+        }
+    }
+
+    /**
+     * Gatehouse logging into a backend that speaks caching_sha2_password as MySQL 8 does: a second Gatehouse that
+     * greets as MySQL 8.0 stands in for the MySQL 8 server (none is packaged for this platform); its server side of
+     * the plugin is the one MySQL Connector/J checks above. The first login needs the backend's full exchange (RSA
+     * key request, then the encrypted password), the second its fast path.
+     */
+    @Test
+    void cachingSha2PasswordTowardsAMySql8StyleBackend(@TempDir Path frontDir) throws Exception {
+        String cnf = "[maxscale]\nthreads=1\nadmin_enabled=false\nmax_auth_errors_until_block=0\nlogdir=" + frontDir
+                + "\npiddir=" + frontDir + "\ndatadir=" + frontDir + "\npersistdir=" + frontDir + "\n\n"
+                + "[mysql8]\ntype=server\naddress=127.0.0.1\nport=" + gatehouse.port("MySQL80") + "\n\n"
+                + "[Front]\ntype=service\nrouter=readconnroute\nrouter_options=running\nservers=mysql8\n"
+                + "version_string=5.7.19-gatehouse\nuser=" + Accounts.SERVICE_USER + "\npassword="
+                + Accounts.SERVICE_PASSWORD + "\n\n"
+                + "[FrontListener]\ntype=listener\nservice=Front\naddress=127.0.0.1\nport=0\n";
+        Files.writeString(frontDir.resolve("front.cnf"), cnf);
+        try (Gatehouse front = Gatehouse.start(frontDir.resolve("front.cnf"))) {
+            String url = "jdbc:mysql://127.0.0.1:" + front.port("FrontListener") + "/" + Accounts.DATABASE
+                    + "?sslMode=DISABLED&allowPublicKeyRetrieval=true&defaultAuthenticationPlugin=caching_sha2_password";
+            assertThat(scalar(url, "nu", "nupwd", "SELECT CURRENT_USER()")).isEqualTo("nu@%");
+            long fast = ClientSession.cachingSha2FastLogins();
+            assertThat(scalar(url, "nu", "nupwd", "SELECT CURRENT_USER()")).isEqualTo("nu@%");
+            assertThat(ClientSession.cachingSha2FastLogins() - fast)
+                    .as("the fast path at the front and at the MySQL 8 style backend").isGreaterThanOrEqualTo(2);
+            assertThatThrownBy(() -> scalar(url, "nu", "wrong", "SELECT 1")).isInstanceOf(SQLException.class)
+                    .hasMessageContaining("Access denied");
         }
     }
 

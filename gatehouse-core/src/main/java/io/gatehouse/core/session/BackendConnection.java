@@ -49,6 +49,8 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements io
     private ReplyTracker tracker;
     private HandshakeResponse login;
     private byte[] passwordSha1;
+    /** The SHA-256 plugin exchange of the login under way, or null. */
+    private BackendSha2Login sha2;
     private boolean counted;
 
     BackendConnection(ClientSession session, Server server, HandshakeResponse clientLogin, byte[] passwordSha1) {
@@ -272,6 +274,15 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements io
             capabilities &= ~Capabilities.CONNECT_ATTRS;
         }
         byte[] token = NativePassword.scrambleWithSha1(passwordSha1, greeting.nonce());
+        String plugin = NativePassword.PLUGIN;
+        String announced = greeting.authPluginName();
+        if (BackendSha2Login.handles(announced) && BackendSha2Login.canStart(announced, clientPassword(), clientStage1())) {
+            // A MySQL 8 server: answer its default plugin at once, as its own clients do, saving a round trip.
+            sha2 = new BackendSha2Login(announced, greeting.nonce(), clientPassword(), clientStage1(),
+                    server.tls() != null);
+            token = sha2.first();
+            plugin = announced;
+        }
         io.gatehouse.core.tls.ReloadableTls tls = server.tls();
         if (tls != null) {
             if ((greeting.capabilities() & Capabilities.SSL) == 0) {
@@ -283,7 +294,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements io
             capabilities |= Capabilities.SSL;
         }
         HandshakeResponse out = new HandshakeResponse(capabilities, login.maxPacketSize(), login.charset(),
-                login.user(), token, login.database(), NativePassword.PLUGIN, login.connectAttributes());
+                login.user(), token, login.database(), plugin, login.connectAttributes());
         state = State.AUTH;
         if (tls == null) {
             sendLogin(out, 1);
@@ -319,6 +330,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements io
             case 0x00 -> {
                 boolean changeUser = state == State.CHANGE_USER;
                 state = State.READY;
+                sha2 = null;
                 if (tracker == null) {
                     tracker = new ReplyTracker(capabilities, statements != null
                             ? (r, end) -> replyCompleted(r) : session);
@@ -356,7 +368,17 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements io
             }
             case 0xFE -> {
                 AuthSwitchRequest sw = AuthSwitchRequest.decode(payload);
-                byte[] clear = session == null ? null : session.clearPassword();
+                byte[] clear = clientPassword();
+                if (BackendSha2Login.handles(sw.pluginName())) {
+                    sha2 = new BackendSha2Login(sw.pluginName(), sw.pluginData(), clear, clientStage1(),
+                            server.tls() != null);
+                    try {
+                        send(seq + 1, sha2.first());
+                    } catch (IllegalStateException e) {
+                        fail(server + ": " + e.getMessage());
+                    }
+                    return;
+                }
                 if (ClearPassword.PLUGIN.equals(sw.pluginName()) && clear != null) {
                     // clear_pw_passthrough: the client's own password, as the backend's plugin (PAM, LDAP) asks.
                     ByteBuf body = channel.alloc().buffer(clear.length + 1).writeBytes(clear).writeByte(0);
@@ -381,8 +403,42 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements io
                 body.writeBytes(token);
                 channel.writeAndFlush(Packets.frame(channel.alloc(), seq + 1, body));
             }
+            case 0x01 -> {
+                if (sha2 == null) {
+                    fail(server + " sent more authentication data although no plugin exchange is under way");
+                    return;
+                }
+                byte[] data = new byte[payload.readableBytes() - 1];
+                payload.getBytes(payload.readerIndex() + 1, data);
+                try {
+                    byte[] answer = sha2.more(data);
+                    if (answer != null) {
+                        send(seq + 1, answer);
+                    }
+                } catch (IllegalStateException e) {
+                    fail(server + ": " + e.getMessage());
+                }
+            }
             default -> fail(server + " sent an unexpected authentication packet (first byte " + first + ")");
         }
+    }
+
+    private void send(int sequence, byte[] payload) {
+        channel.writeAndFlush(Packets.frame(channel.alloc(), sequence,
+                channel.alloc().buffer(payload.length).writeBytes(payload)));
+    }
+
+    /**
+     * The client's password in clear when its login revealed it and this connection logs in as the client itself
+     * (a user_mapping_file credential is another account's); null otherwise.
+     */
+    private byte[] clientPassword() {
+        return session != null && session.user().equals(login.user()) ? session.clearPassword() : null;
+    }
+
+    /** SHA256(client's password) under the same conditions as {@link #clientPassword}, or null. */
+    private byte[] clientStage1() {
+        return session != null && session.user().equals(login.user()) ? session.sha256Stage1() : null;
     }
 
     /**

@@ -34,6 +34,7 @@ final class ChangeUserLogin implements LoginFlow {
     private final Outcome outcome;
     private final PacketFramer framer = new PacketFramer(MAX_AUTH_PACKET);
     private final byte[] previousPassword;
+    private final byte[] previousStage1;
     private PluginExchange exchange;
     private boolean awaitingNativeToken;
     private boolean reading;
@@ -51,11 +52,13 @@ final class ChangeUserLogin implements LoginFlow {
                 request.authResponse() == null ? new byte[0] : request.authResponse(), request.database(),
                 request.authPlugin(), request.connectAttributes());
         this.previousPassword = session.clearPassword();
+        this.previousStage1 = session.sha256Stage1();
     }
 
     /** Decides at once (mysql_native_password) or sends the first packet of the plugin's exchange. */
     void start() {
         s.clearPassword(null);
+        s.sha256Stage1(null);
         if (s.proxy.blocker().isBlocked(s.remote)) {
             finish(new LoginCheck.Result(null, null, 1129, "HY000", "Host '" + s.remote
                     + "' is temporarily blocked due to too many authentication failures.", false));
@@ -201,11 +204,11 @@ final class ChangeUserLogin implements LoginFlow {
     private void finish(LoginCheck.Result result) {
         finished = true;
         if (result.ok()) {
-            if (previousPassword != null && previousPassword != s.clearPassword()) {
-                Arrays.fill(previousPassword, (byte) 0);      // the old user's password is no longer needed
-            }
+            wipe(previousPassword);                           // the old user's secrets are no longer needed
+            wipe(previousStage1);
         } else {
             s.clearPassword(previousPassword);                // the session stays the old user's
+            s.sha256Stage1(previousStage1);
         }
         ByteBuf rest = null;
         if (reading) {
@@ -226,8 +229,13 @@ final class ChangeUserLogin implements LoginFlow {
     void release() {
         finished = true;
         framer.release();
-        if (previousPassword != null) {
-            Arrays.fill(previousPassword, (byte) 0);
+        wipe(previousPassword);
+        wipe(previousStage1);
+    }
+
+    private static void wipe(byte[] secret) {
+        if (secret != null) {
+            Arrays.fill(secret, (byte) 0);
         }
     }
 }

@@ -6,6 +6,7 @@ import io.gatehouse.protocol.InitialHandshake;
 import io.gatehouse.protocol.Packets;
 import io.gatehouse.protocol.StatusFlags;
 import io.gatehouse.protocol.auth.NativePassword;
+import io.gatehouse.protocol.auth.Sha2Password;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
@@ -37,10 +38,24 @@ final class ClientCapabilities {
         if (tls) {
             caps |= Capabilities.SSL;
         }
-        InitialHandshake hello = new InitialHandshake(10, service.versionString(), sessionId, nonce, caps,
-                service.backendCharset(), StatusFlags.AUTOCOMMIT, NativePassword.PLUGIN);
+        String version = service.versionString();
+        InitialHandshake hello = new InitialHandshake(10, version, sessionId, nonce, caps,
+                service.backendCharset(), StatusFlags.AUTOCOMMIT, defaultPlugin(version));
         ByteBuf body = alloc.buffer(128);
         hello.encode(body);
         return Packets.frame(alloc, 0, body);
+    }
+
+    /**
+     * The plugin the greeting names: caching_sha2_password when the service presents itself as MySQL 8 or later
+     * (a {@code version_string} such as {@code 8.0.36}), as those servers do and their clients expect;
+     * mysql_native_password otherwise. Either way the account's or the client's plugin decides the exchange.
+     */
+    static String defaultPlugin(String version) {
+        int major = 0;
+        for (int i = 0; i < version.length() && Character.isDigit(version.charAt(i)) && major < 1000; i++) {
+            major = major * 10 + (version.charAt(i) - '0');
+        }
+        return major >= 8 && !version.contains("MariaDB") ? Sha2Password.CACHING_PLUGIN : NativePassword.PLUGIN;
     }
 }

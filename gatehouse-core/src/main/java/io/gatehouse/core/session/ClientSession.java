@@ -63,6 +63,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private int lastStatus = StatusFlags.AUTOCOMMIT;
     private final long startedAtMillis = System.currentTimeMillis();
     private byte[] clearPassword;
+    private byte[] sha256Stage1;
     private final ClientLogin loginFlow = new ClientLogin(this);
     /** The COM_CHANGE_USER exchange waiting for the client's next packet, or null. */
     private ChangeUserLogin changingUser;
@@ -94,6 +95,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     void clearPassword(byte[] password) {
         this.clearPassword = password;
+    }
+
+    /** SHA256(client's password), known after a caching_sha2_password fast-path login, or null. */
+    byte[] sha256Stage1() {
+        return sha256Stage1;
+    }
+
+    void sha256Stage1(byte[] stage1) {
+        this.sha256Stage1 = stage1;
     }
 
     public long id() {
@@ -477,6 +487,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         if (clearPassword != null) {
             java.util.Arrays.fill(clearPassword, (byte) 0);     // no longer needed: do not leave it in the heap
             clearPassword = null;
+        }
+        if (sha256Stage1 != null) {
+            java.util.Arrays.fill(sha256Stage1, (byte) 0);
+            sha256Stage1 = null;
         }
         if (state == State.CLOSED && backend == null && !sessionCounted) {
             proxy.registry().remove(this);

@@ -3,15 +3,18 @@ package io.gatehouse.protocol.auth;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
+import java.security.KeyFactory;
 import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 import java.util.Base64;
 import javax.crypto.Cipher;
 
 /**
- * The SHA-256 based plugins of MySQL 8, server side: {@code caching_sha2_password} (fast path: the client proves
+ * The SHA-256 based plugins of MySQL 8, both sides: {@code caching_sha2_password} (fast path: the client proves
  * the password with {@code XOR(SHA256(pw), SHA256(SHA256(SHA256(pw)), nonce))}; full path: the password itself,
  * over TLS or RSA-encrypted) and {@code sha256_password} (always the password, over TLS or RSA-encrypted). The RSA
  * exchange encrypts {@code password XOR nonce} under the server's public key (OAEP padding, or PKCS#1 v1.5 from
@@ -51,7 +54,11 @@ public final class Sha2Password {
 
     /** The fast-path scramble a client computes; for tests and for logging into MySQL 8 backends. */
     public static byte[] scramble(String password, byte[] nonce) {
-        byte[] stage1 = sha256(password.getBytes(StandardCharsets.UTF_8));
+        return scrambleWithStage1(sha256(password.getBytes(StandardCharsets.UTF_8)), nonce);
+    }
+
+    /** The fast-path scramble from SHA256(password) alone, which is all a proxy keeps of a fast-path login. */
+    public static byte[] scrambleWithStage1(byte[] stage1, byte[] nonce) {
         byte[] mix = sha256(sha256(stage1), nonce);
         byte[] out = new byte[stage1.length];
         for (int i = 0; i < out.length; i++) {
@@ -62,15 +69,45 @@ public final class Sha2Password {
 
     /** Whether a fast-path {@code token} proves the password whose {@code stage2} is cached. */
     public static boolean verifyFast(byte[] token, byte[] stage2, byte[] nonce) {
-        if (token.length != 32) {
-            return false;
-        }
+        return token.length == 32 && MessageDigest.isEqual(sha256(stage1(token, stage2, nonce)), stage2);
+    }
+
+    /** SHA256(password) out of a fast-path {@code token}, given the {@code stage2} it was checked against. */
+    public static byte[] stage1(byte[] token, byte[] stage2, byte[] nonce) {
         byte[] mix = sha256(stage2, nonce);
         byte[] stage1 = new byte[32];
         for (int i = 0; i < 32; i++) {
             stage1[i] = (byte) (token[i] ^ mix[i]);
         }
-        return MessageDigest.isEqual(sha256(stage1), stage2);
+        return stage1;
+    }
+
+    /** A server's RSA public key from the PEM text it sends ({@code BEGIN PUBLIC KEY}, X.509 SubjectPublicKeyInfo). */
+    public static PublicKey publicKey(String pem) throws GeneralSecurityException {
+        String b64 = pem.replaceAll("-----(BEGIN|END) PUBLIC KEY-----", "").replaceAll("\\s", "");
+        try {
+            return KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(b64)));
+        } catch (IllegalArgumentException e) {
+            throw new java.security.spec.InvalidKeySpecException("not a PEM public key: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The RSA answer a client sends: {@code password} with its terminating NUL, XORed with {@code nonce}, encrypted
+     * with OAEP padding as servers from MySQL 8.0.5 on expect.
+     */
+    public static byte[] encryptPassword(PublicKey key, byte[] password, byte[] nonce) throws GeneralSecurityException {
+        byte[] mixed = Arrays.copyOf(password, password.length + 1);
+        for (int i = 0; i < mixed.length; i++) {
+            mixed[i] ^= nonce[i % nonce.length];
+        }
+        Cipher c = Cipher.getInstance("RSA/ECB/OAEPWithSHA-1AndMGF1Padding");
+        c.init(Cipher.ENCRYPT_MODE, key);
+        try {
+            return c.doFinal(mixed);
+        } finally {
+            Arrays.fill(mixed, (byte) 0);
+        }
     }
 
     /** A new RSA key pair for the password exchange without TLS. */

@@ -46,6 +46,30 @@ class PluginCryptoTest {
     }
 
     @Test
+    void aProxyThatSawAFastPathLoginCanMakeTheNextFastPathTokenButNotTheStage2() {
+        byte[] stage2 = Sha2Password.stage2("s3cret");
+        byte[] token = Sha2Password.scramble("s3cret", NONCE);
+        byte[] stage1 = Sha2Password.stage1(token, stage2, NONCE);
+        byte[] backendNonce = "another 20-byte salt".getBytes(StandardCharsets.US_ASCII);
+        assertThat(Sha2Password.scrambleWithStage1(stage1, backendNonce))
+                .isEqualTo(Sha2Password.scramble("s3cret", backendNonce));
+        assertThat(Sha2Password.verifyFast(Sha2Password.scrambleWithStage1(stage1, backendNonce), stage2, backendNonce))
+                .isTrue();
+        assertThat(Sha2Password.stage1(token, Sha2Password.stage2("other"), NONCE)).isNotEqualTo(stage1);
+    }
+
+    @Test
+    void theClientSideRsaAnswerDecryptsWithTheServersKeyFromItsPem() throws Exception {
+        KeyPair keys = Sha2Password.newKeyPair();
+        java.security.PublicKey parsed = Sha2Password.publicKey(Sha2Password.pem(keys));
+        assertThat(parsed.getEncoded()).isEqualTo(keys.getPublic().getEncoded());
+        byte[] answer = Sha2Password.encryptPassword(parsed, "pässword".getBytes(StandardCharsets.UTF_8), NONCE);
+        assertThat(Sha2Password.decryptPassword(keys.getPrivate(), answer, NONCE)).isEqualTo("pässword");
+        assertThatThrownBy(() -> Sha2Password.publicKey("-----BEGIN PUBLIC KEY-----\n%%%\n-----END PUBLIC KEY-----\n"))
+                .isInstanceOf(java.security.GeneralSecurityException.class);
+    }
+
+    @Test
     void rsaAnswersDecryptWithEitherPadding() throws Exception {
         KeyPair keys = Sha2Password.newKeyPair();
         assertThat(Sha2Password.pem(keys)).startsWith("-----BEGIN PUBLIC KEY-----\n").endsWith("-----END PUBLIC KEY-----\n");
