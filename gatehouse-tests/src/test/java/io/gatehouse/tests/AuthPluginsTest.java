@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gatehouse.core.session.ClientSession;
+import io.gatehouse.protocol.auth.ParsecPassword;
 import io.gatehouse.server.Gatehouse;
 import io.gatehouse.testkit.Accounts;
 import io.gatehouse.testkit.MariaDbServer;
@@ -47,9 +48,15 @@ class AuthPluginsTest {
                 + "CREATE USER 'ctu'@'%' IDENTIFIED VIA cleartext_plugin_server USING 'ctpwd';"
                 + "GRANT SELECT ON test.* TO 'ctu'@'%';"
                 + "CREATE USER 'nu'@'%' IDENTIFIED BY 'nupwd';"
-                + "GRANT SELECT ON test.* TO 'nu'@'%';");
+                + "GRANT SELECT ON test.* TO 'nu'@'%';"
+                // A parsec account as MariaDB 11.6+ stores it; 10.11 keeps it (without the plugin to check it).
+                + "INSERT INTO mysql.global_priv VALUES ('%', 'pu', '{\"access\":0,\"plugin\":\"parsec\","
+                + "\"authentication_string\":\"" + ParsecPassword.authString("pupwd", 0) + "\"}');"
+                + "FLUSH PRIVILEGES;"
+                + "GRANT SELECT ON test.* TO 'pu'@'%';");
         Path mapping = dir.resolve("mapping.json");
         Files.writeString(mapping, "{\"user_map\": [{\"original_user\": \"edu\", \"mapped_user\": \"" + Accounts.APP_USER
+                + "\"}, {\"original_user\": \"pu\", \"mapped_user\": \"" + Accounts.APP_USER
                 + "\"}], \"server_credentials\": [{\"mapped_user\": \"" + Accounts.APP_USER + "\", \"password\": \""
                 + Accounts.APP_PASSWORD + "\", \"plugin\": \"mysql_native_password\"}]}");
         String cnf = "[maxscale]\nthreads=2\nadmin_enabled=false\nmax_auth_errors_until_block=0\nlogdir=" + dir
@@ -288,6 +295,43 @@ class AuthPluginsTest {
                     .as("the fast path at the front and at the MySQL 8 style backend").isGreaterThanOrEqualTo(2);
             assertThatThrownBy(() -> scalar(url, "nu", "wrong", "SELECT 1")).isInstanceOf(SQLException.class)
                     .hasMessageContaining("Access denied");
+        }
+    }
+
+    @Test
+    void parsecAccountsLogInWithMariaDbConnectorAndUseTheMappedCredential() throws Exception {
+        assertThat(scalar(mariadb("Mapped"), "pu", "pupwd", "SELECT CURRENT_USER()"))
+                .isEqualTo(Accounts.APP_USER + "@%");
+        assertThatThrownBy(() -> scalar(mariadb("Mapped"), "pu", "not-it", "SELECT 1"))
+                .isInstanceOf(SQLException.class).hasMessageContaining("Access denied");
+        // No mapping: the password never reached Gatehouse, so there is nothing to log into the backends with.
+        assertThatThrownBy(() -> scalar(mariadb("EdSha"), "pu", "pupwd", "SELECT 1"))
+                .isInstanceOf(SQLException.class).hasMessageContaining("user_mapping_file");
+    }
+
+    /**
+     * Gatehouse answering a backend's parsec exchange with the client's password (clear_pw_passthrough): the
+     * backend is a second Gatehouse that checks parsec as MariaDB 11.6 does (no such server is packaged here).
+     */
+    @Test
+    void parsecTowardsABackendThatAsksForIt(@TempDir Path frontDir) throws Exception {
+        String cnf = "[maxscale]\nthreads=1\nadmin_enabled=false\nmax_auth_errors_until_block=0\nlogdir=" + frontDir
+                + "\npiddir=" + frontDir + "\ndatadir=" + frontDir + "\npersistdir=" + frontDir + "\n\n"
+                + "[parsecdb]\ntype=server\naddress=127.0.0.1\nport=" + gatehouse.port("Mapped") + "\n\n"
+                + "[Front]\ntype=service\nrouter=readconnroute\nrouter_options=running\nservers=parsecdb\nuser="
+                + Accounts.SERVICE_USER + "\npassword=" + Accounts.SERVICE_PASSWORD + "\n\n"
+                + "[FrontListener]\ntype=listener\nservice=Front\naddress=127.0.0.1\nport=0\n"
+                + "authenticator_options=clear_pw_passthrough=true\n";
+        Files.writeString(frontDir.resolve("front.cnf"), cnf);
+        try (Gatehouse front = Gatehouse.start(frontDir.resolve("front.cnf"))) {
+            List<String> cli = List.of("mariadb", "-h127.0.0.1", "-P" + front.port("FrontListener"),
+                    Accounts.DATABASE, "-N", "-e", "SELECT CURRENT_USER()");
+            Subprocess.Output ok = Subprocess.run(concat(cli, "-upu", "-ppupwd"), null, Duration.ofSeconds(30));
+            assertThat(ok.exitCode()).as(ok.describe()).isZero();
+            assertThat(ok.stdout().strip()).isEqualTo(Accounts.APP_USER + "@%");
+            Subprocess.Output wrong = Subprocess.run(concat(cli, "-upu", "-pnope"), null, Duration.ofSeconds(30));
+            assertThat(wrong.exitCode()).isNotZero();
+            assertThat(wrong.stderr()).contains("Access denied");
         }
     }
 

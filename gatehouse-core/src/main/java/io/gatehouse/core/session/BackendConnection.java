@@ -49,8 +49,8 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements io
     private ReplyTracker tracker;
     private HandshakeResponse login;
     private byte[] passwordSha1;
-    /** The SHA-256 plugin exchange of the login under way, or null. */
-    private BackendSha2Login sha2;
+    /** The multi-round plugin exchange (SHA-256 plugins, parsec) of the login under way, or null. */
+    private BackendPluginLogin pluginLogin;
     private boolean counted;
 
     BackendConnection(ClientSession session, Server server, HandshakeResponse clientLogin, byte[] passwordSha1) {
@@ -278,9 +278,9 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements io
         String announced = greeting.authPluginName();
         if (BackendSha2Login.handles(announced) && BackendSha2Login.canStart(announced, clientPassword(), clientStage1())) {
             // A MySQL 8 server: answer its default plugin at once, as its own clients do, saving a round trip.
-            sha2 = new BackendSha2Login(announced, greeting.nonce(), clientPassword(), clientStage1(),
+            pluginLogin = new BackendSha2Login(announced, greeting.nonce(), clientPassword(), clientStage1(),
                     server.tls() != null);
-            token = sha2.first();
+            token = pluginLogin.first();
             plugin = announced;
         }
         io.gatehouse.core.tls.ReloadableTls tls = server.tls();
@@ -330,7 +330,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements io
             case 0x00 -> {
                 boolean changeUser = state == State.CHANGE_USER;
                 state = State.READY;
-                sha2 = null;
+                pluginLogin = null;
                 if (tracker == null) {
                     tracker = new ReplyTracker(capabilities, statements != null
                             ? (r, end) -> replyCompleted(r) : session);
@@ -369,11 +369,13 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements io
             case 0xFE -> {
                 AuthSwitchRequest sw = AuthSwitchRequest.decode(payload);
                 byte[] clear = clientPassword();
-                if (BackendSha2Login.handles(sw.pluginName())) {
-                    sha2 = new BackendSha2Login(sw.pluginName(), sw.pluginData(), clear, clientStage1(),
-                            server.tls() != null);
+                if (BackendSha2Login.handles(sw.pluginName()) || BackendParsecLogin.PLUGIN.equals(sw.pluginName())) {
+                    pluginLogin = BackendParsecLogin.PLUGIN.equals(sw.pluginName())
+                            ? new BackendParsecLogin(server.name(), sw.pluginData(), clear)
+                            : new BackendSha2Login(sw.pluginName(), sw.pluginData(), clear, clientStage1(),
+                                    server.tls() != null);
                     try {
-                        send(seq + 1, sha2.first());
+                        send(seq + 1, pluginLogin.first());
                     } catch (IllegalStateException e) {
                         fail(server + ": " + e.getMessage());
                     }
@@ -404,14 +406,14 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements io
                 channel.writeAndFlush(Packets.frame(channel.alloc(), seq + 1, body));
             }
             case 0x01 -> {
-                if (sha2 == null) {
+                if (pluginLogin == null) {
                     fail(server + " sent more authentication data although no plugin exchange is under way");
                     return;
                 }
                 byte[] data = new byte[payload.readableBytes() - 1];
                 payload.getBytes(payload.readerIndex() + 1, data);
                 try {
-                    byte[] answer = sha2.more(data);
+                    byte[] answer = pluginLogin.more(data);
                     if (answer != null) {
                         send(seq + 1, answer);
                     }

@@ -12,7 +12,7 @@ import java.util.Arrays;
  * revealed: the cleartext (a full SHA-256 exchange, clear_pw_passthrough, ed_mode=sha256) or at least SHA256(password)
  * (a caching_sha2_password fast-path login). One per backend login, on the session's worker; it owns no buffers.
  */
-final class BackendSha2Login {
+final class BackendSha2Login implements BackendPluginLogin {
     private final String plugin;
     private final byte[] nonce;
     private final byte[] password;
@@ -46,7 +46,8 @@ final class BackendSha2Login {
      *
      * @throws IllegalStateException naming what is missing when the client's login did not reveal enough
      */
-    byte[] first() {
+    @Override
+    public byte[] first() {
         if (password != null && password.length == 0) {
             return new byte[0];                        // an account without a password
         }
@@ -65,7 +66,8 @@ final class BackendSha2Login {
      *
      * @throws IllegalStateException when the server's request cannot be met
      */
-    byte[] more(byte[] data) {
+    @Override
+    public byte[] more(byte[] data) {
         if (keyRequested) {
             try {
                 return Sha2Password.encryptPassword(Sha2Password.publicKey(new String(data, StandardCharsets.US_ASCII)),

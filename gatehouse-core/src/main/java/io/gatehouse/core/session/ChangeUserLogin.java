@@ -192,7 +192,7 @@ final class ChangeUserLogin implements LoginFlow {
             return;
         }
         s.proxy.blocker().succeeded(s.remote);
-        UserMapping.Credential mapped = userMapping() == null || exchange instanceof Ed25519Exchange ? null
+        UserMapping.Credential mapped = userMapping() == null || (exchange != null && exchange.mapsUser()) ? null
                 : userMapping().lookup(request.user());
         if (mapped != null) {
             backendUser = mapped.user();

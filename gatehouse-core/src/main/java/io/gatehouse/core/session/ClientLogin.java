@@ -201,9 +201,9 @@ final class ClientLogin implements LoginFlow {
             return;
         }
         s.proxy.blocker().succeeded(s.remote);
-        // An ed25519 exchange has mapped the user already; every other login is mapped here.
+        // An exchange that keeps the password from Gatehouse (ed25519, parsec) has mapped the user already.
         io.gatehouse.core.users.UserMapping.Credential mapped = s.settings.userMapping() == null
-                || exchange instanceof Ed25519Exchange ? null : s.settings.userMapping().lookup(s.user);
+                || (exchange != null && exchange.mapsUser()) ? null : s.settings.userMapping().lookup(s.user);
         if (mapped != null) {
             mapBackendUser(mapped.user());
             s.auth = new LoginCheck.Result(s.auth.account(), mapped.passwordSha1(), 0, "", "", false);

@@ -29,6 +29,11 @@ final class Ed25519Exchange extends PluginExchange {
     }
 
     @Override
+    boolean mapsUser() {
+        return !session.settings.edSha256();
+    }
+
+    @Override
     void start() {
         if (session.settings.edSha256()) {
             // The sha256_password exchange with the session's 20-byte nonce, NUL-terminated as servers send it.

@@ -27,7 +27,7 @@ abstract class PluginExchange {
 
     /**
      * The exchange a login needs, or null for the plain mysql_native_password path: the account's plugin decides
-     * (ed25519), then the plugin the client asked for (the SHA-256 plugins of MySQL clients, for accounts whose
+     * (ed25519, parsec), then the plugin the client asked for (the SHA-256 plugins of MySQL clients, for accounts whose
      * native hash lets Gatehouse check the password once the client reveals it).
      */
     static PluginExchange choose(LoginFlow flow, HandshakeResponse login, UserAccounts users, String remote,
@@ -39,12 +39,20 @@ abstract class PluginExchange {
         if (Ed25519Password.SERVER_PLUGIN.equals(a.plugin())) {
             return new Ed25519Exchange(flow, login, a);
         }
+        if (io.gatehouse.protocol.auth.ParsecPassword.PLUGIN.equals(a.plugin())) {
+            return new ParsecExchange(flow, login, a);
+        }
         String asked = login.authPlugin() == null ? "" : login.authPlugin();
         if (a.nativeHash() != null && a.nativeHash().length > 0
                 && (asked.equals(Sha2Password.CACHING_PLUGIN) || asked.equals(Sha2Password.SHA256_PLUGIN))) {
             return new Sha2Exchange(flow, login, a, asked.equals(Sha2Password.CACHING_PLUGIN));
         }
         return null;
+    }
+
+    /** True when the exchange picks the backend credential itself (the password stays unknown to Gatehouse). */
+    boolean mapsUser() {
+        return false;
     }
 
     /** Sends the first packet of the exchange (or decides at once from the handshake response). */

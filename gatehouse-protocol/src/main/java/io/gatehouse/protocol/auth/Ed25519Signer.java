@@ -26,7 +26,15 @@ public final class Ed25519Signer {
 
     /** The 64-byte signature of {@code message} by the key of {@code password}. */
     public static byte[] sign(String password, byte[] message) {
-        byte[] az = sha512(password.getBytes(StandardCharsets.UTF_8));
+        return sign(password.getBytes(StandardCharsets.UTF_8), message);
+    }
+
+    /**
+     * The signature of {@code message} by the key of {@code secret}: with a 32-byte seed this is standard Ed25519
+     * (parsec's PBKDF2-derived key), with a password's bytes MariaDB's ed25519.
+     */
+    public static byte[] sign(byte[] secret, byte[] message) {
+        byte[] az = sha512(secret);
         byte[] scalar = Arrays.copyOf(az, 32);
         scalar[0] &= (byte) 248;
         scalar[31] &= 63;
@@ -44,7 +52,12 @@ public final class Ed25519Signer {
 
     /** The 32-byte public key of {@code password}, as MariaDB stores it (before base64). */
     public static byte[] publicKey(String password) {
-        byte[] scalar = Arrays.copyOf(sha512(password.getBytes(StandardCharsets.UTF_8)), 32);
+        return publicKey(password.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The 32-byte public key of {@code secret} (a seed or a password's bytes, as for {@link #sign(byte[], byte[])}). */
+    public static byte[] publicKey(byte[] secret) {
+        byte[] scalar = Arrays.copyOf(sha512(secret), 32);
         scalar[0] &= (byte) 248;
         scalar[31] &= 63;
         scalar[31] |= 64;

@@ -70,6 +70,42 @@ class PluginCryptoTest {
     }
 
     @Test
+    void parsecAnswersVerifyAgainstTheStoredKeyOnlyForTheRightPassword() {
+        String stored = ParsecPassword.authString("pärsec", 0);
+        assertThat(stored).matches("P0:[A-Za-z0-9+/]{24}:[A-Za-z0-9+/]{43}");
+        ParsecPassword.Stored account = ParsecPassword.parse(stored);
+        byte[] scramble = "a 32-byte scramble of the server".getBytes(StandardCharsets.US_ASCII);
+        byte[] answer = ParsecPassword.respond("pärsec", scramble, account.extSalt());
+        assertThat(answer).hasSize(ParsecPassword.RESPONSE_LENGTH);
+        assertThat(ParsecPassword.verify(account, scramble, answer)).isTrue();
+        assertThat(ParsecPassword.verify(account, scramble, ParsecPassword.respond("parsec", scramble,
+                account.extSalt()))).isFalse();
+        byte[] other = "another scramble, 32 bytes long".getBytes(StandardCharsets.US_ASCII);
+        assertThat(ParsecPassword.verify(account, Arrays.copyOf(other, 32), answer)).as("a replayed answer").isFalse();
+        assertThatThrownBy(() -> ParsecPassword.parse("P9:abc:def")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ParsecPassword.respond("x", scramble, new byte[] {'P', 7}))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void seedSignaturesAreStandardEd25519AsTheJdkMakesThem() throws Exception {
+        byte[] seed = new byte[32];
+        for (int i = 0; i < seed.length; i++) {
+            seed[i] = (byte) (i * 7 + 1);
+        }
+        byte[] message = "parsec signs both scrambles".getBytes(StandardCharsets.US_ASCII);
+        java.security.PrivateKey key = java.security.KeyFactory.getInstance("Ed25519").generatePrivate(
+                new java.security.spec.EdECPrivateKeySpec(java.security.spec.NamedParameterSpec.ED25519, seed));
+        java.security.Signature jdk = java.security.Signature.getInstance("Ed25519");
+        jdk.initSign(key);
+        jdk.update(message);
+        // Ed25519 signatures are deterministic: the same seed and message give the same bytes.
+        assertThat(Ed25519Signer.sign(seed, message)).isEqualTo(jdk.sign());
+        assertThat(Ed25519Password.verify(Ed25519Signer.publicKey(seed), message, Ed25519Signer.sign(seed, message)))
+                .isTrue();
+    }
+
+    @Test
     void rsaAnswersDecryptWithEitherPadding() throws Exception {
         KeyPair keys = Sha2Password.newKeyPair();
         assertThat(Sha2Password.pem(keys)).startsWith("-----BEGIN PUBLIC KEY-----\n").endsWith("-----END PUBLIC KEY-----\n");
