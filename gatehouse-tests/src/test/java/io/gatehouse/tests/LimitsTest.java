@@ -167,4 +167,28 @@ class LimitsTest {
             assertThat(query(url(gh, "Write-Listener"), "SELECT 3")).isEqualTo("3");
         }
     }
+
+    @Test
+    void aClientThatReadsNothingMakesGatehouseHoldNoMoreThanItsWriteQueue(MariaDbCluster cluster, @TempDir Path dir)
+            throws Exception {
+        try (Gatehouse gh = start(cluster, dir, "max_auth_errors_until_block=0\n", "", "net_write_timeout=60s\n")) {
+            int port = gh.port("Write-Listener");
+            try (RawSession s = RawSession.connect("127.0.0.1", port, new byte[0])) {
+                assertThat(s.login(Accounts.APP_USER, Accounts.APP_PASSWORD)).isNull();
+                s.send("SELECT REPEAT('y', 1000000) FROM test.seq_1_to_200");   // about 200 MB, never read
+                Thread.sleep(3000);
+                var session = gh.runtime().sessions().all().iterator().next();
+                // The default writeq_high_water is 64 KiB; one more read from the backend may be in flight.
+                assertThat(session.pendingClientBytes()).as("bytes Gatehouse holds for the stalled client")
+                        .isLessThan(64 * 1024 + 1024 * 1024);
+                // The rest waits in the server: the statement is still running there.
+                try (Connection c = DriverManager.getConnection(cluster.primary().jdbcUrl(),
+                        Accounts.ROOT_USER, Accounts.ROOT_PASSWORD)) {
+                    assertThat(scalar(c, "SELECT COUNT(*) FROM information_schema.processlist"
+                            + " WHERE info LIKE 'SELECT REPEAT(''y''%'")).isEqualTo("1");
+                }
+            }
+            assertThat(query(url(gh, "Write-Listener"), "SELECT 4")).isEqualTo("4");
+        }
+    }
 }

@@ -143,6 +143,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         return backend != null && backend.tracker() != null && backend.tracker().busy() ? List.of(backend) : List.of();
     }
 
+    /**
+     * Bytes written towards the client that its socket has not taken yet: what a slow client makes Gatehouse hold
+     * for it. Backpressure keeps this near {@code writeq_high_water}. Any thread (Netty keeps the count volatile).
+     */
+    public long pendingClientBytes() {
+        Channel c = client;
+        io.netty.channel.ChannelOutboundBuffer out = c == null ? null : c.unsafe().outboundBuffer();
+        return out == null ? 0 : out.totalPendingWriteBytes();
+    }
+
     boolean isRouting() {
         return state == State.ROUTING;
     }
