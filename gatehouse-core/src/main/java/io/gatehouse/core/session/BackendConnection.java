@@ -276,7 +276,8 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements io
         byte[] token = NativePassword.scrambleWithSha1(passwordSha1, greeting.nonce());
         String plugin = NativePassword.PLUGIN;
         String announced = greeting.authPluginName();
-        if (BackendSha2Login.handles(announced) && BackendSha2Login.canStart(announced, clientPassword(), clientStage1())) {
+        if (BackendSha2Login.handles(announced)
+                && BackendSha2Login.canStart(announced, clientPassword(), clientStage1())) {
             // A MySQL 8 server: answer its default plugin at once, as its own clients do, saving a round trip.
             pluginLogin = new BackendSha2Login(announced, greeting.nonce(), clientPassword(), clientStage1(),
                     server.tls() != null);

@@ -55,7 +55,7 @@ public final class Ed25519Signer {
         return publicKey(password.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The 32-byte public key of {@code secret} (a seed or a password's bytes, as for {@link #sign(byte[], byte[])}). */
+    /** The 32-byte public key of {@code secret} (a seed or a password's bytes, as for signing). */
     public static byte[] publicKey(byte[] secret) {
         byte[] scalar = Arrays.copyOf(sha512(secret), 32);
         scalar[0] &= (byte) 248;

@@ -86,7 +86,8 @@ public final class Sha2Password {
     public static PublicKey publicKey(String pem) throws GeneralSecurityException {
         String b64 = pem.replaceAll("-----(BEGIN|END) PUBLIC KEY-----", "").replaceAll("\\s", "");
         try {
-            return KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(b64)));
+            byte[] der = Base64.getDecoder().decode(b64);
+            return KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(der));
         } catch (IllegalArgumentException e) {
             throw new java.security.spec.InvalidKeySpecException("not a PEM public key: " + e.getMessage(), e);
         }
