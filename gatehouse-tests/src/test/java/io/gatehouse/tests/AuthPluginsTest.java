@@ -159,6 +159,22 @@ class AuthPluginsTest {
     }
 
     @Test
+    void aChangedPasswordEndsTheFastPathOfTheOldOne() throws Exception {
+        db.execute("CREATE USER 'cu'@'%' IDENTIFIED BY 'old-pw'; GRANT SELECT ON test.* TO 'cu'@'%';");
+        var users = gatehouse.runtime().services().get("Svc8").users();
+        users.refresh(true).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        String url = mysql("MySQL8", "caching_sha2_password");
+        assertThat(scalar(url, "cu", "old-pw", "SELECT 1")).isEqualTo("1");      // full exchange, then cached
+        db.execute("ALTER USER 'cu'@'%' IDENTIFIED BY 'new-pw';");
+        users.refresh(true).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        long fast = ClientSession.cachingSha2FastLogins();
+        assertThatThrownBy(() -> scalar(url, "cu", "old-pw", "SELECT 1")).isInstanceOf(SQLException.class)
+                .hasMessageContaining("Access denied");
+        assertThat(ClientSession.cachingSha2FastLogins()).as("the old password took no fast path").isEqualTo(fast);
+        assertThat(scalar(url, "cu", "new-pw", "SELECT CURRENT_USER()")).isEqualTo("cu@%");
+    }
+
+    @Test
     void sha256PasswordWithMySqlConnector() throws Exception {
         String url = mysql("MySQL8", "sha256_password");
         assertThat(scalar(url, Accounts.APP_USER, Accounts.APP_PASSWORD, "SELECT 3")).isEqualTo("3");

@@ -2,8 +2,10 @@ package io.gatehouse.core.session;
 
 import io.gatehouse.core.users.UserAccount;
 import io.gatehouse.protocol.HandshakeResponse;
+import io.gatehouse.protocol.auth.NativePassword;
 import io.gatehouse.protocol.auth.Sha2Password;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.security.KeyPair;
 import java.util.Arrays;
 import java.util.Map;
@@ -63,6 +65,11 @@ final class Sha2Exchange extends PluginExchange {
         byte[] token = login.authResponse() == null ? new byte[0] : login.authResponse();
         if (caching) {
             byte[][] cached = FAST.get(cacheKey());
+            if (cached != null && !MessageDigest.isEqual(NativePassword.sha1(cached[1]), account.nativeHash())) {
+                // The password changed since it was cached (the accounts were reloaded): the old one must not pass.
+                FAST.remove(cacheKey(), cached);
+                cached = null;
+            }
             if (cached != null && Sha2Password.verifyFast(token, cached[0], session.nonce())) {
                 fastLogins++;
                 // All a MySQL 8 backend's fast path needs; the password itself stays unknown.
