@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A seeded generator of hostile clients against a real Gatehouse: mutated and truncated handshakes, noise after the
  * greeting, and after a valid login, malformed and random commands (only commands that cannot harm the shared
- * servers: no shutdown, kill or replication commands). Afterwards no session is left behind (nothing hung), a normal
+ * servers: no shutdown, kill or replication commands) and COM_CHANGE_USER exchanges answered with garbage. Afterwards no session is left behind (nothing hung), a normal
  * client is served and the leak guard sees no leaked buffer. Both stream kinds (readconnroute, readwritesplit).
  * JUnit test thread plus a pool of client threads.
  */
@@ -98,11 +98,37 @@ class HostileClientsTest {
             }
             byte[] nonce = nonce(greeting);
             byte[] login = RawLogin.handshakeResponse(Accounts.APP_USER, Accounts.APP_PASSWORD, nonce);
-            switch (rnd.nextInt(4)) {
+            switch (rnd.nextInt(5)) {
                 case 0 -> out.write(mutate(rnd, login));
                 case 1 -> out.write(noise(rnd, 1 + rnd.nextInt(300)));
                 case 2 -> {
                     out.write(login, 0, rnd.nextInt(login.length));     // truncated, then silence
+                }
+                case 3 -> {
+                    // A COM_CHANGE_USER whose token names another plugin: Gatehouse switches the client to
+                    // mysql_native_password and waits for the answer, which comes as noise, cut short or not at all.
+                    out.write(login);
+                    byte[] reply = readPacket(in);
+                    if (reply == null || reply[0] != 0) {
+                        return;
+                    }
+                    out.write(changeUser(rnd));
+                    out.flush();
+                    byte[] sw = readPacket(in);
+                    if (sw == null || (sw[0] & 0xFF) != 0xFE) {
+                        return;
+                    }
+                    byte[] answer = noise(rnd, rnd.nextInt(3) == 0 ? 20 : rnd.nextInt(100));
+                    byte[] framed = new byte[4 + answer.length];
+                    framed[0] = (byte) (rnd.nextInt(5) == 0 ? 0xFF : answer.length);   // now and then a lying length
+                    framed[2] = (byte) (rnd.nextInt(5) == 0 ? 0x7F : 0);              // or one far over the limit
+                    framed[3] = 2;
+                    System.arraycopy(answer, 0, framed, 4, answer.length);
+                    out.write(framed, 0, rnd.nextInt(4) == 0 ? rnd.nextInt(framed.length + 1) : framed.length);
+                    if (rnd.nextBoolean()) {
+                        out.flush();
+                        s.shutdownOutput();                                    // hangs up mid-exchange
+                    }
                 }
                 default -> {
                     out.write(login);
@@ -147,6 +173,25 @@ class HostileClientsTest {
         b.write(cmd);
         b.writeBytes(body);
         return b.toByteArray();
+    }
+
+    private static byte[] changeUser(Random rnd) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.write(0x11);
+        body.writeBytes((Accounts.APP_USER + "\0").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        body.write(20);
+        body.writeBytes(noise(rnd, 20));
+        body.writeBytes((Accounts.DATABASE + "\0").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        body.write(33);
+        body.write(0);
+        String plugin = rnd.nextBoolean() ? "client_ed25519" : "caching_sha2_password";
+        body.writeBytes((plugin + "\0").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        body.write(0);                                                // no connection attributes
+        byte[] payload = body.toByteArray();
+        byte[] packet = new byte[4 + payload.length];
+        packet[0] = (byte) payload.length;
+        System.arraycopy(payload, 0, packet, 4, payload.length);
+        return packet;
     }
 
     private static byte[] mutate(Random rnd, byte[] valid) {
