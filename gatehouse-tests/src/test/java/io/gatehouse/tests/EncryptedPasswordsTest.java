@@ -37,6 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(MariaDbExtension.class)
 class EncryptedPasswordsTest {
+    /** One client for the class: a client nobody references can be collected, and closed, during a request. */
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Path DIST = Path.of("..", "gatehouse-server", "target", "gatehouse-0.1.0-SNAPSHOT",
             "gatehouse-0.1.0-SNAPSHOT").toAbsolutePath().normalize();
     private static final String WRONG = "WrongSecret-1";
@@ -85,6 +87,7 @@ class EncryptedPasswordsTest {
                     seen.add(expected.getMessage());
                 }
             }
+            awaitAdmin(admin, p, dir.resolve("out.txt"));
             for (String path : List.of("servers", "services", "monitors", "listeners", "filters", "sessions",
                     "maxscale", "maxscale/modules", "users/inet", "maxscale/logs/entries")) {
                 seen.add(get(admin, "/v1/" + path));
@@ -161,18 +164,35 @@ class EncryptedPasswordsTest {
         }
     }
 
+    /** Waits for the daemon's admin API (bound just after its listeners); names the daemon's output if it died. */
+    private static void awaitAdmin(int port, Process daemon, Path output) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (true) {
+            try {
+                get(port, "/v1/maxscale");
+                return;
+            } catch (java.net.ConnectException e) {
+                if (!daemon.isAlive() || System.nanoTime() > deadline) {
+                    throw new AssertionError("admin API on port " + port + " not answering; daemon output:\n"
+                            + Files.readString(output), e);
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
     private static String get(int port, String path) throws Exception {
         HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
                         "admin:mariadb".getBytes(StandardCharsets.UTF_8))).GET().build();
-        HttpResponse<String> r = HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HTTP.send(req, HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
         return r.body();
     }
 
     private static String metrics(int port) throws Exception {
         HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).GET().build();
-        return HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofString()).body();
+        return HTTP.send(req, HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private static int freePort() throws IOException {

@@ -40,6 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(MariaDbExtension.class)
 class PluginModulesTest {
+    /** One client for the class: a client nobody references can be collected, and closed, during a request. */
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
     @Test
     void exampleModulesLoadFromLibdirAndWork(MariaDbCluster cluster, @TempDir Path dir) throws Exception {
         Path plugins = Files.createDirectories(dir.resolve("plugins"));
@@ -136,7 +138,7 @@ class PluginModulesTest {
         HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
                         "admin:mariadb".getBytes(StandardCharsets.UTF_8))).GET().build();
-        HttpResponse<String> resp = HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> resp = HTTP.send(req, HttpResponse.BodyHandlers.ofString());
         assertThat(resp.statusCode()).as(resp.body()).isEqualTo(200);
         return new ObjectMapper().readTree(resp.body());
     }
