@@ -286,6 +286,22 @@ class AuthPluginsTest {
     }
 
     /**
+     * A second Gatehouse whose one server is this class's Gatehouse listener {@code backendListener}: the stand-in
+     * for a backend kind no package here provides. Its listener is {@code FrontListener}.
+     */
+    private static Gatehouse startFront(Path frontDir, String backendListener, String serviceOptions,
+                                        String listenerOptions) throws Exception {
+        String cnf = "[maxscale]\nthreads=1\nadmin_enabled=false\nmax_auth_errors_until_block=0\nlogdir=" + frontDir
+                + "\npiddir=" + frontDir + "\ndatadir=" + frontDir + "\npersistdir=" + frontDir + "\n\n"
+                + "[backend]\ntype=server\naddress=127.0.0.1\nport=" + gatehouse.port(backendListener) + "\n\n"
+                + "[Front]\ntype=service\nrouter=readconnroute\nrouter_options=running\nservers=backend\n"
+                + serviceOptions + "user=" + Accounts.SERVICE_USER + "\npassword=" + Accounts.SERVICE_PASSWORD
+                + "\n\n[FrontListener]\ntype=listener\nservice=Front\naddress=127.0.0.1\nport=0\n" + listenerOptions;
+        Files.writeString(frontDir.resolve("front.cnf"), cnf);
+        return Gatehouse.start(frontDir.resolve("front.cnf"));
+    }
+
+    /**
      * Gatehouse logging into a backend that speaks caching_sha2_password as MySQL 8 does: a second Gatehouse that
      * greets as MySQL 8.0 stands in for the MySQL 8 server (none is packaged for this platform); its server side of
      * the plugin is the one MySQL Connector/J checks above. The first login needs the backend's full exchange (RSA
@@ -293,15 +309,7 @@ class AuthPluginsTest {
      */
     @Test
     void cachingSha2PasswordTowardsAMySql8StyleBackend(@TempDir Path frontDir) throws Exception {
-        String cnf = "[maxscale]\nthreads=1\nadmin_enabled=false\nmax_auth_errors_until_block=0\nlogdir=" + frontDir
-                + "\npiddir=" + frontDir + "\ndatadir=" + frontDir + "\npersistdir=" + frontDir + "\n\n"
-                + "[mysql8]\ntype=server\naddress=127.0.0.1\nport=" + gatehouse.port("MySQL80") + "\n\n"
-                + "[Front]\ntype=service\nrouter=readconnroute\nrouter_options=running\nservers=mysql8\n"
-                + "version_string=5.7.19-gatehouse\nuser=" + Accounts.SERVICE_USER + "\npassword="
-                + Accounts.SERVICE_PASSWORD + "\n\n"
-                + "[FrontListener]\ntype=listener\nservice=Front\naddress=127.0.0.1\nport=0\n";
-        Files.writeString(frontDir.resolve("front.cnf"), cnf);
-        try (Gatehouse front = Gatehouse.start(frontDir.resolve("front.cnf"))) {
+        try (Gatehouse front = startFront(frontDir, "MySQL80", "version_string=5.7.19-gatehouse\n", "")) {
             String url = "jdbc:mysql://127.0.0.1:" + front.port("FrontListener") + "/" + Accounts.DATABASE
                     + "?sslMode=DISABLED&allowPublicKeyRetrieval=true&defaultAuthenticationPlugin=caching_sha2_password";
             assertThat(scalar(url, "nu", "nupwd", "SELECT CURRENT_USER()")).isEqualTo("nu@%");
@@ -331,15 +339,8 @@ class AuthPluginsTest {
      */
     @Test
     void parsecTowardsABackendThatAsksForIt(@TempDir Path frontDir) throws Exception {
-        String cnf = "[maxscale]\nthreads=1\nadmin_enabled=false\nmax_auth_errors_until_block=0\nlogdir=" + frontDir
-                + "\npiddir=" + frontDir + "\ndatadir=" + frontDir + "\npersistdir=" + frontDir + "\n\n"
-                + "[parsecdb]\ntype=server\naddress=127.0.0.1\nport=" + gatehouse.port("Mapped") + "\n\n"
-                + "[Front]\ntype=service\nrouter=readconnroute\nrouter_options=running\nservers=parsecdb\nuser="
-                + Accounts.SERVICE_USER + "\npassword=" + Accounts.SERVICE_PASSWORD + "\n\n"
-                + "[FrontListener]\ntype=listener\nservice=Front\naddress=127.0.0.1\nport=0\n"
-                + "authenticator_options=clear_pw_passthrough=true\n";
-        Files.writeString(frontDir.resolve("front.cnf"), cnf);
-        try (Gatehouse front = Gatehouse.start(frontDir.resolve("front.cnf"))) {
+        try (Gatehouse front = startFront(frontDir, "Mapped", "",
+                "authenticator_options=clear_pw_passthrough=true\n")) {
             List<String> cli = List.of("mariadb", "-h127.0.0.1", "-P" + front.port("FrontListener"),
                     Accounts.DATABASE, "-N", "-e", "SELECT CURRENT_USER()");
             Subprocess.Output ok = Subprocess.run(concat(cli, "-upu", "-ppupwd"), null, Duration.ofSeconds(30));

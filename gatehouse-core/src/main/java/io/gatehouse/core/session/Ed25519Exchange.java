@@ -1,7 +1,6 @@
 package io.gatehouse.core.session;
 
 import io.gatehouse.core.users.UserAccount;
-import io.gatehouse.core.users.UserMapping;
 import io.gatehouse.protocol.HandshakeResponse;
 import io.gatehouse.protocol.auth.Ed25519Password;
 import io.gatehouse.protocol.auth.Ed25519Signer;
@@ -60,16 +59,7 @@ final class Ed25519Exchange extends PluginExchange {
             refused();
             return;
         }
-        UserMapping mapping = flow.userMapping();
-        UserMapping.Credential backend = mapping == null ? null : mapping.lookup(login.user());
-        if (backend == null) {
-            flow.loginResult(new LoginCheck.Result(account, null, 1045, "28000", "Access denied for user '"
-                    + login.user() + "'@'" + session.remote() + "': an ed25519 account needs a user_mapping_file"
-                    + " credential for the backends", false));
-            return;
-        }
-        flow.mapBackendUser(backend.user());
-        proven(backend.passwordSha1());
+        provenThroughMapping("ed25519");
     }
 
     /** ed_mode=sha256: a public-key request, or the password (in clear over TLS, RSA-encrypted otherwise). */

@@ -1,7 +1,6 @@
 package io.gatehouse.core.session;
 
 import io.gatehouse.core.users.UserAccount;
-import io.gatehouse.core.users.UserMapping;
 import io.gatehouse.protocol.HandshakeResponse;
 import io.gatehouse.protocol.auth.ParsecPassword;
 import java.security.SecureRandom;
@@ -55,15 +54,6 @@ final class ParsecExchange extends PluginExchange {
             refused();
             return;
         }
-        UserMapping mapping = flow.userMapping();
-        UserMapping.Credential backend = mapping == null ? null : mapping.lookup(login.user());
-        if (backend == null) {
-            flow.loginResult(new LoginCheck.Result(account, null, 1045, "28000", "Access denied for user '"
-                    + login.user() + "'@'" + session.remote() + "': a parsec account needs a user_mapping_file"
-                    + " credential for the backends", false));
-            return;
-        }
-        flow.mapBackendUser(backend.user());
-        proven(backend.passwordSha1());
+        provenThroughMapping("parsec");
     }
 }

@@ -67,6 +67,23 @@ abstract class PluginExchange {
                 login.user(), session.remote(), login.database()));
     }
 
+    /**
+     * The signature was proven but the password stays unknown (ed25519, parsec): the backends are logged into with
+     * the listener's user_mapping_file credential for the user, and without one the login is refused saying so.
+     */
+    protected void provenThroughMapping(String plugin) {
+        io.gatehouse.core.users.UserMapping mapping = flow.userMapping();
+        io.gatehouse.core.users.UserMapping.Credential backend = mapping == null ? null : mapping.lookup(login.user());
+        if (backend == null) {
+            flow.loginResult(new LoginCheck.Result(account, null, 1045, "28000", "Access denied for user '"
+                    + login.user() + "'@'" + session.remote() + "': this " + plugin
+                    + " account needs a user_mapping_file credential for the backends", false));
+            return;
+        }
+        flow.mapBackendUser(backend.user());
+        proven(backend.passwordSha1());
+    }
+
     protected void refused() {
         flow.loginResult(new LoginCheck.Result(account, null, 1045, "28000", "Access denied for user '"
                 + login.user() + "'@'" + session.remote() + "' (using password: YES)", false));
