@@ -80,11 +80,6 @@ class HarnessTest {
             }
 
             @Override
-            public boolean routesStatements() {
-                return true;
-            }
-
-            @Override
             public Router create(RouterContext context) {
                 return new Router() {
                     @Override

@@ -61,6 +61,23 @@ class ArchitectureTest {
     }
 
     @Test
+    void theCoreNeverImportsAModule() {
+        noClasses().that().resideInAPackage("io.gatehouse.core..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.gatehouse.routers..", "io.gatehouse.filters..",
+                        "io.gatehouse.monitors..", "io.gatehouse.admin..", "io.gatehouse.server..", "io.gatehouse.cli..")
+                .because("modules are found through the module registry; the core knows only their API")
+                .check(CLASSES);
+    }
+
+    @Test
+    void theAdminApiReadsSessionsThroughSnapshots() {
+        noClasses().that().resideInAPackage("io.gatehouse.admin..")
+                .should().dependOnClassesThat().haveFullyQualifiedName("io.gatehouse.core.session.ClientSession")
+                .because("a session's state belongs to its worker thread; other threads read the snapshot it publishes")
+                .check(CLASSES);
+    }
+
+    @Test
     void theProtocolKnowsNothingOfRouting() {
         noClasses().that().resideInAPackage("io.gatehouse.protocol..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.gatehouse.core..", "io.gatehouse.routers..",

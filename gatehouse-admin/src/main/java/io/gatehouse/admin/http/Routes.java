@@ -254,11 +254,9 @@ public final class Routes {
             return ApiResponse.noContent();
         }
         if (p.size() == 2 && p.get(0).equals("sessions")) {
-            var s = ctx.runtime().sessions().get(parseId(p.get(1)));
-            if (s == null) {
+            if (!ctx.runtime().sessions().close(parseId(p.get(1)))) {
                 throw ApiException.notFound("session '" + p.get(1) + "'");
             }
-            s.closeFromAnyThread();
             return ApiResponse.noContent();
         }
         boolean force = "yes".equalsIgnoreCase(r.param("force")) || "true".equalsIgnoreCase(r.param("force"));

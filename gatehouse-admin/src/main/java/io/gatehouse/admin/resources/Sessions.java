@@ -5,16 +5,17 @@ import io.gatehouse.admin.AdminContext;
 import io.gatehouse.admin.http.ApiException;
 import io.gatehouse.admin.json.Json;
 import io.gatehouse.admin.json.JsonApi;
-import io.gatehouse.core.server.Server;
-import io.gatehouse.core.session.ClientSession;
+import io.gatehouse.core.session.SessionSnapshot;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The {@code /sessions} resource: each client session's id (the connection id its client sees), user, remote
- * address, start time, backend connection and relationships to its service and server. Runs on the admin thread
- * and reads fields the sessions' workers publish; a session may end while it is being described.
+ * address, start time, its backend connections (server and the backend's connection id, as MaxScale lists them)
+ * and relationships to its service and servers. Runs on the admin thread and reads only the snapshots the
+ * sessions' workers publish; a session may end while it is being described.
  */
 public final class Sessions {
     private final AdminContext ctx;
@@ -25,18 +26,16 @@ public final class Sessions {
 
     public ObjectNode list(JsonApi api) {
         List<ObjectNode> all = new ArrayList<>();
-        List<ClientSession> sorted = new ArrayList<>(ctx.runtime().sessions().all());
-        sorted.sort(Comparator.comparingLong(ClientSession::id));
-        for (ClientSession s : sorted) {
+        for (SessionSnapshot s : ctx.runtime().sessions().snapshots()) {
             all.add(resource(api, s));
         }
         return api.collection(all, "sessions");
     }
 
     public ObjectNode one(JsonApi api, String id) {
-        ClientSession s;
+        SessionSnapshot s;
         try {
-            s = ctx.runtime().sessions().get(Long.parseLong(id));
+            s = ctx.runtime().sessions().snapshot(Long.parseLong(id));
         } catch (NumberFormatException e) {
             s = null;
         }
@@ -46,22 +45,27 @@ public final class Sessions {
         return api.document(resource(api, s), "sessions/" + id);
     }
 
-    ObjectNode resource(JsonApi api, ClientSession s) {
+    ObjectNode resource(JsonApi api, SessionSnapshot s) {
         String id = Long.toString(s.id());
         ObjectNode r = api.resource(id, "sessions", "sessions/" + id);
         ObjectNode a = (ObjectNode) r.get("attributes");
+        a.put("state", "Session started");
         a.put("user", s.user());
         a.put("remote", s.remote());
-        a.put("connected", Json.date(s.startedAtMillis()));
-        Server server = s.server();
+        a.put("connected", Json.date(s.connectedAt()));
         var conns = a.putArray("connections");
-        if (server != null) {
-            conns.addObject().put("server", server.name());
+        Set<String> servers = new LinkedHashSet<>();
+        for (SessionSnapshot.Connection c : s.connections()) {
+            ObjectNode o = conns.addObject();
+            o.put("cipher", "");
+            o.put("connection_id", c.threadId());
+            o.put("server", c.server());
+            servers.add(c.server());
         }
         ObjectNode rel = r.putObject("relationships");
-        rel.set("services", api.relationship("sessions/" + id, "services", List.of(s.service().name())));
-        if (server != null) {
-            rel.set("servers", api.relationship("sessions/" + id, "servers", List.of(server.name())));
+        rel.set("services", api.relationship("sessions/" + id, "services", List.of(s.service())));
+        if (!servers.isEmpty()) {
+            rel.set("servers", api.relationship("sessions/" + id, "servers", new ArrayList<>(servers)));
         }
         return r;
     }

@@ -14,8 +14,9 @@ import java.util.List;
  *
  * <p>The core calls, for each client command: {@link #rewriteQuery} on every filter of the chain in configuration
  * order (each sees the previous one's result), then {@link #routeQuery} on every filter, then the router; when the
- * reply to the command is complete, {@link #clientReply}. Filters run only in front of statement routers (for
- * example readwritesplit); a service with a connection router streams bytes and has no commands to filter.
+ * reply to the command is complete, {@link #clientReply}. Filters run in front of every router: a service with a
+ * connection router (readconnroute) cuts its stream into commands for them, and streams whole chunks only when it
+ * has no filter.
  */
 public interface FilterSession {
     /**

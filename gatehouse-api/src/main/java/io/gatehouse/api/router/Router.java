@@ -6,8 +6,9 @@ import java.util.Map;
 /**
  * One router instance, shared by every session of a service. Connection routers choose the backend a session
  * uses for its whole life; {@link #selectBackend} is called on the worker thread of the new session, so it must
- * be thread-safe and non-blocking. Connection routers never see buffers: the core streams packets between the client
- * and the backend chosen here; statement routers get a {@link RouterSession} per client session.
+ * be thread-safe and non-blocking. Connection routers never see buffers: the core gives their sessions a router
+ * session of its own over one backend connection (the service's filters apply, and without filters whole chunks
+ * are streamed); statement routers make a {@link RouterSession} per client session.
  */
 public interface Router {
     /**
@@ -17,8 +18,8 @@ public interface Router {
     ServerView selectBackend(ClientInfo client);
 
     /**
-     * A statement router's per-session half, or null for connection routers (the default), whose sessions stream
-     * to the one backend {@link #selectBackend} chose.
+     * A statement router's per-session half, or null for connection routers (the default), whose sessions go to
+     * the one backend {@link #selectBackend} chose.
      */
     default RouterSession newSession(ClientInfo client) {
         return null;

@@ -6,9 +6,4 @@ import io.gatehouse.api.Module;
 public interface RouterModule extends Module {
     /** Creates the router for one service; parameters are already validated against the descriptor. */
     Router create(RouterContext context);
-
-    /** True for statement routers, which see each command and so can work with filters. */
-    default boolean routesStatements() {
-        return false;
-    }
 }

@@ -77,10 +77,6 @@ public final class ConfigLoader {
                     }
                     Params p = validate(s, merge(CoreParams.SERVICE, m.descriptor().parameters()), "a service using " + router);
                     moduleRules(m, p);
-                    if (!filterNames(p).isEmpty() && !m.routesStatements()) {
-                        throw ConfigException.badValue(s.name(), "filters", p.string("filters"),
-                                "no filters with router " + router + ", which routes whole connections");
-                    }
                     services.add(new GatehouseConfig.ObjectConfig(s.name(), m.descriptor().name(), p, List.of()));
                 }
                 case "listener" -> {

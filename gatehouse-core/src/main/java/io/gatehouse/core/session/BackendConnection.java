@@ -22,9 +22,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One connection from Gatehouse to a backend server on behalf of one client session: logs in with the client's
- * recovered SHA1(password), then streams bytes both ways while its {@link ReplyTracker} follows the replies. Lives
- * on the session's worker thread (the backend channel is registered on the client channel's event loop). Every
- * buffer read from the backend is handed to the session, which owns it from then on.
+ * recovered SHA1(password), then carries commands and replies while its {@link ReplyTracker} follows the replies;
+ * between sessions it waits, reset, in the worker's {@link BackendPool}. Lives on the session's worker thread (the
+ * backend channel is registered on the client channel's event loop). Every buffer read from the backend is handed
+ * to the session's {@link SessionPipeline}, which owns it from then on.
  */
 final class BackendConnection extends ChannelInboundHandlerAdapter implements io.gatehouse.api.router.Endpoint {
     private static final Logger LOG = LoggerFactory.getLogger(BackendConnection.class);
@@ -34,12 +35,17 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements io
     enum State { CONNECTING, GREETING, AUTH, READY, CHANGE_USER, CLOSED }
 
     private ClientSession session;
-    /** Set when a statement router drives this connection; replies then go to it instead of straight through. */
-    private StatementStream statements;
+    /** The pipeline of the session using this connection; null while it is pooled. */
+    private SessionPipeline pipeline;
     private io.gatehouse.api.reply.Reply completed;
     private boolean reusing;
+    /** Between sessions: the server's answer to COM_RESET_CONNECTION has not come yet. */
+    private boolean resetting;
     private long idleSinceNanos;
     private BackendPool pool;
+    private io.netty.util.concurrent.ScheduledFuture<?> expiry;
+    /** Server status flags of the last reply that carried them. */
+    private int lastStatus = io.gatehouse.protocol.StatusFlags.AUTOCOMMIT;
     private final Server server;
     private Channel channel;
     private State state = State.CONNECTING;
@@ -97,10 +103,8 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements io
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf buf = (ByteBuf) msg;
-        if (session == null) {
-            // A pooled connection has nothing to say; whatever it says (a timeout error) ends it.
-            buf.release();
-            ctx.close();
+        if (pipeline == null) {
+            pooledRead(ctx, buf);
             return;
         }
         if (state == State.READY) {
@@ -132,22 +136,62 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements io
         }
     }
 
-    /** Scans a chunk of reply bytes and hands it on: straight to the client, or to the statement router. */
+    /** Scans a chunk of reply bytes and hands it to the pipeline, with the reply it completed, if any. */
     private void deliver(ByteBuf buf) {
-        if (statements == null) {
-            tracker.scan(buf);
-            session.backendBytes(buf);
-            return;
-        }
         completed = null;
         tracker.scan(buf);
         io.gatehouse.api.reply.Reply r = completed;
         completed = null;
-        statements.fromBackend(this, buf, r);
+        pipeline.fromBackend(this, buf, r);
     }
 
-    /** The tracker's listener in statement-router mode. */
+    /** A pooled connection speaks only to answer its reset; anything else (a timeout error) ends it. */
+    private void pooledRead(ChannelHandlerContext ctx, ByteBuf buf) {
+        if (!resetting || state != State.READY) {
+            buf.release();
+            ctx.close();
+            return;
+        }
+        framer.add(ctx.alloc(), buf);
+        ByteBuf packet;
+        try {
+            packet = framer.next();
+        } catch (IllegalStateException e) {
+            ctx.close();
+            return;
+        }
+        if (packet == null) {
+            return;
+        }
+        boolean ok = packet.readableBytes() > 4 && packet.getUnsignedByte(packet.readerIndex() + 4) == 0x00;
+        packet.release();
+        if (!ok || framer.bufferedBytes() > 0) {
+            ctx.close();
+            return;
+        }
+        resetting = false;
+        idleSinceNanos = System.nanoTime();
+        lastStatus = io.gatehouse.protocol.StatusFlags.AUTOCOMMIT;
+        long maxIdle = server.persistMaxTime().toNanos();
+        if (maxIdle > 0) {
+            // Expired entries go in the background, not only when a session next looks into the pool.
+            expiry = channel.eventLoop().schedule(this::expire, maxIdle, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void expire() {
+        expiry = null;
+        if (pipeline == null && pool != null) {
+            pool.remove(this, login.capabilities());
+            quit();
+        }
+    }
+
+    /** The tracker's listener. */
     void replyCompleted(io.gatehouse.api.reply.Reply r) {
+        if (r.kind() == io.gatehouse.api.reply.Reply.Kind.OK || r.kind() == io.gatehouse.api.reply.Reply.Kind.RESULT_SET) {
+            lastStatus = r.status();
+        }
         completed = r;
         if (operations > 0) {
             operations--;
@@ -162,17 +206,16 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements io
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (state == State.READY && session != null) {
-            session.backendReadComplete();
+        if (state == State.READY && pipeline != null) {
+            pipeline.backendReadComplete();
         }
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (session == null) {
-            return;
+        if (pipeline != null) {
+            pipeline.backendWritabilityChanged();
         }
-        session.backendWritabilityChanged(ctx.channel().isWritable());
     }
 
     @Override
@@ -190,17 +233,16 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements io
         }
         server.operation(-operations);
         operations = 0;
-        if (session == null) {
+        if (pipeline == null) {
+            if (expiry != null) {
+                expiry.cancel(false);
+            }
             if (pool != null) {
                 pool.remove(this, login.capabilities());
             }
-        } else if (statements != null) {
-            if (was != State.CLOSED) {
-                statements.endpointClosed(this, 2013, "HY000", "Lost connection to backend server '"
-                        + server.name() + "'");
-            }
         } else if (was != State.CLOSED) {
-            session.backendClosed(this, was);
+            pipeline.endpointClosed(this, 2013, "HY000", "Lost connection to backend server '" + server.name() + "'"
+                    + (was == State.READY || was == State.CHANGE_USER ? "" : " at handshake"));
         }
     }
 
@@ -333,33 +375,25 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements io
                 state = State.READY;
                 pluginLogin = null;
                 if (tracker == null) {
-                    tracker = new ReplyTracker(capabilities, statements != null
-                            ? (r, end) -> replyCompleted(r) : session);
+                    tracker = new ReplyTracker(capabilities, (r, end) -> replyCompleted(r));
                 } else {
                     tracker.reset();
                 }
-                if (statements != null && changeUser) {
-                    statements.changeUserDone(this, packet.retain());
-                } else if (statements != null) {
-                    statements.endpointReady(this, packet.retain());
-                } else if (reusing) {
+                readWhileClientKeepsUp(pipeline.clientWritable());
+                if (reusing) {
                     reusing = false;
-                    session.backendReady(this, packet.retain());
+                    pipeline.endpointReady(this, packet.retain());
                 } else if (changeUser) {
-                    session.changeUserDone(packet.retain());
+                    pipeline.changeUserDone(this, packet.retain());
                 } else {
-                    session.backendReady(this, packet.retain());
+                    pipeline.endpointReady(this, packet.retain());
                 }
             }
             case 0xFF -> {
                 ErrPacket err = ErrPacket.decode(payload);
                 if (state == State.CHANGE_USER && !reusing) {
                     state = State.CLOSED;
-                    if (statements != null) {
-                        statements.changeUserDone(this, packet.retain());
-                    } else {
-                        session.changeUserDone(packet.retain());
-                    }
+                    pipeline.changeUserDone(this, packet.retain());
                     channel.close();
                 } else {
                     state = State.CLOSED;
@@ -446,7 +480,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements io
 
     /**
      * Logs the connection in as {@code user} (COM_CHANGE_USER), on the worker thread, when no reply is in flight.
-     * The session is told the outcome through {@link ClientSession#changeUserDone}.
+     * The pipeline is told the outcome through {@link SessionPipeline#changeUserDone}.
      */
     void changeUser(String user, ChangeUserRequest clientRequest, byte[] newSha1) {
         this.passwordSha1 = newSha1;
@@ -467,16 +501,28 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements io
     }
 
     private void failed(int code, String sqlState, String message) {
-        if (statements != null) {
-            statements.endpointClosed(this, code, sqlState, message);
-        } else {
-            session.backendFailed(this, code, sqlState, message);
+        pipeline.endpointClosed(this, code, sqlState, message);
+    }
+
+    /** Puts this connection under a session pipeline's control, before it connects. */
+    void routeThrough(SessionPipeline p) {
+        this.pipeline = p;
+    }
+
+    /** Reads replies only while the client takes them; a connection still logging in always reads. */
+    void readWhileClientKeepsUp(boolean clientWritable) {
+        if (channel != null && state == State.READY) {
+            channel.config().setAutoRead(clientWritable);
         }
     }
 
-    /** Puts this connection under a statement router's control, before it connects. */
-    void routeThrough(StatementStream s) {
-        this.statements = s;
+    boolean isWritable() {
+        return channel == null || channel.isWritable();
+    }
+
+    /** True when the last status the server reported says a transaction is open. */
+    boolean inTransaction() {
+        return (lastStatus & io.gatehouse.protocol.StatusFlags.IN_TRANS) != 0;
     }
 
     // Endpoint, for statement routers.
@@ -513,20 +559,34 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements io
             operations++;
             sentAtNanos = System.nanoTime();
         }
-        statements.wroteTo(this);
+        pipeline.wroteTo(this);
         channel.writeAndFlush(packet, channel.voidPromise());
     }
 
-    /** Detaches from the session and waits in {@code pool} for the next one; on the worker thread. */
+    /**
+     * Detaches from the session and waits in {@code pool} for the next one; on the worker thread. The server resets
+     * the connection at once (COM_RESET_CONNECTION: transaction rolled back, locks, temporary tables, variables and
+     * prepared statements gone), so nothing the session held outlives it; the connection is offered again only
+     * after the server confirmed.
+     */
     void park(BackendPool into) {
         session = null;
+        pipeline = null;
         pool = into;
-        idleSinceNanos = System.nanoTime();
-        tracker.listener(null);
+        resetting = true;
+        channel.config().setAutoRead(true);
+        ByteBuf reset = channel.alloc().buffer(5);
+        Packets.writeHeader(reset, 1, 0);
+        reset.writeByte(io.gatehouse.protocol.Commands.COM_RESET_CONNECTION);
+        channel.writeAndFlush(reset, channel.voidPromise());
     }
 
     boolean isPooledAndAlive() {
-        return session == null && state == State.READY && channel != null && channel.isActive();
+        return pipeline == null && !resetting && state == State.READY && channel != null && channel.isActive();
+    }
+
+    boolean isResetting() {
+        return resetting;
     }
 
     long idleSinceNanos() {
@@ -534,17 +594,21 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements io
     }
 
     /**
-     * Takes a pooled connection over for a new session: logs it in as that session's user with COM_CHANGE_USER,
-     * which also resets everything the previous session left behind. The outcome arrives through
-     * {@link ClientSession#backendReady} or {@link ClientSession#backendFailed}, as for a new connection.
+     * Takes a pooled connection over for a new session: logs it in as that session's user with COM_CHANGE_USER.
+     * The outcome arrives through {@link SessionPipeline#endpointReady} or {@link SessionPipeline#endpointClosed},
+     * as for a new connection.
      */
-    void adopt(ClientSession newSession, HandshakeResponse newLogin, byte[] newSha1) {
+    void adopt(ClientSession newSession, SessionPipeline owner, HandshakeResponse newLogin, byte[] newSha1) {
+        if (expiry != null) {
+            expiry.cancel(false);
+            expiry = null;
+        }
         session = newSession;
+        pipeline = owner;
         pool = null;
         reusing = true;
         login = newLogin;
         passwordSha1 = newSha1;
-        tracker.listener(newSession);
         server.connectionReused();
         sendChangeUser(newLogin.user(), newLogin.database(), newLogin.charset(), newLogin.connectAttributes());
     }
@@ -554,12 +618,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements io
         State was = state;
         state = State.CLOSED;
         if (was == State.CHANGE_USER && !reusing) {
-            ByteBuf err = ErrPacket.write(channel.alloc(), 1, 1045, "28000", why);
-            if (statements != null) {
-                statements.changeUserDone(this, err);
-            } else {
-                session.changeUserDone(err);
-            }
+            pipeline.changeUserDone(this, ErrPacket.write(channel.alloc(), 1, 1045, "28000", why));
         } else {
             failed(2013, "HY000", why);
         }

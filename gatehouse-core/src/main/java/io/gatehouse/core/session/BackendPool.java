@@ -10,8 +10,8 @@ import java.util.Map;
 /**
  * The per-worker pools of idle backend connections kept for reuse ({@code persistpoolmax}, {@code persistmaxtime}),
  * keyed by server and by the client capabilities the connection was opened with, since packet formats depend on
- * them. Each worker sees only its own pools (a thread-local on the event loop), so nothing is shared or locked.
- * Pooled connections hold no buffers.
+ * them. Every router's sessions take from it and give back to it. Each worker sees only its own pools (a
+ * thread-local on the event loop), so nothing is shared or locked. Pooled connections hold no buffers.
  */
 public final class BackendPool {
     /** Capabilities that do not change how the connection talks once logged in. */
@@ -38,9 +38,17 @@ public final class BackendPool {
             return null;
         }
         ArrayDeque<BackendConnection> q = pools.get().get(key(server, clientCaps));
+        if (q == null) {
+            return null;
+        }
         long maxIdle = server.persistMaxTime().toNanos();
-        while (q != null && !q.isEmpty()) {
-            BackendConnection b = q.pollLast();
+        java.util.Iterator<BackendConnection> it = q.descendingIterator();
+        while (it.hasNext()) {
+            BackendConnection b = it.next();
+            if (b.isResetting()) {
+                continue;                  // still being reset for its previous session: not usable yet
+            }
+            it.remove();
             if (b.isPooledAndAlive() && (maxIdle == 0 || System.nanoTime() - b.idleSinceNanos() < maxIdle)) {
                 return b;
             }
@@ -49,7 +57,10 @@ public final class BackendPool {
         return null;
     }
 
-    /** Keeps {@code b} for reuse when its server allows; false when it should be closed instead. */
+    /**
+     * Keeps {@code b} for reuse when its server allows, and parks it (which resets it on the server); false when it
+     * should be closed instead.
+     */
     boolean offer(BackendConnection b, long clientCaps) {
         Server s = b.server();
         int max = s.persistPoolMax();
@@ -67,6 +78,7 @@ public final class BackendPool {
             return false;
         }
         q.addLast(b);
+        b.park(this);
         return true;
     }
 

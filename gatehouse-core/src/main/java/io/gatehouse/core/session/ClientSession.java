@@ -1,16 +1,11 @@
 package io.gatehouse.core.session;
 
-import io.gatehouse.api.reply.Reply;
 import io.gatehouse.api.router.ClientInfo;
-import io.gatehouse.api.server.ServerStatus;
-import io.gatehouse.api.server.ServerView;
 import io.gatehouse.core.server.Server;
 import io.gatehouse.core.service.Service;
 import io.gatehouse.protocol.ErrPacket;
 import io.gatehouse.protocol.HandshakeResponse;
-import io.gatehouse.protocol.StatusFlags;
 import io.gatehouse.protocol.auth.NativePassword;
-import io.gatehouse.protocol.reply.ReplyTracker;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -26,18 +21,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client session: greets the client, has {@link ClientLogin} authenticate it, connects the backend its
- * router chooses and then streams packets both ways. Its login-phase fields are package-private because
- * {@link ClientLogin} works on them. Runs entirely on the worker that accepted the
- * client; the backend channel is registered on the same event loop. It owns every buffer read from either side
- * until it forwards or releases it.
+ * One client session: greets the client, has {@link ClientLogin} authenticate it, then hands the routing phase to
+ * its {@link SessionPipeline} (filters, router session, backend connections), the same for every router. It owns the
+ * client channel's reading: each part that must stop the client's bytes for a while (a full backend, commands
+ * piling up, a command Gatehouse answers itself, the login phase) holds its own reason in {@link #blockReads}. Its
+ * login-phase fields are package-private because {@link ClientLogin} works on them. Runs entirely on the worker
+ * that accepted the client; backend channels are registered on the same event loop. It owns every buffer read from
+ * the client until it hands it on or releases it.
  */
-public final class ClientSession extends ChannelInboundHandlerAdapter implements ReplyTracker.Listener {
+public final class ClientSession extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int MAX_HANDSHAKE_PACKET = 64 * 1024;
 
     enum State { GREETING_SENT, AUTH_SWITCH_SENT, AUTHENTICATING, CONNECTING, ROUTING, CLOSED }
+
+    /** Reasons to stop reading from the client, for {@link #blockReads}. */
+    static final int BACKEND_FULL = 1;
+    static final int QUEUE_FULL = 2;
+    static final int ANSWERING = 4;
+    static final int LOGIN_HELD = 8;
 
     final Service service;
     final ProxyContext proxy;
@@ -54,13 +57,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     int remotePort;
     LoginCheck.Result auth;
     int nextSeq;
-    private BackendConnection backend;
+    private SessionPipeline pipeline;
     private ScheduledFuture<?> handshakeTimer;
     private boolean sessionCounted;
-    private final CommandStream commands = new CommandStream(this);
-    private StatementStream statements;
     private ClientInfo clientInfo;
-    private int lastStatus = StatusFlags.AUTOCOMMIT;
+    private int readBlocks;
+    private volatile SessionSnapshot snapshot;
     private final long startedAtMillis = System.currentTimeMillis();
     private byte[] clearPassword;
     private byte[] sha256Stage1;
@@ -130,17 +132,29 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         return startedAtMillis;
     }
 
-    /** The backend server in use, or null. */
-    public Server server() {
-        return backend == null ? null : backend.server();
+    /** The session as last published by its worker; any thread. */
+    public SessionSnapshot snapshot() {
+        SessionSnapshot s = snapshot;
+        return s != null ? s : new SessionSnapshot(id, user, remote, service.name(), startedAtMillis, List.of());
+    }
+
+    /** Publishes the session's identity and backend connections for other threads; on this session's worker. */
+    void publish() {
+        List<SessionSnapshot.Connection> conns = new java.util.ArrayList<>();
+        for (BackendConnection b : backends()) {
+            conns.add(new SessionSnapshot.Connection(b.server().name(), b.threadId()));
+        }
+        snapshot = new SessionSnapshot(id, user, remote, service.name(), startedAtMillis, conns);
     }
 
     /** The backend connections with a statement running, for KILL; on this session's worker. */
     List<BackendConnection> busyBackends() {
-        if (statements != null) {
-            return statements.busyEndpoints();
-        }
-        return backend != null && backend.tracker() != null && backend.tracker().busy() ? List.of(backend) : List.of();
+        return pipeline == null ? List.of() : pipeline.busyEndpoints();
+    }
+
+    /** The session's backend connections, open or opening; on this session's worker. */
+    List<BackendConnection> backends() {
+        return pipeline == null ? List.of() : pipeline.endpoints();
     }
 
     /**
@@ -157,6 +171,22 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         return state == State.ROUTING;
     }
 
+    boolean isClosedOrClosing() {
+        return state == State.CLOSED || client == null || !client.isActive();
+    }
+
+    /**
+     * Stops or resumes reading from the client for one {@code reason}; it reads again only when no reason is left.
+     * Worker thread.
+     */
+    void blockReads(int reason, boolean block) {
+        int was = readBlocks;
+        readBlocks = block ? readBlocks | reason : readBlocks & ~reason;
+        if ((was == 0) != (readBlocks == 0) && client != null) {
+            client.config().setAutoRead(readBlocks == 0);
+        }
+    }
+
     boolean isSuperUser() {
         return auth != null && auth.account() != null && auth.account().superUser();
     }
@@ -165,16 +195,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         return client;
     }
 
-    BackendConnection backend() {
-        return backend;
-    }
-
     ProxyContext proxy() {
         return proxy;
-    }
-
-    int lastStatus() {
-        return lastStatus;
     }
 
     @Override
@@ -221,23 +243,27 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             }
             case GREETING_SENT, AUTH_SWITCH_SENT -> loginFlow.readHandshake(ctx, buf);
             default -> {
-                // Nothing may arrive while we authenticate or connect; a client that pipelines is held back.
+                // Nothing may arrive while we authenticate or connect; a client that pipelines is held back, and
+                // not read at all once it has sent more than a write queue's worth.
                 if (state == State.CLOSED) {
                     buf.release();
                 } else {
                     framer.add(ctx.alloc(), buf);
+                    if (framer.bufferedBytes() > proxy.writeqHighWater()) {
+                        blockReads(LOGIN_HELD, true);
+                    }
                 }
             }
         }
     }
 
-    /** Client bytes of the routing phase, to the stream that routes them; takes ownership of {@code buf}. */
+    /** Client bytes of the routing phase, to the pipeline; takes ownership of {@code buf}. */
     void routeClientBytes(ByteBuf buf) {
-        if (statements != null) {
-            statements.fromClient(buf);
-        } else {
-            commands.fromClient(buf);
+        if (pipeline == null) {
+            buf.release();
+            return;
         }
+        pipeline.fromClient(buf);
     }
 
     /** While {@code login} (or null when it ends) proves a COM_CHANGE_USER, the client's bytes are its. */
@@ -247,8 +273,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (backend != null) {
-            backend.flush();
+        if (pipeline != null) {
+            pipeline.flushBackends();
         }
     }
 
@@ -266,15 +292,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        // Backpressure: read from the backend only while the client keeps up.
-        if (backend != null && backend.channel() != null) {
-            backend.channel().config().setAutoRead(ctx.channel().isWritable());
-        }
-    }
-
-    void backendWritabilityChanged(boolean writable) {
-        if (client != null && !commands.paused()) {
-            client.config().setAutoRead(writable);
+        // Backpressure: read from the backends only while the client keeps up.
+        if (pipeline != null) {
+            pipeline.clientWritable(ctx.channel().isWritable());
         }
     }
 
@@ -318,48 +338,30 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     void connectBackend() {
         clientInfo = new ClientInfo(id, user, remote, login.database());
         io.gatehouse.api.router.RouterSession rs = service.router().newSession(clientInfo);
-        if (rs != null) {
-            state = State.CONNECTING;
-            statements = new StatementStream(this, rs);
-            statements.start();
-            return;
-        }
-        ServerView chosen = service.router().selectBackend(clientInfo);
-        if (!(chosen instanceof Server server)) {
-            sendErrorAndClose(nextSeq, 2003, "HY000", "No server of service '" + service.name()
-                    + "' can take the session: none is running in a role the service routes to");
-            return;
-        }
         state = State.CONNECTING;
-        BackendConnection pooled = proxy.pool().take(server, login.capabilities());
-        if (pooled != null) {
-            backend = pooled;
-            pooled.adopt(this, login, auth.passwordSha1());
-            return;
-        }
-        backend = new BackendConnection(this, server, login, auth.passwordSha1());
-        connect(backend, server);
+        pipeline = new SessionPipeline(this, rs != null ? rs : new ConnectionRouterSession(service.router()));
+        pipeline.start();
     }
 
-    /** Opens a backend connection driven by a statement router. */
-    BackendConnection openBackend(Server server, StatementStream owner) {
+    /**
+     * A backend connection for {@code owner}, logged in as the client: an idle one from this worker's pool (logged
+     * in again with COM_CHANGE_USER) or a new one.
+     */
+    BackendConnection openBackend(Server server, SessionPipeline owner) {
+        BackendConnection pooled = server.proxyProtocol() ? null : proxy.pool().take(server, login.capabilities());
+        if (pooled != null) {
+            pooled.adopt(this, owner, login, auth.passwordSha1());
+            return pooled;
+        }
         BackendConnection b = new BackendConnection(this, server, login, auth.passwordSha1());
         b.routeThrough(owner);
-        connect(b, server);
-        return b;
-    }
-
-    private void connect(BackendConnection b, Server server) {
         BackendDialer.dial(client.eventLoop(), proxy, b, server, cause -> {
             LOG.warn("{}: cannot connect to {}: {}", service.name(), server, cause.getMessage());
             server.suspect();
-            String message = "Can't connect to server '" + server.name() + "' (" + cause.getMessage() + ")";
-            if (statements != null) {
-                statements.endpointClosed(b, 2003, "HY000", message);
-            } else if (state == State.CONNECTING) {
-                sendErrorAndClose(nextSeq, 2003, "HY000", message);
-            }
+            owner.endpointClosed(b, 2003, "HY000", "Can't connect to server '" + server.name() + "' ("
+                    + cause.getMessage() + ")");
         });
+        return b;
     }
 
     /** Sends the login OK (owned) as ours and starts routing; false (and released) when the session moved on. */
@@ -374,92 +376,28 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         okPacket.setByte(okPacket.readerIndex() + 3, nextSeq);
         state = State.ROUTING;
         client.writeAndFlush(okPacket);
+        blockReads(LOGIN_HELD, false);
+        publish();
         return true;
     }
 
-    /** A statement router chose the login result; {@code okPacket} (owned) goes to the client. */
+    /** The router session chose the login result; {@code okPacket} (owned) goes to the client. */
     void statementLoginDone(ByteBuf okPacket) {
         if (!loginDone(okPacket)) {
             return;
         }
         ByteBuf early = framer.drain();
         if (early != null) {
-            statements.fromClient(early);
+            pipeline.fromClient(early);
+            pipeline.flushBackends();
         }
-    }
-
-    /** The backend accepted the login; {@code okPacket} (owned here) is its OK, forwarded as ours. */
-    void backendReady(BackendConnection b, ByteBuf okPacket) {
-        if (!loginDone(okPacket)) {
-            b.quit();
-            return;
-        }
-        if (!client.isWritable()) {
-            b.channel().config().setAutoRead(false);
-        }
-        ByteBuf early = framer.drain();
-        if (early != null) {
-            commands.fromClient(early);
-            b.flush();
-        }
-    }
-
-    /** The backend refused the login or failed before it; tell the client as the server would. */
-    void backendFailed(BackendConnection b, int code, String sqlState, String message) {
-        if (state == State.CONNECTING) {
-            b.server().authFailed();
-            sendErrorAndClose(nextSeq, code, sqlState.isEmpty() ? "HY000" : sqlState, message);
-        }
-    }
-
-    /** Bytes from the backend in routing state; ownership passes to the client channel. */
-    void backendBytes(ByteBuf buf) {
-        backend.server().packetRouted();
-        client.write(buf, client.voidPromise());
-    }
-
-    void backendReadComplete() {
-        client.flush();
-        commands.afterBackendRead();
-    }
-
-    @Override
-    public void onReply(Reply reply, int endIndex) {
-        lastStatus = reply.status();
-    }
-
-    void backendClosed(BackendConnection b, BackendConnection.State was) {
-        if (state == State.CLOSED || b != backend) {
-            return;
-        }
-        if (was == BackendConnection.State.READY || was == BackendConnection.State.CHANGE_USER) {
-            ReplyTracker t = b.tracker();
-            if (t != null && t.busy()) {
-                // A query was running: the client gets a readable error, then the session ends (readconnroute
-                // cannot move a session to another server).
-                int seq = t.replyStarted() ? t.lastSequence() + 1 : 1;
-                LOG.warn("{}: lost connection to {} during a query of session {}", service.name(), b.server(), id);
-                sendErrorAndClose(seq, 2013, "HY000", "Lost connection to backend server '" + b.server().name()
-                        + "' during query");
-            } else {
-                LOG.info("{}: connection to {} of session {} closed", service.name(), b.server(), id);
-                close();
-            }
-        } else if (state == State.CONNECTING) {
-            sendErrorAndClose(nextSeq, 2013, "HY000", "Lost connection to backend server '" + b.server().name()
-                    + "' at handshake");
-        }
-    }
-
-    /** Forwards the outcome of a COM_CHANGE_USER (owned here) to the client and resumes reading. */
-    void changeUserDone(ByteBuf result) {
-        commands.changeUserDone(result);
     }
 
     /** After a COM_CHANGE_USER: the client is {@code newUser}, its backends log in as {@code backendUser}. */
     void user(String newUser, String backendUser, LoginCheck.Result newAuth) {
         this.user = newUser;
         this.auth = newAuth;
+        publish();
         // Connections opened from now on (replacements, statement routers) log in as the new user.
         this.login = login.withAuth(backendUser, new byte[0], NativePassword.PLUGIN);
     }
@@ -502,7 +440,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             java.util.Arrays.fill(sha256Stage1, (byte) 0);
             sha256Stage1 = null;
         }
-        if (state == State.CLOSED && backend == null && !sessionCounted) {
+        if (state == State.CLOSED && pipeline == null && !sessionCounted) {
             proxy.registry().remove(this);
             return;
         }
@@ -515,21 +453,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             changingUser.release();
             changingUser = null;
         }
-        commands.release();
-        if (statements != null) {
-            statements.release();
-        }
-        if (backend != null) {
-            boolean reusable = backend.state() == BackendConnection.State.READY && !backend.tracker().busy()
-                    && commands.idle() && ServerStatus.acceptsNewSessions(backend.server().status())
-                    // A PROXY header named this client's address: the connection cannot serve another client.
-                    && !backend.server().proxyProtocol();
-            if (reusable && proxy.pool().offer(backend, login.capabilities())) {
-                backend.park(proxy.pool());
-            } else {
-                backend.quit();
-            }
-            backend = null;
+        if (pipeline != null) {
+            pipeline.release();
+            pipeline = null;
         }
         if (sessionCounted) {
             service.sessionClosed();

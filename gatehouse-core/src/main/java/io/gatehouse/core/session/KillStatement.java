@@ -41,6 +41,22 @@ record KillStatement(boolean query, long id) {
         return new KillStatement(query, id);
     }
 
+    /**
+     * The KILL a whole command packet (header included) carries when it names a live Gatehouse session:
+     * COM_PROCESS_KILL or a KILL statement; null for anything else (KILLs of backend ids go to the backend).
+     */
+    static KillStatement ofCommand(ClientSession session, ByteBuf packet, int cmd) {
+        int from = packet.readerIndex() + 5;
+        if (cmd == io.gatehouse.protocol.Commands.COM_PROCESS_KILL) {
+            return new KillStatement(false, packet.readableBytes() >= 9 ? packet.getUnsignedIntLE(from) : -1);
+        }
+        if (cmd != io.gatehouse.protocol.Commands.COM_QUERY || !mayBeKill(packet, from, packet.writerIndex())) {
+            return null;
+        }
+        KillStatement k = parse(packet, from, packet.writerIndex());
+        return k != null && session.proxy().registry().get(k.id()) != null ? k : null;
+    }
+
     /** Quick test on the first bytes of a COM_QUERY payload: could this be a KILL (so worth reading whole)? */
     static boolean mayBeKill(ByteBuf buf, int at, int end) {
         if (at >= end) {

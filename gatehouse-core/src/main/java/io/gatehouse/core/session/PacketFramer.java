@@ -55,6 +55,11 @@ final class PacketFramer {
         return packet;
     }
 
+    /** Bytes held and not yet framed. */
+    int bufferedBytes() {
+        return cumulation == null ? 0 : cumulation.readableBytes();
+    }
+
     /** Hands over the bytes not yet framed (may be null), leaving the framer empty. */
     ByteBuf drain() {
         ByteBuf rest = cumulation;

@@ -39,6 +39,32 @@ public final class SessionRegistry {
         return sessions.get(id);
     }
 
+    /** Every live session as its worker last published it, by id; any thread. */
+    public java.util.List<SessionSnapshot> snapshots() {
+        java.util.List<SessionSnapshot> out = new java.util.ArrayList<>();
+        for (ClientSession s : sessions.values()) {
+            out.add(s.snapshot());
+        }
+        out.sort(java.util.Comparator.comparingLong(SessionSnapshot::id));
+        return out;
+    }
+
+    /** The session with this id as last published, or null; any thread. */
+    public SessionSnapshot snapshot(long id) {
+        ClientSession s = sessions.get(id);
+        return s == null ? null : s.snapshot();
+    }
+
+    /** Ends the session with this id from any thread; false when there is none. */
+    public boolean close(long id) {
+        ClientSession s = sessions.get(id);
+        if (s == null) {
+            return false;
+        }
+        s.closeFromAnyThread();
+        return true;
+    }
+
     public Collection<ClientSession> all() {
         return sessions.values();
     }

@@ -59,11 +59,6 @@ public final class ReadWriteSplitModule implements RouterModule {
     }
 
     @Override
-    public boolean routesStatements() {
-        return true;
-    }
-
-    @Override
     public Router create(RouterContext context) {
         return new ReadWriteSplit(context);
     }

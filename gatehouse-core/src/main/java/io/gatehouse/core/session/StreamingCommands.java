@@ -1,32 +1,27 @@
 package io.gatehouse.core.session;
 
-import io.gatehouse.protocol.ChangeUserRequest;
-import io.gatehouse.protocol.ErrPacket;
+import io.gatehouse.protocol.Commands;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The client-to-backend half of a routing session: finds command boundaries in the client's byte stream without
- * copying, registers each command with the backend's reply tracker, forwards bytes in whole chunks, and takes out
- * the few commands Gatehouse answers itself (COM_QUIT, COM_CHANGE_USER, COM_PROCESS_KILL, KILL statements naming a
- * Gatehouse connection id). Confined to the session's worker thread. It owns each chunk it is given until it is
- * written to the backend or released, and owns the partial packet it holds between reads.
+ * The fast path of a {@link SessionPipeline} whose router session streams to one endpoint and whose service has no
+ * filter: finds command boundaries in the client's byte stream without copying, registers each command with the
+ * endpoint's reply tracker, forwards bytes in whole chunks, and takes out the few commands Gatehouse answers itself
+ * (COM_QUIT, COM_CHANGE_USER, COM_PROCESS_KILL, KILL statements naming a Gatehouse connection id). Confined to the
+ * session's worker thread. It owns each chunk it is given until it is written to the backend or released, and owns
+ * the partial packet it holds between reads.
  */
-final class CommandStream {
-    private static final Logger LOG = LoggerFactory.getLogger(CommandStream.class);
-    private static final int COM_QUIT = 0x01;
-    private static final int COM_QUERY = 0x03;
-    private static final int COM_PROCESS_KILL = 0x0C;
-    private static final int COM_CHANGE_USER = 0x11;
-    private static final int COM_STMT_SEND_LONG_DATA = 0x18;
-    private static final int COM_STMT_CLOSE = 0x19;
+final class StreamingCommands {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamingCommands.class);
     private static final int MAX_PAYLOAD = 0xFFFFFF;
     /** Commands we answer ourselves are small; a bigger one cannot be any of them. */
     private static final int MAX_INTERCEPT = 64 * 1024;
 
     private final ClientSession session;
+    private final SessionPipeline pipeline;
     private long payloadLeft;
     private boolean continuation;
     /** Payload bytes of the client command being forwarded, over all its packets. */
@@ -38,20 +33,15 @@ final class CommandStream {
     private ByteBuf waitingCommand;
     private boolean paused;
     private boolean inLocalInfile;
-    /** The sequence number of the answer to the COM_CHANGE_USER being carried out. */
-    private int changeUserSeq = 1;
 
-    CommandStream(ClientSession session) {
+    StreamingCommands(ClientSession session, SessionPipeline pipeline) {
         this.session = session;
+        this.pipeline = pipeline;
     }
 
     /** True when no command is half-read or waiting, so the backend is between commands. */
     boolean idle() {
         return payloadLeft == 0 && held == null && deferred == null && waitingCommand == null && !inLocalInfile;
-    }
-
-    boolean paused() {
-        return paused;
     }
 
     /** Routes a chunk of client bytes; takes ownership of {@code in}. */
@@ -64,7 +54,7 @@ final class CommandStream {
             in = append(held, in);
             held = null;
         }
-        BackendConnection backend = session.backend();
+        BackendConnection backend = pipeline.streamEndpoint();
         int i = in.readerIndex();
         int end = in.writerIndex();
         int forwardFrom = i;
@@ -107,6 +97,13 @@ final class CommandStream {
                     return;
                 }
                 int cmd = in.getUnsignedByte(i + 4);
+                if (cmd == Commands.COM_CHANGE_USER && len > MAX_INTERCEPT) {
+                    // Never forwarded: the backend would authenticate the client past every check of ours.
+                    forward(in, forwardFrom, i, backend);
+                    in.release();
+                    protocolError("COM_CHANGE_USER length: " + len + " (expected: at most " + MAX_INTERCEPT + ")");
+                    return;
+                }
                 if (mayIntercept(cmd, in, i + 5, end) && len <= MAX_INTERCEPT) {
                     if (avail < 4 + len) {
                         holdTail(in, forwardFrom, i, backend);
@@ -128,7 +125,7 @@ final class CommandStream {
                     }
                     packet.release();
                 }
-                if (cmd != COM_STMT_CLOSE && cmd != COM_STMT_SEND_LONG_DATA) {
+                if (cmd != Commands.COM_STMT_CLOSE && cmd != Commands.COM_STMT_SEND_LONG_DATA) {
                     backend.tracker().expect(cmd);
                 }
                 session.service().countQuery();
@@ -153,7 +150,7 @@ final class CommandStream {
 
     /** Called after each batch of backend bytes: a held command may now be answered. */
     void afterBackendRead() {
-        if (waitingCommand != null && !session.backend().tracker().busy()) {
+        if (waitingCommand != null && !pipeline.streamEndpoint().tracker().busy()) {
             ByteBuf packet = waitingCommand;
             waitingCommand = null;
             answer(packet);
@@ -175,14 +172,14 @@ final class CommandStream {
 
     private static boolean mayIntercept(int cmd, ByteBuf in, int at, int end) {
         return switch (cmd) {
-            case COM_QUIT, COM_PROCESS_KILL, COM_CHANGE_USER -> true;
-            case COM_QUERY -> KillStatement.mayBeKill(in, at, end);
+            case Commands.COM_QUIT, Commands.COM_PROCESS_KILL, Commands.COM_CHANGE_USER -> true;
+            case Commands.COM_QUERY -> KillStatement.mayBeKill(in, at, end);
             default -> false;
         };
     }
 
     private boolean isIntercepted(int cmd, ByteBuf packet) {
-        if (cmd != COM_QUERY) {
+        if (cmd != Commands.COM_QUERY) {
             return true;
         }
         KillStatement kill = KillStatement.parse(packet, packet.readerIndex() + 5, packet.writerIndex());
@@ -191,36 +188,41 @@ final class CommandStream {
 
     private void pause() {
         paused = true;
-        session.clientChannel().config().setAutoRead(false);
+        session.blockReads(ClientSession.ANSWERING, true);
     }
 
-    private void resume() {
+    /** The command Gatehouse answered is done: carry on with what the client sent after it. */
+    void resume() {
         paused = false;
         if (!session.isRouting()) {
             release();
             return;
         }
-        session.clientChannel().config().setAutoRead(true);
+        session.blockReads(ClientSession.ANSWERING, false);
         ByteBuf rest = deferred;
         deferred = null;
         if (rest != null) {
             fromClient(rest);
-            session.backend().flush();
+            pipeline.flushBackends();
         }
     }
 
     /** Answers a command Gatehouse handles itself; takes ownership of {@code packet}. */
     private void answer(ByteBuf packet) {
         int cmd = packet.getUnsignedByte(packet.readerIndex() + 4);
+        if (cmd == Commands.COM_CHANGE_USER) {
+            pipeline.changeUser(packet);              // the pipeline resumes this stream when it is done
+            return;
+        }
         try {
             switch (cmd) {
-                case COM_QUIT -> session.close();
-                case COM_PROCESS_KILL -> {
+                case Commands.COM_QUIT -> session.close();
+                case Commands.COM_PROCESS_KILL -> {
                     long target = packet.readableBytes() >= 9 ? packet.getUnsignedIntLE(packet.readerIndex() + 5) : -1;
                     kill(new KillStatement(false, target));
                 }
-                case COM_QUERY -> kill(KillStatement.parse(packet, packet.readerIndex() + 5, packet.writerIndex()));
-                case COM_CHANGE_USER -> changeUser(packet);
+                case Commands.COM_QUERY -> kill(KillStatement.parse(packet, packet.readerIndex() + 5,
+                        packet.writerIndex()));
                 default -> throw new IllegalStateException("not an answered command: " + cmd);
             }
         } catch (RuntimeException e) {
@@ -233,26 +235,6 @@ final class CommandStream {
 
     private void kill(KillStatement kill) {
         KillRunner.answer(session, kill, this::reply);
-    }
-
-    private void changeUser(ByteBuf packet) {
-        ByteBuf payload = packet.slice(packet.readerIndex() + 4, packet.readableBytes() - 4);
-        ChangeUserRequest req = ChangeUserRequest.decode(payload, session.backend().capabilities());
-        new ChangeUserLogin(session, req, (r, backendUser, seq) -> {
-            if (!r.ok()) {
-                reply(ErrPacket.write(session.clientChannel().alloc(), seq, r.errorCode(), r.sqlState(), r.message()));
-                return;
-            }
-            changeUserSeq = seq;
-            session.user(req.user(), backendUser, r);
-            session.backend().changeUser(backendUser, req, r.passwordSha1());
-        }).start();
-    }
-
-    /** The backend's OK or ERR (owned here) ends the COM_CHANGE_USER: it goes to the client in our numbering. */
-    void changeUserDone(ByteBuf result) {
-        result.setByte(result.readerIndex() + 3, changeUserSeq);
-        reply(result);
     }
 
     /** Sends our own answer to the client and carries on with what the client sent after the command. */
