@@ -55,6 +55,11 @@ class PluginModulesTest {
                 + "[Tagged-Service]\ntype=service\nrouter=readwritesplit\ncluster=Cluster-Monitor\nfilters=Tag\nuser="
                 + Accounts.SERVICE_USER + "\npassword=" + Accounts.SERVICE_PASSWORD + "\n\n"
                 + "[Tagged-Listener]\ntype=listener\nservice=Tagged-Service\naddress=127.0.0.1\nport=0\n\n"
+                // The same filter in front of a connection router: readconnroute cuts its stream into commands.
+                + "[Tagged-Conn-Service]\ntype=service\nrouter=readconnroute\nrouter_options=master\n"
+                + "cluster=Cluster-Monitor\nfilters=Tag\nuser=" + Accounts.SERVICE_USER + "\npassword="
+                + Accounts.SERVICE_PASSWORD + "\n\n"
+                + "[Tagged-Conn-Listener]\ntype=listener\nservice=Tagged-Conn-Service\naddress=127.0.0.1\nport=0\n\n"
                 + "[RR-Service]\ntype=service\nrouter=roundrobin\ncluster=Cluster-Monitor\nuser="
                 + Accounts.SERVICE_USER + "\npassword=" + Accounts.SERVICE_PASSWORD + "\n\n"
                 + "[RR-Listener]\ntype=listener\nservice=RR-Service\naddress=127.0.0.1\nport=0\n\n";
@@ -83,6 +88,12 @@ class PluginModulesTest {
             String tagged = "jdbc:mariadb://127.0.0.1:" + gh.port("Tagged-Listener") + "/" + Accounts.DATABASE;
             String info = query(tagged, "SELECT info FROM information_schema.PROCESSLIST WHERE id = CONNECTION_ID()");
             assertThat(info).startsWith("/* client=127.0.0.1 */ SELECT info FROM information_schema.PROCESSLIST");
+            String conn = "jdbc:mariadb://127.0.0.1:" + gh.port("Tagged-Conn-Listener") + "/" + Accounts.DATABASE;
+            awaitFirstConnection(conn);
+            info = query(conn, "SELECT info FROM information_schema.PROCESSLIST WHERE id = CONNECTION_ID()");
+            assertThat(info).as("the filter's comment through readconnroute")
+                    .startsWith("/* client=127.0.0.1 */ SELECT info FROM information_schema.PROCESSLIST");
+            assertThat(query(conn, "SELECT @@server_id")).isEqualTo(String.valueOf(cluster.primary().serverId()));
 
             // The plugins are listed with their parameters, and the filter's diagnostics are served.
             int admin = gh.admin().port();

@@ -61,6 +61,11 @@ final class RawSession implements AutoCloseable {
     /** Runs a query whose result is one row with one column; returns its text (or the error, prefixed "ERR "). */
     String scalar(String sql) throws IOException {
         send(sql);
+        return scalarReply();
+    }
+
+    /** Reads the reply of a query whose result is one value, as {@link #scalar} does. */
+    String scalarReply() throws IOException {
         byte[] first = readPacket();
         if ((first[0] & 0xFF) == 0xFF) {
             return "ERR " + error(first);
@@ -86,6 +91,46 @@ final class RawSession implements AutoCloseable {
         System.arraycopy(q, 0, packet, 5, q.length);
         out.write(packet);
         out.flush();
+    }
+
+    /** Writes raw bytes (whole packets the caller built) without reading anything. */
+    void sendRaw(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
+    /** The socket's read timeout, for tests that wait longer than the default 10 s. */
+    void readTimeout(int millis) throws IOException {
+        socket.setSoTimeout(millis);
+    }
+
+    /**
+     * Reads a whole text result set (the client did not ask for DEPRECATE_EOF); returns {rows, payload bytes of
+     * the rows}, or throws with the server's error.
+     */
+    long[] readResultSet() throws IOException {
+        byte[] first = readPacket();
+        if ((first[0] & 0xFF) == 0xFF) {
+            throw new IOException("ERR " + error(first));
+        }
+        int columns = first[0] & 0xFF;
+        for (int i = 0; i < columns; i++) {
+            readPacket();
+        }
+        readPacket();                                       // EOF after the column definitions
+        long rows = 0;
+        long bytes = 0;
+        while (true) {
+            byte[] p = readPacket();
+            if ((p[0] & 0xFF) == 0xFE && p.length < 9) {
+                return new long[] {rows, bytes};
+            }
+            if ((p[0] & 0xFF) == 0xFF) {
+                throw new IOException("ERR " + error(p));
+            }
+            rows++;
+            bytes += p.length;
+        }
     }
 
     /** True when the server closed the connection (after any last packet) within the read timeout. */
