@@ -22,10 +22,12 @@ import java.util.List;
  * and {@code CommandStream} through {@link #nextCommand}.
  *
  * <p>Why it stays linear: a packet that lies whole inside one chunk is returned as a retained slice of that chunk,
- * so nothing is copied. A packet that spans chunks is copied exactly once, into segments whose total capacity
- * doubles (at least 64 KiB, or all the bytes already read) and is never more than the header announced; bytes
- * already copied are never copied again, and a header that announces 16 MiB but is followed by a few bytes costs a
- * few bytes of memory, not 16 MiB. A packet assembled from several segments is returned as a composite of them.
+ * so nothing is copied. A packet that spans chunks is returned as a composite of its pieces: a piece that fills at
+ * least half of its chunk (and is at least {@value #ADOPT_MIN} bytes) is kept as a retained slice, without a copy,
+ * which is what large reads of a large packet give; smaller pieces are copied once into segments whose sizes
+ * double, so that a client sending a few bytes per read pins neither a mostly empty read buffer per piece nor a
+ * composite of millions of components. Bytes already held are never copied again, and memory stays within about
+ * twice the bytes read: a header that announces 16 MiB followed by a few bytes costs a few bytes, not 16 MiB.
  *
  * <p>The limit on the payload length is checked from the header, before any of the payload is buffered; a refused
  * header releases everything held and leaves the accumulator closed: later chunks are released on arrival and
@@ -34,8 +36,10 @@ import java.util.List;
  * such limit to the file's packets; lift it with {@link #maxPayload(long)}.
  */
 public final class PacketAccumulator {
-    /** The smallest segment allocated for a packet that spans chunks, unless the packet itself is smaller. */
-    static final int MIN_SEGMENT = 64 * 1024;
+    /** The smallest piece of a chunk kept as a slice rather than copied. */
+    static final int ADOPT_MIN = 1024;
+    /** The smallest segment allocated for copied pieces, unless the rest of the packet is smaller. */
+    static final int MIN_SEGMENT = 4096;
 
     private final ByteBufAllocator alloc;
     private long maxPayload;
@@ -45,7 +49,10 @@ public final class PacketAccumulator {
     /** The packet that spans chunks, being copied: its full size with header, or -1 when there is none. */
     private int partialSize = -1;
     private int partialFilled;
+    /** The pieces of that packet so far: retained slices of chunks and segments of copied bytes. */
     private final List<ByteBuf> segments = new ArrayList<>(4);
+    /** The last piece when it is a segment with room left, which the next copied bytes go to; else null. */
+    private ByteBuf copyTail;
     /** The packets read so far of a command of 16 MiB or more, for {@link #nextCommand}. */
     private CompositeByteBuf command;
     private long commandPayload;
@@ -157,6 +164,7 @@ public final class PacketAccumulator {
         command = null;
         commandPayload = 0;
         segments.clear();
+        copyTail = null;
         partialSize = -1;
         partialFilled = 0;
         chunks.clear();
@@ -227,6 +235,7 @@ public final class PacketAccumulator {
         ByteBuf packet = segments.size() == 1 ? segments.get(0)
                 : alloc.compositeBuffer(segments.size()).addComponents(true, segments);
         segments.clear();
+        copyTail = null;
         partialSize = -1;
         partialFilled = 0;
         return packet;
@@ -248,23 +257,32 @@ public final class PacketAccumulator {
     }
 
     /**
-     * Copies from {@code src} as much of the spanning packet as it holds. A new segment is sized to double what is
-     * already copied, or to take all {@code available} bytes at once, but never beyond the packet's end.
+     * Takes from {@code src} as much of the spanning packet as it holds: copied into the current segment when it
+     * fits there, kept as a slice when the piece is most of its chunk, else copied into new segments, each sized to
+     * what is already held ({@code available} bytes queued, or the packet so far) but never beyond the packet's end.
      */
     private void fill(ByteBuf src, long available) {
-        int want = Math.min(src.readableBytes(), partialSize - partialFilled);
-        while (want > 0) {
-            ByteBuf seg = segments.isEmpty() ? null : segments.get(segments.size() - 1);
-            if (seg == null || !seg.isWritable()) {
-                long wanted = Math.max(MIN_SEGMENT, Math.max(partialFilled, available));
-                int capacity = (int) Math.min(partialSize - partialFilled, wanted);
-                seg = alloc.buffer(capacity, capacity);
-                segments.add(seg);
-            }
-            int n = Math.min(want, seg.writableBytes());
-            seg.writeBytes(src, n);
+        int n = Math.min(src.readableBytes(), partialSize - partialFilled);
+        if (n == 0) {
+            return;
+        }
+        if ((copyTail == null || copyTail.writableBytes() < n) && n >= ADOPT_MIN && n >= src.capacity() / 2) {
+            segments.add(src.readRetainedSlice(n));
+            copyTail = null;
             partialFilled += n;
-            want -= n;
+            return;
+        }
+        while (n > 0) {
+            if (copyTail == null || !copyTail.isWritable()) {
+                long wanted = Math.max(Math.max(n, MIN_SEGMENT), Math.max(partialFilled, available));
+                int capacity = (int) Math.min(partialSize - partialFilled, wanted);
+                copyTail = alloc.buffer(capacity, capacity);
+                segments.add(copyTail);
+            }
+            int k = Math.min(n, copyTail.writableBytes());
+            copyTail.writeBytes(src, k);
+            partialFilled += k;
+            n -= k;
         }
     }
 }

@@ -112,6 +112,47 @@ class PacketAccumulatorTest {
     }
 
     @Test
+    void largePiecesOfASpanningPacketAreKeptWithoutACopy() {
+        byte[] big = packet(20_000, 1);
+        ByteBuf a = Bufs.of(Arrays.copyOfRange(big, 0, 8000)).retain();
+        ByteBuf b = Bufs.of(Arrays.copyOfRange(big, 8000, big.length)).retain();
+        PacketAccumulator acc = new PacketAccumulator(Bufs.ALLOC, MAX);
+        acc.add(a);
+        assertThat(acc.next()).isNull();
+        acc.add(b);
+        ByteBuf p = acc.next();
+        a.setByte(10, 0x55);
+        b.setByte(10, 0x66);
+        byte[] expected = big.clone();
+        expected[10] = 0x55;
+        expected[8010] = 0x66;
+        assertThat(Bufs.drain(p)).as("the packet shares the reads' memory").isEqualTo(expected);
+        a.release();
+        b.release();
+        acc.release();
+    }
+
+    @Test
+    void smallPiecesOfMostlyEmptyReadBuffersAreCopied() {
+        byte[] big = packet(3000, 1);
+        List<ByteBuf> reads = new ArrayList<>();
+        PacketAccumulator acc = new PacketAccumulator(Bufs.ALLOC, MAX);
+        for (int from = 0; from < big.length; from += 1500) {
+            // Like a 1500-byte read into a 64 KiB read buffer: keeping it would pin 64 KiB for 1500 bytes.
+            ByteBuf read = Bufs.ALLOC.buffer(65536).writeBytes(big, from, Math.min(1500, big.length - from));
+            reads.add(read.retain());
+            acc.add(read);
+        }
+        ByteBuf p = acc.next();
+        for (ByteBuf read : reads) {
+            read.setByte(0, 0x55);
+            read.release();
+        }
+        assertThat(Bufs.drain(p)).isEqualTo(big);
+        acc.release();
+    }
+
+    @Test
     void chunksAddedBeforeAskingAreFramedInOrder() {
         byte[] big = packet(100_000, 7);
         byte[] stream = concat(P1, big, P2);
@@ -135,18 +176,30 @@ class PacketAccumulatorTest {
         PacketAccumulator acc = new PacketAccumulator(Bufs.ALLOC, 32L << 20);
         List<byte[]> commands = new ArrayList<>();
         long fed = 0;
+        ByteBuf middle = null;
         for (int from = 0; from < stream.length; from += 4096) {
             int to = Math.min(stream.length, from + 4096);
-            acc.add(Bufs.of(Arrays.copyOfRange(stream, from, to)));
+            ByteBuf read = Bufs.of(Arrays.copyOfRange(stream, from, to));
+            if (from == 4096 * 1000) {
+                middle = read.retain();
+            }
+            acc.add(read);
             fed += to - from;
             for (ByteBuf c = acc.nextCommand(); c != null; c = acc.nextCommand()) {
                 fed -= c.readableBytes();
+                if (middle != null) {
+                    // Full 4 KiB reads are kept as they are: the command shares their memory.
+                    middle.setByte(0, ~stream[4096 * 1000]);
+                    middle.release();
+                    middle = null;
+                    stream[4096 * 1000] = (byte) ~stream[4096 * 1000];
+                }
                 commands.add(Bufs.drain(c));
             }
             assertThat(acc.bufferedBytes()).isEqualTo(fed);
         }
         assertThat(commands).hasSize(2);
-        assertThat(commands.get(0)).isEqualTo(concat(first, last));
+        assertThat(commands.get(0)).isEqualTo(concat(Arrays.copyOf(stream, first.length + last.length)));
         assertThat(commands.get(1)).isEqualTo(P2);
         acc.release();
     }
