@@ -32,6 +32,12 @@ public final class Capabilities {
     public static final long CAN_HANDLE_EXPIRED_PASSWORDS = 1L << 22;
     public static final long SESSION_TRACK = 1L << 23;
     public static final long DEPRECATE_EOF = 1L << 24;
+    /** MySQL 8 only; MariaDB neither sets nor understands it. */
+    public static final long OPTIONAL_RESULTSET_METADATA = 1L << 25;
+    /** MySQL 8 only. */
+    public static final long ZSTD_COMPRESSION = 1L << 26;
+    /** Reserved by MariaDB to announce more capability bits in a later extension. */
+    public static final long CAPABILITY_EXTENSION = 1L << 29;
     public static final long SSL_VERIFY_SERVER_CERT = 1L << 30;
     public static final long REMEMBER_OPTIONS = 1L << 31;
 

@@ -6,9 +6,9 @@ package io.gatehouse.protocol;
  * was decoding, and never holds a reference to the buffer it was decoding.
  *
  * <p>Messages have the form {@code field: value (expected: rule)} so that a log line says exactly which field of
- * which packet was wrong.
+ * which packet was wrong. Open for {@link PacketTooLargeException}, which also carries the refused header's numbers.
  */
-public final class ProtocolException extends RuntimeException {
+public class ProtocolException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     public ProtocolException(String message) {

@@ -1,5 +1,7 @@
 package io.gatehouse.filters.hintfilter;
 
+import static io.gatehouse.protocol.Commands.COM_QUERY;
+
 import io.gatehouse.api.filter.FilterSession;
 import io.gatehouse.api.filter.RouteHint;
 import io.netty.buffer.ByteBuf;
@@ -19,7 +21,6 @@ import java.util.Map;
  * thread; reads the packet without keeping it.
  */
 final class HintSession implements FilterSession {
-    private static final int COM_QUERY = 0x03;
     private static final byte[] MARK = "maxscale".getBytes(StandardCharsets.US_ASCII);
 
     private final Map<String, List<RouteHint>> named = new HashMap<>();

@@ -1,5 +1,8 @@
 package io.gatehouse.routers.readwritesplit;
 
+import static io.gatehouse.protocol.Capabilities.DEPRECATE_EOF;
+import static io.gatehouse.protocol.Commands.COM_QUERY;
+
 import io.gatehouse.api.router.Endpoint;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -16,8 +19,6 @@ import java.util.Set;
  * read go to the primary. Per session, on its worker thread; owns the reply bytes of its own internal queries.
  */
 final class CausalReads {
-    private static final long DEPRECATE_EOF = 1L << 24;
-
     private final boolean enabled;
     private final boolean universal;
     private final long timeoutSeconds;
@@ -119,7 +120,7 @@ final class CausalReads {
     private static ByteBuf query(ByteBufAllocator alloc, String sql) {
         byte[] text = sql.getBytes(StandardCharsets.UTF_8);
         ByteBuf p = alloc.buffer(5 + text.length);
-        p.writeMediumLE(1 + text.length).writeByte(0).writeByte(0x03).writeBytes(text);
+        p.writeMediumLE(1 + text.length).writeByte(0).writeByte(COM_QUERY).writeBytes(text);
         return p;
     }
 }

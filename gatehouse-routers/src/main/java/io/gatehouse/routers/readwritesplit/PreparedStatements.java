@@ -1,5 +1,7 @@
 package io.gatehouse.routers.readwritesplit;
 
+import static io.gatehouse.protocol.Packets.MAX_PAYLOAD;
+
 import io.gatehouse.api.router.Endpoint;
 import io.gatehouse.sql.Classification;
 import io.netty.buffer.ByteBuf;
@@ -13,8 +15,6 @@ import java.util.Map;
  * ran. Confined to the session's worker thread.
  */
 final class PreparedStatements {
-    private static final int MAX_PAYLOAD = 0xFFFFFF;
-
     /**
      * The execute packet for {@code target}: a client sends parameter types only with the first execution (or when
      * they change), and a connection that has not seen them would refuse the execution (error 1210), so they are

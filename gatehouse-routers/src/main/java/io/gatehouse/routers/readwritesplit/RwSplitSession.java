@@ -1,5 +1,19 @@
 package io.gatehouse.routers.readwritesplit;
 
+import static io.gatehouse.protocol.Commands.COM_INIT_DB;
+import static io.gatehouse.protocol.Commands.COM_QUERY;
+import static io.gatehouse.protocol.Commands.COM_STMT_PREPARE;
+import static io.gatehouse.protocol.Commands.COM_STMT_EXECUTE;
+import static io.gatehouse.protocol.Commands.COM_STMT_SEND_LONG_DATA;
+import static io.gatehouse.protocol.Commands.COM_STMT_CLOSE;
+import static io.gatehouse.protocol.Commands.COM_STMT_RESET;
+import static io.gatehouse.protocol.Commands.COM_SET_OPTION;
+import static io.gatehouse.protocol.Commands.COM_STMT_FETCH;
+import static io.gatehouse.protocol.Commands.COM_RESET_CONNECTION;
+import static io.gatehouse.protocol.Commands.COM_STMT_BULK_EXECUTE;
+import static io.gatehouse.protocol.StatusFlags.AUTOCOMMIT;
+import static io.gatehouse.protocol.StatusFlags.IN_TRANS;
+
 import io.gatehouse.api.reply.Reply;
 import io.gatehouse.api.router.Endpoint;
 import io.gatehouse.api.router.RouterSession;
@@ -24,19 +38,6 @@ import java.util.Set;
  * given until written, and each reply chunk until forwarded or released.
  */
 final class RwSplitSession implements RouterSession {
-    private static final int COM_INIT_DB = 0x02;
-    private static final int COM_QUERY = 0x03;
-    private static final int COM_STMT_PREPARE = 0x16;
-    private static final int COM_STMT_EXECUTE = 0x17;
-    private static final int COM_STMT_SEND_LONG_DATA = 0x18;
-    private static final int COM_STMT_CLOSE = 0x19;
-    private static final int COM_STMT_RESET = 0x1A;
-    private static final int COM_SET_OPTION = 0x1B;
-    private static final int COM_STMT_FETCH = 0x1C;
-    private static final int COM_RESET_CONNECTION = 0x1F;
-    private static final int COM_STMT_BULK_EXECUTE = 0xFA;
-    private static final int IN_TRANS = 1;
-    private static final int AUTOCOMMIT = 2;
 
     private final ReadWriteSplit router;
     private final RoutingRules rules;

@@ -1,5 +1,7 @@
 package io.gatehouse.routers.readwritesplit;
 
+import static io.gatehouse.protocol.Commands.COM_STMT_PREPARE;
+
 import io.gatehouse.api.reply.Reply;
 import io.gatehouse.api.router.Endpoint;
 import io.netty.buffer.ByteBuf;
@@ -74,7 +76,7 @@ final class SessionHistory {
 
     /** The prepare just added completed with this client statement id. */
     void prepared(long clientId) {
-        if (lastAdded != null && lastAdded.command == 0x16) {
+        if (lastAdded != null && lastAdded.command == COM_STMT_PREPARE) {
             lastAdded.statementId = clientId;
         }
     }
@@ -83,7 +85,7 @@ final class SessionHistory {
     void closed(long clientId) {
         for (Iterator<Command> it = commands.iterator(); it.hasNext(); ) {
             Command c = it.next();
-            if (c.command == 0x16 && c.statementId == clientId) {
+            if (c.command == COM_STMT_PREPARE && c.statementId == clientId) {
                 c.packet.release();
                 it.remove();
             }
@@ -113,7 +115,7 @@ final class SessionHistory {
         if (r == null) {
             return true;
         }
-        if (r.current.command == 0x16 && reply.kind() == Reply.Kind.PREPARE_OK) {
+        if (r.current.command == COM_STMT_PREPARE && reply.kind() == Reply.Kind.PREPARE_OK) {
             PreparedStatements.Entry en = prepared.get(r.current.statementId);
             if (en != null) {
                 en.ids.put(e, reply.statementId());
