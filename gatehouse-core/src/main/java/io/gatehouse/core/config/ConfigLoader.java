@@ -57,6 +57,7 @@ public final class ConfigLoader {
                         throw new ConfigException("[" + s.name() + "] address: missing (expected: address or socket for a server)");
                     }
                     tlsRules(p, false);
+                    monitorAccountRules(p);
                     servers.add(new GatehouseConfig.ObjectConfig(s.name(), "", p, List.of()));
                 }
                 case "monitor" -> {
@@ -152,6 +153,20 @@ public final class ConfigLoader {
             io.gatehouse.core.tls.TlsSettings.of(p, listener);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
+        }
+    }
+
+    /** A server's own monitor account needs both halves: a lone monitorpw or monitoruser would be ignored. */
+    private static void monitorAccountRules(Params p) throws ConfigException {
+        boolean user = p.string("monitoruser") != null;
+        boolean pw = p.string("monitorpw") != null;
+        if (pw && !user) {
+            throw new ConfigException("[" + p.section() + "] monitorpw: '*****' (expected: together with monitoruser,"
+                    + " whose password it is)");
+        }
+        if (user && !pw) {
+            throw ConfigException.badValue(p.section(), "monitoruser", p.string("monitoruser"),
+                    "together with monitorpw, its password");
         }
     }
 
