@@ -213,4 +213,23 @@ class ConfigurationTest {
         assertThat(load(SERVERS).global().bool("skip_name_resolve")).isFalse();
         assertThat(load("[maxscale]\nskip_name_resolve=true\n" + SERVERS).global().bool("skip_name_resolve")).isTrue();
     }
+
+    @Test
+    void settingsGatehouseCannotHonourAreRefused() {
+        assertThat(error("[maxscale]\nadmin_gui=true\n" + SERVERS))
+                .isEqualTo("[maxscale] admin_gui: 'true' (expected: false; Gatehouse has no GUI)");
+        assertThat(error(SERVERS.replace("port=3307", "port=3307\nprotocol=postgresbackend")))
+                .isEqualTo("[server2] protocol: 'postgresbackend' (expected: mariadbbackend)");
+        assertThat(error(SERVERS + MONITOR + "[S]\ntype=service\nrouter=readconnroute\ncluster=Mon\nuser=u\npassword=p\n"
+                + "[L]\ntype=listener\nservice=S\nport=4006\nssl_verify_peer_host=true\n"))
+                .startsWith("[L] ssl_verify_peer_host: 'true' (expected: false;");
+    }
+
+    @Test
+    void logNoticeFalseKeepsWarningsAndErrorsOnly() {
+        assertThat(Logging.level(false, false, true, true)).isEqualTo(ch.qos.logback.classic.Level.INFO);
+        assertThat(Logging.level(false, false, true, false)).isEqualTo(ch.qos.logback.classic.Level.WARN);
+        assertThat(Logging.level(false, false, false, true)).isEqualTo(ch.qos.logback.classic.Level.ERROR);
+        assertThat(Logging.level(true, false, true, false)).isEqualTo(ch.qos.logback.classic.Level.DEBUG);
+    }
 }

@@ -43,6 +43,10 @@ public final class ConfigLoader {
         for (IniSection s : sections.values()) {
             if (s.name().equals("maxscale") || s.name().equals("gatehouse")) {
                 global = validate(s, CoreParams.GLOBAL, "the [maxscale] section");
+                if (global.bool("admin_gui")) {
+                    throw ConfigException.badValue(s.name(), "admin_gui", global.text("admin_gui"),
+                            "false; Gatehouse has no GUI");
+                }
                 sawGlobal = true;
                 continue;
             }
@@ -58,6 +62,9 @@ public final class ConfigLoader {
                     }
                     tlsRules(p, false);
                     monitorAccountRules(p);
+                    if (!p.string("protocol").equalsIgnoreCase("mariadbbackend")) {
+                        throw ConfigException.badValue(s.name(), "protocol", p.string("protocol"), "mariadbbackend");
+                    }
                     servers.add(new GatehouseConfig.ObjectConfig(s.name(), "", p, List.of()));
                 }
                 case "monitor" -> {
@@ -92,6 +99,10 @@ public final class ConfigLoader {
                         throw ConfigException.badValue(s.name(), "protocol", p.string("protocol"), "MariaDBClient");
                     }
                     tlsRules(p, true);
+                    if (p.bool("ssl_verify_peer_host")) {
+                        throw ConfigException.badValue(s.name(), "ssl_verify_peer_host", p.text("ssl_verify_peer_host"),
+                                "false; Gatehouse does not check client certificates against the client's host");
+                    }
                     try {
                         io.gatehouse.core.listener.Listener.clientSettings(p);
                     } catch (IllegalArgumentException e) {
