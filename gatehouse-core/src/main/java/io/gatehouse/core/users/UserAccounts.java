@@ -15,6 +15,8 @@ public final class UserAccounts {
     /** The snapshot before the first load: nobody can log in. */
     public static final UserAccounts EMPTY = new UserAccounts(List.of(), Map.of(), Set.of(), 0);
 
+    private static final String ED25519 = io.gatehouse.protocol.auth.Ed25519Password.SERVER_PLUGIN;
+
     private final List<UserAccount> accounts;
     /** user@host -> database patterns granted at database, table, column or routine level. */
     private final Map<String, Set<String>> dbGrants;
@@ -92,7 +94,7 @@ public final class UserAccounts {
     /** The account a login of {@code user} from {@code clientIp} uses, or null when none matches. */
     public UserAccount find(String user, String clientIp, boolean wildcardMatchesLocalhost) {
         for (UserAccount a : accounts) {
-            if (a.isRole() || (!rules.ed25519() && "ed25519".equals(a.plugin()))) {
+            if (a.isRole() || (!rules.ed25519() && ED25519.equals(a.plugin()))) {
                 continue;
             }
             if ((a.user().isEmpty() || a.user().equals(user))
