@@ -21,13 +21,22 @@ final class Logging {
     private Logging() {
     }
 
-    static void configure(Path logdir, boolean console, boolean info, boolean debug, boolean warning) {
+    /**
+     * MaxScale's log switches as Gatehouse's levels: debug and info messages are TRACE and DEBUG, notices are INFO,
+     * so log_notice=false with log_warning=true keeps warnings and errors only.
+     */
+    static Level level(boolean info, boolean debug, boolean warning, boolean notice) {
+        return debug ? Level.TRACE : info ? Level.DEBUG : warning && notice ? Level.INFO : warning ? Level.WARN
+                : Level.ERROR;
+    }
+
+    static void configure(Path logdir, boolean console, boolean info, boolean debug, boolean warning, boolean notice) {
         LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
         ctx.reset();
         ch.qos.logback.classic.Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.WARN);
         ch.qos.logback.classic.Logger ours = ctx.getLogger("io.gatehouse");
-        ours.setLevel(debug ? Level.TRACE : info ? Level.DEBUG : warning ? Level.INFO : Level.ERROR);
+        ours.setLevel(level(info, debug, warning, notice));
         try {
             Files.createDirectories(logdir);
             FileAppender<ILoggingEvent> file = new FileAppender<>();

@@ -38,7 +38,7 @@ public final class Sandbox {
         }
         Path config = dir.resolve("gatehouse.cnf");
         Files.writeString(config, cnf);
-        Logging.configure(dir.resolve("log"), false, false, false, true);
+        Logging.configure(dir.resolve("log"), false, false, false, true, true);
         Gatehouse gh;
         try {
             gh = Gatehouse.start(config);

@@ -171,4 +171,65 @@ class ConfigurationTest {
                 + "[L]\ntype=listener\nservice=S\nport=4006\nproxy_protocol_networks=10.0.0.0/33\n"))
                 .contains("[L] proxy_protocol_networks");
     }
+
+    @Test
+    void authenticatorsAndOptionsGatehouseWouldIgnoreAreRefusedByName() throws Exception {
+        String service = "[S]\ntype=service\nrouter=readconnroute\ncluster=Mon\nuser=u\npassword=p\n";
+        String listener = "[L]\ntype=listener\nservice=S\nport=4006\n";
+        assertThat(error(SERVERS + MONITOR + service + listener + "authenticator=pamauth\n"))
+                .isEqualTo("[L] authenticator: 'pamauth' (expected: a comma-separated list of mariadbauth and"
+                        + " ed25519auth; Gatehouse has no pamauth module)");
+        assertThat(error(SERVERS + MONITOR + service + listener + "authenticator=MariaDBAuth,gssapiauth\n"))
+                .startsWith("[L] authenticator: 'gssapiauth'");
+        assertThat(error(SERVERS + MONITOR + service + listener + "authenticator_options=log_password_mismatch=true\n"))
+                .isEqualTo("[L] authenticator_options: log_password_mismatch='true' (expected: false; Gatehouse never"
+                        + " writes password hashes to its log)");
+        assertThat(error(SERVERS + MONITOR + service + listener + "authenticator_options=cache_dir=/tmp\n"))
+                .startsWith("[L] authenticator_options: cache_dir='/tmp' (expected: none of cache_dir;");
+        assertThat(error(SERVERS + MONITOR + service + listener + "authenticator_options=lower_case_table_names=3\n"))
+                .isEqualTo("[L] authenticator_options: lower_case_table_names='3' (expected: 0, 1 or 2)");
+        assertThat(error(SERVERS + MONITOR + service + listener + "authenticator_options=match_host=maybe\n"))
+                .isEqualTo("[L] authenticator_options: match_host='maybe' (expected: true or false)");
+        assertThat(error(SERVERS + MONITOR + service + listener + "authenticator_options=no_such_option=1\n"))
+                .startsWith("[L] authenticator_options: no_such_option='1' (expected: one of skip_authentication,");
+        // What Gatehouse implements is accepted, with MaxScale's spellings.
+        load(SERVERS + MONITOR + service + listener + "authenticator=mysqlauth,ED25519AUTH\n"
+                + "authenticator_options=match_host=false,lower_case_table_names=true,log_password_mismatch=false\n");
+    }
+
+    @Test
+    void aServersMonitorAccountNeedsBothHalves() throws Exception {
+        assertThat(error(SERVERS.replace("port=3307", "port=3307\nmonitorpw=secret")))
+                .isEqualTo("[server2] monitorpw: '*****' (expected: together with monitoruser, whose password it is)");
+        assertThat(error(SERVERS.replace("port=3307", "port=3307\nmonitoruser=mon2")))
+                .isEqualTo("[server2] monitoruser: 'mon2' (expected: together with monitorpw, its password)");
+        GatehouseConfig c = load(SERVERS.replace("port=3307", "port=3307\nmonitoruser=mon2\nmonitorpw=pw2\npriority=-1"));
+        assertThat(c.server("server2").params().string("monitoruser")).isEqualTo("mon2");
+        assertThat(c.server("server2").params().integer("priority")).isEqualTo(-1);
+    }
+
+    @Test
+    void nameResolutionIsOnByDefaultAsInMaxScale() throws Exception {
+        assertThat(load(SERVERS).global().bool("skip_name_resolve")).isFalse();
+        assertThat(load("[maxscale]\nskip_name_resolve=true\n" + SERVERS).global().bool("skip_name_resolve")).isTrue();
+    }
+
+    @Test
+    void settingsGatehouseCannotHonourAreRefused() {
+        assertThat(error("[maxscale]\nadmin_gui=true\n" + SERVERS))
+                .isEqualTo("[maxscale] admin_gui: 'true' (expected: false; Gatehouse has no GUI)");
+        assertThat(error(SERVERS.replace("port=3307", "port=3307\nprotocol=postgresbackend")))
+                .isEqualTo("[server2] protocol: 'postgresbackend' (expected: mariadbbackend)");
+        assertThat(error(SERVERS + MONITOR + "[S]\ntype=service\nrouter=readconnroute\ncluster=Mon\nuser=u\npassword=p\n"
+                + "[L]\ntype=listener\nservice=S\nport=4006\nssl_verify_peer_host=true\n"))
+                .startsWith("[L] ssl_verify_peer_host: 'true' (expected: false;");
+    }
+
+    @Test
+    void logNoticeFalseKeepsWarningsAndErrorsOnly() {
+        assertThat(Logging.level(false, false, true, true)).isEqualTo(ch.qos.logback.classic.Level.INFO);
+        assertThat(Logging.level(false, false, true, false)).isEqualTo(ch.qos.logback.classic.Level.WARN);
+        assertThat(Logging.level(false, false, false, true)).isEqualTo(ch.qos.logback.classic.Level.ERROR);
+        assertThat(Logging.level(true, false, true, false)).isEqualTo(ch.qos.logback.classic.Level.DEBUG);
+    }
 }

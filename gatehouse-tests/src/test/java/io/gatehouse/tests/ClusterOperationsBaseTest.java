@@ -32,6 +32,11 @@ abstract class ClusterOperationsBaseTest {
 
     /** Starts the cluster (replicas read_only, table test.ops created) and Gatehouse with {@code monitorParams}. */
     protected void start(String monitorParams) throws Exception {
+        start(monitorParams, java.util.function.UnaryOperator.identity());
+    }
+
+    /** The same, with {@code edit} applied to the configuration text (server parameters, say). */
+    protected void start(String monitorParams, java.util.function.UnaryOperator<String> edit) throws Exception {
         cluster = MariaDbCluster.start(null, 2);
         for (MariaDbServer r : cluster.replicas()) {
             r.execute("SET GLOBAL read_only = ON");
@@ -45,7 +50,7 @@ abstract class ClusterOperationsBaseTest {
                 "monitor_interval=500ms\nreplication_user=" + Accounts.REPL_USER + "\nreplication_password="
                         + Accounts.REPL_PASSWORD + "\n" + monitorParams + "\n");
         Path file = dir.resolve("gatehouse.cnf");
-        Files.writeString(file, cnf);
+        Files.writeString(file, edit.apply(cnf));
         gatehouse = Gatehouse.start(file);
         await(Duration.ofSeconds(10), () -> isMaster(cluster.primary()), "the primary is seen as Master");
     }

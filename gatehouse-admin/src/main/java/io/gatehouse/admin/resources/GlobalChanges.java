@@ -35,7 +35,8 @@ public final class GlobalChanges {
         if (LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx) {
             // The same mapping the daemon uses at start: MaxScale's notices are always on.
             ctx.getLogger("io.gatehouse").setLevel(g.bool("log_debug") ? Level.TRACE : g.bool("log_info") ? Level.DEBUG
-                    : g.bool("log_warning") ? Level.INFO : Level.ERROR);
+                    : g.bool("log_warning") && g.bool("log_notice") ? Level.INFO : g.bool("log_warning") ? Level.WARN
+                    : Level.ERROR);
         }
     }
 }

@@ -22,4 +22,13 @@ public interface RouterContext {
     default long queries() {
         return 0;
     }
+
+    /**
+     * The size in bytes of the SQL classifier cache each worker may keep: the global
+     * {@code query_classifier_cache_size} (or MaxScale's default share of memory) divided among the workers. 0 means
+     * no caching.
+     */
+    default long classifierCacheBytes() {
+        return 0;
+    }
 }

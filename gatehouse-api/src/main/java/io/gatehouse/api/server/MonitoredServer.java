@@ -7,4 +7,25 @@ package io.gatehouse.api.server;
 public interface MonitoredServer extends ServerView {
     /** Replaces the monitor-owned state; operator-owned bits are kept. */
     void publish(ServerState state);
+
+    /**
+     * The server section's own monitor account ({@code monitoruser}), used by its monitor instead of the monitor's
+     * {@code user}; null when the section has none.
+     */
+    default String monitorUser() {
+        return null;
+    }
+
+    /**
+     * The server section's {@code priority}: among replicas that are equally up to date, the one a failover or
+     * switchover promotes (positive values first, the lowest first). 0 when not set.
+     */
+    default long priority() {
+        return 0;
+    }
+
+    /** The password of {@link #monitorUser()} ({@code monitorpw}); null when the section has none. */
+    default String monitorPassword() {
+        return null;
+    }
 }

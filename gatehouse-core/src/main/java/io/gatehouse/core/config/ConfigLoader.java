@@ -43,6 +43,10 @@ public final class ConfigLoader {
         for (IniSection s : sections.values()) {
             if (s.name().equals("maxscale") || s.name().equals("gatehouse")) {
                 global = validate(s, CoreParams.GLOBAL, "the [maxscale] section");
+                if (global.bool("admin_gui")) {
+                    throw ConfigException.badValue(s.name(), "admin_gui", global.text("admin_gui"),
+                            "false; Gatehouse has no GUI");
+                }
                 sawGlobal = true;
                 continue;
             }
@@ -57,6 +61,10 @@ public final class ConfigLoader {
                         throw new ConfigException("[" + s.name() + "] address: missing (expected: address or socket for a server)");
                     }
                     tlsRules(p, false);
+                    monitorAccountRules(p);
+                    if (!p.string("protocol").equalsIgnoreCase("mariadbbackend")) {
+                        throw ConfigException.badValue(s.name(), "protocol", p.string("protocol"), "mariadbbackend");
+                    }
                     servers.add(new GatehouseConfig.ObjectConfig(s.name(), "", p, List.of()));
                 }
                 case "monitor" -> {
@@ -87,6 +95,10 @@ public final class ConfigLoader {
                         throw ConfigException.badValue(s.name(), "protocol", p.string("protocol"), "MariaDBClient");
                     }
                     tlsRules(p, true);
+                    if (p.bool("ssl_verify_peer_host")) {
+                        throw ConfigException.badValue(s.name(), "ssl_verify_peer_host", p.text("ssl_verify_peer_host"),
+                                "false; Gatehouse does not check client certificates against the client's host");
+                    }
                     try {
                         io.gatehouse.core.listener.Listener.clientSettings(p);
                     } catch (IllegalArgumentException e) {
@@ -148,6 +160,20 @@ public final class ConfigLoader {
             io.gatehouse.core.tls.TlsSettings.of(p, listener);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
+        }
+    }
+
+    /** A server's own monitor account needs both halves: a lone monitorpw or monitoruser would be ignored. */
+    private static void monitorAccountRules(Params p) throws ConfigException {
+        boolean user = p.string("monitoruser") != null;
+        boolean pw = p.string("monitorpw") != null;
+        if (pw && !user) {
+            throw new ConfigException("[" + p.section() + "] monitorpw: '*****' (expected: together with monitoruser,"
+                    + " whose password it is)");
+        }
+        if (user && !pw) {
+            throw ConfigException.badValue(p.section(), "monitoruser", p.string("monitoruser"),
+                    "together with monitorpw, its password");
         }
     }
 

@@ -77,7 +77,8 @@ public final class Listener {
                 throw new IllegalArgumentException("[" + p.section() + "] user_mapping_file: " + e.getMessage(), e);
             }
         }
-        java.util.Map<String, String> auth = authenticatorOptions(p);
+        boolean ed25519 = ListenerAuthenticators.ed25519(p);
+        java.util.Map<String, String> auth = ListenerAuthenticators.options(p);
         java.security.KeyPair rsa = null;
         if (auth.containsKey("ed_rsa_privkey_path") || auth.containsKey("ed_rsa_pubkey_path")) {
             try {
@@ -88,52 +89,13 @@ public final class Listener {
                         + "ed_rsa_pubkey_path: " + e.getMessage(), e);
             }
         }
+        io.gatehouse.core.users.MatchRules rules = new io.gatehouse.core.users.MatchRules(
+                !"false".equals(auth.get("match_host")),
+                Integer.parseInt(auth.getOrDefault("lower_case_table_names", "0")), ed25519);
         return new ClientSettings(tls, init, maxPacket, networks, mapping,
                 Boolean.parseBoolean(auth.get("skip_authentication")),
-                Boolean.parseBoolean(auth.get("clear_pw_passthrough")), "sha256".equals(auth.get("ed_mode")), rsa);
-    }
-
-    /**
-     * MaxScale's {@code authenticator_options} ({@code key=value,...}) of the mariadbauth and ed25519auth
-     * authenticators, checked: unknown keys and bad values are refused with their name.
-     */
-    private static java.util.Map<String, String> authenticatorOptions(Params p) {
-        String text = p.has("authenticator_options") ? p.string("authenticator_options") : null;
-        java.util.Map<String, String> out = new java.util.HashMap<>();
-        if (text == null || text.isBlank()) {
-            return out;
-        }
-        for (String pair : text.split(",")) {
-            String[] kv = pair.trim().split("=", 2);
-            String key = kv[0].trim();
-            String value = kv.length > 1 ? kv[1].trim() : "";
-            switch (key) {
-                case "skip_authentication", "clear_pw_passthrough" -> {
-                    try {
-                        out.put(key, String.valueOf(io.gatehouse.api.config.ValueParser.parseBool(value)));
-                    } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException("[" + p.section() + "] authenticator_options: " + key
-                                + "='" + value + "' (expected: true or false)");
-                    }
-                }
-                case "ed_mode" -> {
-                    if (!value.equals("ed25519") && !value.equals("sha256")) {
-                        throw new IllegalArgumentException("[" + p.section() + "] authenticator_options: ed_mode='"
-                                + value + "' (expected: ed25519 or sha256)");
-                    }
-                    out.put(key, value);
-                }
-                case "ed_rsa_privkey_path", "ed_rsa_pubkey_path" -> out.put(key, value);
-                // Accepted for MaxScale compatibility: Gatehouse always matches hosts and compares names exactly.
-                case "match_host", "lower_case_table_names", "log_password_mismatch", "cache_dir",
-                     "inject_service_user" -> {
-                }
-                default -> throw new IllegalArgumentException("[" + p.section() + "] authenticator_options: '" + key
-                        + "' (expected: skip_authentication, clear_pw_passthrough, ed_mode, ed_rsa_privkey_path,"
-                        + " ed_rsa_pubkey_path, match_host, lower_case_table_names)");
-            }
-        }
-        return out;
+                Boolean.parseBoolean(auth.get("clear_pw_passthrough")), "sha256".equals(auth.get("ed_mode")), rsa,
+                rules);
     }
 
     /** Reads this listener's certificate files again for new connections; open sessions keep theirs. */

@@ -52,6 +52,8 @@ public final class Runtime implements AutoCloseable {
     private final Map<String, Long> serviceStartedAt = new LinkedHashMap<>();
     private final Map<String, java.nio.file.Path> persistedFiles = new java.util.concurrent.ConcurrentHashMap<>();
     private Workers workers;
+    /** Each worker's share of query_classifier_cache_size, in bytes. */
+    private long classifierCacheBytes;
     private ProxyContext proxy;
     private final long startedAt = System.currentTimeMillis();
 
@@ -96,12 +98,14 @@ public final class Runtime implements AutoCloseable {
                         io.gatehouse.api.filter.FilterModule.class);
                 filters.put(fc.name(), fm.create(fc.name(), fc.params()));
             }
+            classifierCacheBytes = io.gatehouse.core.worker.ClassifierBudget.perWorker(
+                    g.size("query_classifier_cache_size"), Workers.parseThreads(g.string("threads")));
             for (var sc : config.services()) {
                 List<Server> targets = sc.targets().stream().map(servers::get).toList();
                 UserAccountStore users = new UserAccountStore(sc.name(), sc.params(), targets, g);
                 Service svc = new Service(sc.name(), sc.module(), sc.params(), targets, users);
                 RouterModule rm = modules.find(ModuleKind.ROUTER, sc.module(), RouterModule.class);
-                svc.router(rm.create(new ServiceRouterContext(svc)));
+                svc.router(rm.create(new ServiceRouterContext(svc, classifierCacheBytes)));
                 svc.filters(io.gatehouse.core.config.ConfigLoader.filterNames(sc.params()).stream()
                         .map(filters::get).toList());
                 services.put(sc.name(), svc);
@@ -186,6 +190,11 @@ public final class Runtime implements AutoCloseable {
 
     public SessionRegistry sessions() {
         return sessions;
+    }
+
+    /** Each worker's classifier cache size in bytes (query_classifier_cache_size divided among the workers). */
+    public long classifierCacheBytes() {
+        return classifierCacheBytes;
     }
 
     public Workers workers() {
@@ -403,7 +412,7 @@ public final class Runtime implements AutoCloseable {
             implements MonitorContext {
     }
 
-    record ServiceRouterContext(Service service) implements RouterContext {
+    record ServiceRouterContext(Service service, long classifierCacheBytes) implements RouterContext {
         @Override
         public String serviceName() {
             return service.name();
@@ -422,6 +431,11 @@ public final class Runtime implements AutoCloseable {
         @Override
         public long queries() {
             return service.queries();
+        }
+
+        @Override
+        public long classifierCacheBytes() {
+            return classifierCacheBytes;
         }
     }
 }

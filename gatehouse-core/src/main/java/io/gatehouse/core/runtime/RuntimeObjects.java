@@ -80,7 +80,7 @@ final class RuntimeObjects {
         Service svc = new Service(c.name(), c.module(), c.params(), servers(c.targets()), users);
         live.service = svc;
         svc.router(rt.modules().find(ModuleKind.ROUTER, c.module(), RouterModule.class)
-                .create(new Runtime.ServiceRouterContext(svc)));
+                .create(new Runtime.ServiceRouterContext(svc, rt.classifierCacheBytes())));
         svc.filters(filters(c));
         rt.services().put(c.name(), svc);
         rt.serviceStartedAt().put(c.name(), System.currentTimeMillis());
@@ -98,7 +98,7 @@ final class RuntimeObjects {
         svc.targets(servers(c.targets()));
         svc.filters(filters(c));
         svc.router(rt.modules().find(ModuleKind.ROUTER, c.module(), RouterModule.class)
-                .create(new Runtime.ServiceRouterContext(svc)));
+                .create(new Runtime.ServiceRouterContext(svc, rt.classifierCacheBytes())));
         if (!before.equals(c.targets())) {
             svc.users().refresh(true);
         }

@@ -86,6 +86,22 @@ public final class Server implements MonitoredServer {
     }
 
     @Override
+    public String monitorUser() {
+        String u = params.string("monitoruser");
+        return u == null || u.isEmpty() ? null : u;
+    }
+
+    @Override
+    public long priority() {
+        return params.has("priority") ? params.integer("priority") : 0;
+    }
+
+    @Override
+    public String monitorPassword() {
+        return params.string("monitorpw");
+    }
+
+    @Override
     public String address() {
         return params.string("address");
     }

@@ -64,7 +64,7 @@ final class ChangeUserLogin implements LoginFlow {
                     + "' is temporarily blocked due to too many authentication failures.", false));
             return;
         }
-        UserAccounts users = s.service.users().snapshot();
+        UserAccounts users = s.accounts();
         if (s.settings.clearPassthrough()) {
             exchange = new ClearExchange(this, login, users.find(request.user(), s.remote,
                     s.service.localhostMatchWildcardHost()));
@@ -127,7 +127,7 @@ final class ChangeUserLogin implements LoginFlow {
     }
 
     private void authenticate(byte[] token) {
-        UserAccounts users = s.service.users().snapshot();
+        UserAccounts users = s.accounts();
         loginResult(s.settings.skipAuthentication()
                 ? LoginCheck.unchecked(users, request.user(), token, s.remote, s.nonce)
                 : LoginCheck.check(users, request.user(), token, s.remote, request.database(), s.nonce,

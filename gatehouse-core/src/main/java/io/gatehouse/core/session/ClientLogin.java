@@ -69,11 +69,11 @@ final class ClientLogin implements LoginFlow {
                 }
                 boolean pluginAuth = (s.login.capabilities() & Capabilities.PLUGIN_AUTH) != 0;
                 if (s.settings.clearPassthrough() && pluginAuth) {
-                    exchange = new ClearExchange(this, s.login, s.service.users().snapshot().find(s.login.user(),
+                    exchange = new ClearExchange(this, s.login, s.accounts().find(s.login.user(),
                             s.remote, s.service.localhostMatchWildcardHost()));
                 } else {
                     exchange = s.settings.skipAuthentication() || !pluginAuth ? null : PluginExchange.choose(this,
-                            s.login, s.service.users().snapshot(), s.remote, s.service.localhostMatchWildcardHost());
+                            s.login, s.accounts(), s.remote, s.service.localhostMatchWildcardHost());
                 }
                 if (exchange != null) {
                     s.state = ClientSession.State.AUTH_SWITCH_SENT;
@@ -163,8 +163,8 @@ final class ClientLogin implements LoginFlow {
         this.token = clientToken;
         s.state = ClientSession.State.AUTHENTICATING;
         s.auth = s.settings.skipAuthentication()
-                ? LoginCheck.unchecked(s.service.users().snapshot(), s.login.user(), clientToken, s.remote, s.nonce)
-                : LoginCheck.check(s.service.users().snapshot(), s.login.user(), clientToken, s.remote,
+                ? LoginCheck.unchecked(s.accounts(), s.login.user(), clientToken, s.remote, s.nonce)
+                : LoginCheck.check(s.accounts(), s.login.user(), clientToken, s.remote,
                         s.login.database(), s.nonce, s.service.enableRootUser(), s.service.localhostMatchWildcardHost());
         if (!s.auth.ok() && s.auth.retryAfterReload() && !reloadedUsers) {
             // The account may be new: reload (throttled) and decide again, back on this worker.

@@ -124,6 +124,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         return remotePort;
     }
 
+    /** The service's latest accounts as this session's listener matches them (its authenticator options). */
+    io.gatehouse.core.users.UserAccounts accounts() {
+        return service.users().snapshot().withRules(settings.matchRules());
+    }
+
     public Service service() {
         return service;
     }

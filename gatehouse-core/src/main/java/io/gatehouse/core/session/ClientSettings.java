@@ -20,12 +20,14 @@ import java.time.Duration;
  *                        sha256_password exchange, so Gatehouse learns the password and can sign for the backends
  * @param rsaKeys         the RSA key pair of {@code ed_rsa_privkey_path}/{@code ed_rsa_pubkey_path}, or null to use
  *                        the process's own
+ * @param matchRules      how logins match the service's accounts: the listener's {@code authenticator} list and its
+ *                        {@code match_host} and {@code lower_case_table_names} options
  */
 public record ClientSettings(ReloadableTls tls, Duration initTimeout, long maxPacketSize,
                              TrustedNetworks proxyNetworks, io.gatehouse.core.users.UserMapping userMapping,
                              boolean skipAuthentication, boolean clearPassthrough, boolean edSha256,
-                             java.security.KeyPair rsaKeys) {
+                             java.security.KeyPair rsaKeys, io.gatehouse.core.users.MatchRules matchRules) {
     /** Settings for clients of a listener without TLS or PROXY protocol, with the defaults. */
     public static final ClientSettings PLAIN = new ClientSettings(null, Duration.ofSeconds(10), 1L << 30, null,
-            null, false, false, false, null);
+            null, false, false, false, null, io.gatehouse.core.users.MatchRules.DEFAULT);
 }

@@ -63,7 +63,7 @@ abstract class PluginExchange {
 
     /** The password was proven: the remaining checks (database), with SHA1(password) for the backends. */
     protected void proven(byte[] passwordSha1) {
-        flow.loginResult(LoginCheck.accept(session.service().users().snapshot(), account, passwordSha1,
+        flow.loginResult(LoginCheck.accept(session.accounts(), account, passwordSha1,
                 login.user(), session.remote(), login.database()));
     }
 

@@ -37,10 +37,11 @@ public final class UserAccountLoader {
                 : ClientOptions.tcp(s.address(), s.port(), user, password).withTls(s.tlsContext());
     }
 
+    /** Loads with the global {@code auth_connect_timeout}, {@code auth_read_timeout} and {@code auth_write_timeout}. */
     public static UserAccounts load(Server server, String user, String password, Duration connectTimeout,
-                                    Duration readTimeout) throws Exception {
+                                    Duration readTimeout, Duration writeTimeout) throws Exception {
         ClientOptions opts = options(server, user, password).withConnectTimeout(connectTimeout)
-                .withReadTimeout(readTimeout).withWriteTimeout(readTimeout);
+                .withReadTimeout(readTimeout).withWriteTimeout(writeTimeout);
         try (BlockingClient c = BlockingClient.connect(opts)) {
             QueryResult users = c.query("SELECT * FROM mysql.user");
             List<UserAccount> accounts = new ArrayList<>();

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * Keeps one service's user-account snapshot fresh: loads it from the backends on its own named thread at start,
  * every {@code users_refresh_interval} (with jitter), and on demand after a failed login, at most once per
  * {@code users_refresh_time}. Workers read {@link #snapshot()} (a volatile immutable object) and never wait for a
- * load. Holds no buffers.
+ * load. With {@code auth_all_servers} the accounts of every reachable target are merged; with
+ * {@code skip_name_resolve=false} the host names of accounts are looked up here, never on a worker. Holds no buffers.
  */
 public final class UserAccountStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UserAccountStore.class);
@@ -30,6 +31,9 @@ public final class UserAccountStore implements AutoCloseable {
     private final Duration refreshInterval;
     private final Duration connectTimeout;
     private final Duration readTimeout;
+    private final Duration writeTimeout;
+    /** {@code skip_name_resolve}: when false, host-name accounts are resolved at each load. */
+    private final boolean skipNameResolve;
     private final ScheduledExecutorService thread;
     private volatile UserAccounts snapshot = UserAccounts.EMPTY;
     private volatile long lastLoadStartNanos = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
@@ -43,6 +47,8 @@ public final class UserAccountStore implements AutoCloseable {
         this.refreshInterval = global.duration("users_refresh_interval");
         this.connectTimeout = global.duration("auth_connect_timeout");
         this.readTimeout = global.duration("auth_read_timeout");
+        this.writeTimeout = global.duration("auth_write_timeout");
+        this.skipNameResolve = global.bool("skip_name_resolve");
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "gatehouse-users-" + service);
             t.setDaemon(true);
@@ -93,21 +99,39 @@ public final class UserAccountStore implements AutoCloseable {
         List<Server> order = new ArrayList<>(targets);
         order.sort((a, b) -> Boolean.compare(ServerStatus.has(b.status(), ServerStatus.MASTER),
                 ServerStatus.has(a.status(), ServerStatus.MASTER)));
+        // auth_all_servers: every reachable server's accounts, merged; otherwise the first server that answers.
+        boolean all = serviceParams.has("auth_all_servers") && serviceParams.bool("auth_all_servers");
+        List<UserAccounts> loaded = new ArrayList<>();
+        List<String> from = new ArrayList<>();
         for (Server s : order) {
             if (!ServerStatus.has(s.status(), ServerStatus.RUNNING) && s.isMonitored()) {
                 continue;
             }
             try {
-                UserAccounts loaded = UserAccountLoader.load(s, serviceParams.string("user"),
-                        serviceParams.string("password"), connectTimeout, readTimeout);
-                snapshot = loaded;
-                LOG.info("{}: loaded {} user accounts from {}", service, loaded.size(), s.name());
-                return;
+                loaded.add(UserAccountLoader.load(s, serviceParams.string("user"), serviceParams.string("password"),
+                        connectTimeout, readTimeout, writeTimeout));
+                from.add(s.name());
+                if (!all) {
+                    break;
+                }
             } catch (Exception e) {
                 errors.add(s.name() + ": " + e.getMessage());
             }
         }
-        LOG.warn("{}: could not load user accounts from any server: {}", service, errors);
+        if (loaded.isEmpty()) {
+            LOG.warn("{}: could not load user accounts from any server: {}", service, errors);
+            return;
+        }
+        UserAccounts merged = UserAccounts.union(loaded);
+        if (!skipNameResolve) {
+            // The DNS lookups happen here, on the loader thread; workers only read the result.
+            merged = merged.withHostNames(HostNames.resolve(merged.accounts()));
+        }
+        snapshot = merged;
+        LOG.info("{}: loaded {} user accounts from {}", service, merged.size(), String.join(", ", from));
+        if (!errors.isEmpty()) {
+            LOG.warn("{}: user accounts not loaded from {}", service, errors);
+        }
     }
 
     @Override

@@ -8,17 +8,22 @@ import java.util.Set;
 
 /**
  * An immutable snapshot of the backends' accounts, database grants and databases, published by the
- * {@link UserAccountStore}'s loader thread and read by workers without locks.
+ * {@link UserAccountStore}'s loader thread and read by workers without locks. A listener applies its own
+ * {@link MatchRules} with {@link #withRules}, which shares the lists.
  */
 public final class UserAccounts {
     /** The snapshot before the first load: nobody can log in. */
     public static final UserAccounts EMPTY = new UserAccounts(List.of(), Map.of(), Set.of(), 0);
+
+    private static final String ED25519 = io.gatehouse.protocol.auth.Ed25519Password.SERVER_PLUGIN;
 
     private final List<UserAccount> accounts;
     /** user@host -> database patterns granted at database, table, column or routine level. */
     private final Map<String, Set<String>> dbGrants;
     private final Set<String> databases;
     private final long loadedAtMillis;
+    private final HostNames hostNames;
+    private final MatchRules rules;
 
     public UserAccounts(List<UserAccount> accounts, Map<String, Set<String>> dbGrants, Set<String> databases,
                         long loadedAtMillis) {
@@ -30,6 +35,48 @@ public final class UserAccounts {
         this.dbGrants = Map.copyOf(dbGrants);
         this.databases = Set.copyOf(databases);
         this.loadedAtMillis = loadedAtMillis;
+        this.hostNames = HostNames.NONE;
+        this.rules = MatchRules.DEFAULT;
+    }
+
+    private UserAccounts(UserAccounts base, HostNames hostNames, MatchRules rules) {
+        this.accounts = base.accounts;
+        this.dbGrants = base.dbGrants;
+        this.databases = base.databases;
+        this.loadedAtMillis = base.loadedAtMillis;
+        this.hostNames = hostNames;
+        this.rules = rules;
+    }
+
+    /**
+     * The union of several servers' snapshots ({@code auth_all_servers}): every account (the first server's row wins
+     * when two servers have the same user@host), every grant and every database.
+     */
+    public static UserAccounts union(List<UserAccounts> parts) {
+        if (parts.size() == 1) {
+            return parts.get(0);
+        }
+        Map<String, UserAccount> byKey = new java.util.LinkedHashMap<>();
+        Map<String, Set<String>> grants = new java.util.HashMap<>();
+        Set<String> dbs = new java.util.HashSet<>();
+        long at = 0;
+        for (UserAccounts p : parts) {
+            p.accounts.forEach(a -> byKey.putIfAbsent(a.key(), a));
+            p.dbGrants.forEach((k, v) -> grants.computeIfAbsent(k, x -> new java.util.HashSet<>()).addAll(v));
+            dbs.addAll(p.databases);
+            at = Math.max(at, p.loadedAtMillis);
+        }
+        return new UserAccounts(new ArrayList<>(byKey.values()), grants, dbs, at);
+    }
+
+    /** The same accounts with host names resolved ({@code skip_name_resolve=false}). */
+    public UserAccounts withHostNames(HostNames names) {
+        return new UserAccounts(this, names, rules);
+    }
+
+    /** The same accounts as a listener with {@code rules} matches them. */
+    public UserAccounts withRules(MatchRules r) {
+        return r.equals(rules) ? this : new UserAccounts(this, hostNames, r);
     }
 
     public int size() {
@@ -47,20 +94,23 @@ public final class UserAccounts {
     /** The account a login of {@code user} from {@code clientIp} uses, or null when none matches. */
     public UserAccount find(String user, String clientIp, boolean wildcardMatchesLocalhost) {
         for (UserAccount a : accounts) {
-            if (a.isRole()) {
+            if (a.isRole() || (!rules.ed25519() && ED25519.equals(a.plugin()))) {
                 continue;
             }
             if ((a.user().isEmpty() || a.user().equals(user))
-                    && HostPattern.matches(a.host(), clientIp, wildcardMatchesLocalhost)) {
+                    && (!rules.matchHost() || HostPattern.matches(a.host(), clientIp, wildcardMatchesLocalhost)
+                        || hostNames.matches(a.host(), clientIp))) {
                 return a;
             }
         }
         return null;
     }
 
+    /** True when the database exists, its name compared by the listener's {@code lower_case_table_names}. */
     public boolean databaseExists(String db) {
+        String wanted = rules.requested(db);
         for (String d : databases) {
-            if (d.equalsIgnoreCase(db)) {
+            if (rules.ignoreCase() ? d.equalsIgnoreCase(wanted) : d.equals(wanted)) {
                 return true;
             }
         }
@@ -72,6 +122,7 @@ public final class UserAccounts {
         if (a.globalDbAccess() || "information_schema".equalsIgnoreCase(db)) {
             return true;
         }
+        db = rules.requested(db);
         if (grantsMatch(dbGrants.get(a.key()), db)) {
             return true;
         }
@@ -87,20 +138,25 @@ public final class UserAccounts {
         return false;
     }
 
-    private static boolean grantsMatch(Set<String> patterns, String db) {
+    private boolean grantsMatch(Set<String> patterns, String db) {
         if (patterns == null) {
             return false;
         }
         for (String p : patterns) {
-            if (dbLike(p, db)) {
+            if (dbLike(p, db, rules.ignoreCase())) {
                 return true;
             }
         }
         return false;
     }
 
-    /** Database grants use LIKE syntax, with {@code \_} for a literal underscore. */
+    /** Database grants use LIKE syntax, with {@code \_} for a literal underscore; compared ignoring case. */
     static boolean dbLike(String pattern, String db) {
+        return dbLike(pattern, db, true);
+    }
+
+    /** Database grants use LIKE syntax, with {@code \_} for a literal underscore. */
+    static boolean dbLike(String pattern, String db, boolean ignoreCase) {
         StringBuilder re = new StringBuilder();
         for (int i = 0; i < pattern.length(); i++) {
             char c = pattern.charAt(i);
@@ -114,7 +170,7 @@ public final class UserAccounts {
                 re.append(java.util.regex.Pattern.quote(String.valueOf(c)));
             }
         }
-        return java.util.regex.Pattern.compile(re.toString(), java.util.regex.Pattern.CASE_INSENSITIVE)
+        return java.util.regex.Pattern.compile(re.toString(), ignoreCase ? java.util.regex.Pattern.CASE_INSENSITIVE : 0)
                 .matcher(db).matches();
     }
 }

@@ -69,8 +69,9 @@ final class ClusterOperations {
 
     /**
      * The replica to promote: the one that received most from {@code source}, then the one that applied most, then
-     * one that writes replicated events to its binlog, then the first in configuration order. Servers in
-     * servers_no_promotion or in maintenance are never chosen. Null when none qualifies.
+     * one that writes replicated events to its binlog, then by the servers' {@code priority} (see
+     * {@link #priorityOrder}), then the first in configuration order. Servers in servers_no_promotion or in
+     * maintenance are never chosen. Null when none qualifies.
      */
     ServerProbe chooseCandidate(ServerProbe source, ClusterSettings s) {
         ServerProbe best = null;
@@ -94,7 +95,25 @@ final class ClusterOperations {
         if (c == 0) {
             c = Boolean.compare(a.logSlaveUpdates, b.logSlaveUpdates);
         }
+        if (c == 0) {
+            c = -priorityOrder(a.server.priority(), b.server.priority());
+        }
         return c > 0;
+    }
+
+    /**
+     * Orders server priorities as MaxScale's galeramon does when it picks a primary, for replicas that are otherwise
+     * equally good candidates (never ahead of a replica that has more transactions): a positive priority comes
+     * before zero and negative ones, a lower positive value first; among the rest a higher value first. Negative
+     * when {@code a} is preferred.
+     */
+    static int priorityOrder(long a, long b) {
+        boolean pa = a > 0;
+        boolean pb = b > 0;
+        if (pa != pb) {
+            return pa ? -1 : 1;
+        }
+        return pa ? Long.compare(a, b) : Long.compare(b, a);
     }
 
     /**

@@ -115,8 +115,14 @@ final class ServerProbe {
         }
     }
 
-    private BlockingClient connect(String user, String password, Duration ct, Duration rt, Duration wt, int attempts)
-            throws Exception {
+    /**
+     * Connects with the server's own {@code monitoruser}/{@code monitorpw} when its section has them, else with the
+     * monitor's {@code user} and {@code password}, as MaxScale does.
+     */
+    private BlockingClient connect(String monitorUser, String monitorPassword, Duration ct, Duration rt, Duration wt,
+                                   int attempts) throws Exception {
+        String user = server.monitorUser() != null ? server.monitorUser() : monitorUser;
+        String password = server.monitorUser() != null ? nz(server.monitorPassword()) : monitorPassword;
         ClientOptions opts = (server.socket() != null
                 ? ClientOptions.unixSocket(Path.of(server.socket()), user, password)
                 : ClientOptions.tcp(server.address(), server.port(), user, password))

@@ -11,8 +11,9 @@ import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The readwritesplit instance of one service: the shared classifier, the service's parameters and counters. Thread
- * safe (counters are adders, the rest immutable); each client session gets its own {@link RwSplitSession}.
+ * The readwritesplit instance of one service: the shared classifier (statements go through the worker's classifier
+ * cache), the service's parameters and counters. Thread safe (counters are adders, the rest immutable); each client
+ * session gets its own {@link RwSplitSession}.
  */
 final class ReadWriteSplit implements Router {
     final RouterContext context;
@@ -32,6 +33,14 @@ final class ReadWriteSplit implements Router {
 
     ReadWriteSplit(RouterContext context) {
         this.context = context;
+    }
+
+    /**
+     * Classifies a statement through the calling worker's classifier cache (sized by
+     * {@code query_classifier_cache_size}); the caller keeps its bytes.
+     */
+    io.gatehouse.sql.Classification classify(byte[] sql, int offset, int length, io.gatehouse.sql.SqlMode mode) {
+        return WorkerClassifierCache.classify(context.classifierCacheBytes(), sql, offset, length, mode);
     }
 
     @Override
@@ -56,6 +65,8 @@ final class ReadWriteSplit implements Router {
         Map<String, Object> servers = new LinkedHashMap<>();
         perServer.forEach((name, n) -> servers.put(name, n.sum()));
         d.put("server_query_statistics", servers);
+        // Each worker's cache capacity (query_classifier_cache_size divided among the workers).
+        d.put("classifier_cache_size", context.classifierCacheBytes());
         return d;
     }
 }

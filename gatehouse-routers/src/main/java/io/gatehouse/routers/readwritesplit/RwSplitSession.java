@@ -232,7 +232,7 @@ final class RwSplitSession implements RouterSession {
         switch (cmd) {
             case COM_QUERY -> routeText(packet);
             case COM_STMT_PREPARE -> {
-                preparing = router.classifier.classify(PreparedStatements.sqlBytes(packet), 0, packet.readableBytes() - 5,
+                preparing = router.classify(PreparedStatements.sqlBytes(packet), 0, packet.readableBytes() - 5,
                         SqlMode.DEFAULT);
                 toAll(packet, cmd, true);
             }
@@ -260,7 +260,7 @@ final class RwSplitSession implements RouterSession {
     }
 
     private void routeText(ByteBuf packet) {
-        Classification c = router.classifier.classify(PreparedStatements.sqlBytes(packet), 0, packet.readableBytes() - 5,
+        Classification c = router.classify(PreparedStatements.sqlBytes(packet), 0, packet.readableBytes() - 5,
                 SqlMode.DEFAULT);
         RoutingRules.Target t = rules.decide(c, inTransaction || !autocommit, readOnlyTrxTarget != null);
         boolean free = !inTransaction && autocommit && readOnlyTrxTarget == null;
