@@ -5,18 +5,16 @@ import io.gatehouse.api.router.Router;
 import io.gatehouse.api.router.RouterContext;
 import io.gatehouse.api.router.RouterSession;
 import io.gatehouse.api.server.ServerView;
-import io.gatehouse.sql.Classifier;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The readwritesplit instance of one service: the shared classifier, the service's parameters and counters. Thread
+ * The readwritesplit instance of one service: the service's parameters and counters. Thread
  * safe (counters are adders, the rest immutable); each client session gets its own {@link RwSplitSession}.
  */
 final class ReadWriteSplit implements Router {
     final RouterContext context;
-    final Classifier classifier = new Classifier();
     final LongAdder queries = new LongAdder();
     final LongAdder routeMaster = new LongAdder();
     final LongAdder routeSlave = new LongAdder();
