@@ -10,6 +10,7 @@ import io.gatehouse.api.server.ServerView;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * Creates a router the way Gatehouse's core does, over {@link TestServer}s whose states the test sets, and runs its
@@ -70,12 +71,20 @@ public final class RouterHarness {
 
     /** Opens a statement router's session; its backend connections are {@link ScriptedEndpoint}s. */
     public StatementSession open() {
+        return open(e -> { });
+    }
+
+    /**
+     * As {@link #open()}, calling {@code onConnect} with each endpoint as the router opens it, before it logs in, so
+     * that the test can script the replies to what the router sends first (a query of session state, say).
+     */
+    public StatementSession open(Consumer<ScriptedEndpoint> onConnect) {
         ClientInfo client = nextClient();
         RouterSession rs = router.newSession(client);
         if (rs == null) {
             throw new IllegalStateException("the router is a connection router: use select()");
         }
-        StatementSession s = new StatementSession(rs, client, List.copyOf(servers));
+        StatementSession s = new StatementSession(rs, client, List.copyOf(servers), onConnect);
         s.start();
         return s;
     }

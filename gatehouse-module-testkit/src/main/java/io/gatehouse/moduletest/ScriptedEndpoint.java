@@ -25,6 +25,7 @@ public final class ScriptedEndpoint implements Endpoint {
     private final ArrayDeque<Scripted> script = new ArrayDeque<>();
     private boolean closed;
     private boolean busy;
+    private boolean hangNext;
 
     ScriptedEndpoint(StatementSession session, ServerView server, long threadId) {
         this.session = session;
@@ -35,6 +36,12 @@ public final class ScriptedEndpoint implements Endpoint {
     /** Queues the reply to the next statement this endpoint receives. */
     public ScriptedEndpoint answer(ByteBuf bytes, Reply reply) {
         script.addLast(new Scripted(bytes, reply));
+        return this;
+    }
+
+    /** The next statement gets no reply at all, as from a server that hangs (until the test fails the endpoint). */
+    public ScriptedEndpoint hang() {
+        hangNext = true;
         return this;
     }
 
@@ -77,6 +84,10 @@ public final class ScriptedEndpoint implements Endpoint {
             return;                                  // no reply to SEND_LONG_DATA, STMT_CLOSE, QUIT
         }
         busy = true;
+        if (hangNext) {
+            hangNext = false;
+            return;
+        }
         Scripted next = script.pollFirst();
         if (next == null) {
             next = new Scripted(TestPackets.ok(session.alloc(), 1), TestPackets.okReply(command));

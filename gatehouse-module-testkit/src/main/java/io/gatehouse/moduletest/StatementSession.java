@@ -1,5 +1,6 @@
 package io.gatehouse.moduletest;
 
+import io.gatehouse.api.filter.RouteHint;
 import io.gatehouse.api.router.ClientInfo;
 import io.gatehouse.api.router.Endpoint;
 import io.gatehouse.api.router.RouterSession;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * One statement-router session driven by a test: plays the core's part of {@link RouterSessionContext}, connects
@@ -24,6 +26,7 @@ public final class StatementSession implements RouterSessionContext, AutoCloseab
     private final RouterSession router;
     private final ClientInfo client;
     private final List<ServerView> targets;
+    private final Consumer<ScriptedEndpoint> onConnect;
     private final ByteBufAllocator alloc = new UnpooledByteBufAllocator(false);
     private final Map<String, ScriptedEndpoint> endpoints = new LinkedHashMap<>();
     private final ArrayDeque<Runnable> pending = new ArrayDeque<>();
@@ -33,10 +36,12 @@ public final class StatementSession implements RouterSessionContext, AutoCloseab
     private boolean commandDone = true;
     private long nextThreadId = 100;
 
-    StatementSession(RouterSession router, ClientInfo client, List<ServerView> targets) {
+    StatementSession(RouterSession router, ClientInfo client, List<ServerView> targets,
+                     Consumer<ScriptedEndpoint> onConnect) {
         this.router = router;
         this.client = client;
         this.targets = targets;
+        this.onConnect = onConnect;
     }
 
     void start() {
@@ -49,14 +54,42 @@ public final class StatementSession implements RouterSessionContext, AutoCloseab
         send(TestPackets.query(alloc, sql));
     }
 
+    /** Sends a COM_QUERY carrying the routing hints a hint filter would have attached. */
+    public void query(String sql, RouteHint... hints) {
+        send(TestPackets.query(alloc, sql), List.of(hints));
+    }
+
     /** Sends one whole command packet (owned by the router from now on) and runs the session until it is quiet. */
     public void send(ByteBuf packet) {
+        send(packet, List.of());
+    }
+
+    /** As {@link #send(ByteBuf)}, with routing hints (none: the router's hint-less entry point is used). */
+    public void send(ByteBuf packet, List<RouteHint> hints) {
         if (!commandDone) {
             packet.release();
             throw new IllegalStateException("the previous command is not done: the router never called commandDone()");
         }
         commandDone = false;
-        router.routeQuery(packet, TestPackets.commandOf(packet));
+        if (hints.isEmpty()) {
+            router.routeQuery(packet, TestPackets.commandOf(packet));
+        } else {
+            router.routeQuery(packet, TestPackets.commandOf(packet), hints);
+        }
+        drain();
+    }
+
+    /**
+     * The connection to {@code server} fails, as when the server goes away: the endpoint closes (its unplayed
+     * replies are released) and the router is told.
+     */
+    public void fail(String server, int code, String message) {
+        ScriptedEndpoint e = endpoints.get(server);
+        if (e == null) {
+            throw new IllegalArgumentException("server: " + server + " (expected: one the router connected)");
+        }
+        e.close();
+        router.endpointFailed(e, code, "HY000", message);
         drain();
     }
 
@@ -112,6 +145,7 @@ public final class StatementSession implements RouterSessionContext, AutoCloseab
     public Endpoint connect(ServerView server) {
         ScriptedEndpoint e = new ScriptedEndpoint(this, server, nextThreadId++);
         endpoints.put(server.name(), e);
+        onConnect.accept(e);
         pending.addLast(() -> router.endpointReady(e, TestPackets.ok(alloc, 2)));
         return e;
     }

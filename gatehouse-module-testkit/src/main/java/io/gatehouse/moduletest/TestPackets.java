@@ -14,6 +14,14 @@ public final class TestPackets {
     public static final int COM_QUERY = 0x03;
     /** COM_PING. */
     public static final int COM_PING = 0x0E;
+    /** COM_STMT_PREPARE. */
+    public static final int COM_STMT_PREPARE = 0x16;
+    /** COM_STMT_EXECUTE. */
+    public static final int COM_STMT_EXECUTE = 0x17;
+    /** Server status: a transaction is open. */
+    public static final int STATUS_IN_TRANS = 0x0001;
+    /** Server status: autocommit is on. */
+    public static final int STATUS_AUTOCOMMIT = 0x0002;
 
     private TestPackets() {
     }
@@ -51,9 +59,89 @@ public final class TestPackets {
         return buf;
     }
 
+    /** An OK packet with this sequence number and these server status flags. */
+    public static ByteBuf ok(ByteBufAllocator alloc, int sequence, int status) {
+        ByteBuf buf = alloc.buffer(11);
+        buf.writeMediumLE(7).writeByte(sequence).writeByte(0x00).writeByte(0).writeByte(0)
+                .writeShortLE(status).writeShortLE(0);
+        return buf;
+    }
+
+    /** The parsed summary of an OK reply with these status flags and session-state bytes (null: none). */
+    public static Reply okReply(int command, int status, byte[] sessionTrack) {
+        return new Reply(command, Reply.Kind.OK, 0, 0, 0, 0, 0, status, 0, "", "", sessionTrack, 0, 0);
+    }
+
+    /** An ERR packet with sequence 1. */
+    public static ByteBuf error(ByteBufAllocator alloc, int code, String sqlState, String message) {
+        byte[] text = message.getBytes(StandardCharsets.UTF_8);
+        byte[] state = sqlState.getBytes(StandardCharsets.US_ASCII);
+        ByteBuf buf = alloc.buffer(4 + 9 + text.length);
+        buf.writeMediumLE(9 + text.length).writeByte(1).writeByte(0xFF).writeShortLE(code).writeByte('#')
+                .writeBytes(state, 0, 5).writeBytes(text);
+        return buf;
+    }
+
+    /** The parsed summary of an ERR reply to {@code command}. */
+    public static Reply errorReply(int command, int code, String sqlState, String message) {
+        return new Reply(command, Reply.Kind.ERROR, 0, 0, 0, 0, 0, 0, code, sqlState, message, null, 0, 0);
+    }
+
+    /** A COM_STMT_PREPARE response without parameter or column definitions (sequence 1). */
+    public static ByteBuf prepareOk(ByteBufAllocator alloc, long statementId, int parameters) {
+        ByteBuf buf = alloc.buffer(16);
+        buf.writeMediumLE(12).writeByte(1).writeByte(0x00).writeIntLE((int) statementId).writeShortLE(0)
+                .writeShortLE(parameters).writeByte(0).writeShortLE(0);
+        return buf;
+    }
+
+    /** The parsed summary of a COM_STMT_PREPARE response. */
+    public static Reply prepareOkReply(long statementId, int parameters) {
+        return new Reply(COM_STMT_PREPARE, Reply.Kind.PREPARE_OK, 0, 0, 0, 0, 0, STATUS_AUTOCOMMIT, 0, "", "", null,
+                statementId, parameters);
+    }
+
+    /** A COM_STMT_EXECUTE packet for a statement without parameters. */
+    public static ByteBuf execute(ByteBufAllocator alloc, long statementId) {
+        ByteBuf buf = alloc.buffer(14);
+        buf.writeMediumLE(10).writeByte(0).writeByte(COM_STMT_EXECUTE).writeIntLE((int) statementId).writeByte(0)
+                .writeIntLE(1);
+        return buf;
+    }
+
+    /**
+     * A text-protocol result set of one column and one row holding {@code value}, in the shape for a client that
+     * did not ask for DEPRECATE_EOF (column count, definition, EOF, row, EOF).
+     */
+    public static ByteBuf oneValue(ByteBufAllocator alloc, String value) {
+        byte[] v = value.getBytes(StandardCharsets.UTF_8);
+        if (v.length > 250) {
+            throw new IllegalArgumentException("value: " + v.length + " bytes (expected: at most 250)");
+        }
+        ByteBuf def = alloc.buffer(32);
+        // catalog "def", empty schema, table and original table, column and original column "v", fixed fields
+        def.writeByte(3).writeBytes(new byte[] {'d', 'e', 'f'}).writeByte(0).writeByte(0).writeByte(0)
+                .writeByte(1).writeByte('v').writeByte(1).writeByte('v')
+                .writeByte(0x0C).writeShortLE(33).writeIntLE(1024).writeByte(0xFD).writeShortLE(0).writeByte(0)
+                .writeShortLE(0);
+        ByteBuf buf = alloc.buffer(64 + v.length);
+        buf.writeMediumLE(1).writeByte(1).writeByte(1);
+        buf.writeMediumLE(def.readableBytes()).writeByte(2).writeBytes(def);
+        def.release();
+        buf.writeMediumLE(5).writeByte(3).writeByte(0xFE).writeShortLE(0).writeShortLE(STATUS_AUTOCOMMIT);
+        buf.writeMediumLE(1 + v.length).writeByte(4).writeByte(v.length).writeBytes(v);
+        buf.writeMediumLE(5).writeByte(5).writeByte(0xFE).writeShortLE(0).writeShortLE(STATUS_AUTOCOMMIT);
+        return buf;
+    }
+
     /** The parsed summary of a plain OK reply to {@code command}. */
     public static Reply okReply(int command) {
         return new Reply(command, Reply.Kind.OK, 0, 0, 0, 0, 0, 0x0002, 0, "", "", null, 0, 0);
+    }
+
+    /** The parsed summary of a result set whose last EOF or OK carries these status flags. */
+    public static Reply resultSetReply(int command, long rows, int status) {
+        return new Reply(command, Reply.Kind.RESULT_SET, 1, rows, 0, 0, 0, status, 0, "", "", null, 0, 0);
     }
 
     /** The parsed summary of a result set of {@code rows} rows answering {@code command}. */

@@ -14,6 +14,9 @@ public final class TestServer implements ServerView {
     private volatile int status;
     private volatile int connections;
     private volatile boolean primaryRank = true;
+    private volatile long lag = -1;
+    private volatile String version = "";
+    private volatile int activeOperations;
 
     private TestServer(String name, int port, int status) {
         this.name = name;
@@ -45,6 +48,24 @@ public final class TestServer implements ServerView {
     /** Sets how many sessions the server has through the proxy (for least-connections routers). */
     public TestServer connections(int n) {
         this.connections = n;
+        return this;
+    }
+
+    /** Sets the replication lag in seconds the monitor reports (-1: unknown, the default). */
+    public TestServer lag(long seconds) {
+        this.lag = seconds;
+        return this;
+    }
+
+    /** Sets the version string of the server's greeting, e.g. {@code 10.11.6-MariaDB} (empty: never reached). */
+    public TestServer version(String versionString) {
+        this.version = versionString;
+        return this;
+    }
+
+    /** Sets how many statements run on the server through the proxy (for least_current_operations). */
+    public TestServer activeOperations(int n) {
+        this.activeOperations = n;
         return this;
     }
 
@@ -86,7 +107,12 @@ public final class TestServer implements ServerView {
 
     @Override
     public ServerState state() {
-        return ServerState.UNKNOWN.withStatus(status);
+        return new ServerState(status, lag, -1, -1, false, "", "", version, 0, 0, "");
+    }
+
+    @Override
+    public int activeOperations() {
+        return activeOperations;
     }
 
     @Override

@@ -29,6 +29,13 @@ public final class Classification {
     static final int FLAG_DIAGNOSTICS = 1 << 12;
     static final int FLAG_DROP_TEMPORARY = 1 << 13;
     static final int FLAG_MULTI_STATEMENT = 1 << 14;
+    /** A {@code SET [SESSION] sql_mode = ...}; the next three bits tell the value when it is a literal. */
+    static final int FLAG_SETS_SQL_MODE = 1 << 15;
+    static final int FLAG_SQL_MODE_LITERAL = 1 << 16;
+    static final int FLAG_SQL_MODE_ANSI_QUOTES = 1 << 17;
+    static final int FLAG_SQL_MODE_NO_BACKSLASH_ESCAPES = 1 << 18;
+    static final int SQL_MODE_VALUE_FLAGS = FLAG_SQL_MODE_LITERAL | FLAG_SQL_MODE_ANSI_QUOTES
+            | FLAG_SQL_MODE_NO_BACKSLASH_ESCAPES;
 
     private final byte[] text;
     private final int from;
@@ -220,6 +227,32 @@ public final class Classification {
         return (flags & FLAG_DIAGNOSTICS) != 0;
     }
 
+    /** True when this sets the session's {@code sql_mode} (not for {@code SET STATEMENT ... FOR}, not GLOBAL). */
+    public boolean setsSqlMode() {
+        return (flags & FLAG_SETS_SQL_MODE) != 0;
+    }
+
+    /**
+     * The lexing flags of the {@code sql_mode} this statement sets, when its value is a literal; null when it sets
+     * none or when only the server knows the value ({@code DEFAULT}, an expression, a number, several statements).
+     */
+    public SqlMode sqlModeSet() {
+        if ((flags & FLAG_SQL_MODE_LITERAL) == 0) {
+            return null;
+        }
+        return SqlMode.of((flags & FLAG_SQL_MODE_ANSI_QUOTES) != 0, (flags & FLAG_SQL_MODE_NO_BACKSLASH_ESCAPES) != 0);
+    }
+
+    /** The sql_mode this was lexed with. */
+    public SqlMode sqlMode() {
+        return mode;
+    }
+
+    /** The server version executable comments were judged by. */
+    public int serverVersion() {
+        return serverVersion;
+    }
+
     public boolean isMultiStatement() {
         return statements != null;
     }
@@ -308,8 +341,8 @@ public final class Classification {
         return size;
     }
 
-    boolean matches(byte[] sql, int offset, int length, SqlMode sqlMode) {
-        return mode == sqlMode && to - from == length
+    boolean matches(byte[] sql, int offset, int length, SqlMode sqlMode, int version) {
+        return mode == sqlMode && serverVersion == version && to - from == length
                 && java.util.Arrays.equals(text, from, to, sql, offset, offset + length);
     }
 

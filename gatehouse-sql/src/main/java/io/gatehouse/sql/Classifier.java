@@ -28,10 +28,11 @@ public final class Classifier {
         final StatementAnalyzer analyzer = new StatementAnalyzer();
         boolean busy;
         SqlMode mode;
+        int version;
 
         @Override
         public Classification classify(byte[] sql) {
-            return Classifier.this.classify(sql, 0, sql.length, mode);
+            return Classifier.this.classify(sql, 0, sql.length, mode, version);
         }
     }
 
@@ -63,18 +64,32 @@ public final class Classifier {
      * byte). Never throws; a null mode means {@link SqlMode#DEFAULT}.
      */
     public Classification classify(byte[] sql, int offset, int length, SqlMode mode) {
+        return classify(sql, offset, length, mode, serverVersion);
+    }
+
+    /**
+     * As {@link #classify(byte[], int, int, SqlMode)} for a server of {@code version} ({@code major*10000 +
+     * minor*100 + patch}): the content of {@code /*!NNNNNN ... *}{@code /} and {@code /*M!NNNNNN ... *}{@code /}
+     * comments is SQL when {@code NNNNNN <= version}, as that server decides.
+     */
+    public Classification classify(byte[] sql, int offset, int length, SqlMode mode, int version) {
         SqlMode m = mode == null ? SqlMode.DEFAULT : mode;
         byte[] text;
         try {
             text = Arrays.copyOfRange(sql, offset, offset + length);
         } catch (RuntimeException e) {
-            return unknown(new byte[0], m);
+            return unknown(new byte[0], m, version);
         }
         try {
-            return classifyCopy(text, m);
+            return classifyCopy(text, m, version);
         } catch (RuntimeException | StackOverflowError e) {
-            return unknown(text, m);
+            return unknown(text, m, version);
         }
+    }
+
+    /** The version executable comments are judged by when the caller names none. */
+    public int serverVersion() {
+        return serverVersion;
     }
 
     /**
@@ -86,12 +101,12 @@ public final class Classifier {
         return c.withExtraTypes(QueryType.PREPARE_STMT);
     }
 
-    private Classification unknown(byte[] text, SqlMode mode) {
+    private static Classification unknown(byte[] text, SqlMode mode, int serverVersion) {
         return new Classification(text, 0, text.length, mode, serverVersion, QueryType.UNKNOWN | QueryType.WRITE, 0,
                 Operation.UNKNOWN, new int[0], null, null);
     }
 
-    private Classification classifyCopy(byte[] text, SqlMode mode) {
+    private Classification classifyCopy(byte[] text, SqlMode mode, int serverVersion) {
         Scratch s = scratch.get();
         if (s.busy) {
             s = new Scratch();
@@ -99,9 +114,10 @@ public final class Classifier {
         s.busy = true;
         try {
             s.mode = mode;
+            s.version = serverVersion;
             Tokens t = s.tokens;
             Lexer.lex(text, 0, text.length, mode, serverVersion, t);
-            Classification result = statements(text, mode, t, s);
+            Classification result = statements(text, mode, serverVersion, t, s);
             if (t.capacity() > MAX_RETAINED_TOKENS) {
                 scratch.remove();
             }
@@ -111,7 +127,7 @@ public final class Classifier {
         }
     }
 
-    private Classification statements(byte[] text, SqlMode mode, Tokens t, Scratch s) {
+    private static Classification statements(byte[] text, SqlMode mode, int serverVersion, Tokens t, Scratch s) {
         int n = t.count;
         int i = skipSemis(t, 0, n);
         if (i == n) {
@@ -121,7 +137,7 @@ public final class Classifier {
         int end = statementEnd(t, i, n);
         int next = skipSemis(t, end, n);
         if (next == n) {
-            return analyze(text, 0, text.length, mode, t, i, end, s);
+            return analyze(text, 0, text.length, mode, serverVersion, t, i, end, s);
         }
         List<Classification> list = new ArrayList<>();
         int mask = 0;
@@ -129,7 +145,7 @@ public final class Classifier {
         int[] spans = new int[0];
         while (i < n) {
             end = statementEnd(t, i, n);
-            Classification c = analyze(text, t.start[i], t.end[end - 1], mode, t, i, end, s);
+            Classification c = analyze(text, t.start[i], t.end[end - 1], mode, serverVersion, t, i, end, s);
             list.add(c);
             mask |= c.typeMask();
             flags |= c.flags();
@@ -139,12 +155,16 @@ public final class Classifier {
             System.arraycopy(more, 0, spans, spans.length - count, count);
             i = skipSemis(t, end, n);
         }
+        if ((flags & Classification.FLAG_SETS_SQL_MODE) != 0) {
+            // Which statement's value wins is not worth working out: the caller asks the server.
+            flags &= ~Classification.SQL_MODE_VALUE_FLAGS;
+        }
         return new Classification(text, 0, text.length, mode, serverVersion, mask, flags, list.get(0).operation(),
                 spans, List.copyOf(list), null);
     }
 
-    private Classification analyze(byte[] text, int from, int to, SqlMode mode, Tokens t, int s, int e,
-                                   Scratch scratchState) {
+    private static Classification analyze(byte[] text, int from, int to, SqlMode mode, int serverVersion, Tokens t,
+                                          int s, int e, Scratch scratchState) {
         StatementAnalyzer a = scratchState.analyzer;
         a.backslashEscapes = !mode.noBackslashEscapes();
         a.analyze(t, s, e, scratchState);

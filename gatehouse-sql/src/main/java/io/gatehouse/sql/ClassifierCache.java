@@ -5,7 +5,8 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
- * A per-worker LRU cache of classifications keyed by the exact statement bytes and sql_mode, bounded by a byte
+ * A per-worker LRU cache of classifications keyed by the exact statement bytes, the sql_mode and the server version
+ * that executable comments are judged by, bounded by a byte
  * budget (MaxScale's {@code query_classifier_cache_size}, divided among the workers by the caller). Not
  * thread-safe by design: each worker (event loop) owns one instance and is the only thread that touches it, so a
  * hit takes no lock. It reads the caller's bytes during the call only; cached entries keep their own copies.
@@ -59,24 +60,67 @@ public final class ClassifierCache {
 
     /** Returns the cached classification of {@code sql[offset, offset+length)}, classifying and caching on a miss. */
     public Classification classify(byte[] sql, int offset, int length, SqlMode mode) {
+        return classify(sql, offset, length, mode, classifier.serverVersion());
+    }
+
+    /**
+     * As {@link #classify(byte[], int, int, SqlMode)} for a server of {@code version}: the key is the bytes, the
+     * sql_mode and the version, so a statement classified under one mode or version is never served for another.
+     */
+    public Classification classify(byte[] sql, int offset, int length, SqlMode mode, int version) {
         SqlMode m = mode == null ? SqlMode.DEFAULT : mode;
-        int hash = hash(sql, offset, length, m);
-        Entry e = find(hash, sql, offset, length, m);
+        int hash = hash(sql, offset, length, m, version);
+        Entry e = find(hash, sql, offset, length, m, version);
         if (e != null) {
             hits++;
             moveToHead(e);
             return e.value;
         }
         misses++;
-        Classification c = classifier.classify(sql, offset, length, m);
+        Classification c = classifier.classify(sql, offset, length, m, version);
         put(hash, c);
         return c;
+    }
+
+    /**
+     * Classifies for a session whose sql_mode may be unknown ({@code mode} null) and whose servers run versions from
+     * {@code lowestVersion} to {@code highestVersion} (0 and {@link Integer#MAX_VALUE} when unknown): under each
+     * possible mode and at both ends of the range, keeping the result that sends the statement furthest towards
+     * the primary. A read is a read only if it is one however the server reads it. When everything is known this
+     * is one lookup.
+     */
+    public Classification classifyCautiously(byte[] sql, int offset, int length, SqlMode mode, int lowestVersion,
+                                             int highestVersion) {
+        Classification best = null;
+        SqlMode[] modes = mode != null ? new SqlMode[] {mode} : ALL_MODES;
+        for (SqlMode m : modes) {
+            for (int v = 0; v < 2; v++) {
+                int version = v == 0 ? highestVersion : lowestVersion;
+                if (v == 1 && lowestVersion == highestVersion) {
+                    break;
+                }
+                Classification c = classify(sql, offset, length, m, version);
+                if (best == null || caution(c) > caution(best)) {
+                    best = c;
+                }
+            }
+        }
+        return best;
+    }
+
+    private static final SqlMode[] ALL_MODES = {SqlMode.DEFAULT, SqlMode.ANSI_QUOTES, SqlMode.NO_BACKSLASH_ESCAPES,
+        SqlMode.ANSI_QUOTES_NO_BACKSLASH_ESCAPES};
+
+    /** How surely a classification sends its statement to the primary: unknown, then write, then not read-safe. */
+    private static int caution(Classification c) {
+        return c.isUnknown() ? 3 : c.isWrite() ? 2 : c.isReadOnlySafe() ? 0 : 1;
     }
 
     /** The cached classification or null; counts a hit or a miss. */
     public Classification get(byte[] sql, int offset, int length, SqlMode mode) {
         SqlMode m = mode == null ? SqlMode.DEFAULT : mode;
-        Entry e = find(hash(sql, offset, length, m), sql, offset, length, m);
+        int version = classifier.serverVersion();
+        Entry e = find(hash(sql, offset, length, m, version), sql, offset, length, m, version);
         if (e == null) {
             misses++;
             return null;
@@ -121,10 +165,10 @@ public final class ClassifierCache {
         bytes = 0;
     }
 
-    private Entry find(int hash, byte[] sql, int offset, int length, SqlMode mode) {
+    private Entry find(int hash, byte[] sql, int offset, int length, SqlMode mode, int version) {
         Entry[] tab = table;
         for (Entry e = tab[hash & (tab.length - 1)]; e != null; e = e.next) {
-            if (e.hash == hash && e.value.matches(sql, offset, length, mode)) {
+            if (e.hash == hash && e.value.matches(sql, offset, length, mode, version)) {
                 return e;
             }
         }
@@ -220,9 +264,9 @@ public final class ClassifierCache {
     }
 
     /** Two interleaved multiply-xor lanes over 8-byte words, then an avalanche mix. */
-    static int hash(byte[] b, int offset, int length, SqlMode mode) {
+    static int hash(byte[] b, int offset, int length, SqlMode mode, int version) {
         long h1 = 0x9E3779B97F4A7C15L ^ length;
-        long h2 = 0xC2B2AE3D27D4EB4FL + mode.bits();
+        long h2 = 0xC2B2AE3D27D4EB4FL + mode.bits() + ((long) version << 2);
         int i = offset;
         int end = offset + length;
         for (; i + 16 <= end; i += 16) {

@@ -5,8 +5,8 @@ package io.gatehouse.sql;
  * usable from any thread, it reads the caller's byte range and writes only into the {@link Tokens} it is given.
  *
  * <p>Comments are dropped (they only set the "space before" bit of the next token), except executable comments
- * {@code /*! ... *}{@code /} and {@code /*M! ... *}{@code /}, whose content is lexed as SQL when their version is
- * absent or not above the server version, exactly as the server decides. Bytes of 0x80 and above are identifier
+ * {@code /*! ... *}{@code /} and {@code /*M! ... *}{@code /}, whose content is lexed as SQL when their version (five or
+ * six digits) is absent or not above the server version, exactly as MariaDB decides for both forms. Bytes of 0x80 and above are identifier
  * characters, which is right for UTF-8 and every single-byte character set.
  */
 final class Lexer {
@@ -318,14 +318,20 @@ final class Lexer {
         boolean mariaOnly = j + 1 < to && b[j] == 'M' && b[j + 1] == '!';
         if (!inExecutable && ((j < to && b[j] == '!') || mariaOnly)) {
             j += mariaOnly ? 2 : 1;
-            int v = 0;
+            // As the server reads it: a version is exactly five or six digits; fewer digits are SQL.
             int digits = 0;
-            while (j < to && CLASS[b[j] & 0xFF] == C_DIGIT && digits < 6) {
-                v = v * 10 + (b[j] - '0');
-                j++;
+            while (j + digits < to && digits < 6 && CLASS[b[j + digits] & 0xFF] == C_DIGIT) {
                 digits++;
             }
-            if (digits == 0 || v <= serverVersion) {
+            if (digits < 5) {
+                return ((long) j << 2) | COMMENT_EXECUTABLE;
+            }
+            int v = 0;
+            for (int d = 0; d < digits; d++) {
+                v = v * 10 + (b[j + d] - '0');
+            }
+            j += digits;
+            if (v <= serverVersion) {
                 return ((long) j << 2) | COMMENT_EXECUTABLE;
             }
         }

@@ -85,6 +85,7 @@ final class SetStatement {
         }
         int targetKind = t.kind(i);
         boolean autocommit = false;
+        boolean sqlMode = false;
         if (targetKind == USER_VAR) {
             a.mask |= QueryType.USERVAR_WRITE;
             i++;
@@ -97,10 +98,13 @@ final class SetStatement {
                 from = dot + 1;
             }
             autocommit = a.equalsIgnoreCase(from, to, "autocommit");
+            sqlMode = a.equalsIgnoreCase(from, to, "sql_mode");
             a.mask |= global ? QueryType.GSYSVAR_WRITE : QueryType.SESSION_WRITE;
             i++;
         } else if (targetKind == WORD || targetKind == QUOTED_ID) {
             autocommit = a.kw(i, e) == Keyword.AUTOCOMMIT && a.kind(i + 1, e) != DOT;
+            int quote = targetKind == QUOTED_ID ? 1 : 0;
+            sqlMode = a.kind(i + 1, e) != DOT && a.equalsIgnoreCase(t.start[i] + quote, t.end[i] - quote, "sql_mode");
             a.mask |= global ? QueryType.GSYSVAR_WRITE : QueryType.SESSION_WRITE;
             i++;
             while (i + 1 < e && t.kind(i) == DOT && t.isName(i + 1)) {
@@ -119,6 +123,9 @@ final class SetStatement {
         int valueEnd = valueEnd(t, valueStart, e);
         if (autocommit && !global) {
             autocommitValue(a, valueStart, valueEnd);
+        }
+        if (sqlMode && !global) {
+            sqlModeValue(a, valueStart, valueEnd);
         }
         a.scan(valueStart, valueEnd);
         return valueEnd;
@@ -163,6 +170,34 @@ final class SetStatement {
             // a value we cannot read is taken as "off": the session then stays on the primary
             a.mask |= QueryType.DISABLE_AUTOCOMMIT | QueryType.BEGIN_TRX;
         }
+    }
+
+    /**
+     * Records the sql_mode a SET gives the session when the value is one literal: a string, or a bare or quoted name
+     * (the server takes {@code SET sql_mode = ANSI} as the string). DEFAULT, numbers and expressions are left to the
+     * server to tell.
+     */
+    private static void sqlModeValue(StatementAnalyzer a, int from, int to) {
+        a.flags = (a.flags & ~Classification.SQL_MODE_VALUE_FLAGS) | Classification.FLAG_SETS_SQL_MODE;
+        if (to - from != 1) {
+            return;
+        }
+        Tokens t = a.t;
+        int kind = t.kind(from);
+        int s = t.start[from];
+        int end = t.end[from];
+        boolean quoted = kind == QUOTED_ID || (kind == STRING && (a.b[s] == '\'' || a.b[s] == '"'));
+        if (!quoted && (kind != WORD || a.kw(from, to) == Keyword.DEFAULT)) {
+            return;
+        }
+        if (quoted) {
+            s++;
+            end--;
+        }
+        SqlMode m = SqlMode.parse(new String(a.b, s, Math.max(0, end - s), java.nio.charset.StandardCharsets.UTF_8));
+        a.flags |= Classification.FLAG_SQL_MODE_LITERAL
+                | (m.ansiQuotes() ? Classification.FLAG_SQL_MODE_ANSI_QUOTES : 0)
+                | (m.noBackslashEscapes() ? Classification.FLAG_SQL_MODE_NO_BACKSLASH_ESCAPES : 0);
     }
 
     private static int transaction(StatementAnalyzer a, int i, int e, boolean global, boolean session) {

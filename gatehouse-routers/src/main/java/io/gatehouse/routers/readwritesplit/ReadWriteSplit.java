@@ -5,7 +5,6 @@ import io.gatehouse.api.router.Router;
 import io.gatehouse.api.router.RouterContext;
 import io.gatehouse.api.router.RouterSession;
 import io.gatehouse.api.server.ServerView;
-import io.gatehouse.sql.Classifier;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
@@ -17,7 +16,6 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class ReadWriteSplit implements Router {
     final RouterContext context;
-    final Classifier classifier = new Classifier();
     final LongAdder queries = new LongAdder();
     final LongAdder routeMaster = new LongAdder();
     final LongAdder routeSlave = new LongAdder();
@@ -33,14 +31,9 @@ final class ReadWriteSplit implements Router {
 
     ReadWriteSplit(RouterContext context) {
         this.context = context;
-    }
-
-    /**
-     * Classifies a statement through the calling worker's classifier cache (sized by
-     * {@code query_classifier_cache_size}); the caller keeps its bytes.
-     */
-    io.gatehouse.sql.Classification classify(byte[] sql, int offset, int length, io.gatehouse.sql.SqlMode mode) {
-        return WorkerClassifierCache.classify(context.classifierCacheBytes(), sql, offset, length, mode);
+        // Sessions classify through their worker's cache (io.gatehouse.sql.ClassifierCaches); the core gives the
+        // per-worker share of query_classifier_cache_size.
+        io.gatehouse.sql.ClassifierCaches.configure(context.classifierCacheBytes(), 1);
     }
 
     @Override

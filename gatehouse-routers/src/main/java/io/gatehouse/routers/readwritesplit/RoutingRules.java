@@ -24,7 +24,8 @@ final class RoutingRules {
             | QueryType.DEALLOC_PREPARE | QueryType.NEXT_TRX;
 
     private final Params params;
-    private final io.gatehouse.sql.Classifier classifier;
+    /** Classifies the text of {@code PREPARE name FROM '...'} as the session's own statements are. */
+    private final java.util.function.Function<String, Classification> classifier;
     private final Set<String> temporaryTables = new HashSet<>();
     /** Text prepared statements by name, with what they do, so that EXECUTE can go where the statement may. */
     private final java.util.Map<String, Classification> named = new java.util.HashMap<>();
@@ -34,7 +35,7 @@ final class RoutingRules {
     /** strict_multi_stmt, strict_sp_calls or SERIALIZABLE: from now on everything goes to the primary. */
     private boolean lockedToPrimary;
 
-    RoutingRules(Params params, io.gatehouse.sql.Classifier classifier) {
+    RoutingRules(Params params, java.util.function.Function<String, Classification> classifier) {
         this.params = params;
         this.classifier = classifier;
     }
@@ -48,7 +49,7 @@ final class RoutingRules {
         }
         if ((mask & QueryType.PREPARE_NAMED_STMT) != 0 && c.preparedName() != null) {
             String sql = c.preparedSql();
-            named.put(c.preparedName().toLowerCase(Locale.ROOT), sql == null ? c : classifier.classify(sql));
+            named.put(c.preparedName().toLowerCase(Locale.ROOT), sql == null ? c : classifier.apply(sql));
         }
         if ((mask & QueryType.DEALLOC_PREPARE) != 0 && c.preparedName() != null) {
             named.remove(c.preparedName().toLowerCase(Locale.ROOT));

@@ -21,7 +21,6 @@ import io.gatehouse.api.router.RouterSessionContext;
 import io.gatehouse.api.server.ServerStatus;
 import io.gatehouse.api.server.ServerView;
 import io.gatehouse.sql.Classification;
-import io.gatehouse.sql.SqlMode;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -45,6 +44,9 @@ final class RwSplitSession implements RouterSession {
     private Endpoint primary;
     private final ReplicaSet replicaSet = new ReplicaSet();
     private final List<Endpoint> replicas = replicaSet.ready;
+    private final SessionSqlContext sql = new SessionSqlContext(() -> primary, replicas);
+    /** The statement in progress (COM_QUERY, or the prepared statement of an execute), for what it changes. */
+    private Classification statement;
     private final Set<Endpoint> connecting = new LinkedHashSet<>();
     private ByteBuf loginOk;
     private final PreparedStatements prepared = new PreparedStatements();
@@ -77,7 +79,7 @@ final class RwSplitSession implements RouterSession {
 
     RwSplitSession(ReadWriteSplit router) {
         this.router = router;
-        this.rules = new RoutingRules(router.context.params(), router.classifier);
+        this.rules = new RoutingRules(router.context.params(), sql::classify);
         this.history = new SessionHistory(router.context.params().integer("max_sescmd_history"),
                 router.context.params().bool("prune_sescmd_history"),
                 router.context.params().bool("disable_sescmd_history"));
@@ -127,6 +129,7 @@ final class RwSplitSession implements RouterSession {
                 loginOk.release();
             }
             loginOk = ok;
+            sql.ask(e, ctx.alloc());
         } else {
             ok.release();
         }
@@ -134,7 +137,7 @@ final class RwSplitSession implements RouterSession {
     }
 
     private void finishLoginIfDone() {
-        if (!connecting.isEmpty() || loginOk == null) {
+        if (!connecting.isEmpty() || loginOk == null || sql.asking()) {
             return;
         }
         ByteBuf ok = loginOk;
@@ -144,6 +147,14 @@ final class RwSplitSession implements RouterSession {
 
     @Override
     public void endpointFailed(Endpoint e, int code, String sqlState, String message) {
+        if (sql.isAsking(e)) {
+            sql.abandon();
+            if (loginOk != null) {
+                ctx.fail(code, sqlState, message);
+                return;
+            }
+            ctx.commandDone();
+        }
         boolean wasConnecting = connecting.remove(e);
         prepared.forget(e);
         causal.forget(e);
@@ -226,14 +237,14 @@ final class RwSplitSession implements RouterSession {
     public void routeQuery(ByteBuf packet, int cmd) {
         router.queries.increment();
         command = cmd;
+        statement = null;
         ownerStarted = false;
         replies.clear();
         lastWasWrite = false;
         switch (cmd) {
             case COM_QUERY -> routeText(packet);
             case COM_STMT_PREPARE -> {
-                preparing = router.classify(PreparedStatements.sqlBytes(packet), 0, packet.readableBytes() - 5,
-                        SqlMode.DEFAULT);
+                preparing = sql.classify(PreparedStatements.sqlBytes(packet), 0, packet.readableBytes() - 5);
                 toAll(packet, cmd, true);
             }
             case COM_STMT_EXECUTE, COM_STMT_BULK_EXECUTE -> routeExecute(packet, cmd);
@@ -253,6 +264,7 @@ final class RwSplitSession implements RouterSession {
             case COM_RESET_CONNECTION -> {
                 prepared.clear();
                 rules.forgetTemporaryTables();
+                sql.reset();
                 toAll(packet, cmd, true);
             }
             default -> toOne(packet, cmd, primary, false);
@@ -260,8 +272,8 @@ final class RwSplitSession implements RouterSession {
     }
 
     private void routeText(ByteBuf packet) {
-        Classification c = router.classify(PreparedStatements.sqlBytes(packet), 0, packet.readableBytes() - 5,
-                SqlMode.DEFAULT);
+        Classification c = sql.classify(PreparedStatements.sqlBytes(packet), 0, packet.readableBytes() - 5);
+        statement = c;
         RoutingRules.Target t = rules.decide(c, inTransaction || !autocommit, readOnlyTrxTarget != null);
         boolean free = !inTransaction && autocommit && readOnlyTrxTarget == null;
         Endpoint hint = t == RoutingRules.Target.ALL ? null
@@ -309,6 +321,7 @@ final class RwSplitSession implements RouterSession {
 
     private void routeExecute(ByteBuf packet, int cmd) {
         PreparedStatements.Entry en = prepared.get(PreparedStatements.statementId(packet));
+        statement = en == null ? null : en.classification;
         Endpoint target = primary;
         if (en != null && cmd == COM_STMT_EXECUTE && !inTransaction && autocommit && readOnlyTrxTarget == null
                 && en.classification.isReadOnlySafe() && !rules.readsTemporaryTable(en.classification)) {
@@ -496,6 +509,16 @@ final class RwSplitSession implements RouterSession {
             }
             return;
         }
+        if (sql.isAsking(from)) {
+            if (sql.collect(ctx.alloc(), buf, reply, ctx.clientCapabilities())) {
+                if (loginOk != null) {
+                    finishLoginIfDone();
+                } else {
+                    ctx.commandDone();
+                }
+            }
+            return;
+        }
         if (from == internalTarget) {
             causal.collect(ctx.alloc(), buf);
             if (reply != null) {
@@ -550,11 +573,19 @@ final class RwSplitSession implements RouterSession {
         if (command == COM_QUERY && owner != null && !owner.isError()) {
             rules.afterStatement();
         }
+        if (owner != null && !owner.isError()) {
+            sql.afterStatement(statement, owner);
+        }
         if (lastWasWrite && replyOwner == primary && owner != null && !owner.isError()) {
             causal.wrote();
         }
         releaseRetryCopy();
         replies.clear();
+        if (sql.needsAsking() && primary != null && primary.isReady()) {
+            // The client has its reply; the next command waits until the server has told the new sql_mode.
+            sql.ask(primary, ctx.alloc());
+            return;
+        }
         ctx.commandDone();
     }
 
@@ -563,6 +594,7 @@ final class RwSplitSession implements RouterSession {
         history.clear();
         prepared.clear();
         rules.forgetTemporaryTables();
+        sql.reset();
         inTransaction = false;
         autocommit = true;
         readOnlyTrxTarget = null;
@@ -587,6 +619,7 @@ final class RwSplitSession implements RouterSession {
     @Override
     public void close() {
         releaseRetryCopy();
+        sql.abandon();
         history.clear();
         causal.release();
         if (waitingRead != null) {
