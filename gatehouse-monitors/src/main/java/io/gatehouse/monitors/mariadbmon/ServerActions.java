@@ -53,7 +53,7 @@ final class ServerActions {
      * Makes {@code p} a writable primary: stops and removes its replication, clears read_only, enables the events the
      * old primary ran (they replicate as disabled on replicas) and runs the promotion SQL file.
      */
-    static void promote(BlockingClient c, ServerProbe p, List<String> oldPrimaryEvents, ClusterSettings s)
+    static void promote(BlockingClient c, ServerProbe p, List<ScheduledEvent> oldPrimaryEvents, ClusterSettings s)
             throws StepFailed {
         String name = p.server.name();
         removeReplication(c, p);
@@ -61,11 +61,11 @@ final class ServerActions {
         if (s.handleEvents() && !oldPrimaryEvents.isEmpty()) {
             QueryResult q = query(c, name, "SELECT EVENT_SCHEMA, EVENT_NAME FROM information_schema.EVENTS"
                     + " WHERE STATUS = 'SLAVESIDE_DISABLED'");
-            Set<String> wanted = Set.copyOf(oldPrimaryEvents);
+            Set<ScheduledEvent> wanted = Set.copyOf(oldPrimaryEvents);
             for (List<String> r : q.rows()) {
-                String ev = Sql.ident(r.get(0)) + "." + Sql.ident(r.get(1));
+                ScheduledEvent ev = new ScheduledEvent(r.get(0), r.get(1));
                 if (wanted.contains(ev)) {
-                    run(c, name, "ALTER EVENT " + ev + " ENABLE");
+                    run(c, name, "ALTER EVENT " + ev.sql() + " ENABLE");
                 }
             }
         }
@@ -130,8 +130,8 @@ final class ServerActions {
         run(c, name, "SET GLOBAL read_only = ON");
         killReadOnlyBypassers(c, name, keepIds);
         if (s.handleEvents()) {
-            for (String ev : p.enabledEvents) {
-                run(c, name, "ALTER EVENT " + ev + " DISABLE ON SLAVE");
+            for (ScheduledEvent ev : p.enabledEvents) {
+                run(c, name, "ALTER EVENT " + ev.sql() + " DISABLE ON SLAVE");
             }
         }
         String last = scalar(c, name, "SELECT @@gtid_binlog_pos");
@@ -197,8 +197,8 @@ final class ServerActions {
         try {
             run(c, p.server.name(), "SET GLOBAL read_only = OFF");
             if (s.handleEvents()) {
-                for (String ev : p.enabledEvents) {
-                    run(c, p.server.name(), "ALTER EVENT " + ev + " ENABLE");
+                for (ScheduledEvent ev : p.enabledEvents) {
+                    run(c, p.server.name(), "ALTER EVENT " + ev.sql() + " ENABLE");
                 }
             }
         } catch (StepFailed e) {
