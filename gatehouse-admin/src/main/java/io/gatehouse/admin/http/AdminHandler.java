@@ -95,6 +95,11 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
             if (user == null) {
                 throw new ApiException(401, "Unauthorized: invalid or missing credentials");
             }
+            if ("auth".equals(r.segment(0)) && !isBasic(req)) {
+                // Otherwise a stolen token could be renewed forever without the password.
+                throw new ApiException(401, "Unauthorized: /v1/auth issues tokens only for a user name and password"
+                        + " (HTTP Basic), not for a token");
+            }
             boolean reading = r.method().equals("GET") || r.method().equals("HEAD");
             if (!reading && !user.mayWrite()) {
                 throw new ApiException(403, "Forbidden: user '" + user.name() + "' has read-only access");
@@ -102,6 +107,11 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
             r = new ApiRequest(r.method(), r.path(), r.query(), r.body(), user.name(), r.baseUrl());
         }
         return routes.handle(r);
+    }
+
+    private static boolean isBasic(FullHttpRequest req) {
+        String auth = req.headers().get(HttpHeaderNames.AUTHORIZATION);
+        return auth != null && auth.regionMatches(true, 0, "Basic ", 0, 6);
     }
 
     private AdminUsers.AdminUser authenticate(ChannelHandlerContext c, FullHttpRequest req) {
