@@ -35,6 +35,10 @@ public final class AdminServer implements AutoCloseable {
 
     private final AdminContext ctx;
     private EventLoopGroup group;
+    /** Module commands (switchover and the like) wait here, not on the event loop; a few at once at most. */
+    private final java.util.concurrent.ThreadPoolExecutor commandRunner = new java.util.concurrent.ThreadPoolExecutor(
+            0, 4, 60, TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(),
+            new DefaultThreadFactory("gatehouse-admin-command", true));
     private Channel channel;
 
     public AdminServer(Runtime runtime, AdminSettings settings) {
@@ -70,7 +74,7 @@ public final class AdminServer implements AutoCloseable {
                             ch.pipeline().addLast(tls.newHandler(ch.alloc()));
                         }
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_REQUEST_BYTES),
-                                new AdminHandler(ctx, routes));
+                                new AdminHandler(ctx, routes, commandRunner));
                     }
                 });
         try {
@@ -104,5 +108,6 @@ public final class AdminServer implements AutoCloseable {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
             group = null;
         }
+        commandRunner.shutdownNow();
     }
 }

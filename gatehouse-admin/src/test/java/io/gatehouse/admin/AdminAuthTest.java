@@ -18,7 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Admin authentication and roles: missing or wrong credentials get 401 with a Basic challenge, a read-only
  * ({@code basic}) user may read but gets 403 on writes, users are stored hashed in the data directory and survive
  * a restart of the admin server, a changed password replaces the old one, and JWTs from {@code /v1/auth} work as
- * bearer tokens until tampered with. Real HTTP on loopback; JUnit thread.
+ * bearer tokens until tampered with, but cannot obtain new tokens (only the password can). Real HTTP on loopback; JUnit thread.
  */
 @ExtendWith(MariaDbExtension.class)
 class AdminAuthTest {
@@ -99,8 +99,22 @@ class AdminAuthTest {
         assertThat(gh.send("GET", "/v1/auth", null, null, null).statusCode()).isEqualTo(401);
     }
 
+    @Test
+    void aTokenCannotMintAnotherToken() throws Exception {
+        String token = AdminFixture.parse(gh.send("GET", "/v1/auth", null).body()).at("/meta/token").asText();
+        HttpResponse<String> again = bearer(token, "/v1/auth");
+        assertThat(again.statusCode()).as("GET /v1/auth with a bearer token: %s", again.body()).isEqualTo(401);
+        assertThat(again.body()).doesNotContain("\"token\"");
+        // The token itself still works for everything else.
+        assertThat(bearer(token).statusCode()).isEqualTo(200);
+    }
+
     private static HttpResponse<String> bearer(String token) throws Exception {
-        return gh.http.send(HttpRequest.newBuilder(URI.create(gh.url("/v1/servers"))).timeout(Duration.ofSeconds(10))
+        return bearer(token, "/v1/servers");
+    }
+
+    private static HttpResponse<String> bearer(String token, String path) throws Exception {
+        return gh.http.send(HttpRequest.newBuilder(URI.create(gh.url(path))).timeout(Duration.ofSeconds(10))
                 .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 

@@ -43,7 +43,6 @@ final class AdminFixture implements AutoCloseable {
 
     static AdminFixture start(MariaDbCluster cluster) throws Exception {
         Path dir = Files.createTempDirectory("gatehouse-admin");
-        System.setProperty("gatehouse.datadir", dir.toString());
         Path cnf = dir.resolve("gatehouse.cnf");
         Files.writeString(cnf, config(cluster, dir));
         return start(cluster, dir);
@@ -51,7 +50,6 @@ final class AdminFixture implements AutoCloseable {
 
     /** Starts on an existing directory holding {@code gatehouse.cnf} (and maybe persisted changes): a restart. */
     static AdminFixture start(MariaDbCluster cluster, Path dir) throws Exception {
-        System.setProperty("gatehouse.datadir", dir.toString());
         Path cnf = dir.resolve("gatehouse.cnf");
         ModuleRegistry modules = ModuleRegistry.load(AdminFixture.class.getClassLoader());
         Runtime rt = PersistedConfigs.create(cnf, modules);
@@ -145,7 +143,6 @@ final class AdminFixture implements AutoCloseable {
             admin.close();
         } finally {
             runtime.close();
-            System.clearProperty("gatehouse.datadir");
         }
     }
 

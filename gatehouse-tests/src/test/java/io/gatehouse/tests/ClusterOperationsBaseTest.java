@@ -44,8 +44,6 @@ abstract class ClusterOperationsBaseTest {
         cluster.primary().execute("CREATE TABLE test.ops (id INT PRIMARY KEY)");
         cluster.awaitReplication(Duration.ofSeconds(20));
         dir = Files.createTempDirectory("gatehouse-clusterops");
-        // The monitor journal goes to the test's own directory, not a shared temporary one.
-        System.setProperty("gatehouse.datadir", dir.toString());
         String cnf = GatehouseExtension.config(cluster, dir).replace("monitor_interval=500ms\n",
                 "monitor_interval=500ms\nreplication_user=" + Accounts.REPL_USER + "\nreplication_password="
                         + Accounts.REPL_PASSWORD + "\n" + monitorParams + "\n");
@@ -66,7 +64,6 @@ abstract class ClusterOperationsBaseTest {
         if (cluster != null) {
             cluster.close();
         }
-        System.clearProperty("gatehouse.datadir");
         TempDirs.delete(dir);
     }
 

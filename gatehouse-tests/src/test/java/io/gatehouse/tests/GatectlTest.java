@@ -40,7 +40,6 @@ class GatectlTest {
     static void start(MariaDbCluster c) throws Exception {
         cluster = c;
         dir = Files.createTempDirectory("gatehouse-gatectl");
-        System.setProperty("gatehouse.datadir", dir.toString());
         StringBuilder sb = new StringBuilder("[maxscale]\nthreads=2\nadmin_port=0\nlogdir=" + dir + "\ndatadir=" + dir
                 + "\npersistdir=" + dir + "\npiddir=" + dir + "\n\n");
         List<String> names = new ArrayList<>();
@@ -64,7 +63,6 @@ class GatectlTest {
         if (gatehouse != null) {
             gatehouse.close();
         }
-        System.clearProperty("gatehouse.datadir");
         TempDirs.delete(dir);
     }
 

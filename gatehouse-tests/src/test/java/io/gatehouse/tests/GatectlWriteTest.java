@@ -48,7 +48,6 @@ class GatectlWriteTest {
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0).as(out).isTrue();
-        System.setProperty("gatehouse.datadir", dir.toString());
         StringBuilder sb = new StringBuilder("[maxscale]\nthreads=2\nadmin_host=127.0.0.1\nadmin_port=0\nlogdir=" + dir
                 + "\ndatadir=" + dir + "\npersistdir=" + dir.resolve("persist") + "\npiddir=" + dir
                 + "\nadmin_ssl_key=" + dir.resolve("key.pem") + "\nadmin_ssl_cert=" + dir.resolve("cert.pem") + "\n\n");
@@ -69,7 +68,6 @@ class GatectlWriteTest {
         if (gatehouse != null) {
             gatehouse.close();
         }
-        System.clearProperty("gatehouse.datadir");
         TempDirs.delete(dir);
     }
 

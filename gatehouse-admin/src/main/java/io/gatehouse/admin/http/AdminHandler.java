@@ -24,13 +24,17 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Decodes one admin HTTP request, authenticates it (HTTP Basic or a bearer token from {@code /v1/auth}), checks the
  * role (read-only users may only GET), hands it to {@link Routes} and writes the answer. Runs on the admin server's
- * single event loop, never a routing worker; the aggregated request buffer is released by
+ * single event loop, never a routing worker, except the part of a module command that waits for its monitor, which
+ * runs on the command executor; the aggregated request buffer is released by
  * {@link SimpleChannelInboundHandler} after this handler returns, and the response buffer is owned by Netty once
  * written.
  */
@@ -38,27 +42,60 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
     private static final Logger LOG = LoggerFactory.getLogger(AdminHandler.class);
     private final AdminContext ctx;
     private final Routes routes;
+    private final Executor commandRunner;
 
-    public AdminHandler(AdminContext ctx, Routes routes) {
+    /** {@code commandRunner} runs the answers that wait for a monitor (module commands), off the event loop. */
+    public AdminHandler(AdminContext ctx, Routes routes, Executor commandRunner) {
         this.ctx = ctx;
         this.routes = routes;
+        this.commandRunner = commandRunner;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext c, FullHttpRequest req) {
-        ApiResponse resp;
         String method = req.method().name();
-        try {
-            resp = handle(c, req);
-        } catch (ApiException e) {
-            resp = new ApiResponse(e.status(), JsonApi.error(e.getMessage()), null, "application/json");
-        } catch (IllegalArgumentException e) {
-            resp = new ApiResponse(400, JsonApi.error(e.getMessage()), null, "application/json");
-        } catch (Exception e) {
-            LOG.warn("Admin request {} {} failed", method, req.uri(), e);
-            resp = new ApiResponse(500, JsonApi.error(String.valueOf(e.getMessage())), null, "application/json");
+        String uri = req.uri();
+        boolean head = method.equals("HEAD");
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        ApiResponse resp = answer(() -> handle(c, req), method, uri);
+        if (resp.later() == null) {
+            write(c, head, keepAlive, resp);
+            return;
         }
-        write(c, req, resp);
+        // A module command waits for a monitor (a switchover takes seconds): it runs on the command executor so
+        // this event loop keeps answering other clients, health checks included. This connection reads nothing
+        // more until the answer is written, so its answers stay in request order.
+        c.channel().config().setAutoRead(false);
+        try {
+            commandRunner.execute(() -> {
+                ApiResponse done = answer(resp.later(), method, uri);
+                c.channel().eventLoop().execute(() -> {
+                    write(c, head, keepAlive, done);
+                    c.channel().config().setAutoRead(true);
+                });
+            });
+        } catch (RejectedExecutionException e) {
+            write(c, head, keepAlive, new ApiResponse(503, JsonApi.error("too many module commands under way;"
+                    + " try again when one has finished"), null, "application/json"));
+            c.channel().config().setAutoRead(true);
+        }
+    }
+
+    /** Runs {@code work}, turning its failures into error answers. */
+    private static ApiResponse answer(Callable<ApiResponse> work, String method, String uri) {
+        try {
+            return work.call();
+        } catch (ApiException e) {
+            return new ApiResponse(e.status(), JsonApi.error(e.getMessage()), null, "application/json");
+        } catch (IllegalArgumentException e) {
+            return new ApiResponse(400, JsonApi.error(e.getMessage()), null, "application/json");
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            LOG.warn("Admin request {} {} failed", method, uri, e);
+            return new ApiResponse(500, JsonApi.error(String.valueOf(e.getMessage())), null, "application/json");
+        }
     }
 
     private ApiResponse handle(ChannelHandlerContext c, FullHttpRequest req) throws Exception {
@@ -95,6 +132,11 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
             if (user == null) {
                 throw new ApiException(401, "Unauthorized: invalid or missing credentials");
             }
+            if ("auth".equals(r.segment(0)) && !isBasic(req)) {
+                // Otherwise a stolen token could be renewed forever without the password.
+                throw new ApiException(401, "Unauthorized: /v1/auth issues tokens only for a user name and password"
+                        + " (HTTP Basic), not for a token");
+            }
             boolean reading = r.method().equals("GET") || r.method().equals("HEAD");
             if (!reading && !user.mayWrite()) {
                 throw new ApiException(403, "Forbidden: user '" + user.name() + "' has read-only access");
@@ -102,6 +144,11 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
             r = new ApiRequest(r.method(), r.path(), r.query(), r.body(), user.name(), r.baseUrl());
         }
         return routes.handle(r);
+    }
+
+    private static boolean isBasic(FullHttpRequest req) {
+        String auth = req.headers().get(HttpHeaderNames.AUTHORIZATION);
+        return auth != null && auth.regionMatches(true, 0, "Basic ", 0, 6);
     }
 
     private AdminUsers.AdminUser authenticate(ChannelHandlerContext c, FullHttpRequest req) {
@@ -136,7 +183,7 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
         return u;
     }
 
-    private static void write(ChannelHandlerContext c, FullHttpRequest req, ApiResponse resp) {
+    private static void write(ChannelHandlerContext c, boolean head, boolean keepAlive, ApiResponse resp) {
         byte[] bytes;
         if (resp.json() != null) {
             try {
@@ -149,7 +196,6 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
         } else {
             bytes = new byte[0];
         }
-        boolean head = req.method().name().equals("HEAD");
         FullHttpResponse out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(resp.status()),
                 head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(bytes));
         if (resp.contentType() != null) {
@@ -159,7 +205,6 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
         if (resp.status() == 401) {
             out.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"gatehouse\"");
         }
-        boolean keepAlive = HttpUtil.isKeepAlive(req);
         if (keepAlive) {
             out.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             c.writeAndFlush(out);

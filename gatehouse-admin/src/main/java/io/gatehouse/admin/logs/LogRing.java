@@ -13,6 +13,10 @@ import org.slf4j.LoggerFactory;
  * A Logback appender keeping the most recent log entries in memory for {@code GET /v1/maxscale/logs/entries}. Any
  * thread that logs appends (Logback serialises {@link #append}); the admin thread reads copies. Each entry gets a
  * rising id so clients can page backwards from one. Holds no buffers.
+ *
+ * <p>The ring is bounded both by entry count and by the memory its text takes (1 MiB by default), oldest entries
+ * leaving first, so a few huge messages cannot make it grow without limit; a message longer than a quarter of that
+ * budget is kept shortened, with a note of its full length.
  */
 public final class LogRing extends AppenderBase<ILoggingEvent> {
     /** One log entry, immutable. */
@@ -21,10 +25,31 @@ public final class LogRing extends AppenderBase<ILoggingEvent> {
 
     private static final String NAME = "gatehouse-admin-log-ring";
     private static final int CAPACITY = 5000;
+    private static final long MAX_BYTES = 1024 * 1024;
+    /** Bookkeeping per entry besides its text: the record, the strings' headers, the deque slot. */
+    private static final int ENTRY_OVERHEAD = 128;
     private static volatile LogRing installed;
 
     private final ArrayDeque<Entry> entries = new ArrayDeque<>();
+    private final int capacity;
+    private final long maxBytes;
+    private long bytes;
     private long nextId = 1;
+
+    LogRing() {
+        this(CAPACITY, MAX_BYTES);
+    }
+
+    LogRing(int capacity, long maxBytes) {
+        this.capacity = capacity;
+        this.maxBytes = maxBytes;
+    }
+
+    /** The memory an entry's text takes, approximately (two bytes a character). */
+    static long sizeOf(Entry e) {
+        return ENTRY_OVERHEAD + 2L * (e.level().length() + e.logger().length() + e.thread().length()
+                + e.message().length());
+    }
 
     /**
      * The ring attached to Logback's root logger, attaching it on first call (again after a Logback reset removed
@@ -53,13 +78,20 @@ public final class LogRing extends AppenderBase<ILoggingEvent> {
         if (e.getThrowableProxy() != null) {
             msg = msg + ": " + e.getThrowableProxy().getClassName() + ": " + e.getThrowableProxy().getMessage();
         }
+        int maxChars = (int) Math.min(Integer.MAX_VALUE, maxBytes / 8);
+        if (msg.length() > maxChars) {
+            msg = msg.substring(0, maxChars) + "... (" + msg.length() + " characters, shortened)";
+        }
         Entry entry;
         synchronized (entries) {
-            entry = new Entry(nextId++, e.getTimeStamp(), e.getLevel().toString(), e.getLoggerName(), e.getThreadName(), msg);
-            if (entries.size() == CAPACITY) {
-                entries.removeFirst();
+            entry = new Entry(nextId++, e.getTimeStamp(), e.getLevel().toString(), String.valueOf(e.getLoggerName()),
+                    String.valueOf(e.getThreadName()), msg);
+            long size = sizeOf(entry);
+            while (!entries.isEmpty() && (entries.size() >= capacity || bytes + size > maxBytes)) {
+                bytes -= sizeOf(entries.removeFirst());
             }
             entries.addLast(entry);
+            bytes += size;
         }
     }
 

@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * Module commands, {@code POST /maxscale/modules/:module/:command?arg1&arg2...}: the first argument names the
  * monitor that runs the command, the rest are handed to it ({@code switchover}, {@code failover}, {@code rejoin}
- * of mariadbmon). Runs on the admin thread and waits while the monitor's thread carries the command out.
+ * of mariadbmon). The checks run on the admin thread; the call, which waits while the monitor's thread carries the
+ * command out, is answered later on the admin command executor.
  */
 public final class Commands {
     private final AdminContext ctx;
@@ -20,7 +21,7 @@ public final class Commands {
         this.ctx = ctx;
     }
 
-    public ApiResponse call(String module, String command, List<String> args) throws InterruptedException {
+    public ApiResponse call(String module, String command, List<String> args) {
         if (args.isEmpty()) {
             throw ApiException.badRequest("module command '" + module + " " + command
                     + "': missing argument (expected: the name of a monitor first)");
@@ -36,17 +37,20 @@ public final class Commands {
         if (!m.commands().contains(command)) {
             throw ApiException.notFound("command '" + command + "' of module " + module);
         }
-        Object out;
-        try {
-            out = m.call(command, args.subList(1, args.size()));
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            throw ApiException.badRequest(e.getMessage());
-        }
-        if (out == null) {
-            return ApiResponse.noContent();
-        }
-        ObjectNode doc = Json.object();
-        Json.putValue(doc, "meta", out);
-        return ApiResponse.ok(doc);
+        List<String> rest = List.copyOf(args.subList(1, args.size()));
+        return ApiResponse.later(() -> {
+            Object out;
+            try {
+                out = m.call(command, rest);
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                throw ApiException.badRequest(e.getMessage());
+            }
+            if (out == null) {
+                return ApiResponse.noContent();
+            }
+            ObjectNode doc = Json.object();
+            Json.putValue(doc, "meta", out);
+            return ApiResponse.ok(doc);
+        });
     }
 }

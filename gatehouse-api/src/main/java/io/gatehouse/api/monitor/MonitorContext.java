@@ -2,6 +2,7 @@ package io.gatehouse.api.monitor;
 
 import io.gatehouse.api.config.Params;
 import io.gatehouse.api.server.MonitoredServer;
+import java.nio.file.Path;
 import java.util.List;
 
 /** What the core gives a monitor when creating it. Immutable. */
@@ -14,4 +15,10 @@ public interface MonitorContext {
 
     /** The servers to watch, in configuration order. */
     List<MonitoredServer> servers();
+
+    /**
+     * This monitor's own directory for what it keeps across restarts (a journal): a directory named after the
+     * monitor under the global {@code datadir}. It may not exist yet; the monitor creates it when it writes.
+     */
+    Path dataDirectory();
 }

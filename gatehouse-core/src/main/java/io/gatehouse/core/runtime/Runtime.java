@@ -77,7 +77,8 @@ public final class Runtime implements AutoCloseable {
                     s.setMonitored(true);
                     watched.add(s);
                 }
-                MonitorContext ctx = new SimpleMonitorContext(m.name(), m.params(), List.copyOf(watched));
+                MonitorContext ctx = new SimpleMonitorContext(m.name(), m.params(), List.copyOf(watched),
+                        monitorDirectory(g, m.name()));
                 Monitor monitor = mod.create(ctx);
                 // Looked up at call time: the admin API may replace the monitor instance (new parameters, restart).
                 String monitorName = m.name();
@@ -249,7 +250,7 @@ public final class Runtime implements AutoCloseable {
     public synchronized void replaceMonitorParams(String name, Params params) throws InterruptedException {
         Monitor old = require(monitors, name, "monitor");
         MonitorContext ctx = monitorContexts.get(name);
-        MonitorContext fresh = new SimpleMonitorContext(name, params, ctx.servers());
+        MonitorContext fresh = new SimpleMonitorContext(name, params, ctx.servers(), ctx.dataDirectory());
         boolean wasRunning = old.isRunning();
         old.stop();
         monitorContexts.put(name, fresh);
@@ -408,8 +409,21 @@ public final class Runtime implements AutoCloseable {
         killer.close();
     }
 
-    record SimpleMonitorContext(String name, Params params, List<MonitoredServer> servers)
-            implements MonitorContext {
+    record SimpleMonitorContext(String name, Params params, List<MonitoredServer> servers,
+                                java.nio.file.Path dataDirectory) implements MonitorContext {
+    }
+
+    /**
+     * {@code <datadir>/<monitor>}: each monitor its own directory, so two monitors (or two Gatehouses with their own
+     * datadir) never share a journal. Characters that could leave the directory or that file systems refuse become
+     * {@code _}.
+     */
+    static java.nio.file.Path monitorDirectory(Params global, String monitor) {
+        String safe = monitor.replaceAll("[^A-Za-z0-9_.-]", "_");
+        if (safe.isEmpty() || safe.chars().allMatch(ch -> ch == '.')) {
+            safe = "_" + safe;
+        }
+        return java.nio.file.Path.of(global.string("datadir")).toAbsolutePath().normalize().resolve(safe);
     }
 
     record ServiceRouterContext(Service service, long classifierCacheBytes) implements RouterContext {

@@ -331,8 +331,8 @@ final class ClusterOperations {
             if (p.slaves.isEmpty()) {
                 ServerActions.run(c, p.server.name(), "SET GLOBAL read_only = ON");
                 if (s.handleEvents()) {
-                    for (String ev : p.enabledEvents) {
-                        ServerActions.run(c, p.server.name(), "ALTER EVENT " + ev + " DISABLE ON SLAVE");
+                    for (ScheduledEvent ev : p.enabledEvents) {
+                        ServerActions.run(c, p.server.name(), "ALTER EVENT " + ev.sql() + " DISABLE ON SLAVE");
                     }
                 }
             } else if (s.enforceSimpleTopology()) {

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import org.slf4j.Logger;
@@ -17,24 +18,23 @@ import org.slf4j.LoggerFactory;
  * was, its last GTID position and its enabled events), in a small properties file replaced atomically. Entries
  * older than {@code journal_max_age} are ignored. Used only on the monitor's thread; no buffers.
  *
- * <p>The monitor API gives monitors no data directory yet, so the file lives under the system property
- * {@code gatehouse.datadir} when set, else under {@code java.io.tmpdir/gatehouse}, in
- * {@code <monitor>/mariadbmon.journal}.
+ * <p>The file is {@code mariadbmon.journal} in the monitor's own data directory ({@code <datadir>/<monitor>}).
+ * Event names are stored as separate schema and name properties, which the properties format escapes, so no name
+ * can split into two entries or change another.
  */
 final class Journal {
     private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
 
     /** What the journal holds. */
-    record Entry(String primary, String address, int port, String gtidBinlogPos, List<String> events, long savedAt) {
+    record Entry(String primary, String address, int port, String gtidBinlogPos, List<ScheduledEvent> events,
+                 long savedAt) {
     }
 
     private final Path file;
     private Entry lastWritten;
 
-    Journal(String monitorName) {
-        String base = System.getProperty("gatehouse.datadir");
-        Path dir = base != null ? Path.of(base) : Path.of(System.getProperty("java.io.tmpdir"), "gatehouse");
-        this.file = dir.resolve(monitorName.replaceAll("[^A-Za-z0-9_.-]", "_")).resolve("mariadbmon.journal");
+    Journal(Path monitorDirectory) {
+        this.file = monitorDirectory.resolve("mariadbmon.journal");
     }
 
     Path file() {
@@ -54,10 +54,14 @@ final class Journal {
                 LOG.info("Journal {} is older than journal_max_age; ignored", file);
                 return null;
             }
-            String events = p.getProperty("events", "");
+            int count = Integer.parseInt(p.getProperty("events", "0"));
+            List<ScheduledEvent> events = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                events.add(new ScheduledEvent(p.getProperty("event." + i + ".schema"), p.getProperty("event." + i + ".name")));
+            }
             return new Entry(p.getProperty("primary", ""), p.getProperty("address", ""),
                     Integer.parseInt(p.getProperty("port", "0")), p.getProperty("gtid_binlog_pos", ""),
-                    events.isEmpty() ? List.of() : List.of(events.split("\n")), savedAt);
+                    List.copyOf(events), savedAt);
         } catch (IOException | RuntimeException e) {
             LOG.warn("Journal {} unreadable, ignored: {}", file, e.toString());
             return null;
@@ -74,7 +78,11 @@ final class Journal {
         p.setProperty("address", e.address() == null ? "" : e.address());
         p.setProperty("port", Integer.toString(e.port()));
         p.setProperty("gtid_binlog_pos", e.gtidBinlogPos());
-        p.setProperty("events", String.join("\n", e.events()));
+        p.setProperty("events", Integer.toString(e.events().size()));
+        for (int i = 0; i < e.events().size(); i++) {
+            p.setProperty("event." + i + ".schema", e.events().get(i).schema());
+            p.setProperty("event." + i + ".name", e.events().get(i).name());
+        }
         p.setProperty("saved_at", Long.toString(e.savedAt()));
         try {
             Files.createDirectories(file.getParent());

@@ -56,7 +56,7 @@ final class MariaDbMonitor implements Monitor {
             probes.add(new ServerProbe(s));
         }
         this.ops = new ClusterOperations(probes);
-        this.journal = new Journal(context.name());
+        this.journal = new Journal(context.dataDirectory());
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "gatehouse-monitor-" + context.name());
             t.setDaemon(true);

@@ -53,7 +53,7 @@ final class ServerActions {
      * Makes {@code p} a writable primary: stops and removes its replication, clears read_only, enables the events the
      * old primary ran (they replicate as disabled on replicas) and runs the promotion SQL file.
      */
-    static void promote(BlockingClient c, ServerProbe p, List<String> oldPrimaryEvents, ClusterSettings s)
+    static void promote(BlockingClient c, ServerProbe p, List<ScheduledEvent> oldPrimaryEvents, ClusterSettings s)
             throws StepFailed {
         String name = p.server.name();
         removeReplication(c, p);
@@ -61,11 +61,11 @@ final class ServerActions {
         if (s.handleEvents() && !oldPrimaryEvents.isEmpty()) {
             QueryResult q = query(c, name, "SELECT EVENT_SCHEMA, EVENT_NAME FROM information_schema.EVENTS"
                     + " WHERE STATUS = 'SLAVESIDE_DISABLED'");
-            Set<String> wanted = Set.copyOf(oldPrimaryEvents);
+            Set<ScheduledEvent> wanted = Set.copyOf(oldPrimaryEvents);
             for (List<String> r : q.rows()) {
-                String ev = Sql.ident(r.get(0)) + "." + Sql.ident(r.get(1));
+                ScheduledEvent ev = new ScheduledEvent(r.get(0), r.get(1));
                 if (wanted.contains(ev)) {
-                    run(c, name, "ALTER EVENT " + ev + " ENABLE");
+                    run(c, name, "ALTER EVENT " + ev.sql() + " ENABLE");
                 }
             }
         }
@@ -130,8 +130,8 @@ final class ServerActions {
         run(c, name, "SET GLOBAL read_only = ON");
         killReadOnlyBypassers(c, name, keepIds);
         if (s.handleEvents()) {
-            for (String ev : p.enabledEvents) {
-                run(c, name, "ALTER EVENT " + ev + " DISABLE ON SLAVE");
+            for (ScheduledEvent ev : p.enabledEvents) {
+                run(c, name, "ALTER EVENT " + ev.sql() + " DISABLE ON SLAVE");
             }
         }
         String last = scalar(c, name, "SELECT @@gtid_binlog_pos");
@@ -152,17 +152,13 @@ final class ServerActions {
 
     /**
      * Ends the sessions of accounts that read_only does not stop (SUPER or READ_ONLY ADMIN), as a switchover must:
-     * otherwise they could still write on the old primary after its last position was taken.
+     * otherwise they could still write on the old primary after its last position was taken. The privilege counts
+     * when granted directly or through a role, nested roles included: a user with such a role has it active from
+     * login when it is the default role, and can activate it with SET ROLE at any moment otherwise, so every holder
+     * is ended.
      */
     private static void killReadOnlyBypassers(BlockingClient c, String name, Set<Long> keepIds) throws StepFailed {
-        QueryResult grantees = query(c, name, "SELECT DISTINCT GRANTEE FROM information_schema.USER_PRIVILEGES"
-                + " WHERE PRIVILEGE_TYPE IN ('SUPER', 'READ_ONLY ADMIN')");
-        Set<String> privileged = new java.util.HashSet<>();
-        for (List<String> r : grantees.rows()) {
-            String g = r.get(0);
-            int at = g.indexOf("'@'");
-            privileged.add(at > 0 ? g.substring(1, at) : g);
-        }
+        Set<String> privileged = readOnlyBypassers(c, name);
         if (privileged.isEmpty()) {
             return;
         }
@@ -192,13 +188,84 @@ final class ServerActions {
         }
     }
 
+    /**
+     * The names of the users and roles that hold SUPER or READ_ONLY ADMIN directly, and of those granted a role that
+     * does (following {@code mysql.roles_mapping} through nested roles; a role's grants are read with SHOW GRANTS). Hosts are ignored: a session is matched by
+     * user name, which may end a few sessions too many but never leaves a bypassing one.
+     */
+    static Set<String> readOnlyBypassers(BlockingClient c, String name) throws StepFailed {
+        QueryResult grantees = query(c, name, "SELECT DISTINCT GRANTEE FROM information_schema.USER_PRIVILEGES"
+                + " WHERE PRIVILEGE_TYPE IN ('SUPER', 'READ_ONLY ADMIN')");
+        Set<String> privileged = new java.util.HashSet<>();
+        for (List<String> r : grantees.rows()) {
+            privileged.add(granteeName(r.get(0)));
+        }
+        QueryResult mapping;
+        try {
+            mapping = query(c, name, "SELECT User, Role FROM mysql.roles_mapping");
+        } catch (StepFailed e) {
+            LOG.warn("{}: cannot read mysql.roles_mapping, so sessions that have SUPER or READ_ONLY ADMIN through a"
+                    + " role are not ended (grant the monitor user SELECT on mysql.roles_mapping): {}", name,
+                    e.getMessage());
+            return privileged;
+        }
+        // information_schema.USER_PRIVILEGES lists users only; a role's own global grants come from SHOW GRANTS.
+        Set<String> roles = new java.util.TreeSet<>();
+        for (List<String> r : mapping.rows()) {
+            if (r.get(1) != null) {
+                roles.add(r.get(1));
+            }
+        }
+        for (String role : roles) {
+            for (List<String> g : query(c, name, "SHOW GRANTS FOR " + Sql.literal(role)).rows()) {
+                if (bypassesReadOnly(g.get(0))) {
+                    privileged.add(role);
+                }
+            }
+        }
+        boolean grew = true;
+        while (grew) {
+            grew = false;
+            for (List<String> r : mapping.rows()) {
+                if (r.get(0) != null && r.get(1) != null && privileged.contains(r.get(1))) {
+                    grew |= privileged.add(r.get(0));
+                }
+            }
+        }
+        return privileged;
+    }
+
+    /** True for a {@code GRANT ... ON *.* TO ...} line that gives SUPER, READ_ONLY ADMIN or everything. */
+    private static boolean bypassesReadOnly(String grantLine) {
+        int on = grantLine.indexOf(" ON *.* TO ");
+        if (on < 0) {
+            return false;
+        }
+        String privileges = grantLine.substring(0, on);
+        return privileges.contains("SUPER") || privileges.contains("READ_ONLY ADMIN")
+                || privileges.contains("ALL PRIVILEGES");
+    }
+
+    /** {@code 'name'@'host'} (a role is shown as {@code 'name'} or with an empty host) to {@code name}. */
+    private static String granteeName(String grantee) {
+        String g = grantee.strip();
+        int at = g.lastIndexOf("'@'");
+        if (at > 0 && g.startsWith("'")) {
+            return g.substring(1, at).replace("''", "'");
+        }
+        if (g.length() >= 2 && g.startsWith("'") && g.endsWith("'")) {
+            return g.substring(1, g.length() - 1).replace("''", "'");
+        }
+        return g;
+    }
+
     /** Undoes a demotion whose switchover could not finish, so the old primary takes writes again. */
     static void undoDemotion(BlockingClient c, ServerProbe p, ClusterSettings s) {
         try {
             run(c, p.server.name(), "SET GLOBAL read_only = OFF");
             if (s.handleEvents()) {
-                for (String ev : p.enabledEvents) {
-                    run(c, p.server.name(), "ALTER EVENT " + ev + " ENABLE");
+                for (ScheduledEvent ev : p.enabledEvents) {
+                    run(c, p.server.name(), "ALTER EVENT " + ev.sql() + " ENABLE");
                 }
             }
         } catch (StepFailed e) {

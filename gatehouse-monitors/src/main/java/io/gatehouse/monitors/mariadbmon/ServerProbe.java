@@ -37,7 +37,7 @@ final class ServerProbe {
     List<SlaveConnection> slaves = List.of();
     int consecutiveFailures;
     /** Events enabled on this server ({@code schema.name}, quoted), read while it is the primary. */
-    List<String> enabledEvents = List.of();
+    List<ScheduledEvent> enabledEvents = List.of();
     /** When a replication connection last showed progress (new GTIDs or heartbeats), by connection name. */
     private final java.util.Map<String, Long> ioProgressAt = new java.util.HashMap<>();
     private final java.util.Map<String, String> ioProgressMark = new java.util.HashMap<>();
@@ -60,7 +60,7 @@ final class ServerProbe {
             return;
         }
         try {
-            holdsLock = "1".equals(connection.query("SELECT GET_LOCK('" + name + "', 0)").scalar());
+            holdsLock = "1".equals(connection.query("SELECT GET_LOCK(" + Sql.literal(name) + ", 0)").scalar());
         } catch (Exception e) {
             holdsLock = false;
         }
@@ -70,7 +70,7 @@ final class ServerProbe {
     void unlock(String name) {
         if (connection != null && holdsLock) {
             try {
-                connection.query("SELECT RELEASE_LOCK('" + name + "')");
+                connection.query("SELECT RELEASE_LOCK(" + Sql.literal(name) + ")");
             } catch (Exception e) {
                 // The lock goes with the connection anyway.
             }
@@ -183,9 +183,9 @@ final class ServerProbe {
         try {
             QueryResult q = connection.query("SELECT EVENT_SCHEMA, EVENT_NAME FROM information_schema.EVENTS"
                     + " WHERE STATUS = 'ENABLED'");
-            List<String> names = new ArrayList<>();
+            List<ScheduledEvent> names = new ArrayList<>();
             for (List<String> r : q.rows()) {
-                names.add(Sql.ident(r.get(0)) + "." + Sql.ident(r.get(1)));
+                names.add(new ScheduledEvent(r.get(0), r.get(1)));
             }
             enabledEvents = List.copyOf(names);
         } catch (Exception e) {

@@ -60,6 +60,8 @@ final class PreparedStatements {
         final Classification classification;
         final int parameters;
         Endpoint lastExecuted;
+        /** The connection that holds the long data sent since the last execution or reset, if any. */
+        Endpoint longDataTarget;
         /** The parameter types the client sent last, and the connections that have been told them. */
         byte[] types;
         final java.util.Set<Endpoint> typesKnown = new java.util.HashSet<>();

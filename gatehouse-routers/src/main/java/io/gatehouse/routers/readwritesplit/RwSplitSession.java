@@ -251,6 +251,11 @@ final class RwSplitSession implements RouterSession {
             case COM_STMT_FETCH, COM_STMT_RESET -> {
                 PreparedStatements.Entry en = prepared.get(PreparedStatements.statementId(packet));
                 Endpoint target = en != null && en.lastExecuted != null ? en.lastExecuted : primary;
+                if (cmd == COM_STMT_RESET && en != null && en.longDataTarget != null) {
+                    // The reset discards long data, which only the connection chosen for the next execution has.
+                    target = en.longDataTarget;
+                    en.longDataTarget = null;
+                }
                 toOne(PreparedStatements.withStatementId(packet, en, target), cmd, target, false);
             }
             case COM_STMT_CLOSE -> {
@@ -259,7 +264,7 @@ final class RwSplitSession implements RouterSession {
                 prepared.remove(id);
                 history.closed(id);
             }
-            case COM_STMT_SEND_LONG_DATA -> toAllStatements(packet, cmd, prepared.get(PreparedStatements.statementId(packet)));
+            case COM_STMT_SEND_LONG_DATA -> sendLongData(packet);
             case COM_INIT_DB, COM_SET_OPTION -> toAll(packet, cmd, true);
             case COM_RESET_CONNECTION -> {
                 prepared.clear();
@@ -322,15 +327,20 @@ final class RwSplitSession implements RouterSession {
     private void routeExecute(ByteBuf packet, int cmd) {
         PreparedStatements.Entry en = prepared.get(PreparedStatements.statementId(packet));
         statement = en == null ? null : en.classification;
-        Endpoint target = primary;
-        if (en != null && cmd == COM_STMT_EXECUTE && !inTransaction && autocommit && readOnlyTrxTarget == null
-                && en.classification.isReadOnlySafe() && !rules.readsTemporaryTable(en.classification)) {
-            Endpoint r = chooseReplica();
-            if (r != null && en.ids.containsKey(r)) {
-                target = r;
+        Endpoint target;
+        if (en != null && en.longDataTarget != null) {
+            // The execution consumes the long data, so it runs where the long data went.
+            target = en.longDataTarget;
+            en.longDataTarget = null;
+            if (!target.isReady()) {
+                packet.release();
+                ctx.clientError(1, 2013, "HY000", "Lost connection to backend server '" + target.server().name()
+                        + "' that holds the long data of the statement being executed");
+                ctx.commandDone();
+                return;
             }
-        } else if (en != null && readOnlyTrxTarget != null && en.ids.containsKey(readOnlyTrxTarget)) {
-            target = readOnlyTrxTarget;
+        } else {
+            target = executionTarget(en, cmd);
         }
         if (en != null) {
             en.lastExecuted = target;
@@ -344,6 +354,49 @@ final class RwSplitSession implements RouterSession {
         }
         lastWasWrite = target == primary && (en == null || !en.classification.isReadOnlySafe());
         toOne(PreparedStatements.withStatementId(packet, en, target), cmd, target, false);
+    }
+
+    /** Where an execution of {@code en} runs now: a replica for a free autocommit read, else the primary. */
+    private Endpoint executionTarget(PreparedStatements.Entry en, int cmd) {
+        if (en != null && cmd == COM_STMT_EXECUTE && !inTransaction && autocommit && readOnlyTrxTarget == null
+                && en.classification.isReadOnlySafe() && !rules.readsTemporaryTable(en.classification)) {
+            Endpoint r = chooseReplica();
+            if (r != null && en.ids.containsKey(r)) {
+                return r;
+            }
+        } else if (en != null && readOnlyTrxTarget != null && en.ids.containsKey(readOnlyTrxTarget)) {
+            return readOnlyTrxTarget;
+        }
+        return primary;
+    }
+
+    /**
+     * COM_STMT_SEND_LONG_DATA goes only to the connection that will run the next execution of the statement (chosen
+     * now and kept until that execution or a COM_STMT_RESET): a server keeps long data until it executes, so a copy
+     * on any other connection would be used by a later execution there in place of that execution's own value.
+     * No reply.
+     */
+    private void sendLongData(ByteBuf packet) {
+        PreparedStatements.Entry en = prepared.get(PreparedStatements.statementId(packet));
+        if (en == null) {
+            // An unknown statement: the primary answers the execution with the server's own error.
+            if (primary != null && primary.isReady()) {
+                primary.write(packet, COM_STMT_SEND_LONG_DATA);
+            } else {
+                packet.release();
+            }
+            return;
+        }
+        if (en.longDataTarget == null) {
+            en.longDataTarget = executionTarget(en, COM_STMT_EXECUTE);
+        }
+        Endpoint target = en.longDataTarget;
+        if (target == null || !target.isReady() || !en.ids.containsKey(target)) {
+            // The execution reports the lost connection.
+            packet.release();
+            return;
+        }
+        target.write(PreparedStatements.withStatementId(packet, en, target), COM_STMT_SEND_LONG_DATA);
     }
 
     /** Sends a read to {@code replica}, first making sure it has the session's own writes (causal reads). */
@@ -469,7 +522,7 @@ final class RwSplitSession implements RouterSession {
         packet.release();
     }
 
-    /** COM_STMT_CLOSE and SEND_LONG_DATA to every connection, each with its own statement id; no reply. */
+    /** COM_STMT_CLOSE to every connection, each with its own statement id; no reply. */
     private void toAllStatements(ByteBuf packet, int cmd, PreparedStatements.Entry en) {
         if (en != null) {
             for (Map.Entry<Endpoint, Long> id : en.ids.entrySet()) {
