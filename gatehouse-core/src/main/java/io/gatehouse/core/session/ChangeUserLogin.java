@@ -1,5 +1,6 @@
 package io.gatehouse.core.session;
 
+import io.gatehouse.core.users.UserAccount;
 import io.gatehouse.core.users.UserAccounts;
 import io.gatehouse.core.users.UserMapping;
 import io.gatehouse.protocol.AuthSwitchRequest;
@@ -36,6 +37,8 @@ final class ChangeUserLogin implements LoginFlow {
     private final byte[] previousPassword;
     private final byte[] previousStage1;
     private PluginExchange exchange;
+    /** skip_authentication for this change (never for an account with a user_mapping_file entry). */
+    private boolean skipCheck;
     private boolean awaitingNativeToken;
     private boolean reading;
     private boolean wasAutoRead;
@@ -60,15 +63,16 @@ final class ChangeUserLogin implements LoginFlow {
         s.clearPassword(null);
         s.sha256Stage1(null);
         if (s.proxy.blocker().isBlocked(s.remote)) {
-            finish(new LoginCheck.Result(null, null, 1129, "HY000", "Host '" + s.remote
-                    + "' is temporarily blocked due to too many authentication failures.", false));
+            finish(LoginCheck.Result.refused(null, 1129, "HY000", "Host '" + s.remote
+                    + "' is temporarily blocked due to too many authentication failures."));
             return;
         }
         UserAccounts users = s.service.users().snapshot();
+        UserAccount account = LoginVerdict.accountOf(s, request.user());
+        skipCheck = s.settings.skipAuthentication() && !LoginVerdict.mapped(userMapping(), account);
         if (s.settings.clearPassthrough()) {
-            exchange = new ClearExchange(this, login, users.find(request.user(), s.remote,
-                    s.service.localhostMatchWildcardHost()));
-        } else if (!s.settings.skipAuthentication()) {
+            exchange = new ClearExchange(this, login, account);
+        } else if (!skipCheck) {
             exchange = PluginExchange.choose(this, login, users, s.remote, s.service.localhostMatchWildcardHost());
         }
         if (exchange != null) {
@@ -128,7 +132,7 @@ final class ChangeUserLogin implements LoginFlow {
 
     private void authenticate(byte[] token) {
         UserAccounts users = s.service.users().snapshot();
-        loginResult(s.settings.skipAuthentication()
+        loginResult(skipCheck
                 ? LoginCheck.unchecked(users, request.user(), token, s.remote, s.nonce)
                 : LoginCheck.check(users, request.user(), token, s.remote, request.database(), s.nonce,
                         s.service.enableRootUser(), s.service.localhostMatchWildcardHost()));
@@ -175,28 +179,23 @@ final class ChangeUserLogin implements LoginFlow {
 
     @Override
     public void loginResult(LoginCheck.Result result) {
-        if (result.ok()) {
-            LoginCheck.Result denied = LoginCheck.transport(result, request.user(), s.remote, s.encrypted,
-                    s.hasClientCertificate());
-            result = denied == null ? result : denied;
-        }
+        LoginVerdict.Outcome verdict = LoginVerdict.decide(s, result, request.user(),
+                exchange != null && exchange.mapsUser(), s.clientCapabilities());
+        result = verdict.result();
         if (!result.ok()) {
             if (s.service.logAuthWarnings()) {
                 LOG.warn("{}: COM_CHANGE_USER of session {} to '{}'@'{}' refused: {}", s.service.name(), s.id,
                         request.user(), s.remote, result.message());
             }
-            if (result.errorCode() == 1045 && s.proxy.blocker().failed(s.remote)) {
+            if (verdict.hostBlocked()) {
                 LOG.warn("Host '{}' blocked after too many failed logins", s.remote);
             }
             finish(result);
             return;
         }
-        s.proxy.blocker().succeeded(s.remote);
-        UserMapping.Credential mapped = userMapping() == null || (exchange != null && exchange.mapsUser()) ? null
-                : userMapping().lookup(request.user());
-        if (mapped != null) {
-            backendUser = mapped.user();
-            result = new LoginCheck.Result(result.account(), mapped.passwordSha1(), 0, "", "", false);
+        if (verdict.backendUser() != null) {
+            backendUser = verdict.backendUser();
+            result = new LoginCheck.Result(result.account(), verdict.backendSha1(), 0, "", "", false, true);
         }
         finish(result);
     }

@@ -15,8 +15,7 @@ import org.slf4j.LoggerFactory;
  * the authentication exchange of the account's or client's plugin, the checks that follow (account TLS
  * requirements, blocked hosts, user mapping), and then the hand-over to the session to connect its backends. Runs
  * on the session's worker thread and works on the session's own fields; it owns the handshake packets it reads
- * from the session's framer until it releases them.
- */
+ * from the session's framer until it releases them. */
 final class ClientLogin implements LoginFlow {
     private static final Logger LOG = LoggerFactory.getLogger(ClientLogin.class);
 
@@ -68,11 +67,13 @@ final class ClientLogin implements LoginFlow {
                     return;
                 }
                 boolean pluginAuth = (s.login.capabilities() & Capabilities.PLUGIN_AUTH) != 0;
+                io.gatehouse.core.users.UserAccount account = LoginVerdict.accountOf(s, s.login.user());
+                // A mapped account's backend login is not the client's own: Gatehouse must check its password.
+                skipCheck = s.settings.skipAuthentication() && !LoginVerdict.mapped(s.settings.userMapping(), account);
                 if (s.settings.clearPassthrough() && pluginAuth) {
-                    exchange = new ClearExchange(this, s.login, s.service.users().snapshot().find(s.login.user(),
-                            s.remote, s.service.localhostMatchWildcardHost()));
+                    exchange = new ClearExchange(this, s.login, account);
                 } else {
-                    exchange = s.settings.skipAuthentication() || !pluginAuth ? null : PluginExchange.choose(this,
+                    exchange = skipCheck || !pluginAuth ? null : PluginExchange.choose(this,
                             s.login, s.service.users().snapshot(), s.remote, s.service.localhostMatchWildcardHost());
                 }
                 if (exchange != null) {
@@ -110,6 +111,8 @@ final class ClientLogin implements LoginFlow {
     private byte[] token;
     /** The exchange of a plugin other than mysql_native_password, or null. */
     private PluginExchange exchange;
+    /** skip_authentication for this login (never for an account with a user_mapping_file entry). */
+    private boolean skipCheck;
 
     @Override
     public void sendAuthSwitch(String plugin, byte[] data) {
@@ -162,7 +165,7 @@ final class ClientLogin implements LoginFlow {
     private void authenticate(byte[] clientToken) {
         this.token = clientToken;
         s.state = ClientSession.State.AUTHENTICATING;
-        s.auth = s.settings.skipAuthentication()
+        s.auth = skipCheck
                 ? LoginCheck.unchecked(s.service.users().snapshot(), s.login.user(), clientToken, s.remote, s.nonce)
                 : LoginCheck.check(s.service.users().snapshot(), s.login.user(), clientToken, s.remote,
                         s.login.database(), s.nonce, s.service.enableRootUser(), s.service.localhostMatchWildcardHost());
@@ -179,34 +182,31 @@ final class ClientLogin implements LoginFlow {
         loginResult(s.auth);
     }
 
-    /** The outcome of a login, whichever plugin proved it: TLS requirements, the host block, then the backend. */
+    /**
+     * The outcome of a login, whichever plugin proved it: the checks every path shares ({@link LoginVerdict}:
+     * root, account policies, TLS requirements, host block, user mapping), then the backend.
+     */
     @Override
     public void loginResult(LoginCheck.Result result) {
         s.state = ClientSession.State.AUTHENTICATING;
-        s.auth = result;
-        if (s.auth.ok()) {
-            LoginCheck.Result denied = LoginCheck.transport(s.auth, s.login.user(), s.remote, s.encrypted,
-                    s.hasClientCertificate());
-            s.auth = denied == null ? s.auth : denied;
-        }
+        // An exchange that keeps the password from Gatehouse (ed25519, parsec) has mapped the user already.
+        LoginVerdict.Outcome verdict = LoginVerdict.decide(s, result, s.login.user(),
+                exchange != null && exchange.mapsUser(), s.login.capabilities());
+        s.auth = verdict.result();
         if (!s.auth.ok()) {
             if (s.service.logAuthWarnings()) {
                 LOG.warn("{}: login of '{}'@'{}' refused: {}", s.service.name(), s.login.user(), s.remote,
                         s.auth.message());
             }
-            if (s.auth.errorCode() == 1045 && s.proxy.blocker().failed(s.remote)) {
+            if (verdict.hostBlocked()) {
                 LOG.warn("Host '{}' blocked after too many failed logins", s.remote);
             }
             s.sendErrorAndClose(s.nextSeq, s.auth.errorCode(), s.auth.sqlState(), s.auth.message());
             return;
         }
-        s.proxy.blocker().succeeded(s.remote);
-        // An exchange that keeps the password from Gatehouse (ed25519, parsec) has mapped the user already.
-        io.gatehouse.core.users.UserMapping.Credential mapped = s.settings.userMapping() == null
-                || (exchange != null && exchange.mapsUser()) ? null : s.settings.userMapping().lookup(s.user);
-        if (mapped != null) {
-            mapBackendUser(mapped.user());
-            s.auth = new LoginCheck.Result(s.auth.account(), mapped.passwordSha1(), 0, "", "", false);
+        if (verdict.backendUser() != null) {
+            mapBackendUser(verdict.backendUser());
+            s.auth = new LoginCheck.Result(s.auth.account(), verdict.backendSha1(), 0, "", "", false, true);
         }
         s.connectBackend();
     }

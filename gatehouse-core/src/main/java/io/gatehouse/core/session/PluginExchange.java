@@ -17,7 +17,6 @@ abstract class PluginExchange {
     protected final ClientSession session;
     protected final HandshakeResponse login;
     protected final UserAccount account;
-
     PluginExchange(LoginFlow flow, HandshakeResponse login, UserAccount account) {
         this.flow = flow;
         this.session = flow.session();
@@ -61,6 +60,7 @@ abstract class PluginExchange {
     /** One packet from the client (its payload). */
     abstract void onPacket(byte[] payload);
 
+
     /** The password was proven: the remaining checks (database), with SHA1(password) for the backends. */
     protected void proven(byte[] passwordSha1) {
         flow.loginResult(LoginCheck.accept(session.service().users().snapshot(), account, passwordSha1,
@@ -73,11 +73,13 @@ abstract class PluginExchange {
      */
     protected void provenThroughMapping(String plugin) {
         io.gatehouse.core.users.UserMapping mapping = flow.userMapping();
-        io.gatehouse.core.users.UserMapping.Credential backend = mapping == null ? null : mapping.lookup(login.user());
+        // By the account the signature proved, not the name the client typed.
+        io.gatehouse.core.users.UserMapping.Credential backend = mapping == null ? null
+                : mapping.lookup(account.user());
         if (backend == null) {
-            flow.loginResult(new LoginCheck.Result(account, null, 1045, "28000", "Access denied for user '"
+            flow.loginResult(LoginCheck.Result.refused(account, 1045, "28000", "Access denied for user '"
                     + login.user() + "'@'" + session.remote() + "': this " + plugin
-                    + " account needs a user_mapping_file credential for the backends", false));
+                    + " account needs a user_mapping_file credential for the backends"));
             return;
         }
         flow.mapBackendUser(backend.user());
@@ -85,12 +87,42 @@ abstract class PluginExchange {
     }
 
     protected void refused() {
-        flow.loginResult(new LoginCheck.Result(account, null, 1045, "28000", "Access denied for user '"
+        flow.loginResult(LoginCheck.Result.wrongPassword(account, "Access denied for user '"
                 + login.user() + "'@'" + session.remote() + "' (using password: YES)", false));
+    }
+
+    /**
+     * SHA1(password) of a revealed password checked against whatever the account stores: the native hash, an
+     * ed25519 public key or a parsec key; null when wrong or when the plugin keeps nothing Gatehouse can check.
+     */
+    protected byte[] checkRevealedAnyPlugin(String password) {
+        byte[] sha1 = NativePassword.sha1(password.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            if (account.nativeHash() != null) {
+                return checkRevealed(password);
+            }
+            if (Ed25519Password.SERVER_PLUGIN.equals(account.plugin())) {
+                return java.security.MessageDigest.isEqual(io.gatehouse.protocol.auth.Ed25519Signer.publicKey(password),
+                        Ed25519Password.publicKey(account.authString())) ? sha1 : null;
+            }
+            if (io.gatehouse.protocol.auth.ParsecPassword.PLUGIN.equals(account.plugin())) {
+                var stored = io.gatehouse.protocol.auth.ParsecPassword.parse(account.authString());
+                byte[] scramble = new byte[io.gatehouse.protocol.auth.ParsecPassword.SCRAMBLE_LENGTH];
+                new java.security.SecureRandom().nextBytes(scramble);
+                byte[] answer = io.gatehouse.protocol.auth.ParsecPassword.respond(password, scramble, stored.extSalt());
+                return io.gatehouse.protocol.auth.ParsecPassword.verify(stored, scramble, answer) ? sha1 : null;
+            }
+        } catch (IllegalArgumentException e) {
+            return null;                                        // a stored credential Gatehouse cannot read
+        }
+        return null;
     }
 
     /** SHA1(password) of a revealed password, checked against the account's native hash; null when wrong. */
     protected byte[] checkRevealed(String password) {
+        if (account.nativeHash().length == 0) {
+            return password.isEmpty() ? new byte[0] : null;      // an account without a password
+        }
         byte[] sha1 = NativePassword.sha1(password.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         return java.security.MessageDigest.isEqual(NativePassword.sha1(sha1), account.nativeHash()) ? sha1 : null;
     }
