@@ -5,7 +5,7 @@ import io.gatehouse.core.users.UserMapping;
 
 /**
  * The checks every login path passes after its plugin's verdict, the same for a new connection and a
- * COM_CHANGE_USER: the account's TLS requirement, the host
+ * COM_CHANGE_USER: {@code enable_root_user}, the account's TLS requirement, the host
  * blocker's count, and the user_mapping_file credential, chosen by the account the client proved and used only when
  * Gatehouse checked the password. Session worker thread; no buffers.
  */
@@ -40,6 +40,10 @@ final class LoginVerdict {
     static Outcome decide(ClientSession s, LoginCheck.Result r, String user, boolean exchangeMapped,
                           long clientCapabilities) {
         UserAccount a = r.account();
+        if (r.ok() && !s.service.enableRootUser() && (user.equals("root") || a != null && a.user().equals("root"))) {
+            r = LoginCheck.Result.refused(a, 1045, "28000", "Access denied for user '" + user + "'@'" + s.remote
+                    + "' (root logins are disabled: enable_root_user=false)");
+        }
         UserMapping.Credential mapped = null;
         if (r.ok()) {
             UserMapping mapping = s.settings.userMapping();
