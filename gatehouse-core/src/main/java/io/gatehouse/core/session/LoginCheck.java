@@ -1,6 +1,7 @@
 package io.gatehouse.core.session;
 
 import io.gatehouse.core.users.UserAccount;
+import io.gatehouse.core.users.UserAccountLoader;
 import io.gatehouse.core.users.UserAccounts;
 import io.gatehouse.protocol.auth.NativePassword;
 
@@ -68,6 +69,12 @@ final class LoginCheck {
         UserAccount account = users.find(user, clientIp, wildcardMatchesLocalhost);
         if (account == null) {
             return new Result(null, null, 1045, "28000", denied, true, false);
+        }
+        if (UserAccountLoader.OLD_PASSWORD_PLUGIN.equals(account.plugin())) {
+            // The server's answer: MariaDB runs with secure_auth, which refuses pre-4.1 hashes.
+            return Result.refused(account, 1275, "HY000", "Server is running in --secure-auth mode, but '" + user
+                    + "'@'" + clientIp + "' has a password in the old format; please change the password to the"
+                    + " new format");
         }
         if (account.nativeHash() == null) {
             return Result.refused(account, 1045, "28000", "Access denied for user '" + user + "'@'" + clientIp

@@ -11,6 +11,16 @@ import java.util.Set;
  * {@link UserAccountStore}'s loader thread and read by workers without locks.
  */
 public final class UserAccounts {
+    /**
+     * The server variables of its account policies: {@code max_password_errors}, {@code default_password_lifetime}
+     * (days, 0 for never) and {@code disconnect_on_expired_password}.
+     */
+    public record ServerPolicy(long maxPasswordErrors, int defaultPasswordLifetime,
+                               boolean disconnectOnExpiredPassword) {
+        /** The server's defaults: no error limit, passwords never expire by age, expired ones disconnect. */
+        public static final ServerPolicy DEFAULT = new ServerPolicy(4294967295L, 0, true);
+    }
+
     /** The snapshot before the first load: nobody can log in. */
     public static final UserAccounts EMPTY = new UserAccounts(List.of(), Map.of(), Set.of(), 0);
 
@@ -19,9 +29,16 @@ public final class UserAccounts {
     private final Map<String, Set<String>> dbGrants;
     private final Set<String> databases;
     private final long loadedAtMillis;
+    private final ServerPolicy policy;
 
     public UserAccounts(List<UserAccount> accounts, Map<String, Set<String>> dbGrants, Set<String> databases,
                         long loadedAtMillis) {
+        this(accounts, dbGrants, databases, loadedAtMillis, ServerPolicy.DEFAULT);
+    }
+
+    public UserAccounts(List<UserAccount> accounts, Map<String, Set<String>> dbGrants, Set<String> databases,
+                        long loadedAtMillis, ServerPolicy policy) {
+        this.policy = policy;
         List<UserAccount> sorted = new ArrayList<>(accounts);
         // The server's own order: the most specific host first, then named users before the anonymous one.
         sorted.sort(Comparator.comparingInt((UserAccount a) -> -HostPattern.specificity(a.host()))
@@ -30,6 +47,11 @@ public final class UserAccounts {
         this.dbGrants = Map.copyOf(dbGrants);
         this.databases = Set.copyOf(databases);
         this.loadedAtMillis = loadedAtMillis;
+    }
+
+    /** The server's account-policy variables as loaded with these accounts. */
+    public ServerPolicy policy() {
+        return policy;
     }
 
     public int size() {
