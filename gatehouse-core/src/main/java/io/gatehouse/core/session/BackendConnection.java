@@ -363,6 +363,9 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements io
                     channel.close();
                 } else {
                     state = State.CLOSED;
+                    if (err.code() == 1045 && session != null) {
+                        session.backendRefusedLogin();
+                    }
                     failed(err.code(), err.sqlState(), err.message());
                     channel.close();
                 }

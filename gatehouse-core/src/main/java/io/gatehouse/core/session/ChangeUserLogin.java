@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
 final class ChangeUserLogin implements LoginFlow {
     private static final Logger LOG = LoggerFactory.getLogger(ChangeUserLogin.class);
     private static final int MAX_AUTH_PACKET = 64 * 1024;
+    /** Failed attempts a connection may make before the next COM_CHANGE_USER closes it (as MariaDB's). */
+    private static final int MAX_FAILED_CHANGE_USERS = 3;
 
     /** What the routing stream does with the verdict: {@code nextSeq} is the sequence number of its answer. */
     interface Outcome {
@@ -62,9 +64,18 @@ final class ChangeUserLogin implements LoginFlow {
     void start() {
         s.clearPassword(null);
         s.sha256Stage1(null);
+        if (s.failedChangeUsers >= MAX_FAILED_CHANGE_USERS) {
+            // As MariaDB: after three failed attempts a connection gets no more, and is closed.
+            LOG.warn("Session {} from {}: COM_CHANGE_USER after {} failed attempts; closing it", s.id, s.remote,
+                    s.failedChangeUsers);
+            release();
+            s.sendErrorAndClose(nextSeq, 1047, "08S01", "Unknown command");
+            return;
+        }
         if (s.proxy.blocker().isBlocked(s.remote)) {
-            finish(LoginCheck.Result.refused(null, 1129, "HY000", "Host '" + s.remote
-                    + "' is temporarily blocked due to too many authentication failures."));
+            release();
+            s.sendErrorAndClose(nextSeq, 1129, "HY000", "Host '" + s.remote
+                    + "' is temporarily blocked due to too many authentication failures.");
             return;
         }
         UserAccounts users = s.service.users().snapshot();
@@ -183,12 +194,17 @@ final class ChangeUserLogin implements LoginFlow {
                 exchange != null && exchange.mapsUser(), s.clientCapabilities());
         result = verdict.result();
         if (!result.ok()) {
+            s.failedChangeUsers++;
             if (s.service.logAuthWarnings()) {
                 LOG.warn("{}: COM_CHANGE_USER of session {} to '{}'@'{}' refused: {}", s.service.name(), s.id,
                         request.user(), s.remote, result.message());
             }
             if (verdict.hostBlocked()) {
-                LOG.warn("Host '{}' blocked after too many failed logins", s.remote);
+                // One connection must not keep guessing: the block ends it, as it refuses new ones.
+                LOG.warn("Host '{}' blocked after too many failed logins; closing session {}", s.remote, s.id);
+                release();
+                s.sendErrorAndClose(nextSeq, result.errorCode(), result.sqlState(), result.message());
+                return;
             }
             finish(result);
             return;

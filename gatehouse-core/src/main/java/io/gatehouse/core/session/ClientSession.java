@@ -67,6 +67,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private final ClientLogin loginFlow = new ClientLogin(this);
     /** The COM_CHANGE_USER exchange waiting for the client's next packet, or null. */
     private ChangeUserLogin changingUser;
+    /** COM_CHANGE_USER attempts of this connection that were refused (ChangeUserLogin ends it after three). */
+    int failedChangeUsers;
+    /** A backend's refusal of this login under skip_authentication/clear_pw_passthrough was counted already. */
+    private boolean backendRefusalCounted;
 
     public ClientSession(Service service, ProxyContext proxy) {
         this(service, proxy, ClientSettings.PLAIN);
@@ -401,6 +405,20 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         if (early != null) {
             commands.fromClient(early);
             b.flush();
+        }
+    }
+
+    /**
+     * A backend refused this client's login with a password error: under skip_authentication or
+     * clear_pw_passthrough that is the only check the password gets, so it counts towards the host block (once per
+     * login, however many backends a router opens).
+     */
+    void backendRefusedLogin() {
+        if (auth != null && !auth.checkedHere() && !backendRefusalCounted && state != State.ROUTING) {
+            backendRefusalCounted = true;
+            if (proxy.blocker().failed(remote)) {
+                LOG.warn("Host '{}' blocked after too many failed logins", remote);
+            }
         }
     }
 

@@ -75,9 +75,6 @@ final class LoginVerdict {
             r = denied == null ? r : denied;
         }
         boolean blocked = !r.ok() && r.errorCode() == 1045 && s.proxy.blocker().failed(s.remote);
-        if (r.ok()) {
-            s.proxy.blocker().succeeded(s.remote);
-        }
         return new Outcome(r, r.ok() && mapped != null ? mapped.user() : null,
                 r.ok() && mapped != null ? mapped.passwordSha1() : null, blocked);
     }
