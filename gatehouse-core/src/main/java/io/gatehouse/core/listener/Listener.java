@@ -90,7 +90,8 @@ public final class Listener {
         }
         return new ClientSettings(tls, init, maxPacket, networks, mapping,
                 Boolean.parseBoolean(auth.get("skip_authentication")),
-                Boolean.parseBoolean(auth.get("clear_pw_passthrough")), "sha256".equals(auth.get("ed_mode")), rsa);
+                Boolean.parseBoolean(auth.get("clear_pw_passthrough")),
+                Boolean.parseBoolean(auth.get("clear_pw_without_tls")), "sha256".equals(auth.get("ed_mode")), rsa);
     }
 
     /**
@@ -108,7 +109,7 @@ public final class Listener {
             String key = kv[0].trim();
             String value = kv.length > 1 ? kv[1].trim() : "";
             switch (key) {
-                case "skip_authentication", "clear_pw_passthrough" -> {
+                case "skip_authentication", "clear_pw_passthrough", "clear_pw_without_tls" -> {
                     try {
                         out.put(key, String.valueOf(io.gatehouse.api.config.ValueParser.parseBool(value)));
                     } catch (IllegalArgumentException e) {
@@ -129,9 +130,14 @@ public final class Listener {
                      "inject_service_user" -> {
                 }
                 default -> throw new IllegalArgumentException("[" + p.section() + "] authenticator_options: '" + key
-                        + "' (expected: skip_authentication, clear_pw_passthrough, ed_mode, ed_rsa_privkey_path,"
+                        + "' (expected: skip_authentication, clear_pw_passthrough, clear_pw_without_tls, ed_mode,"
+                        + " ed_rsa_privkey_path,"
                         + " ed_rsa_pubkey_path, match_host, lower_case_table_names)");
             }
+        }
+        if ("true".equals(out.get("clear_pw_without_tls")) && !"true".equals(out.get("clear_pw_passthrough"))) {
+            throw new IllegalArgumentException("[" + p.section() + "] authenticator_options: clear_pw_without_tls=true"
+                    + " (expected: only with clear_pw_passthrough=true, which it relaxes)");
         }
         return out;
     }
