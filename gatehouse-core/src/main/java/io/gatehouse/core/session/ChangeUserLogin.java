@@ -110,7 +110,7 @@ final class ChangeUserLogin implements LoginFlow {
                 byte[] payload = new byte[packet.readableBytes() - 4];
                 packet.getBytes(packet.readerIndex() + 4, payload);
                 if (exchange != null) {
-                    exchange.onPacket(payload);
+                    exchange.packet(payload);
                 } else if (awaitingNativeToken) {
                     awaitingNativeToken = false;
                     authenticate(payload);

@@ -33,6 +33,9 @@ final class ClientLogin implements LoginFlow {
 
     void readHandshake(ChannelHandlerContext ctx, ByteBuf buf) {
         s.framer.add(ctx.alloc(), buf);
+        if (!checkHeldBytes()) {
+            return;
+        }
         ByteBuf packet;
         try {
             packet = s.framer.next();
@@ -94,7 +97,7 @@ final class ClientLogin implements LoginFlow {
                 byte[] token = new byte[payload.readableBytes()];
                 payload.getBytes(payload.readerIndex(), token);
                 if (exchange != null) {
-                    exchange.onPacket(token);
+                    exchange.packet(token);
                 } else {
                     authenticate(token);
                 }
@@ -106,6 +109,25 @@ final class ClientLogin implements LoginFlow {
             packet.release();
         }
     }
+
+    /**
+     * The login phase holds at most {@value #MAX_HELD_BYTES} bytes of the client's: beyond that (a client streaming
+     * while its login is checked, its accounts reload or its backend connects) the session ends with error 1153.
+     * Returns false when it ended.
+     */
+    boolean checkHeldBytes() {
+        int held = s.framer.heldBytes();
+        if (held <= MAX_HELD_BYTES) {
+            return true;
+        }
+        LOG.warn("Client {} from {} sent {} bytes before its login finished; closing it", s.id, s.remote, held);
+        s.sendErrorAndClose(s.nextSeq, 1153, "08S01", "Got more than " + MAX_HELD_BYTES
+                + " bytes from the client before its login finished");
+        return false;
+    }
+
+    /** Bytes of the client's that the login phase may hold (a handshake packet is at most 64 KiB). */
+    private static final int MAX_HELD_BYTES = 1 << 20;
 
     /** The token of the login being checked, kept for a second check after an account reload. */
     private byte[] token;

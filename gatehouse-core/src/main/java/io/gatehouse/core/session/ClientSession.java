@@ -230,6 +230,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
                     buf.release();
                 } else {
                     framer.add(ctx.alloc(), buf);
+                    loginFlow.checkHeldBytes();
                 }
             }
         }

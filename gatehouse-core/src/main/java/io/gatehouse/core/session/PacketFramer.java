@@ -55,6 +55,11 @@ final class PacketFramer {
         return packet;
     }
 
+    /** How many bytes are held, not yet framed. */
+    int heldBytes() {
+        return cumulation == null ? 0 : cumulation.readableBytes();
+    }
+
     /** Hands over the bytes not yet framed (may be null), leaving the framer empty. */
     ByteBuf drain() {
         ByteBuf rest = cumulation;

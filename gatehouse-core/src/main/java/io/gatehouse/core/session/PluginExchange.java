@@ -17,6 +17,13 @@ abstract class PluginExchange {
     protected final ClientSession session;
     protected final HandshakeResponse login;
     protected final UserAccount account;
+    /** Packets the client may send in one exchange; the longest real one (sha256 with a key request) needs three. */
+    private static final int MAX_PACKETS = 8;
+    /** A client asks for the RSA public key once; twice is tolerated. */
+    private static final int MAX_KEY_REQUESTS = 2;
+    private int packets;
+    private int keyRequests;
+
     PluginExchange(LoginFlow flow, HandshakeResponse login, UserAccount account) {
         this.flow = flow;
         this.session = flow.session();
@@ -57,9 +64,31 @@ abstract class PluginExchange {
     /** Sends the first packet of the exchange (or decides at once from the handshake response). */
     abstract void start();
 
+    /** One packet from the client (its payload), counted: an exchange that never ends is cut off. */
+    final void packet(byte[] payload) {
+        if (++packets > MAX_PACKETS) {
+            flow.loginResult(LoginCheck.Result.refused(account, 1043, "08S01", "Bad handshake: more than "
+                    + MAX_PACKETS + " authentication packets"));
+            return;
+        }
+        onPacket(payload);
+    }
+
     /** One packet from the client (its payload). */
     abstract void onPacket(byte[] payload);
 
+    /**
+     * Counts a request for the RSA public key; false (and the login refused) when the client asks too often, as a
+     * client that only wants Gatehouse to keep sending keys does.
+     */
+    protected boolean keyRequestAllowed() {
+        if (++keyRequests <= MAX_KEY_REQUESTS) {
+            return true;
+        }
+        flow.loginResult(LoginCheck.Result.refused(account, 1043, "08S01", "Bad handshake: the public key was asked"
+                + " for more than " + MAX_KEY_REQUESTS + " times"));
+        return false;
+    }
 
     /** The password was proven: the remaining checks (database), with SHA1(password) for the backends. */
     protected void proven(byte[] passwordSha1) {
