@@ -19,6 +19,10 @@ import org.slf4j.LoggerFactory;
  * switch to mysql_native_password), then hands the verdict and the backend credential to the routing stream, which
  * logs its backend connections in again. While it waits for the client, the session gives it the client's bytes;
  * it owns them until they are framed and read, and hands back whatever follows the exchange. Session worker thread.
+ *
+ * <p>Who checked the password: as for a new login, path by path (see {@link ClientLogin}). A connection whose
+ * COM_CHANGE_USER failed three times is closed at its next one, as MariaDB does, and one whose failure blocks the
+ * host is closed at once.
  */
 final class ChangeUserLogin implements LoginFlow {
     private static final Logger LOG = LoggerFactory.getLogger(ChangeUserLogin.class);

@@ -15,7 +15,24 @@ import org.slf4j.LoggerFactory;
  * the authentication exchange of the account's or client's plugin, the checks that follow (account TLS
  * requirements, blocked hosts, user mapping), and then the hand-over to the session to connect its backends. Runs
  * on the session's worker thread and works on the session's own fields; it owns the handshake packets it reads
- * from the session's framer until it releases them. */
+ * from the session's framer until it releases them. *
+ * <p>Who checked the password, path by path (the same for {@link ChangeUserLogin}):
+ * <ul>
+ * <li>mysql_native_password: Gatehouse (the token against the account's native hash), then the backends again with
+ * the SHA1(password) the token yields;</li>
+ * <li>caching_sha2_password / sha256_password ({@link Sha2Exchange}): Gatehouse (the revealed password, or the cached
+ * fast-path scramble, against the native hash), then the backends again;</li>
+ * <li>ed25519 / parsec ({@link Ed25519Exchange}, {@link ParsecExchange}): Gatehouse (the signature against the stored
+ * key); the backends only check the user_mapping_file credential;</li>
+ * <li>ed_mode=sha256: Gatehouse (the revealed password against the ed25519 key), then the backends with Gatehouse's
+ * signature;</li>
+ * <li>clear_pw_passthrough ({@link ClearExchange}): the backends, with the client's password; for an account with a
+ * user_mapping_file entry Gatehouse, against whatever the account stores;</li>
+ * <li>skip_authentication: the backends, with the client's unchecked token; for an account with a user_mapping_file
+ * entry Gatehouse, by the normal path.</li>
+ * </ul>
+ * Then {@link LoginVerdict} applies the checks every path shares.
+ */
 final class ClientLogin implements LoginFlow {
     private static final Logger LOG = LoggerFactory.getLogger(ClientLogin.class);
 
