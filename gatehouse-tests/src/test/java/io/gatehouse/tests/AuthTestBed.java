@@ -97,7 +97,8 @@ final class AuthTestBed implements AutoCloseable {
 
     /** Reloads the service's accounts now (after the test changed them). */
     void reloadUsers(String service) throws Exception {
-        gatehouse.runtime().services().get(service).users().refresh(true).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        gatehouse.runtime().services().get(service).users().refresh(true)
+                .get(30, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     @Override

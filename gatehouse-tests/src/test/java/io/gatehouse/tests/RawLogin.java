@@ -4,7 +4,10 @@ import io.gatehouse.protocol.auth.NativePassword;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
-/** Builds handshake responses and COM_CHANGE_USER packets by hand, for tests that speak the protocol over a raw socket. Stateless. */
+/**
+ * Builds handshake responses and COM_CHANGE_USER packets by hand, for tests that speak the protocol over a raw
+ * socket. Stateless.
+ */
 final class RawLogin {
     /** 4.1 protocol, secure connection, plugin auth, long flag, transactions: what every modern client declares. */
     static final int BASE_CAPABILITIES = 0x0200 | 0x8000 | 0x80000 | 0x4 | 0x2000;

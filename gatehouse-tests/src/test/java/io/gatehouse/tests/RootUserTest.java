@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code enable_root_user=false} (the default) refuses root on every login path, not only mysql_native_password:
  * caching_sha2_password and sha256_password (MySQL Connector/J), cleartext passthrough, ed25519 and parsec through a
- * user_mapping_file (raw clients placed by a PROXY header), and COM_CHANGE_USER. Real server and clients; the test thread.
+ * user_mapping_file (raw clients placed by a PROXY header), and COM_CHANGE_USER. Real server and clients; the test
+ * thread.
  */
 class RootUserTest {
     @TempDir
