@@ -79,7 +79,7 @@ class AuthPluginsTest {
                 + "[EdSha]\ntype=listener\nservice=Svc\naddress=127.0.0.1\nport=0\n"
                 + "authenticator_options=ed_mode=sha256\n\n"
                 + "[Clear]\ntype=listener\nservice=Svc\naddress=127.0.0.1\nport=0\n"
-                + "authenticator_options=clear_pw_passthrough=true\n\n"
+                + "authenticator_options=clear_pw_passthrough=true,clear_pw_without_tls=true\n\n"
                 + "[Mon]\ntype=monitor\nmodule=mariadbmon\nservers=db\nmonitor_interval=200ms\nuser="
                 + Accounts.SERVICE_USER + "\npassword=" + Accounts.SERVICE_PASSWORD + "\n\n"
                 + "[Split]\ntype=service\nrouter=readwritesplit\nservers=db\nuser=" + Accounts.SERVICE_USER

@@ -1,5 +1,6 @@
 package io.gatehouse.tests;
 
+import io.gatehouse.protocol.auth.NativePassword;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,13 +12,17 @@ import java.util.Arrays;
 
 /**
  * A client that speaks the protocol over a plain socket it controls: it may bind a chosen local address and write
- * bytes (a PROXY header) before the handshake, logs in with mysql_native_password and runs text queries that return
+ * bytes (a PROXY header) before the handshake, logs in with mysql_native_password (answering a switch to
+ * mysql_clear_password, client_ed25519 or parsec), changes user and runs text queries that return
  * one value. For tests only; the test thread; blocking with a 10 s read timeout.
  */
 final class RawSession implements AutoCloseable {
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
+    private final byte[] nonce = new byte[20];
+    /** The sequence number of the last packet read. */
+    int lastSequence;
 
     private RawSession(Socket socket) throws IOException {
         this.socket = socket;
@@ -39,6 +44,15 @@ final class RawSession implements AutoCloseable {
 
     /** Reads the greeting and logs in; returns null on success, else the server's error message. */
     String login(String user, String password) throws IOException {
+        return login(user, password, 0);
+    }
+
+    /**
+     * Reads the greeting and logs in with mysql_native_password and {@code extraCapabilities}, answering an
+     * authentication switch to mysql_native_password or mysql_clear_password; null on success, else
+     * "code message" of the error.
+     */
+    String login(String user, String password, int extraCapabilities) throws IOException {
         byte[] greeting = readPacket();
         if ((greeting[0] & 0xFF) == 0xFF) {
             return error(greeting);
@@ -48,14 +62,83 @@ final class RawSession implements AutoCloseable {
             p++;
         }
         p += 1 + 4;                                         // version NUL, connection id
-        byte[] nonce = new byte[20];
         System.arraycopy(greeting, p, nonce, 0, 8);
         p += 8 + 1 + 2 + 1 + 2 + 2 + 1 + 10;                 // filler, caps, charset, status, caps, length, reserved
         System.arraycopy(greeting, p, nonce, 8, 12);
-        out.write(RawLogin.handshakeResponse(user, password, nonce));
+        out.write(RawLogin.handshakeResponse(user, NativePassword.scramble(password.getBytes(StandardCharsets.UTF_8),
+                nonce), NativePassword.PLUGIN, extraCapabilities));
         out.flush();
-        byte[] reply = readPacket();
-        return (reply[0] & 0xFF) == 0x00 ? null : error(reply);
+        return authReply(password);
+    }
+
+    /** COM_CHANGE_USER to {@code user} with a token made with the greeting's nonce; null on success, else the error. */
+    String changeUser(String user, String password) throws IOException {
+        out.write(RawLogin.changeUser(user, password, nonce, "test"));
+        out.flush();
+        return authReply(password);
+    }
+
+    /**
+     * Reads the answer to a login or change-user, answering switches (native, cleartext, ed25519, parsec); null for
+     * OK, else "code message".
+     */
+    private String authReply(String password) throws IOException {
+        byte[] parsecScramble = null;
+        for (int round = 0; round < 4; round++) {
+            byte[] reply = readPacket();
+            int first = reply.length == 0 ? -1 : reply[0] & 0xFF;
+            if (first == 0x00) {
+                return null;
+            }
+            if (first == 0x01 && parsecScramble != null) {
+                byte[] salt = Arrays.copyOfRange(reply, 1, reply.length);
+                out.write(RawLogin.frame(lastSequence + 1, io.gatehouse.protocol.auth.ParsecPassword.respond(password,
+                        parsecScramble, salt)));
+                out.flush();
+                continue;
+            }
+            if (first != 0xFE) {
+                return error(reply);
+            }
+            int end = 1;
+            while (end < reply.length && reply[end] != 0) {
+                end++;
+            }
+            String plugin = new String(reply, 1, end - 1, StandardCharsets.US_ASCII);
+            byte[] data = Arrays.copyOfRange(reply, Math.min(end + 1, reply.length), reply.length);
+            byte[] answer;
+            if (plugin.equals("mysql_clear_password")) {
+                answer = (password + "\0").getBytes(StandardCharsets.UTF_8);
+            } else if (plugin.equals(NativePassword.PLUGIN)) {
+                answer = NativePassword.scramble(password.getBytes(StandardCharsets.UTF_8), Arrays.copyOf(data, 20));
+            } else if (plugin.equals("client_ed25519")) {
+                answer = io.gatehouse.protocol.auth.Ed25519Signer.sign(password, data);
+            } else if (plugin.equals("parsec")) {
+                parsecScramble = data;
+                answer = new byte[0];                           // asks for the salt
+            } else {
+                return "switch to " + plugin;
+            }
+            out.write(RawLogin.frame(lastSequence + 1, answer));
+            out.flush();
+        }
+        return "too many rounds";
+    }
+
+    /** Writes bytes as they are. */
+    void write(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
+    /** The next packet's payload (its sequence number in {@link #lastSequence}). */
+    byte[] read() throws IOException {
+        return readPacket();
+    }
+
+    /** The nonce of the greeting, once {@link #login} has read it. */
+    byte[] nonce() {
+        return nonce.clone();
     }
 
     /** Runs a query whose result is one row with one column; returns its text (or the error, prefixed "ERR "). */
@@ -152,6 +235,7 @@ final class RawSession implements AutoCloseable {
             throw new EOFException("closed");
         }
         int len = (h[0] & 0xFF) | (h[1] & 0xFF) << 8 | (h[2] & 0xFF) << 16;
+        lastSequence = h[3] & 0xFF;
         byte[] body = in.readNBytes(len);
         if (body.length < len) {
             throw new EOFException("closed");
@@ -159,7 +243,7 @@ final class RawSession implements AutoCloseable {
         return body;
     }
 
-    private static String error(byte[] err) {
+    static String error(byte[] err) {
         int code = (err[1] & 0xFF) | (err[2] & 0xFF) << 8;
         int start = err.length > 3 && err[3] == '#' ? 9 : 3;
         return code + " " + new String(Arrays.copyOfRange(err, start, err.length), StandardCharsets.UTF_8);

@@ -94,7 +94,8 @@ public final class Listener {
                 Integer.parseInt(auth.getOrDefault("lower_case_table_names", "0")), ed25519);
         return new ClientSettings(tls, init, maxPacket, networks, mapping,
                 Boolean.parseBoolean(auth.get("skip_authentication")),
-                Boolean.parseBoolean(auth.get("clear_pw_passthrough")), "sha256".equals(auth.get("ed_mode")), rsa,
+                Boolean.parseBoolean(auth.get("clear_pw_passthrough")),
+                Boolean.parseBoolean(auth.get("clear_pw_without_tls")), "sha256".equals(auth.get("ed_mode")), rsa,
                 rules);
     }
 

@@ -20,7 +20,7 @@ final class ListenerAuthenticators {
     private static final Set<String> NATIVE = Set.of("mariadbauth", "mysqlauth");
     private static final String ED25519 = "ed25519auth";
     /** The {@code authenticator_options} keys Gatehouse acts on. */
-    private static final List<String> KEYS = List.of("skip_authentication", "clear_pw_passthrough", "match_host",
+    private static final List<String> KEYS = List.of("skip_authentication", "clear_pw_passthrough", "clear_pw_without_tls", "match_host",
             "lower_case_table_names", "log_password_mismatch", "ed_mode", "ed_rsa_privkey_path", "ed_rsa_pubkey_path");
 
     private ListenerAuthenticators() {
@@ -59,7 +59,8 @@ final class ListenerAuthenticators {
             String key = kv[0].trim();
             String value = kv.length > 1 ? kv[1].trim() : "";
             switch (key) {
-                case "skip_authentication", "clear_pw_passthrough", "match_host" -> out.put(key, bool(p, key, value));
+                case "skip_authentication", "clear_pw_passthrough", "clear_pw_without_tls", "match_host" ->
+                        out.put(key, bool(p, key, value));
                 case "lower_case_table_names" -> out.put(key, lowerCaseTableNames(p, value));
                 case "log_password_mismatch" -> {
                     if (Boolean.parseBoolean(bool(p, key, value))) {
@@ -77,6 +78,9 @@ final class ListenerAuthenticators {
                         "none of " + key + "; MaxScale ignores this obsolete option, remove it");
                 default -> throw bad(p, key, value, "one of " + String.join(", ", KEYS));
             }
+        }
+        if ("true".equals(out.get("clear_pw_without_tls")) && !"true".equals(out.get("clear_pw_passthrough"))) {
+            throw bad(p, "clear_pw_without_tls", "true", "only with clear_pw_passthrough=true, which it relaxes");
         }
         return out;
     }

@@ -165,7 +165,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements io
         }
         boolean ok = packet.readableBytes() > 4 && packet.getUnsignedByte(packet.readerIndex() + 4) == 0x00;
         packet.release();
-        if (!ok || framer.bufferedBytes() > 0) {
+        if (!ok || framer.heldBytes() > 0) {
             ctx.close();
             return;
         }
@@ -397,6 +397,9 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements io
                     channel.close();
                 } else {
                     state = State.CLOSED;
+                    if (err.code() == 1045 && session != null) {
+                        session.backendRefusedLogin();
+                    }
                     failed(err.code(), err.sqlState(), err.message());
                     channel.close();
                 }
@@ -416,7 +419,12 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements io
                     }
                     return;
                 }
-                if (ClearPassword.PLUGIN.equals(sw.pluginName()) && clear != null) {
+                if (ClearPassword.PLUGIN.equals(sw.pluginName())) {
+                    String refused = clearPasswordRefusal(clear);
+                    if (refused != null) {
+                        fail(refused);
+                        return;
+                    }
                     // clear_pw_passthrough: the client's own password, as the backend's plugin (PAM, LDAP) asks.
                     ByteBuf body = channel.alloc().buffer(clear.length + 1).writeBytes(clear).writeByte(0);
                     channel.writeAndFlush(Packets.frame(channel.alloc(), seq + 1, body));
@@ -458,6 +466,26 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements io
             }
             default -> fail(server + " sent an unexpected authentication packet (first byte " + first + ")");
         }
+    }
+
+    /**
+     * Why a backend's mysql_clear_password request gets no answer, or null when it gets the client's password:
+     * only under clear_pw_passthrough (a password Gatehouse learnt from a caching_sha2 or sha256 login was given to
+     * Gatehouse, not to every backend that asks), and only over TLS or a unix socket unless the listener allows
+     * it in clear with clear_pw_without_tls.
+     */
+    private String clearPasswordRefusal(byte[] clear) {
+        ClientSettings settings = session == null ? null : session.settings;
+        if (clear == null || settings == null || !settings.clearPassthrough()) {
+            return server + " asks for the client's password in clear (mysql_clear_password); Gatehouse sends it only"
+                    + " when the listener has authenticator_options=clear_pw_passthrough=true";
+        }
+        if (server.tls() == null && server.socket() == null && !settings.clearWithoutTls()) {
+            return server + " asks for the client's password in clear (mysql_clear_password) over a connection"
+                    + " without TLS; set ssl=true on the server, or authenticator_options=clear_pw_without_tls=true"
+                    + " on the listener to allow it";
+        }
+        return null;
     }
 
     private void send(int sequence, byte[] payload) {

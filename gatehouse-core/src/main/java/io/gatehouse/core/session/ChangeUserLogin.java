@@ -1,5 +1,6 @@
 package io.gatehouse.core.session;
 
+import io.gatehouse.core.users.UserAccount;
 import io.gatehouse.core.users.UserAccounts;
 import io.gatehouse.core.users.UserMapping;
 import io.gatehouse.protocol.AuthSwitchRequest;
@@ -18,10 +19,16 @@ import org.slf4j.LoggerFactory;
  * switch to mysql_native_password), then hands the verdict and the backend credential to the routing stream, which
  * logs its backend connections in again. While it waits for the client, the session gives it the client's bytes;
  * it owns them until they are framed and read, and hands back whatever follows the exchange. Session worker thread.
+ *
+ * <p>Who checked the password: as for a new login, path by path (see {@link ClientLogin}). A connection whose
+ * COM_CHANGE_USER failed three times is closed at its next one, as MariaDB does, and one whose failure blocks the
+ * host is closed at once.
  */
 final class ChangeUserLogin implements LoginFlow {
     private static final Logger LOG = LoggerFactory.getLogger(ChangeUserLogin.class);
     private static final int MAX_AUTH_PACKET = 64 * 1024;
+    /** Failed attempts a connection may make before the next COM_CHANGE_USER closes it (as MariaDB's). */
+    private static final int MAX_FAILED_CHANGE_USERS = 3;
 
     /** What the routing stream does with the verdict: {@code nextSeq} is the sequence number of its answer. */
     interface Outcome {
@@ -36,6 +43,8 @@ final class ChangeUserLogin implements LoginFlow {
     private final byte[] previousPassword;
     private final byte[] previousStage1;
     private PluginExchange exchange;
+    /** skip_authentication for this change (never for an account with a user_mapping_file entry). */
+    private boolean skipCheck;
     private boolean awaitingNativeToken;
     private boolean reading;
     private boolean wasAutoRead;
@@ -59,16 +68,26 @@ final class ChangeUserLogin implements LoginFlow {
     void start() {
         s.clearPassword(null);
         s.sha256Stage1(null);
+        if (s.failedChangeUsers >= MAX_FAILED_CHANGE_USERS) {
+            // As MariaDB: after three failed attempts a connection gets no more, and is closed.
+            LOG.warn("Session {} from {}: COM_CHANGE_USER after {} failed attempts; closing it", s.id, s.remote,
+                    s.failedChangeUsers);
+            release();
+            s.sendErrorAndClose(nextSeq, 1047, "08S01", "Unknown command");
+            return;
+        }
         if (s.proxy.blocker().isBlocked(s.remote)) {
-            finish(new LoginCheck.Result(null, null, 1129, "HY000", "Host '" + s.remote
-                    + "' is temporarily blocked due to too many authentication failures.", false));
+            release();
+            s.sendErrorAndClose(nextSeq, 1129, "HY000", "Host '" + s.remote
+                    + "' is temporarily blocked due to too many authentication failures.");
             return;
         }
         UserAccounts users = s.accounts();
+        UserAccount account = LoginVerdict.accountOf(s, request.user());
+        skipCheck = s.settings.skipAuthentication() && !LoginVerdict.mapped(userMapping(), account);
         if (s.settings.clearPassthrough()) {
-            exchange = new ClearExchange(this, login, users.find(request.user(), s.remote,
-                    s.service.localhostMatchWildcardHost()));
-        } else if (!s.settings.skipAuthentication()) {
+            exchange = new ClearExchange(this, login, account);
+        } else if (!skipCheck) {
             exchange = PluginExchange.choose(this, login, users, s.remote, s.service.localhostMatchWildcardHost());
         }
         if (exchange != null) {
@@ -95,7 +114,7 @@ final class ChangeUserLogin implements LoginFlow {
                 byte[] payload = new byte[packet.readableBytes() - 4];
                 packet.getBytes(packet.readerIndex() + 4, payload);
                 if (exchange != null) {
-                    exchange.onPacket(payload);
+                    exchange.packet(payload);
                 } else if (awaitingNativeToken) {
                     awaitingNativeToken = false;
                     authenticate(payload);
@@ -128,7 +147,7 @@ final class ChangeUserLogin implements LoginFlow {
 
     private void authenticate(byte[] token) {
         UserAccounts users = s.accounts();
-        loginResult(s.settings.skipAuthentication()
+        loginResult(skipCheck
                 ? LoginCheck.unchecked(users, request.user(), token, s.remote, s.nonce)
                 : LoginCheck.check(users, request.user(), token, s.remote, request.database(), s.nonce,
                         s.service.enableRootUser(), s.service.localhostMatchWildcardHost()));
@@ -175,28 +194,28 @@ final class ChangeUserLogin implements LoginFlow {
 
     @Override
     public void loginResult(LoginCheck.Result result) {
-        if (result.ok()) {
-            LoginCheck.Result denied = LoginCheck.transport(result, request.user(), s.remote, s.encrypted,
-                    s.hasClientCertificate());
-            result = denied == null ? result : denied;
-        }
+        LoginVerdict.Outcome verdict = LoginVerdict.decide(s, result, request.user(),
+                exchange != null && exchange.mapsUser(), s.clientCapabilities());
+        result = verdict.result();
         if (!result.ok()) {
+            s.failedChangeUsers++;
             if (s.service.logAuthWarnings()) {
                 LOG.warn("{}: COM_CHANGE_USER of session {} to '{}'@'{}' refused: {}", s.service.name(), s.id,
                         request.user(), s.remote, result.message());
             }
-            if (result.errorCode() == 1045 && s.proxy.blocker().failed(s.remote)) {
-                LOG.warn("Host '{}' blocked after too many failed logins", s.remote);
+            if (verdict.hostBlocked()) {
+                // One connection must not keep guessing: the block ends it, as it refuses new ones.
+                LOG.warn("Host '{}' blocked after too many failed logins; closing session {}", s.remote, s.id);
+                release();
+                s.sendErrorAndClose(nextSeq, result.errorCode(), result.sqlState(), result.message());
+                return;
             }
             finish(result);
             return;
         }
-        s.proxy.blocker().succeeded(s.remote);
-        UserMapping.Credential mapped = userMapping() == null || (exchange != null && exchange.mapsUser()) ? null
-                : userMapping().lookup(request.user());
-        if (mapped != null) {
-            backendUser = mapped.user();
-            result = new LoginCheck.Result(result.account(), mapped.passwordSha1(), 0, "", "", false);
+        if (verdict.backendUser() != null) {
+            backendUser = verdict.backendUser();
+            result = new LoginCheck.Result(result.account(), verdict.backendSha1(), 0, "", "", false, true);
         }
         finish(result);
     }

@@ -15,7 +15,23 @@ import org.slf4j.LoggerFactory;
  * the authentication exchange of the account's or client's plugin, the checks that follow (account TLS
  * requirements, blocked hosts, user mapping), and then the hand-over to the session to connect its backends. Runs
  * on the session's worker thread and works on the session's own fields; it owns the handshake packets it reads
- * from the session's framer until it releases them.
+ * from the session's framer until it releases them. *
+ * <p>Who checked the password, path by path (the same for {@link ChangeUserLogin}):
+ * <ul>
+ * <li>mysql_native_password: Gatehouse (the token against the account's native hash), then the backends again with
+ * the SHA1(password) the token yields;</li>
+ * <li>caching_sha2_password / sha256_password ({@link Sha2Exchange}): Gatehouse (the revealed password, or the cached
+ * fast-path scramble, against the native hash), then the backends again;</li>
+ * <li>ed25519 / parsec ({@link Ed25519Exchange}, {@link ParsecExchange}): Gatehouse (the signature against the stored
+ * key); the backends only check the user_mapping_file credential;</li>
+ * <li>ed_mode=sha256: Gatehouse (the revealed password against the ed25519 key), then the backends with Gatehouse's
+ * signature;</li>
+ * <li>clear_pw_passthrough ({@link ClearExchange}): the backends, with the client's password; for an account with a
+ * user_mapping_file entry Gatehouse, against whatever the account stores;</li>
+ * <li>skip_authentication: the backends, with the client's unchecked token; for an account with a user_mapping_file
+ * entry Gatehouse, by the normal path.</li>
+ * </ul>
+ * Then {@link LoginVerdict} applies the checks every path shares.
  */
 final class ClientLogin implements LoginFlow {
     private static final Logger LOG = LoggerFactory.getLogger(ClientLogin.class);
@@ -34,6 +50,9 @@ final class ClientLogin implements LoginFlow {
 
     void readHandshake(ChannelHandlerContext ctx, ByteBuf buf) {
         s.framer.add(ctx.alloc(), buf);
+        if (!checkHeldBytes()) {
+            return;
+        }
         ByteBuf packet;
         try {
             packet = s.framer.next();
@@ -68,11 +87,13 @@ final class ClientLogin implements LoginFlow {
                     return;
                 }
                 boolean pluginAuth = (s.login.capabilities() & Capabilities.PLUGIN_AUTH) != 0;
+                io.gatehouse.core.users.UserAccount account = LoginVerdict.accountOf(s, s.login.user());
+                // A mapped account's backend login is not the client's own: Gatehouse must check its password.
+                skipCheck = s.settings.skipAuthentication() && !LoginVerdict.mapped(s.settings.userMapping(), account);
                 if (s.settings.clearPassthrough() && pluginAuth) {
-                    exchange = new ClearExchange(this, s.login, s.accounts().find(s.login.user(),
-                            s.remote, s.service.localhostMatchWildcardHost()));
+                    exchange = new ClearExchange(this, s.login, account);
                 } else {
-                    exchange = s.settings.skipAuthentication() || !pluginAuth ? null : PluginExchange.choose(this,
+                    exchange = skipCheck || !pluginAuth ? null : PluginExchange.choose(this,
                             s.login, s.accounts(), s.remote, s.service.localhostMatchWildcardHost());
                 }
                 if (exchange != null) {
@@ -93,7 +114,7 @@ final class ClientLogin implements LoginFlow {
                 byte[] token = new byte[payload.readableBytes()];
                 payload.getBytes(payload.readerIndex(), token);
                 if (exchange != null) {
-                    exchange.onPacket(token);
+                    exchange.packet(token);
                 } else {
                     authenticate(token);
                 }
@@ -106,10 +127,31 @@ final class ClientLogin implements LoginFlow {
         }
     }
 
+    /**
+     * The login phase holds at most {@value #MAX_HELD_BYTES} bytes of the client's: beyond that (a client streaming
+     * while its login is checked, its accounts reload or its backend connects) the session ends with error 1153.
+     * Returns false when it ended.
+     */
+    boolean checkHeldBytes() {
+        int held = s.framer.heldBytes();
+        if (held <= MAX_HELD_BYTES) {
+            return true;
+        }
+        LOG.warn("Client {} from {} sent {} bytes before its login finished; closing it", s.id, s.remote, held);
+        s.sendErrorAndClose(s.nextSeq, 1153, "08S01", "Got more than " + MAX_HELD_BYTES
+                + " bytes from the client before its login finished");
+        return false;
+    }
+
+    /** Bytes of the client's that the login phase may hold (a handshake packet is at most 64 KiB). */
+    private static final int MAX_HELD_BYTES = 1 << 20;
+
     /** The token of the login being checked, kept for a second check after an account reload. */
     private byte[] token;
     /** The exchange of a plugin other than mysql_native_password, or null. */
     private PluginExchange exchange;
+    /** skip_authentication for this login (never for an account with a user_mapping_file entry). */
+    private boolean skipCheck;
 
     @Override
     public void sendAuthSwitch(String plugin, byte[] data) {
@@ -162,7 +204,7 @@ final class ClientLogin implements LoginFlow {
     private void authenticate(byte[] clientToken) {
         this.token = clientToken;
         s.state = ClientSession.State.AUTHENTICATING;
-        s.auth = s.settings.skipAuthentication()
+        s.auth = skipCheck
                 ? LoginCheck.unchecked(s.accounts(), s.login.user(), clientToken, s.remote, s.nonce)
                 : LoginCheck.check(s.accounts(), s.login.user(), clientToken, s.remote,
                         s.login.database(), s.nonce, s.service.enableRootUser(), s.service.localhostMatchWildcardHost());
@@ -179,34 +221,31 @@ final class ClientLogin implements LoginFlow {
         loginResult(s.auth);
     }
 
-    /** The outcome of a login, whichever plugin proved it: TLS requirements, the host block, then the backend. */
+    /**
+     * The outcome of a login, whichever plugin proved it: the checks every path shares ({@link LoginVerdict}:
+     * root, account policies, TLS requirements, host block, user mapping), then the backend.
+     */
     @Override
     public void loginResult(LoginCheck.Result result) {
         s.state = ClientSession.State.AUTHENTICATING;
-        s.auth = result;
-        if (s.auth.ok()) {
-            LoginCheck.Result denied = LoginCheck.transport(s.auth, s.login.user(), s.remote, s.encrypted,
-                    s.hasClientCertificate());
-            s.auth = denied == null ? s.auth : denied;
-        }
+        // An exchange that keeps the password from Gatehouse (ed25519, parsec) has mapped the user already.
+        LoginVerdict.Outcome verdict = LoginVerdict.decide(s, result, s.login.user(),
+                exchange != null && exchange.mapsUser(), s.login.capabilities());
+        s.auth = verdict.result();
         if (!s.auth.ok()) {
             if (s.service.logAuthWarnings()) {
                 LOG.warn("{}: login of '{}'@'{}' refused: {}", s.service.name(), s.login.user(), s.remote,
                         s.auth.message());
             }
-            if (s.auth.errorCode() == 1045 && s.proxy.blocker().failed(s.remote)) {
+            if (verdict.hostBlocked()) {
                 LOG.warn("Host '{}' blocked after too many failed logins", s.remote);
             }
             s.sendErrorAndClose(s.nextSeq, s.auth.errorCode(), s.auth.sqlState(), s.auth.message());
             return;
         }
-        s.proxy.blocker().succeeded(s.remote);
-        // An exchange that keeps the password from Gatehouse (ed25519, parsec) has mapped the user already.
-        io.gatehouse.core.users.UserMapping.Credential mapped = s.settings.userMapping() == null
-                || (exchange != null && exchange.mapsUser()) ? null : s.settings.userMapping().lookup(s.user);
-        if (mapped != null) {
-            mapBackendUser(mapped.user());
-            s.auth = new LoginCheck.Result(s.auth.account(), mapped.passwordSha1(), 0, "", "", false);
+        if (verdict.backendUser() != null) {
+            mapBackendUser(verdict.backendUser());
+            s.auth = new LoginCheck.Result(s.auth.account(), verdict.backendSha1(), 0, "", "", false, true);
         }
         s.connectBackend();
     }

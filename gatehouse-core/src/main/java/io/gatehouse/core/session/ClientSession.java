@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * One client session: greets the client, has {@link ClientLogin} authenticate it, then hands the routing phase to
  * its {@link SessionPipeline} (filters, router session, backend connections), the same for every router. It owns the
  * client channel's reading: each part that must stop the client's bytes for a while (a full backend, commands
- * piling up, a command Gatehouse answers itself, the login phase) holds its own reason in {@link #blockReads}. Its
+ * piling up, a command Gatehouse answers itself) holds its own reason in {@link #blockReads}. Its
  * login-phase fields are package-private because {@link ClientLogin} works on them. Runs entirely on the worker
  * that accepted the client; backend channels are registered on the same event loop. It owns every buffer read from
  * the client until it hands it on or releases it.
@@ -40,7 +40,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     static final int BACKEND_FULL = 1;
     static final int QUEUE_FULL = 2;
     static final int ANSWERING = 4;
-    static final int LOGIN_HELD = 8;
 
     final Service service;
     final ProxyContext proxy;
@@ -69,6 +68,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private final ClientLogin loginFlow = new ClientLogin(this);
     /** The COM_CHANGE_USER exchange waiting for the client's next packet, or null. */
     private ChangeUserLogin changingUser;
+    /** COM_CHANGE_USER attempts of this connection that were refused (ChangeUserLogin ends it after three). */
+    int failedChangeUsers;
+    /** A backend's refusal of this login under skip_authentication/clear_pw_passthrough was counted already. */
+    private boolean backendRefusalCounted;
 
     public ClientSession(Service service, ProxyContext proxy) {
         this(service, proxy, ClientSettings.PLAIN);
@@ -254,9 +257,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                     buf.release();
                 } else {
                     framer.add(ctx.alloc(), buf);
-                    if (framer.bufferedBytes() > proxy.writeqHighWater()) {
-                        blockReads(LOGIN_HELD, true);
-                    }
+                    loginFlow.checkHeldBytes();
                 }
             }
         }
@@ -381,7 +382,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         okPacket.setByte(okPacket.readerIndex() + 3, nextSeq);
         state = State.ROUTING;
         client.writeAndFlush(okPacket);
-        blockReads(LOGIN_HELD, false);
         publish();
         return true;
     }
@@ -395,6 +395,20 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (early != null) {
             pipeline.fromClient(early);
             pipeline.flushBackends();
+        }
+    }
+
+    /**
+     * A backend refused this client's login with a password error: under skip_authentication or
+     * clear_pw_passthrough that is the only check the password gets, so it counts towards the host block (once per
+     * login, however many backends a router opens).
+     */
+    void backendRefusedLogin() {
+        if (auth != null && !auth.checkedHere() && !backendRefusalCounted && state != State.ROUTING) {
+            backendRefusalCounted = true;
+            if (proxy.blocker().failed(remote)) {
+                LOG.warn("Host '{}' blocked after too many failed logins", remote);
+            }
         }
     }
 

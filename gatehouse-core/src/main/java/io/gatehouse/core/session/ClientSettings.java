@@ -18,6 +18,8 @@ import java.time.Duration;
  *                        goes to the backends, which decide
  * @param edSha256        {@code authenticator_options=ed_mode=sha256}: ed25519 accounts log in with the
  *                        sha256_password exchange, so Gatehouse learns the password and can sign for the backends
+ * @param clearWithoutTls {@code authenticator_options=clear_pw_without_tls=true}: under clear_pw_passthrough the
+ *                        password may go to a backend that asks for it in clear over a connection without TLS
  * @param rsaKeys         the RSA key pair of {@code ed_rsa_privkey_path}/{@code ed_rsa_pubkey_path}, or null to use
  *                        the process's own
  * @param matchRules      how logins match the service's accounts: the listener's {@code authenticator} list and its
@@ -25,9 +27,10 @@ import java.time.Duration;
  */
 public record ClientSettings(ReloadableTls tls, Duration initTimeout, long maxPacketSize,
                              TrustedNetworks proxyNetworks, io.gatehouse.core.users.UserMapping userMapping,
-                             boolean skipAuthentication, boolean clearPassthrough, boolean edSha256,
-                             java.security.KeyPair rsaKeys, io.gatehouse.core.users.MatchRules matchRules) {
+                             boolean skipAuthentication, boolean clearPassthrough, boolean clearWithoutTls,
+                             boolean edSha256, java.security.KeyPair rsaKeys,
+                             io.gatehouse.core.users.MatchRules matchRules) {
     /** Settings for clients of a listener without TLS or PROXY protocol, with the defaults. */
     public static final ClientSettings PLAIN = new ClientSettings(null, Duration.ofSeconds(10), 1L << 30, null,
-            null, false, false, false, null, io.gatehouse.core.users.MatchRules.DEFAULT);
+            null, false, false, false, false, null, io.gatehouse.core.users.MatchRules.DEFAULT);
 }

@@ -65,6 +65,9 @@ final class Ed25519Exchange extends PluginExchange {
     /** ed_mode=sha256: a public-key request, or the password (in clear over TLS, RSA-encrypted otherwise). */
     private void passwordRound(byte[] payload) {
         if (payload.length == 1 && payload[0] == Sha2Password.REQUEST_PUBLIC_KEY_SHA256) {
+            if (!keyRequestAllowed()) {
+                return;
+            }
             flow.sendAuthMoreData(Sha2Password.pem(Sha2Exchange.rsa(session)).getBytes(StandardCharsets.US_ASCII));
             return;
         }

@@ -5,12 +5,15 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Blocks client hosts that fail authentication too often ({@code max_auth_errors_until_block}, as MaxScale): after
- * that many failed logins from one address, new connections from it are refused until the block time has passed
- * (60 s unless {@code auth_block_time} says otherwise). Shared by every worker: a concurrent map of small records,
+ * that many failed logins from one address within one block time (60 s unless {@code auth_block_time} says
+ * otherwise), new connections from it are refused until the block time has passed. Failures are counted in that
+ * window, as MaxScale counts them: a successful login from the host does not wipe them (else one good account
+ * would give an attacker unlimited guesses at others). Shared by every worker: a concurrent map of small records,
  * no locks held across calls, no buffers.
  */
 public final class HostBlocker {
-    private record Failures(int count, long blockedUntilNanos, long lastNanos) {
+    /** {@code firstNanos} starts the window the failures are counted in. */
+    private record Failures(int count, long blockedUntilNanos, long firstNanos, long lastNanos) {
     }
 
     /** Beyond this many tracked hosts, stale entries are dropped: failures from many addresses cannot grow memory. */
@@ -62,17 +65,11 @@ public final class HostBlocker {
             if (old != null && old.blockedUntilNanos() != 0) {
                 return old;
             }
-            int n = old == null ? 1 : old.count() + 1;
-            return new Failures(n, n >= limit ? blockUntil() : 0, now);
+            boolean fresh = old == null || now - old.firstNanos() > blockNanos;
+            int n = fresh ? 1 : old.count() + 1;
+            return new Failures(n, n >= limit ? blockUntil() : 0, fresh ? now : old.firstNanos(), now);
         });
         return after.blockedUntilNanos() != 0;
-    }
-
-    /** A successful login clears the host's count, as the server's own host cache does. */
-    public void succeeded(String host) {
-        if (limit > 0) {
-            hosts.computeIfPresent(host, (h, f) -> f.blockedUntilNanos() != 0 ? f : null);
-        }
     }
 
     /** How many hosts have a count or a block now. */

@@ -1,6 +1,7 @@
 package io.gatehouse.core.session;
 
 import io.gatehouse.core.users.UserAccount;
+import io.gatehouse.core.users.UserAccountLoader;
 import io.gatehouse.core.users.UserAccounts;
 import io.gatehouse.protocol.auth.NativePassword;
 
@@ -10,11 +11,30 @@ import io.gatehouse.protocol.auth.NativePassword;
  * function of its inputs; safe on any thread; no buffers.
  */
 final class LoginCheck {
-    /** The outcome: on success {@code passwordSha1} is set; on failure the error to send. */
+    /**
+     * The outcome: on success {@code passwordSha1} is set; on failure the error to send. {@code checkedHere} says
+     * that Gatehouse compared the client's credential itself: on success it proved it (so a user_mapping_file
+     * credential may stand in for it), on failure it found it wrong (so it counts towards max_password_errors).
+     */
     record Result(UserAccount account, byte[] passwordSha1, int errorCode, String sqlState, String message,
-                  boolean retryAfterReload) {
+                  boolean retryAfterReload, boolean checkedHere) {
         boolean ok() {
             return errorCode == 0;
+        }
+
+        /** A refusal for another reason than a wrong password. */
+        static Result refused(UserAccount account, int code, String sqlState, String message) {
+            return new Result(account, null, code, sqlState, message, false, false);
+        }
+
+        /** A wrong password, found by Gatehouse. */
+        static Result wrongPassword(UserAccount account, String message, boolean retryAfterReload) {
+            return new Result(account, null, 1045, "28000", message, retryAfterReload, true);
+        }
+
+        /** A success the backends still have to confirm (skip_authentication, clear_pw_passthrough). */
+        static Result unchecked(UserAccount account, byte[] passwordSha1) {
+            return new Result(account, passwordSha1, 0, "", "", false, false);
         }
     }
 
@@ -35,8 +55,8 @@ final class LoginCheck {
         if (allowed) {
             return null;
         }
-        return new Result(ok.account(), null, 1045, "28000", "Access denied for user '" + user + "'@'" + clientIp
-                + "' (the account requires " + (required.equals("ANY") ? "SSL" : "X509") + ")", false);
+        return Result.refused(ok.account(), 1045, "28000", "Access denied for user '" + user + "'@'" + clientIp
+                + "' (the account requires " + (required.equals("ANY") ? "SSL" : "X509") + ")");
     }
 
     static Result check(UserAccounts users, String user, byte[] token, String clientIp, String database,
@@ -44,19 +64,25 @@ final class LoginCheck {
         String using = token.length > 0 ? "YES" : "NO";
         String denied = "Access denied for user '" + user + "'@'" + clientIp + "' (using password: " + using + ")";
         if (user.equals("root") && !enableRoot) {
-            return new Result(null, null, 1045, "28000", denied, false);
+            return Result.refused(null, 1045, "28000", denied);
         }
         UserAccount account = users.find(user, clientIp, wildcardMatchesLocalhost);
         if (account == null) {
-            return new Result(null, null, 1045, "28000", denied, true);
+            return new Result(null, null, 1045, "28000", denied, true, false);
+        }
+        if (UserAccountLoader.OLD_PASSWORD_PLUGIN.equals(account.plugin())) {
+            // The server's answer: MariaDB runs with secure_auth, which refuses pre-4.1 hashes.
+            return Result.refused(account, 1275, "HY000", "Server is running in --secure-auth mode, but '" + user
+                    + "'@'" + clientIp + "' has a password in the old format; please change the password to the"
+                    + " new format");
         }
         if (account.nativeHash() == null) {
-            return new Result(account, null, 1045, "28000", "Access denied for user '" + user + "'@'" + clientIp
-                    + "': authentication plugin '" + account.plugin() + "' is not supported by Gatehouse yet", false);
+            return Result.refused(account, 1045, "28000", "Access denied for user '" + user + "'@'" + clientIp
+                    + "': authentication plugin '" + account.plugin() + "' is not supported by Gatehouse yet");
         }
         byte[] sha1 = NativePassword.verify(token, account.nativeHash(), nonce);
         if (sha1 == null) {
-            return new Result(account, null, 1045, "28000", denied, true);
+            return Result.wrongPassword(account, denied, true);
         }
         return accept(users, account, sha1, user, clientIp, database);
     }
@@ -68,7 +94,7 @@ final class LoginCheck {
     static Result unchecked(UserAccounts users, String user, byte[] token, String clientIp, byte[] nonce) {
         UserAccount account = users.find(user, clientIp, true);
         byte[] stored = account == null || account.nativeHash() == null ? new byte[0] : account.nativeHash();
-        return new Result(account, NativePassword.recoverUnchecked(token, stored, nonce), 0, "", "", false);
+        return Result.unchecked(account, NativePassword.recoverUnchecked(token, stored, nonce));
     }
 
     /**
@@ -81,12 +107,12 @@ final class LoginCheck {
             // As the server does: no privilege on the database hides whether it exists.
             if (!users.mayUseDatabase(account, database)) {
                 return new Result(account, null, 1044, "42000", "Access denied for user '" + user + "'@'" + clientIp
-                        + "' to database '" + database + "'", true);
+                        + "' to database '" + database + "'", true, false);
             }
             if (!users.databaseExists(database)) {
-                return new Result(account, null, 1049, "42000", "Unknown database '" + database + "'", true);
+                return new Result(account, null, 1049, "42000", "Unknown database '" + database + "'", true, false);
             }
         }
-        return new Result(account, sha1, 0, "", "", false);
+        return new Result(account, sha1, 0, "", "", false, true);
     }
 }

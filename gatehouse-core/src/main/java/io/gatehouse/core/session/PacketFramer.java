@@ -55,8 +55,8 @@ final class PacketFramer {
         return packet;
     }
 
-    /** Bytes held and not yet framed. */
-    int bufferedBytes() {
+    /** How many bytes are held, not yet framed. */
+    int heldBytes() {
         return cumulation == null ? 0 : cumulation.readableBytes();
     }
 

@@ -95,6 +95,9 @@ final class Sha2Exchange extends PluginExchange {
         }
         int keyRequest = caching ? Sha2Password.REQUEST_PUBLIC_KEY_CACHING : Sha2Password.REQUEST_PUBLIC_KEY_SHA256;
         if (payload.length == 1 && payload[0] == keyRequest) {
+            if (!keyRequestAllowed()) {
+                return;
+            }
             flow.sendAuthMoreData(Sha2Password.pem(rsa(session)).getBytes(StandardCharsets.US_ASCII));
             return;
         }

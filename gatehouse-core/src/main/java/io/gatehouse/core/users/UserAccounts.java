@@ -12,6 +12,16 @@ import java.util.Set;
  * {@link MatchRules} with {@link #withRules}, which shares the lists.
  */
 public final class UserAccounts {
+    /**
+     * The server variables of its account policies: {@code max_password_errors}, {@code default_password_lifetime}
+     * (days, 0 for never) and {@code disconnect_on_expired_password}.
+     */
+    public record ServerPolicy(long maxPasswordErrors, int defaultPasswordLifetime,
+                               boolean disconnectOnExpiredPassword) {
+        /** The server's defaults: no error limit, passwords never expire by age, expired ones disconnect. */
+        public static final ServerPolicy DEFAULT = new ServerPolicy(4294967295L, 0, true);
+    }
+
     /** The snapshot before the first load: nobody can log in. */
     public static final UserAccounts EMPTY = new UserAccounts(List.of(), Map.of(), Set.of(), 0);
 
@@ -24,9 +34,16 @@ public final class UserAccounts {
     private final long loadedAtMillis;
     private final HostNames hostNames;
     private final MatchRules rules;
+    private final ServerPolicy policy;
 
     public UserAccounts(List<UserAccount> accounts, Map<String, Set<String>> dbGrants, Set<String> databases,
                         long loadedAtMillis) {
+        this(accounts, dbGrants, databases, loadedAtMillis, ServerPolicy.DEFAULT);
+    }
+
+    public UserAccounts(List<UserAccount> accounts, Map<String, Set<String>> dbGrants, Set<String> databases,
+                        long loadedAtMillis, ServerPolicy policy) {
+        this.policy = policy;
         List<UserAccount> sorted = new ArrayList<>(accounts);
         // The server's own order: the most specific host first, then named users before the anonymous one.
         sorted.sort(Comparator.comparingInt((UserAccount a) -> -HostPattern.specificity(a.host()))
@@ -44,6 +61,7 @@ public final class UserAccounts {
         this.dbGrants = base.dbGrants;
         this.databases = base.databases;
         this.loadedAtMillis = base.loadedAtMillis;
+        this.policy = base.policy;
         this.hostNames = hostNames;
         this.rules = rules;
     }
@@ -66,7 +84,7 @@ public final class UserAccounts {
             dbs.addAll(p.databases);
             at = Math.max(at, p.loadedAtMillis);
         }
-        return new UserAccounts(new ArrayList<>(byKey.values()), grants, dbs, at);
+        return new UserAccounts(new ArrayList<>(byKey.values()), grants, dbs, at, parts.get(0).policy);
     }
 
     /** The same accounts with host names resolved ({@code skip_name_resolve=false}). */
@@ -77,6 +95,11 @@ public final class UserAccounts {
     /** The same accounts as a listener with {@code rules} matches them. */
     public UserAccounts withRules(MatchRules r) {
         return r.equals(rules) ? this : new UserAccounts(this, hostNames, r);
+    }
+
+    /** The server's account-policy variables as loaded with these accounts. */
+    public ServerPolicy policy() {
+        return policy;
     }
 
     public int size() {
