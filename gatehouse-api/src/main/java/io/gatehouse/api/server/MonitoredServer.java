@@ -7,4 +7,9 @@ package io.gatehouse.api.server;
 public interface MonitoredServer extends ServerView {
     /** Replaces the monitor-owned state; operator-owned bits are kept. */
     void publish(ServerState state);
+
+    /** The server's {@code priority} parameter (0 when not set), which monitors use to rank candidates. */
+    default int priority() {
+        return 0;
+    }
 }

@@ -105,6 +105,11 @@ public final class Server implements MonitoredServer {
         return "primary".equals(params.string("rank"));
     }
 
+    @Override
+    public int priority() {
+        return params.has("priority") ? (int) params.integer("priority") : 0;
+    }
+
     public int persistPoolMax() {
         return (int) params.integer("persistpoolmax");
     }
