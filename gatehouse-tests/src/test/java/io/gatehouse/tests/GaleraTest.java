@@ -122,6 +122,11 @@ class GaleraTest {
     @Test
     @Order(3)
     void readConnRouteSyncedSpreadsOverSyncedNodes() throws Exception {
+        assertThat(syncedSessionServers()).containsExactlyInAnyOrder("1", "2", "3");
+    }
+
+    /** The servers six concurrent readconnroute synced sessions land on (it balances by connection count). */
+    private static Set<String> syncedSessionServers() throws SQLException {
         Set<String> seen = new HashSet<>();
         List<Connection> open = new ArrayList<>();
         try {
@@ -137,7 +142,7 @@ class GaleraTest {
                 c.close();
             }
         }
-        assertThat(seen).containsExactlyInAnyOrder("1", "2", "3");
+        return seen;
     }
 
     @Test
@@ -150,16 +155,31 @@ class GaleraTest {
             // FTWRL desyncs a Galera node (wsrep_local_state 2, Donor/Desynced) as a backup tool does.
             st.execute("FLUSH TABLES WITH READ LOCK");
             awaitStates(donor.name() + " Donor", s -> s.get(donor.name()).equals("Donor, Running"));
-            Set<String> seen = new HashSet<>();
-            for (int i = 0; i < 4; i++) {
-                try (Connection c = connect("Synced-Listener"); Statement q = c.createStatement()) {
-                    seen.add(scalar(q, "SELECT @@server_id"));
-                }
-            }
-            assertThat(seen).doesNotContain(String.valueOf(donor.serverId()));
+            assertThat(syncedSessionServers()).hasSize(2).doesNotContain(String.valueOf(donor.serverId()));
+            assertThat(gatectl("--tsv", "list", "servers")).contains("Donor, Running");
+
+            // available_when_donor, changed at runtime: the donor is a usable member again, Donor bit kept.
+            gatectl("alter", "monitor", "Galera-Monitor", "available_when_donor", "true");
+            awaitStates(donor.name() + " usable as donor",
+                    s -> s.get(donor.name()).equals("Slave, Synced, Donor, Running"));
+            assertThat(syncedSessionServers()).as("readconnroute synced uses the donor with available_when_donor")
+                    .contains(String.valueOf(donor.serverId()));
+            gatectl("alter", "monitor", "Galera-Monitor", "available_when_donor", "false");
             st.execute("UNLOCK TABLES");
             awaitStates(donor.name() + " Synced again", s -> s.get(donor.name()).equals("Slave, Synced, Running"));
         }
+    }
+
+    private static String gatectl(String... args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        String[] all = new String[args.length + 2];
+        all[0] = "--hosts";
+        all[1] = "127.0.0.1:" + gh.admin().port();
+        System.arraycopy(args, 0, all, 2, args.length);
+        int rc = io.gatehouse.cli.Gatectl.run(all, new java.io.PrintWriter(out), new java.io.PrintWriter(err));
+        assertThat(rc).as("gatectl " + String.join(" ", args) + ": " + err).isZero();
+        return out.toString();
     }
 
     @Test
