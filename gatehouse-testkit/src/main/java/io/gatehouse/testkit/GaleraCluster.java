@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * {@code wsrep_sst_method=mysqldump}. That method needs only the mariadb client tools: rsync SST does not work when
  * the tests run as root on Debian 12 (its rsync daemon drops to user nobody, which cannot write the data directory)
  * and mariabackup is often not installed. Each node has its own free ports for MariaDB clients, group communication
- * (gcomm) and incremental state transfer (IST). Needs the Galera library ({@code galera-4} on Debian/Ubuntu).
+ * (gcomm) and incremental state transfer (IST). A node that was stopped or killed rejoins the running nodes when
+ * started again (node1 too: only its first start bootstraps); restarting a cluster whose nodes are all down is not
+ * supported. Needs the Galera library ({@code galera-4} on Debian/Ubuntu).
  */
 public final class GaleraCluster implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GaleraCluster.class);

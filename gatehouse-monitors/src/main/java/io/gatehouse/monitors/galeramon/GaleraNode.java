@@ -18,7 +18,7 @@ final class GaleraNode {
     final MonitoredServer server;
     private BlockingClient connection;
     private InitialHandshake greeting;
-    /** What the last pass read; {@link GaleraRoles.Observation#DOWN}-like when the node did not answer. */
+    /** What the last pass read; a down observation when the node did not answer. */
     GaleraRoles.Observation observed;
     String lastError = "";
     long serverId = -1;
