@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs what Gatehouse's build, tests and sandbox need on Debian/Ubuntu, when it is missing:
-# a JDK 17+, Maven, MariaDB's server and client, sysbench, HAProxy (benchmarks), the MariaDB test suite files and
-# Python's prometheus_client (its text-format parser checks GET /metrics in the tests).
+# a JDK 17+, Maven, MariaDB's server and client, sysbench, HAProxy (benchmarks), the MariaDB test suite files,
+# Python's prometheus_client (its text-format parser checks GET /metrics in the tests) and the Galera library (the
+# galeramon tests run a three-node Galera cluster; its state transfers use mysqldump, from mariadb-client).
 set -e
 need=""
 command -v java >/dev/null 2>&1 || need="$need openjdk-17-jdk-headless"
@@ -11,6 +12,7 @@ command -v mariadb >/dev/null 2>&1 || need="$need mariadb-client"
 command -v sysbench >/dev/null 2>&1 || need="$need sysbench"
 { command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ]; } || need="$need haproxy"
 /usr/bin/python3 -c "import prometheus_client.parser" >/dev/null 2>&1 || need="$need python3-prometheus-client"
+[ -f /usr/lib/galera/libgalera_smm.so ] || need="$need galera-4"
 [ -d /usr/share/mysql/mysql-test ] || [ -d /usr/share/mariadb/mariadb-test ] || dpkg -s mariadb-test >/dev/null 2>&1 || need="$need mariadb-test"
 if [ -z "$need" ]; then
   exit 0

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The status bits of a backend server, as MaxScale names them. Monitors own RUNNING, MASTER, SLAVE, SYNCED and
- * AUTH_ERROR; an operator owns MAINTENANCE and DRAINING. A server without RUNNING is shown as Down. Constants only.
+ * The status bits of a backend server, as MaxScale names them. Monitors own RUNNING, MASTER, SLAVE, SYNCED, DONOR
+ * and AUTH_ERROR; an operator owns MAINTENANCE and DRAINING. A server without RUNNING is shown as Down. Constants only.
  */
 public final class ServerStatus {
     public static final int RUNNING = 1;
@@ -15,8 +15,10 @@ public final class ServerStatus {
     public static final int MAINTENANCE = 1 << 4;
     public static final int DRAINING = 1 << 5;
     public static final int AUTH_ERROR = 1 << 6;
+    /** A Galera node that is a state-transfer donor or desynced ({@code wsrep_local_state} 2). */
+    public static final int DONOR = 1 << 7;
     /** Bits a monitor may set; the others belong to the operator. */
-    public static final int MONITOR_BITS = RUNNING | MASTER | SLAVE | SYNCED | AUTH_ERROR;
+    public static final int MONITOR_BITS = RUNNING | MASTER | SLAVE | SYNCED | DONOR | AUTH_ERROR;
     /** Bits an operator may set. */
     public static final int ADMIN_BITS = MAINTENANCE | DRAINING;
 
@@ -49,6 +51,9 @@ public final class ServerStatus {
         }
         if (has(status, SYNCED)) {
             words.add("Synced");
+        }
+        if (has(status, DONOR)) {
+            words.add("Donor");
         }
         words.add(has(status, RUNNING) ? "Running" : "Down");
         if (has(status, AUTH_ERROR)) {

@@ -1,0 +1,245 @@
+package io.gatehouse.monitors.galeramon;
+
+import io.gatehouse.api.config.Params;
+import io.gatehouse.api.monitor.Monitor;
+import io.gatehouse.api.monitor.MonitorContext;
+import io.gatehouse.api.server.MonitoredServer;
+import io.gatehouse.api.server.ServerState;
+import io.gatehouse.api.server.ServerStatus;
+import io.gatehouse.protocol.InitialHandshake;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The galeramon monitor: on its own named thread it probes each Galera node every {@code monitor_interval}, works
+ * out with {@link GaleraRoles} which nodes are Synced members, which one is the Master and which are Slaves, and
+ * publishes each node's status as one immutable {@link ServerState}; with {@code set_donor_nodes} it then sets
+ * {@code wsrep_sst_donor} on the nodes. A pass never throws. No buffers.
+ */
+final class GaleraMonitor implements Monitor {
+    private static final Logger LOG = LoggerFactory.getLogger(GaleraMonitor.class);
+
+    private final MonitorContext context;
+    private final List<GaleraNode> nodes = new ArrayList<>();
+    private final ScheduledExecutorService thread;
+    private ScheduledFuture<?> task;
+    private volatile boolean running;
+    private volatile long ticks;
+    private volatile String masterName = "";
+    private volatile String clusterUuid = "";
+    private volatile long lastSuspectNanos;
+
+    GaleraMonitor(MonitorContext context) {
+        this.context = context;
+        for (MonitoredServer s : context.servers()) {
+            nodes.add(new GaleraNode(s));
+        }
+        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "gatehouse-monitor-" + context.name());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Override
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        running = true;
+        long interval = context.params().duration("monitor_interval").toMillis();
+        // Jitter the first pass so several monitors do not probe in lock-step.
+        schedule(ThreadLocalRandom.current().nextLong(Math.max(1, interval / 10)));
+        LOG.info("Monitor {} started for {}", context.name(),
+                context.servers().stream().map(MonitoredServer::name).toList());
+    }
+
+    private void schedule(long delayMillis) {
+        task = thread.schedule(this::loop, delayMillis, TimeUnit.MILLISECONDS);
+    }
+
+    private void loop() {
+        if (!running) {
+            return;
+        }
+        safeTick();
+        if (running) {
+            schedule(context.params().duration("monitor_interval").toMillis());
+        }
+    }
+
+    /** A broken proxy connection: one extra pass at once (at most one per 100 ms). */
+    @Override
+    public void serverSuspect(String server) {
+        long now = System.nanoTime();
+        if (!running || now - lastSuspectNanos < 100_000_000L) {
+            return;
+        }
+        lastSuspectNanos = now;
+        try {
+            thread.execute(() -> {
+                if (running) {
+                    safeTick();
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // Stopping: nothing to look at any more.
+        }
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        if (task != null) {
+            task.cancel(false);
+        }
+        try {
+            thread.submit(() -> nodes.forEach(GaleraNode::close)).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("Monitor {} did not stop cleanly: {}", context.name(), e.toString());
+        }
+        thread.shutdownNow();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public void tickNow() throws InterruptedException {
+        try {
+            thread.submit(this::safeTick).get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    @Override
+    public Map<String, Object> diagnostics() {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("master", masterName.isEmpty() ? null : masterName);
+        d.put("cluster_uuid", clusterUuid.isEmpty() ? null : clusterUuid);
+        d.put("ticks", ticks);
+        Map<String, Object> perNode = new LinkedHashMap<>();
+        for (GaleraNode n : nodes) {
+            GaleraRoles.Observation o = n.observed;
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("node_name", n.nodeName);
+            m.put("local_index", o.localIndex());
+            m.put("local_state", o.localState());
+            m.put("cluster_size", o.clusterSize());
+            m.put("cluster_uuid", o.clusterUuid());
+            perNode.put(n.server.name(), m);
+        }
+        d.put("server_info", perNode);
+        return d;
+    }
+
+    private void safeTick() {
+        try {
+            tick();
+        } catch (RuntimeException e) {
+            // A monitor that dies leaves stale states behind; log and carry on with the next pass.
+            LOG.error("Monitor {}: pass failed: {}", context.name(), e.toString(), e);
+        }
+    }
+
+    private void tick() {
+        Params p = context.params();
+        Duration ct = p.duration("backend_connect_timeout");
+        Duration rt = p.duration("backend_read_timeout");
+        Duration wt = p.duration("backend_write_timeout");
+        int attempts = (int) p.integer("backend_connect_attempts");
+        List<GaleraRoles.Observation> seen = new ArrayList<>();
+        for (GaleraNode n : nodes) {
+            n.probe(p.string("user"), p.string("password"), ct, rt, wt, attempts);
+            seen.add(n.observed);
+        }
+        GaleraRoles.Settings s = new GaleraRoles.Settings(p.bool("disable_master_failback"),
+                p.bool("available_when_donor"), p.bool("disable_master_role_setting"), p.bool("use_priority"),
+                p.bool("root_node_as_master"));
+        Map<String, Integer> status = GaleraRoles.assign(seen, s, masterName.isEmpty() ? null : masterName);
+        String master = "";
+        for (GaleraNode n : nodes) {
+            int bits = status.get(n.server.name());
+            if (ServerStatus.has(bits, ServerStatus.MASTER)) {
+                master = n.server.name();
+            }
+            publish(n, bits);
+        }
+        if (!master.equals(masterName)) {
+            LOG.info("Monitor {}: the Master is now {}", context.name(), master.isEmpty() ? "none" : master);
+        }
+        masterName = master;
+        clusterUuid = GaleraRoles.majorityCluster(seen, s);
+        ticks++;
+        if (p.bool("set_donor_nodes")) {
+            setDonorNodes(seen, status, s);
+        }
+    }
+
+    /** Sets wsrep_sst_donor on each Synced node to the preferred donor list, where it differs. */
+    private void setDonorNodes(List<GaleraRoles.Observation> seen, Map<String, Integer> status,
+                               GaleraRoles.Settings s) {
+        Map<String, String> names = new HashMap<>();
+        for (GaleraNode n : nodes) {
+            names.put(n.server.name(), n.nodeName);
+        }
+        List<String> donors = GaleraRoles.donorOrder(seen, status, s, names);
+        if (donors.isEmpty()) {
+            return;
+        }
+        String value = String.join(",", donors);
+        for (GaleraNode n : nodes) {
+            if (!ServerStatus.has(status.get(n.server.name()), ServerStatus.SYNCED) || value.equals(n.sstDonor)) {
+                continue;
+            }
+            try {
+                n.execute("SET GLOBAL wsrep_sst_donor = '" + value.replace("\\", "\\\\").replace("'", "''") + "'");
+                n.sstDonor = value;
+                LOG.info("Monitor {}: wsrep_sst_donor = '{}' on {}", context.name(), value, n.server.name());
+            } catch (Exception e) {
+                LOG.warn("Monitor {}: cannot set wsrep_sst_donor on {}: {}", context.name(), n.server.name(),
+                        e.toString());
+            }
+        }
+    }
+
+    private void publish(GaleraNode n, int status) {
+        MonitoredServer s = n.server;
+        ServerState old = s.state();
+        boolean up = n.observed.reachable();
+        InitialHandshake g = n.greeting();
+        ServerState next = new ServerState(status, ServerStatus.has(status, ServerStatus.SYNCED) ? 0 : -1,
+                up ? n.serverId : old.serverId(), -1, n.readOnly, n.gtidCurrentPos, n.gtidBinlogPos,
+                g != null ? g.serverVersion() : old.versionString(), g != null ? g.capabilities() : old.capabilities(),
+                g != null ? g.charset() : old.charset(), n.lastError);
+        s.publish(next);
+        int before = old.status() & ServerStatus.MONITOR_BITS;
+        if (before != status || ticks == 0) {
+            String line = "Server changed state: " + s.name() + "[" + s.address() + ":" + s.port() + "]: ["
+                    + ServerStatus.describe(before) + "] -> [" + ServerStatus.describe(status) + "]";
+            if (up) {
+                LOG.info("{}", line);
+            } else {
+                LOG.warn("{}{}", line, n.lastError.isEmpty() ? "" : " (" + n.lastError + ")");
+            }
+        }
+    }
+}
