@@ -78,6 +78,15 @@ final class RawSession implements AutoCloseable {
         return authReply(password);
     }
 
+    /** Reads the answer to a login or change-user the caller wrote itself, as {@link #changeUser} does. */
+    String answerAuth(String password) throws IOException {
+        try {
+            return authReply(password);
+        } catch (java.io.EOFException e) {
+            return "closed";
+        }
+    }
+
     /**
      * Reads the answer to a login or change-user, answering switches (native, cleartext, ed25519, parsec); null for
      * OK, else "code message".

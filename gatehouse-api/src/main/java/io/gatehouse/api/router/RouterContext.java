@@ -25,8 +25,8 @@ public interface RouterContext {
 
     /**
      * The size in bytes of the SQL classifier cache each worker may keep: the global
-     * {@code query_classifier_cache_size} (or MaxScale's default share of memory) divided among the workers. 0 means
-     * no caching.
+     * {@code query_classifier_cache_size} (or MaxScale's default share of memory) divided among the workers. 0 when the
+     * context does not size it (test harnesses): the classifier keeps its own default.
      */
     default long classifierCacheBytes() {
         return 0;

@@ -32,8 +32,10 @@ final class ReadWriteSplit implements Router {
     ReadWriteSplit(RouterContext context) {
         this.context = context;
         // Sessions classify through their worker's cache (io.gatehouse.sql.ClassifierCaches); the core gives the
-        // per-worker share of query_classifier_cache_size.
-        io.gatehouse.sql.ClassifierCaches.configure(context.classifierCacheBytes(), 1);
+        // per-worker share of query_classifier_cache_size (0 from a context that does not size it: keep the default).
+        if (context.classifierCacheBytes() > 0) {
+            io.gatehouse.sql.ClassifierCaches.configure(context.classifierCacheBytes(), 1);
+        }
     }
 
     @Override
