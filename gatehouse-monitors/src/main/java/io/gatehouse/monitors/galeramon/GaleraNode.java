@@ -30,7 +30,7 @@ final class GaleraNode {
 
     GaleraNode(MonitoredServer server) {
         this.server = server;
-        this.observed = GaleraRoles.Observation.down(server.name(), false, (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, server.priority())));
+        this.observed = GaleraRoles.Observation.down(server.name(), false, server.priority());
     }
 
     InitialHandshake greeting() {
@@ -68,7 +68,7 @@ final class GaleraNode {
                     (int) parseLong(st.get("wsrep_local_state")), (int) parseLong(st.get("wsrep_local_index")),
                     nz(st.get("wsrep_cluster_state_uuid")), "Primary".equalsIgnoreCase(st.get("wsrep_cluster_status")),
                     "ON".equalsIgnoreCase(st.get("wsrep_ready")), "1".equals(v.get(5)),
-                    reject.startsWith("ALL"), "1".equals(v.get(7)), (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, server.priority())),
+                    reject.startsWith("ALL"), "1".equals(v.get(7)), server.priority(),
                     (int) parseLong(st.get("wsrep_cluster_size")));
             lastError = "";
         } catch (ServerErrorException e) {
@@ -111,7 +111,7 @@ final class GaleraNode {
     private void fail(boolean auth, String why) {
         close();
         lastError = why;
-        observed = GaleraRoles.Observation.down(server.name(), auth, (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, server.priority())));
+        observed = GaleraRoles.Observation.down(server.name(), auth, server.priority());
     }
 
     void close() {

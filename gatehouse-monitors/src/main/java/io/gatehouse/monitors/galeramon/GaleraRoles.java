@@ -35,8 +35,8 @@ final class GaleraRoles {
      */
     record Observation(String name, boolean reachable, boolean authError, boolean wsrepOn, int localState,
                        int localIndex, String clusterUuid, boolean primary, boolean ready, boolean desync,
-                       boolean rejectAll, boolean donorRejects, int priority, int clusterSize) {
-        static Observation down(String name, boolean authError, int priority) {
+                       boolean rejectAll, boolean donorRejects, long priority, int clusterSize) {
+        static Observation down(String name, boolean authError, long priority) {
             return new Observation(name, false, authError, false, -1, -1, "", false, false, false, false, false,
                     priority, 0);
         }
@@ -133,7 +133,7 @@ final class GaleraRoles {
         Comparator<Observation> order = Comparator.comparingInt(Observation::localIndex);
         if (byPriority) {
             candidates.removeIf(o -> o.priority() <= 0);
-            order = Comparator.comparingInt(Observation::priority).thenComparing(order);
+            order = Comparator.comparingLong(Observation::priority).thenComparing(order);
         }
         return candidates.stream().min(order).orElse(null);
     }
@@ -147,7 +147,7 @@ final class GaleraRoles {
                                    Map<String, String> nodeNames) {
         boolean byPriority = s.usePriority() && nodes.stream().anyMatch(o -> o.priority() > 0);
         Comparator<Observation> likelyMaster = byPriority
-                ? Comparator.comparingInt((Observation o) -> o.priority() <= 0 ? Integer.MAX_VALUE : o.priority())
+                ? Comparator.comparingLong((Observation o) -> o.priority() <= 0 ? Long.MAX_VALUE : o.priority())
                 : Comparator.comparingInt(Observation::localIndex);
         List<Observation> slaves = new ArrayList<>();
         Observation master = null;
