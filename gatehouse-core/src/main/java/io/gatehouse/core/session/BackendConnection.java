@@ -240,7 +240,9 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements io
             if (pool != null) {
                 pool.remove(this, login.capabilities());
             }
-        } else if (was != State.CLOSED) {
+        } else if (was == State.CLOSED) {
+            pipeline.endpointGone(this);              // closed by its router or the session: no one to tell
+        } else {
             pipeline.endpointClosed(this, 2013, "HY000", "Lost connection to backend server '" + server.name() + "'"
                     + (was == State.READY || was == State.CHANGE_USER ? "" : " at handshake"));
         }
@@ -544,8 +546,9 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements io
         }
     }
 
+    /** False only while a live connection's write queue is over the high-water mark; a closed one holds nobody back. */
     boolean isWritable() {
-        return channel == null || channel.isWritable();
+        return channel == null || state == State.CLOSED || !channel.isActive() || channel.isWritable();
     }
 
     /** True when the last status the server reported says a transaction is open. */

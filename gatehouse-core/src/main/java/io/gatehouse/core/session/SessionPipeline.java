@@ -287,6 +287,14 @@ final class SessionPipeline implements RouterSessionContext {
         }
     }
 
+    /** A connection its router (or the session) closed has gone: forget it, so it holds no client read back. */
+    void endpointGone(BackendConnection b) {
+        if (endpoints.remove(b) && session.isRouting()) {
+            session.publish();
+            backendWritabilityChanged();
+        }
+    }
+
     void endpointClosed(BackendConnection b, int code, String sqlState, String message) {
         endpoints.remove(b);
         if (session.isRouting()) {
