@@ -124,8 +124,10 @@ class ConnectionPoolTest {
                     c.query("SELECT 1");
                     c.execute("SET @x = " + i);
                 }
+                // A session may arrive while a parked connection's reset is still on its way (then it opens one
+                // more); at most one such extra per server, never one per session.
                 assertThat(backendConnections(gh, cluster)).as("backend connections after %d sessions", i + 6)
-                        .isLessThanOrEqualTo(flat + 1);
+                        .isLessThanOrEqualTo(flat + cluster.servers().size());
             }
             long reused = cluster.servers().stream()
                     .mapToLong(s -> gh.runtime().servers().get(s.name()).reusedConnections()).sum() - reusedBefore;
