@@ -7,4 +7,16 @@ import io.gatehouse.api.config.Params;
 public interface FilterModule extends Module {
     /** Creates the filter of one section; parameters are already validated against the descriptor. */
     Filter create(String name, Params params);
+
+    /**
+     * Checks the names of servers and services the section's parameters refer to (namedserverfilter's targets), once
+     * every section of the configuration is known; called when a configuration is loaded or checked, after
+     * {@link #validate}. Throws {@link IllegalArgumentException} with a one-line message in the form
+     * {@code [section] parameter: 'value' (expected: rule)}. The default refers to nothing.
+     *
+     * @param servers  the names of the configuration's server sections
+     * @param services the names of the configuration's service sections
+     */
+    default void validateReferences(Params params, java.util.Set<String> servers, java.util.Set<String> services) {
+    }
 }

@@ -9,6 +9,10 @@ package io.gatehouse.api.filter;
  * @param value  the lag in seconds for {@link Type#MAX_SLAVE_LAG}, 0 otherwise
  */
 public record RouteHint(Type type, String server, long value) {
-    /** The kinds of hint. */
-    public enum Type { MASTER, SLAVE, SERVER, LAST, MAX_SLAVE_LAG }
+    /**
+     * The kinds of hint. {@link #ALL} asks for the statement to run on every server of the service (MaxScale's
+     * {@code HINT_ROUTE_TO_ALL}, made by namedserverfilter's {@code ->all}); readwritesplit ignores it, as MaxScale's
+     * does, and routes by its own rules.
+     */
+    public enum Type { MASTER, SLAVE, SERVER, LAST, MAX_SLAVE_LAG, ALL }
 }

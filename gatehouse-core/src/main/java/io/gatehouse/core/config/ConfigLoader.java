@@ -137,7 +137,25 @@ public final class ConfigLoader {
             }
         }
         services = resolveTargets(services, servers, monitors);
+        filterReferences(filters, servers, services);
         return new GatehouseConfig(file, global, servers, monitors, services, listeners, filters);
+    }
+
+    /** Filters that name servers or services (namedserverfilter's targets) are checked once all sections are known. */
+    private void filterReferences(List<GatehouseConfig.ObjectConfig> filters, List<GatehouseConfig.ObjectConfig> servers,
+                                  List<GatehouseConfig.ObjectConfig> services) throws ConfigException {
+        java.util.Set<String> serverNames = new java.util.HashSet<>();
+        servers.forEach(s -> serverNames.add(s.name()));
+        java.util.Set<String> serviceNames = new java.util.HashSet<>();
+        services.forEach(s -> serviceNames.add(s.name()));
+        for (var f : filters) {
+            try {
+                modules.find(ModuleKind.FILTER, f.module(), io.gatehouse.api.filter.FilterModule.class)
+                        .validateReferences(f.params(), java.util.Set.copyOf(serverNames), java.util.Set.copyOf(serviceNames));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(e.getMessage());
+            }
+        }
     }
 
     /** The filter names of a service's {@code filters} parameter ({@code a|b}, as MaxScale writes them). */
