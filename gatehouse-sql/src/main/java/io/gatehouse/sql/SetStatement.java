@@ -80,6 +80,13 @@ final class SetStatement {
         if (a.kw(i, e) == Keyword.TRANSACTION) {
             return transaction(a, i + 1, e, global, k == Keyword.SESSION || k == Keyword.LOCAL);
         }
+        Keyword target = a.kw(i, e);
+        boolean characterSet = target == Keyword.CHARACTER && a.kw(i + 1, e) == Keyword.SET;
+        if (target == Keyword.NAMES || target == Keyword.CHARSET || characterSet) {
+            // NAMES as a later item of a list: Connector/J sets up its sessions with "set sql_mode=...,NAMES utf8mb4".
+            a.mask |= QueryType.SESSION_WRITE;
+            return valueEnd(t, i + (characterSet ? 2 : 1), e);
+        }
         if (i >= e) {
             return i;
         }

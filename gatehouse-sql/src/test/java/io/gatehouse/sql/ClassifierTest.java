@@ -135,6 +135,10 @@ class ClassifierTest {
         assertThat(c("SET @@global.max_connections = 10").typeMask()).isEqualTo(GSYSVAR_WRITE);
         assertThat(c("SET NAMES utf8mb4 COLLATE utf8mb4_unicode_ci").typeMask()).isEqualTo(SESSION_WRITE);
         assertThat(c("SET CHARACTER SET utf8").typeMask()).isEqualTo(SESSION_WRITE);
+        // Connector/J 3.x's session set-up: NAMES as a later item of the list.
+        assertThat(c("set sql_mode=CONCAT(@@sql_mode,',STRICT_TRANS_TABLES'),NAMES utf8mb4").isWrite()).isFalse();
+        assertThat(c("SET a = 1, NAMES utf8mb4 COLLATE utf8mb4_bin, CHARACTER SET utf8, @b = 2").typeMask())
+                .isEqualTo(SESSION_WRITE | USERVAR_WRITE);
         assertThat(c("SET ROLE r").typeMask()).isEqualTo(SESSION_WRITE);
         assertThat(c("SET STATEMENT max_statement_time = 10 FOR SELECT * FROM t").isReadOnlySafe()).isTrue();
         assertThat(c("SET STATEMENT max_statement_time = 10 FOR DELETE FROM t").isWrite()).isTrue();

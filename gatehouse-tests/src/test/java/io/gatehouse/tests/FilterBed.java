@@ -118,6 +118,21 @@ final class FilterBed implements AutoCloseable {
         return cluster.replicas().stream().map(MariaDbServer::serverId).map(String::valueOf).collect(Collectors.toSet());
     }
 
+    /**
+     * Reads {@code @@server_id} on {@code c} until a read lands on a replica (readwritesplit opens its replica
+     * connections while the first statements already run on the primary) and returns it; fails after 10 seconds.
+     */
+    String awaitReplicaRead(Connection c) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        String id = scalar(c, "SELECT @@server_id");
+        while (!replicaIds().contains(id) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            id = scalar(c, "SELECT @@server_id");
+        }
+        assertThat(id).as("a read of a session that did not write").isIn(replicaIds());
+        return id;
+    }
+
     private void awaitReady(String listener) throws Exception {
         // The monitor's first pass decides which servers are running; until then no server qualifies.
         long deadline = System.nanoTime() + 20_000_000_000L;
