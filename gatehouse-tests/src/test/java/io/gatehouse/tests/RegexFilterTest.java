@@ -6,6 +6,10 @@ import static io.gatehouse.tests.FilterBed.execute;
 import static io.gatehouse.tests.FilterBed.scalar;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.gatehouse.testkit.Accounts;
 import io.gatehouse.testkit.MariaDbCluster;
 import io.gatehouse.testkit.MariaDbExtension;
@@ -16,7 +20,9 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,33 +38,51 @@ class RegexFilterTest {
     void oldTableTypeSyntaxIsRewrittenOnBothRouters(MariaDbCluster cluster, @TempDir Path dir) throws Exception {
         Path log = dir.resolve("regex.log");
         try (FilterBed bed = FilterBed.start(cluster, dir, "module=regexfilter\nmatch=/TYPE\\s*=\\s*(\\w+)/\n"
-                + "replace=ENGINE=$1\nlog_file=" + log, "master")) {
-            for (String listener : new String[] {SPLIT, CONN}) {
-                String t = Names.unique("rx");
-                try (Connection c = bed.connect(listener)) {
-                    execute(c, "CREATE TABLE " + t + " (a INT) TYPE = Aria");
-                    assertThat(cluster.primary().queryValue("SELECT ENGINE FROM information_schema.TABLES"
-                            + " WHERE TABLE_SCHEMA = '" + Accounts.DATABASE + "' AND TABLE_NAME = '" + t + "'"))
-                            .isEqualTo("Aria");
-                    // The default options=ignorecase: lower case matches too, and every match is replaced.
-                    assertThat(scalar(c, "SELECT CONCAT('type=a', ' / ', 'Type = b')")).isEqualTo("ENGINE=a / ENGINE=b");
-                    // A server-side prepared statement is rewritten before it is prepared.
-                    try (Connection p = DriverManager.getConnection(bed.url(listener) + "?useServerPrepStmts=true",
-                            Accounts.APP_USER, Accounts.APP_PASSWORD);
-                         PreparedStatement ps = p.prepareStatement("SELECT CONCAT(?, 'type=x')")) {
-                        ps.setString(1, "got ");
-                        try (ResultSet rs = ps.executeQuery()) {
-                            assertThat(rs.next()).isTrue();
-                            assertThat(rs.getString(1)).isEqualTo("got ENGINE=x");
+                + "replace=ENGINE=$1\nlog_trace=true\nlog_file=" + log, "master")) {
+            ListAppender<ILoggingEvent> trace = new ListAppender<>();
+            trace.start();
+            Logger logger = (Logger) LoggerFactory.getLogger("io.gatehouse.filters.regexfilter.RegexFilter");
+            logger.addAppender(trace);
+            Level level = logger.getLevel();
+            logger.setLevel(Level.DEBUG);
+            try {
+                for (String listener : new String[] {SPLIT, CONN}) {
+                    String t = Names.unique("rx");
+                    try (Connection c = bed.connect(listener)) {
+                        execute(c, "CREATE TABLE " + t + " (a INT) TYPE = Aria");
+                        assertThat(cluster.primary().queryValue("SELECT ENGINE FROM information_schema.TABLES"
+                                + " WHERE TABLE_SCHEMA = '" + Accounts.DATABASE + "' AND TABLE_NAME = '" + t + "'"))
+                                .isEqualTo("Aria");
+                        // The default options=ignorecase: lower case matches too, and every match is replaced.
+                        assertThat(scalar(c, "SELECT CONCAT('type=a', ' / ', 'Type = b')")).isEqualTo("ENGINE=a / ENGINE=b");
+                        // A server-side prepared statement is rewritten before it is prepared.
+                        try (Connection p = DriverManager.getConnection(bed.url(listener) + "?useServerPrepStmts=true",
+                                Accounts.APP_USER, Accounts.APP_PASSWORD);
+                             PreparedStatement ps = p.prepareStatement("SELECT CONCAT(?, 'type=x')")) {
+                            ps.setString(1, "got ");
+                            try (ResultSet rs = ps.executeQuery()) {
+                                assertThat(rs.next()).isTrue();
+                                assertThat(rs.getString(1)).isEqualTo("got ENGINE=x");
+                            }
                         }
+                        execute(c, "DROP TABLE " + t);
                     }
-                    execute(c, "DROP TABLE " + t);
+                    assertThat(bed.cli(listener, "SELECT 'TYPE=cli'")).isEqualTo("ENGINE=cli\n");
                 }
-                assertThat(bed.cli(listener, "SELECT 'TYPE=cli'")).isEqualTo("ENGINE=cli\n");
+                // Every statement is logged: matched ones with their replacement, the others as they were.
+                awaitLogContains(log, "Matched TYPE\\s*=\\s*(\\w+): [SELECT 'TYPE=cli'] -> [SELECT 'ENGINE=cli']");
+                awaitLogContains(log, "No match TYPE\\s*=\\s*(\\w+): [");
+                // log_trace: the same lines in Gatehouse's own log, at MaxScale's info level.
+                List<ILoggingEvent> traced;
+                synchronized (trace) {             // appends happen on worker threads, under this lock
+                    traced = List.copyOf(trace.list);
+                }
+                assertThat(traced).extracting(ILoggingEvent::getFormattedMessage)
+                        .contains("F: Matched TYPE\\s*=\\s*(\\w+): [SELECT 'TYPE=cli'] -> [SELECT 'ENGINE=cli']");
+            } finally {
+                logger.detachAppender(trace);
+                logger.setLevel(level);
             }
-            // Every statement is logged: matched ones with their replacement, the others as they were.
-            awaitLogContains(log, "Matched TYPE\\s*=\\s*(\\w+): [SELECT 'TYPE=cli'] -> [SELECT 'ENGINE=cli']");
-            awaitLogContains(log, "No match TYPE\\s*=\\s*(\\w+): [");
         }
     }
 

@@ -74,7 +74,8 @@ final class RegexFilter implements Filter {
             MatchLog.append(settings.logFile(), line);
         }
         if (settings.logTrace()) {
-            LOG.info("{}: {}", name, line.stripTrailing());
+            // MaxScale's info level, which Gatehouse logs as DEBUG (shown with log_info=true).
+            LOG.debug("{}: {}", name, line.stripTrailing());
         }
     }
 

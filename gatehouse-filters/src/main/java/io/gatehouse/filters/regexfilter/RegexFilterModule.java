@@ -31,7 +31,7 @@ public final class RegexFilterModule implements FilterModule {
                     ParamSpec.of("log_file", ParamType.STRING, null, true,
                             "Append every statement, matched (with its replacement) or not, to this file"),
                     ParamSpec.of("log_trace", ParamType.BOOL, "false", true,
-                            "Log every statement, matched (with its replacement) or not, at info level")));
+                            "Log every statement, matched (with its replacement) or not, at info level (log_info=true)")));
 
     @Override
     public ModuleDescriptor descriptor() {
