@@ -7,6 +7,7 @@ import io.gatehouse.api.filter.RouteHint;
 import io.gatehouse.filters.support.StatementText;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -17,9 +18,11 @@ import java.util.List;
 final class CommentSession implements FilterSession {
     /** The text put in front of each statement, one char per byte. */
     private final String prefix;
+    private final byte[] prefixBytes;
 
     CommentSession(String comment) {
         this.prefix = StatementText.bytewise("/* " + comment + " */");
+        this.prefixBytes = prefix.getBytes(StandardCharsets.ISO_8859_1);
     }
 
     /** The comment of a session: {@code inject} with {@code $IP} (capitals only, as MaxScale) replaced by the address. */
@@ -32,7 +35,11 @@ final class CommentSession implements FilterSession {
         if (command != COM_QUERY) {
             return null;
         }
-        String sql = StatementText.of(packet, command);
+        ByteBuf fast = StatementText.withPrefix(alloc, packet, prefixBytes);
+        if (fast != null) {
+            return fast;
+        }
+        String sql = StatementText.of(packet, command);   // a statement of 16 MiB or more
         return sql == null ? null : StatementText.command(alloc, command, commented(sql));
     }
 

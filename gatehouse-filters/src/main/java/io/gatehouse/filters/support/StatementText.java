@@ -48,6 +48,30 @@ public final class StatementText {
     }
 
     /**
+     * A new command packet (sequence 0) with {@code prefix} put between the command byte and the statement of
+     * {@code packet}, copying each byte once; null when {@code packet} is split or truncated, or the result would
+     * need splitting (then use {@link #of} and {@link #command}).
+     */
+    public static ByteBuf withPrefix(ByteBufAllocator alloc, ByteBuf packet, byte[] prefix) {
+        int at = packet.readerIndex();
+        if (packet.readableBytes() < Packets.HEADER_SIZE + 1) {
+            return null;
+        }
+        int len = Packets.payloadLength(packet, at);
+        if (len >= Packets.MAX_PAYLOAD || len < 1 || packet.readableBytes() < Packets.HEADER_SIZE + len
+                || (long) len + prefix.length >= Packets.MAX_PAYLOAD) {
+            return null;
+        }
+        int payload = len + prefix.length;
+        ByteBuf out = alloc.buffer(Packets.HEADER_SIZE + payload);
+        Packets.writeHeader(out, payload, 0);
+        out.writeByte(packet.getByte(at + Packets.HEADER_SIZE));
+        out.writeBytes(prefix);
+        out.writeBytes(packet, at + Packets.HEADER_SIZE + 1, len - 1);
+        return out;
+    }
+
+    /**
      * Configuration text (a pattern, a replacement, a comment) as the one-char-per-byte form of its UTF-8 bytes, so
      * it meets statement text on equal terms.
      */

@@ -35,6 +35,19 @@ class StatementTextTest {
     }
 
     @Test
+    void prefixGoesBetweenCommandByteAndStatement() {
+        ByteBuf packet = StatementText.command(alloc, Commands.COM_QUERY, "SELECT 1");
+        ByteBuf out = StatementText.withPrefix(alloc, packet, "/* x */".getBytes(StandardCharsets.US_ASCII));
+        try {
+            assertThat(Packets.payloadLength(out, 0)).isEqualTo(out.readableBytes() - Packets.HEADER_SIZE);
+            assertThat(StatementText.of(out, Commands.COM_QUERY)).isEqualTo("/* x */SELECT 1");
+        } finally {
+            packet.release();
+            out.release();
+        }
+    }
+
+    @Test
     void truncatedPacketsAndOtherCommandsHaveNoText() {
         ByteBuf shortPacket = alloc.buffer().writeMediumLE(100).writeByte(0).writeByte(Commands.COM_QUERY);
         try {
