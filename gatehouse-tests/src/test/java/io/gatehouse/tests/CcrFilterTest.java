@@ -65,6 +65,7 @@ class CcrFilterTest {
                 assertThat(scalar(c, "SELECT @@server_id")).isEqualTo(bed.primaryId());
                 assertThat(scalar(c, "SELECT @@server_id")).isEqualTo(bed.primaryId());
                 assertThat(scalar(c, "SELECT @@server_id")).isIn(bed.replicaIds());
+                assertThat(bed.diagnostics().get("hints_added_count").asLong()).isEqualTo(2);
                 // A write that the ignore comment exempts does not start a new window.
                 execute(c, "INSERT INTO " + t + " VALUES (2) -- maxscale ccr=ignore");
                 assertThat(scalar(c, "SELECT @@server_id")).isIn(bed.replicaIds());

@@ -3,10 +3,17 @@ package io.gatehouse.tests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gatehouse.server.Gatehouse;
 import io.gatehouse.testkit.Accounts;
 import io.gatehouse.testkit.MariaDbCluster;
 import io.gatehouse.testkit.MariaDbServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -16,6 +23,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -28,6 +36,8 @@ import java.util.stream.Collectors;
 final class FilterBed implements AutoCloseable {
     static final String SPLIT = "F-Split-Listener";
     static final String CONN = "F-Conn-Listener";
+    /** One client for the class: a client nobody references can be collected, and closed, during a request. */
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     final Gatehouse gatehouse;
     final MariaDbCluster cluster;
@@ -108,6 +118,17 @@ final class FilterBed implements AutoCloseable {
                 "--connect-timeout=10", "-h127.0.0.1", "-P" + gatehouse.port(listener), "-u" + Accounts.APP_USER,
                 "-p" + Accounts.APP_PASSWORD, "-N", "-B", Accounts.DATABASE, "-e", sql));
         return Subprocess.run(command, null, Duration.ofSeconds(60));
+    }
+
+    /** The filter's {@code filter_diagnostics} from the REST API ({@code GET /v1/filters/F}). */
+    JsonNode diagnostics() throws Exception {
+        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatehouse.admin().port()
+                        + "/v1/filters/F"))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                        "admin:mariadb".getBytes(StandardCharsets.UTF_8))).GET().build();
+        HttpResponse<String> resp = HTTP.send(req, HttpResponse.BodyHandlers.ofString());
+        assertThat(resp.statusCode()).as(resp.body()).isEqualTo(200);
+        return new ObjectMapper().readTree(resp.body()).at("/data/attributes/filter_diagnostics");
     }
 
     String primaryId() {

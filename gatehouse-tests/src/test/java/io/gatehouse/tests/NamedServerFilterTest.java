@@ -51,6 +51,11 @@ class NamedServerFilterTest {
                 assertThat(scalar(c, "SELECT @@server_id, 'to-primary'")).isEqualTo(own);
             }
             assertThat(bed.cli(CONN, "SELECT @@server_id, 'to-primary'")).doesNotContain(bed.primaryId() + "\t");
+            // Diagnostics in the REST API, as MaxScale names them.
+            var diagnostics = bed.diagnostics();
+            assertThat(diagnostics.get("queries_diverted").asLong()).isGreaterThanOrEqualTo(17);
+            assertThat(diagnostics.get("queries_undiverted").asLong()).isPositive();
+            assertThat(diagnostics.at("/mappings/0/targets/0").asText()).isEqualTo(second.name());
         }
     }
 
