@@ -92,6 +92,9 @@ final class RouteRules {
         if (names.isEmpty()) {
             throw badTarget(section, targetParam, target, "a target");
         }
+        if (legacy && (names.size() != 1 || names.get(0).startsWith("->"))) {
+            throw badTarget(section, targetParam, target, "the legacy server parameter takes one server name");
+        }
         List<RouteHint> hints = new ArrayList<>();
         if (names.size() == 1 && !legacy && names.get(0).startsWith("->")) {
             RouteHint.Type type = switch (names.get(0)) {
