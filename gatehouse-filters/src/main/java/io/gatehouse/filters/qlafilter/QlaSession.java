@@ -35,6 +35,7 @@ import org.slf4j.LoggerFactory;
 final class QlaSession implements FilterSession {
     private static final Logger LOG = LoggerFactory.getLogger(QlaSession.class);
     private static final int SESSION_TRACK_SCHEMA = 1;
+    private static final long LAST_PREPARED = 0xFFFFFFFFL;
 
     private final QlaFilter filter;
     private final QlaSettings settings;
@@ -44,6 +45,8 @@ final class QlaSession implements FilterSession {
     private final Set<LogField> fileFields;
     private final Map<Long, String> prepared = new HashMap<>();
     private LogFile file;
+    /** The text of the newest prepared statement: an execute with id 0xFFFFFFFF (Connector/J's pipelining) means it. */
+    private String lastPrepared;
     private String database;
     private Pending pending;
     private long transactionStart = -1;
@@ -106,7 +109,7 @@ final class QlaSession implements FilterSession {
         }
         String sql = switch (command) {
             case COM_QUERY, COM_STMT_PREPARE -> text;
-            case COM_STMT_EXECUTE -> prepared.get(statementId);
+            case COM_STMT_EXECUTE -> statementId == LAST_PREPARED ? lastPrepared : prepared.get(statementId);
             default -> null;
         };
         boolean logged = sql != null && !sql.isEmpty() && settings.statements().wants(sql);
@@ -181,6 +184,7 @@ final class QlaSession implements FilterSession {
     private void remember(Pending p, Reply reply) {
         if (p.command() == COM_STMT_PREPARE && reply.kind() == Reply.Kind.PREPARE_OK && p.text() != null) {
             prepared.put(reply.statementId(), p.text());
+            lastPrepared = p.text();
         } else if (p.command() == COM_INIT_DB && p.text() != null) {
             database = p.text();
         } else if (p.useDatabase() != null) {
