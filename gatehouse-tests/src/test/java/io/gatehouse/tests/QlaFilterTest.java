@@ -110,7 +110,12 @@ class QlaFilterTest {
                         .hasSize(1);
                 String ps = "|SELECT ? + 1 AS " + tag + "|";
                 assertThat(mine.stream().filter(s -> s.contains(ps) && s.endsWith("|COM_STMT_PREPARE"))).hasSize(1);
-                assertThat(mine.stream().filter(s -> s.contains(ps) && s.endsWith("|COM_STMT_EXECUTE"))).hasSize(2);
+                // Executes are logged as the SQL they ran, the bound values in place of the placeholders.
+                for (int i = 0; i < 2; i++) {
+                    String ran = "|SELECT " + i + " + 1 AS " + tag + "|";
+                    assertThat(mine.stream().filter(s -> s.contains(ran) && s.endsWith("|COM_STMT_EXECUTE")))
+                            .hasSize(1);
+                }
                 assertThat(mine.stream().filter(s -> s.contains("no_such_table_" + tag)))
                         .singleElement().asString().contains("doesn't exist|").endsWith("|COM_QUERY");
             }

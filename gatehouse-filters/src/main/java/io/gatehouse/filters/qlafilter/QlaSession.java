@@ -5,6 +5,7 @@ import static io.gatehouse.filters.common.StatementText.COM_QUERY;
 import static io.gatehouse.filters.common.StatementText.COM_STMT_CLOSE;
 import static io.gatehouse.filters.common.StatementText.COM_STMT_EXECUTE;
 import static io.gatehouse.filters.common.StatementText.COM_STMT_PREPARE;
+import static io.gatehouse.filters.common.StatementText.COM_STMT_SEND_LONG_DATA;
 
 import io.gatehouse.api.filter.FilterSession;
 import io.gatehouse.api.filter.ReplyOrigin;
@@ -19,6 +20,7 @@ import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,13 +45,26 @@ final class QlaSession implements FilterSession {
     private final boolean active;
     private final String userHost;
     private final Set<LogField> fileFields;
-    private final Map<Long, String> prepared = new HashMap<>();
+    private final Map<Long, Prepared> prepared = new HashMap<>();
     private LogFile file;
     /** The text of the newest prepared statement: an execute with id 0xFFFFFFFF (Connector/J's pipelining) means it. */
-    private String lastPrepared;
+    private Prepared lastPrepared;
     private String database;
     private Pending pending;
     private long transactionStart = -1;
+
+    /** A prepared statement: its text, parameter count, the types last bound and the parameters sent as long data. */
+    private static final class Prepared {
+        final String sql;
+        final int params;
+        final byte[][] types = new byte[1][];
+        final BitSet longData = new BitSet();
+
+        Prepared(String sql, int params) {
+            this.sql = sql;
+            this.params = params;
+        }
+    }
 
     /** The statement whose reply is awaited; {@code sql} is null when it is not logged. */
     private record Pending(int command, String sql, String text, long startNanos, long wallMillis, int typeMask,
@@ -79,9 +94,18 @@ final class QlaSession implements FilterSession {
     public List<RouteHint> routeQuery(ByteBuf packet, int command) {
         if (active) {
             boolean hasText = command == COM_QUERY || command == COM_STMT_PREPARE || command == COM_INIT_DB;
-            boolean hasId = command == COM_STMT_EXECUTE || command == COM_STMT_CLOSE;
+            boolean hasId = command == COM_STMT_EXECUTE || command == COM_STMT_CLOSE || command == COM_STMT_SEND_LONG_DATA;
+            byte[] body = null;
+            if (command == COM_STMT_EXECUTE || command == COM_STMT_SEND_LONG_DATA) {
+                int from = packet.readerIndex() + 5;
+                // Long data carries a parameter's value, of which only the statement and parameter ids are needed.
+                int len = command == COM_STMT_EXECUTE ? packet.writerIndex() - from
+                        : Math.min(6, packet.writerIndex() - from);
+                body = new byte[Math.max(0, len)];
+                packet.getBytes(from, body);
+            }
             onCommand(command, hasText ? StatementText.payloadText(packet) : null,
-                    hasId ? StatementText.statementId(packet) : -1, System.nanoTime(), System.currentTimeMillis());
+                    hasId ? StatementText.statementId(packet) : -1, body, System.nanoTime(), System.currentTimeMillis());
         }
         return List.of();
     }
@@ -97,11 +121,20 @@ final class QlaSession implements FilterSession {
      * A client command arrived.
      *
      * @param text        the text after the command byte for COM_QUERY, COM_STMT_PREPARE and COM_INIT_DB, else null
-     * @param statementId the statement id of COM_STMT_EXECUTE and COM_STMT_CLOSE, else -1
+     * @param statementId the statement id of COM_STMT_EXECUTE, COM_STMT_SEND_LONG_DATA and COM_STMT_CLOSE, else -1
+     * @param body        the bytes after the command byte of COM_STMT_EXECUTE (its bound values) and the first six of
+     *                    COM_STMT_SEND_LONG_DATA, else null
      */
-    void onCommand(int command, String text, long statementId, long nowNanos, long wallMillis) {
+    void onCommand(int command, String text, long statementId, byte[] body, long nowNanos, long wallMillis) {
         if (command == COM_STMT_CLOSE) {
             prepared.remove(statementId);
+            return;
+        }
+        if (command == COM_STMT_SEND_LONG_DATA) {
+            Prepared ps = prepared.get(statementId);
+            if (ps != null && body != null && body.length >= 6) {
+                ps.longData.set((body[4] & 0xFF) | (body[5] & 0xFF) << 8);
+            }
             return;
         }
         if (StatementText.noReply(command)) {
@@ -109,7 +142,8 @@ final class QlaSession implements FilterSession {
         }
         String sql = switch (command) {
             case COM_QUERY, COM_STMT_PREPARE -> text;
-            case COM_STMT_EXECUTE -> statementId == LAST_PREPARED ? lastPrepared : prepared.get(statementId);
+            case COM_STMT_EXECUTE -> executed(statementId == LAST_PREPARED ? lastPrepared : prepared.get(statementId),
+                    body);
             default -> null;
         };
         boolean logged = sql != null && !sql.isEmpty() && settings.statements().wants(sql);
@@ -180,11 +214,21 @@ final class QlaSession implements FilterSession {
         }
     }
 
+    /** The SQL an execute of {@code ps} runs, its values in place; null for an unknown statement. */
+    private static String executed(Prepared ps, byte[] body) {
+        if (ps == null) {
+            return null;
+        }
+        String sql = body == null ? ps.sql : ExecuteText.render(ps.sql, ps.params, ps.types, ps.longData, body);
+        ps.longData.clear();
+        return sql;
+    }
+
     /** What a successful reply teaches: a prepared statement's text, the current database. */
     private void remember(Pending p, Reply reply) {
         if (p.command() == COM_STMT_PREPARE && reply.kind() == Reply.Kind.PREPARE_OK && p.text() != null) {
-            prepared.put(reply.statementId(), p.text());
-            lastPrepared = p.text();
+            lastPrepared = new Prepared(p.text(), reply.parameterCount());
+            prepared.put(reply.statementId(), lastPrepared);
         } else if (p.command() == COM_INIT_DB && p.text() != null) {
             database = p.text();
         } else if (p.useDatabase() != null) {

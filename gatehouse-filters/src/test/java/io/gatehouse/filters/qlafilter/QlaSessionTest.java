@@ -106,11 +106,12 @@ class QlaSessionTest {
             h.send(TestPackets.command(h.alloc(), TestPackets.COM_STMT_PREPARE,
                     "SELECT c FROM t WHERE id = ?".getBytes(StandardCharsets.UTF_8)));
             h.reply(TestPackets.prepareOkReply(5, 1));
-            h.send(TestPackets.execute(h.alloc(), 5));
+            h.send(TestPackets.command(h.alloc(), TestPackets.COM_STMT_EXECUTE,
+                    new byte[] {5, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 0, 9, 0, 0, 0}));
             h.reply(TestPackets.resultSetReply(TestPackets.COM_STMT_EXECUTE, 1));
         }
         assertThat(Files.readAllLines(dir.resolve("qla.7"))).containsExactly("Query,Command",
-                "SELECT c FROM t WHERE id = ?,COM_STMT_PREPARE", "SELECT c FROM t WHERE id = ?,COM_STMT_EXECUTE");
+                "SELECT c FROM t WHERE id = ?,COM_STMT_PREPARE", "SELECT c FROM t WHERE id = 9,COM_STMT_EXECUTE");
     }
 
     @Test
