@@ -3,6 +3,7 @@ package io.gatehouse.moduletest;
 import io.gatehouse.api.filter.Filter;
 import io.gatehouse.api.filter.FilterModule;
 import io.gatehouse.api.filter.FilterSession;
+import io.gatehouse.api.filter.ReplyOrigin;
 import io.gatehouse.api.filter.RouteHint;
 import io.gatehouse.api.reply.Reply;
 import io.gatehouse.api.router.ClientInfo;
@@ -72,9 +73,14 @@ public final class FilterHarness implements AutoCloseable {
         return new Routed(packet, List.copyOf(session.routeQuery(packet, command)));
     }
 
-    /** Tells the filter that the current command's reply completed. */
+    /** Tells the filter that the current command's reply completed (origin unknown, as from a test). */
     public void reply(Reply reply) {
-        session.clientReply(reply);
+        reply(reply, ReplyOrigin.UNKNOWN);
+    }
+
+    /** Tells the filter that the current command's reply, from {@code origin}, completed: what the core calls. */
+    public void reply(Reply reply, ReplyOrigin origin) {
+        session.clientReply(reply, origin);
     }
 
     /** The filter instance, for its diagnostics. */

@@ -43,6 +43,16 @@ public interface FilterSession {
     default void clientReply(Reply reply) {
     }
 
+    /**
+     * The reply the client got for the current command is complete, with where it came from. The core calls this
+     * once per command that got a reply from a backend, after the last byte of it went to the client (replies
+     * that a router reads for itself, or that it discards from other backends, are not shown). The default passes
+     * the reply to {@link #clientReply(Reply)}.
+     */
+    default void clientReply(Reply reply, ReplyOrigin origin) {
+        clientReply(reply);
+    }
+
     /** The session ended; release what the filter session holds. */
     default void close() {
     }

@@ -342,7 +342,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     void connectBackend() {
-        clientInfo = new ClientInfo(id, user, remote, login.database());
+        clientInfo = new ClientInfo(id, user, remote, login.database(), service.name());
         io.gatehouse.api.router.RouterSession rs = service.router().newSession(clientInfo);
         state = State.CONNECTING;
         pipeline = new SessionPipeline(this, rs != null ? rs : new ConnectionRouterSession(service.router()));

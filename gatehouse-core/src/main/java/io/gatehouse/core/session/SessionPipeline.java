@@ -46,6 +46,8 @@ final class SessionPipeline implements RouterSessionContext {
     private boolean inLocalInfile;
     private BackendConnection lastTarget;
     private boolean clientWritable = true;
+    /** The filters' view of the current command's reply: what reached the client, from which connection. */
+    private final ReplyWatch replyWatch = new ReplyWatch();
 
     SessionPipeline(ClientSession session, RouterSession router) {
         this.session = session;
@@ -172,6 +174,7 @@ final class SessionPipeline implements RouterSessionContext {
     @Override
     public void commandDone() {
         busy = false;
+        replyWatch.commandDone(filters);
         if (streaming != null) {
             streaming.resume();
             return;
@@ -265,12 +268,16 @@ final class SessionPipeline implements RouterSessionContext {
             session.clientChannel().write(buf, session.clientChannel().voidPromise());
             return;
         }
-        if (reply != null) {
-            for (FilterSession f : filters) {
-                f.clientReply(reply);
-            }
+        if (filters.isEmpty()) {
+            router.clientReply(b, buf, reply);
+            return;
         }
-        router.clientReply(b, buf, reply);
+        replyWatch.delivering(b, reply);
+        try {
+            router.clientReply(b, buf, reply);
+        } finally {
+            replyWatch.delivered();
+        }
     }
 
     void backendReadComplete() {
@@ -324,6 +331,7 @@ final class SessionPipeline implements RouterSessionContext {
 
     @Override
     public void clientWrite(ByteBuf buf) {
+        replyWatch.toClient(buf.readableBytes());
         session.clientChannel().write(buf, session.clientChannel().voidPromise());
     }
 

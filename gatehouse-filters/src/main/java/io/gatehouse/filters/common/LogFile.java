@@ -1,0 +1,123 @@
+package io.gatehouse.filters.common;
+
+import java.io.BufferedWriter;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One text file a logging filter writes (or standard output), through a 64 KiB buffer so that a worker thread
+ * writing an entry only copies characters, and touches the disk when the buffer fills or when {@code flush} asks
+ * for it. A session's own file is used by its worker alone; a file shared by every session (qlafilter's unified
+ * log) is written by several workers, so each write takes the file's monitor for the time of one copy. A failed
+ * write is reported once and later entries are dropped, never thrown at the session.
+ */
+public final class LogFile {
+    private static final Logger LOG = LoggerFactory.getLogger(LogFile.class);
+    private static final int BUFFER = 64 * 1024;
+
+    private final String name;
+    private final Writer out;
+    private final boolean flushEach;
+    private final boolean closeable;
+    private boolean failed;
+    private long entries;
+
+    private LogFile(String name, Writer out, boolean flushEach, boolean closeable) {
+        this.name = name;
+        this.out = out;
+        this.flushEach = flushEach;
+        this.closeable = closeable;
+    }
+
+    /**
+     * Opens {@code path} for writing. With {@code append} an existing file is continued and {@code header} is written
+     * only when the file is new or empty; without it the file is emptied and the header always written.
+     */
+    public static LogFile open(Path path, boolean append, String header, boolean flushEach) throws IOException {
+        boolean fresh = !append || !Files.exists(path) || Files.size(path) == 0;
+        Writer w = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(path, StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE, append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING),
+                StandardCharsets.UTF_8), BUFFER);
+        LogFile f = new LogFile(path.toString(), w, flushEach, true);
+        if (fresh && !header.isEmpty()) {
+            f.write(header);
+            f.entries = 0;
+        }
+        return f;
+    }
+
+    /** The process's standard output (qlafilter's {@code log_type=stdout}); closing it only flushes. */
+    public static LogFile stdout(String header, boolean flushEach) {
+        Writer w = new BufferedWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out),
+                StandardCharsets.UTF_8), BUFFER);
+        LogFile f = new LogFile("stdout", w, flushEach, false);
+        if (!header.isEmpty()) {
+            f.write(header);
+            f.entries = 0;
+        }
+        return f;
+    }
+
+    /** Appends {@code text} (one or more whole lines). */
+    public synchronized void write(String text) {
+        if (failed) {
+            return;
+        }
+        try {
+            out.write(text);
+            entries++;
+            if (flushEach) {
+                out.flush();
+            }
+        } catch (IOException e) {
+            failed("write to", e);
+        }
+    }
+
+    /** Writes out what the buffer holds. */
+    public synchronized void flush() {
+        if (failed) {
+            return;
+        }
+        try {
+            out.flush();
+        } catch (IOException e) {
+            failed("flush", e);
+        }
+    }
+
+    /** Flushes and closes the file (standard output is only flushed). */
+    public synchronized void close() {
+        flush();
+        if (closeable) {
+            try {
+                out.close();
+            } catch (IOException e) {
+                failed("close", e);
+            }
+        }
+    }
+
+    /** Entries written since the file was opened (the header not counted). */
+    public synchronized long entries() {
+        return entries;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    private void failed(String what, IOException e) {
+        failed = true;
+        LOG.error("cannot {} log file {}: {}; later entries are dropped", what, name, e.toString());
+    }
+}

@@ -1,0 +1,72 @@
+package io.gatehouse.filters.qlafilter;
+
+import io.gatehouse.api.filter.Filter;
+import io.gatehouse.api.filter.FilterSession;
+import io.gatehouse.api.router.ClientInfo;
+import io.gatehouse.filters.common.LogFile;
+import io.gatehouse.sql.Classifier;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One qlafilter section: its settings, the unified log file and standard output shared by every session, and the
+ * classifier for canonical forms and transaction roles. Thread-safe: sessions of every worker write through the
+ * shared {@link LogFile}s, which serialise each whole line.
+ */
+final class QlaFilter implements Filter {
+    private final String name;
+    private final QlaSettings settings;
+    private final Classifier classifier = new Classifier();
+    private final LogFile unified;
+    private final LogFile stdout;
+    private final AtomicLong sessions = new AtomicLong();
+
+    QlaFilter(String name, QlaSettings settings) throws IOException {
+        this.name = name;
+        this.settings = settings;
+        String header = LogField.header(settings.fields(), settings.separator());
+        this.unified = settings.unifiedFile()
+                ? LogFile.open(Path.of(settings.filebase() + ".unified"), settings.append(), header, settings.flush())
+                : null;
+        this.stdout = settings.stdout() ? LogFile.stdout(header, settings.flush()) : null;
+    }
+
+    @Override
+    public FilterSession newSession(ClientInfo client) {
+        sessions.incrementAndGet();
+        return new QlaSession(this, client);
+    }
+
+    QlaSettings settings() {
+        return settings;
+    }
+
+    Classifier classifier() {
+        return classifier;
+    }
+
+    /** The file shared by all sessions, or null. */
+    LogFile unified() {
+        return unified;
+    }
+
+    /** Standard output, or null. */
+    LogFile stdout() {
+        return stdout;
+    }
+
+    @Override
+    public Map<String, Object> diagnostics() {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("filter", name);
+        d.put("sessions", sessions.get());
+        if (unified != null) {
+            d.put("unified_file", unified.name());
+            d.put("unified_entries", unified.entries());
+        }
+        return d;
+    }
+}

@@ -1,0 +1,60 @@
+package io.gatehouse.filters.qlafilter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.BitSet;
+import org.junit.jupiter.api.Test;
+
+/** Bound values of binary-protocol executes written into the prepared text. */
+class ExecuteTextTest {
+    /** Statement id 1, no cursor, one iteration, then the null bitmap, the new-types flag and the types. */
+    private static ByteArrayOutputStream head(int nullBitmap, int... types) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.writeBytes(new byte[] {1, 0, 0, 0, 0, 1, 0, 0, 0, (byte) nullBitmap, 1});
+        for (int t : types) {
+            b.write(t & 0xFF);
+            b.write(t >> 8);
+        }
+        return b;
+    }
+
+    @Test
+    void valuesOfEachKindReplaceThePlaceholders() {
+        ByteArrayOutputStream b = head(0b0100, 3, 0xFD, 6, 8 | 0x8000, 5, 12);
+        b.writeBytes(new byte[] {42, 0, 0, 0});                            // LONG 42
+        byte[] s = "it's".getBytes(StandardCharsets.UTF_8);
+        b.write(s.length);
+        b.writeBytes(s);                                                   // VAR_STRING
+        b.writeBytes(new byte[] {-1, -1, -1, -1, -1, -1, -1, -1});         // unsigned LONGLONG max
+        b.writeBytes(new byte[] {0, 0, 0, 0, 0, 0, (byte) 0xF8, 0x3F});   // DOUBLE 1.5
+        b.writeBytes(new byte[] {7, (byte) 0xE8, 0x07, 12, 5, 13, 7, 9}); // DATETIME 2024-12-05 13:07:09
+        byte[][] types = new byte[1][];
+        String sql = "SELECT ?, '?', ? /* ? */, ?, ?, ?, ?";
+        assertThat(ExecuteText.render(sql, 6, types, new BitSet(), b.toByteArray()))
+                .isEqualTo("SELECT 42, '?', 'it\\'s' /* ? */, NULL, 18446744073709551615, 1.5, '2024-12-05 13:07:09'");
+        // A later execute that does not bind types again uses the remembered ones.
+        ByteArrayOutputStream again = new ByteArrayOutputStream();
+        again.writeBytes(new byte[] {1, 0, 0, 0, 0, 1, 0, 0, 0, 0b0111110, 0});
+        again.writeBytes(new byte[] {7, 0, 0, 0});
+        assertThat(ExecuteText.render("SELECT ?, ?, ?, ?, ?, ?", 6, types, new BitSet(), again.toByteArray()))
+                .isEqualTo("SELECT 7, NULL, NULL, NULL, NULL, NULL");
+    }
+
+    @Test
+    void longDataAndShortPacketsKeepPlaceholders() {
+        BitSet longData = new BitSet();
+        longData.set(0);
+        ByteArrayOutputStream b = head(0, 0xFC, 3);
+        b.writeBytes(new byte[] {5, 0, 0, 0});
+        assertThat(ExecuteText.render("INSERT INTO t VALUES (?, ?)", 2, new byte[1][], longData, b.toByteArray()))
+                .isEqualTo("INSERT INTO t VALUES (?, 5)");
+        assertThat(ExecuteText.render("SELECT ?", 1, new byte[1][], new BitSet(), new byte[] {1, 0, 0, 0, 0, 1}))
+                .isEqualTo("SELECT ?");
+        ByteArrayOutputStream cut = head(0, 8);
+        cut.writeBytes(new byte[] {1, 2});
+        assertThat(ExecuteText.render("SELECT ?", 1, new byte[1][], new BitSet(), cut.toByteArray()))
+                .isEqualTo("SELECT ?");
+    }
+}
