@@ -281,6 +281,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     public void channelReadComplete(ChannelHandlerContext ctx) {
         if (pipeline != null) {
             pipeline.flushBackends();
+            // A router may answer a command itself while it is read (schemarouter's SHOW DATABASES).
+            client.flush();
         }
     }
 
