@@ -28,7 +28,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -48,19 +47,14 @@ import org.slf4j.LoggerFactory;
  */
 final class SchemaRouterSession implements RouterSession {
     private static final Logger LOG = LoggerFactory.getLogger(SchemaRouterSession.class);
-    /** MariaDB's "the statement prepared last" id of direct execution. */
-    private static final long LAST_PREPARED = 0xFFFFFFFFL;
 
     /** What the session waits for that the client did not ask for. */
     private enum Internal { NONE, MAPPING, INIT_DB }
 
-    private record Statement(Endpoint endpoint, long backendId) {
-    }
-
     private final SchemaRouter router;
     private RouterSessionContext ctx;
     /** Live connections by server name, in configuration order. */
-    private final Map<String, Endpoint> shards = new LinkedHashMap<>();
+    private final ShardConnections shards = new ShardConnections();
     private final Set<Endpoint> connecting = new LinkedHashSet<>();
     private ByteBuf loginOk;
     private boolean loggedIn;
@@ -70,8 +64,7 @@ final class SchemaRouterSession implements RouterSession {
     private Endpoint previousTarget;
     private int status = StatusFlags.AUTOCOMMIT;
     private Internal internal = Internal.NONE;
-    private final Map<Endpoint, MappingQuery> mapping = new LinkedHashMap<>();
-    private final Set<Endpoint> mappingPending = new LinkedHashSet<>();
+    private MappingRound mapping;
     /** A USE held while the servers are mapped again (refresh_databases), and its command byte. */
     private ByteBuf heldUse;
     private int heldUseCommand;
@@ -86,10 +79,7 @@ final class SchemaRouterSession implements RouterSession {
     private Reply otherError;
     private String databaseOnSuccess;
     private List<RouteHint> hints = List.of();
-    // Prepared statements: the client sees ids of our own, each mapped to one connection and its id there.
-    private final Map<Long, Statement> statements = new HashMap<>();
-    private long nextStatementId = 1;
-    private Statement lastPrepared;
+    private final ShardStatements statements = new ShardStatements();
 
     SchemaRouterSession(SchemaRouter router) {
         this.router = router;
@@ -103,7 +93,7 @@ final class SchemaRouterSession implements RouterSession {
             if (ServerStatus.acceptsNewSessions(s.status())) {
                 usable.add(s);
                 Endpoint e = context.connectWithoutDatabase(s);
-                shards.put(s.name(), e);
+                shards.add(e);
                 connecting.add(e);
             }
         }
@@ -143,38 +133,15 @@ final class SchemaRouterSession implements RouterSession {
 
     private void startMapping() {
         internal = Internal.MAPPING;
-        for (Endpoint e : readyShards()) {
-            mapping.put(e, new MappingQuery());
-            mappingPending.add(e);
-            e.write(MappingQuery.packet(ctx.alloc()), COM_QUERY);
-        }
-        if (mappingPending.isEmpty()) {
+        mapping = new MappingRound(router.context.serviceName());
+        if (!mapping.start(shards.ready(), ctx.alloc())) {
             ctx.fail(2003, "HY000", "No server of service '" + router.context.serviceName() + "' is available");
         }
     }
 
-    private void mappingAnswered(Endpoint e, Reply reply) {
-        if (reply.isError()) {
-            // As MaxScale does: a server the user may not ask holds nothing for this user.
-            LOG.info("{}: mapping query failed on '{}', which holds nothing for this user: {}",
-                    router.context.serviceName(), e.server().name(), reply.errorMessage());
-            mapping.get(e).release();
-        }
-        mappingPending.remove(e);
-        if (mappingPending.isEmpty()) {
-            finishMapping();
-        }
-    }
-
     private void finishMapping() {
-        ShardMap.Builder b = new ShardMap.Builder();
-        for (Map.Entry<Endpoint, MappingQuery> m : mapping.entrySet()) {
-            String server = m.getKey().server().name();
-            b.serverMapped();
-            m.getValue().rows(ctx.clientCapabilities(), (db, table) -> b.add(server, db, table));
-        }
-        mapping.clear();
-        map = b.build(System.nanoTime());
+        map = mapping.build(ctx.clientCapabilities(), System.nanoTime());
+        mapping = null;
         router.cache.put(cacheKey, map);
         internal = Internal.NONE;
         mapReady();
@@ -203,7 +170,7 @@ final class SchemaRouterSession implements RouterSession {
             finishLogin();
             return;
         }
-        List<Endpoint> targets = holders(db);
+        List<Endpoint> targets = shards.ready(map.locations(db, ""));
         if (targets.isEmpty()) {
             ctx.fail(1049, "42000", "Unknown database '" + db + "'");
             return;
@@ -278,14 +245,13 @@ final class SchemaRouterSession implements RouterSession {
             case COM_STMT_EXECUTE, COM_STMT_BULK_EXECUTE, COM_STMT_FETCH, COM_STMT_RESET -> toStatement(packet, cmd, true);
             case COM_STMT_SEND_LONG_DATA -> toStatement(packet, cmd, false);
             case COM_STMT_CLOSE -> {
-                long id = statementId(packet);
+                long id = ShardStatements.id(packet);
                 toStatement(packet, cmd, false);
                 statements.remove(id);
             }
             case COM_SET_OPTION, COM_RESET_CONNECTION -> {
                 if (cmd == COM_RESET_CONNECTION) {
                     statements.clear();
-                    lastPrepared = null;
                 }
                 toAll(packet, cmd);
             }
@@ -327,7 +293,7 @@ final class SchemaRouterSession implements RouterSession {
             changeDatabase(packet, COM_QUERY, c.database(), true);
             return;
         }
-        Endpoint hinted = hinted();
+        Endpoint hinted = shards.hinted(hints);
         if (hinted == null && StatementTarget.isSessionCommand(c)) {
             toAll(packet, COM_QUERY);
             return;
@@ -352,7 +318,7 @@ final class SchemaRouterSession implements RouterSession {
      * than {@code refresh_interval}; otherwise a server answers it (with its own "unknown database" error).
      */
     private void changeDatabase(ByteBuf packet, int cmd, String db, boolean mayRefresh) {
-        List<Endpoint> targets = holders(db);
+        List<Endpoint> targets = shards.ready(map.locations(db, ""));
         if (targets.isEmpty()) {
             if (mayRefresh && router.refreshDatabases()
                     && System.nanoTime() - map.builtNanos() >= router.refreshNanos()) {
@@ -375,39 +341,13 @@ final class SchemaRouterSession implements RouterSession {
         send(packet, cmd, targets, true);
     }
 
-    /** The live connections to the servers holding database {@code db}, in map order. */
-    private List<Endpoint> holders(String db) {
-        List<Endpoint> out = new ArrayList<>();
-        for (String server : map.locations(db, "")) {
-            Endpoint e = shards.get(server);
-            if (e != null && e.isReady()) {
-                out.add(e);
-            }
-        }
-        return out;
-    }
-
-    /** The server named by a routing hint, when it is one of the session's. */
-    private Endpoint hinted() {
-        for (RouteHint h : hints) {
-            if (h.type() == RouteHint.Type.SERVER) {
-                for (Endpoint e : shards.values()) {
-                    if (e.isReady() && e.server().name().equalsIgnoreCase(h.server())) {
-                        return e;
-                    }
-                }
-            }
-        }
-        return null;
-    }
-
     /** Where a statement goes: the server with all its tables, else as {@link #fallback()} says. */
     private Endpoint target(Classification c) {
         Set<String> servers = StatementTarget.servers(c, map, currentDb);
         if (servers != null) {
             for (String s : servers) {
-                Endpoint e = shards.get(s);
-                if (e != null && e.isReady()) {
+                Endpoint e = shards.ready(s);
+                if (e != null) {
                     return e;
                 }
             }
@@ -418,7 +358,7 @@ final class SchemaRouterSession implements RouterSession {
     /** The server of the current database, else the one used last, else the first one connected. */
     private Endpoint fallback() {
         if (currentDb != null) {
-            List<Endpoint> h = holders(currentDb);
+            List<Endpoint> h = shards.ready(map.locations(currentDb, ""));
             if (!h.isEmpty()) {
                 return h.get(0);
             }
@@ -426,18 +366,8 @@ final class SchemaRouterSession implements RouterSession {
         if (previousTarget != null && previousTarget.isReady()) {
             return previousTarget;
         }
-        List<Endpoint> ready = readyShards();
+        List<Endpoint> ready = shards.ready();
         return ready.isEmpty() ? null : ready.get(0);
-    }
-
-    private List<Endpoint> readyShards() {
-        List<Endpoint> out = new ArrayList<>();
-        for (Endpoint e : shards.values()) {
-            if (e.isReady()) {
-                out.add(e);
-            }
-        }
-        return out;
     }
 
     private void noTarget(ByteBuf packet) {
@@ -449,7 +379,7 @@ final class SchemaRouterSession implements RouterSession {
 
     /** Session commands: every connection runs them; the client gets one answer. */
     private void toAll(ByteBuf packet, int cmd) {
-        List<Endpoint> all = readyShards();
+        List<Endpoint> all = shards.ready();
         if (all.isEmpty()) {
             noTarget(packet);
             return;
@@ -458,15 +388,11 @@ final class SchemaRouterSession implements RouterSession {
         send(packet, cmd, all, true);
     }
 
-    private static long statementId(ByteBuf packet) {
-        return packet.readableBytes() >= 9 ? packet.getUnsignedIntLE(packet.readerIndex() + 5) : -1;
-    }
-
     /** A command about a prepared statement goes where it was prepared, with the id it has there. */
     private void toStatement(ByteBuf packet, int cmd, boolean hasReply) {
-        long id = statementId(packet);
-        Statement s = id == LAST_PREPARED ? lastPrepared : statements.get(id);
-        if (s == null || !s.endpoint().isReady()) {
+        ShardStatements.Statement s = statements.find(packet);
+        if (s == null) {
+            long id = ShardStatements.id(packet);
             packet.release();
             if (hasReply) {
                 ctx.clientError(1, 1243, "HY000", "Unknown prepared statement handler (" + id + ") given to "
@@ -475,9 +401,7 @@ final class SchemaRouterSession implements RouterSession {
             }
             return;
         }
-        if (id != LAST_PREPARED) {
-            packet.setIntLE(packet.readerIndex() + 5, (int) s.backendId());
-        }
+        ShardStatements.toServerId(packet, s);
         if (!hasReply) {
             s.endpoint().write(packet, cmd);
             return;
@@ -505,10 +429,9 @@ final class SchemaRouterSession implements RouterSession {
 
     @Override
     public void clientReply(Endpoint from, ByteBuf buf, Reply reply) {
-        if (internal == Internal.MAPPING && mappingPending.contains(from)) {
-            mapping.get(from).collect(ctx.alloc(), buf);
-            if (reply != null) {
-                mappingAnswered(from, reply);
+        if (internal == Internal.MAPPING && mapping.isWaitingFor(from)) {
+            if (mapping.collect(from, ctx.alloc(), buf, reply)) {
+                finishMapping();
             }
             return;
         }
@@ -550,10 +473,7 @@ final class SchemaRouterSession implements RouterSession {
         boolean ok = ownerReply != null && !ownerReply.isError() && otherError == null;
         if (command == COM_STMT_PREPARE && ownerReply != null && ownerReply.kind() == Reply.Kind.PREPARE_OK
                 && held != null && held.readableBytes() >= 9) {
-            long id = nextStatementId++;
-            Statement s = new Statement(owner, ownerReply.statementId());
-            statements.put(id, s);
-            lastPrepared = s;
+            long id = statements.prepared(owner, ownerReply.statementId());
             held.setIntLE(held.readerIndex() + 5, (int) id);
         }
         if (held != null) {
@@ -575,7 +495,7 @@ final class SchemaRouterSession implements RouterSession {
 
     @Override
     public void endpointFailed(Endpoint e, int code, String sqlState, String message) {
-        shards.values().remove(e);
+        shards.remove(e);
         if (connecting.remove(e)) {
             LOG.warn("{}: cannot use server '{}' for session {}: {}", router.context.serviceName(),
                     e.server().name(), ctx.client().sessionId(), message);
@@ -588,11 +508,9 @@ final class SchemaRouterSession implements RouterSession {
             }
             return;
         }
-        if (internal == Internal.MAPPING && mappingPending.contains(e)) {
-            mapping.remove(e).release();
-            mappingPending.remove(e);
-            if (mappingPending.isEmpty()) {
-                if (mapping.isEmpty()) {
+        if (internal == Internal.MAPPING && mapping.isWaitingFor(e)) {
+            if (mapping.lost(e)) {
+                if (!mapping.anyServer()) {
                     ctx.fail(code, sqlState, "Lost every server while mapping databases: " + message);
                 } else {
                     finishMapping();
@@ -604,7 +522,7 @@ final class SchemaRouterSession implements RouterSession {
             ctx.fail(code, sqlState, message);
             return;
         }
-        statements.values().removeIf(s -> s.endpoint() == e);
+        statements.forget(e);
         if (pending.remove(e)) {
             if (e == owner) {
                 ctx.fail(2013, "HY000", "Lost connection to backend server '" + e.server().name() + "' during query");
@@ -622,7 +540,6 @@ final class SchemaRouterSession implements RouterSession {
     @Override
     public void sessionReset() {
         statements.clear();
-        lastPrepared = null;
         currentDb = null;
         status = StatusFlags.AUTOCOMMIT;
     }
@@ -637,9 +554,10 @@ final class SchemaRouterSession implements RouterSession {
     @Override
     public void close() {
         releaseHeldUse();
-        mapping.values().forEach(MappingQuery::release);
-        mapping.clear();
-        mappingPending.clear();
+        if (mapping != null) {
+            mapping.release();
+            mapping = null;
+        }
         if (held != null) {
             held.release();
             held = null;
@@ -654,7 +572,7 @@ final class SchemaRouterSession implements RouterSession {
     public Map<String, Object> diagnostics() {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("current_database", currentDb == null ? "" : currentDb);
-        d.put("shards", new ArrayList<>(shards.keySet()));
+        d.put("shards", shards.names());
         return d;
     }
 }
