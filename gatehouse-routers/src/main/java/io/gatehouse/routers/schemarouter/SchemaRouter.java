@@ -26,6 +26,7 @@ final class SchemaRouter implements Router {
     final ShardMapCache cache = new ShardMapCache();
     final LongAdder queries = new LongAdder();
     final LongAdder sessionCommands = new LongAdder();
+    private volatile Pattern ignoredRegex;
 
     SchemaRouter(RouterContext context) {
         this.context = context;
@@ -52,7 +53,16 @@ final class SchemaRouter implements Router {
     /** The {@code ignore_tables_regex} pattern, or null. */
     Pattern ignoredRegex() {
         String r = context.params().string("ignore_tables_regex");
-        return r == null || r.isEmpty() ? null : Pattern.compile(r);
+        if (r == null || r.isEmpty()) {
+            return null;
+        }
+        // Compiled once per value, not once per session (a racing compile just makes an equal pattern).
+        Pattern p = ignoredRegex;
+        if (p == null || !p.pattern().equals(r)) {
+            p = Pattern.compile(r);
+            ignoredRegex = p;
+        }
+        return p;
     }
 
     boolean refreshDatabases() {
