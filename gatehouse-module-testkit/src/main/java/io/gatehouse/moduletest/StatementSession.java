@@ -150,6 +150,12 @@ public final class StatementSession implements RouterSessionContext, AutoCloseab
         return e;
     }
 
+    /** The scripted servers have no databases to refuse, so this is {@link #connect}. */
+    @Override
+    public Endpoint connectWithoutDatabase(ServerView server) {
+        return connect(server);
+    }
+
     @Override
     public void clientWrite(ByteBuf buf) {
         toClient.add(buf);

@@ -157,6 +157,13 @@ public record HandshakeResponse(long capabilities, int maxPacketSize, int charse
                 newAuthPlugin, connectAttributes);
     }
 
+    /** A copy with another default database (null: none, and CONNECT_WITH_DB is cleared). */
+    public HandshakeResponse withDatabase(String newDatabase) {
+        long caps = newDatabase == null ? capabilities & ~Capabilities.CONNECT_WITH_DB : capabilities;
+        return new HandshakeResponse(caps, maxPacketSize, charset, user, authResponse, newDatabase, authPlugin,
+                connectAttributes);
+    }
+
     /** A copy with other capabilities (e.g. the subset a backend supports). */
     public HandshakeResponse withCapabilities(long newCapabilities) {
         return new HandshakeResponse(newCapabilities, maxPacketSize, charset, user, authResponse, database,

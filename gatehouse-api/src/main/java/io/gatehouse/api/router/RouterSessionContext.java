@@ -16,6 +16,12 @@ public interface RouterSessionContext {
     /** Opens a connection to {@code server}, logged in as the client; readiness arrives through the router. */
     Endpoint connect(ServerView server);
 
+    /**
+     * Opens a connection to {@code server} logged in as the client but without the database the client connected
+     * with: for routers whose servers do not all hold that database (schemarouter), which set it themselves.
+     */
+    Endpoint connectWithoutDatabase(ServerView server);
+
     /** Writes bytes to the client (owned by the callee); flushed when the current batch of reads ends. */
     void clientWrite(ByteBuf buf);
 

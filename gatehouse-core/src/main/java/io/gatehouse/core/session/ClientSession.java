@@ -281,6 +281,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     public void channelReadComplete(ChannelHandlerContext ctx) {
         if (pipeline != null) {
             pipeline.flushBackends();
+            // A router may answer a command itself while it is read (schemarouter's SHOW DATABASES).
+            client.flush();
         }
     }
 
@@ -353,13 +355,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
      * A backend connection for {@code owner}, logged in as the client: an idle one from this worker's pool (logged
      * in again with COM_CHANGE_USER) or a new one.
      */
-    BackendConnection openBackend(Server server, SessionPipeline owner) {
+    BackendConnection openBackend(Server server, SessionPipeline owner, boolean withDatabase) {
+        HandshakeResponse backendLogin = withDatabase ? login : login.withDatabase(null);
         BackendConnection pooled = server.proxyProtocol() ? null : proxy.pool().take(server, login.capabilities());
         if (pooled != null) {
-            pooled.adopt(this, owner, login, auth.passwordSha1());
+            pooled.adopt(this, owner, backendLogin, auth.passwordSha1());
             return pooled;
         }
-        BackendConnection b = new BackendConnection(this, server, login, auth.passwordSha1());
+        BackendConnection b = new BackendConnection(this, server, backendLogin, auth.passwordSha1());
         b.routeThrough(owner);
         BackendDialer.dial(client.eventLoop(), proxy, b, server, cause -> {
             LOG.warn("{}: cannot connect to {}: {}", service.name(), server, cause.getMessage());

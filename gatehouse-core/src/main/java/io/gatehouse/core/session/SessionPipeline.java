@@ -324,7 +324,14 @@ final class SessionPipeline implements RouterSessionContext {
 
     @Override
     public Endpoint connect(ServerView server) {
-        BackendConnection b = session.openBackend((Server) server, this);
+        BackendConnection b = session.openBackend((Server) server, this, true);
+        endpoints.add(b);
+        return b;
+    }
+
+    @Override
+    public Endpoint connectWithoutDatabase(ServerView server) {
+        BackendConnection b = session.openBackend((Server) server, this, false);
         endpoints.add(b);
         return b;
     }

@@ -100,7 +100,9 @@ public final class UserAccountStore implements AutoCloseable {
         order.sort((a, b) -> Boolean.compare(ServerStatus.has(b.status(), ServerStatus.MASTER),
                 ServerStatus.has(a.status(), ServerStatus.MASTER)));
         // auth_all_servers: every reachable server's accounts, merged; otherwise the first server that answers.
-        boolean all = serviceParams.has("auth_all_servers") && serviceParams.bool("auth_all_servers");
+        // A schemarouter's servers each hold other databases, so (as in MaxScale 24.02) it always merges them all.
+        boolean all = serviceParams.has("auth_all_servers") && serviceParams.bool("auth_all_servers")
+                || "schemarouter".equalsIgnoreCase(serviceParams.string("router"));
         List<UserAccounts> loaded = new ArrayList<>();
         List<String> from = new ArrayList<>();
         for (Server s : order) {
