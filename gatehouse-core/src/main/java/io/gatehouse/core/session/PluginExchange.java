@@ -49,8 +49,12 @@ abstract class PluginExchange {
             return new ParsecExchange(flow, login, a);
         }
         String asked = login.authPlugin() == null ? "" : login.authPlugin();
-        if (a.nativeHash() != null && a.nativeHash().length > 0
-                && (asked.equals(Sha2Password.CACHING_PLUGIN) || asked.equals(Sha2Password.SHA256_PLUGIN))) {
+        boolean token = login.authResponse() != null && login.authResponse().length > 0;
+        // MariaDB's own clients (Connector/C, the mariadb CLI) with --default-auth=caching_sha2_password send no
+        // token when the greeting names another plugin, and expect what the server does then: a switch to the
+        // account's plugin. MySQL's clients send their SHA-256 scramble and get the SHA-256 exchange.
+        if (a.nativeHash() != null && a.nativeHash().length > 0 && (asked.equals(Sha2Password.CACHING_PLUGIN) && token
+                || asked.equals(Sha2Password.SHA256_PLUGIN))) {
             return new Sha2Exchange(flow, login, a, asked.equals(Sha2Password.CACHING_PLUGIN));
         }
         return null;
@@ -92,8 +96,7 @@ abstract class PluginExchange {
 
     /** The password was proven: the remaining checks (database), with SHA1(password) for the backends. */
     protected void proven(byte[] passwordSha1) {
-        flow.loginResult(LoginCheck.accept(session.accounts(), account, passwordSha1,
-                login.user(), session.remote(), login.database()));
+        flow.loginResult(LoginCheck.accept(session.accounts(), account, passwordSha1, login.database()));
     }
 
     /**
@@ -107,7 +110,7 @@ abstract class PluginExchange {
                 : mapping.lookup(account.user());
         if (backend == null) {
             flow.loginResult(LoginCheck.Result.refused(account, 1045, "28000", "Access denied for user '"
-                    + login.user() + "'@'" + session.remote() + "': this " + plugin
+                    + login.user() + "'@'" + LoginVerdict.hostName(session) + "': this " + plugin
                     + " account needs a user_mapping_file credential for the backends"));
             return;
         }
@@ -117,7 +120,7 @@ abstract class PluginExchange {
 
     protected void refused() {
         flow.loginResult(LoginCheck.Result.wrongPassword(account, "Access denied for user '"
-                + login.user() + "'@'" + session.remote() + "' (using password: YES)", false));
+                + login.user() + "'@'" + LoginVerdict.hostName(session) + "' (using password: YES)", false));
     }
 
     /**
