@@ -236,6 +236,12 @@ class ServerParityLoginTest {
         sameAsDirect("Connector/J as a written account", p -> jdbc(p, "dw", "dwpwd", Accounts.DATABASE));
         sameAsDirect("the CLI as a written account", p -> cli(p, "dw", "dwpwd", Accounts.DATABASE));
         sameAsDirect("change_user to a written account", p -> changeUser(p, "dw", "dwpwd", Accounts.DATABASE));
+        // A global privilege in the access bits (1 is SELECT) and no plugin named: the server's defaults apply.
+        db.execute("INSERT INTO mysql.global_priv (Host, User, Priv) VALUES ('%', 'dwg', '{\"access\":1,"
+                + "\"authentication_string\":\"" + hash + "\"}'); FLUSH PRIVILEGES;");
+        sameAsDirect("Connector/J as a written account with a global grant", p -> jdbc(p, "dwg", "dwpwd", "freshdb3"));
+        db.execute("CREATE DATABASE freshdb3");
+        sameAsDirect("the same into a new database", p -> jdbc(p, "dwg", "dwpwd", "freshdb3"));
         assertThat(jdbc(db.port(), "dw", "dwpwd", Accounts.DATABASE)).isEqualTo(Outcome.ok("dw@%"));
     }
 
