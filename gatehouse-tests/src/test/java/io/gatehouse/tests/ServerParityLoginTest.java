@@ -114,7 +114,8 @@ class ServerParityLoginTest {
         }
     }
 
-    private static final Pattern CLI_ERROR = Pattern.compile("ERROR (\\d+) \\(([0-9A-Z]{5})\\)(?: at line \\d+)?: (.*)");
+    private static final Pattern CLI_ERROR =
+            Pattern.compile("ERROR (\\d+) \\(([0-9A-Z]{5})\\)(?: at line \\d+)?: (.*)");
 
     /** The mariadb CLI logs in (with {@code extra} options) and prints CURRENT_USER(). */
     private static Outcome cli(int port, String user, String password, String database, String... extra)
@@ -190,7 +191,8 @@ class ServerParityLoginTest {
         db.execute("CREATE USER 'nc'@'%' IDENTIFIED BY 'ncpwd'; GRANT SELECT ON test.* TO 'nc'@'%';");
         sameAsDirect("the CLI as a new account", p -> cli(p, "nc", "ncpwd", Accounts.DATABASE));
         db.execute("CREATE DATABASE freshdb");
-        sameAsDirect("Connector/J into a new database", p -> jdbc(p, Accounts.APP_USER, Accounts.APP_PASSWORD, "freshdb"));
+        sameAsDirect("Connector/J into a new database",
+                p -> jdbc(p, Accounts.APP_USER, Accounts.APP_PASSWORD, "freshdb"));
         db.execute("CREATE DATABASE freshdb2");
         sameAsDirect("the CLI into a new database",
                 p -> cli(p, Accounts.APP_USER, Accounts.APP_PASSWORD, "freshdb2"));
@@ -211,7 +213,8 @@ class ServerParityLoginTest {
         String wayTooLong = "e".repeat(120);
         sameAsDirect("the CLI into a database name too long to quote whole",
                 p -> cli(p, Accounts.APP_USER, Accounts.APP_PASSWORD, wayTooLong));
-        assertThat(jdbc(db.port(), "nosuchuser", "x", Accounts.DATABASE).message()).contains("'nosuchuser'@'localhost'");
+        assertThat(jdbc(db.port(), "nosuchuser", "x", Accounts.DATABASE).message())
+                .contains("'nosuchuser'@'localhost'");
         assertThat(jdbc(db.port(), Accounts.APP_USER, Accounts.APP_PASSWORD, tooLong).code()).isEqualTo(1102);
     }
 

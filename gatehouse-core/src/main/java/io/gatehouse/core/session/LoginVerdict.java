@@ -89,7 +89,8 @@ final class LoginVerdict {
             mapped = exchangeMapped || !mapped(mapping, a) ? null : mapping.lookup(a.user());
             if (mapped != null && !r.checkedHere()) {
                 r = LoginCheck.Result.refused(a, 1045, "28000", "Access denied for user '" + user + "'@'"
-                        + hostName(s) + "' (a user_mapping_file credential is only used after Gatehouse checked the password)");
+                        + hostName(s) + "' (a user_mapping_file credential is only used after Gatehouse checked the"
+                        + " password)");
                 mapped = null;
             }
         }
