@@ -196,7 +196,13 @@ class ServerParityLoginTest {
         db.execute("CREATE DATABASE freshdb2");
         sameAsDirect("the CLI into a new database",
                 p -> cli(p, Accounts.APP_USER, Accounts.APP_PASSWORD, "freshdb2"));
-        assertThat(jdbc(db.port(), "nb", "nbpwd", Accounts.DATABASE)).isEqualTo(Outcome.ok("nb@%"));
+        db.execute("ALTER USER 'nb'@'%' IDENTIFIED BY 'nbpwd2'");
+        sameAsDirect("Connector/J with a password changed a moment ago",
+                p -> jdbc(p, "nb", "nbpwd2", Accounts.DATABASE));
+        db.execute("ALTER USER 'nb'@'%' IDENTIFIED BY 'nbpwd3'");
+        sameAsDirect("change_user with a password changed a moment ago",
+                p -> changeUser(p, "nb", "nbpwd3", Accounts.DATABASE));
+        assertThat(jdbc(db.port(), "nb", "nbpwd3", Accounts.DATABASE)).isEqualTo(Outcome.ok("nb@%"));
     }
 
     @Test
