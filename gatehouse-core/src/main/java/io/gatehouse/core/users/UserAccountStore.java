@@ -204,5 +204,10 @@ public final class UserAccountStore implements AutoCloseable {
     @Override
     public void close() {
         thread.shutdownNow();
+        synchronized (this) {
+            if (next != null) {
+                next.done.complete(null);                 // never to run: its waiting logins decide on what is here
+            }
+        }
     }
 }
