@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * logs its backend connections in again. While it waits for the client, the session gives it the client's bytes;
  * it owns them until they are framed and read, and hands back whatever follows the exchange. Session worker thread.
  *
- * <p>Who checked the password: as for a new login, path by path (see {@link ClientLogin}). A connection whose
+ * <p>Who checked the password, and the accounts it is decided on: as for a new login (see {@link ClientLogin}). A connection whose
  * COM_CHANGE_USER failed three times is closed at its next one, as MariaDB does, and one whose failure blocks the
  * host is closed at once.
  */

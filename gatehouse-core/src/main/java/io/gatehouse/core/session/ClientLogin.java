@@ -31,7 +31,10 @@ import org.slf4j.LoggerFactory;
  * <li>skip_authentication: the backends, with the client's unchecked token; for an account with a user_mapping_file
  * entry Gatehouse, by the normal path.</li>
  * </ul>
- * Then {@link LoginVerdict} applies the checks every path shares.
+ * Then {@link LoginVerdict} applies the checks every path shares. A login that the accounts would refuse (no account,
+ * grant or database, or a wrong mysql_native_password token) is first decided again on accounts loaded after it
+ * began ({@link io.gatehouse.core.users.UserAccountStore#freshSince}), so that nothing made on the backends just
+ * before it is refused from an older load.
  */
 final class ClientLogin implements LoginFlow {
     private static final Logger LOG = LoggerFactory.getLogger(ClientLogin.class);
