@@ -66,6 +66,12 @@ class ServerParityLoginTest {
                 + "[Split]\ntype=service\nrouter=readwritesplit\nservers=db\n" + svc
                 + AuthTestBed.listener("Conn-L", "Conn", "")
                 + AuthTestBed.listener("Split-L", "Split", "")
+                // Greet as MySQL 5.7 so that MySQL Connector/J speaks its SHA-256 plugins (see AuthPluginsTest).
+                + "[Conn8]\ntype=service\nrouter=readconnroute\nrouter_options=running\nservers=db\n"
+                + "version_string=5.7.19-gatehouse\n" + svc
+                + "[Split8]\ntype=service\nrouter=readwritesplit\nservers=db\nversion_string=5.7.19-gatehouse\n" + svc
+                + AuthTestBed.listener("Conn8-L", "Conn8", "")
+                + AuthTestBed.listener("Split8-L", "Split8", "")
                 + AuthTestBed.listener("ConnNative-L", "Conn", "authenticator=mariadbauth")
                 + AuthTestBed.listener("SplitNative-L", "Split", "authenticator=mariadbauth");
         Files.writeString(dir.resolve("gatehouse.cnf"), cnf);
@@ -94,7 +100,7 @@ class ServerParityLoginTest {
 
     /** Loads both services' accounts now, so that what the test creates next is newer than the last load. */
     private static void accountsJustLoaded() throws Exception {
-        for (String service : List.of("Conn", "Split")) {
+        for (String service : List.of("Conn", "Split", "Conn8", "Split8")) {
             gatehouse.runtime().services().get(service).users().refresh(true).get(30, TimeUnit.SECONDS);
         }
     }
@@ -111,6 +117,19 @@ class ServerParityLoginTest {
         } catch (SQLException e) {
             // The connection id differs between the server and Gatehouse; the rest is what the client shows.
             return new Outcome(e.getErrorCode(), e.getSQLState(), CONN_PREFIX.matcher(e.getMessage()).replaceFirst(""));
+        }
+    }
+
+    /** MySQL Connector/J logs in with one of its SHA-256 plugins and asks CURRENT_USER(). */
+    private static Outcome mysqlJdbc(int port, String user, String password, String plugin) {
+        String url = "jdbc:mysql://127.0.0.1:" + port + "/" + Accounts.DATABASE
+                + "?sslMode=DISABLED&allowPublicKeyRetrieval=true&defaultAuthenticationPlugin=" + plugin;
+        try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT CURRENT_USER()")) {
+            rs.next();
+            return Outcome.ok(rs.getString(1));
+        } catch (SQLException e) {
+            return new Outcome(e.getErrorCode(), e.getSQLState(), e.getMessage());
         }
     }
 
@@ -203,6 +222,21 @@ class ServerParityLoginTest {
         sameAsDirect("change_user with a password changed a moment ago",
                 p -> changeUser(p, "nb", "nbpwd3", Accounts.DATABASE));
         assertThat(jdbc(db.port(), "nb", "nbpwd3", Accounts.DATABASE)).isEqualTo(Outcome.ok("nb@%"));
+    }
+
+    @Test
+    void aPasswordChangedAMomentAgoWorksWithMySqlConnectorsSha256Plugins() throws Exception {
+        db.execute("CREATE USER 'ms'@'%' IDENTIFIED BY 'mspwd'; GRANT SELECT ON test.* TO 'ms'@'%';");
+        int round = 0;
+        for (String plugin : List.of("caching_sha2_password", "sha256_password")) {
+            accountsJustLoaded();
+            String password = "mspwd" + (++round);
+            db.execute("ALTER USER 'ms'@'%' IDENTIFIED BY '" + password + "'");
+            sameAsDirect("MySQL Connector/J with " + plugin + " and a password changed a moment ago",
+                    p -> mysqlJdbc(p, "ms", password, plugin), "Conn8-L", "Split8-L");
+        }
+        assertThat(mysqlJdbc(gatehouse.port("Conn8-L"), "ms", "mspwd2", "sha256_password"))
+                .isEqualTo(Outcome.ok("ms@%"));
     }
 
     @Test

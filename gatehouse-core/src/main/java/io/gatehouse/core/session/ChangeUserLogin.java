@@ -188,6 +188,11 @@ final class ChangeUserLogin implements LoginFlow {
     }
 
     @Override
+    public long startedNanos() {
+        return startedNanos;
+    }
+
+    @Override
     public ClientSession session() {
         return s;
     }

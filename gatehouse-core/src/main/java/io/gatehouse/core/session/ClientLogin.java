@@ -47,6 +47,11 @@ final class ClientLogin implements LoginFlow {
     }
 
     @Override
+    public long startedNanos() {
+        return startedNanos;
+    }
+
+    @Override
     public ClientSession session() {
         return s;
     }

@@ -16,7 +16,9 @@ abstract class PluginExchange {
     protected final LoginFlow flow;
     protected final ClientSession session;
     protected final HandshakeResponse login;
-    protected final UserAccount account;
+    /** The account being proven; replaced once when a refusal is decided again on newer accounts. */
+    protected UserAccount account;
+    private boolean retried;
     /** Packets the client may send in one exchange; the longest real one (sha256 with a key request) needs three. */
     private static final int MAX_PACKETS = 8;
     /** A client asks for the RSA public key once; twice is tolerated. */
@@ -116,6 +118,33 @@ abstract class PluginExchange {
         }
         flow.mapBackendUser(backend.user());
         proven(backend.passwordSha1());
+    }
+
+    /**
+     * A password found wrong against accounts loaded before the login began: reloads them and runs {@code again}
+     * (on the worker) with the account the newer ones give, once; a login found wrong on accounts that new, or whose
+     * account is gone or no longer keeps a native hash, is refused. The password may have changed a moment ago.
+     */
+    protected void refusedUnlessNewer(Runnable again) {
+        var users = session.service().users();
+        if (retried || !users.olderThan(flow.startedNanos())) {
+            refused();
+            return;
+        }
+        retried = true;
+        users.freshSince(flow.startedNanos()).whenComplete((v, e) -> session.client.eventLoop().execute(() -> {
+            if (session.isClosedOrClosing()) {
+                return;                                    // the session's end frees what the flow holds
+            }
+            UserAccount fresh = session.accounts().find(login.user(), session.remote(),
+                    session.service().localhostMatchWildcardHost());
+            if (fresh == null || fresh.nativeHash() == null || !fresh.key().equals(account.key())) {
+                refused();
+                return;
+            }
+            account = fresh;
+            again.run();
+        }));
     }
 
     protected void refused() {
