@@ -20,7 +20,7 @@ public final class CoreParams {
             of("threads", ParamType.STRING, "auto", false, "Number of routing workers, or auto for one per core"),
             of("writeq_high_water", ParamType.SIZE, "64Ki", true, "Stop reading the other side when a write queue exceeds this"),
             of("writeq_low_water", ParamType.SIZE, "1024", true, "Resume reading when the write queue drops below this"),
-            of("users_refresh_time", ParamType.DURATION, "30s", true, "Minimum time between user-account reloads caused by failed logins"),
+            of("users_refresh_time", ParamType.DURATION, "30s", true, "Minimum time between user-account reloads caused by a backend refusing a login Gatehouse accepted (a login Gatehouse would refuse always gets accounts loaded after it began)"),
             of("users_refresh_interval", ParamType.DURATION, "0s", true, "Periodic user-account reload interval; 0 disables"),
             of("auth_connect_timeout", ParamType.DURATION, "10s", false, "Connect timeout of the user-account loader"),
             of("auth_read_timeout", ParamType.DURATION, "10s", false, "Read timeout of the user-account loader"),

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * logs its backend connections in again. While it waits for the client, the session gives it the client's bytes;
  * it owns them until they are framed and read, and hands back whatever follows the exchange. Session worker thread.
  *
- * <p>Who checked the password: as for a new login, path by path (see {@link ClientLogin}). A connection whose
+ * <p>Who checked the password, and the accounts it is decided on: as for a new login (see {@link ClientLogin}). A connection whose
  * COM_CHANGE_USER failed three times is closed at its next one, as MariaDB does, and one whose failure blocks the
  * host is closed at once.
  */
@@ -50,6 +50,10 @@ final class ChangeUserLogin implements LoginFlow {
     private boolean wasAutoRead;
     private boolean finished;
     private String backendUser;
+    /** When the command arrived ({@link System#nanoTime}): accounts loaded after it may refuse it. */
+    private long startedNanos;
+    /** The accounts were reloaded once for this change already. */
+    private boolean reloaded;
     /** COM_CHANGE_USER itself is packet 0; the exchange and the final answer count on from it. */
     private int nextSeq = 1;
 
@@ -82,6 +86,23 @@ final class ChangeUserLogin implements LoginFlow {
                     + "' is temporarily blocked due to too many authentication failures.");
             return;
         }
+        startedNanos = System.nanoTime();
+        if (LoginVerdict.needsNewerAccounts(s, startedNanos, request.user(), request.database())) {
+            // As for a new login: the accounts would refuse it but may be older than what it names.
+            s.service.users().freshSince(startedNanos).whenComplete((v, e) -> s.client.eventLoop().execute(() -> {
+                if (!finished && s.isClosedOrClosing()) {
+                    release();
+                } else if (!finished) {
+                    begin();
+                }
+            }));
+            return;
+        }
+        begin();
+    }
+
+    /** Proves the new user with the exchange its account or client needs, on accounts new enough for it. */
+    private void begin() {
         UserAccounts users = s.accounts();
         UserAccount account = LoginVerdict.accountOf(s, request.user());
         skipCheck = s.settings.skipAuthentication() && !LoginVerdict.mapped(userMapping(), account);
@@ -147,10 +168,28 @@ final class ChangeUserLogin implements LoginFlow {
 
     private void authenticate(byte[] token) {
         UserAccounts users = s.accounts();
-        loginResult(skipCheck
+        LoginCheck.Result result = skipCheck
                 ? LoginCheck.unchecked(users, request.user(), token, s.remote, s.nonce)
                 : LoginCheck.check(users, request.user(), token, s.remote, request.database(), s.nonce,
-                        s.service.enableRootUser(), s.service.localhostMatchWildcardHost()));
+                        s.service.enableRootUser(), s.service.localhostMatchWildcardHost());
+        if (!result.ok() && result.retryAfterReload() && !reloaded && s.service.users().olderThan(startedNanos)) {
+            // The password may have changed since the accounts were loaded: decide on newer ones.
+            reloaded = true;
+            s.service.users().freshSince(startedNanos).whenComplete((v, e) -> s.client.eventLoop().execute(() -> {
+                if (!finished && s.isClosedOrClosing()) {
+                    release();
+                } else if (!finished) {
+                    authenticate(token);
+                }
+            }));
+            return;
+        }
+        loginResult(result);
+    }
+
+    @Override
+    public long startedNanos() {
+        return startedNanos;
     }
 
     @Override

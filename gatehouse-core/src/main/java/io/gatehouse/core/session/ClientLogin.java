@@ -31,7 +31,10 @@ import org.slf4j.LoggerFactory;
  * <li>skip_authentication: the backends, with the client's unchecked token; for an account with a user_mapping_file
  * entry Gatehouse, by the normal path.</li>
  * </ul>
- * Then {@link LoginVerdict} applies the checks every path shares.
+ * Then {@link LoginVerdict} applies the checks every path shares. A login that the accounts would refuse (no account,
+ * grant or database, or a wrong mysql_native_password token) is first decided again on accounts loaded after it
+ * began ({@link io.gatehouse.core.users.UserAccountStore#freshSince}), so that nothing made on the backends just
+ * before it is refused from an older load.
  */
 final class ClientLogin implements LoginFlow {
     private static final Logger LOG = LoggerFactory.getLogger(ClientLogin.class);
@@ -41,6 +44,11 @@ final class ClientLogin implements LoginFlow {
 
     ClientLogin(ClientSession session) {
         this.s = session;
+    }
+
+    @Override
+    public long startedNanos() {
+        return startedNanos;
     }
 
     @Override
@@ -86,30 +94,20 @@ final class ClientLogin implements LoginFlow {
                             + "' is temporarily blocked due to too many authentication failures.");
                     return;
                 }
-                boolean pluginAuth = (s.login.capabilities() & Capabilities.PLUGIN_AUTH) != 0;
-                io.gatehouse.core.users.UserAccount account = LoginVerdict.accountOf(s, s.login.user());
-                // A mapped account's backend login is not the client's own: Gatehouse must check its password.
-                skipCheck = s.settings.skipAuthentication() && !LoginVerdict.mapped(s.settings.userMapping(), account);
-                if (s.settings.clearPassthrough() && pluginAuth) {
-                    exchange = new ClearExchange(this, s.login, account);
-                } else {
-                    exchange = skipCheck || !pluginAuth ? null : PluginExchange.choose(this,
-                            s.login, s.accounts(), s.remote, s.service.localhostMatchWildcardHost());
-                }
-                if (exchange != null) {
-                    s.state = ClientSession.State.AUTH_SWITCH_SENT;
-                    exchange.start();
+                startedNanos = System.nanoTime();
+                if (LoginVerdict.needsNewerAccounts(s, startedNanos, s.login.user(), s.login.database())) {
+                    // The accounts would refuse it but may be older than the account or database it names: decide
+                    // on accounts loaded after it began, back on this worker.
+                    s.state = ClientSession.State.AUTHENTICATING;
+                    s.service.users().freshSince(startedNanos).whenComplete((v, e) -> s.client.eventLoop().execute(
+                            () -> {
+                                if (s.state == ClientSession.State.AUTHENTICATING && !s.isClosedOrClosing()) {
+                                    beginChecked();
+                                }
+                            }));
                     return;
                 }
-                boolean nativeToken = s.login.authPlugin() == null || s.login.authPlugin().isEmpty()
-                        || NativePassword.PLUGIN.equals(s.login.authPlugin());
-                if (!nativeToken && (s.login.capabilities() & Capabilities.PLUGIN_AUTH) != 0) {
-                    // Ask for a mysql_native_password token with the same nonce, NUL-terminated as servers send it.
-                    sendAuthSwitch(NativePassword.PLUGIN, java.util.Arrays.copyOf(s.nonce, s.nonce.length + 1));
-                    s.state = ClientSession.State.AUTH_SWITCH_SENT;
-                    return;
-                }
-                authenticate(s.login.authResponse());
+                begin();
             } else {
                 byte[] token = new byte[payload.readableBytes()];
                 payload.getBytes(payload.readerIndex(), token);
@@ -125,6 +123,43 @@ final class ClientLogin implements LoginFlow {
         } finally {
             packet.release();
         }
+    }
+
+    private void beginChecked() {
+        try {
+            begin();
+        } catch (RuntimeException e) {
+            LOG.warn("Client {} from {} sent a malformed handshake: {}", s.id, s.remote, e.getMessage());
+            s.sendErrorAndClose(s.nextSeq, 1043, "08S01", "Bad handshake");
+        }
+    }
+
+    /** Starts proving the client's handshake response: the plugin exchange it needs, or the native check. */
+    private void begin() {
+        boolean pluginAuth = (s.login.capabilities() & Capabilities.PLUGIN_AUTH) != 0;
+        io.gatehouse.core.users.UserAccount account = LoginVerdict.accountOf(s, s.login.user());
+        // A mapped account's backend login is not the client's own: Gatehouse must check its password.
+        skipCheck = s.settings.skipAuthentication() && !LoginVerdict.mapped(s.settings.userMapping(), account);
+        if (s.settings.clearPassthrough() && pluginAuth) {
+            exchange = new ClearExchange(this, s.login, account);
+        } else {
+            exchange = skipCheck || !pluginAuth ? null : PluginExchange.choose(this,
+                    s.login, s.accounts(), s.remote, s.service.localhostMatchWildcardHost());
+        }
+        if (exchange != null) {
+            s.state = ClientSession.State.AUTH_SWITCH_SENT;
+            exchange.start();
+            return;
+        }
+        boolean nativeToken = s.login.authPlugin() == null || s.login.authPlugin().isEmpty()
+                || NativePassword.PLUGIN.equals(s.login.authPlugin());
+        if (!nativeToken && pluginAuth) {
+            // Ask for a mysql_native_password token with the same nonce, NUL-terminated as servers send it.
+            sendAuthSwitch(NativePassword.PLUGIN, java.util.Arrays.copyOf(s.nonce, s.nonce.length + 1));
+            s.state = ClientSession.State.AUTH_SWITCH_SENT;
+            return;
+        }
+        authenticate(s.login.authResponse());
     }
 
     /**
@@ -146,6 +181,8 @@ final class ClientLogin implements LoginFlow {
     /** Bytes of the client's that the login phase may hold (a handshake packet is at most 64 KiB). */
     private static final int MAX_HELD_BYTES = 1 << 20;
 
+    /** When the handshake response arrived ({@link System#nanoTime}): accounts loaded after it may refuse it. */
+    private long startedNanos;
     /** The token of the login being checked, kept for a second check after an account reload. */
     private byte[] token;
     /** The exchange of a plugin other than mysql_native_password, or null. */
@@ -208,10 +245,12 @@ final class ClientLogin implements LoginFlow {
                 ? LoginCheck.unchecked(s.accounts(), s.login.user(), clientToken, s.remote, s.nonce)
                 : LoginCheck.check(s.accounts(), s.login.user(), clientToken, s.remote,
                         s.login.database(), s.nonce, s.service.enableRootUser(), s.service.localhostMatchWildcardHost());
-        if (!s.auth.ok() && s.auth.retryAfterReload() && !reloadedUsers) {
-            // The account may be new: reload (throttled) and decide again, back on this worker.
+        if (!s.auth.ok() && s.auth.retryAfterReload() && !reloadedUsers
+                && s.service.users().olderThan(startedNanos)) {
+            // The password may have changed since the accounts were loaded: decide again on accounts loaded after
+            // this login began, back on this worker.
             reloadedUsers = true;
-            s.service.users().refresh(false).whenComplete((v, e) -> s.client.eventLoop().execute(() -> {
+            s.service.users().freshSince(startedNanos).whenComplete((v, e) -> s.client.eventLoop().execute(() -> {
                 if (s.state == ClientSession.State.AUTHENTICATING) {
                     authenticate(token);
                 }

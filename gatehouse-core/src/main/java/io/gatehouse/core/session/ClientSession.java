@@ -407,6 +407,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
      * login, however many backends a router opens).
      */
     void backendRefusedLogin() {
+        if (auth != null && auth.checkedHere()) {
+            // Gatehouse's accounts let in what the backend refuses (dropped, or a new password): reload them, at
+            // most once per users_refresh_time.
+            service.users().refresh(false);
+        }
         if (auth != null && !auth.checkedHere() && !backendRefusalCounted && state != State.ROUTING) {
             backendRefusalCounted = true;
             if (proxy.blocker().failed(remote)) {

@@ -23,6 +23,9 @@ interface LoginFlow {
     /** The backends are logged into as {@code backendUser} (a user_mapping_file entry) instead of the client's. */
     void mapBackendUser(String backendUser);
 
+    /** When the login began ({@link System#nanoTime}): accounts loaded before it may be too old to refuse it. */
+    long startedNanos();
+
     /** The exchange's verdict; the flow applies the checks that follow (TLS requirements, host block, mapping). */
     void loginResult(LoginCheck.Result result);
 }

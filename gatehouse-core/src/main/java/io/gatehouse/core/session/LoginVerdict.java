@@ -31,6 +31,33 @@ final class LoginVerdict {
         return mapping != null && account != null && mapping.lookup(account.user()) != null;
     }
 
+    /** The client's host as the server would name it in an error ({@link UserAccounts#clientHostName}). */
+    static String hostName(ClientSession s) {
+        return s.accounts().clientHostName(s.remote);
+    }
+
+    /**
+     * True when the session's accounts were loaded before {@code sinceNanos} (when the login began) and would refuse
+     * a login of {@code user} into {@code database} for want of an account, a grant or the database: the backends
+     * may know what that load did not, so the login must wait for a newer one before it is decided. A database name
+     * the server refuses for its form alone needs no accounts.
+     */
+    static boolean needsNewerAccounts(ClientSession s, long sinceNanos, String user, String database) {
+        if (!s.service.users().olderThan(sinceNanos)) {
+            return false;
+        }
+        UserAccounts users = s.accounts();
+        boolean wildcard = s.service.localhostMatchWildcardHost();
+        UserAccount a = users.find(user, s.remote, wildcard);
+        if (a == null) {
+            return users.findDisabled(user, s.remote, wildcard) == null;
+        }
+        if (database == null || database.isEmpty() || LoginCheck.wrongDatabaseName(database) != null) {
+            return false;
+        }
+        return !users.mayUseDatabase(a, database) || !users.databaseExists(database);
+    }
+
     /** The account a login of {@code user} will be checked against (for {@link #mapped}), or null. */
     static UserAccount accountOf(ClientSession s, String user) {
         return s.accounts().find(user, s.remote, s.service.localhostMatchWildcardHost());
@@ -53,16 +80,17 @@ final class LoginVerdict {
             PasswordErrors.failed(service, a);
         }
         if (r.ok() && !s.service.enableRootUser() && (user.equals("root") || a != null && a.user().equals("root"))) {
-            r = LoginCheck.Result.refused(a, 1045, "28000", "Access denied for user '" + user + "'@'" + s.remote
-                    + "' (root logins are disabled: enable_root_user=false)");
+            r = LoginCheck.Result.refused(a, 1045, "28000", "Access denied for user '" + user + "'@'"
+                    + hostName(s) + "' (root logins are disabled: enable_root_user=false)");
         }
         UserMapping.Credential mapped = null;
         if (r.ok()) {
             UserMapping mapping = s.settings.userMapping();
             mapped = exchangeMapped || !mapped(mapping, a) ? null : mapping.lookup(a.user());
             if (mapped != null && !r.checkedHere()) {
-                r = LoginCheck.Result.refused(a, 1045, "28000", "Access denied for user '" + user + "'@'" + s.remote
-                        + "' (a user_mapping_file credential is only used after Gatehouse checked the password)");
+                r = LoginCheck.Result.refused(a, 1045, "28000", "Access denied for user '" + user + "'@'"
+                        + hostName(s) + "' (a user_mapping_file credential is only used after Gatehouse checked the"
+                        + " password)");
                 mapped = null;
             }
         }
@@ -71,7 +99,8 @@ final class LoginVerdict {
             r = accountPolicy(s, r, policy, exchangeMapped || mapped != null, clientCapabilities);
         }
         if (r.ok()) {
-            LoginCheck.Result denied = LoginCheck.transport(r, user, s.remote, s.encrypted, s.hasClientCertificate());
+            LoginCheck.Result denied = LoginCheck.transport(r, user, hostName(s), s.encrypted,
+                    s.hasClientCertificate());
             r = denied == null ? r : denied;
         }
         boolean blocked = !r.ok() && r.errorCode() == 1045 && s.proxy.blocker().failed(s.remote);

@@ -16,7 +16,9 @@ abstract class PluginExchange {
     protected final LoginFlow flow;
     protected final ClientSession session;
     protected final HandshakeResponse login;
-    protected final UserAccount account;
+    /** The account being proven; replaced once when a refusal is decided again on newer accounts. */
+    protected UserAccount account;
+    private boolean retried;
     /** Packets the client may send in one exchange; the longest real one (sha256 with a key request) needs three. */
     private static final int MAX_PACKETS = 8;
     /** A client asks for the RSA public key once; twice is tolerated. */
@@ -49,8 +51,12 @@ abstract class PluginExchange {
             return new ParsecExchange(flow, login, a);
         }
         String asked = login.authPlugin() == null ? "" : login.authPlugin();
-        if (a.nativeHash() != null && a.nativeHash().length > 0
-                && (asked.equals(Sha2Password.CACHING_PLUGIN) || asked.equals(Sha2Password.SHA256_PLUGIN))) {
+        boolean token = login.authResponse() != null && login.authResponse().length > 0;
+        // MariaDB's own clients (Connector/C, the mariadb CLI) with --default-auth=caching_sha2_password send no
+        // token when the greeting names another plugin, and expect what the server does then: a switch to the
+        // account's plugin. MySQL's clients send their SHA-256 scramble and get the SHA-256 exchange.
+        if (a.nativeHash() != null && a.nativeHash().length > 0 && (asked.equals(Sha2Password.CACHING_PLUGIN) && token
+                || asked.equals(Sha2Password.SHA256_PLUGIN))) {
             return new Sha2Exchange(flow, login, a, asked.equals(Sha2Password.CACHING_PLUGIN));
         }
         return null;
@@ -92,8 +98,7 @@ abstract class PluginExchange {
 
     /** The password was proven: the remaining checks (database), with SHA1(password) for the backends. */
     protected void proven(byte[] passwordSha1) {
-        flow.loginResult(LoginCheck.accept(session.accounts(), account, passwordSha1,
-                login.user(), session.remote(), login.database()));
+        flow.loginResult(LoginCheck.accept(session.accounts(), account, passwordSha1, login.database()));
     }
 
     /**
@@ -107,7 +112,7 @@ abstract class PluginExchange {
                 : mapping.lookup(account.user());
         if (backend == null) {
             flow.loginResult(LoginCheck.Result.refused(account, 1045, "28000", "Access denied for user '"
-                    + login.user() + "'@'" + session.remote() + "': this " + plugin
+                    + login.user() + "'@'" + LoginVerdict.hostName(session) + "': this " + plugin
                     + " account needs a user_mapping_file credential for the backends"));
             return;
         }
@@ -115,9 +120,36 @@ abstract class PluginExchange {
         proven(backend.passwordSha1());
     }
 
+    /**
+     * A password found wrong against accounts loaded before the login began: reloads them and runs {@code again}
+     * (on the worker) with the account the newer ones give, once; a login found wrong on accounts that new, or whose
+     * account is gone or no longer keeps a native hash, is refused. The password may have changed a moment ago.
+     */
+    protected void refusedUnlessNewer(Runnable again) {
+        var users = session.service().users();
+        if (retried || !users.olderThan(flow.startedNanos())) {
+            refused();
+            return;
+        }
+        retried = true;
+        users.freshSince(flow.startedNanos()).whenComplete((v, e) -> session.client.eventLoop().execute(() -> {
+            if (session.isClosedOrClosing()) {
+                return;                                    // the session's end frees what the flow holds
+            }
+            UserAccount fresh = session.accounts().find(login.user(), session.remote(),
+                    session.service().localhostMatchWildcardHost());
+            if (fresh == null || fresh.nativeHash() == null || !fresh.key().equals(account.key())) {
+                refused();
+                return;
+            }
+            account = fresh;
+            again.run();
+        }));
+    }
+
     protected void refused() {
         flow.loginResult(LoginCheck.Result.wrongPassword(account, "Access denied for user '"
-                + login.user() + "'@'" + session.remote() + "' (using password: YES)", false));
+                + login.user() + "'@'" + LoginVerdict.hostName(session) + "' (using password: YES)", false));
     }
 
     /**

@@ -117,9 +117,14 @@ final class Sha2Exchange extends PluginExchange {
                 return;
             }
         }
+        revealed(password);
+    }
+
+    /** The password the client revealed, checked against the account's native hash. */
+    private void revealed(String password) {
         byte[] sha1 = checkRevealed(password);
         if (sha1 == null) {
-            refused();
+            refusedUnlessNewer(() -> revealed(password));
             return;
         }
         if (caching && FAST.size() < MAX_CACHED) {

@@ -137,7 +137,7 @@ public final class UserAccountLoader {
         UserAccounts.ServerPolicy d = UserAccounts.ServerPolicy.DEFAULT;
         return new UserAccounts.ServerPolicy(variable(c, "max_password_errors", d.maxPasswordErrors()),
                 (int) variable(c, "default_password_lifetime", d.defaultPasswordLifetime()),
-                variable(c, "disconnect_on_expired_password", 1) != 0);
+                variable(c, "disconnect_on_expired_password", 1) != 0, variable(c, "skip_name_resolve", 0) == 0);
     }
 
     private static long variable(BlockingClient c, String name, long fallback) throws Exception {

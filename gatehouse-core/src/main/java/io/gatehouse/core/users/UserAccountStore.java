@@ -16,10 +16,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps one service's user-account snapshot fresh: loads it from the backends on its own named thread at start,
- * every {@code users_refresh_interval} (with jitter), and on demand after a failed login, at most once per
- * {@code users_refresh_time}. Workers read {@link #snapshot()} (a volatile immutable object) and never wait for a
- * load. With {@code auth_all_servers} the accounts of every reachable target are merged; with
- * {@code skip_name_resolve=false} the host names of accounts are looked up here, never on a worker. Holds no buffers.
+ * every {@code users_refresh_interval} (with jitter), for a login that would be refused by a snapshot loaded before
+ * the login began ({@link #freshSince}, never throttled: a refusal must not come from accounts older than the
+ * client's attempt), and after a backend refused a login Gatehouse accepted, at most once per
+ * {@code users_refresh_time} ({@link #refresh}). One load runs at a time; logins waiting for a newer snapshot share
+ * the next one. Workers read {@link #snapshot()} (a volatile immutable object) and never block on a load. With
+ * {@code auth_all_servers} the accounts of every reachable target are merged; with {@code skip_name_resolve=false}
+ * the host names of accounts are looked up here, never on a worker. Holds no buffers.
  */
 public final class UserAccountStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UserAccountStore.class);
@@ -36,8 +39,12 @@ public final class UserAccountStore implements AutoCloseable {
     private final boolean skipNameResolve;
     private final ScheduledExecutorService thread;
     private volatile UserAccounts snapshot = UserAccounts.EMPTY;
-    private volatile long lastLoadStartNanos = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
-    private CompletableFuture<Void> running;
+    /** When the load that made {@link #snapshot} began ({@link System#nanoTime}). */
+    private volatile long snapshotStartNanos = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
+    private volatile long lastLoadStartNanos = snapshotStartNanos;
+    /** The load running now (or the last one), and one submitted behind it that has not begun; guarded by this. */
+    private Load current;
+    private Load next;
 
     public UserAccountStore(String service, Params serviceParams, List<Server> targets, Params global) {
         this.service = service;
@@ -81,19 +88,78 @@ public final class UserAccountStore implements AutoCloseable {
      * not to load) is done; never completes exceptionally. Callable from any thread.
      */
     public synchronized CompletableFuture<Void> refresh(boolean force) {
-        if (running != null && !running.isDone()) {
-            return running;
+        if (next != null) {
+            return next.done;
         }
-        long now = System.nanoTime();
-        if (!force && now - lastLoadStartNanos < refreshTime.toNanos()) {
+        if (current != null && !current.done.isDone()) {
+            return current.done;
+        }
+        if (!force && System.nanoTime() - lastLoadStartNanos < refreshTime.toNanos()) {
             return CompletableFuture.completedFuture(null);
         }
-        lastLoadStartNanos = now;
-        running = CompletableFuture.runAsync(this::loadNow, thread);
-        return running;
+        return submit();
     }
 
-    private void loadNow() {
+    /**
+     * Completes once a snapshot whose load began at or after {@code sinceNanos} ({@link System#nanoTime}) is
+     * published, or a load that began then has failed: at once when the snapshot is that new already, else with the
+     * running load if it began late enough, else with the next load (started now, or queued behind the running one
+     * and shared by every login that asks meanwhile). Not limited by {@code users_refresh_time}: a login that would
+     * be refused must be refused by accounts at least as new as itself. Never completes exceptionally; any thread.
+     */
+    public synchronized CompletableFuture<Void> freshSince(long sinceNanos) {
+        if (snapshotStartNanos - sinceNanos >= 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (current != null && !current.done.isDone() && current.startNanos - sinceNanos >= 0) {
+            return current.done;
+        }
+        return next != null ? next.done : submit();
+    }
+
+    /** True when the snapshot was loaded by a load that began before {@code sinceNanos}. */
+    public boolean olderThan(long sinceNanos) {
+        return snapshotStartNanos - sinceNanos < 0;
+    }
+
+    private CompletableFuture<Void> submit() {
+        Load load = new Load();
+        next = load;
+        try {
+            thread.execute(load);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            next = null;                                  // closed: nobody will load again
+            load.done.complete(null);
+        }
+        return load.done;
+    }
+
+    /** One load on the loader thread; its start time says which logins its snapshot may answer. */
+    private final class Load implements Runnable {
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        volatile long startNanos;
+
+        @Override
+        public void run() {
+            synchronized (UserAccountStore.this) {
+                startNanos = System.nanoTime();
+                lastLoadStartNanos = startNanos;
+                if (next == this) {
+                    next = null;
+                }
+                current = this;
+            }
+            try {
+                loadNow(startNanos);
+            } catch (RuntimeException e) {
+                LOG.warn("{}: user account load failed: {}", service, e.toString());
+            } finally {
+                done.complete(null);
+            }
+        }
+    }
+
+    private void loadNow(long startNanos) {
         List<String> errors = new ArrayList<>();
         // The primary's accounts are the authoritative ones; then any running server.
         List<Server> order = new ArrayList<>(targets);
@@ -130,6 +196,7 @@ public final class UserAccountStore implements AutoCloseable {
             merged = merged.withHostNames(HostNames.resolve(merged.accounts()));
         }
         snapshot = merged;
+        snapshotStartNanos = startNanos;
         LOG.info("{}: loaded {} user accounts from {}", service, merged.size(), String.join(", ", from));
         if (!errors.isEmpty()) {
             LOG.warn("{}: user accounts not loaded from {}", service, errors);
@@ -139,5 +206,10 @@ public final class UserAccountStore implements AutoCloseable {
     @Override
     public void close() {
         thread.shutdownNow();
+        synchronized (this) {
+            if (next != null) {
+                next.done.complete(null);                 // never to run: its waiting logins decide on what is here
+            }
+        }
     }
 }

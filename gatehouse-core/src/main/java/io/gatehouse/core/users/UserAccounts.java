@@ -14,12 +14,13 @@ import java.util.Set;
 public final class UserAccounts {
     /**
      * The server variables of its account policies: {@code max_password_errors}, {@code default_password_lifetime}
-     * (days, 0 for never) and {@code disconnect_on_expired_password}.
+     * (days, 0 for never) and {@code disconnect_on_expired_password}; and {@code resolvesNames}, false when the server
+     * runs with {@code skip_name_resolve} (it then names clients by address in its errors).
      */
     public record ServerPolicy(long maxPasswordErrors, int defaultPasswordLifetime,
-                               boolean disconnectOnExpiredPassword) {
-        /** The server's defaults: no error limit, passwords never expire by age, expired ones disconnect. */
-        public static final ServerPolicy DEFAULT = new ServerPolicy(4294967295L, 0, true);
+                               boolean disconnectOnExpiredPassword, boolean resolvesNames) {
+        /** The server's defaults: no error limit, passwords never expire by age, expired ones disconnect, names. */
+        public static final ServerPolicy DEFAULT = new ServerPolicy(4294967295L, 0, true, true);
     }
 
     /** The snapshot before the first load: nobody can log in. */
@@ -116,8 +117,39 @@ public final class UserAccounts {
 
     /** The account a login of {@code user} from {@code clientIp} uses, or null when none matches. */
     public UserAccount find(String user, String clientIp, boolean wildcardMatchesLocalhost) {
+        return find(user, clientIp, wildcardMatchesLocalhost, false);
+    }
+
+    /**
+     * The account the server would use for this login when the listener does not serve it: an ed25519 account under
+     * an {@code authenticator} list without {@code ed25519auth}; null when the login finds an account Gatehouse
+     * serves, or none at all.
+     */
+    public UserAccount findDisabled(String user, String clientIp, boolean wildcardMatchesLocalhost) {
+        UserAccount a = find(user, clientIp, wildcardMatchesLocalhost, true);
+        return a != null && !served(a) ? a : null;
+    }
+
+    private boolean served(UserAccount a) {
+        return rules.ed25519() || !ED25519.equals(a.plugin());
+    }
+
+    /**
+     * The client's host as the server names it in its errors: {@code localhost} for the loopback address when the
+     * server resolves names (as it does unless {@code skip_name_resolve}), otherwise the address. A name the server
+     * would find by reverse DNS for another address is not looked up (no DNS on a worker): the address stands.
+     */
+    public String clientHostName(String clientIp) {
+        if (policy.resolvesNames() && clientIp != null && (clientIp.equals("127.0.0.1") || clientIp.equals("::1")
+                || clientIp.equals("0:0:0:0:0:0:0:1") || clientIp.equalsIgnoreCase("::ffff:127.0.0.1"))) {
+            return "localhost";
+        }
+        return clientIp;
+    }
+
+    private UserAccount find(String user, String clientIp, boolean wildcardMatchesLocalhost, boolean anyPlugin) {
         for (UserAccount a : accounts) {
-            if (a.isRole() || (!rules.ed25519() && ED25519.equals(a.plugin()))) {
+            if (a.isRole() || (!anyPlugin && !served(a))) {
                 continue;
             }
             if ((a.user().isEmpty() || a.user().equals(user))
