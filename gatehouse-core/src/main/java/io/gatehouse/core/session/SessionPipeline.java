@@ -296,7 +296,9 @@ final class SessionPipeline implements RouterSessionContext {
     }
 
     void endpointClosed(BackendConnection b, int code, String sqlState, String message) {
-        endpoints.remove(b);
+        if (!endpoints.remove(b)) {
+            return;                                   // dropped already (its socket failed to open afterwards)
+        }
         if (session.isRouting()) {
             session.publish();
         }
