@@ -82,7 +82,7 @@ final class ChangeUserFanOut {
             if (pending == 0) {
                 underWay = false;
                 forgetPrevious();
-                pipeline.fail(2013, "HY000", "No backend connection to change the user of");
+                pipeline.failWithSequence(answerSeq, 2013, "HY000", "No backend connection to change the user of");
                 return;
             }
             for (BackendConnection b : ready) {
