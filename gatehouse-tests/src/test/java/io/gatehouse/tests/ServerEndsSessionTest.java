@@ -137,7 +137,7 @@ class ServerEndsSessionTest {
         try (RawSession holder = raw(DIRECT); RawSession victim = raw(target)) {
             holder.send("LOCK TABLES " + Accounts.DATABASE + ".locked WRITE");
             assertThat(holder.read()[0]).isEqualTo((byte) 0);
-            long gatehouseId = victimId(victim);
+            long gatehouseId = victim.connectionId();
             victim.send(statement);
             String thread = awaitWaitingThread(primary);
             if (byGatehouseId && !DIRECT.equals(target)) {
@@ -160,10 +160,6 @@ class ServerEndsSessionTest {
             }
             return got;
         }
-    }
-
-    private static long victimId(RawSession victim) {
-        return victim.connectionId();
     }
 
     private static String awaitWaitingThread(MariaDbServer primary) throws InterruptedException {
@@ -192,6 +188,32 @@ class ServerEndsSessionTest {
         // MariaDB Connector/J: the pending statement fails as a lost connection (SQLState class 08) either way.
         String direct = driverKill(DIRECT);
         assertThat(driverKill(listener)).isEqualTo(direct);
+        // The mariadb CLI prints the same error (no "malformed packet").
+        String cliDirect = cliKill(DIRECT);
+        assertThat(cliDirect).contains("ERROR 2013");
+        assertThat(cliKill(listener)).isEqualTo(cliDirect);
+    }
+
+    /** The mariadb CLI's error output when its LOCK TABLES, waiting for the lock, is killed by thread id. */
+    private String cliKill(String target) throws Exception {
+        MariaDbServer primary = cluster.primary();
+        try (RawSession holder = raw(DIRECT)) {
+            holder.send("LOCK TABLES " + Accounts.DATABASE + ".locked WRITE");
+            assertThat(holder.read()[0]).isEqualTo((byte) 0);
+            CompletableFuture<Subprocess.Output> cli = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return Subprocess.run(java.util.List.of("mariadb", "-h127.0.0.1", "-P" + port(target),
+                            "-u" + Accounts.APP_USER, "-p" + Accounts.APP_PASSWORD, Accounts.DATABASE, "-e",
+                            "LOCK TABLES " + Accounts.DATABASE + ".locked READ"), null, java.time.Duration.ofSeconds(30));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            primary.execute("KILL " + awaitWaitingThread(primary));
+            Subprocess.Output out = cli.get(40, TimeUnit.SECONDS);
+            assertThat(out.exitCode()).as(out.describe()).isNotZero();
+            return out.stderr().strip();
+        }
     }
 
     private String driverKill(String target) throws Exception {
