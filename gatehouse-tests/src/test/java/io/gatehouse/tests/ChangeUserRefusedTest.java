@@ -114,6 +114,42 @@ class ChangeUserRefusedTest {
         }
     }
 
+    /**
+     * MySQL Connector/J's changeUser (the JDBC driver with a COM_CHANGE_USER API): the refusal it reports and what the
+     * connection does next are the same through both routers as directly.
+     */
+    @Test
+    void mySqlConnectorJSeesTheSameRefusalAndSessionAsDirectly() throws Exception {
+        String direct = connectorJChangeUser(cluster.primary().port());
+        assertThat(direct).startsWith("refused 1226");
+        for (String listener : new String[] {"Write-Listener", "Split-Listener"}) {
+            assertThat(connectorJChangeUser(gatehouse.port(listener))).as(listener).isEqualTo(direct);
+        }
+    }
+
+    private String connectorJChangeUser(int port) throws Exception {
+        String url = "jdbc:mysql://127.0.0.1:" + port + "/" + Accounts.DATABASE
+                + "?sslMode=DISABLED&allowPublicKeyRetrieval=true&socketTimeout=20000";
+        try (RawSession held = hold(cluster.primary());
+             java.sql.Connection c = java.sql.DriverManager.getConnection(url, Accounts.APP_USER,
+                     Accounts.APP_PASSWORD)) {
+            String outcome;
+            try {
+                c.unwrap(com.mysql.cj.jdbc.JdbcConnection.class).changeUser(LIMITED, LIMITED_PASSWORD);
+                outcome = "accepted";
+            } catch (java.sql.SQLException e) {
+                outcome = "refused " + e.getErrorCode() + " " + e.getSQLState();
+            }
+            try (java.sql.Statement st = c.createStatement();
+                 java.sql.ResultSet rs = st.executeQuery("SELECT CURRENT_USER()")) {
+                rs.next();
+                return outcome + ", then " + rs.getString(1);
+            } catch (java.sql.SQLException e) {
+                return outcome + ", then " + e.getClass().getSimpleName();
+            }
+        }
+    }
+
     @Test
     void aReplicaThatRefusesIsDroppedAndTheSessionIsTheNewUserEverywhere() throws Exception {
         try (RawSession held = hold(cluster.replicas().get(0)); RawSession s = app(gatehouse.port("Split-Listener"))) {
