@@ -23,6 +23,7 @@ import java.util.function.Consumer;
  * Confined to the test's thread. It owns the client-bound buffers it collects and releases them on {@link #close}.
  */
 public final class StatementSession implements RouterSessionContext, AutoCloseable {
+    private boolean closedQuietly;
     private final RouterSession router;
     private final ClientInfo client;
     private final List<ServerView> targets;
@@ -146,6 +147,12 @@ public final class StatementSession implements RouterSessionContext, AutoCloseab
         ScriptedEndpoint e = new ScriptedEndpoint(this, server, nextThreadId++);
         endpoints.put(server.name(), e);
         onConnect.accept(e);
+        if (!io.gatehouse.api.server.ServerStatus.has(server.status(), io.gatehouse.api.server.ServerStatus.RUNNING)) {
+            // A server that is down refuses the connection, as a real one would.
+            pending.addLast(() -> router.endpointFailed(e, 2003, "HY000", "Can't connect to server '"
+                    + server.name() + "'"));
+            return e;
+        }
         pending.addLast(() -> router.endpointReady(e, TestPackets.ok(alloc, 2)));
         return e;
     }
@@ -180,6 +187,16 @@ public final class StatementSession implements RouterSessionContext, AutoCloseab
     @Override
     public void fail(int code, String sqlState, String message) {
         errors.add(code + ": " + message);
+    }
+
+    @Override
+    public void closeQuietly() {
+        closedQuietly = true;
+    }
+
+    /** True once the router ended the session without a word to the client (as a server ends a timed-out one). */
+    public boolean closedQuietly() {
+        return closedQuietly;
     }
 
     @Override

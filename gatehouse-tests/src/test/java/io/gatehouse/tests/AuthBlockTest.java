@@ -91,4 +91,27 @@ class AuthBlockTest {
         }
         assertThat(login(from, "Clear", "nupwd")).startsWith("1129");
     }
+
+    /**
+     * Under clear_pw_passthrough the backend checks a COM_CHANGE_USER's password: its refusals count as Gatehouse's
+     * own do, the connection stays usable as the server leaves it (the old user), and the block ends it.
+     */
+    @Test
+    void changeUsersTheBackendRefusesUnderPassthroughCount() throws Exception {
+        String from = "127.0.0.15";
+        try (RawSession s = RawSession.connect(from, bed.port("Clear"), new byte[0])) {
+            assertThat(s.login("nu", "nupwd")).isNull();
+            for (int i = 0; i < 3; i++) {
+                assertThat(s.changeUser("nu", "wrong")).startsWith("1045");
+                assertThat(s.scalar("SELECT CURRENT_USER()")).isEqualTo("nu@%");
+            }
+        }
+        try (RawSession s = RawSession.connect(from, bed.port("Clear"), new byte[0])) {
+            assertThat(s.login("nu", "nupwd")).isNull();
+            assertThat(s.changeUser("nu", "wrong")).startsWith("1045");
+            assertThat(s.changeUser("nu", "wrong")).startsWith("1045");
+            assertThat(s.closedByServer()).as("the host is blocked: the connection ends").isTrue();
+        }
+        assertThat(login(from, "Clear", "nupwd")).startsWith("1129");
+    }
 }

@@ -23,6 +23,8 @@ final class RawSession implements AutoCloseable {
     private final byte[] nonce = new byte[20];
     /** The sequence number of the last packet read. */
     int lastSequence;
+    /** The connection id the greeting announced. */
+    private long connectionId;
 
     private RawSession(Socket socket) throws IOException {
         this.socket = socket;
@@ -61,7 +63,10 @@ final class RawSession implements AutoCloseable {
         while (greeting[p] != 0) {
             p++;
         }
-        p += 1 + 4;                                         // version NUL, connection id
+        p += 1;                                             // version NUL
+        connectionId = (greeting[p] & 0xFFL) | (greeting[p + 1] & 0xFFL) << 8 | (greeting[p + 2] & 0xFFL) << 16
+                | (greeting[p + 3] & 0xFFL) << 24;
+        p += 4;
         System.arraycopy(greeting, p, nonce, 0, 8);
         p += 8 + 1 + 2 + 1 + 2 + 2 + 1 + 10;                 // filler, caps, charset, status, caps, length, reserved
         System.arraycopy(greeting, p, nonce, 8, 12);
@@ -143,6 +148,11 @@ final class RawSession implements AutoCloseable {
     /** The next packet's payload (its sequence number in {@link #lastSequence}). */
     byte[] read() throws IOException {
         return readPacket();
+    }
+
+    /** The connection id of the greeting, once {@link #login} has read it. */
+    long connectionId() {
+        return connectionId;
     }
 
     /** The nonce of the greeting, once {@link #login} has read it. */

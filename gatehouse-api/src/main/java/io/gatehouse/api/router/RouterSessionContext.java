@@ -37,6 +37,14 @@ public interface RouterSessionContext {
     /** Ends the session with an error to the client (when one can still be read) and a log line. */
     void fail(int code, String sqlState, String message);
 
+    /**
+     * Ends the session without a packet to the client, as a server does when it closes a connection it timed out
+     * or killed: the client's library reports the lost connection itself, as it would directly.
+     */
+    default void closeQuietly() {
+        fail(2013, "HY000", "Lost connection to the server");
+    }
+
     /** The allocator of the client channel. */
     ByteBufAllocator alloc();
 

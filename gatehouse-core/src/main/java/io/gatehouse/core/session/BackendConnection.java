@@ -58,6 +58,9 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements io
     /** The multi-round plugin exchange (SHA-256 plugins, parsec) of the login under way, or null. */
     private BackendPluginLogin pluginLogin;
     private boolean counted;
+    /** The login this connection had before the COM_CHANGE_USER under way, given back if the server refuses it. */
+    private HandshakeResponse loginBeforeChange;
+    private byte[] sha1BeforeChange;
 
     BackendConnection(ClientSession session, Server server, HandshakeResponse clientLogin, byte[] passwordSha1) {
         this.session = session;
@@ -91,6 +94,10 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements io
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         channel = ctx.channel();
+        if (state == State.CLOSED) {
+            ctx.close();                                // dropped while its socket was still opening
+            return;
+        }
         state = State.GREETING;
         if (server.proxyProtocol() && session != null) {
             channel.writeAndFlush(ProxyHeader.v1(channel, session.remote(), session.remotePort()));
@@ -279,6 +286,19 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements io
         }
     }
 
+    /**
+     * Takes this connection out of its session, open or still opening, and tells the router it is gone (as a lost
+     * connection): a COM_CHANGE_USER left it logged in as another user than the session's.
+     */
+    void drop(String why) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        LOG.info("{}", why);
+        quit();
+        pipeline.endpointClosed(this, 2013, "HY000", why);
+    }
+
     /** Closes after telling the server goodbye, so it does not count an aborted connection. */
     void quit() {
         if (state == State.READY && channel != null && channel.isActive()) {
@@ -394,9 +414,13 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements io
             case 0xFF -> {
                 ErrPacket err = ErrPacket.decode(payload);
                 if (state == State.CHANGE_USER && !reusing) {
-                    state = State.CLOSED;
+                    // The server refused the new user and kept the connection as the old one (its session reset).
+                    state = State.READY;
+                    login = loginBeforeChange;
+                    passwordSha1 = sha1BeforeChange;
+                    tracker.reset();
+                    readWhileClientKeepsUp(pipeline.clientWritable());
                     pipeline.changeUserDone(this, packet.retain());
-                    channel.close();
                 } else {
                     state = State.CLOSED;
                     if (err.code() == 1045 && session != null) {
@@ -513,6 +537,8 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements io
      * The pipeline is told the outcome through {@link SessionPipeline#changeUserDone}.
      */
     void changeUser(String user, ChangeUserRequest clientRequest, byte[] newSha1) {
+        this.loginBeforeChange = login;
+        this.sha1BeforeChange = passwordSha1;
         this.passwordSha1 = newSha1;
         this.login = login.withAuth(user, new byte[0], NativePassword.PLUGIN);
         sendChangeUser(user, clientRequest.database(), clientRequest.charset(),
@@ -648,11 +674,12 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements io
         LOG.warn("{}", why);
         State was = state;
         state = State.CLOSED;
+        channel.close();
+        // A COM_CHANGE_USER Gatehouse cannot complete is refused; either way the router hears the connection is gone.
         if (was == State.CHANGE_USER && !reusing) {
-            pipeline.changeUserDone(this, ErrPacket.write(channel.alloc(), 1, 1045, "28000", why));
+            failed(1045, "28000", why);
         } else {
             failed(2013, "HY000", why);
         }
-        channel.close();
     }
 }

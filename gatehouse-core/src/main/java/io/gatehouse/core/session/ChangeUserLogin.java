@@ -30,7 +30,10 @@ final class ChangeUserLogin implements LoginFlow {
     /** Failed attempts a connection may make before the next COM_CHANGE_USER closes it (as MariaDB's). */
     private static final int MAX_FAILED_CHANGE_USERS = 3;
 
-    /** What the routing stream does with the verdict: {@code nextSeq} is the sequence number of its answer. */
+    /**
+     * What the routing stream does with the verdict: {@code nextSeq} is the sequence number of its answer. On
+     * success it calls {@link #forgetPrevious} or {@link #restorePrevious} once the backends have answered.
+     */
     interface Outcome {
         void done(LoginCheck.Result result, String backendUser, int nextSeq);
     }
@@ -261,12 +264,8 @@ final class ChangeUserLogin implements LoginFlow {
 
     private void finish(LoginCheck.Result result) {
         finished = true;
-        if (result.ok()) {
-            wipe(previousPassword);                           // the old user's secrets are no longer needed
-            wipe(previousStage1);
-        } else {
-            s.clearPassword(previousPassword);                // the session stays the old user's
-            s.sha256Stage1(previousStage1);
+        if (!result.ok()) {
+            restorePrevious();                                // the session stays the old user's
         }
         ByteBuf rest = null;
         if (reading) {
@@ -287,6 +286,20 @@ final class ChangeUserLogin implements LoginFlow {
     void release() {
         finished = true;
         framer.release();
+        forgetPrevious();
+    }
+
+    /**
+     * The backends refused the user Gatehouse accepted (or the check failed): the session gets back the old user's
+     * secrets, which its backend connections, still the old user's, may need again.
+     */
+    void restorePrevious() {
+        s.clearPassword(previousPassword);
+        s.sha256Stage1(previousStage1);
+    }
+
+    /** Every backend took the new user: the old user's secrets are no longer needed. */
+    void forgetPrevious() {
         wipe(previousPassword);
         wipe(previousStage1);
     }

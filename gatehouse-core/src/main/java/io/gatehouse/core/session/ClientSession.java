@@ -429,6 +429,22 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         this.login = login.withAuth(backendUser, new byte[0], NativePassword.PLUGIN);
     }
 
+    /** Who the session is: what a COM_CHANGE_USER the backends refuse gives back with {@link #restore}. */
+    record Identity(String user, LoginCheck.Result auth, HandshakeResponse login) {
+    }
+
+    Identity identity() {
+        return new Identity(user, auth, login);
+    }
+
+    /** The backends refused a COM_CHANGE_USER: the session is again who it was (their connections stayed so). */
+    void restore(Identity who) {
+        this.user = who.user();
+        this.auth = who.auth();
+        this.login = who.login();
+        publish();
+    }
+
     byte[] nonce() {
         return nonce;
     }

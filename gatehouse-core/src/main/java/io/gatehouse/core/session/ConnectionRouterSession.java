@@ -73,13 +73,11 @@ final class ConnectionRouterSession implements RouterSession {
         }
         ReplyTracker t = b.tracker();
         if (t != null && t.busy()) {
-            // A query was running: the client gets a readable error, then the session ends (a connection router
-            // cannot move a session to another server).
-            int seq = t.replyStarted() ? t.lastSequence() + 1 : 1;
-            LOG.warn("{}: lost connection to {} during a query of session {}", pipeline.session().service().name(),
-                    b.server(), pipeline.session().id());
-            pipeline.failWithSequence(seq, 2013, "HY000", "Lost connection to backend server '" + b.server().name()
-                    + "' during query");
+            // A query was running: the session ends (a connection router cannot move a session to another server)
+            // as directly, the connection closed without a packet: whether the server failed or ended the session
+            // (KILL of a statement waiting for a lock), the client's library reports the lost connection itself.
+            pipeline.fail(2013, "HY000", "Lost connection to backend server '" + b.server().name()
+                    + "' during a query");
         } else {
             LOG.info("{}: connection to {} of session {} closed", pipeline.session().service().name(), b.server(),
                     pipeline.session().id());

@@ -303,7 +303,9 @@ final class SessionPipeline implements RouterSessionContext {
     }
 
     void endpointClosed(BackendConnection b, int code, String sqlState, String message) {
-        endpoints.remove(b);
+        if (!endpoints.remove(b)) {
+            return;                                   // dropped already (its socket failed to open afterwards)
+        }
         if (session.isRouting()) {
             session.publish();
         }
@@ -359,6 +361,14 @@ final class SessionPipeline implements RouterSessionContext {
 
     @Override
     public void fail(int code, String sqlState, String message) {
+        if (loggedIn && code == 2013) {
+            // A backend connection went away (its server failed, or ended the session: KILL, a timeout). Directly,
+            // the client would find its connection closed, with no packet: so it does here, whatever part of a
+            // reply it had, and its library reports the loss as it would from the server itself.
+            LOG.warn("{}: session {} ends: {}", session.service().name(), session.id(), message);
+            closeQuietly();
+            return;
+        }
         failWithSequence(loggedIn ? 1 : session.nextSequence(), code, sqlState, message);
     }
 
@@ -369,7 +379,8 @@ final class SessionPipeline implements RouterSessionContext {
     }
 
     /** Ends the session without an error, as when the server closes an idle connection. */
-    void closeQuietly() {
+    @Override
+    public void closeQuietly() {
         session.close();
     }
 

@@ -76,6 +76,7 @@ final class RwSplitSession implements RouterSession {
     private Endpoint waitingReplica;
     private PreparedStatements.Entry waitingEntry;
     private boolean lastWasWrite;
+    private final IdlePrimaryProbe idlePrimary = new IdlePrimaryProbe();
 
     RwSplitSession(ReadWriteSplit router) {
         this.router = router;
@@ -115,6 +116,10 @@ final class RwSplitSession implements RouterSession {
 
     @Override
     public void endpointReady(Endpoint e, ByteBuf ok) {
+        if (idlePrimary.isProbe(e)) {
+            idlePrimary.probeReady(ctx, ok);
+            return;
+        }
         if (joining.contains(e)) {
             ok.release();
             if (!history.startReplay(e)) {
@@ -147,6 +152,10 @@ final class RwSplitSession implements RouterSession {
 
     @Override
     public void endpointFailed(Endpoint e, int code, String sqlState, String message) {
+        if (idlePrimary.isProbe(e)) {
+            idlePrimary.probeFailed();
+            return;
+        }
         if (sql.isAsking(e)) {
             sql.abandon();
             if (loginOk != null) {
@@ -178,8 +187,11 @@ final class RwSplitSession implements RouterSession {
             if (inFlight || wasConnecting || inTransaction
                     || "fail_instantly".equals(router.context.params().string("master_failure_mode"))) {
                 ctx.fail(code, sqlState, message);
+                return;
             }
-            // fail_on_write / error_on_write: reads go on on the replicas; a write decides.
+            // fail_on_write / error_on_write: reads go on on the replicas; a write decides. Unless the server is up
+            // and ended this idle session (wait_timeout, KILL): then the session ends, as directly.
+            idlePrimary.primaryClosedIdle(ctx, e.server());
             return;
         }
         replicas.remove(e);
@@ -236,6 +248,7 @@ final class RwSplitSession implements RouterSession {
     @Override
     public void routeQuery(ByteBuf packet, int cmd) {
         router.queries.increment();
+        idlePrimary.command();
         command = cmd;
         statement = null;
         ownerStarted = false;
@@ -551,6 +564,9 @@ final class RwSplitSession implements RouterSession {
 
     @Override
     public void clientReply(Endpoint from, ByteBuf buf, Reply reply) {
+        if (from == primary) {
+            idlePrimary.primaryReplied();
+        }
         if (joining.contains(from)) {
             // A replacement connection replaying the session's history: its answers are not the client's.
             buf.release();
@@ -671,6 +687,7 @@ final class RwSplitSession implements RouterSession {
 
     @Override
     public void close() {
+        idlePrimary.close();
         releaseRetryCopy();
         sql.abandon();
         history.clear();

@@ -198,8 +198,10 @@ class RwSplitServerChoiceTest {
     @Test
     void failOnWriteKeepsServingReadsWithoutAPrimaryAndEndsTheSessionAtAWrite() {
         try (StatementSession s = open(harness(Map.of()))) {
+            script.p.status(0);                                  // the server is gone: it cannot be reached again
             s.fail("p", 2013, "primary gone");
             assertThat(s.errors()).isEmpty();
+            assertThat(s.closedQuietly()).isFalse();
             assertThat(reads(s, 4)).isEqualTo(REPLICAS);
             s.query("INSERT INTO t VALUES (1)");
             assertThat(s.errors()).anySatisfy(e -> assertThat(e).startsWith("1290:"));
@@ -209,11 +211,22 @@ class RwSplitServerChoiceTest {
     @Test
     void errorOnWriteAnswersWritesWithAnErrorAndKeepsTheSession() {
         try (StatementSession s = open(harness(Map.of("master_failure_mode", "error_on_write")))) {
+            script.p.status(0);
             s.fail("p", 2013, "primary gone");
             s.query("INSERT INTO t VALUES (1)");
             assertThat(s.errors()).singleElement().satisfies(e -> assertThat(e).startsWith("2003:"));
             assertThat(s.idle()).isTrue();
             assertThat(reads(s, 2)).isSubsetOf(REPLICAS);
+        }
+    }
+
+    /** The primary's server is up but closed the idle session (wait_timeout, KILL): the session ends as directly. */
+    @Test
+    void aPrimaryThatEndsAnIdleSessionEndsItForTheClient() {
+        try (StatementSession s = open(harness(Map.of()))) {
+            s.fail("p", 2013, "closed by the server");
+            assertThat(s.errors()).isEmpty();
+            assertThat(s.closedQuietly()).isTrue();
         }
     }
 
