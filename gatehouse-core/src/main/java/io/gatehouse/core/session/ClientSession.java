@@ -3,6 +3,16 @@ package io.gatehouse.core.session;
 import io.gatehouse.api.router.ClientInfo;
 import io.gatehouse.core.server.Server;
 import io.gatehouse.core.service.Service;
+import io.gatehouse.core.session.backend.BackendConnection;
+import io.gatehouse.core.session.backend.BackendDialer;
+import io.gatehouse.core.session.login.ChangeUserLogin;
+import io.gatehouse.core.session.login.ClientCapabilities;
+import io.gatehouse.core.session.login.ClientLogin;
+import io.gatehouse.core.session.login.LoginCheck;
+import io.gatehouse.core.session.login.ProxyHeaderDetector;
+import io.gatehouse.core.session.login.Sha2Exchange;
+import io.gatehouse.core.session.pipeline.ConnectionRouterSession;
+import io.gatehouse.core.session.pipeline.SessionPipeline;
 import io.gatehouse.protocol.ErrPacket;
 import io.gatehouse.protocol.HandshakeResponse;
 import io.gatehouse.protocol.auth.NativePassword;
@@ -34,28 +44,28 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int MAX_HANDSHAKE_PACKET = 64 * 1024;
 
-    enum State { GREETING_SENT, AUTH_SWITCH_SENT, AUTHENTICATING, CONNECTING, ROUTING, CLOSED }
+    public enum State { GREETING_SENT, AUTH_SWITCH_SENT, AUTHENTICATING, CONNECTING, ROUTING, CLOSED }
 
     /** Reasons to stop reading from the client, for {@link #blockReads}. */
-    static final int BACKEND_FULL = 1;
-    static final int QUEUE_FULL = 2;
-    static final int ANSWERING = 4;
+    public static final int BACKEND_FULL = 1;
+    public static final int QUEUE_FULL = 2;
+    public static final int ANSWERING = 4;
 
-    final Service service;
-    final ProxyContext proxy;
-    final ClientSettings settings;
-    boolean encrypted;
-    final long id;
-    final byte[] nonce = new byte[NativePassword.NONCE_LENGTH];
-    Channel client;
-    State state = State.GREETING_SENT;
-    final PacketFramer framer = new PacketFramer(MAX_HANDSHAKE_PACKET);
-    HandshakeResponse login;
-    String user = "";
-    String remote = "";
-    int remotePort;
-    LoginCheck.Result auth;
-    int nextSeq;
+    public final Service service;
+    public final ProxyContext proxy;
+    public final ClientSettings settings;
+    public boolean encrypted;
+    public final long id;
+    public final byte[] nonce = new byte[NativePassword.NONCE_LENGTH];
+    public Channel client;
+    public State state = State.GREETING_SENT;
+    public final PacketFramer framer = new PacketFramer(MAX_HANDSHAKE_PACKET);
+    public HandshakeResponse login;
+    public String user = "";
+    public String remote = "";
+    public int remotePort;
+    public LoginCheck.Result auth;
+    public int nextSeq;
     private SessionPipeline pipeline;
     private ScheduledFuture<?> handshakeTimer;
     private boolean sessionCounted;
@@ -69,7 +79,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     /** The COM_CHANGE_USER exchange waiting for the client's next packet, or null. */
     private ChangeUserLogin changingUser;
     /** COM_CHANGE_USER attempts of this connection that were refused (ChangeUserLogin ends it after three). */
-    int failedChangeUsers;
+    public int failedChangeUsers;
     /** A backend's refusal of this login under skip_authentication/clear_pw_passthrough was counted already. */
     private boolean backendRefusalCounted;
 
@@ -94,20 +104,20 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     /** The client's password in clear, known only with clear_pw_passthrough (for the backend logins), or null. */
-    byte[] clearPassword() {
+    public byte[] clearPassword() {
         return clearPassword;
     }
 
-    void clearPassword(byte[] password) {
+    public void clearPassword(byte[] password) {
         this.clearPassword = password;
     }
 
     /** SHA256(client's password), known after a caching_sha2_password fast-path login, or null. */
-    byte[] sha256Stage1() {
+    public byte[] sha256Stage1() {
         return sha256Stage1;
     }
 
-    void sha256Stage1(byte[] stage1) {
+    public void sha256Stage1(byte[] stage1) {
         this.sha256Stage1 = stage1;
     }
 
@@ -123,12 +133,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         return remote;
     }
 
-    int remotePort() {
+    public int remotePort() {
         return remotePort;
     }
 
     /** The service's latest accounts as this session's listener matches them (its authenticator options). */
-    io.gatehouse.core.users.UserAccounts accounts() {
+    public io.gatehouse.core.users.UserAccounts accounts() {
         return service.users().snapshot().withRules(settings.matchRules());
     }
 
@@ -147,7 +157,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     /** Publishes the session's identity and backend connections for other threads; on this session's worker. */
-    void publish() {
+    public void publish() {
         List<SessionSnapshot.Connection> conns = new java.util.ArrayList<>();
         for (BackendConnection b : backends()) {
             conns.add(new SessionSnapshot.Connection(b.server().name(), b.threadId()));
@@ -156,7 +166,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     /** The backend connections with a statement running, for KILL; on this session's worker. */
-    List<BackendConnection> busyBackends() {
+    public List<BackendConnection> busyBackends() {
         return pipeline == null ? List.of() : pipeline.busyEndpoints();
     }
 
@@ -175,11 +185,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         return out == null ? 0 : out.totalPendingWriteBytes();
     }
 
-    boolean isRouting() {
+    public boolean isRouting() {
         return state == State.ROUTING;
     }
 
-    boolean isClosedOrClosing() {
+    public boolean isClosedOrClosing() {
         return state == State.CLOSED || client == null || !client.isActive();
     }
 
@@ -187,7 +197,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
      * Stops or resumes reading from the client for one {@code reason}; it reads again only when no reason is left.
      * Worker thread.
      */
-    void blockReads(int reason, boolean block) {
+    public void blockReads(int reason, boolean block) {
         int was = readBlocks;
         readBlocks = block ? readBlocks | reason : readBlocks & ~reason;
         if ((was == 0) != (readBlocks == 0) && client != null) {
@@ -195,15 +205,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
     }
 
-    boolean isSuperUser() {
+    public boolean isSuperUser() {
         return auth != null && auth.account() != null && auth.account().superUser();
     }
 
-    Channel clientChannel() {
+    public Channel clientChannel() {
         return client;
     }
 
-    ProxyContext proxy() {
+    public ProxyContext proxy() {
         return proxy;
     }
 
@@ -264,7 +274,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     /** Client bytes of the routing phase, to the pipeline; takes ownership of {@code buf}. */
-    void routeClientBytes(ByteBuf buf) {
+    public void routeClientBytes(ByteBuf buf) {
         if (pipeline == null) {
             buf.release();
             return;
@@ -273,7 +283,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     /** While {@code login} (or null when it ends) proves a COM_CHANGE_USER, the client's bytes are its. */
-    void changingUser(ChangeUserLogin login) {
+    public void changingUser(ChangeUserLogin login) {
         this.changingUser = login;
     }
 
@@ -284,15 +294,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
     }
 
-    ClientInfo clientInfo() {
+    public ClientInfo clientInfo() {
         return clientInfo;
     }
 
-    long clientCapabilities() {
+    public long clientCapabilities() {
         return login == null ? 0 : login.capabilities();
     }
 
-    int nextSequence() {
+    public int nextSequence() {
         return nextSeq;
     }
 
@@ -316,7 +326,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     /** True when the client presented a certificate that the listener's CA verified. */
-    boolean hasClientCertificate() {
+    public boolean hasClientCertificate() {
         return client != null && io.gatehouse.core.tls.PeerCertificates.present(client);
     }
 
@@ -326,22 +336,22 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         sendErrorAndClose(0, 1927, "70100", "Connection killed by Gatehouse: " + why);
     }
 
-    long maxPacketSize() {
+    public long maxPacketSize() {
         return settings.maxPacketSize();
     }
 
     /** A client command passed the listener's {@code max_packet_size}: refuse it as the server does and end. */
-    void packetTooLarge(int clientSeq, long size) {
+    public void packetTooLarge(int clientSeq, long size) {
         LOG.warn("{}: session {} from {} sent a command of at least {} bytes, over max_packet_size {}",
                 service.name(), id, remote, size, settings.maxPacketSize());
         sendErrorAndClose(clientSeq + 1, 1153, "08S01", "Got a packet bigger than 'max_allowed_packet' bytes");
     }
 
-    boolean encrypted() {
+    public boolean encrypted() {
         return encrypted;
     }
 
-    void connectBackend() {
+    public void connectBackend() {
         clientInfo = new ClientInfo(id, user, remote, login.database());
         io.gatehouse.api.router.RouterSession rs = service.router().newSession(clientInfo);
         state = State.CONNECTING;
@@ -353,7 +363,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
      * A backend connection for {@code owner}, logged in as the client: an idle one from this worker's pool (logged
      * in again with COM_CHANGE_USER) or a new one.
      */
-    BackendConnection openBackend(Server server, SessionPipeline owner) {
+    public BackendConnection openBackend(Server server, SessionPipeline owner) {
         BackendConnection pooled = server.proxyProtocol() ? null : proxy.pool().take(server, login.capabilities());
         if (pooled != null) {
             pooled.adopt(this, owner, login, auth.passwordSha1());
@@ -387,7 +397,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     /** The router session chose the login result; {@code okPacket} (owned) goes to the client. */
-    void statementLoginDone(ByteBuf okPacket) {
+    public void statementLoginDone(ByteBuf okPacket) {
         if (!loginDone(okPacket)) {
             return;
         }
@@ -403,7 +413,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
      * clear_pw_passthrough that is the only check the password gets, so it counts towards the host block (once per
      * login, however many backends a router opens).
      */
-    void backendRefusedLogin() {
+    public void backendRefusedLogin() {
         if (auth != null && !auth.checkedHere() && !backendRefusalCounted && state != State.ROUTING) {
             backendRefusalCounted = true;
             if (proxy.blocker().failed(remote)) {
@@ -413,7 +423,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     /** After a COM_CHANGE_USER: the client is {@code newUser}, its backends log in as {@code backendUser}. */
-    void user(String newUser, String backendUser, LoginCheck.Result newAuth) {
+    public void user(String newUser, String backendUser, LoginCheck.Result newAuth) {
         this.user = newUser;
         this.auth = newAuth;
         publish();
@@ -421,7 +431,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         this.login = login.withAuth(backendUser, new byte[0], NativePassword.PLUGIN);
     }
 
-    byte[] nonce() {
+    public byte[] nonce() {
         return nonce;
     }
 
@@ -433,7 +443,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         client.eventLoop().execute(this::close);
     }
 
-    void sendErrorAndClose(int seq, int code, String sqlState, String message) {
+    public void sendErrorAndClose(int seq, int code, String sqlState, String message) {
         if (state == State.CLOSED || client == null) {
             return;
         }
@@ -443,7 +453,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         cleanup();
     }
 
-    void close() {
+    public void close() {
         if (client != null) {
             client.close();
         }
