@@ -4,7 +4,6 @@ import io.gatehouse.api.router.ClientInfo;
 import io.gatehouse.core.server.Server;
 import io.gatehouse.core.service.Service;
 import io.gatehouse.core.session.backend.BackendConnection;
-import io.gatehouse.core.session.backend.BackendDialer;
 import io.gatehouse.core.session.login.ChangeUserLogin;
 import io.gatehouse.core.session.login.ClientCapabilities;
 import io.gatehouse.core.session.login.ClientLogin;
@@ -31,13 +30,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client session: greets the client, has {@link ClientLogin} authenticate it, then hands the routing phase to
- * its {@link SessionPipeline} (filters, router session, backend connections), the same for every router. It owns the
- * client channel's reading: each part that must stop the client's bytes for a while (a full backend, commands
- * piling up, a command Gatehouse answers itself) holds its own reason in {@link #blockReads}. Its
- * login-phase fields are package-private because {@link ClientLogin} works on them. Runs entirely on the worker
- * that accepted the client; backend channels are registered on the same event loop. It owns every buffer read from
- * the client until it hands it on or releases it.
+ * One client session, on the worker that accepted the client (its backend channels are registered on the same
+ * event loop): it owns the client channel and every buffer read from it until it hands it on or releases it. It
+ * greets the client, keeps the login-phase state that {@link ClientLogin} (and the exchanges and checks of the
+ * login package) fill in, and once the login is accepted hands the routing phase to {@link SessionRouting}, which
+ * builds its {@link SessionPipeline} (filters, router session, backend connections), the same for every router.
+ * Each part that must stop the client's bytes for a while (a full backend, commands piling up, a command Gatehouse
+ * answers itself) holds its own reason in {@link #blockReads}.
+ *
+ * <p>The login-phase fields are public because the login package's flows work on them, and the methods the
+ * pipeline and backend packages call are public for them; all of it is for this session's worker thread only, and
+ * ArchitectureTest keeps every other package to the public API (snapshot, registry, KILL from any thread).
  */
 public final class ClientSession extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
@@ -51,6 +54,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     public static final int QUEUE_FULL = 2;
     public static final int ANSWERING = 4;
 
+    // The login phase's state: written by the login package's flows on this worker, read by the routing phase.
     public final Service service;
     public final ProxyContext proxy;
     public final ClientSettings settings;
@@ -66,18 +70,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     public int remotePort;
     public LoginCheck.Result auth;
     public int nextSeq;
-    private SessionPipeline pipeline;
+    private final SessionRouting routing = new SessionRouting(this);
     private ScheduledFuture<?> handshakeTimer;
     private boolean sessionCounted;
     private ClientInfo clientInfo;
-    private int readBlocks;
     private volatile SessionSnapshot snapshot;
     private final long startedAtMillis = System.currentTimeMillis();
     private byte[] clearPassword;
     private byte[] sha256Stage1;
     private final ClientLogin loginFlow = new ClientLogin(this);
-    /** The COM_CHANGE_USER exchange waiting for the client's next packet, or null. */
-    private ChangeUserLogin changingUser;
     /** COM_CHANGE_USER attempts of this connection that were refused (ChangeUserLogin ends it after three). */
     public int failedChangeUsers;
     /** A backend's refusal of this login under skip_authentication/clear_pw_passthrough was counted already. */
@@ -167,12 +168,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     /** The backend connections with a statement running, for KILL; on this session's worker. */
     public List<BackendConnection> busyBackends() {
-        return pipeline == null ? List.of() : pipeline.busyEndpoints();
+        return routing.busyBackends();
     }
 
     /** The session's backend connections, open or opening; on this session's worker. */
     List<BackendConnection> backends() {
-        return pipeline == null ? List.of() : pipeline.endpoints();
+        return routing.backends();
     }
 
     /**
@@ -198,11 +199,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
      * Worker thread.
      */
     public void blockReads(int reason, boolean block) {
-        int was = readBlocks;
-        readBlocks = block ? readBlocks | reason : readBlocks & ~reason;
-        if ((was == 0) != (readBlocks == 0) && client != null) {
-            client.config().setAutoRead(readBlocks == 0);
-        }
+        routing.blockReads(reason, block);
     }
 
     public boolean isSuperUser() {
@@ -252,13 +249,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         ByteBuf buf = (ByteBuf) msg;
         switch (state) {
-            case ROUTING -> {
-                if (changingUser != null) {
-                    changingUser.read(buf);
-                } else {
-                    routeClientBytes(buf);
-                }
-            }
+            case ROUTING -> routing.read(buf);
             case GREETING_SENT, AUTH_SWITCH_SENT -> loginFlow.readHandshake(ctx, buf);
             default -> {
                 // Nothing may arrive while we authenticate or connect; a client that pipelines is held back, and
@@ -275,23 +266,17 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     /** Client bytes of the routing phase, to the pipeline; takes ownership of {@code buf}. */
     public void routeClientBytes(ByteBuf buf) {
-        if (pipeline == null) {
-            buf.release();
-            return;
-        }
-        pipeline.fromClient(buf);
+        routing.routeClientBytes(buf);
     }
 
     /** While {@code login} (or null when it ends) proves a COM_CHANGE_USER, the client's bytes are its. */
     public void changingUser(ChangeUserLogin login) {
-        this.changingUser = login;
+        routing.changingUser(login);
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (pipeline != null) {
-            pipeline.flushBackends();
-        }
+        routing.readComplete();
     }
 
     public ClientInfo clientInfo() {
@@ -308,10 +293,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        // Backpressure: read from the backends only while the client keeps up.
-        if (pipeline != null) {
-            pipeline.clientWritable(ctx.channel().isWritable());
-        }
+        routing.clientWritable(ctx.channel().isWritable());
     }
 
     @Override
@@ -355,8 +337,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         clientInfo = new ClientInfo(id, user, remote, login.database());
         io.gatehouse.api.router.RouterSession rs = service.router().newSession(clientInfo);
         state = State.CONNECTING;
-        pipeline = new SessionPipeline(this, rs != null ? rs : new ConnectionRouterSession(service.router()));
-        pipeline.start();
+        routing.start(rs != null ? rs : new ConnectionRouterSession(service.router()));
     }
 
     /**
@@ -364,20 +345,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
      * in again with COM_CHANGE_USER) or a new one.
      */
     public BackendConnection openBackend(Server server, SessionPipeline owner) {
-        BackendConnection pooled = server.proxyProtocol() ? null : proxy.pool().take(server, login.capabilities());
-        if (pooled != null) {
-            pooled.adopt(this, owner, login, auth.passwordSha1());
-            return pooled;
-        }
-        BackendConnection b = new BackendConnection(this, server, login, auth.passwordSha1());
-        b.routeThrough(owner);
-        BackendDialer.dial(client.eventLoop(), proxy, b, server, cause -> {
-            LOG.warn("{}: cannot connect to {}: {}", service.name(), server, cause.getMessage());
-            server.suspect();
-            owner.endpointClosed(b, 2003, "HY000", "Can't connect to server '" + server.name() + "' ("
-                    + cause.getMessage() + ")");
-        });
-        return b;
+        return routing.openBackend(server, owner);
     }
 
     /** Sends the login OK (owned) as ours and starts routing; false (and released) when the session moved on. */
@@ -401,11 +369,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (!loginDone(okPacket)) {
             return;
         }
-        ByteBuf early = framer.drain();
-        if (early != null) {
-            pipeline.fromClient(early);
-            pipeline.flushBackends();
-        }
+        routing.loggedIn(framer.drain());
     }
 
     /**
@@ -469,7 +433,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             java.util.Arrays.fill(sha256Stage1, (byte) 0);
             sha256Stage1 = null;
         }
-        if (state == State.CLOSED && pipeline == null && !sessionCounted) {
+        if (state == State.CLOSED && !routing.started() && !sessionCounted) {
             proxy.registry().remove(this);
             return;
         }
@@ -478,14 +442,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             handshakeTimer.cancel(false);
         }
         framer.release();
-        if (changingUser != null) {
-            changingUser.release();
-            changingUser = null;
-        }
-        if (pipeline != null) {
-            pipeline.release();
-            pipeline = null;
-        }
+        routing.release();
         if (sessionCounted) {
             service.sessionClosed();
             sessionCounted = false;
