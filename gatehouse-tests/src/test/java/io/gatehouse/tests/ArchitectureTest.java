@@ -1,15 +1,30 @@
 package io.gatehouse.tests;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyOf;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
+import com.tngtech.archunit.core.domain.JavaAccess;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import io.gatehouse.core.session.ClientSession;
+import io.gatehouse.core.session.SessionRegistry;
+import io.gatehouse.core.session.SessionSnapshot;
+import io.gatehouse.core.session.backend.BackendKiller;
+import io.gatehouse.core.session.backend.BackendPool;
+import io.gatehouse.core.session.login.HostBlocker;
+import io.gatehouse.core.session.login.TrustedNetworks;
 import org.junit.jupiter.api.Test;
 
 /**
  * Keeps the module boundaries of ARCHITECTURE.md: modules (routers, monitors) never reach into the core, the API
- * depends on nothing of ours, the classifier on nothing but the JDK. Runs on the JUnit thread over compiled classes.
+ * depends on nothing of ours, the classifier on nothing but the JDK; and the layering inside the session packages:
+ * the login phase knows nothing of routing, a backend connection nothing of the login flows, and only the session
+ * packages touch a session's worker-confined state. Runs on the JUnit thread over compiled classes.
  */
 class ArchitectureTest {
     private static final JavaClasses CLASSES = new ClassFileImporter()
@@ -72,8 +87,41 @@ class ArchitectureTest {
     @Test
     void theAdminApiReadsSessionsThroughSnapshots() {
         noClasses().that().resideInAPackage("io.gatehouse.admin..")
-                .should().dependOnClassesThat().haveFullyQualifiedName("io.gatehouse.core.session.ClientSession")
+                .should().dependOnClassesThat(resideInAPackage("io.gatehouse.core.session..")
+                        .and(not(belongToAnyOf(SessionSnapshot.class, SessionRegistry.class))))
                 .because("a session's state belongs to its worker thread; other threads read the snapshot it publishes")
+                .check(CLASSES);
+    }
+
+    @Test
+    void theLoginPhaseKnowsNothingOfRouting() {
+        noClasses().that().resideInAPackage("io.gatehouse.core.session.login..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.gatehouse.core.session.pipeline..",
+                        "io.gatehouse.core.session.backend..")
+                .because("a login ends by handing its verdict to the session, which builds the pipeline and opens"
+                        + " the backend connections")
+                .check(CLASSES);
+        noClasses().that().resideInAPackage("io.gatehouse.core.session.backend..")
+                .should().dependOnClassesThat().resideInAPackage("io.gatehouse.core.session.login..")
+                .because("a backend connection logs in with what the client's login left on the session")
+                .check(CLASSES);
+    }
+
+    @Test
+    void sessionInternalsStayInTheSessionPackages() {
+        noClasses().that().resideOutsideOfPackage("io.gatehouse.core.session..")
+                .should().accessFieldWhere(JavaAccess.Predicates.targetOwner(
+                        JavaClass.Predicates.type(ClientSession.class)))
+                .because("a session's login-phase fields are public only for the login package, on its worker")
+                .check(CLASSES);
+        noClasses().that().resideOutsideOfPackage("io.gatehouse.core.session..")
+                .should().dependOnClassesThat(resideInAnyPackage("io.gatehouse.core.session.login..",
+                        "io.gatehouse.core.session.backend..", "io.gatehouse.core.session.pipeline..")
+                        .and(not(belongToAnyOf(HostBlocker.class, TrustedNetworks.class, BackendKiller.class,
+                                BackendPool.class))))
+                .because("the rest of Gatehouse sees a session through ClientSession, its registry and its snapshot;"
+                        + " only the shared services the runtime builds (host blocker, trusted networks, KILL helper,"
+                        + " pool) are made outside")
                 .check(CLASSES);
     }
 

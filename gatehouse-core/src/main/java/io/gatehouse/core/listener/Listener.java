@@ -11,7 +11,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.gatehouse.core.session.ClientSettings;
-import io.gatehouse.core.session.TrustedNetworks;
+import io.gatehouse.core.session.login.TrustedNetworks;
 import io.gatehouse.core.tls.ReloadableTls;
 import io.gatehouse.core.tls.TlsSettings;
 import java.net.InetSocketAddress;

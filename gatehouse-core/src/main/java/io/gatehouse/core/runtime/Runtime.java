@@ -14,11 +14,11 @@ import io.gatehouse.core.listener.Listener;
 import io.gatehouse.core.module.ModuleRegistry;
 import io.gatehouse.core.server.Server;
 import io.gatehouse.core.service.Service;
-import io.gatehouse.core.session.BackendKiller;
-import io.gatehouse.core.session.BackendPool;
 import io.gatehouse.core.session.ClientSession;
 import io.gatehouse.core.session.ProxyContext;
 import io.gatehouse.core.session.SessionRegistry;
+import io.gatehouse.core.session.backend.BackendKiller;
+import io.gatehouse.core.session.backend.BackendPool;
 import io.gatehouse.core.users.UserAccountStore;
 import io.gatehouse.core.worker.Workers;
 import java.util.ArrayList;
@@ -126,7 +126,7 @@ public final class Runtime implements AutoCloseable {
             long high = g.size("writeq_high_water");
             long low = g.size("writeq_low_water");
             proxy = new ProxyContext(sessions, workers, killer, new BackendPool(), (int) Math.min(high, Integer.MAX_VALUE),
-                    (int) Math.min(low, high), new io.gatehouse.core.session.HostBlocker(
+                    (int) Math.min(low, high), new io.gatehouse.core.session.login.HostBlocker(
                             (int) g.integer("max_auth_errors_until_block"), g.duration("auth_block_time")));
             for (var lc : config.listeners()) {
                 Listener l = new Listener(lc.name(), lc.params(), services.get(lc.targets().get(0)));

@@ -3,6 +3,15 @@ package io.gatehouse.core.session;
 import io.gatehouse.api.router.ClientInfo;
 import io.gatehouse.core.server.Server;
 import io.gatehouse.core.service.Service;
+import io.gatehouse.core.session.backend.BackendConnection;
+import io.gatehouse.core.session.login.ChangeUserLogin;
+import io.gatehouse.core.session.login.ClientCapabilities;
+import io.gatehouse.core.session.login.ClientLogin;
+import io.gatehouse.core.session.login.LoginCheck;
+import io.gatehouse.core.session.login.ProxyHeaderDetector;
+import io.gatehouse.core.session.login.Sha2Exchange;
+import io.gatehouse.core.session.pipeline.ConnectionRouterSession;
+import io.gatehouse.core.session.pipeline.SessionPipeline;
 import io.gatehouse.protocol.ErrPacket;
 import io.gatehouse.protocol.HandshakeResponse;
 import io.gatehouse.protocol.auth.NativePassword;
@@ -21,55 +30,57 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client session: greets the client, has {@link ClientLogin} authenticate it, then hands the routing phase to
- * its {@link SessionPipeline} (filters, router session, backend connections), the same for every router. It owns the
- * client channel's reading: each part that must stop the client's bytes for a while (a full backend, commands
- * piling up, a command Gatehouse answers itself) holds its own reason in {@link #blockReads}. Its
- * login-phase fields are package-private because {@link ClientLogin} works on them. Runs entirely on the worker
- * that accepted the client; backend channels are registered on the same event loop. It owns every buffer read from
- * the client until it hands it on or releases it.
+ * One client session, on the worker that accepted the client (its backend channels are registered on the same
+ * event loop): it owns the client channel and every buffer read from it until it hands it on or releases it. It
+ * greets the client, keeps the login-phase state that {@link ClientLogin} (and the exchanges and checks of the
+ * login package) fill in, and once the login is accepted hands the routing phase to {@link SessionRouting}, which
+ * builds its {@link SessionPipeline} (filters, router session, backend connections), the same for every router.
+ * Each part that must stop the client's bytes for a while (a full backend, commands piling up, a command Gatehouse
+ * answers itself) holds its own reason in {@link #blockReads}.
+ *
+ * <p>The login-phase fields are public because the login package's flows work on them, and the methods the
+ * pipeline and backend packages call are public for them; all of it is for this session's worker thread only, and
+ * ArchitectureTest keeps every other package to the public API (snapshot, registry, KILL from any thread).
  */
 public final class ClientSession extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int MAX_HANDSHAKE_PACKET = 64 * 1024;
 
-    enum State { GREETING_SENT, AUTH_SWITCH_SENT, AUTHENTICATING, CONNECTING, ROUTING, CLOSED }
+    public enum State { GREETING_SENT, AUTH_SWITCH_SENT, AUTHENTICATING, CONNECTING, ROUTING, CLOSED }
 
     /** Reasons to stop reading from the client, for {@link #blockReads}. */
-    static final int BACKEND_FULL = 1;
-    static final int QUEUE_FULL = 2;
-    static final int ANSWERING = 4;
+    public static final int BACKEND_FULL = 1;
+    public static final int QUEUE_FULL = 2;
+    public static final int ANSWERING = 4;
 
-    final Service service;
-    final ProxyContext proxy;
-    final ClientSettings settings;
-    boolean encrypted;
-    final long id;
-    final byte[] nonce = new byte[NativePassword.NONCE_LENGTH];
-    Channel client;
-    State state = State.GREETING_SENT;
-    final PacketFramer framer = new PacketFramer(MAX_HANDSHAKE_PACKET);
-    HandshakeResponse login;
-    String user = "";
-    String remote = "";
-    int remotePort;
-    LoginCheck.Result auth;
-    int nextSeq;
-    private SessionPipeline pipeline;
+    // The login phase's state: written by the login package's flows on this worker, read by the routing phase.
+    public final Service service;
+    public final ProxyContext proxy;
+    public final ClientSettings settings;
+    public boolean encrypted;
+    public final long id;
+    public final byte[] nonce = new byte[NativePassword.NONCE_LENGTH];
+    public Channel client;
+    public State state = State.GREETING_SENT;
+    public final PacketFramer framer = new PacketFramer(MAX_HANDSHAKE_PACKET);
+    public HandshakeResponse login;
+    public String user = "";
+    public String remote = "";
+    public int remotePort;
+    public LoginCheck.Result auth;
+    public int nextSeq;
+    private final SessionRouting routing = new SessionRouting(this);
     private ScheduledFuture<?> handshakeTimer;
     private boolean sessionCounted;
     private ClientInfo clientInfo;
-    private int readBlocks;
     private volatile SessionSnapshot snapshot;
     private final long startedAtMillis = System.currentTimeMillis();
     private byte[] clearPassword;
     private byte[] sha256Stage1;
     private final ClientLogin loginFlow = new ClientLogin(this);
-    /** The COM_CHANGE_USER exchange waiting for the client's next packet, or null. */
-    private ChangeUserLogin changingUser;
     /** COM_CHANGE_USER attempts of this connection that were refused (ChangeUserLogin ends it after three). */
-    int failedChangeUsers;
+    public int failedChangeUsers;
     /** A backend's refusal of this login under skip_authentication/clear_pw_passthrough was counted already. */
     private boolean backendRefusalCounted;
 
@@ -94,20 +105,20 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     /** The client's password in clear, known only with clear_pw_passthrough (for the backend logins), or null. */
-    byte[] clearPassword() {
+    public byte[] clearPassword() {
         return clearPassword;
     }
 
-    void clearPassword(byte[] password) {
+    public void clearPassword(byte[] password) {
         this.clearPassword = password;
     }
 
     /** SHA256(client's password), known after a caching_sha2_password fast-path login, or null. */
-    byte[] sha256Stage1() {
+    public byte[] sha256Stage1() {
         return sha256Stage1;
     }
 
-    void sha256Stage1(byte[] stage1) {
+    public void sha256Stage1(byte[] stage1) {
         this.sha256Stage1 = stage1;
     }
 
@@ -123,12 +134,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         return remote;
     }
 
-    int remotePort() {
+    public int remotePort() {
         return remotePort;
     }
 
     /** The service's latest accounts as this session's listener matches them (its authenticator options). */
-    io.gatehouse.core.users.UserAccounts accounts() {
+    public io.gatehouse.core.users.UserAccounts accounts() {
         return service.users().snapshot().withRules(settings.matchRules());
     }
 
@@ -147,7 +158,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     /** Publishes the session's identity and backend connections for other threads; on this session's worker. */
-    void publish() {
+    public void publish() {
         List<SessionSnapshot.Connection> conns = new java.util.ArrayList<>();
         for (BackendConnection b : backends()) {
             conns.add(new SessionSnapshot.Connection(b.server().name(), b.threadId()));
@@ -156,13 +167,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     /** The backend connections with a statement running, for KILL; on this session's worker. */
-    List<BackendConnection> busyBackends() {
-        return pipeline == null ? List.of() : pipeline.busyEndpoints();
+    public List<BackendConnection> busyBackends() {
+        return routing.busyBackends();
     }
 
     /** The session's backend connections, open or opening; on this session's worker. */
     List<BackendConnection> backends() {
-        return pipeline == null ? List.of() : pipeline.endpoints();
+        return routing.backends();
     }
 
     /**
@@ -175,11 +186,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         return out == null ? 0 : out.totalPendingWriteBytes();
     }
 
-    boolean isRouting() {
+    public boolean isRouting() {
         return state == State.ROUTING;
     }
 
-    boolean isClosedOrClosing() {
+    public boolean isClosedOrClosing() {
         return state == State.CLOSED || client == null || !client.isActive();
     }
 
@@ -187,23 +198,19 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
      * Stops or resumes reading from the client for one {@code reason}; it reads again only when no reason is left.
      * Worker thread.
      */
-    void blockReads(int reason, boolean block) {
-        int was = readBlocks;
-        readBlocks = block ? readBlocks | reason : readBlocks & ~reason;
-        if ((was == 0) != (readBlocks == 0) && client != null) {
-            client.config().setAutoRead(readBlocks == 0);
-        }
+    public void blockReads(int reason, boolean block) {
+        routing.blockReads(reason, block);
     }
 
-    boolean isSuperUser() {
+    public boolean isSuperUser() {
         return auth != null && auth.account() != null && auth.account().superUser();
     }
 
-    Channel clientChannel() {
+    public Channel clientChannel() {
         return client;
     }
 
-    ProxyContext proxy() {
+    public ProxyContext proxy() {
         return proxy;
     }
 
@@ -242,13 +249,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         ByteBuf buf = (ByteBuf) msg;
         switch (state) {
-            case ROUTING -> {
-                if (changingUser != null) {
-                    changingUser.read(buf);
-                } else {
-                    routeClientBytes(buf);
-                }
-            }
+            case ROUTING -> routing.read(buf);
             case GREETING_SENT, AUTH_SWITCH_SENT -> loginFlow.readHandshake(ctx, buf);
             default -> {
                 // Nothing may arrive while we authenticate or connect; a client that pipelines is held back, and
@@ -264,46 +265,35 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     /** Client bytes of the routing phase, to the pipeline; takes ownership of {@code buf}. */
-    void routeClientBytes(ByteBuf buf) {
-        if (pipeline == null) {
-            buf.release();
-            return;
-        }
-        pipeline.fromClient(buf);
+    public void routeClientBytes(ByteBuf buf) {
+        routing.routeClientBytes(buf);
     }
 
     /** While {@code login} (or null when it ends) proves a COM_CHANGE_USER, the client's bytes are its. */
-    void changingUser(ChangeUserLogin login) {
-        this.changingUser = login;
+    public void changingUser(ChangeUserLogin login) {
+        routing.changingUser(login);
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (pipeline != null) {
-            pipeline.flushBackends();
-            // A router may answer a command itself while it is read (schemarouter's SHOW DATABASES).
-            client.flush();
-        }
+        routing.readComplete();
     }
 
-    ClientInfo clientInfo() {
+    public ClientInfo clientInfo() {
         return clientInfo;
     }
 
-    long clientCapabilities() {
+    public long clientCapabilities() {
         return login == null ? 0 : login.capabilities();
     }
 
-    int nextSequence() {
+    public int nextSequence() {
         return nextSeq;
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        // Backpressure: read from the backends only while the client keeps up.
-        if (pipeline != null) {
-            pipeline.clientWritable(ctx.channel().isWritable());
-        }
+        routing.clientWritable(ctx.channel().isWritable());
     }
 
     @Override
@@ -318,7 +308,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     /** True when the client presented a certificate that the listener's CA verified. */
-    boolean hasClientCertificate() {
+    public boolean hasClientCertificate() {
         return client != null && io.gatehouse.core.tls.PeerCertificates.present(client);
     }
 
@@ -328,49 +318,34 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         sendErrorAndClose(0, 1927, "70100", "Connection killed by Gatehouse: " + why);
     }
 
-    long maxPacketSize() {
+    public long maxPacketSize() {
         return settings.maxPacketSize();
     }
 
     /** A client command passed the listener's {@code max_packet_size}: refuse it as the server does and end. */
-    void packetTooLarge(int clientSeq, long size) {
+    public void packetTooLarge(int clientSeq, long size) {
         LOG.warn("{}: session {} from {} sent a command of at least {} bytes, over max_packet_size {}",
                 service.name(), id, remote, size, settings.maxPacketSize());
         sendErrorAndClose(clientSeq + 1, 1153, "08S01", "Got a packet bigger than 'max_allowed_packet' bytes");
     }
 
-    boolean encrypted() {
+    public boolean encrypted() {
         return encrypted;
     }
 
-    void connectBackend() {
+    public void connectBackend() {
         clientInfo = new ClientInfo(id, user, remote, login.database(), service.name());
         io.gatehouse.api.router.RouterSession rs = service.router().newSession(clientInfo);
         state = State.CONNECTING;
-        pipeline = new SessionPipeline(this, rs != null ? rs : new ConnectionRouterSession(service.router()));
-        pipeline.start();
+        routing.start(rs != null ? rs : new ConnectionRouterSession(service.router()));
     }
 
     /**
      * A backend connection for {@code owner}, logged in as the client: an idle one from this worker's pool (logged
      * in again with COM_CHANGE_USER) or a new one.
      */
-    BackendConnection openBackend(Server server, SessionPipeline owner, boolean withDatabase) {
-        HandshakeResponse backendLogin = withDatabase ? login : login.withDatabase(null);
-        BackendConnection pooled = server.proxyProtocol() ? null : proxy.pool().take(server, login.capabilities());
-        if (pooled != null) {
-            pooled.adopt(this, owner, backendLogin, auth.passwordSha1());
-            return pooled;
-        }
-        BackendConnection b = new BackendConnection(this, server, backendLogin, auth.passwordSha1());
-        b.routeThrough(owner);
-        BackendDialer.dial(client.eventLoop(), proxy, b, server, cause -> {
-            LOG.warn("{}: cannot connect to {}: {}", service.name(), server, cause.getMessage());
-            server.suspect();
-            owner.endpointClosed(b, 2003, "HY000", "Can't connect to server '" + server.name() + "' ("
-                    + cause.getMessage() + ")");
-        });
-        return b;
+    public BackendConnection openBackend(Server server, SessionPipeline owner, boolean withDatabase) {
+        return routing.openBackend(server, owner, withDatabase);
     }
 
     /** Sends the login OK (owned) as ours and starts routing; false (and released) when the session moved on. */
@@ -390,15 +365,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     /** The router session chose the login result; {@code okPacket} (owned) goes to the client. */
-    void statementLoginDone(ByteBuf okPacket) {
+    public void statementLoginDone(ByteBuf okPacket) {
         if (!loginDone(okPacket)) {
             return;
         }
-        ByteBuf early = framer.drain();
-        if (early != null) {
-            pipeline.fromClient(early);
-            pipeline.flushBackends();
-        }
+        routing.loggedIn(framer.drain());
     }
 
     /**
@@ -406,7 +377,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
      * clear_pw_passthrough that is the only check the password gets, so it counts towards the host block (once per
      * login, however many backends a router opens).
      */
-    void backendRefusedLogin() {
+    public void backendRefusedLogin() {
         if (auth != null && auth.checkedHere()) {
             // Gatehouse's accounts let in what the backend refuses (dropped, or a new password): reload them, at
             // most once per users_refresh_time.
@@ -421,7 +392,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     /** After a COM_CHANGE_USER: the client is {@code newUser}, its backends log in as {@code backendUser}. */
-    void user(String newUser, String backendUser, LoginCheck.Result newAuth) {
+    public void user(String newUser, String backendUser, LoginCheck.Result newAuth) {
         this.user = newUser;
         this.auth = newAuth;
         publish();
@@ -430,22 +401,22 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     /** Who the session is: what a COM_CHANGE_USER the backends refuse gives back with {@link #restore}. */
-    record Identity(String user, LoginCheck.Result auth, HandshakeResponse login) {
+    public record Identity(String user, LoginCheck.Result auth, HandshakeResponse login) {
     }
 
-    Identity identity() {
+    public Identity identity() {
         return new Identity(user, auth, login);
     }
 
     /** The backends refused a COM_CHANGE_USER: the session is again who it was (their connections stayed so). */
-    void restore(Identity who) {
+    public void restore(Identity who) {
         this.user = who.user();
         this.auth = who.auth();
         this.login = who.login();
         publish();
     }
 
-    byte[] nonce() {
+    public byte[] nonce() {
         return nonce;
     }
 
@@ -457,7 +428,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         client.eventLoop().execute(this::close);
     }
 
-    void sendErrorAndClose(int seq, int code, String sqlState, String message) {
+    public void sendErrorAndClose(int seq, int code, String sqlState, String message) {
         if (state == State.CLOSED || client == null) {
             return;
         }
@@ -467,7 +438,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         cleanup();
     }
 
-    void close() {
+    public void close() {
         if (client != null) {
             client.close();
         }
@@ -483,7 +454,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             java.util.Arrays.fill(sha256Stage1, (byte) 0);
             sha256Stage1 = null;
         }
-        if (state == State.CLOSED && pipeline == null && !sessionCounted) {
+        if (state == State.CLOSED && !routing.started() && !sessionCounted) {
             proxy.registry().remove(this);
             return;
         }
@@ -492,14 +463,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             handshakeTimer.cancel(false);
         }
         framer.release();
-        if (changingUser != null) {
-            changingUser.release();
-            changingUser = null;
-        }
-        if (pipeline != null) {
-            pipeline.release();
-            pipeline = null;
-        }
+        routing.release();
         if (sessionCounted) {
             service.sessionClosed();
             sessionCounted = false;

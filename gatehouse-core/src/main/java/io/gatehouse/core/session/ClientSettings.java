@@ -1,5 +1,6 @@
 package io.gatehouse.core.session;
 
+import io.gatehouse.core.session.login.TrustedNetworks;
 import io.gatehouse.core.tls.ReloadableTls;
 import java.time.Duration;
 

@@ -9,16 +9,16 @@ import io.netty.buffer.ByteBufAllocator;
  * {@link #release}; {@link #add} takes ownership of the chunk it is given; {@link #next} hands the caller a new
  * buffer (header included) that the caller must release.
  */
-final class PacketFramer {
+public final class PacketFramer {
     private final int maxPacket;
     private ByteBuf cumulation;
 
-    PacketFramer(int maxPacket) {
+    public PacketFramer(int maxPacket) {
         this.maxPacket = maxPacket;
     }
 
     /** Appends a chunk; the chunk is released here. */
-    void add(ByteBufAllocator alloc, ByteBuf chunk) {
+    public void add(ByteBufAllocator alloc, ByteBuf chunk) {
         try {
             if (cumulation == null) {
                 cumulation = alloc.buffer(Math.max(64, chunk.readableBytes()));
@@ -34,7 +34,7 @@ final class PacketFramer {
      *
      * @throws IllegalStateException when a packet announces more than the allowed size
      */
-    ByteBuf next() {
+    public ByteBuf next() {
         if (cumulation == null || cumulation.readableBytes() < 4) {
             return null;
         }
@@ -56,18 +56,18 @@ final class PacketFramer {
     }
 
     /** How many bytes are held, not yet framed. */
-    int heldBytes() {
+    public int heldBytes() {
         return cumulation == null ? 0 : cumulation.readableBytes();
     }
 
     /** Hands over the bytes not yet framed (may be null), leaving the framer empty. */
-    ByteBuf drain() {
+    public ByteBuf drain() {
         ByteBuf rest = cumulation;
         cumulation = null;
         return rest;
     }
 
-    void release() {
+    public void release() {
         if (cumulation != null) {
             cumulation.release();
             cumulation = null;

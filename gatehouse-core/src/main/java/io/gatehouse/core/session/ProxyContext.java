@@ -1,5 +1,8 @@
 package io.gatehouse.core.session;
 
+import io.gatehouse.core.session.backend.BackendKiller;
+import io.gatehouse.core.session.backend.BackendPool;
+import io.gatehouse.core.session.login.HostBlocker;
 import io.gatehouse.core.worker.Workers;
 
 /**

@@ -1,0 +1,147 @@
+package io.gatehouse.core.session;
+
+import io.gatehouse.api.router.RouterSession;
+import io.gatehouse.core.server.Server;
+import io.gatehouse.protocol.HandshakeResponse;
+import io.gatehouse.core.session.backend.BackendConnection;
+import io.gatehouse.core.session.backend.BackendDialer;
+import io.gatehouse.core.session.login.ChangeUserLogin;
+import io.gatehouse.core.session.pipeline.SessionPipeline;
+import io.netty.buffer.ByteBuf;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The routing phase of one client session, once its login is accepted: the session's {@link SessionPipeline}, the
+ * backend connections opened for it (from the worker's pool, logged in again with COM_CHANGE_USER, or new), the
+ * COM_CHANGE_USER exchange that reads the client's bytes while it runs, and the reasons to stop reading from the
+ * client. Confined to the session's worker thread; it owns the client bytes it is handed until the pipeline or the
+ * exchange takes them, and releases them when neither is there.
+ */
+final class SessionRouting {
+    private static final Logger LOG = LoggerFactory.getLogger(SessionRouting.class);
+
+    private final ClientSession session;
+    private SessionPipeline pipeline;
+    /** The COM_CHANGE_USER exchange waiting for the client's next packet, or null. */
+    private ChangeUserLogin changingUser;
+    /** The reasons ({@link ClientSession#BACKEND_FULL} and the others) the client is not read now. */
+    private int readBlocks;
+
+    SessionRouting(ClientSession session) {
+        this.session = session;
+    }
+
+    /** True once the pipeline was built (and until the session released it). */
+    boolean started() {
+        return pipeline != null;
+    }
+
+    /** Builds the pipeline over {@code router} and starts it: the router opens the backend connections it needs. */
+    void start(RouterSession router) {
+        pipeline = new SessionPipeline(session, router);
+        pipeline.start();
+    }
+
+    /**
+     * A backend connection for {@code owner}, logged in as the client: an idle one from this worker's pool (logged
+     * in again with COM_CHANGE_USER) or a new one.
+     */
+    BackendConnection openBackend(Server server, SessionPipeline owner, boolean withDatabase) {
+        ClientSession s = session;
+        HandshakeResponse backendLogin = withDatabase ? s.login : s.login.withDatabase(null);
+        BackendConnection pooled = server.proxyProtocol() ? null : s.proxy.pool().take(server, s.login.capabilities());
+        if (pooled != null) {
+            pooled.adopt(s, owner, backendLogin, s.auth.passwordSha1());
+            return pooled;
+        }
+        BackendConnection b = new BackendConnection(s, server, backendLogin, s.auth.passwordSha1());
+        b.routeThrough(owner);
+        BackendDialer.dial(s.client.eventLoop(), s.proxy, b, server, cause -> {
+            LOG.warn("{}: cannot connect to {}: {}", s.service.name(), server, cause.getMessage());
+            server.suspect();
+            owner.endpointClosed(b, 2003, "HY000", "Can't connect to server '" + server.name() + "' ("
+                    + cause.getMessage() + ")");
+        });
+        return b;
+    }
+
+    /** The client's login answer was sent: bytes it sent meanwhile ({@code early}, owned, or null) go to routing. */
+    void loggedIn(ByteBuf early) {
+        if (early != null) {
+            pipeline.fromClient(early);
+            pipeline.flushBackends();
+        }
+    }
+
+    /** Client bytes of the routing phase (owned here): to a COM_CHANGE_USER exchange reading them, else routed. */
+    void read(ByteBuf buf) {
+        if (changingUser != null) {
+            changingUser.read(buf);
+        } else {
+            routeClientBytes(buf);
+        }
+    }
+
+    /** Client bytes of the routing phase, to the pipeline; takes ownership of {@code buf}. */
+    void routeClientBytes(ByteBuf buf) {
+        if (pipeline == null) {
+            buf.release();
+            return;
+        }
+        pipeline.fromClient(buf);
+    }
+
+    /** While {@code login} (or null when it ends) proves a COM_CHANGE_USER, the client's bytes are its. */
+    void changingUser(ChangeUserLogin login) {
+        this.changingUser = login;
+    }
+
+    /** A batch of client reads ended: what they routed goes out to the backends. */
+    void readComplete() {
+        if (pipeline != null) {
+            pipeline.flushBackends();
+            // A router may answer a command itself while it is read (schemarouter's SHOW DATABASES).
+            session.client.flush();
+        }
+    }
+
+    /** Backpressure: read from the backends only while the client keeps up. */
+    void clientWritable(boolean writable) {
+        if (pipeline != null) {
+            pipeline.clientWritable(writable);
+        }
+    }
+
+    /** The backend connections with a statement running. */
+    List<BackendConnection> busyBackends() {
+        return pipeline == null ? List.of() : pipeline.busyEndpoints();
+    }
+
+    /** The session's backend connections, open or opening. */
+    List<BackendConnection> backends() {
+        return pipeline == null ? List.of() : pipeline.endpoints();
+    }
+
+    /** Stops or resumes reading from the client for one {@code reason}; it reads again only when none is left. */
+    void blockReads(int reason, boolean block) {
+        int was = readBlocks;
+        readBlocks = block ? readBlocks | reason : readBlocks & ~reason;
+        if ((was == 0) != (readBlocks == 0) && session.client != null) {
+            session.client.config().setAutoRead(readBlocks == 0);
+        }
+    }
+
+    /** The session ends: the exchange and the pipeline free what they hold (the pipeline pools or closes backends). */
+    void release() {
+        if (changingUser != null) {
+            changingUser.release();
+            changingUser = null;
+        }
+        if (pipeline != null) {
+            pipeline.release();
+            pipeline = null;
+        }
+    }
+}

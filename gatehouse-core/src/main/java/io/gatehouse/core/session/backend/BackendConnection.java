@@ -1,0 +1,398 @@
+package io.gatehouse.core.session.backend;
+
+import io.gatehouse.api.reply.Reply;
+import io.gatehouse.core.server.Server;
+import io.gatehouse.core.session.ClientSession;
+import io.gatehouse.core.session.PacketFramer;
+import io.gatehouse.core.session.pipeline.SessionPipeline;
+import io.gatehouse.protocol.Capabilities;
+import io.gatehouse.protocol.ChangeUserRequest;
+import io.gatehouse.protocol.ErrPacket;
+import io.gatehouse.protocol.HandshakeResponse;
+import io.gatehouse.protocol.Packets;
+import io.gatehouse.protocol.reply.ReplyTracker;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection from Gatehouse to a backend server on behalf of one client session, on the session's worker
+ * thread (the backend channel is registered on the client channel's event loop): it owns the channel, its state and
+ * its back-pressure, and hands each phase to the part that owns it: {@link BackendLogin} logs in with the client's
+ * recovered SHA1(password), {@link BackendReplies} tracks commands and replies once it is ready, and
+ * {@link BackendParking} keeps it, reset, in the worker's {@link BackendPool} between sessions. Every buffer read
+ * from the backend while a session uses it is handed to the session's {@link SessionPipeline}, which owns it from
+ * then on; handshake bytes are framed and released here.
+ */
+public final class BackendConnection extends ChannelInboundHandlerAdapter implements io.gatehouse.api.router.Endpoint {
+    private static final Logger LOG = LoggerFactory.getLogger(BackendConnection.class);
+    /** Capabilities not passed on from the client: no compression; TLS is per server ({@code ssl=true}). */
+    static final long NEVER = Capabilities.COMPRESS | Capabilities.SSL | Capabilities.SSL_VERIFY_SERVER_CERT;
+
+    enum State { CONNECTING, GREETING, AUTH, READY, CHANGE_USER, CLOSED }
+
+    private ClientSession session;
+    /** The pipeline of the session using this connection; null while it is pooled. */
+    private SessionPipeline pipeline;
+    private final Server server;
+    private Channel channel;
+    private State state = State.CONNECTING;
+    private final PacketFramer framer = new PacketFramer(1 << 20);
+    private final BackendLogin login;
+    private final BackendReplies replies;
+    private final BackendParking parking = new BackendParking(this);
+    private boolean counted;
+
+    public BackendConnection(ClientSession session, Server server, HandshakeResponse clientLogin, byte[] passwordSha1) {
+        this.session = session;
+        this.server = server;
+        this.login = new BackendLogin(this, server, clientLogin, passwordSha1);
+        this.replies = new BackendReplies(server);
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    State state() {
+        return state;
+    }
+
+    /** A state change made by the login exchange. */
+    void state(State next) {
+        state = next;
+    }
+
+    /** The session using this connection, or null while it is pooled. */
+    ClientSession session() {
+        return session;
+    }
+
+    SessionPipeline pipeline() {
+        return pipeline;
+    }
+
+    BackendReplies replies() {
+        return replies;
+    }
+
+    public ReplyTracker tracker() {
+        return replies.tracker();
+    }
+
+    /** The backend's thread id, for KILL. */
+    public long threadId() {
+        return login.threadId();
+    }
+
+    /** The capabilities of the client login the connection was made for: its key in the pool. */
+    long clientCapabilities() {
+        return login.clientCapabilities();
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+        if (state == State.CLOSED) {
+            ctx.close();                                // dropped while its socket was still opening
+            return;
+        }
+        state = State.GREETING;
+        if (server.proxyProtocol() && session != null) {
+            channel.writeAndFlush(ProxyHeader.v1(channel, session.remote(), session.remotePort()));
+        }
+        server.connectionOpened();
+        counted = true;
+        ctx.fireChannelActive();
+    }
+
+    /** The server refused a COM_CHANGE_USER and kept the connection as its previous user, with its session reset. */
+    void changeUserRefused() {
+        state = State.READY;
+        replies.tracker().reset();
+        readWhileClientKeepsUp(pipeline.clientWritable());
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf buf = (ByteBuf) msg;
+        if (pipeline == null) {
+            parking.read(ctx, buf, framer);
+            return;
+        }
+        if (state == State.READY) {
+            deliver(buf);
+            return;
+        }
+        if (state == State.CLOSED) {
+            buf.release();
+            return;
+        }
+        framer.add(ctx.alloc(), buf);
+        try {
+            ByteBuf packet;
+            while (state != State.READY && state != State.CLOSED && (packet = framer.next()) != null) {
+                try {
+                    login.onPacket(packet);
+                } finally {
+                    packet.release();
+                }
+            }
+            if (state == State.READY) {
+                ByteBuf rest = framer.drain();
+                if (rest != null) {
+                    deliver(rest);
+                }
+            }
+        } catch (RuntimeException e) {
+            fail("unreadable handshake from " + server + ": " + e.getMessage());
+        }
+    }
+
+    /** Scans a chunk of reply bytes and hands it to the pipeline, with the reply it completed, if any. */
+    private void deliver(ByteBuf buf) {
+        Reply r = replies.scan(buf);
+        pipeline.fromBackend(this, buf, r);
+    }
+
+    /**
+     * The login exchange succeeded with {@code capabilities}: replies are tracked from now on, and the pipeline gets
+     * the server's OK {@code packet} (still the caller's; retained for the pipeline) as a new connection's login or
+     * as the end of a COM_CHANGE_USER.
+     */
+    void loggedIn(ByteBuf packet, long capabilities, boolean changeUser) {
+        state = State.READY;
+        replies.loggedIn(capabilities);
+        readWhileClientKeepsUp(pipeline.clientWritable());
+        if (changeUser) {
+            pipeline.changeUserDone(this, packet.retain());
+        } else {
+            pipeline.endpointReady(this, packet.retain());
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (state == State.READY && pipeline != null) {
+            pipeline.backendReadComplete();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (pipeline != null) {
+            pipeline.backendWritabilityChanged();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        framer.release();
+        State was = state;
+        state = State.CLOSED;
+        if (was != State.CLOSED) {
+            // We did not close it: the server reset it or went away. Its monitor should look now.
+            server.suspect();
+        }
+        if (counted) {
+            server.connectionClosed();
+            counted = false;
+        }
+        replies.closed();
+        if (pipeline == null) {
+            parking.closed();
+        } else if (was == State.CLOSED) {
+            pipeline.endpointGone(this);              // closed by its router or the session: no one to tell
+        } else {
+            pipeline.endpointClosed(this, 2013, "HY000", "Lost connection to backend server '" + server.name() + "'"
+                    + (was == State.READY || was == State.CHANGE_USER ? "" : " at handshake"));
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.warn("Connection to {} failed: {}", server, cause.getMessage());
+        ctx.close();
+    }
+
+    /** Writes bytes to the backend; takes ownership of {@code buf}. */
+    public void write(ByteBuf buf) {
+        if (state == State.CLOSED || channel == null) {
+            buf.release();
+            return;
+        }
+        channel.write(buf, channel.voidPromise());
+    }
+
+    public void flush() {
+        if (channel != null) {
+            channel.flush();
+        }
+    }
+
+    public void close() {
+        if (state != State.CLOSED) {
+            state = State.CLOSED;
+            framer.release();
+            if (channel != null) {
+                channel.close();
+            }
+        }
+    }
+
+    /**
+     * Takes this connection out of its session, open or still opening, and tells the router it is gone (as a lost
+     * connection): a COM_CHANGE_USER left it logged in as another user than the session's.
+     */
+    public void drop(String why) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        LOG.info("{}", why);
+        quit();
+        pipeline.endpointClosed(this, 2013, "HY000", why);
+    }
+
+    /** Closes after telling the server goodbye, so it does not count an aborted connection. */
+    public void quit() {
+        if (state == State.READY && channel != null && channel.isActive()) {
+            ByteBuf quit = channel.alloc().buffer(5);
+            Packets.writeHeader(quit, 1, 0);
+            quit.writeByte(0x01);
+            channel.writeAndFlush(quit);
+        }
+        close();
+    }
+
+    /**
+     * Logs the connection in as {@code user} (COM_CHANGE_USER), on the worker thread, when no reply is in flight.
+     * The pipeline is told the outcome through {@link SessionPipeline#changeUserDone}.
+     */
+    public void changeUser(String user, ChangeUserRequest clientRequest, byte[] newSha1) {
+        login.changeUser(user, clientRequest, newSha1);
+    }
+
+    /** The login failed: the pipeline hears why; the caller closes the channel. */
+    void failed(int code, String sqlState, String message) {
+        pipeline.endpointClosed(this, code, sqlState, message);
+    }
+
+    /** Puts this connection under a session pipeline's control, before it connects. */
+    public void routeThrough(SessionPipeline p) {
+        this.pipeline = p;
+    }
+
+    // Back-pressure: the pipeline reads replies only while the client keeps up, and the client only while every
+    // backend's write queue does.
+
+    /** Reads replies only while the client takes them; a connection still logging in always reads. */
+    public void readWhileClientKeepsUp(boolean clientWritable) {
+        if (channel != null && state == State.READY) {
+            channel.config().setAutoRead(clientWritable);
+        }
+    }
+
+    /** False only while a live connection's write queue is over the high-water mark; a closed one holds nobody back. */
+    public boolean isWritable() {
+        return channel == null || state == State.CLOSED || !channel.isActive() || channel.isWritable();
+    }
+
+    /** True when the last status the server reported says a transaction is open. */
+    public boolean inTransaction() {
+        return replies.inTransaction();
+    }
+
+    // Endpoint, for statement routers.
+
+    @Override
+    public Server server() {
+        return server;
+    }
+
+    @Override
+    public boolean isReady() {
+        return state == State.READY;
+    }
+
+    @Override
+    public boolean isClosed() {
+        return state == State.CLOSED;
+    }
+
+    @Override
+    public boolean isBusy() {
+        return replies.busy();
+    }
+
+    @Override
+    public void write(ByteBuf packet, int command) {
+        if (state != State.READY) {
+            packet.release();
+            return;
+        }
+        replies.sent(command);
+        pipeline.wroteTo(this);
+        channel.writeAndFlush(packet, channel.voidPromise());
+    }
+
+    // The pool.
+
+    /**
+     * Detaches from the session and waits in {@code pool} for the next one; on the worker thread. The server resets
+     * the connection at once (COM_RESET_CONNECTION: transaction rolled back, locks, temporary tables, variables and
+     * prepared statements gone), so nothing the session held outlives it; the connection is offered again only
+     * after the server confirmed.
+     */
+    void park(BackendPool into) {
+        session = null;
+        pipeline = null;
+        parking.park(into, channel);
+    }
+
+    /** True while no session uses the connection. */
+    boolean isDetached() {
+        return pipeline == null;
+    }
+
+    boolean isPooledAndAlive() {
+        return pipeline == null && !parking.isResetting() && state == State.READY && channel != null
+                && channel.isActive();
+    }
+
+    boolean isResetting() {
+        return parking.isResetting();
+    }
+
+    long idleSinceNanos() {
+        return parking.idleSinceNanos();
+    }
+
+    /**
+     * Takes a pooled connection over for a new session: logs it in as that session's user with COM_CHANGE_USER.
+     * The outcome arrives through {@link SessionPipeline#endpointReady} or {@link SessionPipeline#endpointClosed},
+     * as for a new connection.
+     */
+    public void adopt(ClientSession newSession, SessionPipeline owner, HandshakeResponse newLogin, byte[] newSha1) {
+        parking.adopted();
+        session = newSession;
+        pipeline = owner;
+        login.reuse(newLogin, newSha1);
+    }
+
+    /** Ends the login with {@code why}: a refused COM_CHANGE_USER of the client, or a lost connection. */
+    void fail(String why) {
+        LOG.warn("{}", why);
+        State was = state;
+        state = State.CLOSED;
+        channel.close();
+        // A COM_CHANGE_USER Gatehouse cannot complete is refused; either way the router hears the connection is gone.
+        if (was == State.CHANGE_USER && !login.reusing()) {
+            failed(1045, "28000", why);
+        } else {
+            failed(2013, "HY000", why);
+        }
+    }
+}

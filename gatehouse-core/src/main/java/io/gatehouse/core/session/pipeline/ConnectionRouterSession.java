@@ -1,0 +1,93 @@
+package io.gatehouse.core.session.pipeline;
+
+import io.gatehouse.api.reply.Reply;
+import io.gatehouse.api.router.Endpoint;
+import io.gatehouse.api.router.Router;
+import io.gatehouse.api.router.RouterSession;
+import io.gatehouse.api.router.RouterSessionContext;
+import io.gatehouse.api.server.ServerView;
+import io.gatehouse.core.session.backend.BackendConnection;
+import io.gatehouse.protocol.reply.ReplyTracker;
+import io.netty.buffer.ByteBuf;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The router session of a connection router (readconnroute, and any router that only picks a server per session):
+ * one endpoint, opened at login to the server {@link Router#selectBackend} chooses, takes every command, and every
+ * reply byte goes back to the client. When the service has no filter the pipeline bypasses {@link #routeQuery} and
+ * streams whole read chunks to this endpoint instead. Confined to the session's worker thread; it forwards every
+ * buffer it is handed.
+ */
+public final class ConnectionRouterSession implements RouterSession {
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionRouterSession.class);
+
+    private final Router router;
+    private SessionPipeline pipeline;
+    private BackendConnection endpoint;
+
+    public ConnectionRouterSession(Router router) {
+        this.router = router;
+    }
+
+    BackendConnection endpoint() {
+        return endpoint;
+    }
+
+    @Override
+    public void start(RouterSessionContext context) {
+        pipeline = (SessionPipeline) context;
+        ServerView chosen = router.selectBackend(context.client());
+        if (chosen == null) {
+            context.fail(2003, "HY000", "No server of service '" + pipeline.session().service().name()
+                    + "' can take the session: none is running in a role the service routes to");
+            return;
+        }
+        endpoint = (BackendConnection) context.connect(chosen);
+    }
+
+    @Override
+    public void routeQuery(ByteBuf packet, int command) {
+        endpoint.write(packet, command);
+    }
+
+    @Override
+    public void clientReply(Endpoint from, ByteBuf buf, Reply reply) {
+        pipeline.clientWrite(buf);
+        if (reply != null) {
+            pipeline.commandDone();
+        }
+    }
+
+    @Override
+    public void endpointReady(Endpoint e, ByteBuf okPacket) {
+        pipeline.loginDone(okPacket);
+    }
+
+    @Override
+    public void endpointFailed(Endpoint e, int code, String sqlState, String message) {
+        BackendConnection b = (BackendConnection) e;
+        if (!pipeline.loggedIn()) {
+            b.server().authFailed();
+            pipeline.fail(code, sqlState, message);
+            return;
+        }
+        ReplyTracker t = b.tracker();
+        if (t != null && t.busy()) {
+            // A query was running: the session ends (a connection router cannot move a session to another server)
+            // as directly, the connection closed without a packet: whether the server failed or ended the session
+            // (KILL of a statement waiting for a lock), the client's library reports the lost connection itself.
+            pipeline.fail(2013, "HY000", "Lost connection to backend server '" + b.server().name()
+                    + "' during a query");
+        } else {
+            LOG.info("{}: connection to {} of session {} closed", pipeline.session().service().name(), b.server(),
+                    pipeline.session().id());
+            pipeline.closeQuietly();
+        }
+    }
+
+    @Override
+    public void close() {
+        endpoint = null;
+    }
+}

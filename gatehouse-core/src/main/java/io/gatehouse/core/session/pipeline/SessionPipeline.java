@@ -1,0 +1,440 @@
+package io.gatehouse.core.session.pipeline;
+
+import io.gatehouse.api.filter.Filter;
+import io.gatehouse.api.filter.FilterSession;
+import io.gatehouse.api.filter.RouteHint;
+import io.gatehouse.api.reply.Reply;
+import io.gatehouse.api.router.ClientInfo;
+import io.gatehouse.api.router.Endpoint;
+import io.gatehouse.api.router.RouterSession;
+import io.gatehouse.api.router.RouterSessionContext;
+import io.gatehouse.api.server.ServerStatus;
+import io.gatehouse.api.server.ServerView;
+import io.gatehouse.core.server.Server;
+import io.gatehouse.core.session.ClientSession;
+import io.gatehouse.core.session.backend.BackendConnection;
+import io.gatehouse.protocol.Commands;
+import io.gatehouse.protocol.ErrPacket;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The routing phase of every session, whatever its router: client commands go through the service's filter chain
+ * to the {@link RouterSession}, which drives the session's endpoints (backend connections); replies come back the
+ * same way. A connection router is a router session over one endpoint ({@link ConnectionRouterSession}); when no
+ * filter needs whole packets its bytes take the zero-copy fast path of {@link StreamingCommands}, chosen per
+ * session. Back-pressure, the bound on pipelined commands and the backend pool apply here, so every router gets
+ * them. Confined to the session's worker thread; it owns the client bytes it holds until they form a command, and
+ * each command until the router takes it.
+ */
+public final class SessionPipeline implements RouterSessionContext {
+    private static final Logger LOG = LoggerFactory.getLogger(SessionPipeline.class);
+
+    private final ClientSession session;
+    private final RouterSession router;
+    private final List<BackendConnection> endpoints = new ArrayList<>();
+    private final CommandQueue queue;
+    private final ChangeUserFanOut changeUser = new ChangeUserFanOut(this);
+    private List<FilterSession> filters = List.of();
+    /** The zero-copy path of a connection router without packet filters, or null. */
+    private StreamingCommands streaming;
+    private boolean busy;
+    private boolean loggedIn;
+    private boolean inLocalInfile;
+    private BackendConnection lastTarget;
+    private boolean clientWritable = true;
+    /** The filters' view of the current command's reply: what reached the client, from which connection. */
+    private final ReplyWatch replyWatch = new ReplyWatch();
+
+    public SessionPipeline(ClientSession session, RouterSession router) {
+        this.session = session;
+        this.router = router;
+        this.queue = new CommandQueue(session);
+    }
+
+    public void start() {
+        List<FilterSession> chain = new ArrayList<>();
+        for (Filter f : session.service().filters()) {
+            chain.add(f.newSession(session.clientInfo()));
+        }
+        filters = chain;
+        if (router instanceof ConnectionRouterSession && chain.isEmpty()) {
+            streaming = new StreamingCommands(session, this);
+        }
+        router.start(this);
+    }
+
+    /** The one endpoint of a connection router's session (the fast path writes to it), or null. */
+    BackendConnection streamEndpoint() {
+        return router instanceof ConnectionRouterSession c ? c.endpoint() : null;
+    }
+
+    ClientSession session() {
+        return session;
+    }
+
+    // Client side.
+
+    /** Bytes from the client; owned here. */
+    public void fromClient(ByteBuf in) {
+        if (streaming != null) {
+            streaming.fromClient(in);
+            return;
+        }
+        ByteBuf packet;
+        try {
+            queue.add(in);
+            while ((packet = queue.nextPacket(inLocalInfile)) != null) {
+                onPacket(packet);
+                if (!session.isRouting()) {
+                    return;
+                }
+            }
+        } catch (CommandQueue.TooLarge e) {
+            session.packetTooLarge(e.sequence(), e.size());
+        }
+    }
+
+    private void onPacket(ByteBuf packet) {
+        int len = packet.getUnsignedMediumLE(packet.readerIndex());
+        if (!inLocalInfile && lastTarget != null && lastTarget.tracker() != null
+                && lastTarget.tracker().takeLocalInfileRequest()) {
+            inLocalInfile = true;
+        }
+        if (inLocalInfile) {
+            // The file's contents go to the server that asked for it; an empty packet ends them.
+            if (len == 0) {
+                inLocalInfile = false;
+            }
+            lastTarget.channel().writeAndFlush(packet, lastTarget.channel().voidPromise());
+            return;
+        }
+        ByteBuf command = queue.join(packet, len);
+        if (command == null) {
+            return;                                // more packets of a command of 16 MiB or more follow
+        }
+        if (busy) {
+            queue.park(command);
+            return;
+        }
+        dispatch(command);
+    }
+
+    private void dispatch(ByteBuf packet) {
+        int cmd = packet.readableBytes() > 4 ? packet.getUnsignedByte(packet.readerIndex() + 4) : -1;
+        if (cmd < 0) {
+            packet.release();
+            session.sendErrorAndClose(1, 1835, "08S01", "Malformed packet: command packet length: 0"
+                    + " (expected: at least the command byte)");
+            return;
+        }
+        if (cmd == Commands.COM_QUIT) {
+            packet.release();
+            session.close();
+            return;
+        }
+        KillStatement kill = KillStatement.ofCommand(session, packet, cmd);
+        if (kill != null) {                        // KILL of a Gatehouse session id: answered here
+            packet.release();
+            busy = true;
+            KillRunner.answer(session, kill, answer -> {
+                session.clientChannel().writeAndFlush(answer);
+                commandDone();
+            });
+            return;
+        }
+        if (cmd == Commands.COM_CHANGE_USER) {     // every connection logs in again
+            busy = true;
+            changeUser.start(packet);
+            return;
+        }
+        busy = cmd != Commands.COM_STMT_SEND_LONG_DATA && cmd != Commands.COM_STMT_CLOSE;
+        session.service().countQuery();
+        if (filters.isEmpty()) {
+            router.routeQuery(packet, cmd);
+            return;
+        }
+        for (FilterSession f : filters) {
+            ByteBuf replaced = f.rewriteQuery(packet, cmd, session.clientChannel().alloc());
+            if (replaced != null && replaced != packet) {
+                packet.release();
+                packet = replaced;
+            }
+        }
+        List<RouteHint> hints = new ArrayList<>();
+        for (FilterSession f : filters) {
+            hints.addAll(f.routeQuery(packet, cmd));
+        }
+        router.routeQuery(packet, cmd, hints);
+    }
+
+    @Override
+    public void commandDone() {
+        busy = false;
+        replyWatch.commandDone(filters);
+        if (streaming != null) {
+            streaming.resume();
+            return;
+        }
+        ByteBuf next;
+        while (!busy && session.isRouting() && (next = queue.unpark()) != null) {
+            dispatch(next);
+        }
+    }
+
+    /** Starts a COM_CHANGE_USER the fast path took out of the stream; takes ownership of {@code packet}. */
+    void changeUser(ByteBuf packet) {
+        busy = true;
+        changeUser.start(packet);
+    }
+
+    /** One connection finished COM_CHANGE_USER; {@code result} (owned) is its OK or ERR packet. */
+    public void changeUserDone(BackendConnection b, ByteBuf result) {
+        changeUser.done(b, result);
+    }
+
+    /** After every connection logged in again: the router forgets the old user's session state. */
+    void sessionReset() {
+        router.sessionReset();
+    }
+
+    /** The connections that are logged in, for COM_CHANGE_USER. */
+    List<BackendConnection> readyEndpoints() {
+        List<BackendConnection> out = new ArrayList<>();
+        for (BackendConnection b : endpoints) {
+            if (b.isReady()) {
+                out.add(b);
+            }
+        }
+        return out;
+    }
+
+    /** The connections with a statement running, for KILL QUERY. */
+    public List<BackendConnection> busyEndpoints() {
+        List<BackendConnection> out = new ArrayList<>();
+        for (BackendConnection b : endpoints) {
+            if (b.isBusy()) {
+                out.add(b);
+            }
+        }
+        return out;
+    }
+
+    /** Every backend connection of the session, open or opening. */
+    public List<BackendConnection> endpoints() {
+        return Collections.unmodifiableList(endpoints);
+    }
+
+    public void wroteTo(BackendConnection b) {
+        lastTarget = b;
+    }
+
+    public void flushBackends() {
+        for (int i = 0; i < endpoints.size(); i++) {
+            endpoints.get(i).flush();
+        }
+    }
+
+    // Back-pressure: read from the backends only while the client keeps up, and from the client only while every
+    // backend keeps up.
+
+    public void clientWritable(boolean writable) {
+        clientWritable = writable;
+        for (int i = 0; i < endpoints.size(); i++) {
+            endpoints.get(i).readWhileClientKeepsUp(writable);
+        }
+    }
+
+    public boolean clientWritable() {
+        return clientWritable;
+    }
+
+    public void backendWritabilityChanged() {
+        boolean full = false;
+        for (int i = 0; i < endpoints.size(); i++) {
+            full |= !endpoints.get(i).isWritable();
+        }
+        session.blockReads(ClientSession.BACKEND_FULL, full);
+    }
+
+    // Backend side.
+
+    public void fromBackend(BackendConnection b, ByteBuf buf, Reply reply) {
+        if (streaming != null) {
+            b.server().packetRouted();
+            session.clientChannel().write(buf, session.clientChannel().voidPromise());
+            return;
+        }
+        if (filters.isEmpty()) {
+            router.clientReply(b, buf, reply);
+            return;
+        }
+        replyWatch.delivering(b, reply);
+        try {
+            router.clientReply(b, buf, reply);
+        } finally {
+            replyWatch.delivered();
+        }
+    }
+
+    public void backendReadComplete() {
+        session.clientChannel().flush();
+        if (streaming != null) {
+            streaming.afterBackendRead();
+        }
+    }
+
+    public void endpointReady(BackendConnection b, ByteBuf ok) {
+        router.endpointReady(b, ok);
+        if (session.isRouting()) {
+            session.publish();
+        }
+    }
+
+    /** A connection its router (or the session) closed has gone: forget it, so it holds no client read back. */
+    public void endpointGone(BackendConnection b) {
+        if (endpoints.remove(b) && session.isRouting()) {
+            session.publish();
+            backendWritabilityChanged();
+        }
+    }
+
+    public void endpointClosed(BackendConnection b, int code, String sqlState, String message) {
+        if (!endpoints.remove(b)) {
+            return;                                   // dropped already (its socket failed to open afterwards)
+        }
+        if (session.isRouting()) {
+            session.publish();
+        }
+        changeUser.lost(b, code, sqlState, message);
+        if (session.isClosedOrClosing()) {
+            return;
+        }
+        router.endpointFailed(b, code, sqlState, message);
+        backendWritabilityChanged();
+    }
+
+    // RouterSessionContext.
+
+    @Override
+    public List<ServerView> targets() {
+        return Collections.unmodifiableList(session.service().targets());
+    }
+
+    @Override
+    public Endpoint connect(ServerView server) {
+        BackendConnection b = session.openBackend((Server) server, this, true);
+        endpoints.add(b);
+        return b;
+    }
+
+    @Override
+    public Endpoint connectWithoutDatabase(ServerView server) {
+        BackendConnection b = session.openBackend((Server) server, this, false);
+        endpoints.add(b);
+        return b;
+    }
+
+    @Override
+    public void clientWrite(ByteBuf buf) {
+        replyWatch.toClient(buf.readableBytes());
+        session.clientChannel().write(buf, session.clientChannel().voidPromise());
+    }
+
+    @Override
+    public void clientError(int sequence, int code, String sqlState, String message) {
+        session.clientChannel().writeAndFlush(ErrPacket.write(alloc(), sequence, code, sqlState, message));
+    }
+
+    @Override
+    public void loginDone(ByteBuf okPacket) {
+        if (loggedIn) {
+            okPacket.release();
+            return;
+        }
+        loggedIn = true;
+        session.statementLoginDone(okPacket);
+    }
+
+    @Override
+    public void fail(int code, String sqlState, String message) {
+        if (loggedIn && code == 2013) {
+            // A backend connection went away (its server failed, or ended the session: KILL, a timeout). Directly,
+            // the client would find its connection closed, with no packet: so it does here, whatever part of a
+            // reply it had, and its library reports the loss as it would from the server itself.
+            LOG.warn("{}: session {} ends: {}", session.service().name(), session.id(), message);
+            closeQuietly();
+            return;
+        }
+        failWithSequence(loggedIn ? 1 : session.nextSequence(), code, sqlState, message);
+    }
+
+    /** Ends the session with an error numbered {@code sequence} (a reply may be half sent). */
+    void failWithSequence(int sequence, int code, String sqlState, String message) {
+        LOG.warn("{}: session {} ends: {}", session.service().name(), session.id(), message);
+        session.sendErrorAndClose(sequence, code, sqlState, message);
+    }
+
+    /** Ends the session without an error, as when the server closes an idle connection. */
+    @Override
+    public void closeQuietly() {
+        session.close();
+    }
+
+    boolean loggedIn() {
+        return loggedIn;
+    }
+
+    @Override
+    public ByteBufAllocator alloc() {
+        return session.clientChannel().alloc();
+    }
+
+    @Override
+    public ClientInfo client() {
+        return session.clientInfo();
+    }
+
+    @Override
+    public long clientCapabilities() {
+        return session.clientCapabilities();
+    }
+
+    /**
+     * The session ends: frees what it holds, and gives each backend connection back to the pool when nothing of the
+     * session is left on it (no command under way, no open transaction), or closes it.
+     */
+    public void release() {
+        boolean between = !busy && queue.isEmpty() && !inLocalInfile && !changeUser.underWay()
+                && (streaming == null || streaming.idle());
+        changeUser.release();
+        queue.release();
+        if (streaming != null) {
+            streaming.release();
+        }
+        router.close();
+        for (FilterSession f : filters) {
+            f.close();
+        }
+        filters = List.of();
+        for (BackendConnection b : new ArrayList<>(endpoints)) {
+            if (!(between && poolable(b) && session.proxy().pool().offer(b, session.clientCapabilities()))) {
+                b.quit();
+            }
+        }
+        endpoints.clear();
+    }
+
+    /** True when {@code b} may serve another session once reset: idle, outside a transaction, on a usable server. */
+    private static boolean poolable(BackendConnection b) {
+        return b.isReady() && !b.isBusy() && !b.inTransaction() && b.server().persistPoolMax() > 0
+                && ServerStatus.acceptsNewSessions(b.server().status())
+                // A PROXY header named this client's address: the connection cannot serve another client.
+                && !b.server().proxyProtocol();
+    }
+}
