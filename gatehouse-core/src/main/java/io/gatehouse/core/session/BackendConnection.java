@@ -4,6 +4,7 @@ import io.gatehouse.core.server.Server;
 import io.gatehouse.protocol.AuthSwitchRequest;
 import io.gatehouse.protocol.Capabilities;
 import io.gatehouse.protocol.ChangeUserRequest;
+import io.gatehouse.protocol.Commands;
 import io.gatehouse.protocol.ErrPacket;
 import io.gatehouse.protocol.HandshakeResponse;
 import io.gatehouse.protocol.InitialHandshake;
@@ -584,7 +585,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter implements io
             packet.release();
             return;
         }
-        if (command != 0x01 && command != 0x18 && command != 0x19) {
+        if (!Commands.hasNoReply(command)) {
             tracker.expect(command);
             server.operation(1);
             operations++;

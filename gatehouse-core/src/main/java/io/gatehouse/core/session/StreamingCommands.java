@@ -1,6 +1,7 @@
 package io.gatehouse.core.session;
 
 import io.gatehouse.protocol.Commands;
+import io.gatehouse.protocol.Packets;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.slf4j.Logger;
@@ -16,7 +17,6 @@ import org.slf4j.LoggerFactory;
  */
 final class StreamingCommands {
     private static final Logger LOG = LoggerFactory.getLogger(StreamingCommands.class);
-    private static final int MAX_PAYLOAD = 0xFFFFFF;
     /** Commands we answer ourselves are small; a bigger one cannot be any of them. */
     private static final int MAX_INTERCEPT = 64 * 1024;
 
@@ -130,7 +130,7 @@ final class StreamingCommands {
                 }
                 session.service().countQuery();
             }
-            continuation = len == MAX_PAYLOAD;
+            continuation = len == Packets.MAX_PAYLOAD;
             payloadLeft = len;
             i += 4;
         }

@@ -110,15 +110,6 @@ final class PreparedStatements {
         byClientId.clear();
     }
 
-
-    static byte[] sqlBytes(ByteBuf packet) {
-        int len = packet.readableBytes() - 5;
-        byte[] b = new byte[Math.max(0, len)];
-        packet.getBytes(packet.readerIndex() + 5, b);
-        return b;
-    }
-
-
     static long statementId(ByteBuf packet) {
         return packet.readableBytes() >= 9 ? packet.getUnsignedIntLE(packet.readerIndex() + 5) : -1;
     }

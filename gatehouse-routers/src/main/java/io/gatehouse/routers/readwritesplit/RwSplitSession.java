@@ -14,6 +14,8 @@ import static io.gatehouse.protocol.Commands.COM_STMT_BULK_EXECUTE;
 import static io.gatehouse.protocol.StatusFlags.AUTOCOMMIT;
 import static io.gatehouse.protocol.StatusFlags.IN_TRANS;
 
+import io.gatehouse.api.command.Command;
+import io.gatehouse.api.filter.RouteHint;
 import io.gatehouse.api.reply.Reply;
 import io.gatehouse.api.router.Endpoint;
 import io.gatehouse.api.router.RouterSession;
@@ -44,7 +46,8 @@ final class RwSplitSession implements RouterSession {
     private Endpoint primary;
     private final ReplicaSet replicaSet = new ReplicaSet();
     private final List<Endpoint> replicas = replicaSet.ready;
-    private final SessionSqlContext sql = new SessionSqlContext(() -> primary, replicas);
+    /** Keeps the session's SQL state (made by the core) informed; set at start. */
+    private SessionSqlContext sql;
     /** The statement in progress (COM_QUERY, or the prepared statement of an execute), for what it changes. */
     private Classification statement;
     private final Set<Endpoint> connecting = new LinkedHashSet<>();
@@ -79,7 +82,7 @@ final class RwSplitSession implements RouterSession {
 
     RwSplitSession(ReadWriteSplit router) {
         this.router = router;
-        this.rules = new RoutingRules(router.context.params(), sql::classify);
+        this.rules = new RoutingRules(router.context.params(), text -> sql.state().classify(text));
         this.history = new SessionHistory(router.context.params().integer("max_sescmd_history"),
                 router.context.params().bool("prune_sescmd_history"),
                 router.context.params().bool("disable_sescmd_history"));
@@ -90,6 +93,7 @@ final class RwSplitSession implements RouterSession {
     @Override
     public void start(RouterSessionContext context) {
         this.ctx = context;
+        this.sql = new SessionSqlContext(context.sqlState());
         long maxReplicas = router.context.params().bool("lazy_connect") ? 0
                 : Math.min(router.context.params().integer("max_slave_connections"),
                 router.context.params().integer("slave_connections"));
@@ -215,26 +219,27 @@ final class RwSplitSession implements RouterSession {
         }
     }
 
-    private List<io.gatehouse.api.filter.RouteHint> hints = List.of();
+    private List<RouteHint> hints = List.of();
 
     @Override
-    public void routeQuery(ByteBuf packet, int cmd, List<io.gatehouse.api.filter.RouteHint> commandHints) {
-        hints = commandHints;
-        for (io.gatehouse.api.filter.RouteHint h : commandHints) {
-            if (h.type() == io.gatehouse.api.filter.RouteHint.Type.MAX_SLAVE_LAG) {
+    public void routeQuery(Command in) {
+        hints = in.hints();
+        for (RouteHint h : hints) {
+            if (h.type() == RouteHint.Type.MAX_SLAVE_LAG) {
                 rules.lagLimitForNextRead(h.value());
             }
         }
         try {
-            routeQuery(packet, cmd);
+            route(in);
         } finally {
             hints = List.of();
             rules.lagLimitForNextRead(0);
         }
     }
 
-    @Override
-    public void routeQuery(ByteBuf packet, int cmd) {
+    private void route(Command in) {
+        ByteBuf packet = in.packet();
+        int cmd = in.command();
         router.queries.increment();
         command = cmd;
         statement = null;
@@ -242,9 +247,9 @@ final class RwSplitSession implements RouterSession {
         replies.clear();
         lastWasWrite = false;
         switch (cmd) {
-            case COM_QUERY -> routeText(packet);
+            case COM_QUERY -> routeText(packet, in.classification());
             case COM_STMT_PREPARE -> {
-                preparing = sql.classify(PreparedStatements.sqlBytes(packet), 0, packet.readableBytes() - 5);
+                preparing = in.classification();
                 toAll(packet, cmd, true);
             }
             case COM_STMT_EXECUTE, COM_STMT_BULK_EXECUTE -> routeExecute(packet, cmd);
@@ -269,15 +274,14 @@ final class RwSplitSession implements RouterSession {
             case COM_RESET_CONNECTION -> {
                 prepared.clear();
                 rules.forgetTemporaryTables();
-                sql.reset();
+                sql.state().reset();
                 toAll(packet, cmd, true);
             }
             default -> toOne(packet, cmd, primary, false);
         }
     }
 
-    private void routeText(ByteBuf packet) {
-        Classification c = sql.classify(PreparedStatements.sqlBytes(packet), 0, packet.readableBytes() - 5);
+    private void routeText(ByteBuf packet, Classification c) {
         statement = c;
         RoutingRules.Target t = rules.decide(c, inTransaction || !autocommit, readOnlyTrxTarget != null);
         boolean free = !inTransaction && autocommit && readOnlyTrxTarget == null;
@@ -627,7 +631,7 @@ final class RwSplitSession implements RouterSession {
             rules.afterStatement();
         }
         if (owner != null && !owner.isError()) {
-            sql.afterStatement(statement, owner);
+            sql.state().afterStatement(statement, owner);
         }
         if (lastWasWrite && replyOwner == primary && owner != null && !owner.isError()) {
             causal.wrote();
@@ -647,7 +651,7 @@ final class RwSplitSession implements RouterSession {
         history.clear();
         prepared.clear();
         rules.forgetTemporaryTables();
-        sql.reset();
+        sql.state().reset();
         inTransaction = false;
         autocommit = true;
         readOnlyTrxTarget = null;
@@ -672,7 +676,9 @@ final class RwSplitSession implements RouterSession {
     @Override
     public void close() {
         releaseRetryCopy();
-        sql.abandon();
+        if (sql != null) {
+            sql.abandon();
+        }
         history.clear();
         causal.release();
         if (waitingRead != null) {
