@@ -15,7 +15,7 @@ package io.gatehouse.api;
  */
 public record ApiVersion(int major, int minor) {
     /** The major version of this API; a compile-time constant. */
-    public static final int MAJOR = 1;
+    public static final int MAJOR = 2;
     /** The minor version of this API; a compile-time constant. */
     public static final int MINOR = 0;
     /** The API version this build of Gatehouse implements (read at run time). */

@@ -21,6 +21,14 @@
  * confined to the worker thread (event loop) that accepted its client and must never block it: no blocking I/O,
  * no locks held across calls, no sleeping.
  *
+ * <h2>Commands</h2>
+ * Each client command reaches the filters and then the router as one {@link io.gatehouse.api.command.Command}: its
+ * packet, command byte, sequence number, the hints filters attached and the classification of its SQL, computed at
+ * most once per command with the session's {@link io.gatehouse.api.command.SessionSqlState} (sql_mode, server
+ * versions). The classification type is {@code io.gatehouse.sql.Classification} from {@code gatehouse-sql}, a
+ * pure-JDK library that is part of this API. Command bytes are named once, in
+ * {@link io.gatehouse.api.command.CommandCodes}.
+ *
  * <h2>Buffers</h2>
  * Packets are Netty {@link io.netty.buffer.ByteBuf}s holding whole protocol packets, 4-byte header included. Each
  * method says who owns the buffers it passes: a callee that owns a buffer forwards it (ownership moves on) or

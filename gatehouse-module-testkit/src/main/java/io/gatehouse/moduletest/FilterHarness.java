@@ -1,5 +1,7 @@
 package io.gatehouse.moduletest;
 
+import io.gatehouse.api.command.Command;
+import io.gatehouse.api.command.SessionSqlState;
 import io.gatehouse.api.filter.Filter;
 import io.gatehouse.api.filter.FilterModule;
 import io.gatehouse.api.filter.FilterSession;
@@ -24,6 +26,8 @@ public final class FilterHarness implements AutoCloseable {
     private final FilterSession session;
     private final ByteBufAllocator alloc = new UnpooledByteBufAllocator(false);
     private final List<ByteBuf> routed = new ArrayList<>();
+    /** No server: statements are read under every sql_mode and for any version, as before a session's first login. */
+    private final SessionSqlState sqlState = new SessionSqlState(List.of());
 
     /** What reached the router for one command: the (possibly rewritten) packet and the attached hints. */
     public record Routed(ByteBuf packet, List<RouteHint> hints) {
@@ -59,18 +63,16 @@ public final class FilterHarness implements AutoCloseable {
 
     /** Sends one whole command packet (owned by the harness from now on) through the filter. */
     public Routed send(ByteBuf packet) {
-        int command = TestPackets.commandOf(packet);
-        ByteBuf replaced = session.rewriteQuery(packet, command, alloc);
-        if (replaced != null && replaced != packet) {
-            if (packet.refCnt() != 1) {
-                throw new AssertionError("the filter released or retained the packet it rewrote (refCnt "
-                        + packet.refCnt() + ")");
-            }
-            packet.release();
-            packet = replaced;
+        Command command = new Command(packet, sqlState);
+        ByteBuf replaced = session.rewriteQuery(command, alloc);
+        if (replaced != null && replaced != packet && packet.refCnt() != 1) {
+            throw new AssertionError("the filter released or retained the packet it rewrote (refCnt "
+                    + packet.refCnt() + ")");
         }
-        routed.add(packet);
-        return new Routed(packet, List.copyOf(session.routeQuery(packet, command)));
+        command.replace(replaced);
+        routed.add(command.packet());
+        command.attach(session.routeQuery(command));
+        return new Routed(command.packet(), command.hints());
     }
 
     /** Tells the filter that the current command's reply completed (origin unknown, as from a test). */

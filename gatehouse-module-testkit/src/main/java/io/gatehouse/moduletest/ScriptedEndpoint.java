@@ -1,5 +1,6 @@
 package io.gatehouse.moduletest;
 
+import io.gatehouse.api.command.CommandCodes;
 import io.gatehouse.api.reply.Reply;
 import io.gatehouse.api.router.Endpoint;
 import io.gatehouse.api.server.ServerView;
@@ -80,7 +81,8 @@ public final class ScriptedEndpoint implements Endpoint {
         } finally {
             packet.release();
         }
-        if (command == 0x18 || command == 0x19 || command == 0x01) {
+        if (command == CommandCodes.COM_STMT_SEND_LONG_DATA || command == CommandCodes.COM_STMT_CLOSE
+                || command == CommandCodes.COM_QUIT) {
             return;                                  // no reply to SEND_LONG_DATA, STMT_CLOSE, QUIT
         }
         busy = true;

@@ -1,5 +1,7 @@
 package io.gatehouse.moduletest;
 
+import io.gatehouse.api.command.Command;
+import io.gatehouse.api.command.SessionSqlState;
 import io.gatehouse.api.filter.RouteHint;
 import io.gatehouse.api.router.ClientInfo;
 import io.gatehouse.api.router.Endpoint;
@@ -30,6 +32,8 @@ public final class StatementSession implements RouterSessionContext, AutoCloseab
     private final Consumer<ScriptedEndpoint> onConnect;
     private final ByteBufAllocator alloc = new UnpooledByteBufAllocator(false);
     private final Map<String, ScriptedEndpoint> endpoints = new LinkedHashMap<>();
+    /** As the core does: one per session, over the session's connections. */
+    private final SessionSqlState sqlState = new SessionSqlState(endpoints.values());
     private final ArrayDeque<Runnable> pending = new ArrayDeque<>();
     private final List<ByteBuf> toClient = new ArrayList<>();
     private final List<String> errors = new ArrayList<>();
@@ -65,19 +69,30 @@ public final class StatementSession implements RouterSessionContext, AutoCloseab
         send(packet, List.of());
     }
 
-    /** As {@link #send(ByteBuf)}, with routing hints (none: the router's hint-less entry point is used). */
+    /** As {@link #send(ByteBuf)}, with the routing hints a filter would have attached. */
     public void send(ByteBuf packet, List<RouteHint> hints) {
+        Command command = new Command(packet, sqlState);
+        command.attach(hints);
+        send(command);
+    }
+
+    /**
+     * Sends a command built by the test (its packet owned by the router from now on), for instance one whose
+     * classification a filter already asked for, and runs the session until it is quiet.
+     */
+    public void send(Command command) {
         if (!commandDone) {
-            packet.release();
+            command.packet().release();
             throw new IllegalStateException("the previous command is not done: the router never called commandDone()");
         }
         commandDone = false;
-        if (hints.isEmpty()) {
-            router.routeQuery(packet, TestPackets.commandOf(packet));
-        } else {
-            router.routeQuery(packet, TestPackets.commandOf(packet), hints);
-        }
+        router.routeQuery(command);
         drain();
+    }
+
+    /** A command of this session (classified with its SQL state when asked); the caller owns {@code packet}. */
+    public Command command(ByteBuf packet) {
+        return new Command(packet, sqlState);
     }
 
     /**
@@ -212,6 +227,11 @@ public final class StatementSession implements RouterSessionContext, AutoCloseab
     @Override
     public long clientCapabilities() {
         return 0;
+    }
+
+    @Override
+    public SessionSqlState sqlState() {
+        return sqlState;
     }
 
     /** Ends the session: closes the router session and releases what it left here. */

@@ -1,5 +1,6 @@
 package io.gatehouse.moduletest;
 
+import io.gatehouse.api.command.CommandCodes;
 import io.gatehouse.api.reply.Reply;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -7,17 +8,10 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Client and server packets of the MariaDB protocol as a module sees them, built for scripted tests: whole packets
- * with their 4-byte header. Stateless; any thread. Every buffer returned is owned by the caller.
+ * with their 4-byte header; the command bytes ({@code TestPackets.COM_QUERY}, ...) are the API's {@link CommandCodes}.
+ * Stateless; any thread. Every buffer returned is owned by the caller.
  */
-public final class TestPackets {
-    /** COM_QUERY. */
-    public static final int COM_QUERY = 0x03;
-    /** COM_PING. */
-    public static final int COM_PING = 0x0E;
-    /** COM_STMT_PREPARE. */
-    public static final int COM_STMT_PREPARE = 0x16;
-    /** COM_STMT_EXECUTE. */
-    public static final int COM_STMT_EXECUTE = 0x17;
+public final class TestPackets implements CommandCodes {
     /** Server status: a transaction is open. */
     public static final int STATUS_IN_TRANS = 0x0001;
     /** Server status: autocommit is on. */

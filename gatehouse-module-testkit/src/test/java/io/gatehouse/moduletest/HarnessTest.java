@@ -1,5 +1,6 @@
 package io.gatehouse.moduletest;
 
+import io.gatehouse.api.command.Command;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -45,8 +46,8 @@ class HarnessTest {
 
             @Override
             public Filter create(String name, Params params) {
-                return client -> (FilterSession) (packet, command) -> {
-                    packet.release();
+                return client -> (FilterSession) command -> {
+                    command.packet().release();
                     return List.<RouteHint>of();
                 };
             }
@@ -100,8 +101,8 @@ class HarnessTest {
                             }
 
                             @Override
-                            public void routeQuery(ByteBuf packet, int command) {
-                                backend.write(packet, command);
+                            public void routeQuery(Command command) {
+                                backend.write(command.packet(), command.command());
                             }
 
                             @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gatehouse.api.ApiVersion;
 import io.gatehouse.cli.Gatectl;
 import io.gatehouse.server.Gatehouse;
 import io.gatehouse.testkit.Accounts;
@@ -48,7 +49,7 @@ class PluginModulesTest {
         Path work = Files.createDirectories(dir.resolve("build"));
         Files.copy(ExamplePlugins.build("clienttag-filter", work), plugins.resolve("clienttag-filter.jar"));
         Files.copy(ExamplePlugins.build("roundrobin-router", work), plugins.resolve("roundrobin-router.jar"));
-        ExamplePlugins.moduleForApi("futurefilter", 2, 0, plugins);
+        ExamplePlugins.moduleForApi("futurefilter", ApiVersion.MAJOR + 1, 0, plugins);
 
         String cnf = GatehouseExtension.config(cluster, dir).replace("[maxscale]\n", "[maxscale]\nlibdir=" + plugins + "\n")
                 + "[Tag]\ntype=filter\nmodule=clienttag\n\n"
@@ -67,10 +68,11 @@ class PluginModulesTest {
         Files.writeString(file, cnf);
 
         try (Gatehouse gh = Gatehouse.start(file)) {
-            // The module built for API 2.0 is refused by name, version and range; the others still load.
+            // The module built for the next major API is refused by name, version and range; the others still load.
             assertThat(gh.runtime().modules().refused()).anySatisfy(m -> assertThat(m)
-                    .contains("'futurefilter'").contains("futurefilter.jar").contains("API 2.0")
-                    .contains("supports API 1.0 to 1.0"));
+                    .contains("'futurefilter'").contains("futurefilter.jar")
+                    .contains("API " + (ApiVersion.MAJOR + 1) + ".0")
+                    .contains("supports API " + ApiVersion.MAJOR + ".0 to " + ApiVersion.CURRENT));
 
             // Round robin: consecutive connections go to each server in turn.
             String rr = "jdbc:mariadb://127.0.0.1:" + gh.port("RR-Listener") + "/" + Accounts.DATABASE;

@@ -1,5 +1,6 @@
 package io.gatehouse.api.filter;
 
+import io.gatehouse.api.command.Command;
 import io.gatehouse.api.reply.Reply;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -9,8 +10,10 @@ import java.util.List;
  * The per-session half of a filter: sees each client command before the router does, may replace it, attaches
  * routing hints and is told how each command ended. Confined to the session's worker thread, so it needs no locks.
  *
- * <p>Buffer ownership: the packets it is shown belong to the core; it reads them without releasing or keeping
- * them. A replacement made by {@link #rewriteQuery} belongs to the core from the moment it is returned.
+ * <p>Buffer ownership: the {@link Command}s it is shown, and their packets, belong to the core; it reads them
+ * without releasing or keeping them. A replacement made by {@link #rewriteQuery} belongs to the core from the moment
+ * it is returned. A filter that needs to know what a statement does asks {@link Command#classification()}: it is
+ * computed once per command and the router gets the same result.
  *
  * <p>The core calls, for each client command: {@link #rewriteQuery} on every filter of the chain in configuration
  * order (each sees the previous one's result), then {@link #routeQuery} on every filter, then the router; when the
@@ -22,19 +25,22 @@ public interface FilterSession {
     /**
      * Optionally replaces one whole client command before it is routed. Returns null to keep {@code packet}, or a
      * new complete packet (4-byte header included, sequence number 0) allocated from {@code alloc}; the core then
-     * releases the original and routes the replacement. Payloads of 16 MiB or more arrive split into several
+     * releases the original and routes the replacement (whose classification is computed anew). Payloads of 16 MiB or more arrive split into several
      * packets and should be returned unchanged.
      *
-     * @param packet  the command, header included; read it with absolute or duplicate indexes, never release it
-     * @param command the command byte (COM_QUERY = 3, COM_STMT_PREPARE = 0x16, ...)
+     * @param command the command; read its {@link Command#packet()} with absolute or duplicate indexes, never
+     *                release it
      * @param alloc   the session's allocator, for the replacement
      */
-    default ByteBuf rewriteQuery(ByteBuf packet, int command, ByteBufAllocator alloc) {
+    default ByteBuf rewriteQuery(Command command, ByteBufAllocator alloc) {
         return null;
     }
 
-    /** Looks at one whole client command; returns the routing hints it attaches (empty for none). */
-    List<RouteHint> routeQuery(ByteBuf packet, int command);
+    /**
+     * Looks at one whole client command (after every rewrite); returns the routing hints it attaches (empty for
+     * none). The hints earlier filters attached are in {@link Command#hints()}.
+     */
+    List<RouteHint> routeQuery(Command command);
 
     /**
      * The reply to the current command is complete (the parsed summary; the bytes went to the client already).

@@ -1,5 +1,6 @@
 package io.gatehouse.api.router;
 
+import io.gatehouse.api.command.Command;
 import io.gatehouse.api.reply.Reply;
 import io.netty.buffer.ByteBuf;
 
@@ -15,13 +16,12 @@ public interface RouterSession {
     /** Called once after login: open the connections the router wants through the context. */
     void start(RouterSessionContext context);
 
-    /** One whole client command packet (or several, for payloads of 16 MiB and more), owned by the callee. */
-    void routeQuery(ByteBuf packet, int command);
-
-    /** The same, with the routing hints the service's filters attached; routers that ignore hints need not care. */
-    default void routeQuery(ByteBuf packet, int command, java.util.List<io.gatehouse.api.filter.RouteHint> hints) {
-        routeQuery(packet, command);
-    }
+    /**
+     * One whole client command (one packet, or several for payloads of 16 MiB and more), with the routing hints the
+     * service's filters attached and its classification (shared with the filters, computed at most once). The
+     * callee owns {@link Command#packet()}: it forwards it to an endpoint or releases it.
+     */
+    void routeQuery(Command command);
 
     /**
      * Bytes from a backend. {@code reply} is non-null when the reply completed within these bytes. The callee owns

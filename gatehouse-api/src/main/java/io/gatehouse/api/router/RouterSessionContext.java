@@ -1,5 +1,6 @@
 package io.gatehouse.api.router;
 
+import io.gatehouse.api.command.SessionSqlState;
 import io.gatehouse.api.server.ServerView;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -53,4 +54,10 @@ public interface RouterSessionContext {
 
     /** The capabilities agreed with the client (DEPRECATE_EOF and the like decide packet shapes). */
     long clientCapabilities();
+
+    /**
+     * The session's SQL state (sql_mode, its servers' versions), made by the core for the session: every command's
+     * classification is read through it. The router reports what changes the mode.
+     */
+    SessionSqlState sqlState();
 }

@@ -1,5 +1,6 @@
 package io.gatehouse.filters.ccrfilter;
 
+import io.gatehouse.api.command.Command;
 import static io.gatehouse.protocol.Commands.COM_QUERY;
 
 import io.gatehouse.api.filter.FilterSession;
@@ -34,12 +35,16 @@ final class CcrSession implements FilterSession {
     }
 
     @Override
-    public List<RouteHint> routeQuery(ByteBuf packet, int command) {
+    public List<RouteHint> routeQuery(Command c) {
+        ByteBuf packet = c.packet();
+        int command = c.command();
         if (command != COM_QUERY) {
             return List.of();
         }
         String sql = StatementText.of(packet, command);
-        return sql == null ? List.of() : hintsFor(sql, isWrite(sql));
+        // The command's classification is the one the router uses too: computed once, with the session's sql_mode.
+        Classification shared = c.classification();
+        return sql == null ? List.of() : hintsFor(sql, shared != null ? shared.isWrite() : isWrite(sql));
     }
 
     /** The classifier's verdict on {@code sql} (one char per byte). */

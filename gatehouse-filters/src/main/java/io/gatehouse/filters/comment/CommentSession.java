@@ -1,5 +1,6 @@
 package io.gatehouse.filters.comment;
 
+import io.gatehouse.api.command.Command;
 import static io.gatehouse.protocol.Commands.COM_QUERY;
 
 import io.gatehouse.api.filter.FilterSession;
@@ -31,7 +32,9 @@ final class CommentSession implements FilterSession {
     }
 
     @Override
-    public ByteBuf rewriteQuery(ByteBuf packet, int command, ByteBufAllocator alloc) {
+    public ByteBuf rewriteQuery(Command c, ByteBufAllocator alloc) {
+        ByteBuf packet = c.packet();
+        int command = c.command();
         if (command != COM_QUERY) {
             return null;
         }
@@ -49,7 +52,7 @@ final class CommentSession implements FilterSession {
     }
 
     @Override
-    public List<RouteHint> routeQuery(ByteBuf packet, int command) {
+    public List<RouteHint> routeQuery(Command c) {
         return List.of();
     }
 }

@@ -2,6 +2,7 @@ package io.gatehouse.filters.hintfilter;
 
 import static io.gatehouse.protocol.Commands.COM_QUERY;
 
+import io.gatehouse.api.command.Command;
 import io.gatehouse.api.filter.FilterSession;
 import io.gatehouse.api.filter.RouteHint;
 import io.netty.buffer.ByteBuf;
@@ -27,9 +28,10 @@ final class HintSession implements FilterSession {
     private final ArrayDeque<List<RouteHint>> active = new ArrayDeque<>();
 
     @Override
-    public List<RouteHint> routeQuery(ByteBuf packet, int command) {
+    public List<RouteHint> routeQuery(Command command) {
         List<RouteHint> out = new ArrayList<>();
-        if (command == COM_QUERY && contains(packet, packet.readerIndex() + 5, packet.writerIndex())) {
+        ByteBuf packet = command.packet();
+        if (command.command() == COM_QUERY && contains(packet, packet.readerIndex() + 5, packet.writerIndex())) {
             String sql = packet.toString(packet.readerIndex() + 5, packet.readableBytes() - 5, StandardCharsets.UTF_8);
             for (String comment : comments(sql)) {
                 apply(comment.trim(), out);

@@ -1,5 +1,6 @@
 package io.gatehouse.filters.namedserverfilter;
 
+import io.gatehouse.api.command.Command;
 import io.gatehouse.api.filter.Filter;
 import io.gatehouse.api.filter.FilterSession;
 import io.gatehouse.api.filter.RouteHint;
@@ -34,11 +35,13 @@ final class NamedServerFilter implements Filter {
     @Override
     public FilterSession newSession(ClientInfo client) {
         if (!clients.matches(client)) {
-            return (packet, command) -> List.of();
+            return c -> List.of();
         }
         return new FilterSession() {
             @Override
-            public List<RouteHint> routeQuery(ByteBuf packet, int command) {
+            public List<RouteHint> routeQuery(Command c) {
+                ByteBuf packet = c.packet();
+                int command = c.command();
                 return hintsFor(command, command == io.gatehouse.protocol.Commands.COM_QUERY
                         ? StatementText.of(packet, command) : null);
             }

@@ -1,5 +1,6 @@
 package io.gatehouse.filters.qlafilter;
 
+import io.gatehouse.api.command.Command;
 import static io.gatehouse.filters.common.StatementText.COM_INIT_DB;
 import static io.gatehouse.filters.common.StatementText.COM_QUERY;
 import static io.gatehouse.filters.common.StatementText.COM_STMT_CLOSE;
@@ -90,8 +91,13 @@ final class QlaSession implements FilterSession {
         }
     }
 
+    /** The command being routed while {@link #onCommand} runs, whose classification it shares; else null. */
+    private Command current;
+
     @Override
-    public List<RouteHint> routeQuery(ByteBuf packet, int command) {
+    public List<RouteHint> routeQuery(Command c) {
+        ByteBuf packet = c.packet();
+        int command = c.command();
         if (active) {
             boolean hasText = command == COM_QUERY || command == COM_STMT_PREPARE || command == COM_INIT_DB;
             boolean hasId = command == COM_STMT_EXECUTE || command == COM_STMT_CLOSE || command == COM_STMT_SEND_LONG_DATA;
@@ -104,8 +110,14 @@ final class QlaSession implements FilterSession {
                 body = new byte[Math.max(0, len)];
                 packet.getBytes(from, body);
             }
-            onCommand(command, hasText ? StatementText.payloadText(packet) : null,
-                    hasId ? StatementText.statementId(packet) : -1, body, System.nanoTime(), System.currentTimeMillis());
+            current = c;
+            try {
+                onCommand(command, hasText ? StatementText.payloadText(packet) : null,
+                        hasId ? StatementText.statementId(packet) : -1, body, System.nanoTime(),
+                        System.currentTimeMillis());
+            } finally {
+                current = null;
+            }
         }
         return List.of();
     }
@@ -150,7 +162,9 @@ final class QlaSession implements FilterSession {
         boolean use = command == COM_QUERY && startsWithUse(text);
         Classification c = null;
         if (use || (logged && (settings.canonical() || settings.needsTransaction()))) {
-            c = filter.classifier().classify(sql);
+            // A statement's own text shares the command's classification with the router; an execution's expanded
+            // text is classified here.
+            c = current != null && current.carriesSql() ? current.classification() : filter.classifier().classify(sql);
         }
         String shown = logged && settings.canonical() ? c.canonical() : sql;
         pending = new Pending(command, logged ? shown : null, text, nowNanos, wallMillis,

@@ -1,5 +1,6 @@
 package io.gatehouse.filters.regexfilter;
 
+import io.gatehouse.api.command.Command;
 import io.gatehouse.api.filter.FilterSession;
 import io.gatehouse.api.filter.RouteHint;
 import io.gatehouse.filters.support.StatementText;
@@ -22,7 +23,9 @@ final class RegexSession implements FilterSession {
     }
 
     @Override
-    public ByteBuf rewriteQuery(ByteBuf packet, int command, ByteBufAllocator alloc) {
+    public ByteBuf rewriteQuery(Command c, ByteBufAllocator alloc) {
+        ByteBuf packet = c.packet();
+        int command = c.command();
         if (!active || !StatementText.carriesSql(command)) {
             return null;
         }
@@ -37,7 +40,7 @@ final class RegexSession implements FilterSession {
     }
 
     @Override
-    public List<RouteHint> routeQuery(ByteBuf packet, int command) {
+    public List<RouteHint> routeQuery(Command c) {
         return List.of();
     }
 }

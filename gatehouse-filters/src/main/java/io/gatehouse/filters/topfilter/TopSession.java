@@ -1,5 +1,6 @@
 package io.gatehouse.filters.topfilter;
 
+import io.gatehouse.api.command.Command;
 import io.gatehouse.api.filter.FilterSession;
 import io.gatehouse.api.filter.ReplyOrigin;
 import io.gatehouse.api.filter.RouteHint;
@@ -58,7 +59,9 @@ final class TopSession implements FilterSession {
     }
 
     @Override
-    public List<RouteHint> routeQuery(ByteBuf packet, int command) {
+    public List<RouteHint> routeQuery(Command c) {
+        ByteBuf packet = c.packet();
+        int command = c.command();
         if (active && command == StatementText.COM_QUERY) {
             onStatement(StatementText.payloadText(packet), System.nanoTime());
         } else if (active && !StatementText.noReply(command)) {

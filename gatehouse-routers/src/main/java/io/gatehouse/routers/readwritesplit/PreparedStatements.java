@@ -1,5 +1,7 @@
 package io.gatehouse.routers.readwritesplit;
 
+import static io.gatehouse.protocol.Commands.COM_STMT_EXECUTE;
+import static io.gatehouse.protocol.Commands.COM_STMT_SEND_LONG_DATA;
 import static io.gatehouse.protocol.Packets.MAX_PAYLOAD;
 
 import io.gatehouse.api.router.Endpoint;
@@ -110,19 +112,53 @@ final class PreparedStatements {
         byClientId.clear();
     }
 
-
-    static byte[] sqlBytes(ByteBuf packet) {
-        int len = packet.readableBytes() - 5;
-        byte[] b = new byte[Math.max(0, len)];
-        packet.getBytes(packet.readerIndex() + 5, b);
-        return b;
-    }
-
-
     static long statementId(ByteBuf packet) {
         return packet.readableBytes() >= 9 ? packet.getUnsignedIntLE(packet.readerIndex() + 5) : -1;
     }
 
+
+    /**
+     * COM_STMT_SEND_LONG_DATA goes only to the connection that will run the next execution of the statement (chosen
+     * now and kept until that execution or a COM_STMT_RESET): a server keeps long data until it executes, so a copy
+     * on any other connection would be used by a later execution there in place of that execution's own value.
+     * No reply. Takes ownership of {@code packet}.
+     */
+    void sendLongData(ByteBuf packet, Endpoint primary, TargetChoice targets) {
+        Entry en = get(statementId(packet));
+        if (en == null) {
+            // An unknown statement: the primary answers the execution with the server's own error.
+            if (primary != null && primary.isReady()) {
+                primary.write(packet, COM_STMT_SEND_LONG_DATA);
+            } else {
+                packet.release();
+            }
+            return;
+        }
+        if (en.longDataTarget == null) {
+            en.longDataTarget = targets.execution(en, COM_STMT_EXECUTE);
+        }
+        Endpoint target = en.longDataTarget;
+        if (target == null || !target.isReady() || !en.ids.containsKey(target)) {
+            // The execution reports the lost connection.
+            packet.release();
+            return;
+        }
+        target.write(withStatementId(packet, en, target), COM_STMT_SEND_LONG_DATA);
+    }
+
+    /** COM_STMT_CLOSE to every connection, each with its own statement id; no reply. Takes ownership of {@code packet}. */
+    static void closeEverywhere(ByteBuf packet, int cmd, Entry en) {
+        if (en != null) {
+            for (Map.Entry<Endpoint, Long> id : en.ids.entrySet()) {
+                if (id.getKey().isReady()) {
+                    ByteBuf copy = packet.copy();
+                    copy.setIntLE(copy.readerIndex() + 5, id.getValue().intValue());
+                    id.getKey().write(copy, cmd);
+                }
+            }
+        }
+        packet.release();
+    }
 
     /** The packet with the target connection's own id for the statement. */
     static ByteBuf withStatementId(ByteBuf packet, Entry en, Endpoint target) {

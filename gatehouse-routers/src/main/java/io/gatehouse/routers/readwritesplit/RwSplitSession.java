@@ -4,27 +4,24 @@ import static io.gatehouse.protocol.Commands.COM_INIT_DB;
 import static io.gatehouse.protocol.Commands.COM_QUERY;
 import static io.gatehouse.protocol.Commands.COM_STMT_PREPARE;
 import static io.gatehouse.protocol.Commands.COM_STMT_EXECUTE;
-import static io.gatehouse.protocol.Commands.COM_STMT_SEND_LONG_DATA;
 import static io.gatehouse.protocol.Commands.COM_STMT_CLOSE;
+import static io.gatehouse.protocol.Commands.COM_STMT_SEND_LONG_DATA;
 import static io.gatehouse.protocol.Commands.COM_STMT_RESET;
 import static io.gatehouse.protocol.Commands.COM_SET_OPTION;
 import static io.gatehouse.protocol.Commands.COM_STMT_FETCH;
 import static io.gatehouse.protocol.Commands.COM_RESET_CONNECTION;
 import static io.gatehouse.protocol.Commands.COM_STMT_BULK_EXECUTE;
-import static io.gatehouse.protocol.StatusFlags.AUTOCOMMIT;
-import static io.gatehouse.protocol.StatusFlags.IN_TRANS;
 
+import io.gatehouse.api.command.Command;
+import io.gatehouse.api.filter.RouteHint;
 import io.gatehouse.api.reply.Reply;
 import io.gatehouse.api.router.Endpoint;
 import io.gatehouse.api.router.RouterSession;
 import io.gatehouse.api.router.RouterSessionContext;
-import io.gatehouse.api.server.ServerStatus;
-import io.gatehouse.api.server.ServerView;
 import io.gatehouse.sql.Classification;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,8 +30,12 @@ import java.util.Set;
  * One client session of readwritesplit: connects the primary and the replicas, routes each command by what it does
  * (writes, transactions and anything unsure to the primary; autocommit reads to a replica; session commands to
  * every connection, answering with the primary's reply), maps prepared-statement ids per connection, and forwards
- * only the chosen connection's reply bytes. Confined to the session's worker thread; owns each command packet it is
- * given until written, and each reply chunk until forwarded or released.
+ * only the chosen connection's reply bytes. The parts that own their state: {@link SessionLogin} (connections
+ * opening, the client's OK), {@link TransactionState}, {@link TargetChoice} (which replica reads),
+ * {@link CausalWait} (a read held for causal reads), {@link CommandReplies} (who owes the reply to the command in
+ * progress), {@link PreparedStatements}, {@link SessionHistory} and {@link SessionSqlContext}; this class routes
+ * each command through them. Confined to the session's worker thread; owns each command packet it is given until
+ * written, and each reply chunk until forwarded or released.
  */
 final class RwSplitSession implements RouterSession {
 
@@ -44,74 +45,45 @@ final class RwSplitSession implements RouterSession {
     private Endpoint primary;
     private final ReplicaSet replicaSet = new ReplicaSet();
     private final List<Endpoint> replicas = replicaSet.ready;
-    private final SessionSqlContext sql = new SessionSqlContext(() -> primary, replicas);
+    /** Keeps the session's SQL state (made by the core) informed; set at start. */
+    private SessionSqlContext sql;
     /** The statement in progress (COM_QUERY, or the prepared statement of an execute), for what it changes. */
     private Classification statement;
-    private final Set<Endpoint> connecting = new LinkedHashSet<>();
-    private ByteBuf loginOk;
+    private final SessionLogin login = new SessionLogin();
     private final PreparedStatements prepared = new PreparedStatements();
-    // The command in progress.
-    private int command;
-    private Endpoint replyOwner;
-    private boolean ownerStarted;
-    private final Set<Endpoint> pending = new LinkedHashSet<>();
-    private final Map<Endpoint, Reply> replies = new HashMap<>();
-    private ByteBuf retryCopy;
+    /** The command in progress: who owes a reply, whose reply the client gets. */
+    private final CommandReplies replies = new CommandReplies();
     private Classification preparing;
     private long clientStatementId;
-    // Session state as the primary reports it.
-    private boolean inTransaction;
-    private boolean autocommit = true;
-    private Endpoint readOnlyTrxTarget;
-    private Endpoint lastReadTarget;
+    private final TransactionState trx = new TransactionState();
+    private final TargetChoice targets;
     private final CausalReads causal;
+    private final CausalWait causalWait;
     private final SessionHistory history;
     /** Replacement replica connections, logging in or replaying the history; not used for reads yet. */
     private final Set<Endpoint> joining = replicaSet.joining;
-    /** The internal query under way for causal reads, and the read waiting for it. */
-    private Endpoint internalTarget;
-    private boolean fetchingGtid;
-    private ByteBuf waitingRead;
-    private int waitingCommand;
-    private Endpoint waitingReplica;
-    private PreparedStatements.Entry waitingEntry;
     private boolean lastWasWrite;
     private final IdlePrimaryProbe idlePrimary = new IdlePrimaryProbe();
 
     RwSplitSession(ReadWriteSplit router) {
         this.router = router;
-        this.rules = new RoutingRules(router.context.params(), sql::classify);
+        this.rules = new RoutingRules(router.context.params(), text -> sql.state().classify(text));
         this.history = new SessionHistory(router.context.params().integer("max_sescmd_history"),
                 router.context.params().bool("prune_sescmd_history"),
                 router.context.params().bool("disable_sescmd_history"));
         this.causal = new CausalReads(router.context.params().string("causal_reads"),
                 router.context.params().duration("causal_reads_timeout").toSeconds());
+        this.causalWait = new CausalWait(causal, () -> primary, this::toOne);
+        this.targets = new TargetChoice(router, rules, replicaSet, history, trx, () -> primary);
     }
 
     @Override
     public void start(RouterSessionContext context) {
         this.ctx = context;
-        long maxReplicas = router.context.params().bool("lazy_connect") ? 0
-                : Math.min(router.context.params().integer("max_slave_connections"),
-                router.context.params().integer("slave_connections"));
-        for (ServerView s : context.targets()) {
-            int st = s.status();
-            if (!ServerStatus.acceptsNewSessions(st)) {
-                continue;
-            }
-            if (primary == null && ServerStatus.has(st, ServerStatus.MASTER)) {
-                primary = context.connect(s);
-                connecting.add(primary);
-            } else if (ServerStatus.has(st, ServerStatus.SLAVE) && replicas.size() < maxReplicas) {
-                Endpoint e = context.connect(s);
-                replicas.add(e);
-                connecting.add(e);
-            }
-        }
-        if (connecting.isEmpty()) {
-            context.fail(2003, "HY000", "No server of service '" + router.context.serviceName()
-                    + "' is available: no primary and no replica is running");
-        }
+        this.sql = new SessionSqlContext(context.sqlState());
+        causalWait.start(context);
+        targets.start(context);
+        primary = login.open(context, router.context.params(), router.context.serviceName(), replicas);
     }
 
     @Override
@@ -128,26 +100,14 @@ final class RwSplitSession implements RouterSession {
             }
             return;
         }
-        connecting.remove(e);
-        if (e == primary || (loginOk == null && primary == null)) {
-            if (loginOk != null) {
-                loginOk.release();
-            }
-            loginOk = ok;
+        if (login.ready(e, ok, primary)) {
             sql.ask(e, ctx.alloc());
-        } else {
-            ok.release();
         }
         finishLoginIfDone();
     }
 
     private void finishLoginIfDone() {
-        if (!connecting.isEmpty() || loginOk == null || sql.asking()) {
-            return;
-        }
-        ByteBuf ok = loginOk;
-        loginOk = null;
-        ctx.loginDone(ok);
+        login.finishIfDone(ctx, sql.asking());
     }
 
     @Override
@@ -158,33 +118,29 @@ final class RwSplitSession implements RouterSession {
         }
         if (sql.isAsking(e)) {
             sql.abandon();
-            if (loginOk != null) {
+            if (login.holdsOk()) {
                 ctx.fail(code, sqlState, message);
                 return;
             }
             ctx.commandDone();
         }
-        boolean wasConnecting = connecting.remove(e);
+        boolean wasConnecting = login.failed(e);
         prepared.forget(e);
         causal.forget(e);
         history.forget(e);
         if (joining.remove(e)) {
             return;
         }
-        if (e == internalTarget && e != primary) {
+        if (causalWait.isInternalTarget(e) && e != primary) {
             // The replica a read waited for is gone: read on the primary.
-            internalTarget = null;
-            causal.release();
             replicas.remove(e);
-            ByteBuf read = waitingRead;
-            waitingRead = null;
-            toOne(PreparedStatements.withStatementId(read, waitingEntry, primary), waitingCommand, primary, false);
+            causalWait.readOnPrimaryInstead();
             return;
         }
         if (e == primary) {
             primary = null;
-            boolean inFlight = pending.remove(e) || e == internalTarget;
-            if (inFlight || wasConnecting || inTransaction
+            boolean inFlight = replies.lost(e) || causalWait.isInternalTarget(e);
+            if (inFlight || wasConnecting || trx.inTransaction()
                     || "fail_instantly".equals(router.context.params().string("master_failure_mode"))) {
                 ctx.fail(code, sqlState, message);
                 return;
@@ -196,68 +152,64 @@ final class RwSplitSession implements RouterSession {
         }
         replicas.remove(e);
         if (wasConnecting) {
-            if (connecting.isEmpty() && loginOk == null && primary == null && replicas.isEmpty()) {
+            if (login.nothingConnecting() && !login.holdsOk() && primary == null && replicas.isEmpty()) {
                 ctx.fail(code, sqlState, message);
             } else {
                 finishLoginIfDone();
             }
             return;
         }
-        if (e == readOnlyTrxTarget) {
+        if (e == trx.readOnlyTarget()) {
             ctx.fail(code, sqlState, "Lost the replica of a read-only transaction: " + message);
             return;
         }
-        if (pending.remove(e)) {
-            if (e == replyOwner) {
-                if (!ownerStarted && retryCopy != null && rules.retryFailedReads() && primary != null) {
+        if (replies.lost(e)) {
+            if (e == replies.owner()) {
+                ByteBuf again = rules.retryFailedReads() && primary != null ? replies.retryOn(primary) : null;
+                if (again != null) {
                     // Nothing reached the client yet: the read runs again on the primary.
-                    ByteBuf again = retryCopy;
-                    retryCopy = null;
-                    replyOwner = primary;
-                    pending.add(primary);
-                    primary.write(again, command);
+                    primary.write(again, replies.command);
                     return;
                 }
                 ctx.fail(2013, "HY000", "Lost connection to backend server '" + e.server().name() + "' during query");
                 return;
             }
-            if (pending.isEmpty()) {
+            if (replies.allArrived()) {
                 complete();
             }
         }
     }
 
-    private List<io.gatehouse.api.filter.RouteHint> hints = List.of();
+    private List<RouteHint> hints = List.of();
 
     @Override
-    public void routeQuery(ByteBuf packet, int cmd, List<io.gatehouse.api.filter.RouteHint> commandHints) {
-        hints = commandHints;
-        for (io.gatehouse.api.filter.RouteHint h : commandHints) {
-            if (h.type() == io.gatehouse.api.filter.RouteHint.Type.MAX_SLAVE_LAG) {
+    public void routeQuery(Command in) {
+        hints = in.hints();
+        for (RouteHint h : hints) {
+            if (h.type() == RouteHint.Type.MAX_SLAVE_LAG) {
                 rules.lagLimitForNextRead(h.value());
             }
         }
         try {
-            routeQuery(packet, cmd);
+            route(in);
         } finally {
             hints = List.of();
             rules.lagLimitForNextRead(0);
         }
     }
 
-    @Override
-    public void routeQuery(ByteBuf packet, int cmd) {
+    private void route(Command in) {
+        ByteBuf packet = in.packet();
+        int cmd = in.command();
         router.queries.increment();
         idlePrimary.command();
-        command = cmd;
+        replies.begin(cmd);
         statement = null;
-        ownerStarted = false;
-        replies.clear();
         lastWasWrite = false;
         switch (cmd) {
-            case COM_QUERY -> routeText(packet);
+            case COM_QUERY -> routeText(packet, in.classification());
             case COM_STMT_PREPARE -> {
-                preparing = sql.classify(PreparedStatements.sqlBytes(packet), 0, packet.readableBytes() - 5);
+                preparing = in.classification();
                 toAll(packet, cmd, true);
             }
             case COM_STMT_EXECUTE, COM_STMT_BULK_EXECUTE -> routeExecute(packet, cmd);
@@ -273,60 +225,58 @@ final class RwSplitSession implements RouterSession {
             }
             case COM_STMT_CLOSE -> {
                 long id = PreparedStatements.statementId(packet);
-                toAllStatements(packet, cmd, prepared.get(id));
+                PreparedStatements.closeEverywhere(packet, cmd, prepared.get(id));
                 prepared.remove(id);
                 history.closed(id);
             }
-            case COM_STMT_SEND_LONG_DATA -> sendLongData(packet);
+            case COM_STMT_SEND_LONG_DATA -> prepared.sendLongData(packet, primary, targets);
             case COM_INIT_DB, COM_SET_OPTION -> toAll(packet, cmd, true);
             case COM_RESET_CONNECTION -> {
                 prepared.clear();
                 rules.forgetTemporaryTables();
-                sql.reset();
+                sql.state().reset();
                 toAll(packet, cmd, true);
             }
             default -> toOne(packet, cmd, primary, false);
         }
     }
 
-    private void routeText(ByteBuf packet) {
-        Classification c = sql.classify(PreparedStatements.sqlBytes(packet), 0, packet.readableBytes() - 5);
+    private void routeText(ByteBuf packet, Classification c) {
         statement = c;
-        RoutingRules.Target t = rules.decide(c, inTransaction || !autocommit, readOnlyTrxTarget != null);
-        boolean free = !inTransaction && autocommit && readOnlyTrxTarget == null;
+        RoutingRules.Target t = rules.decide(c, trx.open(), trx.readOnlyTarget() != null);
+        boolean free = trx.free();
         Endpoint hint = t == RoutingRules.Target.ALL ? null
-                : HintRouting.target(hints, c, free, primary, replicas, lastReadTarget, this::chooseReplica);
+                : HintRouting.target(hints, c, free, primary, replicas, targets.lastRead, targets::replica);
         if (hint != null) {
             lastWasWrite = hint == primary && !c.isReadOnlySafe();
             if (hint == primary) {
                 toOne(packet, COM_QUERY, primary, false);
             } else {
-                lastReadTarget = hint;
-                readOn(packet, COM_QUERY, hint, null);
+                targets.lastRead = hint;
+                causalWait.readOn(packet, COM_QUERY, hint, null);
             }
             return;
         }
         switch (t) {
             case ALL -> toAll(packet, COM_QUERY, true);
             case REPLICA -> {
-                Endpoint r = chooseReplica();
-                lastReadTarget = r != null ? r : primary;
-                readOn(packet, COM_QUERY, r, null);
+                Endpoint r = targets.replica();
+                targets.lastRead = r != null ? r : primary;
+                causalWait.readOn(packet, COM_QUERY, r, null);
             }
             case READ_ONLY_TRX_START -> {
-                Endpoint r = chooseReplica();
-                readOnlyTrxTarget = r;
+                Endpoint r = targets.replica();
+                trx.readOnlyTarget(r);
                 router.roTransactions.increment();
                 toOne(packet, COM_QUERY, r != null ? r : primary, false);
             }
-            case READ_ONLY_TRX -> toOne(packet, COM_QUERY, readOnlyTrxTarget, false);
+            case READ_ONLY_TRX -> toOne(packet, COM_QUERY, trx.readOnlyTarget(), false);
             case READ_ONLY_TRX_END -> {
-                Endpoint target = readOnlyTrxTarget;
-                readOnlyTrxTarget = null;
+                Endpoint target = trx.readOnlyTarget();
+                trx.readOnlyTarget(null);
                 toOne(packet, COM_QUERY, target, false);
             }
-            case LAST_READ -> toOne(packet, COM_QUERY, lastReadTarget != null && !lastReadTarget.isClosed()
-                    ? lastReadTarget : primary, false);
+            case LAST_READ -> toOne(packet, COM_QUERY, targets.lastReadOrPrimary(), false);
             default -> {
                 if (c.is(io.gatehouse.sql.QueryType.BEGIN_TRX)) {
                     router.rwTransactions.increment();
@@ -353,7 +303,7 @@ final class RwSplitSession implements RouterSession {
                 return;
             }
         } else {
-            target = executionTarget(en, cmd);
+            target = targets.execution(en, cmd);
         }
         if (en != null) {
             en.lastExecuted = target;
@@ -361,120 +311,12 @@ final class RwSplitSession implements RouterSession {
         if (cmd == COM_STMT_EXECUTE) {
             packet = PreparedStatements.withTypes(packet, en, target, ctx.alloc());
         }
-        if (target != primary && target != readOnlyTrxTarget) {
-            readOn(PreparedStatements.withStatementId(packet, en, target), cmd, target, en);
+        if (target != primary && target != trx.readOnlyTarget()) {
+            causalWait.readOn(PreparedStatements.withStatementId(packet, en, target), cmd, target, en);
             return;
         }
         lastWasWrite = target == primary && (en == null || !en.classification.isReadOnlySafe());
         toOne(PreparedStatements.withStatementId(packet, en, target), cmd, target, false);
-    }
-
-    /** Where an execution of {@code en} runs now: a replica for a free autocommit read, else the primary. */
-    private Endpoint executionTarget(PreparedStatements.Entry en, int cmd) {
-        if (en != null && cmd == COM_STMT_EXECUTE && !inTransaction && autocommit && readOnlyTrxTarget == null
-                && en.classification.isReadOnlySafe() && !rules.readsTemporaryTable(en.classification)) {
-            Endpoint r = chooseReplica();
-            if (r != null && en.ids.containsKey(r)) {
-                return r;
-            }
-        } else if (en != null && readOnlyTrxTarget != null && en.ids.containsKey(readOnlyTrxTarget)) {
-            return readOnlyTrxTarget;
-        }
-        return primary;
-    }
-
-    /**
-     * COM_STMT_SEND_LONG_DATA goes only to the connection that will run the next execution of the statement (chosen
-     * now and kept until that execution or a COM_STMT_RESET): a server keeps long data until it executes, so a copy
-     * on any other connection would be used by a later execution there in place of that execution's own value.
-     * No reply.
-     */
-    private void sendLongData(ByteBuf packet) {
-        PreparedStatements.Entry en = prepared.get(PreparedStatements.statementId(packet));
-        if (en == null) {
-            // An unknown statement: the primary answers the execution with the server's own error.
-            if (primary != null && primary.isReady()) {
-                primary.write(packet, COM_STMT_SEND_LONG_DATA);
-            } else {
-                packet.release();
-            }
-            return;
-        }
-        if (en.longDataTarget == null) {
-            en.longDataTarget = executionTarget(en, COM_STMT_EXECUTE);
-        }
-        Endpoint target = en.longDataTarget;
-        if (target == null || !target.isReady() || !en.ids.containsKey(target)) {
-            // The execution reports the lost connection.
-            packet.release();
-            return;
-        }
-        target.write(PreparedStatements.withStatementId(packet, en, target), COM_STMT_SEND_LONG_DATA);
-    }
-
-    /** Sends a read to {@code replica}, first making sure it has the session's own writes (causal reads). */
-    private void readOn(ByteBuf packet, int cmd, Endpoint replica, PreparedStatements.Entry entry) {
-        if (replica == null || replica == primary) {
-            toOne(PreparedStatements.withStatementId(packet, entry, primary), cmd, primary, false);
-            return;
-        }
-        waitingEntry = entry;
-        if (causal.needsGtid() && primary != null && primary.isReady()) {
-            waitingRead = packet;
-            waitingCommand = cmd;
-            waitingReplica = replica;
-            fetchingGtid = true;
-            internalTarget = primary;
-            primary.write(causal.gtidQuery(ctx.alloc()), COM_QUERY);
-            return;
-        }
-        if (causal.needsWait(replica)) {
-            waitingRead = packet;
-            waitingCommand = cmd;
-            waitingReplica = replica;
-            fetchingGtid = false;
-            internalTarget = replica;
-            replica.write(causal.waitQuery(ctx.alloc()), COM_QUERY);
-            return;
-        }
-        toOne(packet, cmd, replica, cmd == COM_QUERY);
-    }
-
-    /** An internal causal-reads query finished; carry on with the read it was for. */
-    private void internalDone(Reply reply) {
-        Endpoint replica = waitingReplica;
-        internalTarget = null;
-        if (fetchingGtid) {
-            fetchingGtid = false;
-            causal.gtidFetched(ctx.clientCapabilities());
-            if (!replica.isClosed() && causal.needsWait(replica)) {
-                internalTarget = replica;
-                replica.write(causal.waitQuery(ctx.alloc()), COM_QUERY);
-                return;
-            }
-        } else {
-            causal.release();
-            if (reply.isError()) {
-                // The replica did not catch up in time: the read goes to the primary instead.
-                replica = primary;
-            } else {
-                causal.caughtUp(replica);
-            }
-        }
-        ByteBuf read = waitingRead;
-        waitingRead = null;
-        waitingReplica = null;
-        Endpoint target = replica != null && replica.isReady() ? replica : primary;
-        // A prepared statement has another id on the primary.
-        toOne(PreparedStatements.withStatementId(read, waitingEntry, target), waitingCommand, target, waitingCommand == COM_QUERY);
-    }
-
-    /** The replica for a read (opening replacements first when some are missing), or the primary, or null. */
-    private Endpoint chooseReplica() {
-        if (history.usable()) {
-            replicaSet.topUp(ctx, primary, router.context.params().integer("max_slave_connections"), rules);
-        }
-        return replicaSet.choose(primary, rules);
     }
 
     private void toOne(ByteBuf packet, int cmd, Endpoint target, boolean retryable) {
@@ -499,13 +341,7 @@ final class RwSplitSession implements RouterSession {
             router.routeSlave.increment();
         }
         router.routedTo(target.server().name());
-        replyOwner = target;
-        pending.clear();
-        pending.add(target);
-        releaseRetryCopy();
-        if (retryable) {
-            retryCopy = packet.retainedDuplicate();
-        }
+        replies.toOne(target, packet, retryable);
         target.write(packet, cmd);
     }
 
@@ -523,28 +359,9 @@ final class RwSplitSession implements RouterSession {
             ctx.fail(2003, "HY000", "No server is connected");
             return;
         }
-        replyOwner = all.get(0);
-        pending.clear();
-        releaseRetryCopy();
+        replies.toAll(all, hasReply);
         for (Endpoint e : all) {
-            if (hasReply) {
-                pending.add(e);
-            }
             e.write(packet.retainedDuplicate(), cmd);
-        }
-        packet.release();
-    }
-
-    /** COM_STMT_CLOSE to every connection, each with its own statement id; no reply. */
-    private void toAllStatements(ByteBuf packet, int cmd, PreparedStatements.Entry en) {
-        if (en != null) {
-            for (Map.Entry<Endpoint, Long> id : en.ids.entrySet()) {
-                if (id.getKey().isReady()) {
-                    ByteBuf copy = packet.copy();
-                    copy.setIntLE(copy.readerIndex() + 5, id.getValue().intValue());
-                    id.getKey().write(copy, cmd);
-                }
-            }
         }
         packet.release();
     }
@@ -580,7 +397,7 @@ final class RwSplitSession implements RouterSession {
         }
         if (sql.isAsking(from)) {
             if (sql.collect(ctx.alloc(), buf, reply, ctx.clientCapabilities())) {
-                if (loginOk != null) {
+                if (login.holdsOk()) {
                     finishLoginIfDone();
                 } else {
                     ctx.commandDone();
@@ -588,15 +405,11 @@ final class RwSplitSession implements RouterSession {
             }
             return;
         }
-        if (from == internalTarget) {
-            causal.collect(ctx.alloc(), buf);
-            if (reply != null) {
-                internalDone(reply);
-            }
+        if (causalWait.isInternalTarget(from)) {
+            causalWait.collect(buf, reply);
             return;
         }
-        if (from == replyOwner && pending.contains(from)) {
-            ownerStarted = true;
+        if (replies.forwards(from)) {
             ctx.clientWrite(buf);
         } else {
             buf.release();
@@ -604,25 +417,20 @@ final class RwSplitSession implements RouterSession {
         if (reply == null) {
             return;
         }
-        // Only OK and EOF packets carry the server status; prepare responses and errors do not.
-        if (from == primary && (reply.kind() == Reply.Kind.OK || reply.kind() == Reply.Kind.RESULT_SET)) {
-            inTransaction = (reply.status() & IN_TRANS) != 0;
-            autocommit = (reply.status() & AUTOCOMMIT) != 0;
+        if (from == primary) {
+            trx.primaryReplied(reply);
         }
-        if (!pending.remove(from)) {
-            return;
-        }
-        replies.put(from, reply);
-        if (pending.isEmpty()) {
+        if (replies.arrived(from, reply)) {
             complete();
         }
     }
 
     private void complete() {
-        Reply owner = replies.get(replyOwner);
-        if (command == COM_STMT_PREPARE && owner != null && owner.kind() == Reply.Kind.PREPARE_OK) {
+        Endpoint replyOwner = replies.owner();
+        Reply owner = replies.replies().get(replyOwner);
+        if (replies.command == COM_STMT_PREPARE && owner != null && owner.kind() == Reply.Kind.PREPARE_OK) {
             Map<Endpoint, Long> ids = new HashMap<>();
-            replies.forEach((e, r) -> {
+            replies.replies().forEach((e, r) -> {
                 if (r.kind() == Reply.Kind.PREPARE_OK) {
                     ids.put(e, r.statementId());
                 }
@@ -631,25 +439,24 @@ final class RwSplitSession implements RouterSession {
             prepared.add(clientStatementId, ids, preparing, owner.parameterCount());
             history.prepared(clientStatementId);
         }
-        if (owner != null && replies.size() > 1) {
+        if (owner != null && replies.replies().size() > 1) {
             // A connection that disagrees with the one the client saw would diverge: drop it.
-            for (Map.Entry<Endpoint, Reply> e : new ArrayList<>(replies.entrySet())) {
+            for (Map.Entry<Endpoint, Reply> e : new ArrayList<>(replies.replies().entrySet())) {
                 if (e.getKey() != replyOwner && e.getValue().isError() != owner.isError()) {
                     dropReplica(e.getKey());
                 }
             }
         }
-        if (command == COM_QUERY && owner != null && !owner.isError()) {
+        if (replies.command == COM_QUERY && owner != null && !owner.isError()) {
             rules.afterStatement();
         }
         if (owner != null && !owner.isError()) {
-            sql.afterStatement(statement, owner);
+            sql.state().afterStatement(statement, owner);
         }
         if (lastWasWrite && replyOwner == primary && owner != null && !owner.isError()) {
             causal.wrote();
         }
-        releaseRetryCopy();
-        replies.clear();
+        replies.finish();
         if (sql.needsAsking() && primary != null && primary.isReady()) {
             // The client has its reply; the next command waits until the server has told the new sql_mode.
             sql.ask(primary, ctx.alloc());
@@ -663,10 +470,8 @@ final class RwSplitSession implements RouterSession {
         history.clear();
         prepared.clear();
         rules.forgetTemporaryTables();
-        sql.reset();
-        inTransaction = false;
-        autocommit = true;
-        readOnlyTrxTarget = null;
+        sql.state().reset();
+        trx.reset();
     }
 
     private void dropReplica(Endpoint e) {
@@ -678,27 +483,15 @@ final class RwSplitSession implements RouterSession {
         e.close();
     }
 
-    private void releaseRetryCopy() {
-        if (retryCopy != null) {
-            retryCopy.release();
-            retryCopy = null;
-        }
-    }
-
     @Override
     public void close() {
         idlePrimary.close();
-        releaseRetryCopy();
-        sql.abandon();
+        replies.releaseRetryCopy();
+        if (sql != null) {
+            sql.abandon();
+        }
         history.clear();
-        causal.release();
-        if (waitingRead != null) {
-            waitingRead.release();
-            waitingRead = null;
-        }
-        if (loginOk != null) {
-            loginOk.release();
-            loginOk = null;
-        }
+        causalWait.close();
+        login.close();
     }
 }

@@ -12,6 +12,7 @@ import static io.gatehouse.protocol.Commands.COM_STMT_PREPARE;
 import static io.gatehouse.protocol.Commands.COM_STMT_RESET;
 import static io.gatehouse.protocol.Commands.COM_STMT_SEND_LONG_DATA;
 
+import io.gatehouse.api.command.Command;
 import io.gatehouse.api.filter.RouteHint;
 import io.gatehouse.api.reply.Reply;
 import io.gatehouse.api.router.Endpoint;
@@ -212,18 +213,22 @@ final class SchemaRouterSession implements RouterSession {
         ctx.loginDone(ok);
     }
 
+    /** The command being routed, during {@link #routeQuery}. */
+    private Command current;
+
     @Override
-    public void routeQuery(ByteBuf packet, int cmd, List<RouteHint> commandHints) {
-        hints = commandHints;
+    public void routeQuery(Command in) {
+        hints = in.hints();
+        current = in;
         try {
-            routeQuery(packet, cmd);
+            route(in.packet(), in.command());
         } finally {
             hints = List.of();
+            current = null;
         }
     }
 
-    @Override
-    public void routeQuery(ByteBuf packet, int cmd) {
+    private void route(ByteBuf packet, int cmd) {
         router.queries.increment();
         command = cmd;
         ownerReply = null;
@@ -266,11 +271,9 @@ final class SchemaRouterSession implements RouterSession {
         }
     }
 
+    /** The command's own classification (shared with the filters; under every sql_mode while the mode is unknown). */
     private Classification classify(ByteBuf packet) {
-        byte[] sql = new byte[Math.max(0, packet.readableBytes() - 5)];
-        packet.getBytes(packet.readerIndex() + 5, sql);
-        // The session's sql_mode is not followed here: classifying under every mode keeps names that quotes hide.
-        return ClassifierCaches.current().classifyCautiously(sql, 0, sql.length, null, 0, Integer.MAX_VALUE);
+        return current.classification();
     }
 
     private void routeText(ByteBuf packet) {

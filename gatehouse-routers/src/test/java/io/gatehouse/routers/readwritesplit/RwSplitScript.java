@@ -1,5 +1,6 @@
 package io.gatehouse.routers.readwritesplit;
 
+import io.gatehouse.api.command.Command;
 import io.gatehouse.api.filter.RouteHint;
 import io.gatehouse.moduletest.RouterHarness;
 import io.gatehouse.moduletest.ScriptedEndpoint;
@@ -58,6 +59,23 @@ final class RwSplitScript {
     static Set<String> route(StatementSession s, String sql, RouteHint... hints) {
         Map<String, Integer> before = counts(s);
         s.query(sql, hints);
+        Set<String> to = new TreeSet<>();
+        s.endpoints().forEach((name, e) -> {
+            List<String> got = e.received();
+            for (int i = before.getOrDefault(name, 0); i < got.size(); i++) {
+                if (got.get(i).equals(sql)) {
+                    to.add(name);
+                }
+            }
+        });
+        return to;
+    }
+
+    /** As {@link #route(StatementSession, String, RouteHint...)}, for a command a test built (and maybe asked). */
+    static Set<String> routeCommand(StatementSession s, Command command) {
+        String sql = command.sql();
+        Map<String, Integer> before = counts(s);
+        s.send(command);
         Set<String> to = new TreeSet<>();
         s.endpoints().forEach((name, e) -> {
             List<String> got = e.received();

@@ -7,8 +7,11 @@ import static io.gatehouse.routers.readwritesplit.RwSplitScript.open;
 import static io.gatehouse.routers.readwritesplit.RwSplitScript.route;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.api.command.Command;
+import io.gatehouse.api.command.SessionSqlState;
 import io.gatehouse.moduletest.StatementSession;
 import io.gatehouse.moduletest.TestPackets;
+import io.gatehouse.sql.Classification;
 import io.gatehouse.sql.ClassifierCaches;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -88,8 +91,8 @@ class RwSplitSqlContextTest {
             route(s, "CALL set_mode_for_a_while()");
             assertThat(route(s, NBE_DISGUISE)).isEqualTo(PRIMARY);
         }
-        assertThat(SessionSqlContext.trackedSqlMode(sysvar("autocommit", "ON"))).isNull();
-        assertThat(SessionSqlContext.trackedSqlMode(new byte[] {0, 5, 1})).isNull();
+        assertThat(SessionSqlState.trackedSqlMode(sysvar("autocommit", "ON"))).isNull();
+        assertThat(SessionSqlState.trackedSqlMode(new byte[] {0, 5, 1})).isNull();
     }
 
     @Test
@@ -109,9 +112,9 @@ class RwSplitSqlContextTest {
             assertThat(route(s, "SELECT 1 /*!999999 FOR UPDATE */")).isEqualTo(PRIMARY);
             assertThat(REPLICAS).containsAll(route(s, "SELECT 1 /* FOR UPDATE */"));
         }
-        assertThat(SessionSqlContext.parseVersion("5.5.5-10.11.6-MariaDB-log")).isEqualTo(101106);
-        assertThat(SessionSqlContext.parseVersion("8.0.36")).isEqualTo(80036);
-        assertThat(SessionSqlContext.parseVersion("")).isEqualTo(-1);
+        assertThat(SessionSqlState.parseVersion("5.5.5-10.11.6-MariaDB-log")).isEqualTo(101106);
+        assertThat(SessionSqlState.parseVersion("8.0.36")).isEqualTo(80036);
+        assertThat(SessionSqlState.parseVersion("")).isEqualTo(-1);
     }
 
     @Test
@@ -121,6 +124,21 @@ class RwSplitSqlContextTest {
             long hits = ClassifierCaches.current().hits();
             route(s, "SELECT a FROM cached_t WHERE id = 1");
             assertThat(ClassifierCaches.current().hits()).isEqualTo(hits + 1);
+        }
+    }
+
+    @Test
+    void aClassificationAFilterAskedForIsTheOneTheRouterUses() {
+        try (StatementSession s = open(script.harness(Map.of()), "ANSI_QUOTES")) {
+            Command asked = s.command(TestPackets.query(s.alloc(), ANSI_DISGUISE));
+            Classification seen = asked.classification();
+            assertThat(asked.classification()).isSameAs(seen);
+            long hits = ClassifierCaches.current().hits();
+            long misses = ClassifierCaches.current().misses();
+            assertThat(RwSplitScript.routeCommand(s, asked)).isEqualTo(PRIMARY);
+            // the router read the command's classification: the classifier was not asked again
+            assertThat(ClassifierCaches.current().hits()).isEqualTo(hits);
+            assertThat(ClassifierCaches.current().misses()).isEqualTo(misses);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.gatehouse.examples.clienttag;
 
+import io.gatehouse.api.command.Command;
 import io.gatehouse.api.filter.Filter;
 import io.gatehouse.api.filter.FilterSession;
 import io.gatehouse.api.filter.RouteHint;
@@ -16,8 +17,6 @@ import java.util.concurrent.atomic.LongAdder;
  * every worker thread, so its only mutable state is a {@link LongAdder}. It holds no buffers.
  */
 final class ClientTagFilter implements Filter {
-    private static final int COM_QUERY = 0x03;
-    private static final int COM_STMT_PREPARE = 0x16;
     /** Payloads this long arrive split over several packets; the example leaves them alone. */
     private static final int MAX_PAYLOAD = 0xFFFFFF;
 
@@ -33,24 +32,25 @@ final class ClientTagFilter implements Filter {
         byte[] comment = ("/* " + tag + "=" + client.remote() + " */ ").getBytes(StandardCharsets.UTF_8);
         return new FilterSession() {
             @Override
-            public ByteBuf rewriteQuery(ByteBuf packet, int command, ByteBufAllocator alloc) {
-                if (command != COM_QUERY && command != COM_STMT_PREPARE) {
+            public ByteBuf rewriteQuery(Command command, ByteBufAllocator alloc) {
+                if (!command.carriesSql()) {          // COM_QUERY and COM_STMT_PREPARE carry statement text
                     return null;
                 }
+                ByteBuf packet = command.packet();
                 int payload = packet.readableBytes() - 4;
                 if (payload + comment.length >= MAX_PAYLOAD) {
                     return null;
                 }
                 // New packet: header, the command byte, the comment, then the original statement text.
                 ByteBuf out = alloc.buffer(4 + payload + comment.length);
-                out.writeMediumLE(payload + comment.length).writeByte(0).writeByte(command).writeBytes(comment);
+                out.writeMediumLE(payload + comment.length).writeByte(0).writeByte(command.command()).writeBytes(comment);
                 out.writeBytes(packet, packet.readerIndex() + 5, payload - 1);
                 tagged.increment();
                 return out;
             }
 
             @Override
-            public List<RouteHint> routeQuery(ByteBuf packet, int command) {
+            public List<RouteHint> routeQuery(Command command) {
                 return List.of();
             }
         };

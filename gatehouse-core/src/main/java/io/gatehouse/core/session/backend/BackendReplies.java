@@ -2,6 +2,7 @@ package io.gatehouse.core.session.backend;
 
 import io.gatehouse.api.reply.Reply;
 import io.gatehouse.core.server.Server;
+import io.gatehouse.protocol.Commands;
 import io.gatehouse.protocol.StatusFlags;
 import io.gatehouse.protocol.reply.ReplyTracker;
 import io.netty.buffer.ByteBuf;
@@ -67,7 +68,7 @@ final class BackendReplies {
      * never answers (COM_QUIT, COM_STMT_SEND_LONG_DATA, COM_STMT_CLOSE).
      */
     void sent(int command) {
-        if (command != 0x01 && command != 0x18 && command != 0x19) {
+        if (!Commands.hasNoReply(command)) {
             tracker.expect(command);
             server.operation(1);
             operations++;

@@ -1,6 +1,7 @@
 package io.gatehouse.core.session.pipeline;
 
 import io.gatehouse.core.session.ClientSession;
+import io.gatehouse.protocol.Packets;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.handler.codec.ByteToMessageDecoder;
@@ -15,7 +16,6 @@ import java.util.ArrayDeque;
  * everything it holds and hands each packet or command it returns to the caller.
  */
 final class CommandQueue {
-    private static final int MAX_PAYLOAD = 0xFFFFFF;
 
     /** A packet header announced a command over the listener's limit; nothing of it was buffered. */
     static final class TooLarge extends Exception {
@@ -89,14 +89,14 @@ final class CommandQueue {
      * last packet came, or null while more follow. A command of one packet is returned as it is.
      */
     ByteBuf join(ByteBuf packet, int len) {
-        if (multi == null && len != MAX_PAYLOAD) {
+        if (multi == null && len != Packets.MAX_PAYLOAD) {
             return packet;
         }
         if (multi == null) {
             multi = session.clientChannel().alloc().compositeBuffer(Integer.MAX_VALUE);
         }
         multi.addComponent(true, packet);
-        if (len == MAX_PAYLOAD) {
+        if (len == Packets.MAX_PAYLOAD) {
             return null;
         }
         ByteBuf whole = multi;

@@ -1,5 +1,6 @@
 package io.gatehouse.core.session.pipeline;
 
+import io.gatehouse.api.command.Command;
 import io.gatehouse.api.reply.Reply;
 import io.gatehouse.api.router.Endpoint;
 import io.gatehouse.api.router.Router;
@@ -47,8 +48,8 @@ public final class ConnectionRouterSession implements RouterSession {
     }
 
     @Override
-    public void routeQuery(ByteBuf packet, int command) {
-        endpoint.write(packet, command);
+    public void routeQuery(Command command) {
+        endpoint.write(command.packet(), command.command());
     }
 
     @Override

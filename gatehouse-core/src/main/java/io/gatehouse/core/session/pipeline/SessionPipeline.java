@@ -1,8 +1,9 @@
 package io.gatehouse.core.session.pipeline;
 
+import io.gatehouse.api.command.Command;
+import io.gatehouse.api.command.SessionSqlState;
 import io.gatehouse.api.filter.Filter;
 import io.gatehouse.api.filter.FilterSession;
-import io.gatehouse.api.filter.RouteHint;
 import io.gatehouse.api.reply.Reply;
 import io.gatehouse.api.router.ClientInfo;
 import io.gatehouse.api.router.Endpoint;
@@ -38,6 +39,8 @@ public final class SessionPipeline implements RouterSessionContext {
     private final ClientSession session;
     private final RouterSession router;
     private final List<BackendConnection> endpoints = new ArrayList<>();
+    /** What classifying this session's SQL needs (sql_mode, the versions of its servers), for every command. */
+    private final SessionSqlState sqlState = new SessionSqlState(endpoints);
     private final CommandQueue queue;
     private final ChangeUserFanOut changeUser = new ChangeUserFanOut(this);
     private List<FilterSession> filters = List.of();
@@ -155,22 +158,14 @@ public final class SessionPipeline implements RouterSessionContext {
         }
         busy = cmd != Commands.COM_STMT_SEND_LONG_DATA && cmd != Commands.COM_STMT_CLOSE;
         session.service().countQuery();
-        if (filters.isEmpty()) {
-            router.routeQuery(packet, cmd);
-            return;
+        Command command = new Command(packet, sqlState);
+        for (FilterSession f : filters) {
+            command.replace(f.rewriteQuery(command, session.clientChannel().alloc()));
         }
         for (FilterSession f : filters) {
-            ByteBuf replaced = f.rewriteQuery(packet, cmd, session.clientChannel().alloc());
-            if (replaced != null && replaced != packet) {
-                packet.release();
-                packet = replaced;
-            }
+            command.attach(f.routeQuery(command));
         }
-        List<RouteHint> hints = new ArrayList<>();
-        for (FilterSession f : filters) {
-            hints.addAll(f.routeQuery(packet, cmd));
-        }
-        router.routeQuery(packet, cmd, hints);
+        router.routeQuery(command);
     }
 
     @Override
@@ -200,6 +195,7 @@ public final class SessionPipeline implements RouterSessionContext {
 
     /** After every connection logged in again: the router forgets the old user's session state. */
     void sessionReset() {
+        sqlState.reset();
         router.sessionReset();
     }
 
@@ -320,6 +316,11 @@ public final class SessionPipeline implements RouterSessionContext {
     }
 
     // RouterSessionContext.
+
+    @Override
+    public SessionSqlState sqlState() {
+        return sqlState;
+    }
 
     @Override
     public List<ServerView> targets() {

@@ -3,6 +3,7 @@ package io.gatehouse.core.session.pipeline;
 import io.gatehouse.core.session.ClientSession;
 import io.gatehouse.core.session.backend.BackendConnection;
 import io.gatehouse.protocol.Commands;
+import io.gatehouse.protocol.Packets;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.slf4j.Logger;
@@ -18,7 +19,6 @@ import org.slf4j.LoggerFactory;
  */
 final class StreamingCommands {
     private static final Logger LOG = LoggerFactory.getLogger(StreamingCommands.class);
-    private static final int MAX_PAYLOAD = 0xFFFFFF;
     /** Commands we answer ourselves are small; a bigger one cannot be any of them. */
     private static final int MAX_INTERCEPT = 64 * 1024;
 
@@ -132,7 +132,7 @@ final class StreamingCommands {
                 }
                 session.service().countQuery();
             }
-            continuation = len == MAX_PAYLOAD;
+            continuation = len == Packets.MAX_PAYLOAD;
             payloadLeft = len;
             i += 4;
         }
