@@ -15,7 +15,9 @@ import io.gatehouse.core.session.pipeline.SessionPipeline;
 import io.gatehouse.protocol.ErrPacket;
 import io.gatehouse.protocol.HandshakeResponse;
 import io.gatehouse.protocol.auth.NativePassword;
+import io.gatehouse.protocol.frame.PacketAccumulator;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -63,7 +65,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     public final byte[] nonce = new byte[NativePassword.NONCE_LENGTH];
     public Channel client;
     public State state = State.GREETING_SENT;
-    public final PacketFramer framer = new PacketFramer(MAX_HANDSHAKE_PACKET);
+    /** The login phase's client bytes; channels use Netty's default allocator, so this one is theirs. */
+    public final PacketAccumulator framer = new PacketAccumulator(ByteBufAllocator.DEFAULT, MAX_HANDSHAKE_PACKET);
     public HandshakeResponse login;
     public String user = "";
     public String remote = "";
@@ -257,7 +260,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 if (state == State.CLOSED) {
                     buf.release();
                 } else {
-                    framer.add(ctx.alloc(), buf);
+                    framer.add(buf);
                     loginFlow.checkHeldBytes();
                 }
             }

@@ -3,15 +3,16 @@ package io.gatehouse.core.session.backend;
 import io.gatehouse.api.reply.Reply;
 import io.gatehouse.core.server.Server;
 import io.gatehouse.core.session.ClientSession;
-import io.gatehouse.core.session.PacketFramer;
 import io.gatehouse.core.session.pipeline.SessionPipeline;
 import io.gatehouse.protocol.Capabilities;
 import io.gatehouse.protocol.ChangeUserRequest;
 import io.gatehouse.protocol.ErrPacket;
 import io.gatehouse.protocol.HandshakeResponse;
 import io.gatehouse.protocol.Packets;
+import io.gatehouse.protocol.frame.PacketAccumulator;
 import io.gatehouse.protocol.reply.ReplyTracker;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -40,7 +41,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
     private final Server server;
     private Channel channel;
     private State state = State.CONNECTING;
-    private final PacketFramer framer = new PacketFramer(1 << 20);
+    private final PacketAccumulator framer = new PacketAccumulator(ByteBufAllocator.DEFAULT, 1 << 20);
     private final BackendLogin login;
     private final BackendReplies replies;
     private final BackendParking parking = new BackendParking(this);
@@ -131,7 +132,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
             buf.release();
             return;
         }
-        framer.add(ctx.alloc(), buf);
+        framer.add(buf);
         try {
             ByteBuf packet;
             while (state != State.READY && state != State.CLOSED && (packet = framer.next()) != null) {

@@ -1,8 +1,9 @@
 package io.gatehouse.core.session.backend;
 
-import io.gatehouse.core.session.PacketFramer;
 import io.gatehouse.protocol.Commands;
+import io.gatehouse.protocol.PacketTooLargeException;
 import io.gatehouse.protocol.Packets;
+import io.gatehouse.protocol.frame.PacketAccumulator;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -62,17 +63,17 @@ final class BackendParking {
      * Bytes from the server while parked (owned here). A pooled connection speaks only to answer its reset; anything
      * else (a timeout error) ends it.
      */
-    void read(ChannelHandlerContext ctx, ByteBuf buf, PacketFramer framer) {
+    void read(ChannelHandlerContext ctx, ByteBuf buf, PacketAccumulator framer) {
         if (!resetting || connection.state() != BackendConnection.State.READY) {
             buf.release();
             ctx.close();
             return;
         }
-        framer.add(ctx.alloc(), buf);
+        framer.add(buf);
         ByteBuf packet;
         try {
             packet = framer.next();
-        } catch (IllegalStateException e) {
+        } catch (PacketTooLargeException e) {
             ctx.close();
             return;
         }
@@ -81,7 +82,7 @@ final class BackendParking {
         }
         boolean ok = packet.readableBytes() > 4 && packet.getUnsignedByte(packet.readerIndex() + 4) == 0x00;
         packet.release();
-        if (!ok || framer.heldBytes() > 0) {
+        if (!ok || framer.bufferedBytes() > 0) {
             ctx.close();
             return;
         }

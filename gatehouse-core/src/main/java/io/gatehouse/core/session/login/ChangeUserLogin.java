@@ -1,16 +1,18 @@
 package io.gatehouse.core.session.login;
 
 import io.gatehouse.core.session.ClientSession;
-import io.gatehouse.core.session.PacketFramer;
 import io.gatehouse.core.users.UserAccount;
 import io.gatehouse.core.users.UserAccounts;
 import io.gatehouse.core.users.UserMapping;
 import io.gatehouse.protocol.AuthSwitchRequest;
 import io.gatehouse.protocol.ChangeUserRequest;
 import io.gatehouse.protocol.HandshakeResponse;
+import io.gatehouse.protocol.PacketTooLargeException;
 import io.gatehouse.protocol.Packets;
 import io.gatehouse.protocol.auth.NativePassword;
+import io.gatehouse.protocol.frame.PacketAccumulator;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +46,7 @@ public final class ChangeUserLogin implements LoginFlow {
     private final ChangeUserRequest request;
     private final HandshakeResponse login;
     private final Outcome outcome;
-    private final PacketFramer framer = new PacketFramer(MAX_AUTH_PACKET);
+    private final PacketAccumulator framer = new PacketAccumulator(ByteBufAllocator.DEFAULT, MAX_AUTH_PACKET);
     private final byte[] previousPassword;
     private final byte[] previousStage1;
     private PluginExchange exchange;
@@ -132,7 +134,7 @@ public final class ChangeUserLogin implements LoginFlow {
 
     /** Client bytes that arrived during the exchange; takes ownership of {@code chunk}. */
     public void read(ByteBuf chunk) {
-        framer.add(s.client.alloc(), chunk);
+        framer.add(chunk);
         ByteBuf packet;
         while (!finished && (packet = nextPacket()) != null) {
             try {
@@ -159,7 +161,7 @@ public final class ChangeUserLogin implements LoginFlow {
     private ByteBuf nextPacket() {
         try {
             return framer.next();
-        } catch (IllegalStateException e) {
+        } catch (PacketTooLargeException e) {
             malformed(e.getMessage());
             return null;
         }

@@ -4,6 +4,7 @@ import io.gatehouse.core.session.ClientSession;
 import io.gatehouse.protocol.AuthSwitchRequest;
 import io.gatehouse.protocol.Capabilities;
 import io.gatehouse.protocol.HandshakeResponse;
+import io.gatehouse.protocol.PacketTooLargeException;
 import io.gatehouse.protocol.Packets;
 import io.gatehouse.protocol.auth.NativePassword;
 import io.netty.buffer.ByteBuf;
@@ -58,14 +59,14 @@ public final class ClientLogin implements LoginFlow {
     }
 
     public void readHandshake(ChannelHandlerContext ctx, ByteBuf buf) {
-        s.framer.add(ctx.alloc(), buf);
+        s.framer.add(buf);
         if (!checkHeldBytes()) {
             return;
         }
         ByteBuf packet;
         try {
             packet = s.framer.next();
-        } catch (IllegalStateException e) {
+        } catch (PacketTooLargeException e) {
             LOG.warn("Client {} from {} sent a malformed handshake: {}", s.id, s.remote, e.getMessage());
             s.sendErrorAndClose(2, 1043, "08S01", "Bad handshake");
             return;
@@ -169,7 +170,7 @@ public final class ClientLogin implements LoginFlow {
      * Returns false when it ended.
      */
     public boolean checkHeldBytes() {
-        int held = s.framer.heldBytes();
+        long held = s.framer.bufferedBytes();
         if (held <= MAX_HELD_BYTES) {
             return true;
         }

@@ -1,10 +1,7 @@
 package io.gatehouse.core.session.pipeline;
 
 import io.gatehouse.core.session.ClientSession;
-import io.gatehouse.protocol.Packets;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.CompositeByteBuf;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import java.util.ArrayDeque;
 
 /**
@@ -16,7 +13,6 @@ import java.util.ArrayDeque;
  * everything it holds and hands each packet or command it returns to the caller.
  */
 final class CommandQueue {
-
     /** A packet header announced a command over the listener's limit; nothing of it was buffered. */
     static final class TooLarge extends Exception {
         private final int sequence;
@@ -38,70 +34,42 @@ final class CommandQueue {
     }
 
     private final ClientSession session;
-    private ByteBuf cumulation;
-    /** The packets so far of a command of 16 MiB or more. */
-    private CompositeByteBuf multi;
+    /** The protocol module's frame decoder: linear however the bytes are split, limits checked from headers. */
+    private final io.gatehouse.protocol.frame.PacketAccumulator frames;
     private final ArrayDeque<ByteBuf> parked = new ArrayDeque<>();
     private long parkedBytes;
 
     CommandQueue(ClientSession session) {
         this.session = session;
+        this.frames = new io.gatehouse.protocol.frame.PacketAccumulator(session.clientChannel().alloc(),
+                session.maxPacketSize());
     }
 
     /** Appends client bytes; takes ownership of {@code in}. */
     void add(ByteBuf in) {
-        // Netty's merge cumulator writes into the existing buffer and grows it geometrically.
-        cumulation = cumulation == null ? in
-                : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(session.clientChannel().alloc(), cumulation, in);
+        frames.add(in);
     }
 
     /**
-     * The next whole packet (header included, owned by the caller), or null when more bytes are needed.
+     * The next whole command (owned by the caller), or null when more bytes are needed: one packet, header included,
+     * or the packets of a command of 16 MiB or more joined in one buffer. While a LOCAL INFILE's contents arrive,
+     * each packet is returned on its own and no limit applies (the server applies none to the file either).
      *
-     * @param rawData true while the client sends a LOCAL INFILE's contents, which no command limit applies to
+     * @param rawData true while the client sends a LOCAL INFILE's contents
      * @throws TooLarge when the packet would take the command over {@code max_packet_size}; all is dropped
      */
-    ByteBuf nextPacket(boolean rawData) throws TooLarge {
-        if (cumulation == null || cumulation.readableBytes() < 4) {
-            return null;
-        }
-        int r = cumulation.readerIndex();
-        int len = cumulation.getUnsignedMediumLE(r);
-        long size = (multi == null ? 0 : multi.readableBytes() - 4L * multi.numComponents()) + len;
-        if (!rawData && size > session.maxPacketSize()) {
-            int seq = cumulation.getUnsignedByte(r + 3);
+    ByteBuf next(boolean rawData) throws TooLarge {
+        try {
+            if (rawData) {
+                frames.maxPayload(Long.MAX_VALUE);
+                return frames.next();
+            }
+            frames.maxPayload(session.maxPacketSize());
+            return frames.nextCommand();
+        } catch (io.gatehouse.protocol.PacketTooLargeException e) {
             release();
-            throw new TooLarge(seq, size);
+            throw new TooLarge(e.sequence(), e.payloadLength());
         }
-        if (cumulation.readableBytes() < 4 + len) {
-            return null;
-        }
-        ByteBuf packet = cumulation.readRetainedSlice(4 + len);
-        if (!cumulation.isReadable()) {
-            cumulation.release();
-            cumulation = null;
-        }
-        return packet;
-    }
-
-    /**
-     * Joins the packets of a command of 16 MiB or more: returns the whole command (owned by the caller) once its
-     * last packet came, or null while more follow. A command of one packet is returned as it is.
-     */
-    ByteBuf join(ByteBuf packet, int len) {
-        if (multi == null && len != Packets.MAX_PAYLOAD) {
-            return packet;
-        }
-        if (multi == null) {
-            multi = session.clientChannel().alloc().compositeBuffer(Integer.MAX_VALUE);
-        }
-        multi.addComponent(true, packet);
-        if (len == Packets.MAX_PAYLOAD) {
-            return null;
-        }
-        ByteBuf whole = multi;
-        multi = null;
-        return whole;
     }
 
     /** Keeps a command until the one running is done; past the high-water mark the client is not read. */
@@ -127,18 +95,11 @@ final class CommandQueue {
 
     /** True when nothing is half-read or waiting. */
     boolean isEmpty() {
-        return parked.isEmpty() && cumulation == null && multi == null;
+        return parked.isEmpty() && frames.bufferedBytes() == 0;
     }
 
     void release() {
-        if (cumulation != null) {
-            cumulation.release();
-            cumulation = null;
-        }
-        if (multi != null) {
-            multi.release();
-            multi = null;
-        }
+        frames.release();
         ByteBuf b;
         while ((b = parked.pollFirst()) != null) {
             b.release();

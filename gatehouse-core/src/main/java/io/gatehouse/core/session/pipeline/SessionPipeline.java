@@ -92,7 +92,7 @@ public final class SessionPipeline implements RouterSessionContext {
         ByteBuf packet;
         try {
             queue.add(in);
-            while ((packet = queue.nextPacket(inLocalInfile)) != null) {
+            while ((packet = queue.next(localInfile())) != null) {
                 onPacket(packet);
                 if (!session.isRouting()) {
                     return;
@@ -103,23 +103,24 @@ public final class SessionPipeline implements RouterSessionContext {
         }
     }
 
-    private void onPacket(ByteBuf packet) {
-        int len = packet.getUnsignedMediumLE(packet.readerIndex());
+    /** True while the client sends a LOCAL INFILE's contents: from the server's request to the empty packet. */
+    private boolean localInfile() {
         if (!inLocalInfile && lastTarget != null && lastTarget.tracker() != null
                 && lastTarget.tracker().takeLocalInfileRequest()) {
             inLocalInfile = true;
         }
+        return inLocalInfile;
+    }
+
+    /** A packet of a LOCAL INFILE's contents, or a whole command; owned here. */
+    private void onPacket(ByteBuf command) {
         if (inLocalInfile) {
             // The file's contents go to the server that asked for it; an empty packet ends them.
-            if (len == 0) {
+            if (command.getUnsignedMediumLE(command.readerIndex()) == 0) {
                 inLocalInfile = false;
             }
-            lastTarget.channel().writeAndFlush(packet, lastTarget.channel().voidPromise());
+            lastTarget.channel().writeAndFlush(command, lastTarget.channel().voidPromise());
             return;
-        }
-        ByteBuf command = queue.join(packet, len);
-        if (command == null) {
-            return;                                // more packets of a command of 16 MiB or more follow
         }
         if (busy) {
             queue.park(command);
