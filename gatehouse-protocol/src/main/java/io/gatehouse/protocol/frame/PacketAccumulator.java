@@ -15,19 +15,19 @@ import java.util.List;
  * ownership of each chunk; every buffer {@link #next}, {@link #nextCommand} and {@link #drain} return belongs to the
  * caller; {@link #release} frees what is still held.
  *
- * <p>This is the one frame decoder of the proxy: it replaces core's {@code PacketFramer} one for one
- * ({@code new PacketAccumulator(alloc, maxPacket)}, then {@code add(chunk)}, {@code next()}, {@code drain()},
- * {@code release()}; an oversized header throws {@link PacketTooLargeException} instead of
- * {@code IllegalStateException}), and the cumulation and multi-packet join of {@code StatementStream.fromClient}
- * and {@code CommandStream} through {@link #nextCommand}.
+ * <p>This is the one frame decoder of the proxy: the core frames client commands with {@link #nextCommand} and the
+ * login phases of clients and backends with {@link #next}.
  *
  * <p>Why it stays linear: a packet that lies whole inside one chunk is returned as a retained slice of that chunk,
- * so nothing is copied. A packet that spans chunks is returned as a composite of its pieces: a piece that fills at
- * least half of its chunk (and is at least {@value #ADOPT_MIN} bytes) is kept as a retained slice, without a copy,
- * which is what large reads of a large packet give; smaller pieces are copied once into segments whose sizes
- * double, so that a client sending a few bytes per read pins neither a mostly empty read buffer per piece nor a
- * composite of millions of components. Bytes already held are never copied again, and memory stays within about
- * twice the bytes read: a header that announces 16 MiB followed by a few bytes costs a few bytes, not 16 MiB.
+ * so nothing is copied. A packet that spans chunks is returned as a composite of its pieces: a piece of at least
+ * {@value #ADOPT_MIN} bytes that fills at least half of its chunk is kept as a retained slice, without a copy,
+ * which is what full socket reads (up to 64 KiB) of a large packet give; smaller pieces are copied once into
+ * segments whose sizes double, and their chunks freed at once. Copying small pieces is cheaper than keeping them:
+ * a 16 MiB packet in 4 KiB reads would otherwise pin four thousand read buffers (the allocator has to find fresh
+ * memory for each instead of reusing the one just freed) and hand its reader a composite of as many components;
+ * copied, it costs one extra pass over the bytes and is about a dozen segments. Bytes already held are never
+ * copied again, and memory stays within about twice the bytes read: a header that announces 16 MiB followed by a
+ * few bytes costs a few bytes, not 16 MiB.
  *
  * <p>The limit on the payload length is checked from the header, before any of the payload is buffered; a refused
  * header releases everything held and leaves the accumulator closed: later chunks are released on arrival and
@@ -36,8 +36,8 @@ import java.util.List;
  * such limit to the file's packets; lift it with {@link #maxPayload(long)}.
  */
 public final class PacketAccumulator {
-    /** The smallest piece of a chunk kept as a slice rather than copied. */
-    static final int ADOPT_MIN = 1024;
+    /** The smallest piece of a chunk kept as a slice rather than copied: a full read of Netty's largest size. */
+    static final int ADOPT_MIN = 64 * 1024;
     /** The smallest segment allocated for copied pieces, unless the rest of the packet is smaller. */
     static final int MIN_SEGMENT = 4096;
 
