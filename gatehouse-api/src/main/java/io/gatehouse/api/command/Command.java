@@ -77,12 +77,31 @@ public final class Command implements CommandCodes {
         if (!classified) {
             classified = true;
             if (carriesSql()) {
-                byte[] text = new byte[packet.readableBytes() - 5];
-                packet.getBytes(packet.readerIndex() + 5, text);
-                classification = sqlState.classify(text, 0, text.length);
+                int len = packet.readableBytes() - 5;
+                byte[] text = scratch(len);
+                packet.getBytes(packet.readerIndex() + 5, text, 0, len);
+                classification = sqlState.classify(text, 0, len);
             }
         }
         return classification;
+    }
+
+    /** The largest statement whose scratch array a worker keeps for the next one. */
+    private static final int SCRATCH_KEPT = 64 * 1024;
+    /** Per worker thread: the classifier reads the statement bytes during the call and copies what it keeps. */
+    private static final ThreadLocal<byte[][]> SCRATCH = ThreadLocal.withInitial(() -> new byte[][] {new byte[512]});
+
+    /** This thread's scratch array of at least {@code len} bytes, valid until its next call on this thread. */
+    private static byte[] scratch(int len) {
+        byte[][] holder = SCRATCH.get();
+        byte[] b = holder[0];
+        if (b.length < len) {
+            b = new byte[len];
+            if (len <= SCRATCH_KEPT) {
+                holder[0] = b;
+            }
+        }
+        return b;
     }
 
     /** The routing hints the session's filters attached, in chain order; empty for none. */

@@ -25,8 +25,10 @@ public final class SessionSqlState {
     /** Null while unknown. */
     private SqlMode mode;
     private boolean askAgain;
-    private String lastVersionText;
-    private int lastVersion;
+    /** Version texts already read and their numbers (a few slots: one per distinct server version). */
+    private final String[] versionTexts = new String[4];
+    private final int[] versions = new int[4];
+    private int nextVersionSlot;
 
     /**
      * {@code endpoints} is the session's live collection of backend connections, read whenever a statement is
@@ -123,36 +125,46 @@ public final class SessionSqlState {
     }
 
     /**
-     * A server's version as {@code major*10000 + minor*100 + patch}, -1 for a server never reached. The last text
-     * read is remembered: the monitor republishes the same string.
+     * A server's version as {@code major*10000 + minor*100 + patch}, -1 for a server never reached. The texts read
+     * are remembered (the monitor republishes the same ones, and a session reads every connection's for each
+     * statement), so that classifying a statement parses nothing.
      */
     private int version(Endpoint e) {
         String text = e.server().state().versionString();
-        if (text != lastVersionText) {
-            lastVersion = parseVersion(text);
-            lastVersionText = text;
+        for (int i = 0; i < versionTexts.length; i++) {
+            String known = versionTexts[i];
+            if (known != null && (known == text || known.equals(text))) {
+                return versions[i];
+            }
         }
-        return lastVersion;
+        int v = parseVersion(text);
+        if (text != null) {
+            versionTexts[nextVersionSlot] = text;
+            versions[nextVersionSlot] = v;
+            nextVersionSlot = (nextVersionSlot + 1) % versionTexts.length;
+        }
+        return v;
     }
 
     /**
      * Reads {@code 10.11.6-MariaDB-log}, or {@code 5.5.5-10.11.6-MariaDB} (the prefix old replication clients
-     * need), as 101106; -1 when the text holds no version (a server never reached).
+     * need), as 101106; -1 when the text holds no version (a server never reached). Allocates nothing.
      */
     public static int parseVersion(String text) {
         String s = text == null ? "" : text;
-        if (s.startsWith("5.5.5-")) {
-            s = s.substring(6);
-        }
-        int[] parts = new int[3];
+        int start = s.startsWith("5.5.5-") ? 6 : 0;
+        int version = 0;
+        int number = 0;
         int part = 0;
         boolean digits = false;
-        for (int i = 0; i < s.length() && part < 3; i++) {
+        for (int i = start; i < s.length() && part < 3; i++) {
             char c = s.charAt(i);
             if (c >= '0' && c <= '9') {
-                parts[part] = Math.min(99, parts[part] * 10 + (c - '0'));
+                number = Math.min(99, number * 10 + (c - '0'));
                 digits = true;
             } else if (c == '.' && digits) {
+                version = version * 100 + number;
+                number = 0;
                 part++;
                 digits = false;
             } else {
@@ -162,7 +174,14 @@ public final class SessionSqlState {
         if (part == 0 && !digits) {
             return -1;
         }
-        return parts[0] * 10000 + parts[1] * 100 + parts[2];
+        // The part being read when the text ended, then zeros for the parts it did not have.
+        if (part < 3) {
+            version = version * 100 + number;
+            for (int p = part + 1; p < 3; p++) {
+                version *= 100;
+            }
+        }
+        return version;
     }
 
     /** The value of {@code sql_mode} in session-state-change bytes (SESSION_TRACK_SYSTEM_VARIABLES), or null. */

@@ -3,8 +3,8 @@ package io.gatehouse.routers.readwritesplit;
 import io.gatehouse.api.reply.Reply;
 import io.gatehouse.api.router.Endpoint;
 import io.netty.buffer.ByteBuf;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,8 +19,9 @@ final class CommandReplies {
     int command;
     private Endpoint owner;
     private boolean ownerStarted;
-    private final Set<Endpoint> pending = new LinkedHashSet<>();
-    private final Map<Endpoint, Reply> replies = new HashMap<>();
+    // Identity-keyed and open-addressed: adding the command's target or its reply allocates nothing.
+    private final Set<Endpoint> pending = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Map<Endpoint, Reply> replies = new IdentityHashMap<>();
     private ByteBuf retryCopy;
 
     /** A new command from the client. */

@@ -15,12 +15,20 @@ import java.util.Set;
  * session's history), and the choice of one for a read. Per session, on its worker thread; no buffers.
  */
 final class ReplicaSet {
+    /**
+     * How often the targets are scanned for a replica the session lacks: far below the one attempt a second per
+     * server, so a replacement is not noticeably later, and far above the rate of reads.
+     */
+    private static final long SCAN_INTERVAL_NANOS = 100_000_000L;
     /** Connections that serve reads. */
     final List<Endpoint> ready = new ArrayList<>();
     /** Replacement connections logging in or replaying the history; not used for reads yet. */
     final Set<Endpoint> joining = new LinkedHashSet<>();
     private final Map<String, Long> lastAttemptNanos = new HashMap<>();
     private int rotation;
+    /** When {@link #topUp} last looked at the targets; it runs before every read, the scan need not. */
+    private long lastScanNanos;
+    private boolean scanned;
 
     /**
      * The replica for a read: running, still a replica, lag within limits, least loaded by
@@ -65,6 +73,11 @@ final class ReplicaSet {
             return;
         }
         long now = System.nanoTime();
+        if (scanned && now - lastScanNanos < SCAN_INTERVAL_NANOS) {
+            return;
+        }
+        scanned = true;
+        lastScanNanos = now;
         for (ServerView s : ctx.targets()) {
             if (ready.size() + joining.size() >= max) {
                 return;

@@ -245,7 +245,7 @@ final class RwSplitSession implements RouterSession {
         statement = c;
         RoutingRules.Target t = rules.decide(c, trx.open(), trx.readOnlyTarget() != null);
         boolean free = trx.free();
-        Endpoint hint = t == RoutingRules.Target.ALL ? null
+        Endpoint hint = t == RoutingRules.Target.ALL || hints.isEmpty() ? null
                 : HintRouting.target(hints, c, free, primary, replicas, targets.lastRead, targets::replica);
         if (hint != null) {
             lastWasWrite = hint == primary && !c.isReadOnlySafe();

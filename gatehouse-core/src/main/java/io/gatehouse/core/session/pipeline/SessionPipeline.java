@@ -325,7 +325,7 @@ public final class SessionPipeline implements RouterSessionContext {
 
     @Override
     public List<ServerView> targets() {
-        return Collections.unmodifiableList(session.service().targets());
+        return List.copyOf(session.service().targets());      // already immutable: no copy, no wrapper
     }
 
     @Override
