@@ -24,8 +24,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * reads it arrives in, through {@link PacketAccumulator} and through the re-copying cumulation the statement
  * pipeline used before it; one benchmark thread, which owns every buffer and releases it within the operation.
  *
- * <p>Each read is modelled as what a socket read does: a buffer of the read's size from the pooled allocator
- * (Netty's default, direct memory), filled by copying from the source bytes. So the single 16 MiB read pays for
+ * <p>Each read is modelled as what a socket read does: a buffer of the read's size from Netty's default allocator
+ * (the proxy's channels use it; adaptive and direct in Netty 4.2, {@code -Dio.netty.allocator.type=pooled} for the
+ * older pooled one), filled by copying from the source bytes. So the single 16 MiB read pays for
  * one 16 MiB allocation and copy, and is the fair baseline for the same bytes arriving 4 KiB at a time.
  */
 @State(Scope.Thread)
