@@ -134,8 +134,8 @@ class ConfigurationTest {
 
     @Test
     void unknownModulesAndDanglingReferencesStopTheStart() {
-        assertThat(error(SERVERS + "[S]\ntype=service\nrouter=schemarouter\nservers=server1\nuser=u\npassword=p\n"))
-                .startsWith("[S] router: 'schemarouter' (expected: one of [");
+        assertThat(error(SERVERS + "[S]\ntype=service\nrouter=nosuchrouter\nservers=server1\nuser=u\npassword=p\n"))
+                .startsWith("[S] router: 'nosuchrouter' (expected: one of [");
         assertThat(error(SERVERS + "[S]\ntype=service\nrouter=readconnroute\nservers=server9\nuser=u\npassword=p\n"))
                 .contains("[S] servers: 'server9'").contains("'server9' is not one");
         assertThat(error(SERVERS + "[L]\ntype=listener\nservice=Nope\nport=1\n"))
