@@ -22,7 +22,6 @@ import io.gatehouse.api.server.ServerStatus;
 import io.gatehouse.api.server.ServerView;
 import io.gatehouse.protocol.StatusFlags;
 import io.gatehouse.sql.Classification;
-import io.gatehouse.sql.ClassifierCaches;
 import io.gatehouse.sql.Operation;
 import io.gatehouse.sql.QueryType;
 import io.netty.buffer.ByteBuf;
@@ -240,7 +239,7 @@ final class SchemaRouterSession implements RouterSession {
                     packet.toString(packet.readerIndex() + 5, packet.readableBytes() - 5, StandardCharsets.UTF_8),
                     true);
             case COM_STMT_PREPARE -> {
-                Endpoint target = target(classify(packet));
+                Endpoint target = target(current.classification());
                 if (target != null) {
                     send(packet, cmd, List.of(target), true);
                 } else {
@@ -271,11 +270,6 @@ final class SchemaRouterSession implements RouterSession {
         }
     }
 
-    /** The command's own classification (shared with the filters; under every sql_mode while the mode is unknown). */
-    private Classification classify(ByteBuf packet) {
-        return current.classification();
-    }
-
     private void routeText(ByteBuf packet) {
         byte[] sql = new byte[Math.max(0, packet.readableBytes() - 5)];
         packet.getBytes(packet.readerIndex() + 5, sql);
@@ -284,7 +278,8 @@ final class SchemaRouterSession implements RouterSession {
             answer(List.of("Database", "Server"), map.shardRows());
             return;
         }
-        Classification c = classify(packet);
+        // The command's own classification, shared with the filters (every sql_mode while the mode is unknown).
+        Classification c = current.classification();
         if (c.is(QueryType.SHOW_DATABASES)) {
             packet.release();
             List<List<String>> rows = new ArrayList<>();

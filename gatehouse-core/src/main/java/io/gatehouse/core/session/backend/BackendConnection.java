@@ -6,7 +6,6 @@ import io.gatehouse.core.session.ClientSession;
 import io.gatehouse.core.session.pipeline.SessionPipeline;
 import io.gatehouse.protocol.Capabilities;
 import io.gatehouse.protocol.ChangeUserRequest;
-import io.gatehouse.protocol.ErrPacket;
 import io.gatehouse.protocol.HandshakeResponse;
 import io.gatehouse.protocol.Packets;
 import io.gatehouse.protocol.frame.PacketAccumulator;
