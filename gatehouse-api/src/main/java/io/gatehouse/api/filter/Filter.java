@@ -13,6 +13,14 @@ public interface Filter {
     FilterSession newSession(ClientInfo client);
 
     /**
+     * The filter's half of a new session, with what it may ask of that session (timers, ending it). The default
+     * ignores the context; filters that hold commands back, answer them or end sessions override this one.
+     */
+    default FilterSession newSession(ClientInfo client, FilterSessionContext context) {
+        return newSession(client);
+    }
+
+    /**
      * Filter-specific counters for the admin API ({@code GET /v1/filters/NAME}, MaxScale's
      * {@code filter_diagnostics}); called on the admin thread. Values are numbers, strings, booleans, lists or maps.
      */

@@ -37,10 +37,52 @@ public interface FilterSession {
     }
 
     /**
+     * Optionally answers one client command in the router's place (after every rewrite, before any
+     * {@link #routeQuery}). Returns null to let it be routed, or a buffer of zero or more whole reply packets
+     * (sequence numbers are set by the core, from 1) allocated from {@code alloc}: the client gets it as the reply,
+     * the command is not routed, later filters do not see it and {@link #clientReply} is not called for it. An
+     * empty buffer swallows a command the server would not answer (COM_STMT_CLOSE). The first filter of the chain
+     * that answers wins.
+     */
+    default ByteBuf answer(Command command, ByteBufAllocator alloc) {
+        return null;
+    }
+
+    /**
      * Looks at one whole client command (after every rewrite); returns the routing hints it attaches (empty for
      * none). The hints earlier filters attached are in {@link Command#hints()}.
      */
     List<RouteHint> routeQuery(Command command);
+
+    /**
+     * How long to hold the command back before the router gets it, in nanoseconds (after {@link #routeQuery} on
+     * every filter); the core waits for the longest any filter asks, reading nothing else from the client
+     * meanwhile. 0, the default, routes it at once.
+     */
+    default long delayNanos(Command command) {
+        return 0;
+    }
+
+    /**
+     * True when this filter looks at, changes or drops the packets of replies ({@link #replyPacket}). Asked once
+     * per session; when any filter of the chain says so, the session cuts every reply into packets for the chain,
+     * which is slower than passing chunks on, so only filters that need it should say yes.
+     */
+    default boolean needsReplyPackets() {
+        return false;
+    }
+
+    /**
+     * One packet of the reply to the current command on its way to the client, 4-byte header included; filters
+     * see it in reverse chain order (the one nearest the router first). Returns what to pass on: {@code packet}
+     * itself, or a buffer of zero or more whole packets allocated from the session's allocator, after releasing
+     * {@code packet}. The core renumbers the sequence of every packet the client gets, so dropping or adding
+     * packets keeps the exchange valid. A packet of 16 MiB or more comes in its wire pieces, each with the
+     * kind of the packet it belongs to.
+     */
+    default ByteBuf replyPacket(ByteBuf packet, ReplyPacketKind kind) {
+        return packet;
+    }
 
     /**
      * The reply to the current command is complete (the parsed summary; the bytes went to the client already).

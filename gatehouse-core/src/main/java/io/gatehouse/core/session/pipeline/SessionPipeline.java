@@ -16,11 +16,13 @@ import io.gatehouse.core.session.ClientSession;
 import io.gatehouse.core.session.backend.BackendConnection;
 import io.gatehouse.protocol.Commands;
 import io.gatehouse.protocol.ErrPacket;
+import io.gatehouse.protocol.frame.PacketSequence;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +52,8 @@ public final class SessionPipeline implements RouterSessionContext {
     private boolean loggedIn;
     private boolean inLocalInfile;
     private BackendConnection lastTarget;
+    /** A command a filter holds back (throttling) until its timer routes it, or null. */
+    private Command held;
     private boolean clientWritable = true;
     /** The filters' view of the current command's reply: what reached the client, from which connection. */
     private final ReplyWatch replyWatch = new ReplyWatch();
@@ -62,8 +66,9 @@ public final class SessionPipeline implements RouterSessionContext {
 
     public void start() {
         List<FilterSession> chain = new ArrayList<>();
+        FilterContext context = new FilterContext(this);
         for (Filter f : session.service().filters()) {
-            chain.add(f.newSession(session.clientInfo()));
+            chain.add(f.newSession(session.clientInfo(), context));
         }
         filters = chain;
         if (router instanceof ConnectionRouterSession && chain.isEmpty()) {
@@ -160,13 +165,61 @@ public final class SessionPipeline implements RouterSessionContext {
         busy = cmd != Commands.COM_STMT_SEND_LONG_DATA && cmd != Commands.COM_STMT_CLOSE;
         session.service().countQuery();
         Command command = new Command(packet, sqlState);
-        for (FilterSession f : filters) {
-            command.replace(f.rewriteQuery(command, session.clientChannel().alloc()));
+        if (filters.isEmpty()) {
+            router.routeQuery(command);
+            return;
         }
+        ByteBufAllocator alloc = alloc();
+        for (FilterSession f : filters) {
+            command.replace(f.rewriteQuery(command, alloc));
+        }
+        for (FilterSession f : filters) {
+            ByteBuf answer = f.answer(command, alloc);
+            if (answer != null) {
+                command.packet().release();
+                answered(answer);
+                return;
+            }
+        }
+        long delay = 0;
         for (FilterSession f : filters) {
             command.attach(f.routeQuery(command));
+            delay = Math.max(delay, f.delayNanos(command));
+        }
+        if (delay > 0 && busy) {
+            hold(command, delay);
+            return;
         }
         router.routeQuery(command);
+    }
+
+    /** A filter answered the current command in the router's place: {@code reply} (owned) goes to the client. */
+    private void answered(ByteBuf reply) {
+        if (reply.isReadable()) {
+            PacketSequence.renumber(reply, 1);
+            session.clientChannel().writeAndFlush(reply, session.clientChannel().voidPromise());
+        } else {
+            reply.release();
+        }
+        if (busy) {
+            commandDone();
+        }
+    }
+
+    /**
+     * A filter asked to hold the command back: it goes to the router after {@code nanos}, unless the session ended
+     * first. Nothing else is read from the client meanwhile, since the session stays busy.
+     */
+    private void hold(Command command, long nanos) {
+        held = command;
+        session.clientChannel().eventLoop().schedule(() -> {
+            if (held != command) {
+                return;                                      // released with the session
+            }
+            held = null;
+            router.routeQuery(command);
+            flushBackends();
+        }, nanos, TimeUnit.NANOSECONDS);
     }
 
     @Override
@@ -414,6 +467,10 @@ public final class SessionPipeline implements RouterSessionContext {
     public void release() {
         boolean between = !busy && queue.isEmpty() && !inLocalInfile && !changeUser.underWay()
                 && (streaming == null || streaming.idle());
+        if (held != null) {
+            held.packet().release();
+            held = null;
+        }
         changeUser.release();
         queue.release();
         if (streaming != null) {
