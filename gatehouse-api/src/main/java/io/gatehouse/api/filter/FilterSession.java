@@ -101,6 +101,14 @@ public interface FilterSession {
         clientReply(reply);
     }
 
+    /**
+     * The session's server-side state was reset by a COM_CHANGE_USER that every connection accepted: prepared
+     * statements, user variables and temporary tables are gone. Filters that remember any of them forget it here
+     * (COM_RESET_CONNECTION, by contrast, passes through the chain as a command).
+     */
+    default void sessionReset() {
+    }
+
     /** The session ended; release what the filter session holds. */
     default void close() {
     }

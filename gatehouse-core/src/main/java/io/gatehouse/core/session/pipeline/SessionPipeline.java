@@ -250,6 +250,9 @@ public final class SessionPipeline implements RouterSessionContext {
     /** After every connection logged in again: the router forgets the old user's session state. */
     void sessionReset() {
         sqlState.reset();
+        for (FilterSession f : filters) {
+            f.sessionReset();
+        }
         router.sessionReset();
     }
 
