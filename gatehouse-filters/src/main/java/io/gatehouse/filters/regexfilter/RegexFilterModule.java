@@ -22,8 +22,8 @@ public final class RegexFilterModule implements FilterModule {
     private static final ModuleDescriptor DESCRIPTOR = new ModuleDescriptor("regexfilter", ModuleKind.FILTER,
             Maturity.BETA, ApiVersion.CURRENT, "A query rewrite filter that uses regular expressions to rewrite queries",
             "1.1.0", List.of(
-                    ParamSpec.required("match", ParamType.REGEX, "The pattern whose matches are replaced"),
-                    ParamSpec.required("replace", ParamType.STRING,
+                    ParamSpec.required("match", ParamType.REGEX, true, "The pattern whose matches are replaced"),
+                    ParamSpec.required("replace", ParamType.STRING, true,
                             "The replacement text; $1 or ${1} for a group, $$ for a dollar sign"),
                     StatementRules.ignorecaseEnumParameter(),
                     ParamSpec.of("source", ParamType.STRING, null, true, "Only rewrite statements from these addresses"),

@@ -26,7 +26,7 @@ public final class TopFilterModule implements FilterModule {
 
     static {
         List<ParamSpec> params = new ArrayList<>();
-        params.add(ParamSpec.required("filebase", ParamType.STRING, "The basename of the output files"));
+        params.add(ParamSpec.required("filebase", ParamType.STRING, true, "The basename of the output files"));
         params.add(ParamSpec.of("count", ParamType.COUNT, "10", true, "How many statements to report"));
         params.addAll(StatementRules.params());
         params.add(ParamSpec.of("source", ParamType.STRING, "", true, "Report only sessions from this address"));
