@@ -103,7 +103,7 @@ class FilterRuntimeTest {
     @Test
     void alteredFilterReachesNewSessionsAndSurvivesARestart(MariaDbCluster cluster, @TempDir Path dir) throws Exception {
         Path cnf = dir.resolve("gatehouse.cnf");
-        try (FilterBed bed = FilterBed.start(cluster, dir, REGEX, "master")) {
+        try (FilterBed bed = FilterBed.startPersisting(cluster, dir, REGEX)) {
             Gatehouse gh = bed.gatehouse;
             try (Connection open = bed.connect(FilterBed.SPLIT)) {
                 assertThat(FilterBed.scalar(open, QUERY)).isEqualTo("first");
@@ -128,7 +128,7 @@ class FilterRuntimeTest {
             assertThat(fresh(bed, FilterBed.CONN)).isEqualTo("third");
             JsonNode doc = new ObjectMapper().readTree(http(gh, "GET", "filters/F", null).body());
             assertThat(doc.at("/data/attributes/parameters/replace").asText()).isEqualTo("third");
-            assertThat(Files.readString(dir.resolve("F.cnf"))).contains("replace=third");
+            assertThat(Files.readString(dir.resolve("persist/F.cnf"))).contains("replace=third");
         }
         try (Gatehouse again = Gatehouse.start(cnf)) {
             assertThat(firstAnswer(again.port(FilterBed.CONN))).as("the change was persisted").isEqualTo("third");
@@ -137,7 +137,7 @@ class FilterRuntimeTest {
 
     @Test
     void serviceFilterChainsChangeForNewSessions(MariaDbCluster cluster, @TempDir Path dir) throws Exception {
-        try (FilterBed bed = FilterBed.start(cluster, dir, REGEX, "master")) {
+        try (FilterBed bed = FilterBed.startPersisting(cluster, dir, REGEX)) {
             Gatehouse gh = bed.gatehouse;
             ok(gh, "create", "filter", "G", "regexfilter", "match=fromtext", "replace=viaG");
             try (Connection open = bed.connect(FilterBed.SPLIT)) {
@@ -164,7 +164,7 @@ class FilterRuntimeTest {
             JsonNode users = new ObjectMapper().readTree(http(gh, "GET", "filters/G", null).body())
                     .at("/data/relationships/services/data");
             assertThat(users.findValuesAsText("id")).containsExactly("F-Split");
-            assertThat(Files.readString(dir.resolve("F-Split.cnf"))).contains("filters=G|F");
+            assertThat(Files.readString(dir.resolve("persist/F-Split.cnf"))).contains("filters=G|F");
 
             ok(gh, "alter", "service-filters", "F-Split", "F");
             ok(gh, "destroy", "filter", "G");

@@ -43,10 +43,7 @@ public final class PersistedConfigs {
             return sections;
         }
         try (Stream<Path> files = Files.list(dir)) {
-            Path main = cnf.toAbsolutePath().normalize();
-            // The static file itself may sit in persistdir; read as a change it would undo every persisted one.
-            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".cnf"))
-                    .filter(p -> !p.toAbsolutePath().normalize().equals(main)).sorted().toList()) {
+            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".cnf")).sorted().toList()) {
                 Map<String, IniSection> one = new LinkedHashMap<>();
                 IniReader.parse(Files.readString(f, StandardCharsets.UTF_8), f, one);
                 // Replacing keeps the section's place, so start order stays that of the static file.
