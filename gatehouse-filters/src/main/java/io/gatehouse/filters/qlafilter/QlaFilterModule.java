@@ -25,7 +25,7 @@ public final class QlaFilterModule implements FilterModule {
 
     static {
         List<ParamSpec> params = new ArrayList<>();
-        params.add(ParamSpec.required("filebase", ParamType.STRING, true, "The basename of the output files"));
+        params.add(ParamSpec.required("filebase", ParamType.STRING, "The basename of the output files"));
         params.addAll(StatementRules.params());
         params.add(ParamSpec.of("user", ParamType.STRING, "", true, "Log only the sessions of this user"));
         params.add(ParamSpec.of("source", ParamType.STRING, "", true, "Log only the sessions from this address"));
