@@ -37,6 +37,7 @@ final class RuntimeObjects {
         rt.servers().put(c.name(), new Server(c.name(), c.params()));
     }
 
+    /** Makes a filter instance (anew when it already exists: the old one stays with the sessions using it). */
     void addFilter(ObjectConfig c) {
         FilterModule fm = rt.modules().find(ModuleKind.FILTER, c.module(), FilterModule.class);
         rt.filters().put(c.name(), fm.create(c.name(), c.params()));
@@ -102,6 +103,19 @@ final class RuntimeObjects {
                 .create(new Runtime.ServiceRouterContext(svc, rt.classifierCacheBytes())));
         if (!before.equals(c.targets())) {
             svc.users().refresh(true);
+        }
+    }
+
+    /**
+     * Gives every service whose chain names {@code filter} its chain again, with the filter's current instance;
+     * the chain is read when a session starts, so only new sessions see it.
+     */
+    void refreshFilterChains(GatehouseConfig cfg, String filter) {
+        for (ObjectConfig c : cfg.services()) {
+            Service svc = rt.services().get(c.name());
+            if (svc != null && ConfigLoader.filterNames(c.params()).contains(filter)) {
+                svc.filters(filters(c));
+            }
         }
     }
 

@@ -1,12 +1,12 @@
 package io.gatehouse.filters.qlafilter;
 
 import io.gatehouse.api.command.Command;
-import static io.gatehouse.filters.common.StatementText.COM_INIT_DB;
-import static io.gatehouse.filters.common.StatementText.COM_QUERY;
-import static io.gatehouse.filters.common.StatementText.COM_STMT_CLOSE;
-import static io.gatehouse.filters.common.StatementText.COM_STMT_EXECUTE;
-import static io.gatehouse.filters.common.StatementText.COM_STMT_PREPARE;
-import static io.gatehouse.filters.common.StatementText.COM_STMT_SEND_LONG_DATA;
+import static io.gatehouse.protocol.Commands.COM_INIT_DB;
+import static io.gatehouse.protocol.Commands.COM_QUERY;
+import static io.gatehouse.protocol.Commands.COM_STMT_CLOSE;
+import static io.gatehouse.protocol.Commands.COM_STMT_EXECUTE;
+import static io.gatehouse.protocol.Commands.COM_STMT_PREPARE;
+import static io.gatehouse.protocol.Commands.COM_STMT_SEND_LONG_DATA;
 
 import io.gatehouse.api.filter.FilterSession;
 import io.gatehouse.api.filter.ReplyOrigin;
