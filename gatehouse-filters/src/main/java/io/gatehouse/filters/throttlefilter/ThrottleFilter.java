@@ -27,9 +27,10 @@ final class ThrottleFilter implements Filter {
         this.clock = clock;
     }
 
+    /** A session that can delay statements but not end itself (for callers without a session context). */
     @Override
     public FilterSession newSession(ClientInfo client) {
-        throw new IllegalStateException("throttlefilter " + name + " needs the session context to end sessions");
+        return new ThrottleSession(this, new QueryRate(settings), null, clock, client);
     }
 
     @Override

@@ -21,9 +21,9 @@ public final class ThrottleFilterModule implements FilterModule {
     private static final ModuleDescriptor DESCRIPTOR = new ModuleDescriptor("throttlefilter", ModuleKind.FILTER,
             Maturity.GA, ApiVersion.CURRENT, "Prevents high frequency querying from monopolizing the system", "1.0.0",
             List.of(
-                    ParamSpec.required("max_qps", ParamType.INTEGER,
+                    new ParamSpec("max_qps", ParamType.INTEGER, null, true, true, List.of(),
                             "The statements per second a session is held to, measured over sampling_duration"),
-                    ParamSpec.required("throttling_duration", ParamType.DURATION,
+                    new ParamSpec("throttling_duration", ParamType.DURATION, null, true, true, List.of(),
                             "How long a session may stay throttled before it is disconnected (a bare number is ms)"),
                     ParamSpec.of("sampling_duration", ParamType.DURATION, "250ms", true,
                             "The window the statement rate is measured over (a bare number is ms)"),

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One session of a throttlefilter: asks the core to hold each statement back as long as {@link QueryRate} says, and
  * ends the session with an error when it has been throttled for longer than {@code throttling_duration}. Confined to
- * the session's worker thread; it only reads the commands it is shown and holds no buffers.
+ * the session's worker thread; it only reads the commands it is shown and holds no buffers. Without a session context
+ * (a harness) it only delays.
  */
 final class ThrottleSession implements FilterSession {
     /** ER_CONNECTION_KILLED: what a client sees when the filter ends its session. */
@@ -48,6 +49,9 @@ final class ThrottleSession implements FilterSession {
         }
         long delay = rate.admit(clock.getAsLong());
         if (delay == QueryRate.DISCONNECT) {
+            if (context == null) {
+                return 0;                    // nothing to end: the statement goes on
+            }
             filter.countDisconnect();
             long ms = filter.settings().throttlingNanos() / 1_000_000;
             LOG.info("{}: session {} of {}@{} throttled for longer than throttling_duration ({}ms); disconnecting it",
