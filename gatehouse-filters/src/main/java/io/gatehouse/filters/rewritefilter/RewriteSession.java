@@ -3,6 +3,7 @@ package io.gatehouse.filters.rewritefilter;
 import io.gatehouse.api.command.Command;
 import io.gatehouse.api.filter.FilterSession;
 import io.gatehouse.api.filter.RouteHint;
+import io.gatehouse.api.command.CommandCodes;
 import io.gatehouse.filters.common.StatementText;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -28,7 +29,7 @@ final class RewriteSession implements FilterSession {
     public ByteBuf rewriteQuery(Command c, ByteBufAllocator alloc) {
         int command = c.command();
         ByteBuf packet = c.packet();
-        if ((command != StatementText.COM_QUERY && command != StatementText.COM_STMT_PREPARE)
+        if ((command != CommandCodes.COM_QUERY && command != CommandCodes.COM_STMT_PREPARE)
                 || packet.readableBytes() - 4 >= MAX_PAYLOAD) {
             return null;
         }

@@ -1,6 +1,7 @@
 package io.gatehouse.filters.throttlefilter;
 
 import io.gatehouse.api.command.Command;
+import io.gatehouse.api.command.CommandCodes;
 import io.gatehouse.api.filter.FilterSession;
 import io.gatehouse.api.filter.FilterSessionContext;
 import io.gatehouse.api.filter.RouteHint;
@@ -68,6 +69,7 @@ final class ThrottleSession implements FilterSession {
 
     /** COM_STMT_SEND_LONG_DATA, COM_STMT_CLOSE and COM_QUIT get no reply. */
     private static boolean noReply(int command) {
-        return command == 0x18 || command == 0x19 || command == 0x01;
+        return command == CommandCodes.COM_STMT_SEND_LONG_DATA || command == CommandCodes.COM_STMT_CLOSE
+                || command == CommandCodes.COM_QUIT;
     }
 }
