@@ -186,6 +186,10 @@ public final class SessionPipeline implements RouterSessionContext {
             command.attach(f.routeQuery(command));
             delay = Math.max(delay, f.delayNanos(command));
         }
+        if (!session.isRouting()) {                  // a filter ended the session (throttlefilter): route nothing
+            command.packet().release();
+            return;
+        }
         if (delay > 0 && busy) {
             hold(command, delay);
             return;
@@ -217,6 +221,10 @@ public final class SessionPipeline implements RouterSessionContext {
                 return;                                      // released with the session
             }
             held = null;
+            if (!session.isRouting()) {                      // ending, not yet released: drop it unrouted
+                command.packet().release();
+                return;
+            }
             router.routeQuery(command);
             flushBackends();
         }, nanos, TimeUnit.NANOSECONDS);
