@@ -48,6 +48,8 @@ public final class SessionPipeline implements RouterSessionContext {
     private List<FilterSession> filters = List.of();
     /** The zero-copy path of a connection router without packet filters, or null. */
     private StreamingCommands streaming;
+    /** The packet-cut reply path, when a filter of the chain looks at reply packets; else null (whole chunks). */
+    private ReplyPackets replyPackets;
     private boolean busy;
     private boolean loggedIn;
     private boolean inLocalInfile;
@@ -71,6 +73,7 @@ public final class SessionPipeline implements RouterSessionContext {
             chain.add(f.newSession(session.clientInfo(), context));
         }
         filters = chain;
+        replyPackets = ReplyPackets.of(session.clientChannel(), session.clientCapabilities(), chain);
         if (router instanceof ConnectionRouterSession && chain.isEmpty()) {
             streaming = new StreamingCommands(session, this);
         }
@@ -189,6 +192,9 @@ public final class SessionPipeline implements RouterSessionContext {
         if (!session.isRouting()) {                  // a filter ended the session (throttlefilter): route nothing
             command.packet().release();
             return;
+        }
+        if (replyPackets != null && busy) {
+            replyPackets.begin(command.command());
         }
         if (delay > 0 && busy) {
             hold(command, delay);
@@ -409,11 +415,21 @@ public final class SessionPipeline implements RouterSessionContext {
     @Override
     public void clientWrite(ByteBuf buf) {
         replyWatch.toClient(buf.readableBytes());
+        if (replyPackets != null) {
+            replyPackets.toClient(buf);
+            return;
+        }
         session.clientChannel().write(buf, session.clientChannel().voidPromise());
     }
 
     @Override
     public void clientError(int sequence, int code, String sqlState, String message) {
+        if (replyPackets != null && replyPackets.inReply()) {
+            // The error ends the current reply: the filters see it, and it is numbered after what they passed on.
+            replyPackets.toClient(ErrPacket.write(alloc(), sequence, code, sqlState, message));
+            session.clientChannel().flush();
+            return;
+        }
         session.clientChannel().writeAndFlush(ErrPacket.write(alloc(), sequence, code, sqlState, message));
     }
 
@@ -486,6 +502,9 @@ public final class SessionPipeline implements RouterSessionContext {
         queue.release();
         if (streaming != null) {
             streaming.release();
+        }
+        if (replyPackets != null) {
+            replyPackets.release();
         }
         router.close();
         for (FilterSession f : filters) {
