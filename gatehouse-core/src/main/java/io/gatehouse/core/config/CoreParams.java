@@ -48,6 +48,8 @@ public final class CoreParams {
             of("admin_ssl_ca", ParamType.PATH, null, false, "PEM CA certificate(s) sent with admin_ssl_cert to complete its chain"),
             oneOf("admin_ssl_version", ParamType.ENUM, "MAX", false, List.of("MAX", "TLSv10", "TLSv11", "TLSv12", "TLSv13"),
                     "The one TLS version the admin API accepts; MAX accepts TLSv1.2 and TLSv1.3"),
+            oneOf("sql_mode", ParamType.ENUM, "default", false, List.of("default"),
+                    "SQL dialect the classifier reads; only default, as Gatehouse has no Oracle-mode parser"),
             of("persist_runtime_changes", ParamType.BOOL, "true", false, "Persist runtime changes in persistdir"),
             of("load_persisted_configs", ParamType.BOOL, "true", false, "Load persisted runtime changes at start"));
 
@@ -122,7 +124,9 @@ public final class CoreParams {
             of("ssl_crl", ParamType.PATH, null, false, "PEM certificate revocation list"),
             of("proxy_protocol_networks", ParamType.STRING, null, false, "Networks allowed to send a PROXY protocol header: addresses, subnets (a.b.c.d/n), localhost or *"),
             of("max_packet_size", ParamType.SIZE, "1Gi", false, "Largest client command accepted; bigger ones are refused with error 1153"),
-            of("connection_init_timeout", ParamType.DURATION, "10s", false, "Time a client has to complete the handshake and login"));
+            of("connection_init_timeout", ParamType.DURATION, "10s", false, "Time a client has to complete the handshake and login"),
+            oneOf("sql_mode", ParamType.ENUM, "default", false, List.of("default"),
+                    "SQL dialect of the listener's sessions; only default, as Gatehouse has no Oracle-mode parser"));
 
     public static final List<ParamSpec> MONITOR = List.of(
             required("type", ParamType.STRING, "monitor"),
@@ -130,7 +134,7 @@ public final class CoreParams {
             required("servers", ParamType.TARGET_LIST, "Servers to monitor"),
             required("user", ParamType.STRING, "Monitor user"),
             required("password", ParamType.PASSWORD, "Monitor password"),
-            of("monitor_interval", ParamType.DURATION, "2s", true, "Time between monitoring passes"),
+            of("monitor_interval", ParamType.DURATION_MS, "2s", true, "Time between monitoring passes"),
             of("backend_connect_timeout", ParamType.DURATION, "3s", true, "Connect timeout of monitor connections"),
             of("backend_read_timeout", ParamType.DURATION, "3s", true, "Read timeout of monitor connections"),
             of("backend_write_timeout", ParamType.DURATION, "3s", true, "Write timeout of monitor connections"),
