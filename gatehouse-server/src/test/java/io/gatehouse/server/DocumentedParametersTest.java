@@ -148,6 +148,17 @@ class DocumentedParametersTest {
         assertThat(both).startsWith("[Svc] max_slave_replication_lag: '30'").contains("max_replication_lag");
     }
 
+    @Test
+    void documentedValuesGatehouseCannotHonourAreRefusedByName() {
+        assertThat(errorOrNull(base(Map.of("maxscale", Map.of("syslog", "true")))))
+                .startsWith("[maxscale] syslog: 'true' (expected: false;");
+        assertThat(errorOrNull(base(Map.of("maxscale", Map.of("sql_mode", "oracle")))))
+                .startsWith("[maxscale] sql_mode: 'oracle' (expected: one of default)");
+        assertThat(errorOrNull(base(Map.of("L", Map.of("sql_mode", "oracle"))))).startsWith("[L] sql_mode: 'oracle'");
+        assertThat(errorOrNull(base(Map.of("maxscale", Map.of("log_throttling", "10, 1s")))))
+                .startsWith("[maxscale] log_throttling: '10, 1s'");
+    }
+
     private static void assertNamed(Row r, String err) {
         assertThat(err).as("the value was accepted").isNotNull();
         assertThat(err).startsWith("[" + sectionName(r) + "]");

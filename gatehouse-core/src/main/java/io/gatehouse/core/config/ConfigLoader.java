@@ -47,6 +47,16 @@ public final class ConfigLoader {
                     throw ConfigException.badValue(s.name(), "admin_gui", global.text("admin_gui"),
                             "false; Gatehouse has no GUI");
                 }
+                if (global.bool("syslog")) {
+                    throw ConfigException.badValue(s.name(), "syslog", global.text("syslog"),
+                            "false; the JVM cannot write to the system log socket, Gatehouse logs to logdir");
+                }
+                try {
+                    LogThrottling.parse(global.string("log_throttling"));
+                } catch (IllegalArgumentException e) {
+                    throw ConfigException.badValue(s.name(), "log_throttling", global.text("log_throttling"),
+                            "count, window, suppression such as " + LogThrottling.DEFAULT);
+                }
                 try {
                     io.gatehouse.core.worker.Workers.parseThreads(global.string("threads"));
                 } catch (IllegalArgumentException e) {
