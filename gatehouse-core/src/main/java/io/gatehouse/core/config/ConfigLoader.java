@@ -58,6 +58,11 @@ public final class ConfigLoader {
                             "count, window, suppression such as " + LogThrottling.DEFAULT);
                 }
                 try {
+                    io.gatehouse.core.runtime.Runtime.localAddress(global);
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(e.getMessage());
+                }
+                try {
                     io.gatehouse.core.worker.Workers.parseThreads(global.string("threads"));
                 } catch (IllegalArgumentException e) {
                     throw ConfigException.badValue(s.name(), "threads", global.text("threads"),

@@ -46,6 +46,8 @@ public final class CoreParams {
             of("skip_name_resolve", ParamType.BOOL, "false", false, "true: accounts whose host is a host name match nobody; false: such names are looked up when accounts load and match the clients at their addresses"),
             of("max_auth_errors_until_block", ParamType.COUNT, "10", false, "Failed logins from one host before it is blocked; 0 disables"),
             of("auth_block_time", ParamType.DURATION, "60s", false, "How long a host stays blocked after max_auth_errors_until_block failures (Gatehouse)"),
+            of("local_address", ParamType.STRING, null, false,
+                    "Address of this machine that connections to the servers (routing, accounts, monitors) are made from"),
             of("admin_host", ParamType.STRING, "127.0.0.1", false, "Admin API address"),
             of("admin_port", ParamType.COUNT, "8989", false, "Admin API port"),
             of("admin_enabled", ParamType.BOOL, "true", false, "Enable the admin API"),

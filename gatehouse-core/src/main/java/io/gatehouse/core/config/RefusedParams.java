@@ -47,7 +47,6 @@ final class RefusedParams {
                 {"session_trace_match", "sessions keep no trace log"},
                 {"debug", "MaxScale's developer debug options do not apply"},
                 {"max_read_amount", "reads are bounded by Netty's own read loop"},
-                {"local_address", "backend and monitor connections use the operating system's choice of source address"},
                 {"substitute_variables", "environment variables are not substituted in configuration values"},
                 {"key_manager", "no key manager: encrypted passwords use the key file in datadir"},
                 {"admin_auth", "the admin API always asks for a user and password"},
