@@ -108,7 +108,6 @@ final class RefusedParams {
                 {"assume_unique_hostnames", "replicas are always matched by their server_id, not by host names"},
                 {"master_conditions", "the primary is chosen by replication topology only"},
                 {"slave_conditions", "replicas are judged by their replication state only"},
-                {"enforce_read_only_servers", "only replicas are made read-only (enforce_read_only_slaves)"},
                 {"maintenance_on_low_disk_space", "no disk space monitoring"},
                 {"script_max_replication_lag", "no replication lag events are raised"},
                 {"switchover_on_low_disk_space", "no disk space monitoring"},
