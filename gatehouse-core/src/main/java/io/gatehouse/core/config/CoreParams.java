@@ -120,6 +120,9 @@ public final class CoreParams {
             of("socket", ParamType.PATH, null, false, "Unix socket to listen on"),
             of("authenticator", ParamType.STRING, "mariadbauth,ed25519auth", false, "Client authenticators: mariadbauth (native passwords, also for MySQL clients' SHA-256 plugins) and ed25519auth"),
             of("authenticator_options", ParamType.STRING, null, false, "Options of the authenticators, key=value pairs: skip_authentication, clear_pw_passthrough, match_host, lower_case_table_names, log_password_mismatch (false only), ed_mode, ed_rsa_privkey_path, ed_rsa_pubkey_path"),
+            of("connection_init_sql_file", ParamType.PATH, null, false,
+                    "SQL statements, one per line, run on each backend connection of the listener's sessions after"
+                            + " login; each must succeed and return no rows"),
             of("user_mapping_file", ParamType.PATH, null, false, "MaxScale-format JSON mapping client users to backend credentials"),
             of("ssl", ParamType.BOOL, "false", false, "Require clients to use TLS"),
             of("ssl_cert", ParamType.PATH, null, false, "PEM certificate (chain) presented to clients"),
