@@ -68,7 +68,7 @@ public final class Runtime implements AutoCloseable {
         try {
             Params g = config.global();
             for (var s : config.servers()) {
-                servers.put(s.name(), new Server(s.name(), s.params()));
+                servers.put(s.name(), new Server(s.name(), s.params(), localAddress(g)));
             }
             for (var m : config.monitors()) {
                 MonitorModule mod = modules.find(ModuleKind.MONITOR, m.module(), MonitorModule.class);
@@ -139,6 +139,23 @@ public final class Runtime implements AutoCloseable {
         } catch (Exception e) {
             close();
             throw e;
+        }
+    }
+
+    /**
+     * The global {@code local_address} resolved (null when unset); connections to servers, the monitors' included,
+     * are made from it.
+     */
+    public static java.net.InetAddress localAddress(Params global) {
+        String text = global.string("local_address");
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return java.net.InetAddress.getByName(text.trim());
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException("[" + global.section() + "] local_address: '" + text
+                    + "' (expected: an address of this machine)", e);
         }
     }
 

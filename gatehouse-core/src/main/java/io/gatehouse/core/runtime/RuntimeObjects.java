@@ -34,7 +34,7 @@ final class RuntimeObjects {
     }
 
     void addServer(ObjectConfig c) {
-        rt.servers().put(c.name(), new Server(c.name(), c.params()));
+        rt.servers().put(c.name(), new Server(c.name(), c.params(), Runtime.localAddress(rt.config().global())));
         rt.publishTargets();
     }
 

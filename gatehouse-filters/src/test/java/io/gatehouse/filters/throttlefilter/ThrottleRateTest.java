@@ -192,6 +192,16 @@ class ThrottleRateTest {
         }
 
         @Override
+        public io.gatehouse.api.filter.Branch openBranch(String target, io.gatehouse.api.filter.Branch.Listener listener) {
+            throw new UnsupportedOperationException("the throttle opens no branches");
+        }
+
+        @Override
+        public void holdCommands(boolean hold) {
+            throw new UnsupportedOperationException("the throttle holds only through delayNanos");
+        }
+
+        @Override
         public boolean isOpen() {
             return closed == null;
         }

@@ -14,6 +14,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +32,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
     /** Capabilities not passed on from the client: no compression; TLS is per server ({@code ssl=true}). */
     static final long NEVER = Capabilities.COMPRESS | Capabilities.SSL | Capabilities.SSL_VERIFY_SERVER_CERT;
 
-    enum State { CONNECTING, GREETING, AUTH, READY, CHANGE_USER, CLOSED }
+    enum State { CONNECTING, GREETING, AUTH, INIT, READY, CHANGE_USER, CLOSED }
 
     private ClientSession session;
     /** The session's pipeline (or a filter's branch) using this connection; null while it is pooled. */
@@ -44,6 +45,8 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
     private final BackendReplies replies;
     private final BackendParking parking = new BackendParking(this);
     private boolean counted;
+    /** The listener's connection_init_sql_file statements in flight after login, or null. */
+    private BackendInitSql init;
 
     public BackendConnection(ClientSession session, Server server, HandshakeResponse clientLogin, byte[] passwordSha1) {
         this.session = session;
@@ -135,7 +138,11 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
             ByteBuf packet;
             while (state != State.READY && state != State.CLOSED && (packet = framer.next()) != null) {
                 try {
-                    login.onPacket(packet);
+                    if (state == State.INIT) {
+                        init.onReply(packet);
+                    } else {
+                        login.onPacket(packet);
+                    }
                 } finally {
                     packet.release();
                 }
@@ -163,6 +170,14 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
      * as the end of a COM_CHANGE_USER.
      */
     void loggedIn(ByteBuf packet, long capabilities, boolean changeUser) {
+        List<String> initSql = changeUser || session == null ? List.of() : session.settings.initStatements();
+        if (!initSql.isEmpty()) {
+            // A new session's connection (new or pooled) first runs the listener's connection_init_sql_file.
+            state = State.INIT;
+            init = new BackendInitSql(this, initSql, packet.retain(), capabilities);
+            init.start();
+            return;
+        }
         state = State.READY;
         replies.loggedIn(capabilities);
         readWhileClientKeepsUp(pipeline.clientWritable());
@@ -170,6 +185,22 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
             pipeline.changeUserDone(this, packet.retain());
         } else {
             pipeline.endpointReady(this, packet.retain());
+        }
+    }
+
+    /** The connection_init_sql_file statements succeeded: the session gets the connection and the login OK. */
+    void ready(ByteBuf retainedLoginOk, long capabilities) {
+        init = null;
+        state = State.READY;
+        replies.loggedIn(capabilities);
+        readWhileClientKeepsUp(pipeline.clientWritable());
+        pipeline.endpointReady(this, retainedLoginOk);
+    }
+
+    private void releaseInit() {
+        if (init != null) {
+            init.release();
+            init = null;
         }
     }
 
@@ -190,6 +221,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         framer.release();
+        releaseInit();
         State was = state;
         state = State.CLOSED;
         if (was != State.CLOSED) {
@@ -236,6 +268,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
         if (state != State.CLOSED) {
             state = State.CLOSED;
             framer.release();
+            releaseInit();
             if (channel != null) {
                 channel.close();
             }
@@ -384,6 +417,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
     /** Ends the login with {@code why}: a refused COM_CHANGE_USER of the client, or a lost connection. */
     void fail(String why) {
         LOG.warn("{}", why);
+        releaseInit();
         State was = state;
         state = State.CLOSED;
         channel.close();
