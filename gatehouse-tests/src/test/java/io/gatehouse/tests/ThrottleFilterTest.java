@@ -93,6 +93,32 @@ class ThrottleFilterTest {
     }
 
     @Test
+    void aPauseOfContinuousDurationEndsThrottling(MariaDbCluster cluster, @TempDir Path dir) throws Exception {
+        try (FilterBed bed = FilterBed.start(cluster, dir, "module=throttlefilter\nmax_qps=10\n"
+                + "throttling_duration=1s\ncontinuous_duration=300ms", "master")) {
+            for (String listener : new String[] {SPLIT, CONN}) {
+                try (Connection c = bed.connect(listener)) {
+                    // Three floods of 0.6 s, each throttled, 1.8 s in all: more than throttling_duration, but
+                    // never continuously, since each pause is longer than continuous_duration.
+                    for (int round = 0; round < 3; round++) {
+                        long start = System.nanoTime();
+                        int ran = 0;
+                        while (System.nanoTime() - start < 600_000_000L) {
+                            assertThat(scalar(c, "SELECT " + ran)).isEqualTo(String.valueOf(ran));
+                            ran++;
+                        }
+                        assertThat(ran).as("%s round %d: statements in 0.6 s at 10 qps", listener, round)
+                                .isLessThanOrEqualTo(12);
+                        Thread.sleep(700);
+                    }
+                }
+            }
+            assertThat(bed.diagnostics().path("disconnected_sessions").asLong()).isZero();
+            assertThat(bed.diagnostics().path("delayed_statements").asLong()).isGreaterThan(10);
+        }
+    }
+
+    @Test
     void aHeldStatementIsDroppedWhenItsClientLeaves(MariaDbCluster cluster, @TempDir Path dir) throws Exception {
         String t = Names.unique("thr");
         cluster.primary().execute("CREATE TABLE " + Accounts.DATABASE + "." + t + " (a INT)");

@@ -1,5 +1,6 @@
 package io.gatehouse.filters.rewritefilter;
 
+import io.gatehouse.api.config.ValueParser;
 import java.util.Locale;
 
 /**
@@ -73,10 +74,10 @@ record TemplateOptions(Grammar grammar, boolean caseSensitive, boolean ignoreWhi
     }
 
     private static boolean bool(String name, String value) {
-        return switch (value.trim().toLowerCase(Locale.ROOT)) {
-            case "true", "on", "yes", "1" -> true;
-            case "false", "off", "no", "0" -> false;
-            default -> throw new IllegalArgumentException(name + ": '" + value + "' (expected: true or false)");
-        };
+        try {
+            return ValueParser.parseBool(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + ": '" + value + "' (expected: true or false)");
+        }
     }
 }

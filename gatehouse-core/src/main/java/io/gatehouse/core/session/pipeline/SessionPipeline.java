@@ -194,6 +194,9 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
         for (FilterSession f : filters) {
             command.attach(f.routeQuery(command));
             delay = Math.max(delay, f.delayNanos(command));
+            if (!session.isRouting()) {
+                break;                               // the chain was closed with the session
+            }
         }
         if (!session.isRouting()) {                  // a filter ended the session (throttlefilter): route nothing
             command.packet().release();
