@@ -4,6 +4,7 @@ import io.gatehouse.api.command.Command;
 import io.gatehouse.api.command.SessionSqlState;
 import io.gatehouse.api.filter.Filter;
 import io.gatehouse.api.filter.FilterSession;
+import io.gatehouse.api.filter.InternalReply;
 import io.gatehouse.api.reply.Reply;
 import io.gatehouse.api.router.ClientInfo;
 import io.gatehouse.api.router.Endpoint;
@@ -64,6 +65,8 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
     private boolean clientWritable = true;
     /** The filters' view of the current command's reply: what reached the client, from which connection. */
     private final ReplyWatch replyWatch = new ReplyWatch();
+    /** Statements filters run themselves before a client command (optimistictrx), with that command meanwhile. */
+    private final InternalCommands internal = new InternalCommands(this);
 
     public SessionPipeline(ClientSession session, RouterSession router) {
         this.session = session;
@@ -202,6 +205,15 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
             command.packet().release();
             return;
         }
+        if (busy && internal.pending()) {            // a filter runs statements of its own first
+            internal.start(command, delay);
+            return;
+        }
+        routeClientCommand(command, delay);
+    }
+
+    /** Routes a client command that went through the chain, after {@code delay} nanoseconds when positive. */
+    void routeClientCommand(Command command, long delay) {
         if (replyPackets != null && busy) {
             replyPackets.begin(command.command());
         }
@@ -210,6 +222,16 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
             return;
         }
         router.routeQuery(command);
+    }
+
+    /** Routes a statement a filter runs itself (owned here); its reply goes back to {@link #internal}. */
+    void routeInternal(ByteBuf packet) {
+        router.routeQuery(new Command(packet, sqlState));
+    }
+
+    /** Queues a filter's own statement (owned here) for before the client command being dispatched. */
+    void runBefore(ByteBuf packet, InternalReply reply) {
+        internal.add(packet, reply);
     }
 
     /** A filter answered the current command in the router's place: {@code reply} (owned) goes to the client. */
@@ -247,6 +269,10 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
 
     @Override
     public void commandDone() {
+        if (internal.running()) {
+            internal.done();
+            return;
+        }
         busy = false;
         replyWatch.commandDone(filters);
         if (streaming != null) {
@@ -436,6 +462,10 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
 
     @Override
     public void clientWrite(ByteBuf buf) {
+        if (internal.running()) {
+            internal.reply(buf);
+            return;
+        }
         replyWatch.toClient(buf.readableBytes());
         if (replyPackets != null) {
             replyPackets.toClient(buf);
@@ -446,6 +476,10 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
 
     @Override
     public void clientError(int sequence, int code, String sqlState, String message) {
+        if (internal.running()) {
+            internal.reply(ErrPacket.write(alloc(), sequence, code, sqlState, message));
+            return;
+        }
         if (replyPackets != null && replyPackets.inReply()) {
             // The error ends the current reply: the filters see it, and it is numbered after what they passed on.
             replyPackets.toClient(ErrPacket.write(alloc(), sequence, code, sqlState, message));
@@ -521,6 +555,7 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
             held = null;
         }
         changeUser.release();
+        internal.release();
         queue.release();
         if (streaming != null) {
             streaming.release();
