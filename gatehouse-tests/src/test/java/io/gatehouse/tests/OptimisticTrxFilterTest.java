@@ -25,13 +25,19 @@ import org.junit.jupiter.api.io.TempDir;
  * The optimistictrx filter through readwritesplit: a transaction that only reads runs on a replica (the servers'
  * own {@code Com_begin} counters and {@code @@server_id} show where); one that writes after reading is rolled back
  * on the replica, replayed on the primary and goes on there with the write and correct results; one whose reads
- * changed between the replica and the primary (the replicas' SQL threads stopped, then the row changed on the
- * primary) ends the session with the checksum-mismatch error and the write never runs. Connector/J and the mariadb
+ * changed between the replica and the primary (the replicas an hour behind, by MASTER_DELAY, then the row changed
+ * on the primary) ends the session with the checksum-mismatch error and the write never runs. Connector/J and the mariadb
  * CLI; readconnroute keeps working with the filter. JUnit test thread.
  */
 @ExtendWith(MariaDbExtension.class)
 class OptimisticTrxFilterTest {
     private static final String FILTER = "module=optimistictrx";
+    /**
+     * readwritesplit logs in to the replicas while a session's first statements already run (on the primary, where a
+     * read-only transaction also goes when no replica is ready yet): a CLI script whose transaction must start on a
+     * replica first gives those logins a moment.
+     */
+    private static final String WAIT_FOR_REPLICAS = "DO SLEEP(1); ";
     private static MariaDbCluster cluster;
     private static String table;
 
@@ -82,9 +88,9 @@ class OptimisticTrxFilterTest {
                 assertThat(replicasComBegin() - replicaBegins).isEqualTo(2);
             }
             // The CLI: one read-only transaction, on a replica.
-            assertThat(bed.cli(SPLIT, "BEGIN; SELECT @@server_id, v FROM " + table + " WHERE id = 3; COMMIT")
-                    .strip()).matches("\\d+\t30").satisfies(out -> assertThat(out.split("\t")[0])
-                    .isIn(bed.replicaIds()));
+            String cli = bed.cli(SPLIT, WAIT_FOR_REPLICAS + "BEGIN; SELECT @@server_id, v FROM " + table
+                    + " WHERE id = 3; COMMIT");
+            assertThat(bed.replicaIds().stream().map(id -> id + "\t30\n").toList()).contains(cli);
             assertThat(bed.diagnostics().get("optimistic_transactions").asLong()).isEqualTo(3);
             assertThat(bed.diagnostics().get("replayed_transactions").asLong()).isZero();
         }
@@ -112,7 +118,8 @@ class OptimisticTrxFilterTest {
                 execute(c, "COMMIT");
             }
             // The CLI: read, write, read and commit in one script.
-            assertThat(bed.cli(SPLIT, "BEGIN; SELECT v FROM " + table + " WHERE id = 2; UPDATE " + table
+            assertThat(bed.cli(SPLIT, WAIT_FOR_REPLICAS + "BEGIN; SELECT v FROM " + table + " WHERE id = 2; UPDATE "
+                    + table
                     + " SET v = v + 5 WHERE id = 2; SELECT @@server_id, v FROM " + table + " WHERE id = 2; COMMIT"))
                     .isEqualTo("20\n" + bed.primaryId() + "\t25\n");
             assertThat(primaryValue(2)).isEqualTo("25");
@@ -125,15 +132,56 @@ class OptimisticTrxFilterTest {
     }
 
     @Test
-    void readsThatChangedBeforeTheWriteEndTheSession(@TempDir Path dir) throws Exception {
+    void withAutocommitOffEachTransactionStartsReadOnly(@TempDir Path dir) throws Exception {
         try (FilterBed bed = FilterBed.start(cluster, dir, FILTER, "master")) {
             try (Connection c = bed.connect(SPLIT)) {
                 bed.awaitReplicaRead(c);
-                for (MariaDbServer r : cluster.replicas()) {
-                    r.execute("STOP SLAVE SQL_THREAD");
-                }
+                c.setAutoCommit(false);
+                long primaryBegins = comBegin(cluster.primary());
+                long replicaBegins = replicasComBegin();
+                assertThat(scalar(c, "SELECT CONCAT(@@server_id, ':', v) FROM " + table + " WHERE id = 1"))
+                        .isIn(bed.replicaIds().stream().map(id -> id + ":10").toList());
+                c.commit();
+                assertThat(replicasComBegin() - replicaBegins).as("a read-only transaction on a replica")
+                        .isEqualTo(1);
+                // The next transaction reads, then writes: replayed on the primary, where it commits.
+                assertThat(scalar(c, "SELECT v FROM " + table + " WHERE id = 2")).isEqualTo("20");
+                execute(c, "UPDATE " + table + " SET v = 21 WHERE id = 2");
+                assertThat(scalar(c, "SELECT CONCAT(@@server_id, ':', v) FROM " + table + " WHERE id = 2"))
+                        .isEqualTo(bed.primaryId() + ":21");
+                c.commit();
+                assertThat(primaryValue(2)).isEqualTo("21");
+                assertThat(comBegin(cluster.primary())).as("no explicit BEGIN on the primary")
+                        .isEqualTo(primaryBegins);
+                // A transaction that writes first stays on the primary; a rollback undoes it.
+                execute(c, "UPDATE " + table + " SET v = 0 WHERE id = 3");
+                assertThat(scalar(c, "SELECT CONCAT(@@server_id, ':', v) FROM " + table + " WHERE id = 3"))
+                        .isEqualTo(bed.primaryId() + ":0");
+                c.rollback();
+                assertThat(primaryValue(3)).isEqualTo("30");
+            }
+            assertThat(bed.cli(SPLIT, WAIT_FOR_REPLICAS + "SET autocommit = 0; SELECT v FROM " + table
+                    + " WHERE id = 1; UPDATE "
+                    + table + " SET v = 11 WHERE id = 1; SELECT @@server_id, v FROM " + table + " WHERE id = 1;"
+                    + " COMMIT")).isEqualTo("10\n" + bed.primaryId() + "\t11\n");
+            assertThat(primaryValue(1)).isEqualTo("11");
+            assertThat(bed.diagnostics().get("optimistic_transactions").asLong()).isEqualTo(3);
+            assertThat(bed.diagnostics().get("replayed_transactions").asLong()).isEqualTo(2);
+        } finally {
+            cluster.primary().execute("UPDATE " + table + " SET v = id * 10");
+            cluster.awaitReplication(Duration.ofSeconds(30));
+        }
+    }
+
+    @Test
+    void readsThatChangedBeforeTheWriteEndTheSession(@TempDir Path dir) throws Exception {
+        try (FilterBed bed = FilterBed.start(cluster, dir, FILTER, "master")) {
+            try (Connection c = bed.connect(SPLIT)) {
+                // The replicas fall an hour behind but stay replicas (both threads run), as the monitor sees them.
+                delayReplicas(3600);
                 // Another client changes the row; the replicas do not apply it yet.
                 cluster.primary().execute("UPDATE " + table + " SET v = 33 WHERE id = 3");
+                bed.awaitReplicaRead(c);
                 execute(c, "BEGIN");
                 assertThat(scalar(c, "SELECT v FROM " + table + " WHERE id = 3")).as("the replica's stale row")
                         .isEqualTo("30");
@@ -143,7 +191,8 @@ class OptimisticTrxFilterTest {
             }
             assertThat(primaryValue(3)).as("the write did not run").isEqualTo("33");
             // The CLI gets the same error and exits with it.
-            Subprocess.Output out = bed.cliRun(SPLIT, "BEGIN; SELECT v FROM " + table + " WHERE id = 3; UPDATE "
+            Subprocess.Output out = bed.cliRun(SPLIT, WAIT_FOR_REPLICAS + "BEGIN; SELECT v FROM " + table
+                    + " WHERE id = 3; UPDATE "
                     + table + " SET v = 0 WHERE id = 3; COMMIT");
             assertThat(out.exitCode()).as(out.describe()).isNotZero();
             assertThat(out.stdout()).isEqualTo("30\n");
@@ -151,11 +200,15 @@ class OptimisticTrxFilterTest {
             assertThat(primaryValue(3)).isEqualTo("33");
             assertThat(bed.diagnostics().get("checksum_mismatches").asLong()).isEqualTo(2);
         } finally {
-            for (MariaDbServer r : cluster.replicas()) {
-                r.execute("START SLAVE SQL_THREAD");
-            }
+            delayReplicas(0);
             cluster.primary().execute("UPDATE " + table + " SET v = id * 10");
             cluster.awaitReplication(Duration.ofSeconds(30));
+        }
+    }
+
+    private static void delayReplicas(int seconds) {
+        for (MariaDbServer r : cluster.replicas()) {
+            r.execute("STOP SLAVE; CHANGE MASTER TO MASTER_DELAY = " + seconds + "; START SLAVE");
         }
     }
 

@@ -19,8 +19,9 @@ import java.util.regex.Pattern;
 /**
  * One session of the optimistictrx filter, on the session's worker thread. A plain {@code BEGIN} or
  * {@code START TRANSACTION} is rewritten to {@code START TRANSACTION READ ONLY}, which readwritesplit runs on a
- * replica; while that transaction only reads, the session keeps a copy of each statement and a checksum of each
- * reply the client got. At the first statement that would write (or change session state, or cannot be replayed),
+ * replica; with autocommit off, a {@code START TRANSACTION READ ONLY} of the filter's own goes before the first read
+ * of each transaction. While that transaction only reads, the session keeps a copy of each statement and a checksum
+ * of each reply the client got. At the first statement that would write (or change session state, or cannot be replayed),
  * the filter runs, before it and unseen by the client, a {@code ROLLBACK}, the client's original {@code BEGIN} and
  * the statements again: the router now sends them where writes go, inside a read-write transaction. When each
  * replayed reply matches its checksum the client's statement goes on; when one differs the session is closed with an
@@ -39,6 +40,10 @@ final class OptimisticTrxSession implements FilterSession {
             | QueryType.EXEC_STMT | QueryType.CREATE_TMP_TABLE | QueryType.READ_TMP_TABLE | QueryType.DEALLOC_PREPARE
             | QueryType.NEXT_TRX;
     private static final int ENDS_TRX = QueryType.COMMIT | QueryType.ROLLBACK;
+    /** With autocommit off, statements with these bits open a transaction; SET and the like do not. */
+    private static final int TOUCHES_TABLES = QueryType.UNKNOWN | QueryType.READ | QueryType.WRITE
+            | QueryType.MASTER_READ | QueryType.BEGIN_TRX | QueryType.CREATE_TMP_TABLE | QueryType.READ_TMP_TABLE
+            | QueryType.EXEC_STMT;
     /** ER_CONNECTION_KILLED: the session is ended on the proxy's side. */
     private static final int CLOSED_CODE = 1927;
 
@@ -76,7 +81,7 @@ final class OptimisticTrxSession implements FilterSession {
     @Override
     public ByteBuf rewriteQuery(Command command, ByteBufAllocator alloc) {
         releaseRewrittenBegin();
-        if (state != State.IDLE || autocommitOff || command.command() != CommandCodes.COM_QUERY
+        if (state != State.IDLE || command.command() != CommandCodes.COM_QUERY
                 || !PLAIN_BEGIN.matcher(command.sql()).matches()) {
             return null;
         }
@@ -101,27 +106,66 @@ final class OptimisticTrxSession implements FilterSession {
         int cmd = command.command();
         Classification c = cmd == CommandCodes.COM_QUERY ? command.classification() : null;
         int mask = c == null ? 0 : c.typeMask();
+        boolean read = c != null && (mask & (NOT_A_READ | ENDS_TRX)) == 0 && !c.isMultiStatement();
+        boolean ends = c != null && (mask & ENDS_TRX) != 0 && (mask & NOT_A_READ) == 0;
+        switch (state) {
+            case OPTIMISTIC -> {
+                if (ends) {
+                    endTransaction();                       // COMMIT or ROLLBACK: the client ends it
+                } else if (read) {
+                    keep(command.packet().copy());
+                } else if (!passesUnkept(cmd)) {
+                    replayWhereWritesGo();
+                }
+            }
+            case PASSED_ON -> {
+                if (ends) {
+                    endTransaction();
+                }
+            }
+            case IDLE -> {
+                if (autocommitOff && read) {
+                    startImplicit(command);
+                } else if (autocommitOff && !passesUnkept(cmd) && (c == null || (mask & TOUCHES_TABLES) != 0)) {
+                    state = State.PASSED_ON;                // opened a transaction on the primary: not ours
+                }
+            }
+        }
         if ((mask & QueryType.DISABLE_AUTOCOMMIT) != 0) {
             autocommitOff = true;
-        } else if ((mask & QueryType.ENABLE_AUTOCOMMIT) != 0) {
+        } else if ((mask & QueryType.ENABLE_AUTOCOMMIT) != 0 && autocommitOff) {
             autocommitOff = false;
-        }
-        if (state == State.IDLE) {
-            return List.of();
-        }
-        if (c != null && (mask & ENDS_TRX) != 0 && (mask & NOT_A_READ) == 0) {
-            endTransaction();                               // COMMIT or ROLLBACK: the client ends it
-            return List.of();
-        }
-        if (state == State.PASSED_ON) {
-            return List.of();                               // runs where writes go until the client ends it
-        }
-        if (c != null && (mask & NOT_A_READ) == 0 && !c.isMultiStatement()) {
-            keep(command.packet().copy());
-        } else if (!passesUnkept(cmd)) {
-            replayWhereWritesGo();
+            if (state == State.PASSED_ON) {
+                endTransaction();                           // turning autocommit back on commits
+            }
         }
         return List.of();
+    }
+
+    /**
+     * With autocommit off, the first read of a transaction the client never started explicitly: a
+     * {@code START TRANSACTION READ ONLY} goes before it, so it runs on a replica like an explicit one. There is no
+     * BEGIN to replay: with autocommit off the replayed statements open the transaction where writes go.
+     */
+    private void startImplicit(Command command) {
+        state = State.OPTIMISTIC;
+        counters.optimistic.increment();
+        context.runBefore(query(context.alloc(), READ_ONLY_BEGIN), new InternalReply() {
+            private boolean error;
+
+            @Override
+            public void packet(ByteBuf packet, ReplyPacketKind kind) {
+                error |= kind == ReplyPacketKind.ERROR;
+            }
+
+            @Override
+            public void done() {
+                if (error) {
+                    endTransaction();                       // not started: the read runs as it would have
+                }
+            }
+        });
+        keep(command.packet().copy());
     }
 
     /** Commands that neither read data the transaction depends on nor need the primary: they pass unrecorded. */
