@@ -104,6 +104,11 @@ final class OptimisticTrxSession implements FilterSession {
             return List.of();
         }
         int cmd = command.command();
+        if (cmd == CommandCodes.COM_RESET_CONNECTION) {
+            endTransaction();                               // the server rolls back and turns autocommit on
+            autocommitOff = false;
+            return List.of();
+        }
         Classification c = cmd == CommandCodes.COM_QUERY ? command.classification() : null;
         int mask = c == null ? 0 : c.typeMask();
         boolean read = c != null && (mask & (NOT_A_READ | ENDS_TRX)) == 0 && !c.isMultiStatement();
