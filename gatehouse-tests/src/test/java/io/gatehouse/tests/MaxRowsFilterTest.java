@@ -85,6 +85,15 @@ class MaxRowsFilterTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void badParametersAreRefusedNamingThem(@TempDir Path dir) throws Exception {
+        FilterBed.assertRefused(cluster, dir, "module=maxrows\nmax_resultset_return=truncate", "[F]",
+                "max_resultset_return", "truncate", "empty, error, ok");
+        FilterBed.assertRefused(cluster, dir, "module=maxrows\ndebug=8", "[F]", "debug", "8");
+        FilterBed.assertRefused(cluster, dir, "module=maxrows\nmax_resultset_size=lots", "max_resultset_size",
+                "lots");
+    }
+
     /**
      * A backend connection that dies while the filter holds part of a result set: the session ends as it would
      * directly (the client's connection closes) and what the filter held is released (the leak guard checks).
