@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * to the {@link RouterSession}, which drives the session's endpoints (backend connections); replies come back the
  * same way. A connection router is a router session over one endpoint ({@link ConnectionRouterSession}); when no
  * filter needs whole packets its bytes take the zero-copy fast path of {@link StreamingCommands}, chosen per
- * session. Back-pressure, the bound on pipelined commands and the backend pool apply here, so every router gets
+ * session. When a filter looks at reply packets, what routers send the client goes through {@link ReplyPackets}
+ * instead of straight to the channel. Back-pressure, the bound on pipelined commands and the backend pool apply
+ * here, so every router gets
  * them. Confined to the session's worker thread; it owns the client bytes it holds until they form a command, and
  * each command until the router takes it.
  */
