@@ -11,7 +11,8 @@ import io.gatehouse.api.reply.Reply;
  * the caller's buffers.
  *
  * <p>A branch that fails (its server goes away, refuses the login, or its router gives up) closes itself and tells
- * its {@link Listener}; the client's own session goes on. The session closes every branch still open when it ends.
+ * its {@link Listener}; the client's own session goes on. The session closes every branch still open when it ends
+ * (see {@link #close}).
  */
 public interface Branch {
     /** What the branch tells the filter session that opened it; called on the session's worker thread. */
@@ -38,6 +39,10 @@ public interface Branch {
      */
     boolean send(Command command);
 
-    /** Closes the branch and its connections; no listener call follows. Idempotent. */
+    /**
+     * Closes the branch: no copy is taken and no listener call follows. Copies already sent still run (for a
+     * bounded time), so a write the client made just before it left reaches the target too; then the branch's
+     * connections close. Idempotent.
+     */
     void close();
 }

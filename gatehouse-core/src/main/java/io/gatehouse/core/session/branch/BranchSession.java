@@ -36,6 +36,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class BranchSession implements Branch, RouterSessionContext, BackendOwner {
     private static final Logger LOG = LoggerFactory.getLogger(BranchSession.class);
+    /** How long a closed branch may take to run the copies it still holds. */
+    static final long DRAIN_SECONDS = 30;
 
     private final ClientSession session;
     private final String target;
@@ -57,6 +59,8 @@ public final class BranchSession implements Branch, RouterSessionContext, Backen
     /** Inside {@code router.start}: a failure there reaches the listener after {@link #open} returned. */
     private boolean starting;
     private Reply lastReply;
+    /** Closed by its filter or session with copies still to run: it finishes them, then closes. */
+    private boolean draining;
 
     private BranchSession(ClientSession session, String target, Server server, Service service,
                           Branch.Listener listener) {
@@ -111,12 +115,12 @@ public final class BranchSession implements Branch, RouterSessionContext, Backen
 
     @Override
     public boolean isOpen() {
-        return open;
+        return open && !draining;
     }
 
     @Override
     public boolean send(Command command) {
-        if (!open) {
+        if (!open || draining) {
             return false;
         }
         ByteBuf packet = command.packet();
@@ -149,18 +153,40 @@ public final class BranchSession implements Branch, RouterSessionContext, Backen
                 if (service != null) {
                     service.countQuery();
                 }
+                LOG.debug("branch of session {} to '{}': command {}", session.id(), target, copy.command());
                 router.routeQuery(copy);
             }
         } finally {
             pumping = false;
         }
-    }
-
-    @Override
-    public void close() {
-        if (open) {
+        if (draining && open && !busy && waiting.isEmpty()) {
             shutDown();
         }
+    }
+
+    /**
+     * Closes the branch. Copies already sent still run first (each write the client made reaches the branch too,
+     * even when the client disconnects right after it), for at most {@link #DRAIN_SECONDS}; then its connections
+     * close. The filter hears nothing more either way.
+     */
+    @Override
+    public void close() {
+        if (!open || draining) {
+            return;
+        }
+        if (!busy && waiting.isEmpty()) {
+            shutDown();
+            return;
+        }
+        draining = true;
+        session.clientChannel().eventLoop().schedule(() -> {
+            if (open) {
+                LOG.warn("{}: branch of session {} to '{}' closed with {} statements not run: they took over {}s",
+                        session.service().name(), session.id(), target, waiting.size() + (busy ? 1 : 0),
+                        DRAIN_SECONDS);
+                shutDown();
+            }
+        }, DRAIN_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     /** Closes the branch after a failure and tells the filter; the client's session goes on. */
@@ -169,8 +195,11 @@ public final class BranchSession implements Branch, RouterSessionContext, Backen
             return;
         }
         LOG.warn("{}: branch of session {} to '{}' closed: {}", session.service().name(), session.id(), target, why);
+        boolean tell = !draining;
         shutDown();
-        listener.failed(why);
+        if (tell) {
+            listener.failed(why);
+        }
     }
 
     private void shutDown() {
@@ -228,10 +257,13 @@ public final class BranchSession implements Branch, RouterSessionContext, Backen
         if (!open) {
             return;
         }
+        LOG.debug("branch of session {} to '{}': reply done", session.id(), target);
         busy = false;
         Reply r = lastReply;
         lastReply = null;
-        listener.replied(r);
+        if (!draining) {
+            listener.replied(r);
+        }
         pump();
     }
 
@@ -239,6 +271,7 @@ public final class BranchSession implements Branch, RouterSessionContext, Backen
     public void loginDone(ByteBuf okPacket) {
         okPacket.release();
         if (!loggedIn && open) {
+            LOG.debug("branch of session {} to '{}': logged in", session.id(), target);
             loggedIn = true;
             pump();
         }
