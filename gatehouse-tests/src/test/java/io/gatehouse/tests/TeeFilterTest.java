@@ -14,6 +14,7 @@ import io.gatehouse.testkit.MariaDbServer;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -126,6 +127,42 @@ class TeeFilterTest {
             assertThat(bed.cli(CONN, "INSERT INTO " + t + " VALUES (5, 'e'); INSERT INTO " + t
                     + " VALUES (6, 'f') -- not-copied\n; SELECT COUNT(*) FROM " + t)).isEqualTo("6\n");
             awaitValue(teeB, "SELECT GROUP_CONCAT(id ORDER BY id) FROM test." + t, "1,3,4,5");
+        }
+    }
+
+    @Test
+    void preparedStatementsReachTheBranchUnderItsOwnIds(MariaDbCluster cluster, @TempDir Path dir) throws Exception {
+        try (FilterBed bed = FilterBed.start(cluster, dir, tee("target=TeeA\nexclude=/main-only/"), "master")) {
+            for (String listener : new String[] {SPLIT, CONN}) {
+                String t = Names.unique("tee");
+                try (Connection c = DriverManager.getConnection(bed.url(listener)
+                        + "?useServerPrepStmts=true&cachePrepStmts=false", Accounts.APP_USER, Accounts.APP_PASSWORD)) {
+                    execute(c, "CREATE TABLE " + t + " (id INT PRIMARY KEY, v VARCHAR(20))");
+                    // Prepared on the main target only: from here on the two servers number statements differently.
+                    try (PreparedStatement skipped = c.prepareStatement("SELECT ? /* main-only */")) {
+                        skipped.setInt(1, 1);
+                        skipped.executeQuery().close();
+                        try (PreparedStatement insert = c.prepareStatement("INSERT INTO " + t + " VALUES (?, ?)")) {
+                            for (int i = 1; i <= 10; i++) {
+                                insert.setInt(1, i);
+                                insert.setString(2, "v" + i);
+                                insert.executeUpdate();
+                            }
+                        }
+                        // The excluded statement's executions do not reach the branch either.
+                        skipped.executeQuery().close();
+                    }
+                    try (PreparedStatement update = c.prepareStatement("UPDATE " + t + " SET v = ? WHERE id <= ?")) {
+                        update.setString(1, "changed");
+                        update.setInt(2, 3);
+                        assertThat(update.executeUpdate()).isEqualTo(3);
+                    }
+                }
+                String expected = "10:3:" + (1 + 2 + 3 + 4 + 5 + 6 + 7 + 8 + 9 + 10);
+                String sql = "SELECT CONCAT(COUNT(*), ':', SUM(v = 'changed'), ':', SUM(id)) FROM test." + t;
+                assertThat(cluster.primary().queryValue(sql)).isEqualTo(expected);
+                awaitValue(teeA, sql, expected);
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package io.gatehouse.api.filter;
 
 import io.gatehouse.api.command.Command;
 import io.gatehouse.api.reply.Reply;
+import io.netty.buffer.ByteBuf;
 
 /**
  * A second session a filter session owns, towards another server or service (the tee filter's "branch target"):
@@ -17,11 +18,26 @@ import io.gatehouse.api.reply.Reply;
 public interface Branch {
     /** What the branch tells the filter session that opened it; called on the session's worker thread. */
     interface Listener {
-        /** The reply to one copy sent with {@link #send} is complete (discarded); in the order the copies were sent. */
+        /**
+         * The reply to one copy sent with {@link #send} is complete (discarded); in the order the copies were sent.
+         * {@code reply} is the one the target's router passed on as its answer, or null when it answered by itself
+         * or the copy was dropped.
+         */
         void replied(Reply reply);
 
         /** The branch failed and closed itself ({@code why} is for the log); no further calls follow. */
         void failed(String why);
+
+        /**
+         * A copy is about to go to the target (copies wait for those sent before them, so what the earlier ones
+         * answered is known by now): the filter may change its bytes in place without changing its length (tee maps
+         * prepared-statement ids here), or return false to drop it; a dropped copy that expected a reply counts as
+         * answered with a null reply. {@code copy} (4-byte header included) stays the branch's. The default sends
+         * every copy unchanged.
+         */
+        default boolean sending(ByteBuf copy) {
+            return true;
+        }
     }
 
     /** The name of the server or service the branch goes to. */

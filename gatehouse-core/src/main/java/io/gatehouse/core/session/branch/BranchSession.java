@@ -59,6 +59,10 @@ public final class BranchSession implements Branch, RouterSessionContext, Backen
     /** Inside {@code router.start}: a failure there reaches the listener after {@link #open} returned. */
     private boolean starting;
     private Reply lastReply;
+    /** The reply whose bytes the router passed on as its answer to the current copy, or null. */
+    private Reply passedOn;
+    /** The reply completed by the bytes the router is being handed now, or null. */
+    private Reply delivering;
     /** Closed by its filter or session with copies still to run: it finishes them, then closes. */
     private boolean draining;
 
@@ -147,9 +151,18 @@ public final class BranchSession implements Branch, RouterSessionContext, Backen
             ByteBuf next;
             while (open && loggedIn && !busy && (next = waiting.pollFirst()) != null) {
                 waitingBytes -= next.readableBytes();
+                boolean answered = !Commands.hasNoReply(Command.commandOf(next));
+                if (!listener.sending(next)) {
+                    next.release();
+                    if (answered && !draining) {
+                        listener.replied(null);
+                    }
+                    continue;
+                }
                 Command copy = new Command(next, sqlState);
-                busy = !Commands.hasNoReply(copy.command());
+                busy = answered;
                 lastReply = null;
+                passedOn = null;
                 if (service != null) {
                     service.countQuery();
                 }
@@ -243,6 +256,9 @@ public final class BranchSession implements Branch, RouterSessionContext, Backen
 
     @Override
     public void clientWrite(ByteBuf buf) {
+        if (delivering != null) {
+            passedOn = delivering;                      // what the client would have got: the router's answer
+        }
         buf.release();                                  // the branch's replies never reach the client
     }
 
@@ -259,8 +275,9 @@ public final class BranchSession implements Branch, RouterSessionContext, Backen
         }
         LOG.debug("branch of session {} to '{}': reply done", session.id(), target);
         busy = false;
-        Reply r = lastReply;
+        Reply r = passedOn != null ? passedOn : lastReply;
         lastReply = null;
+        passedOn = null;
         if (!draining) {
             listener.replied(r);
         }
@@ -331,7 +348,12 @@ public final class BranchSession implements Branch, RouterSessionContext, Backen
         if (reply != null) {
             lastReply = reply;
         }
-        router.clientReply(b, buf, reply);
+        delivering = reply;
+        try {
+            router.clientReply(b, buf, reply);
+        } finally {
+            delivering = null;
+        }
     }
 
     @Override
