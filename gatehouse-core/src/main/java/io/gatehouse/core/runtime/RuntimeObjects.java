@@ -35,6 +35,7 @@ final class RuntimeObjects {
 
     void addServer(ObjectConfig c) {
         rt.servers().put(c.name(), new Server(c.name(), c.params(), Runtime.localAddress(rt.config().global())));
+        rt.publishTargets();
     }
 
     /** Makes a filter instance (anew when it already exists: the old one stays with the sessions using it). */
@@ -85,6 +86,7 @@ final class RuntimeObjects {
                 .create(new Runtime.ServiceRouterContext(svc, rt.classifierCacheBytes())));
         svc.filters(filters(c));
         rt.services().put(c.name(), svc);
+        rt.publishTargets();
         rt.serviceStartedAt().put(c.name(), System.currentTimeMillis());
         users.start();
     }
@@ -183,6 +185,7 @@ final class RuntimeObjects {
             }
             default -> throw new IllegalArgumentException("unknown object type " + type);
         }
+        rt.publishTargets();
     }
 
     /** Servers no monitor watches any more stop being marked monitored (so maintenance is theirs to set). */

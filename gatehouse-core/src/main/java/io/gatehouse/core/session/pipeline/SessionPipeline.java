@@ -14,6 +14,7 @@ import io.gatehouse.api.server.ServerView;
 import io.gatehouse.core.server.Server;
 import io.gatehouse.core.session.ClientSession;
 import io.gatehouse.core.session.backend.BackendConnection;
+import io.gatehouse.core.session.backend.BackendOwner;
 import io.gatehouse.protocol.Commands;
 import io.gatehouse.protocol.ErrPacket;
 import io.gatehouse.protocol.frame.PacketSequence;
@@ -37,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * them. Confined to the session's worker thread; it owns the client bytes it holds until they form a command, and
  * each command until the router takes it.
  */
-public final class SessionPipeline implements RouterSessionContext {
+public final class SessionPipeline implements RouterSessionContext, BackendOwner {
     private static final Logger LOG = LoggerFactory.getLogger(SessionPipeline.class);
 
     private final ClientSession session;
@@ -48,6 +49,10 @@ public final class SessionPipeline implements RouterSessionContext {
     private final CommandQueue queue;
     private final ChangeUserFanOut changeUser = new ChangeUserFanOut(this);
     private List<FilterSession> filters = List.of();
+    /** Each filter's view of the session (its branches, whether it holds commands back), in chain order. */
+    private final List<FilterContext> filterContexts = new ArrayList<>();
+    /** How many filters hold the client's next commands back now (tee's sync). */
+    private int filterHolds;
     /** The zero-copy path of a connection router without packet filters, or null. */
     private StreamingCommands streaming;
     /** The packet-cut reply path, when a filter of the chain looks at reply packets; else null (whole chunks). */
@@ -70,8 +75,9 @@ public final class SessionPipeline implements RouterSessionContext {
 
     public void start() {
         List<FilterSession> chain = new ArrayList<>();
-        FilterContext context = new FilterContext(this);
         for (Filter f : session.service().filters()) {
+            FilterContext context = new FilterContext(this);
+            filterContexts.add(context);
             chain.add(f.newSession(session.clientInfo(), context));
         }
         filters = chain;
@@ -132,7 +138,7 @@ public final class SessionPipeline implements RouterSessionContext {
             lastTarget.channel().writeAndFlush(command, lastTarget.channel().voidPromise());
             return;
         }
-        if (busy) {
+        if (busy || filterHolds > 0) {
             queue.park(command);
             return;
         }
@@ -249,9 +255,22 @@ public final class SessionPipeline implements RouterSessionContext {
             streaming.resume();
             return;
         }
+        routeParked();
+    }
+
+    private void routeParked() {
         ByteBuf next;
-        while (!busy && session.isRouting() && (next = queue.unpark()) != null) {
+        while (!busy && filterHolds == 0 && session.isRouting() && (next = queue.unpark()) != null) {
             dispatch(next);
+        }
+    }
+
+    /** A filter starts or stops holding the client's next commands back; the last to stop lets them through. */
+    void filterHolds(boolean hold) {
+        filterHolds += hold ? 1 : -1;
+        if (filterHolds == 0 && !busy && streaming == null) {
+            routeParked();
+            flushBackends();
         }
     }
 
@@ -516,6 +535,9 @@ public final class SessionPipeline implements RouterSessionContext {
             f.close();
         }
         filters = List.of();
+        for (FilterContext c : filterContexts) {
+            c.release();
+        }
         for (BackendConnection b : new ArrayList<>(endpoints)) {
             if (!(between && poolable(b) && session.proxy().pool().offer(b, session.clientCapabilities()))) {
                 b.quit();
