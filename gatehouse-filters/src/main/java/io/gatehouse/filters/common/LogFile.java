@@ -1,8 +1,6 @@
 package io.gatehouse.filters.common;
 
 import java.io.BufferedWriter;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
@@ -55,10 +53,12 @@ public final class LogFile {
         return f;
     }
 
-    /** The process's standard output (qlafilter's {@code log_type=stdout}); closing it only flushes. */
+    /**
+     * The process's standard output (qlafilter's {@code log_type=stdout}), as {@link System#out} is when this is
+     * called; closing it only flushes.
+     */
     public static LogFile stdout(String header, boolean flushEach) {
-        Writer w = new BufferedWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out),
-                StandardCharsets.UTF_8), BUFFER);
+        Writer w = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), BUFFER);
         LogFile f = new LogFile("stdout", w, flushEach, false);
         if (!header.isEmpty()) {
             f.write(header);
