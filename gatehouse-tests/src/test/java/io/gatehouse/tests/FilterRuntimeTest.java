@@ -172,4 +172,30 @@ class FilterRuntimeTest {
             assertThat(fresh(bed, FilterBed.SPLIT)).isEqualTo("first");
         }
     }
+
+    @Test
+    void alteredQlaFilterKeepsOneUnifiedFileForOldAndNewSessions(MariaDbCluster cluster, @TempDir Path dir)
+            throws Exception {
+        Path unified = dir.resolve("qla.unified");
+        String tag = Names.unique("qlalter");
+        try (FilterBed bed = FilterBed.startPersisting(cluster, dir, "module=qlafilter\nlog_type=unified\n"
+                + "log_data=query\nfilebase=" + dir.resolve("qla"))) {
+            Gatehouse gh = bed.gatehouse;
+            assertThat(refused(gh, "alter", "filter", "F", "filebase", dir.resolve("other").toString()))
+                    .contains("[F] filebase").contains("restart");
+            try (Connection old = bed.connect(FilterBed.CONN)) {
+                FilterBed.scalar(old, "SELECT '" + tag + "-old-1'");
+                ok(gh, "alter", "filter", "F", "log_data", "server,query", "separator", "\"|\"");
+                FilterBed.scalar(old, "SELECT '" + tag + "-old-2'");
+                try (Connection fresh = bed.connect(FilterBed.CONN)) {
+                    FilterBed.scalar(fresh, "SELECT '" + tag + "-new'");
+                }
+            }
+            List<String> lines = LogFilterBed.awaitLines(unified,
+                    l -> l.stream().filter(x -> x.contains(tag)).count() >= 3);
+            assertThat(lines.stream().filter(x -> x.equals("Query"))).as("one header").hasSize(1);
+            assertThat(lines).containsOnlyOnce("SELECT '" + tag + "-old-1'", "SELECT '" + tag + "-old-2'",
+                    "SELECT '" + tag + "-new'|" + cluster.primary().name());
+        }
+    }
 }
