@@ -129,6 +129,9 @@ class FilterRuntimeTest {
             JsonNode doc = new ObjectMapper().readTree(http(gh, "GET", "filters/F", null).body());
             assertThat(doc.at("/data/attributes/parameters/replace").asText()).isEqualTo("third");
             assertThat(Files.readString(dir.resolve("persist/F.cnf"))).contains("replace=third");
+            Run show = gatectl(gh, "show", "filter", "F");
+            assertThat(show.status()).as(show.err()).isZero();
+            assertThat(show.out()).contains("third").contains("F-Split").contains("F-Conn");
         }
         try (Gatehouse again = Gatehouse.start(cnf)) {
             assertThat(firstAnswer(again.port(FilterBed.CONN))).as("the change was persisted").isEqualTo("third");
@@ -143,6 +146,9 @@ class FilterRuntimeTest {
             try (Connection open = bed.connect(FilterBed.SPLIT)) {
                 ok(gh, "alter", "service-filters", "F-Split", "G");
                 assertThat(fresh(bed, FilterBed.SPLIT)).isEqualTo("viaG");
+                Run list = gatectl(gh, "--tsv", "list", "filters");
+                assertThat(list.out().lines().filter(l -> l.startsWith("G\t")).findFirst().orElseThrow())
+                        .contains("F-Split").doesNotContain("F-Conn");
                 assertThat(FilterBed.scalar(open, QUERY)).as("an open session keeps its chain").isEqualTo("first");
                 assertThat(fresh(bed, FilterBed.CONN)).as("other services keep theirs").isEqualTo("first");
             }
