@@ -73,8 +73,7 @@ public final class Main implements Callable<Integer> {
         }
         Path logs = logdir != null ? logdir : Path.of(cfg.global().string("logdir"));
         Path pids = piddir != null ? piddir : Path.of(cfg.global().string("piddir"));
-        Logging.configure(logs, foreground, cfg.global().bool("log_info"), cfg.global().bool("log_debug"),
-                cfg.global().bool("log_warning"), cfg.global().bool("log_notice"));
+        Logging.configure(logs, foreground, Logging.Settings.of(cfg.global()));
         Logger log = LoggerFactory.getLogger(Main.class);
         log.info("Gatehouse {} started with configuration {}", Version.VERSION, config);
         Gatehouse gh;

@@ -150,6 +150,41 @@ class ChangeUserRefusedTest {
         }
     }
 
+    /**
+     * A COM_CHANGE_USER that fails on the accounts (a wrong password, an unknown user, a database without a grant or
+     * that does not exist): Gatehouse answers it itself, with the server's error, and the session afterwards is what
+     * the server leaves: still the old user's, on every connection.
+     */
+    @Test
+    void aChangeUserRefusedOnTheAccountsLeavesTheSessionAsTheServerDoes() throws Exception {
+        String[][] cases = {{FREE, "wrong", "test"}, {"nosuchuser", "x", "test"}, {FREE, FREE_PASSWORD, "mysql"},
+            {FREE, FREE_PASSWORD, "nosuchdb"}};
+        for (String[] c : cases) {
+            String direct = refusedChangeUser(cluster.primary().port(), c[0], c[1], c[2]);
+            assertThat(direct).as(String.join("/", c))
+                    .matches("10(44|45|49) .*, then \\[" + Accounts.APP_USER + "@%]");
+            for (String listener : new String[] {"Write-Listener", "Split-Listener"}) {
+                assertThat(refusedChangeUser(gatehouse.port(listener), c[0], c[1], c[2]))
+                        .as(listener + ": " + String.join("/", c)).isEqualTo(direct);
+            }
+        }
+    }
+
+    private static String refusedChangeUser(int port, String user, String password, String database)
+            throws Exception {
+        try (RawSession s = app(port)) {
+            s.write(RawLogin.changeUser(user, password, s.nonce(), database));
+            String got = s.answerAuth(password);
+            String after;
+            try {
+                after = new java.util.TreeSet<>(usersSeen(s)).toString();
+            } catch (java.io.IOException e) {
+                after = "closed";
+            }
+            return got + ", then " + after;
+        }
+    }
+
     @Test
     void aReplicaThatRefusesIsDroppedAndTheSessionIsTheNewUserEverywhere() throws Exception {
         try (RawSession held = hold(cluster.replicas().get(0)); RawSession s = app(gatehouse.port("Split-Listener"))) {

@@ -55,7 +55,7 @@ public final class ParamsJson {
             case INTEGER -> "int";
             case COUNT -> "count";
             case SIZE -> "size";
-            case DURATION -> "duration";
+            case DURATION, DURATION_MS -> "duration";
             case BOOL -> "bool";
             case ENUM -> "enum";
             case ENUM_MASK -> "enum_mask";
@@ -91,7 +91,7 @@ public final class ParamsJson {
             case BOOL -> o.put(n, p.bool(n));
             case COUNT, INTEGER -> o.put(n, p.integer(n));
             case SIZE -> o.put(n, p.size(n));
-            case DURATION -> o.put(n, p.duration(n).toMillis() + "ms");
+            case DURATION, DURATION_MS -> o.put(n, p.duration(n).toMillis() + "ms");
             case PASSWORD -> o.put(n, "*****");
             case ENUM_MASK, TARGET_LIST -> o.put(n, p.text(n));
             default -> o.put(n, p.string(n));

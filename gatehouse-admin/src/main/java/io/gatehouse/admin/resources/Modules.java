@@ -126,7 +126,8 @@ public final class Modules {
             o.put("modifiable", p.runtime());
             o.put("name", p.name());
             o.put("type", ParamsJson.typeWord(p));
-            if (p.type() == io.gatehouse.api.config.ParamType.DURATION) {
+            if (p.type() == io.gatehouse.api.config.ParamType.DURATION
+                    || p.type() == io.gatehouse.api.config.ParamType.DURATION_MS) {
                 o.put("unit", "ms");
             }
         }

@@ -16,6 +16,11 @@ public enum ParamType {
     SIZE("a size such as 64Ki, 16Mi or 1048576"),
     /** A duration with a suffix h, m, s or ms (a bare number is read as seconds, as MaxScale does). */
     DURATION("a duration such as 10s, 500ms or 1h"),
+    /**
+     * A duration MaxScale declares in milliseconds: a bare number (deprecated, still read from files) means
+     * milliseconds, as for {@code monitor_interval=2000}. Values are {@link java.time.Duration}s like DURATION's.
+     */
+    DURATION_MS("a duration such as 10s, 500ms or 1h"),
     /** true/false, on/off, yes/no, 1/0. */
     BOOL("a boolean (true, false, on, off, yes, no, 1, 0)"),
     /** One word out of a fixed set. */

@@ -30,6 +30,7 @@ public final class ValueParser {
             }
             case SIZE -> parseSize(text);
             case DURATION -> parseDuration(text);
+            case DURATION_MS -> parseDuration(text, true);
             case BOOL -> parseBool(text);
             case ENUM -> parseEnum(spec, text);
             case ENUM_MASK -> parseEnumMask(spec, text);
@@ -75,6 +76,17 @@ public final class ValueParser {
 
     /** Durations: h, m, s, ms suffixes; a bare number means seconds, as in older MaxScale configurations. */
     public static Duration parseDuration(String text) {
+        return parseDuration(text, false);
+    }
+
+    /** True when {@code text} is a bare number, the unit-less duration spelling MaxScale deprecates. */
+    public static boolean lacksUnit(String text) {
+        String t = text.trim();
+        return !t.isEmpty() && t.chars().allMatch(Character::isDigit);
+    }
+
+    /** Durations with a suffix; a bare number means milliseconds when {@code bareMillis}, else seconds. */
+    public static Duration parseDuration(String text, boolean bareMillis) {
         String t = text.trim().toLowerCase(Locale.ROOT);
         int i = 0;
         while (i < t.length() && Character.isDigit(t.charAt(i))) {
@@ -85,7 +97,8 @@ public final class ValueParser {
         }
         long n = Long.parseLong(t.substring(0, i));
         return switch (t.substring(i)) {
-            case "", "s" -> Duration.ofSeconds(n);
+            case "" -> bareMillis ? Duration.ofMillis(n) : Duration.ofSeconds(n);
+            case "s" -> Duration.ofSeconds(n);
             case "ms" -> Duration.ofMillis(n);
             case "m", "min" -> Duration.ofMinutes(n);
             case "h" -> Duration.ofHours(n);

@@ -24,6 +24,14 @@ public interface MonitoredServer extends ServerView {
         return 0;
     }
 
+    /**
+     * The address connections to this server are made from (MaxScale's global {@code local_address}), for the
+     * monitor's connections too; null lets the operating system choose.
+     */
+    default java.net.InetAddress localAddress() {
+        return null;
+    }
+
     /** The password of {@link #monitorUser()} ({@code monitorpw}); null when the section has none. */
     default String monitorPassword() {
         return null;

@@ -42,10 +42,31 @@ public final class ConfigLoader {
         boolean sawGlobal = false;
         for (IniSection s : sections.values()) {
             if (s.name().equals("maxscale") || s.name().equals("gatehouse")) {
-                global = validate(s, CoreParams.GLOBAL, "the [maxscale] section");
+                global = validate(s, CoreParams.GLOBAL, "the [maxscale] section", "global");
                 if (global.bool("admin_gui")) {
                     throw ConfigException.badValue(s.name(), "admin_gui", global.text("admin_gui"),
                             "false; Gatehouse has no GUI");
+                }
+                if (global.bool("syslog")) {
+                    throw ConfigException.badValue(s.name(), "syslog", global.text("syslog"),
+                            "false; the JVM cannot write to the system log socket, Gatehouse logs to logdir");
+                }
+                try {
+                    LogThrottling.parse(global.string("log_throttling"));
+                } catch (IllegalArgumentException e) {
+                    throw ConfigException.badValue(s.name(), "log_throttling", global.text("log_throttling"),
+                            "count, window, suppression such as " + LogThrottling.DEFAULT);
+                }
+                try {
+                    io.gatehouse.core.runtime.Runtime.localAddress(global);
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(e.getMessage());
+                }
+                try {
+                    io.gatehouse.core.worker.Workers.parseThreads(global.string("threads"));
+                } catch (IllegalArgumentException e) {
+                    throw ConfigException.badValue(s.name(), "threads", global.text("threads"),
+                            "auto or a number of at least 1");
                 }
                 sawGlobal = true;
                 continue;
@@ -56,7 +77,7 @@ public final class ConfigLoader {
             }
             switch (type) {
                 case "server" -> {
-                    Params p = validate(s, CoreParams.SERVER, "a server");
+                    Params p = validate(s, CoreParams.SERVER, "a server", "server");
                     if (p.string("address") == null && p.string("socket") == null) {
                         throw new ConfigException("[" + s.name() + "] address: missing (expected: address or socket for a server)");
                     }
@@ -73,7 +94,7 @@ public final class ConfigLoader {
                     if (m == null) {
                         throw ConfigException.badValue(s.name(), "module", module, "one of " + modules.names(ModuleKind.MONITOR));
                     }
-                    Params p = validate(s, merge(CoreParams.MONITOR, m.descriptor().parameters()), "a monitor using " + module);
+                    Params p = validate(s, merge(CoreParams.MONITOR, m.descriptor().parameters()), "a monitor using " + module, "monitor", m.descriptor().name());
                     moduleRules(m, p);
                     monitors.add(new GatehouseConfig.ObjectConfig(s.name(), m.descriptor().name(), p, p.list("servers")));
                 }
@@ -83,12 +104,12 @@ public final class ConfigLoader {
                     if (m == null) {
                         throw ConfigException.badValue(s.name(), "router", router, "one of " + modules.names(ModuleKind.ROUTER));
                     }
-                    Params p = validate(s, merge(CoreParams.SERVICE, m.descriptor().parameters()), "a service using " + router);
+                    Params p = validate(s, merge(CoreParams.SERVICE, m.descriptor().parameters()), "a service using " + router, "service", m.descriptor().name());
                     moduleRules(m, p);
                     services.add(new GatehouseConfig.ObjectConfig(s.name(), m.descriptor().name(), p, List.of()));
                 }
                 case "listener" -> {
-                    Params p = validate(s, CoreParams.LISTENER, "a listener");
+                    Params p = validate(s, CoreParams.LISTENER, "a listener", "listener");
                     String proto = p.string("protocol").toLowerCase(java.util.Locale.ROOT);
                     if (!proto.equals("mariadbclient") && !proto.equals("mariadb") && !proto.equals("mariadbprotocol")
                             && !proto.equals("mysqlclient")) {
@@ -117,7 +138,7 @@ public final class ConfigLoader {
                     if (m == null) {
                         throw ConfigException.badValue(s.name(), "module", module, "one of " + modules.names(ModuleKind.FILTER));
                     }
-                    Params p = validate(s, merge(CoreParams.FILTER, m.descriptor().parameters()), "a filter using " + module);
+                    Params p = validate(s, merge(CoreParams.FILTER, m.descriptor().parameters()), "a filter using " + module, m.descriptor().name());
                     moduleRules(m, p);
                     filters.add(new GatehouseConfig.ObjectConfig(s.name(), m.descriptor().name(), p, List.of()));
                 }
@@ -125,7 +146,7 @@ public final class ConfigLoader {
             }
         }
         if (!sawGlobal) {
-            global = validate(new IniSection("maxscale", file), CoreParams.GLOBAL, "the [maxscale] section");
+            global = validate(new IniSection("maxscale", file), CoreParams.GLOBAL, "the [maxscale] section", "global");
         }
         checkReferences(servers, monitors, services, listeners);
         for (var svc : services) {
@@ -218,17 +239,35 @@ public final class ConfigLoader {
         return v;
     }
 
-    /** Checks every parameter of the section against the specs and fills in defaults. */
     /** Decrypts encrypted passwords of the configuration being built (the key file of its datadir). */
     private ConfigPasswords passwords = ConfigPasswords.NONE;
 
-    Params validate(IniSection s, List<ParamSpec> specs, String what) throws ConfigException {
+    /**
+     * Checks every parameter of the section against the specs and fills in defaults. {@code scopes} are the section
+     * kind and module whose deprecated aliases and refused MaxScale parameters apply (see {@link DeprecatedAliases},
+     * {@link RefusedParams}).
+     */
+    Params validate(IniSection s, List<ParamSpec> specs, String what, String... scopes) throws ConfigException {
         Map<String, ParamSpec> byName = new HashMap<>();
         specs.forEach(p -> byName.put(p.name(), p));
         Map<String, Object> values = new HashMap<>();
         Map<String, String> texts = new HashMap<>();
         for (Map.Entry<String, String> e : s.params().entrySet()) {
             ParamSpec spec = byName.get(e.getKey());
+            if (spec == null) {
+                spec = DeprecatedAliases.resolve(s, e.getKey(), byName, scopes);
+            }
+            if (spec == null) {
+                for (String scope : scopes) {
+                    String reason = RefusedParams.reason(scope, e.getKey());
+                    if (reason != null) {
+                        String shown = ConfigPasswords.looksSecret(e.getKey()) ? "*****" : e.getValue();
+                        throw new ConfigException("[" + s.name() + "] " + e.getKey() + ": '" + shown
+                                + "' (expected: not set; Gatehouse does not support this MaxScale parameter: "
+                                + reason + ")");
+                    }
+                }
+            }
             if (spec == null) {
                 // A misspelt password parameter must not put the password in the message.
                 String shown = ConfigPasswords.looksSecret(e.getKey()) ? "*****" : e.getValue();
@@ -243,8 +282,10 @@ public final class ConfigLoader {
             try {
                 values.put(spec.name(), ValueParser.parse(spec, e.getValue()));
                 texts.put(spec.name(), e.getValue());
+                DeprecatedAliases.warnIfUnitless(s.name(), spec, e.getValue());
             } catch (IllegalArgumentException | ArithmeticException ex) {
-                throw ConfigException.badValue(s.name(), spec.name(), e.getValue(), spec.rule());
+                // The name as written: an old alias is reported under the name the user will look for.
+                throw ConfigException.badValue(s.name(), e.getKey(), e.getValue(), spec.rule());
             }
         }
         for (ParamSpec spec : specs) {

@@ -29,6 +29,14 @@ public final class CoreParams {
             of("log_debug", ParamType.BOOL, "false", true, "Log debug messages"),
             of("log_notice", ParamType.BOOL, "true", true, "Log notices (Gatehouse's informational messages); false keeps only warnings and errors"),
             of("log_warning", ParamType.BOOL, "true", true, "Log warnings"),
+            of("ms_timestamp", ParamType.BOOL, "false", false, "Log timestamps with milliseconds"),
+            of("maxlog", ParamType.BOOL, "true", false, "Write the log file gatehouse.log in logdir"),
+            of("syslog", ParamType.BOOL, "false", false, "Log to syslog; only false, as the JVM cannot write to /dev/log"),
+            oneOf("log_augmentation", ParamType.ENUM, "0", false, List.of("0", "1"),
+                    "1 adds the name of the logging method to each message"),
+            of("log_throttling", ParamType.STRING, LogThrottling.DEFAULT, false,
+                    "count, window, suppression: an error or warning logged count times within window is left out for"
+                            + " suppression; 0 in any field disables"),
             of("logdir", ParamType.PATH, "/var/log/gatehouse", false, "Log directory"),
             of("datadir", ParamType.PATH, "/var/lib/gatehouse", false, "Data directory"),
             of("persistdir", ParamType.PATH, "/var/lib/gatehouse/gatehouse.cnf.d", false, "Where runtime changes are stored"),
@@ -38,6 +46,8 @@ public final class CoreParams {
             of("skip_name_resolve", ParamType.BOOL, "false", false, "true: accounts whose host is a host name match nobody; false: such names are looked up when accounts load and match the clients at their addresses"),
             of("max_auth_errors_until_block", ParamType.COUNT, "10", false, "Failed logins from one host before it is blocked; 0 disables"),
             of("auth_block_time", ParamType.DURATION, "60s", false, "How long a host stays blocked after max_auth_errors_until_block failures (Gatehouse)"),
+            of("local_address", ParamType.STRING, null, false,
+                    "Address of this machine that connections to the servers (routing, accounts, monitors) are made from"),
             of("admin_host", ParamType.STRING, "127.0.0.1", false, "Admin API address"),
             of("admin_port", ParamType.COUNT, "8989", false, "Admin API port"),
             of("admin_enabled", ParamType.BOOL, "true", false, "Enable the admin API"),
@@ -48,6 +58,8 @@ public final class CoreParams {
             of("admin_ssl_ca", ParamType.PATH, null, false, "PEM CA certificate(s) sent with admin_ssl_cert to complete its chain"),
             oneOf("admin_ssl_version", ParamType.ENUM, "MAX", false, List.of("MAX", "TLSv10", "TLSv11", "TLSv12", "TLSv13"),
                     "The one TLS version the admin API accepts; MAX accepts TLSv1.2 and TLSv1.3"),
+            oneOf("sql_mode", ParamType.ENUM, "default", false, List.of("default"),
+                    "SQL dialect the classifier reads; only default, as Gatehouse has no Oracle-mode parser"),
             of("persist_runtime_changes", ParamType.BOOL, "true", false, "Persist runtime changes in persistdir"),
             of("load_persisted_configs", ParamType.BOOL, "true", false, "Load persisted runtime changes at start"));
 
@@ -108,6 +120,9 @@ public final class CoreParams {
             of("socket", ParamType.PATH, null, false, "Unix socket to listen on"),
             of("authenticator", ParamType.STRING, "mariadbauth,ed25519auth", false, "Client authenticators: mariadbauth (native passwords, also for MySQL clients' SHA-256 plugins) and ed25519auth"),
             of("authenticator_options", ParamType.STRING, null, false, "Options of the authenticators, key=value pairs: skip_authentication, clear_pw_passthrough, match_host, lower_case_table_names, log_password_mismatch (false only), ed_mode, ed_rsa_privkey_path, ed_rsa_pubkey_path"),
+            of("connection_init_sql_file", ParamType.PATH, null, false,
+                    "SQL statements, one per line, run on each backend connection of the listener's sessions after"
+                            + " login; each must succeed and return no rows"),
             of("user_mapping_file", ParamType.PATH, null, false, "MaxScale-format JSON mapping client users to backend credentials"),
             of("ssl", ParamType.BOOL, "false", false, "Require clients to use TLS"),
             of("ssl_cert", ParamType.PATH, null, false, "PEM certificate (chain) presented to clients"),
@@ -122,7 +137,9 @@ public final class CoreParams {
             of("ssl_crl", ParamType.PATH, null, false, "PEM certificate revocation list"),
             of("proxy_protocol_networks", ParamType.STRING, null, false, "Networks allowed to send a PROXY protocol header: addresses, subnets (a.b.c.d/n), localhost or *"),
             of("max_packet_size", ParamType.SIZE, "1Gi", false, "Largest client command accepted; bigger ones are refused with error 1153"),
-            of("connection_init_timeout", ParamType.DURATION, "10s", false, "Time a client has to complete the handshake and login"));
+            of("connection_init_timeout", ParamType.DURATION, "10s", false, "Time a client has to complete the handshake and login"),
+            oneOf("sql_mode", ParamType.ENUM, "default", false, List.of("default"),
+                    "SQL dialect of the listener's sessions; only default, as Gatehouse has no Oracle-mode parser"));
 
     public static final List<ParamSpec> MONITOR = List.of(
             required("type", ParamType.STRING, "monitor"),
@@ -130,7 +147,7 @@ public final class CoreParams {
             required("servers", ParamType.TARGET_LIST, "Servers to monitor"),
             required("user", ParamType.STRING, "Monitor user"),
             required("password", ParamType.PASSWORD, "Monitor password"),
-            of("monitor_interval", ParamType.DURATION, "2s", true, "Time between monitoring passes"),
+            of("monitor_interval", ParamType.DURATION_MS, "2s", true, "Time between monitoring passes"),
             of("backend_connect_timeout", ParamType.DURATION, "3s", true, "Connect timeout of monitor connections"),
             of("backend_read_timeout", ParamType.DURATION, "3s", true, "Read timeout of monitor connections"),
             of("backend_write_timeout", ParamType.DURATION, "3s", true, "Write timeout of monitor connections"),

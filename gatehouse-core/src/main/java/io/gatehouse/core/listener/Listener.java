@@ -92,11 +92,23 @@ public final class Listener {
         io.gatehouse.core.users.MatchRules rules = new io.gatehouse.core.users.MatchRules(
                 !"false".equals(auth.get("match_host")),
                 Integer.parseInt(auth.getOrDefault("lower_case_table_names", "0")), ed25519);
+        java.util.List<String> initSql = java.util.List.of();
+        String initFile = p.has("connection_init_sql_file") ? p.string("connection_init_sql_file") : null;
+        if (initFile != null && !initFile.isBlank()) {
+            try {
+                // As MaxScale: each non-empty line is one statement.
+                initSql = java.nio.file.Files.readAllLines(Path.of(initFile)).stream().map(String::strip)
+                        .filter(l -> !l.isEmpty()).toList();
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("[" + p.section() + "] connection_init_sql_file: '" + initFile
+                        + "' (expected: a readable file of SQL statements, one per line)", e);
+            }
+        }
         return new ClientSettings(tls, init, maxPacket, networks, mapping,
                 Boolean.parseBoolean(auth.get("skip_authentication")),
                 Boolean.parseBoolean(auth.get("clear_pw_passthrough")),
                 Boolean.parseBoolean(auth.get("clear_pw_without_tls")), "sha256".equals(auth.get("ed_mode")), rsa,
-                rules);
+                rules, initSql);
     }
 
     /** Reads this listener's certificate files again for new connections; open sessions keep theirs. */

@@ -1,6 +1,7 @@
 package io.gatehouse.core.runtime;
 
 import io.gatehouse.api.config.ParamSpec;
+import io.gatehouse.api.config.ParamType;
 import io.gatehouse.api.config.ValueParser;
 import io.gatehouse.core.config.ConfigException;
 import io.gatehouse.core.config.ConfigLoader;
@@ -35,7 +36,13 @@ public final class PersistedConfigs {
         CommandLineOverrides.apply(sections, cnf);
         IniSection global = sections.containsKey("maxscale") ? sections.get("maxscale") : sections.get("gatehouse");
         String load = global == null ? null : global.get("load_persisted_configs");
-        if (load != null && !ValueParser.parseBool(load)) {
+        boolean loadPersisted;
+        try {
+            loadPersisted = load == null || ValueParser.parseBool(load);
+        } catch (IllegalArgumentException e) {
+            throw ConfigException.badValue(global.name(), "load_persisted_configs", load, ParamType.BOOL.rule());
+        }
+        if (!loadPersisted) {
             return sections;
         }
         Path dir = directory(global);

@@ -48,6 +48,7 @@ public final class Runtime implements AutoCloseable {
     private final Map<String, io.gatehouse.api.filter.Filter> filters = new LinkedHashMap<>();
     private final SessionRegistry sessions = new SessionRegistry();
     private final BackendKiller killer = new BackendKiller();
+    private final io.gatehouse.core.session.BranchTargets branchTargets = new io.gatehouse.core.session.BranchTargets();
     private final Map<String, MonitorContext> monitorContexts = new LinkedHashMap<>();
     private final Map<String, Long> serviceStartedAt = new LinkedHashMap<>();
     private final Map<String, java.nio.file.Path> persistedFiles = new java.util.concurrent.ConcurrentHashMap<>();
@@ -67,7 +68,7 @@ public final class Runtime implements AutoCloseable {
         try {
             Params g = config.global();
             for (var s : config.servers()) {
-                servers.put(s.name(), new Server(s.name(), s.params()));
+                servers.put(s.name(), new Server(s.name(), s.params(), localAddress(g)));
             }
             for (var m : config.monitors()) {
                 MonitorModule mod = modules.find(ModuleKind.MONITOR, m.module(), MonitorModule.class);
@@ -127,7 +128,9 @@ public final class Runtime implements AutoCloseable {
             long low = g.size("writeq_low_water");
             proxy = new ProxyContext(sessions, workers, killer, new BackendPool(), (int) Math.min(high, Integer.MAX_VALUE),
                     (int) Math.min(low, high), new io.gatehouse.core.session.login.HostBlocker(
-                            (int) g.integer("max_auth_errors_until_block"), g.duration("auth_block_time")));
+                            (int) g.integer("max_auth_errors_until_block"), g.duration("auth_block_time")),
+                    branchTargets);
+            publishTargets();
             for (var lc : config.listeners()) {
                 Listener l = new Listener(lc.name(), lc.params(), services.get(lc.targets().get(0)));
                 l.start(proxy);
@@ -136,6 +139,23 @@ public final class Runtime implements AutoCloseable {
         } catch (Exception e) {
             close();
             throw e;
+        }
+    }
+
+    /**
+     * The global {@code local_address} resolved (null when unset); connections to servers, the monitors' included,
+     * are made from it.
+     */
+    public static java.net.InetAddress localAddress(Params global) {
+        String text = global.string("local_address");
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return java.net.InetAddress.getByName(text.trim());
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException("[" + global.section() + "] local_address: '" + text
+                    + "' (expected: an address of this machine)", e);
         }
     }
 
@@ -170,6 +190,11 @@ public final class Runtime implements AutoCloseable {
     /** The filter instances by name; services hold them in their chains. */
     public Map<String, io.gatehouse.api.filter.Filter> filters() {
         return filters;
+    }
+
+    /** Lets sessions find the servers and services as they are now (tee branches); after every creation or removal. */
+    void publishTargets() {
+        branchTargets.publish(servers, services);
     }
 
     /** What listeners started at runtime need: workers, registry, pools. */

@@ -34,7 +34,8 @@ final class RuntimeObjects {
     }
 
     void addServer(ObjectConfig c) {
-        rt.servers().put(c.name(), new Server(c.name(), c.params()));
+        rt.servers().put(c.name(), new Server(c.name(), c.params(), Runtime.localAddress(rt.config().global())));
+        rt.publishTargets();
     }
 
     /**
@@ -88,6 +89,7 @@ final class RuntimeObjects {
                 .create(new Runtime.ServiceRouterContext(svc, rt.classifierCacheBytes())));
         svc.filters(filters(c));
         rt.services().put(c.name(), svc);
+        rt.publishTargets();
         rt.serviceStartedAt().put(c.name(), System.currentTimeMillis());
         users.start();
     }
@@ -191,6 +193,7 @@ final class RuntimeObjects {
             }
             default -> throw new IllegalArgumentException("unknown object type " + type);
         }
+        rt.publishTargets();
     }
 
     /** Servers no monitor watches any more stop being marked monitored (so maintenance is theirs to set). */

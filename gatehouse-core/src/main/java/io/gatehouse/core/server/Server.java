@@ -28,10 +28,19 @@ public final class Server implements MonitoredServer {
     private volatile java.net.InetSocketAddress socketAddress;
     private final io.gatehouse.core.tls.ReloadableTls tls;
 
+    /** Source address of every connection to this server (global {@code local_address}), or null. */
+    private final java.net.InetAddress localAddress;
+
     /** Throws {@link IllegalArgumentException} when its TLS files cannot be used. */
     public Server(String name, Params params) {
+        this(name, params, null);
+    }
+
+    /** A server whose connections are made from {@code localAddress} (null: the system's choice). */
+    public Server(String name, Params params, java.net.InetAddress localAddress) {
         this.name = name;
         this.params = params;
+        this.localAddress = localAddress;
         try {
             this.tls = io.gatehouse.core.tls.ReloadableTls.forServer(io.gatehouse.core.tls.TlsSettings.of(params, false));
         } catch (IllegalArgumentException e) {
@@ -45,6 +54,11 @@ public final class Server implements MonitoredServer {
     /** TLS towards this server, or null when {@code ssl=false}. */
     public io.gatehouse.core.tls.ReloadableTls tls() {
         return tls;
+    }
+
+    @Override
+    public java.net.InetAddress localAddress() {
+        return localAddress;
     }
 
     @Override

@@ -25,13 +25,20 @@ import java.time.Duration;
  *                        the process's own
  * @param matchRules      how logins match the service's accounts: the listener's {@code authenticator} list and its
  *                        {@code match_host} and {@code lower_case_table_names} options
+ * @param initStatements  the statements of the listener's {@code connection_init_sql_file}, run on each backend
+ *                        connection a session gets, before its first command; empty when none
  */
 public record ClientSettings(ReloadableTls tls, Duration initTimeout, long maxPacketSize,
                              TrustedNetworks proxyNetworks, io.gatehouse.core.users.UserMapping userMapping,
                              boolean skipAuthentication, boolean clearPassthrough, boolean clearWithoutTls,
                              boolean edSha256, java.security.KeyPair rsaKeys,
-                             io.gatehouse.core.users.MatchRules matchRules) {
+                             io.gatehouse.core.users.MatchRules matchRules,
+                             java.util.List<String> initStatements) {
+    public ClientSettings {
+        initStatements = java.util.List.copyOf(initStatements);
+    }
+
     /** Settings for clients of a listener without TLS or PROXY protocol, with the defaults. */
     public static final ClientSettings PLAIN = new ClientSettings(null, Duration.ofSeconds(10), 1L << 30, null,
-            null, false, false, false, false, null, io.gatehouse.core.users.MatchRules.DEFAULT);
+            null, false, false, false, false, null, io.gatehouse.core.users.MatchRules.DEFAULT, java.util.List.of());
 }

@@ -40,7 +40,8 @@ public final class UserAccountLoader {
     public static ClientOptions options(Server s, String user, String password) {
         return s.socket() != null
                 ? ClientOptions.unixSocket(Path.of(s.socket()), user, password)
-                : ClientOptions.tcp(s.address(), s.port(), user, password).withTls(s.tlsContext());
+                : ClientOptions.tcp(s.address(), s.port(), user, password).withTls(s.tlsContext())
+                        .withLocalAddress(s.localAddress());
     }
 
     /** Loads with the global {@code auth_connect_timeout}, {@code auth_read_timeout} and {@code auth_write_timeout}. */

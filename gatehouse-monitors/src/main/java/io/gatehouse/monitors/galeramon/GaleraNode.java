@@ -82,7 +82,7 @@ final class GaleraNode {
             throws Exception {
         ClientOptions opts = (server.socket() != null
                 ? ClientOptions.unixSocket(Path.of(server.socket()), user, password)
-                : ClientOptions.tcp(server.address(), server.port(), user, password))
+                : ClientOptions.tcp(server.address(), server.port(), user, password).withLocalAddress(server.localAddress()))
                 .withConnectTimeout(ct).withReadTimeout(rt).withWriteTimeout(wt);
         if (server.socket() == null && server.tlsContext() != null) {
             opts = opts.withTls(server.tlsContext());

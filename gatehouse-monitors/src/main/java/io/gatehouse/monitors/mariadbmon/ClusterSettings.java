@@ -14,7 +14,8 @@ record ClusterSettings(AutoFailover autoFailover, boolean autoRejoin, int failco
                        Duration switchoverTimeout, boolean verifyMasterFailure, Duration masterFailureTimeout,
                        Set<String> serversNoPromotion, Path promotionSqlFile, Path demotionSqlFile,
                        String replicationUser, String replicationPassword, boolean replicationMasterSsl,
-                       String replicationCustomOptions, boolean enforceReadOnlySlaves, boolean enforceWritableMaster,
+                       String replicationCustomOptions, boolean enforceReadOnlySlaves, boolean enforceReadOnlyServers,
+                       boolean enforceWritableMaster,
                        boolean enforceSimpleTopology, boolean handleEvents, String user, String password,
                        Duration connectTimeout, Duration readTimeout, Duration monitorInterval) {
 
@@ -50,14 +51,16 @@ record ClusterSettings(AutoFailover autoFailover, boolean autoRejoin, int failco
                 path(p.string("promotion_sql_file")), path(p.string("demotion_sql_file")),
                 replUser == null ? user : replUser, replUser == null ? password : replPassword == null ? "" : replPassword,
                 p.bool("replication_master_ssl"), blankToNull(p.string("replication_custom_options")),
-                p.bool("enforce_read_only_slaves"), p.bool("enforce_writable_master"), simple,
+                p.bool("enforce_read_only_slaves"), p.bool("enforce_read_only_servers"), p.bool("enforce_writable_master"),
+                simple,
                 p.bool("handle_events"), user, password, p.duration("backend_connect_timeout"),
                 p.duration("backend_read_timeout"), p.duration("monitor_interval"));
     }
 
     /** Whether anything may change the cluster automatically. */
     boolean acts() {
-        return autoFailover != AutoFailover.OFF || autoRejoin || enforceReadOnlySlaves || enforceWritableMaster;
+        return autoFailover != AutoFailover.OFF || autoRejoin || enforceReadOnlySlaves || enforceReadOnlyServers
+                || enforceWritableMaster;
     }
 
     private static Path path(String s) {

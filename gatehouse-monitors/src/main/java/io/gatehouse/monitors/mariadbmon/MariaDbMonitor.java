@@ -432,7 +432,10 @@ final class MariaDbMonitor implements Monitor {
         for (ServerProbe p : probes) {
             int st = p.server.status();
             String sql = null;
-            if (s.enforceReadOnlySlaves() && p != primary && ServerStatus.has(st, ServerStatus.SLAVE) && !p.readOnly) {
+            boolean notPrimary = p != primary && !p.readOnly;
+            // enforce_read_only_servers covers standalone servers too, but only once there is a primary to protect.
+            if (notPrimary && (s.enforceReadOnlySlaves() && ServerStatus.has(st, ServerStatus.SLAVE)
+                    || s.enforceReadOnlyServers() && primary != null && p.reachable)) {
                 sql = "SET GLOBAL read_only = ON";
             } else if (s.enforceWritableMaster() && p == primary && p.reachable && p.readOnly) {
                 sql = "SET GLOBAL read_only = OFF";

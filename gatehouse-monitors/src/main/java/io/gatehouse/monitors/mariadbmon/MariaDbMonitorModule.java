@@ -51,6 +51,9 @@ public final class MariaDbMonitorModule implements MonitorModule {
                     of("replication_custom_options", ParamType.STRING, null, true,
                             "Extra options appended to CHANGE MASTER TO"),
                     of("enforce_read_only_slaves", ParamType.BOOL, "false", true, "Set read_only=ON on replicas"),
+                    of("enforce_read_only_servers", ParamType.BOOL, "false", true,
+                            "Set read_only=ON on every running server other than the primary, replica or not; nothing"
+                                    + " is changed while there is no primary"),
                     of("enforce_writable_master", ParamType.BOOL, "false", true, "Set read_only=OFF on the primary"),
                     of("enforce_simple_topology", ParamType.BOOL, "false", true,
                             "Keep one primary with direct replicas; implies auto_failover and auto_rejoin"),

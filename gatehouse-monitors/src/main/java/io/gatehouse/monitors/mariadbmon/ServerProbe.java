@@ -125,7 +125,7 @@ final class ServerProbe {
         String password = server.monitorUser() != null ? nz(server.monitorPassword()) : monitorPassword;
         ClientOptions opts = (server.socket() != null
                 ? ClientOptions.unixSocket(Path.of(server.socket()), user, password)
-                : ClientOptions.tcp(server.address(), server.port(), user, password))
+                : ClientOptions.tcp(server.address(), server.port(), user, password).withLocalAddress(server.localAddress()))
                 .withConnectTimeout(ct).withReadTimeout(rt).withWriteTimeout(wt);
         if (server.socket() == null && server.tlsContext() != null) {
             opts = opts.withTls(server.tlsContext());

@@ -76,8 +76,8 @@ public final class BlockingClient implements AutoCloseable {
      */
     static BlockingClient connect(ClientOptions opts, String announcedPlugin)
             throws IOException, ServerErrorException {
-        PacketChannel ch = PacketChannel.connect(opts.address(), opts.connectTimeout(), opts.readTimeout(),
-                opts.writeTimeout());
+        PacketChannel ch = PacketChannel.connect(opts.address(), opts.localAddress(), opts.connectTimeout(),
+                opts.readTimeout(), opts.writeTimeout());
         try {
             BlockingClient client = login(ch, opts, announcedPlugin);
             LOG.debug("connected to {} as {} (connection id {}, server {})", opts.target(), opts.user(),

@@ -21,10 +21,13 @@ import java.util.Objects;
  * @param database     default database, or null
  * @param charset      collation id sent in the handshake; 45 = utf8mb4_general_ci
  * @param tls          TLS to use after the SSL request (null: plain); its trust decides which servers are accepted
+ * @param localAddress source address the TCP socket is bound to (MaxScale's {@code local_address}); null: the
+ *                     operating system chooses
  */
 public record ClientOptions(String host, int port, Path unixSocket, String user, String password, byte[] passwordSha1,
                             String database, Duration connectTimeout, Duration readTimeout, Duration writeTimeout,
-                            Map<String, String> attributes, int charset, javax.net.ssl.SSLContext tls) {
+                            Map<String, String> attributes, int charset, javax.net.ssl.SSLContext tls,
+                            java.net.InetAddress localAddress) {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     public static final int UTF8MB4_GENERAL_CI = 45;
 
@@ -46,62 +49,68 @@ public record ClientOptions(String host, int port, Path unixSocket, String user,
     /** Options for a TCP connection with 10-second timeouts and no database. */
     public static ClientOptions tcp(String host, int port, String user, String password) {
         return new ClientOptions(host, port, null, user, password, null, null, DEFAULT_TIMEOUT, DEFAULT_TIMEOUT,
-                DEFAULT_TIMEOUT, Map.of(), UTF8MB4_GENERAL_CI, null);
+                DEFAULT_TIMEOUT, Map.of(), UTF8MB4_GENERAL_CI, null, null);
     }
 
     /** Options for a unix-socket connection with 10-second timeouts and no database. */
     public static ClientOptions unixSocket(Path socket, String user, String password) {
         return new ClientOptions(null, 0, socket, user, password, null, null, DEFAULT_TIMEOUT, DEFAULT_TIMEOUT,
-                DEFAULT_TIMEOUT, Map.of(), UTF8MB4_GENERAL_CI, null);
+                DEFAULT_TIMEOUT, Map.of(), UTF8MB4_GENERAL_CI, null, null);
     }
 
     public ClientOptions withDatabase(String db) {
         return new ClientOptions(host, port, unixSocket, user, password, passwordSha1, db, connectTimeout,
-                readTimeout, writeTimeout, attributes, charset, tls);
+                readTimeout, writeTimeout, attributes, charset, tls, localAddress);
     }
 
     /** Credentials as SHA1(password) instead of a password. */
     public ClientOptions withPasswordSha1(byte[] sha1) {
         return new ClientOptions(host, port, unixSocket, user, null, sha1, database, connectTimeout, readTimeout,
-                writeTimeout, attributes, charset, tls);
+                writeTimeout, attributes, charset, tls, localAddress);
     }
 
     public ClientOptions withCredentials(String newUser, String newPassword) {
         return new ClientOptions(host, port, unixSocket, newUser, newPassword, null, database, connectTimeout,
-                readTimeout, writeTimeout, attributes, charset, tls);
+                readTimeout, writeTimeout, attributes, charset, tls, localAddress);
     }
 
     public ClientOptions withConnectTimeout(Duration d) {
         return new ClientOptions(host, port, unixSocket, user, password, passwordSha1, database, d, readTimeout,
-                writeTimeout, attributes, charset, tls);
+                writeTimeout, attributes, charset, tls, localAddress);
     }
 
     public ClientOptions withReadTimeout(Duration d) {
         return new ClientOptions(host, port, unixSocket, user, password, passwordSha1, database, connectTimeout, d,
-                writeTimeout, attributes, charset, tls);
+                writeTimeout, attributes, charset, tls, localAddress);
     }
 
     public ClientOptions withWriteTimeout(Duration d) {
         return new ClientOptions(host, port, unixSocket, user, password, passwordSha1, database, connectTimeout,
-                readTimeout, d, attributes, charset, tls);
+                readTimeout, d, attributes, charset, tls, localAddress);
     }
 
     /** Sets the same connect, read and write timeout. */
     public ClientOptions withTimeouts(Duration d) {
         return new ClientOptions(host, port, unixSocket, user, password, passwordSha1, database, d, d, d,
-                attributes, charset, tls);
+                attributes, charset, tls, localAddress);
     }
 
     /** Encrypts the connection with {@code context} after the SSL request (TCP only; null for plain). */
     public ClientOptions withTls(javax.net.ssl.SSLContext context) {
         return new ClientOptions(host, port, unixSocket, user, password, passwordSha1, database, connectTimeout,
-                readTimeout, writeTimeout, attributes, charset, context);
+                readTimeout, writeTimeout, attributes, charset, context, localAddress);
+    }
+
+    /** The same options with the socket bound to {@code local} before connecting (null: no binding). */
+    public ClientOptions withLocalAddress(java.net.InetAddress local) {
+        return new ClientOptions(host, port, unixSocket, user, password, passwordSha1, database, connectTimeout,
+                readTimeout, writeTimeout, attributes, charset, tls, local);
     }
 
     /** Connection attributes sent in addition to {@code _client_name} (visible in performance_schema). */
     public ClientOptions withAttributes(Map<String, String> attrs) {
         return new ClientOptions(host, port, unixSocket, user, password, passwordSha1, database, connectTimeout,
-                readTimeout, writeTimeout, attrs, charset, tls);
+                readTimeout, writeTimeout, attrs, charset, tls, localAddress);
     }
 
     /** Where to connect; resolves the host name (a blocking DNS lookup). */

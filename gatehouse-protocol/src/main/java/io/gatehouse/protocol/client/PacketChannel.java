@@ -49,9 +49,12 @@ final class PacketChannel implements Closeable {
         this.writeTimeoutNanos = writeTimeout.toNanos();
     }
 
-    /** Opens a connection to {@code address}, failing with {@link SocketTimeoutException} after the timeout. */
-    static PacketChannel connect(SocketAddress address, Duration connectTimeout, Duration readTimeout,
-                                 Duration writeTimeout) throws IOException {
+    /**
+     * Opens a connection to {@code address} from {@code local} (TCP only; null lets the system choose), failing with
+     * {@link SocketTimeoutException} after the timeout.
+     */
+    static PacketChannel connect(SocketAddress address, java.net.InetAddress local, Duration connectTimeout,
+                                 Duration readTimeout, Duration writeTimeout) throws IOException {
         boolean unix = address instanceof UnixDomainSocketAddress;
         SocketChannel ch = unix ? SocketChannel.open(StandardProtocolFamily.UNIX) : SocketChannel.open();
         Selector sel = null;
@@ -60,6 +63,9 @@ final class PacketChannel implements Closeable {
             if (!unix) {
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 ch.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+                if (local != null) {
+                    ch.bind(new java.net.InetSocketAddress(local, 0));
+                }
             }
             sel = Selector.open();
             SelectionKey key = ch.register(sel, 0);

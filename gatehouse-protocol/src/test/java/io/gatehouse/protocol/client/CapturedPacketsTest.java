@@ -48,7 +48,7 @@ class CapturedPacketsTest {
 
     private static PacketChannel open(MariaDbServer server) throws IOException {
         Duration t = Duration.ofSeconds(10);
-        PacketChannel ch = PacketChannel.connect(new InetSocketAddress(server.host(), server.port()), t, t, t);
+        PacketChannel ch = PacketChannel.connect(new InetSocketAddress(server.host(), server.port()), null, t, t, t);
         ch.sequence(0);
         return ch;
     }

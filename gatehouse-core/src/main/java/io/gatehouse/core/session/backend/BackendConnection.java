@@ -3,7 +3,6 @@ package io.gatehouse.core.session.backend;
 import io.gatehouse.api.reply.Reply;
 import io.gatehouse.core.server.Server;
 import io.gatehouse.core.session.ClientSession;
-import io.gatehouse.core.session.pipeline.SessionPipeline;
 import io.gatehouse.protocol.Capabilities;
 import io.gatehouse.protocol.ChangeUserRequest;
 import io.gatehouse.protocol.HandshakeResponse;
@@ -15,6 +14,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * its back-pressure, and hands each phase to the part that owns it: {@link BackendLogin} logs in with the client's
  * recovered SHA1(password), {@link BackendReplies} tracks commands and replies once it is ready, and
  * {@link BackendParking} keeps it, reset, in the worker's {@link BackendPool} between sessions. Every buffer read
- * from the backend while a session uses it is handed to the session's {@link SessionPipeline}, which owns it from
+ * from the backend while a session uses it is handed to the session's pipeline (its {@link BackendOwner}), which owns it from
  * then on; handshake bytes are framed and released here.
  */
 public final class BackendConnection extends ChannelInboundHandlerAdapter implements io.gatehouse.api.router.Endpoint {
@@ -32,11 +32,11 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
     /** Capabilities not passed on from the client: no compression; TLS is per server ({@code ssl=true}). */
     static final long NEVER = Capabilities.COMPRESS | Capabilities.SSL | Capabilities.SSL_VERIFY_SERVER_CERT;
 
-    enum State { CONNECTING, GREETING, AUTH, READY, CHANGE_USER, CLOSED }
+    enum State { CONNECTING, GREETING, AUTH, INIT, READY, CHANGE_USER, CLOSED }
 
     private ClientSession session;
-    /** The pipeline of the session using this connection; null while it is pooled. */
-    private SessionPipeline pipeline;
+    /** The session's pipeline (or a filter's branch) using this connection; null while it is pooled. */
+    private BackendOwner pipeline;
     private final Server server;
     private Channel channel;
     private State state = State.CONNECTING;
@@ -45,6 +45,8 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
     private final BackendReplies replies;
     private final BackendParking parking = new BackendParking(this);
     private boolean counted;
+    /** The listener's connection_init_sql_file statements in flight after login, or null. */
+    private BackendInitSql init;
 
     public BackendConnection(ClientSession session, Server server, HandshakeResponse clientLogin, byte[] passwordSha1) {
         this.session = session;
@@ -71,7 +73,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
         return session;
     }
 
-    SessionPipeline pipeline() {
+    BackendOwner pipeline() {
         return pipeline;
     }
 
@@ -136,7 +138,11 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
             ByteBuf packet;
             while (state != State.READY && state != State.CLOSED && (packet = framer.next()) != null) {
                 try {
-                    login.onPacket(packet);
+                    if (state == State.INIT) {
+                        init.onReply(packet);
+                    } else {
+                        login.onPacket(packet);
+                    }
                 } finally {
                     packet.release();
                 }
@@ -164,6 +170,14 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
      * as the end of a COM_CHANGE_USER.
      */
     void loggedIn(ByteBuf packet, long capabilities, boolean changeUser) {
+        List<String> initSql = changeUser || session == null ? List.of() : session.settings.initStatements();
+        if (!initSql.isEmpty()) {
+            // A new session's connection (new or pooled) first runs the listener's connection_init_sql_file.
+            state = State.INIT;
+            init = new BackendInitSql(this, initSql, packet.retain(), capabilities);
+            init.start();
+            return;
+        }
         state = State.READY;
         replies.loggedIn(capabilities);
         readWhileClientKeepsUp(pipeline.clientWritable());
@@ -171,6 +185,22 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
             pipeline.changeUserDone(this, packet.retain());
         } else {
             pipeline.endpointReady(this, packet.retain());
+        }
+    }
+
+    /** The connection_init_sql_file statements succeeded: the session gets the connection and the login OK. */
+    void ready(ByteBuf retainedLoginOk, long capabilities) {
+        init = null;
+        state = State.READY;
+        replies.loggedIn(capabilities);
+        readWhileClientKeepsUp(pipeline.clientWritable());
+        pipeline.endpointReady(this, retainedLoginOk);
+    }
+
+    private void releaseInit() {
+        if (init != null) {
+            init.release();
+            init = null;
         }
     }
 
@@ -191,6 +221,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         framer.release();
+        releaseInit();
         State was = state;
         state = State.CLOSED;
         if (was != State.CLOSED) {
@@ -237,6 +268,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
         if (state != State.CLOSED) {
             state = State.CLOSED;
             framer.release();
+            releaseInit();
             if (channel != null) {
                 channel.close();
             }
@@ -269,7 +301,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
 
     /**
      * Logs the connection in as {@code user} (COM_CHANGE_USER), on the worker thread, when no reply is in flight.
-     * The pipeline is told the outcome through {@link SessionPipeline#changeUserDone}.
+     * The pipeline is told the outcome through {@link BackendOwner#changeUserDone}.
      */
     public void changeUser(String user, ChangeUserRequest clientRequest, byte[] newSha1) {
         login.changeUser(user, clientRequest, newSha1);
@@ -281,7 +313,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
     }
 
     /** Puts this connection under a session pipeline's control, before it connects. */
-    public void routeThrough(SessionPipeline p) {
+    public void routeThrough(BackendOwner p) {
         this.pipeline = p;
     }
 
@@ -372,10 +404,10 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
 
     /**
      * Takes a pooled connection over for a new session: logs it in as that session's user with COM_CHANGE_USER.
-     * The outcome arrives through {@link SessionPipeline#endpointReady} or {@link SessionPipeline#endpointClosed},
+     * The outcome arrives through {@link BackendOwner#endpointReady} or {@link BackendOwner#endpointClosed},
      * as for a new connection.
      */
-    public void adopt(ClientSession newSession, SessionPipeline owner, HandshakeResponse newLogin, byte[] newSha1) {
+    public void adopt(ClientSession newSession, BackendOwner owner, HandshakeResponse newLogin, byte[] newSha1) {
         parking.adopted();
         session = newSession;
         pipeline = owner;
@@ -385,6 +417,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
     /** Ends the login with {@code why}: a refused COM_CHANGE_USER of the client, or a lost connection. */
     void fail(String why) {
         LOG.warn("{}", why);
+        releaseInit();
         State was = state;
         state = State.CLOSED;
         channel.close();

@@ -36,6 +36,9 @@ public final class BackendDialer {
         } else {
             boot.channel(proxy.workers().clientChannel());
             addr = server.socketAddress();
+            if (server.localAddress() != null) {
+                boot.localAddress(new java.net.InetSocketAddress(server.localAddress(), 0));
+            }
         }
         boot.connect(addr).addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess()) {
