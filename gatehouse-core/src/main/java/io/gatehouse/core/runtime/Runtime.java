@@ -427,6 +427,14 @@ public final class Runtime implements AutoCloseable {
         for (Service s : services.values()) {
             s.users().close();
         }
+        // After the sessions: a filter that holds files (qlafilter's unified log) writes them out and closes them.
+        for (var f : filters.values()) {
+            try {
+                f.close();
+            } catch (RuntimeException e) {
+                LOG.warn("Closing a filter: {}", e.toString());
+            }
+        }
         if (workers != null) {
             workers.close();
             workers = null;
