@@ -101,6 +101,8 @@ class ChangeUserRefusedTest {
             assertThat(s.scalar("SELECT CURRENT_USER()")).isEqualTo(Accounts.APP_USER + "@%");
         }
         for (String listener : new String[] {"Write-Listener", "Split-Listener"}) {
+            // The previous round's session ended as the limited user; its backend connection closes a moment later.
+            awaitNoConnectionOf(cluster.primary(), LIMITED);
             try (RawSession held = hold(cluster.primary()); RawSession s = app(gatehouse.port(listener))) {
                 assertThat(s.changeUser(LIMITED, LIMITED_PASSWORD)).as(listener).isEqualTo(direct);
                 assertThat(usersSeen(s)).as(listener + ": the session stays the old user's on every connection")
