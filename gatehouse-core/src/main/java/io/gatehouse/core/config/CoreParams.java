@@ -60,6 +60,10 @@ public final class CoreParams {
                     "The one TLS version the admin API accepts; MAX accepts TLSv1.2 and TLSv1.3"),
             oneOf("sql_mode", ParamType.ENUM, "default", false, List.of("default"),
                     "SQL dialect the classifier reads; only default, as Gatehouse has no Oracle-mode parser"),
+            of("retain_last_statements", ParamType.COUNT, "0", false,
+                    "Statements each session keeps for the admin API's session view and dump_last_statements"),
+            oneOf("dump_last_statements", ParamType.ENUM, "never", false, List.of("never", "on_close", "on_error"),
+                    "Log a session's retained statements when it closes (on_close) or only when it ends on an error"),
             of("persist_runtime_changes", ParamType.BOOL, "true", false, "Persist runtime changes in persistdir"),
             of("load_persisted_configs", ParamType.BOOL, "true", false, "Load persisted runtime changes at start"));
 
@@ -105,7 +109,9 @@ public final class CoreParams {
             of("connection_timeout", ParamType.DURATION, "0s", true, "Old name of wait_timeout"),
             of("wait_timeout", ParamType.DURATION, "0s", true, "Close client sessions idle for longer than this; 0 disables"),
             of("net_write_timeout", ParamType.DURATION, "0s", true, "Close a session whose client has not read its replies for this long; 0 disables"),
-            of("filters", ParamType.STRING, null, true, "Filter chain: filter section names separated by |"));
+            of("filters", ParamType.STRING, null, true, "Filter chain: filter section names separated by |"),
+            of("retain_last_statements", ParamType.INTEGER, "-1", false,
+                    "Statements each session of the service keeps; -1 uses the global retain_last_statements"));
 
     public static final List<ParamSpec> FILTER = List.of(
             required("type", ParamType.STRING, "filter"),

@@ -71,7 +71,8 @@ public final class SessionPipeline implements RouterSessionContext {
             chain.add(f.newSession(session.clientInfo(), context));
         }
         filters = chain;
-        if (router instanceof ConnectionRouterSession && chain.isEmpty()) {
+        // Retaining statements needs each command whole, so such sessions take the command-by-command path.
+        if (router instanceof ConnectionRouterSession && chain.isEmpty() && !session.statements().enabled()) {
             streaming = new StreamingCommands(session, this);
         }
         router.start(this);
@@ -164,6 +165,10 @@ public final class SessionPipeline implements RouterSessionContext {
         }
         busy = cmd != Commands.COM_STMT_SEND_LONG_DATA && cmd != Commands.COM_STMT_CLOSE;
         session.service().countQuery();
+        if (session.statements().enabled() && (cmd == Commands.COM_QUERY || cmd == Commands.COM_STMT_PREPARE)) {
+            session.statements().received(packet.toString(packet.readerIndex() + 5, packet.readableBytes() - 5,
+                    java.nio.charset.StandardCharsets.UTF_8));
+        }
         Command command = new Command(packet, sqlState);
         if (filters.isEmpty()) {
             router.routeQuery(command);
@@ -225,6 +230,7 @@ public final class SessionPipeline implements RouterSessionContext {
     @Override
     public void commandDone() {
         busy = false;
+        session.statements().completed();
         replyWatch.commandDone(filters);
         if (streaming != null) {
             streaming.resume();
