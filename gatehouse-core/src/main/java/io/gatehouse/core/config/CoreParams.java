@@ -72,6 +72,8 @@ public final class CoreParams {
             of("address", ParamType.STRING, null, true, "Host name or IP address of the server"),
             of("port", ParamType.COUNT, "3306", true, "TCP port of the server"),
             of("socket", ParamType.PATH, null, true, "Unix socket of the server, instead of address and port"),
+            of("private_address", ParamType.STRING, null, true,
+                    "Address the servers replicate from this one at (mariadbmon's CHANGE MASTER), when not address"),
             of("protocol", ParamType.STRING, "mariadbbackend", false, "Backend protocol (only mariadbbackend)"),
             oneOf("rank", ParamType.ENUM, "primary", true, List.of("primary", "secondary"), "Routing preference"),
             of("priority", ParamType.INTEGER, "0", true, "Promotion preference among equally up-to-date replicas in failover and switchover: positive values first, the lowest first"),

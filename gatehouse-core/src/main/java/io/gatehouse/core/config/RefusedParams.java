@@ -83,7 +83,6 @@ final class RefusedParams {
                 {"config_sync_interval", "configuration is not synchronised through the database cluster"},
         });
         put(m, "server", new String[][] {
-                {"private_address", "the monitor connects to the address used for routing; no separate replication address"},
                 {"extra_port", "monitor connections always use port"},
                 {"max_routing_connections", "connections to a server are not capped per server"},
                 {"disk_space_threshold", "no disk space monitoring"},
