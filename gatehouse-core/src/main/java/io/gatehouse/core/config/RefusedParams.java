@@ -31,8 +31,6 @@ final class RefusedParams {
                 {"rebalance_period", "sessions stay on the worker that accepted them; no rebalancing"},
                 {"rebalance_threshold", "sessions stay on the worker that accepted them; no rebalancing"},
                 {"rebalance_window", "sessions stay on the worker that accepted them; no rebalancing"},
-                {"query_retries", "Gatehouse's internal queries (account loading, monitoring) are not re-sent after a network error"},
-                {"query_retry_timeout", "Gatehouse's internal queries (account loading, monitoring) are not re-sent after a network error"},
                 {"passive", "there is no passive mode; every instance runs monitors' cluster changes"},
                 {"log_warn_super_user", "super-user logins are not singled out in the log"},
                 {"cachedir", "Gatehouse keeps no cache files"},
