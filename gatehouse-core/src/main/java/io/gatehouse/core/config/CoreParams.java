@@ -33,6 +33,8 @@ public final class CoreParams {
             of("log_debug", ParamType.BOOL, "false", true, "Log debug messages"),
             of("log_notice", ParamType.BOOL, "true", true, "Log notices (Gatehouse's informational messages); false keeps only warnings and errors"),
             of("log_warning", ParamType.BOOL, "true", true, "Log warnings"),
+            of("log_warn_super_user", ParamType.BOOL, "false", false,
+                    "Log a warning when a user with the SUPER privilege logs in through a service"),
             of("ms_timestamp", ParamType.BOOL, "false", false, "Log timestamps with milliseconds"),
             of("maxlog", ParamType.BOOL, "true", false, "Write the log file gatehouse.log in logdir"),
             of("syslog", ParamType.BOOL, "false", false, "Log to syslog; only false, as the JVM cannot write to /dev/log"),

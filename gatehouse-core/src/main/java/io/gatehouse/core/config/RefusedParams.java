@@ -32,7 +32,6 @@ final class RefusedParams {
                 {"rebalance_threshold", "sessions stay on the worker that accepted them; no rebalancing"},
                 {"rebalance_window", "sessions stay on the worker that accepted them; no rebalancing"},
                 {"passive", "there is no passive mode; every instance runs monitors' cluster changes"},
-                {"log_warn_super_user", "super-user logins are not singled out in the log"},
                 {"cachedir", "Gatehouse keeps no cache files"},
                 {"execdir", "Gatehouse runs no helper executables from a configured directory"},
                 {"connector_plugindir", "Gatehouse uses no Connector/C plugins"},

@@ -381,6 +381,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         state = State.ROUTING;
         client.writeAndFlush(okPacket);
         publish();
+        if (proxy.warnSuperUser() && isSuperUser()) {
+            LOG.warn("Super user {}@{} logged in to service {}", user, remote, service.name());
+        }
         return true;
     }
 

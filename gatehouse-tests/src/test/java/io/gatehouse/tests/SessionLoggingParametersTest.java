@@ -24,11 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /**
- * retain_last_statements and dump_last_statements against a real server: a session keeps its last statements (the
- * global count, or its service's own), shows them with their times in the session view the admin API serves, and
- * logs them when it closes. JUnit test thread; blocking clients own no Netty buffers.
+ * Session logging parameters against a real server. retain_last_statements and dump_last_statements: a session keeps
+ * its last statements (the global count, or its service's own), shows them with their times in the session view the
+ * admin API serves, and logs them when it closes. log_warn_super_user: a login with the SUPER privilege is warned
+ * about, others are not. JUnit test thread; blocking clients own no Netty buffers.
  */
-class RetainLastStatementsTest {
+class SessionLoggingParametersTest {
     @TempDir
     static Path dir;
     static MariaDbServer server;
@@ -37,12 +38,14 @@ class RetainLastStatementsTest {
     @BeforeAll
     static void start() throws Exception {
         server = MariaDbServer.startStandalone(null, "retain", 93);
+        server.execute("CREATE USER 'boss'@'%' IDENTIFIED BY 'bosspw'; GRANT SUPER ON *.* TO 'boss'@'%';"
+                + " GRANT SELECT ON test.* TO 'boss'@'%'");
         String svc = "type=service\nrouter=readconnroute\nrouter_options=running\nservers=db\nuser="
                 + Accounts.SERVICE_USER + "\npassword=" + Accounts.SERVICE_PASSWORD + "\n";
         Path file = dir.resolve("gatehouse.cnf");
         Files.writeString(file, "[maxscale]\nthreads=1\nadmin_enabled=false\nlogdir=" + dir + "\npiddir=" + dir
                 + "\ndatadir=" + dir + "\npersistdir=" + dir + "/persist\nretain_last_statements=2\n"
-                + "dump_last_statements=on_close\n\n"
+                + "dump_last_statements=on_close\nlog_warn_super_user=true\n\n"
                 + "[db]\ntype=server\naddress=127.0.0.1\nport=" + server.port() + "\n\n"
                 + "[Global]\n" + svc + "\n"
                 + "[Off]\n" + svc + "retain_last_statements=0\n\n"
@@ -62,8 +65,34 @@ class RetainLastStatementsTest {
     }
 
     private static BlockingClient connect(String listener) throws Exception {
-        return BlockingClient.connect(ClientOptions.tcp("127.0.0.1", gatehouse.port(listener), Accounts.APP_USER,
-                Accounts.APP_PASSWORD).withTimeouts(Duration.ofSeconds(10)).withDatabase(Accounts.DATABASE));
+        return connect(listener, Accounts.APP_USER, Accounts.APP_PASSWORD);
+    }
+
+    private static BlockingClient connect(String listener, String user, String password) throws Exception {
+        return BlockingClient.connect(ClientOptions.tcp("127.0.0.1", gatehouse.port(listener), user, password)
+                .withTimeouts(Duration.ofSeconds(10)).withDatabase(Accounts.DATABASE));
+    }
+
+    @Test
+    void aSuperUserLoginIsWarnedAbout() throws Exception {
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        Logger logger = (Logger) LoggerFactory.getLogger("io.gatehouse.core.session.ClientSession");
+        logger.addAppender(log);
+        try {
+            try (BlockingClient c = connect("O")) {
+                c.query("SELECT 1");
+            }
+            try (BlockingClient c = connect("O", "boss", "bosspw")) {
+                c.query("SELECT 1");
+            }
+            assertThat(log.list).filteredOn(e -> e.getLevel() == Level.WARN)
+                    .extracting(ILoggingEvent::getFormattedMessage)
+                    .singleElement().asString().startsWith("Super user boss@127.0.0.1")
+                    .endsWith("logged in to service Off");
+        } finally {
+            logger.detachAppender(log);
+        }
     }
 
     private static SessionSnapshot session(String service) {
