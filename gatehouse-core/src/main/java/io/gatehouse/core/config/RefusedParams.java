@@ -114,7 +114,6 @@ final class RefusedParams {
                 {"master_conditions", "the primary is chosen by replication topology only"},
                 {"slave_conditions", "replicas are judged by their replication state only"},
                 {"maintenance_on_low_disk_space", "no disk space monitoring"},
-                {"script_max_replication_lag", "no replication lag events are raised"},
                 {"switchover_on_low_disk_space", "no disk space monitoring"},
                 {"ssh_user", "no backup or rebuild operations"},
                 {"ssh_keyfile", "no backup or rebuild operations"},
