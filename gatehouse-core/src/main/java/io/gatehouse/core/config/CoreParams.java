@@ -70,6 +70,12 @@ public final class CoreParams {
                     "Statements each session keeps for the admin API's session view and dump_last_statements"),
             oneOf("dump_last_statements", ParamType.ENUM, "never", false, List.of("never", "on_close", "on_error"),
                     "Log a session's retained statements when it closes (on_close) or only when it ends on an error"),
+            of("passive", ParamType.BOOL, "false", false, "Passive instance; only false: there is no passive mode"),
+            of("substitute_variables", ParamType.BOOL, "false", false,
+                    "Replace $NAME values with environment variables; only false"),
+            of("admin_auth", ParamType.BOOL, "true", false, "Require a user and password on the admin API; only true"),
+            of("rebalance_period", ParamType.DURATION, "0s", false,
+                    "How often sessions are rebalanced between workers; only 0s, as sessions stay on their worker"),
             of("persist_runtime_changes", ParamType.BOOL, "true", false, "Persist runtime changes in persistdir"),
             of("load_persisted_configs", ParamType.BOOL, "true", false, "Load persisted runtime changes at start"));
 
@@ -118,6 +124,12 @@ public final class CoreParams {
             of("wait_timeout", ParamType.DURATION, "0s", true, "Close client sessions idle for longer than this; 0 disables"),
             of("net_write_timeout", ParamType.DURATION, "0s", true, "Close a session whose client has not read its replies for this long; 0 disables"),
             of("filters", ParamType.STRING, null, true, "Filter chain: filter section names separated by |"),
+            of("strip_db_esc", ParamType.BOOL, "true", true,
+                    "Read grant database names without their backslash escapes; only true (escapes are always read)"),
+            of("session_track_trx_state", ParamType.BOOL, "false", true,
+                    "Track transactions with session tracking; only false (status flags are read)"),
+            of("force_connection_keepalive", ParamType.BOOL, "false", true,
+                    "Ping idle backend connections of idle clients; only false"),
             of("retain_last_statements", ParamType.INTEGER, "-1", false,
                     "Statements each session of the service keeps; -1 uses the global retain_last_statements"));
 

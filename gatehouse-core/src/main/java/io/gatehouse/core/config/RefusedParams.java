@@ -28,10 +28,8 @@ final class RefusedParams {
                 {"core_file", "the JVM decides about crash dumps (-XX options), not the configuration"},
                 {"auto_tune", "Gatehouse does not read the servers' variables to tune its own parameters"},
                 {"threads_max", "the worker count is fixed at start; no thread can be added at runtime"},
-                {"rebalance_period", "sessions stay on the worker that accepted them; no rebalancing"},
                 {"rebalance_threshold", "sessions stay on the worker that accepted them; no rebalancing"},
                 {"rebalance_window", "sessions stay on the worker that accepted them; no rebalancing"},
-                {"passive", "there is no passive mode; every instance runs monitors' cluster changes"},
                 {"cachedir", "Gatehouse keeps no cache files"},
                 {"execdir", "Gatehouse runs no helper executables from a configured directory"},
                 {"connector_plugindir", "Gatehouse uses no Connector/C plugins"},
@@ -42,7 +40,6 @@ final class RefusedParams {
                 {"session_trace_match", "sessions keep no trace log"},
                 {"debug", "MaxScale's developer debug options do not apply"},
                 {"max_read_amount", "reads are bounded by Netty's own read loop"},
-                {"substitute_variables", "environment variables are not substituted in configuration values"},
                 {"key_manager", "no key manager: encrypted passwords use the key file in datadir"},
                 {"file.keyfile", "no key manager: encrypted passwords use the key file in datadir"},
                 {"vault.host", "no key manager: encrypted passwords use the key file in datadir"},
@@ -58,7 +55,6 @@ final class RefusedParams {
                 {"kmip.cert", "no key manager: encrypted passwords use the key file in datadir"},
                 {"kmip.key", "no key manager: encrypted passwords use the key file in datadir"},
                 {"sharedir", "Gatehouse has no shared data files (MaxScale keeps its GUI there)"},
-                {"admin_auth", "the admin API always asks for a user and password"},
                 {"admin_pam_readwrite_service", "the admin API has no PAM login"},
                 {"admin_pam_readonly_service", "the admin API has no PAM login"},
                 {"admin_readwrite_hosts", "admin users are not limited by client host"},
@@ -87,10 +83,7 @@ final class RefusedParams {
                 {"ssl_cert_verify_depth", "certificate chains are verified to any depth"},
         });
         put(m, "service", new String[][] {
-                {"strip_db_esc", "database grants are matched as the server stores them, with backslash escapes read"},
                 {"connection_keepalive", "idle backend connections are not pinged"},
-                {"force_connection_keepalive", "idle backend connections are not pinged"},
-                {"session_track_trx_state", "transaction state is read from the status flags of each reply"},
                 {"idle_session_pool_time", "idle sessions do not give their backend connections back to the pool"},
                 {"multiplex_timeout", "idle sessions do not give their backend connections back to the pool"},
                 {"user_accounts_file", "accounts come only from the servers"},
@@ -110,7 +103,6 @@ final class RefusedParams {
                 {"disk_space_check_interval", "no disk space monitoring"},
         });
         put(m, "mariadbmon", new String[][] {
-                {"assume_unique_hostnames", "replicas are always matched by their server_id, not by host names"},
                 {"master_conditions", "the primary is chosen by replication topology only"},
                 {"slave_conditions", "replicas are judged by their replication state only"},
                 {"maintenance_on_low_disk_space", "no disk space monitoring"},

@@ -51,6 +51,8 @@ public final class MariaDbMonitorModule implements MonitorModule {
                     of("replication_custom_options", ParamType.STRING, null, true,
                             "Extra options appended to CHANGE MASTER TO"),
                     of("enforce_read_only_slaves", ParamType.BOOL, "false", true, "Set read_only=ON on replicas"),
+                    of("assume_unique_hostnames", ParamType.BOOL, "true", true,
+                            "Match replicas to servers by host and port; only true"),
                     of("enforce_read_only_servers", ParamType.BOOL, "false", true,
                             "Set read_only=ON on every running server other than the primary, replica or not; nothing"
                                     + " is changed while there is no primary"),
