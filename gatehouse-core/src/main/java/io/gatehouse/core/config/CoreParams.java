@@ -124,6 +124,8 @@ public final class CoreParams {
             of("wait_timeout", ParamType.DURATION, "0s", true, "Close client sessions idle for longer than this; 0 disables"),
             of("net_write_timeout", ParamType.DURATION, "0s", true, "Close a session whose client has not read its replies for this long; 0 disables"),
             of("filters", ParamType.STRING, null, true, "Filter chain: filter section names separated by |"),
+            oneOf("rank", ParamType.ENUM, "primary", true, List.of("primary", "secondary"),
+                    "Routing preference of the service as another service's target; only primary"),
             of("strip_db_esc", ParamType.BOOL, "true", true,
                     "Read grant database names without their backslash escapes; only true (escapes are always read)"),
             of("session_track_trx_state", ParamType.BOOL, "false", true,

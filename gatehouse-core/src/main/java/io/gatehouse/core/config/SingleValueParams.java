@@ -27,7 +27,9 @@ final class SingleValueParams {
                             + " escaped names match the databases they name"),
                     "session_track_trx_state", new Only("false", "transaction state is read from the status flags"
                             + " of each reply"),
-                    "force_connection_keepalive", new Only("false", "idle backend connections are not pinged")),
+                    "force_connection_keepalive", new Only("false", "idle backend connections are not pinged"),
+                    "rank", new Only("primary", "a service is never the target of another service, so its rank"
+                            + " decides nothing")),
             "mariadbmon", Map.of(
                     "assume_unique_hostnames", new Only("true", "replicas are matched to servers by host and port"
                             + " (server_id only when no server has that address)")));
