@@ -82,7 +82,8 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
         }
         filters = chain;
         replyPackets = ReplyPackets.of(session.clientChannel(), session.clientCapabilities(), chain);
-        if (router instanceof ConnectionRouterSession && chain.isEmpty()) {
+        // Retaining statements needs each command whole, so such sessions take the command-by-command path.
+        if (router instanceof ConnectionRouterSession && chain.isEmpty() && !session.statements().enabled()) {
             streaming = new StreamingCommands(session, this);
         }
         router.start(this);
@@ -175,6 +176,10 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
         }
         busy = cmd != Commands.COM_STMT_SEND_LONG_DATA && cmd != Commands.COM_STMT_CLOSE;
         session.service().countQuery();
+        if (session.statements().enabled() && (cmd == Commands.COM_QUERY || cmd == Commands.COM_STMT_PREPARE)) {
+            session.statements().received(packet.toString(packet.readerIndex() + 5, packet.readableBytes() - 5,
+                    java.nio.charset.StandardCharsets.UTF_8));
+        }
         Command command = new Command(packet, sqlState);
         if (filters.isEmpty()) {
             router.routeQuery(command);
@@ -250,6 +255,7 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
     @Override
     public void commandDone() {
         busy = false;
+        session.statements().completed();
         replyWatch.commandDone(filters);
         if (streaming != null) {
             streaming.resume();
