@@ -129,6 +129,9 @@ class FilterRuntimeTest {
             JsonNode doc = new ObjectMapper().readTree(http(gh, "GET", "filters/F", null).body());
             assertThat(doc.at("/data/attributes/parameters/replace").asText()).isEqualTo("third");
             assertThat(Files.readString(dir.resolve("persist/F.cnf"))).contains("replace=third");
+            Run show = gatectl(gh, "show", "filter", "F");
+            assertThat(show.status()).as(show.err()).isZero();
+            assertThat(show.out()).contains("third").contains("F-Split").contains("F-Conn");
         }
         try (Gatehouse again = Gatehouse.start(cnf)) {
             assertThat(firstAnswer(again.port(FilterBed.CONN))).as("the change was persisted").isEqualTo("third");
@@ -143,6 +146,9 @@ class FilterRuntimeTest {
             try (Connection open = bed.connect(FilterBed.SPLIT)) {
                 ok(gh, "alter", "service-filters", "F-Split", "G");
                 assertThat(fresh(bed, FilterBed.SPLIT)).isEqualTo("viaG");
+                Run list = gatectl(gh, "--tsv", "list", "filters");
+                assertThat(list.out().lines().filter(l -> l.startsWith("G\t")).findFirst().orElseThrow())
+                        .contains("F-Split").doesNotContain("F-Conn");
                 assertThat(FilterBed.scalar(open, QUERY)).as("an open session keeps its chain").isEqualTo("first");
                 assertThat(fresh(bed, FilterBed.CONN)).as("other services keep theirs").isEqualTo("first");
             }
@@ -170,6 +176,32 @@ class FilterRuntimeTest {
             ok(gh, "destroy", "filter", "G");
             assertThat(http(gh, "GET", "filters/G", null).statusCode()).isEqualTo(404);
             assertThat(fresh(bed, FilterBed.SPLIT)).isEqualTo("first");
+        }
+    }
+
+    @Test
+    void alteredQlaFilterKeepsOneUnifiedFileForOldAndNewSessions(MariaDbCluster cluster, @TempDir Path dir)
+            throws Exception {
+        Path unified = dir.resolve("qla.unified");
+        String tag = Names.unique("qlalter");
+        try (FilterBed bed = FilterBed.startPersisting(cluster, dir, "module=qlafilter\nlog_type=unified\n"
+                + "log_data=query\nfilebase=" + dir.resolve("qla"))) {
+            Gatehouse gh = bed.gatehouse;
+            assertThat(refused(gh, "alter", "filter", "F", "filebase", dir.resolve("other").toString()))
+                    .contains("[F] filebase").contains("restart");
+            try (Connection old = bed.connect(FilterBed.CONN)) {
+                FilterBed.scalar(old, "SELECT '" + tag + "-old-1'");
+                ok(gh, "alter", "filter", "F", "log_data", "server,query", "separator", "\"|\"");
+                FilterBed.scalar(old, "SELECT '" + tag + "-old-2'");
+                try (Connection fresh = bed.connect(FilterBed.CONN)) {
+                    FilterBed.scalar(fresh, "SELECT '" + tag + "-new'");
+                }
+            }
+            List<String> lines = LogFilterBed.awaitLines(unified,
+                    l -> l.stream().filter(x -> x.contains(tag)).count() >= 3);
+            assertThat(lines.stream().filter(x -> x.equals("Query"))).as("one header").hasSize(1);
+            assertThat(lines).containsOnlyOnce("SELECT '" + tag + "-old-1'", "SELECT '" + tag + "-old-2'",
+                    "SELECT '" + tag + "-new'|" + cluster.primary().name());
         }
     }
 }

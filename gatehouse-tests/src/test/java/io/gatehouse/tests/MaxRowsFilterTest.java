@@ -85,6 +85,58 @@ class MaxRowsFilterTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void badParametersAreRefusedNamingThem(@TempDir Path dir) throws Exception {
+        FilterBed.assertRefused(cluster, dir, "module=maxrows\nmax_resultset_return=truncate", "[F]",
+                "max_resultset_return", "truncate", "empty, error, ok");
+        FilterBed.assertRefused(cluster, dir, "module=maxrows\ndebug=8", "[F]", "debug", "8");
+        FilterBed.assertRefused(cluster, dir, "module=maxrows\nmax_resultset_size=lots", "max_resultset_size",
+                "lots");
+    }
+
+    /**
+     * A backend connection that dies while the filter holds part of a result set: the session ends as it would
+     * directly (the client's connection closes) and what the filter held is released (the leak guard checks).
+     */
+    @org.junit.jupiter.api.Test
+    void aBackendLostMidResultEndsTheSessionAndFreesWhatWasHeld(@TempDir Path dir) throws Exception {
+        try (FilterBed bed = FilterBed.start(cluster, dir, "module=maxrows\nmax_resultset_size=10Mi", "master")) {
+            for (String listener : new String[] {SPLIT, CONN}) {
+                String marker = Names.unique("lost");
+                try (RawSession s = RawSession.connect("127.0.0.1", bed.gatehouse.port(listener), new byte[0])) {
+                    assertThat(s.login(Accounts.APP_USER, Accounts.APP_PASSWORD)).isNull();
+                    s.send("SELECT '" + marker + "', REPEAT('x', 100000), IF(seq = 20, SLEEP(60), 0)"
+                            + " FROM test.seq_1_to_30");
+                    killStatementContaining(marker);
+                    s.readTimeout(20_000);
+                    assertThat(s.closedByServer()).as(listener).isTrue();
+                }
+                long deadline = System.nanoTime() + 20_000_000_000L;
+                while (bed.gatehouse.runtime().sessions().size() > 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertThat(bed.gatehouse.runtime().sessions().size()).as(listener).isZero();
+            }
+        }
+    }
+
+    /** Waits until a server runs a statement containing {@code marker} and kills its connection. */
+    private static void killStatementContaining(String marker) throws Exception {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            for (var server : cluster.servers()) {
+                String id = server.queryValue("SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE '%"
+                        + marker + "%' AND INFO NOT LIKE '%PROCESSLIST%' AND STATE = 'User sleep'");
+                if (id != null) {
+                    server.execute("KILL " + id);
+                    return;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no server ran the statement marked " + marker);
+    }
+
     private static void cli(FilterBed bed, String listener, String mode) throws Exception {
         assertThat(bed.cli(listener, "SELECT id FROM " + table + " WHERE id <= 5 ORDER BY id"))
                 .isEqualTo("1\n2\n3\n4\n5\n");

@@ -91,11 +91,13 @@ class TeeFilterTest {
                 assertThat(cluster.primary().queryValue("SELECT COUNT(*) FROM test." + t)).isEqualTo("20");
                 awaitValue(teeA, "SELECT CONCAT(COUNT(*), ':', SUM(v = 'changed')) FROM test." + t, "20:5");
             }
-            // The mariadb CLI: a script of several statements, each copied.
-            String t = Names.unique("tee");
-            assertThat(bed.cli(CONN, "CREATE TABLE " + t + " (id INT); INSERT INTO " + t + " VALUES (1),(2),(3);"
-                    + " SELECT SUM(id) FROM " + t)).isEqualTo("6\n");
-            awaitValue(teeA, "SELECT SUM(id) FROM test." + t, "6");
+            // The mariadb CLI: a script of several statements, each copied; FOR UPDATE reads the primary.
+            for (String listener : new String[] {SPLIT, CONN}) {
+                String t = Names.unique("tee");
+                assertThat(bed.cli(listener, "CREATE TABLE " + t + " (id INT); INSERT INTO " + t
+                        + " VALUES (1),(2),(3); SELECT SUM(id) FROM " + t + " FOR UPDATE")).as(listener).isEqualTo("6\n");
+                awaitValue(teeA, "SELECT SUM(id) FROM test." + t, "6");
+            }
             assertThat(bed.diagnostics().get("branches_failed").asLong()).isZero();
             assertThat(bed.diagnostics().get("statements_copied").asLong()).isGreaterThanOrEqualTo(50);
         }

@@ -36,15 +36,22 @@ public interface FilterSessionContext {
      * its filters); one towards a server is a single connection to it.
      *
      * @throws IllegalArgumentException when no server or service has that name
+     * @throws UnsupportedOperationException where sessions have no branches (the default; test harnesses)
      */
-    Branch openBranch(String target, Branch.Listener listener);
+    default Branch openBranch(String target, Branch.Listener listener) {
+        throw new UnsupportedOperationException("this session cannot open branches");
+    }
 
     /**
      * Holds the client's next commands back while {@code hold} is true (tee's {@code sync}): the session reads no
      * further command until the filter says false, and then routes the ones waiting, in order. The command under
      * way is not affected. Holding while the session is also waiting for the router's reply costs nothing extra.
+     *
+     * @throws UnsupportedOperationException where the session cannot hold commands (the default; test harnesses)
      */
-    void holdCommands(boolean hold);
+    default void holdCommands(boolean hold) {
+        throw new UnsupportedOperationException("this session cannot hold commands back");
+    }
 
     /**
      * Runs a statement of the filter's own through the session's router before the client's current command: the
@@ -55,7 +62,8 @@ public interface FilterSessionContext {
      * does). Later filters of the chain do not see these statements.
      *
      * @param packet one whole command packet (4-byte header, sequence 0), owned by the core from the call on
-     * @throws UnsupportedOperationException where the session cannot run statements of a filter's own
+     * @throws UnsupportedOperationException where the session cannot run statements of a filter's own (the default;
+     *                                       test harnesses)
      */
     default void runBefore(ByteBuf packet, InternalReply reply) {
         packet.release();

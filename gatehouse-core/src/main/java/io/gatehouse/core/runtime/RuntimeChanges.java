@@ -143,13 +143,17 @@ public final class RuntimeChanges {
         specs.addAll(rt.modules().find(ModuleKind.FILTER, module, FilterModule.class).descriptor().parameters());
         checkRuntime(name, changes, specs, "a filter using " + module);
         Staged st = validate(name, changes);
+        io.gatehouse.api.filter.Filter old;
         try {
-            objects.addFilter(find(st.cfg().filters(), name));
+            old = objects.addFilter(find(st.cfg().filters(), name));
         } catch (RuntimeException e) {
             // A file the module cannot open with the new values is a bad value, not a proxy fault.
             throw new ConfigException(e.getMessage() == null ? "[" + name + "] " + e : e.getMessage());
         }
         objects.refreshFilterChains(st.cfg(), name);
+        if (old != null) {
+            old.close();
+        }
         commit(st);
     }
 

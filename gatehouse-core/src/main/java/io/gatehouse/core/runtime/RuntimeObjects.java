@@ -38,10 +38,13 @@ final class RuntimeObjects {
         rt.publishTargets();
     }
 
-    /** Makes a filter instance (anew when it already exists: the old one stays with the sessions using it). */
-    void addFilter(ObjectConfig c) {
+    /**
+     * Makes a filter instance. When one exists already it is returned, not closed: the caller closes it once the
+     * services' chains hold the new one (sessions already using it keep it until they end).
+     */
+    Filter addFilter(ObjectConfig c) {
         FilterModule fm = rt.modules().find(ModuleKind.FILTER, c.module(), FilterModule.class);
-        rt.filters().put(c.name(), fm.create(c.name(), c.params()));
+        return rt.filters().put(c.name(), fm.create(c.name(), c.params()));
     }
 
     /** Creates (or recreates with new parameters and servers) a monitor; it runs unless an operator stopped it. */
@@ -160,7 +163,12 @@ final class RuntimeObjects {
     void remove(String type, String name) {
         switch (type) {
             case "server" -> rt.servers().remove(name);
-            case "filter" -> rt.filters().remove(name);
+            case "filter" -> {
+                Filter f = rt.filters().remove(name);
+                if (f != null) {
+                    f.close();
+                }
+            }
             case "listener" -> {
                 Listener l = rt.listeners().remove(name);
                 if (l != null) {

@@ -91,6 +91,8 @@ final class QlaSession implements FilterSession {
         }
     }
 
+    private boolean closed;
+
     /** The command being routed while {@link #onCommand} runs, whose classification it shares; else null. */
     private Command current;
 
@@ -315,6 +317,10 @@ final class QlaSession implements FilterSession {
 
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         if (file != null) {
             file.close();
             file = null;
@@ -325,5 +331,6 @@ final class QlaSession implements FilterSession {
         if (filter.stdout() != null) {
             filter.stdout().flush();
         }
+        filter.sessionEnded();
     }
 }

@@ -9,6 +9,7 @@ import io.gatehouse.api.config.ParamType;
 import io.gatehouse.api.config.Params;
 import io.gatehouse.api.filter.Filter;
 import io.gatehouse.api.filter.FilterModule;
+import io.gatehouse.filters.common.StatementRules;
 import java.util.List;
 import java.util.Set;
 
@@ -26,9 +27,7 @@ public final class TeeFilterModule implements FilterModule {
                             "Deprecated: the service the statements are copied to (use target)"),
                     ParamSpec.of("match", ParamType.REGEX, null, true, "Only copy statements matching this pattern"),
                     ParamSpec.of("exclude", ParamType.REGEX, null, true, "Do not copy statements matching this pattern"),
-                    ParamSpec.oneOf("options", ParamType.ENUM_MASK, "ignorecase", true,
-                            List.of("ignorecase", "case", "extended"),
-                            "Regular expression options for match and exclude"),
+                    StatementRules.ignorecaseMaskParameter(),
                     ParamSpec.of("source", ParamType.STRING, null, true, "Only copy sessions from this address"),
                     ParamSpec.of("user", ParamType.STRING, null, true, "Only copy sessions of this user"),
                     ParamSpec.of("sync", ParamType.BOOL, "false", true,

@@ -129,7 +129,8 @@ public final class BranchSession implements Branch, RouterSessionContext, Backen
         }
         ByteBuf packet = command.packet();
         int size = packet.readableBytes();
-        if (waitingBytes + size > session.proxy().writeqHighWater()) {
+        // Bounded like a session's own parked commands; one copy always fits, however large.
+        if (!waiting.isEmpty() && waitingBytes + size > session.proxy().writeqHighWater()) {
             failBranch("it fell more than writeq_high_water (" + session.proxy().writeqHighWater()
                     + " bytes) of statements behind the client");
             return false;

@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * to the {@link RouterSession}, which drives the session's endpoints (backend connections); replies come back the
  * same way. A connection router is a router session over one endpoint ({@link ConnectionRouterSession}); when no
  * filter needs whole packets its bytes take the zero-copy fast path of {@link StreamingCommands}, chosen per
- * session. Back-pressure, the bound on pipelined commands and the backend pool apply here, so every router gets
+ * session. When a filter looks at reply packets, what routers send the client goes through {@link ReplyPackets}
+ * instead of straight to the channel. Back-pressure, the bound on pipelined commands and the backend pool apply
+ * here, so every router gets
  * them. Confined to the session's worker thread; it owns the client bytes it holds until they form a command, and
  * each command until the router takes it.
  */
@@ -83,7 +85,8 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
         }
         filters = chain;
         replyPackets = ReplyPackets.of(session.clientChannel(), session.clientCapabilities(), chain);
-        if (router instanceof ConnectionRouterSession && chain.isEmpty()) {
+        // Retaining statements needs each command whole, so such sessions take the command-by-command path.
+        if (router instanceof ConnectionRouterSession && chain.isEmpty() && !session.statements().enabled()) {
             streaming = new StreamingCommands(session, this);
         }
         router.start(this);
@@ -176,6 +179,10 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
         }
         busy = cmd != Commands.COM_STMT_SEND_LONG_DATA && cmd != Commands.COM_STMT_CLOSE;
         session.service().countQuery();
+        if (session.statements().enabled() && (cmd == Commands.COM_QUERY || cmd == Commands.COM_STMT_PREPARE)) {
+            session.statements().received(packet.toString(packet.readerIndex() + 5, packet.readableBytes() - 5,
+                    java.nio.charset.StandardCharsets.UTF_8));
+        }
         Command command = new Command(packet, sqlState);
         if (filters.isEmpty()) {
             router.routeQuery(command);
@@ -274,6 +281,7 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
             return;
         }
         busy = false;
+        session.statements().completed();
         replyWatch.commandDone(filters);
         if (streaming != null) {
             streaming.resume();
