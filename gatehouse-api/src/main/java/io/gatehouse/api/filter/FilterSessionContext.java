@@ -59,7 +59,7 @@ public interface FilterSessionContext {
      * {@code reply} and never to the client, and the client's command waits until every statement queued this way
      * has been answered. Call it from {@link FilterSession#routeQuery}; statements queued for one command run in the
      * order queued (queued for a command that gets no reply, such as COM_STMT_CLOSE, they wait for the next one that
-     * does). Later filters of the chain do not see these statements.
+     * does). No filter of the chain sees these statements.
      *
      * @param packet one whole command packet (4-byte header, sequence 0), owned by the core from the call on
      * @throws UnsupportedOperationException where the session cannot run statements of a filter's own (the default;
