@@ -207,9 +207,13 @@ final class CacheSession implements FilterSession {
         return null;
     }
 
-    /** Why the open transaction may not use the cache, or null when it may (or none is open). */
+    /**
+     * Why the open transaction may not use the cache, or null when it may (or none is open). With autocommit off
+     * every statement is in a transaction, even before the server reports one open (it does so only once a
+     * transactional table was touched).
+     */
     private String transactionRefusal() {
-        if ((status & StatusFlags.IN_TRANS) == 0) {
+        if ((status & StatusFlags.IN_TRANS) == 0 && (status & StatusFlags.AUTOCOMMIT) != 0) {
             return null;
         }
         boolean readOnly = (status & StatusFlags.IN_TRANS_READONLY) != 0;
