@@ -52,7 +52,8 @@ public final class CacheModule implements FilterModule {
                             List.of("never", "read_only_transactions", "all_transactions"),
                             "In which transactions the cache is used and populated"),
                     ParamSpec.of("debug", ParamType.INTEGER, "0", true,
-                            "Log bits: 1 decisions, 2 non-matching rules, 4 matching rules, 8 use, 16 stores"),
+                            "Log bits: 1 non-matching rules, 2 matching rules, 4 answers from the cache, 8 decisions not to "
+                                    + "use it, 16 stores"),
                     ParamSpec.of("enabled", ParamType.BOOL, "true", true,
                             "The initial value of @maxscale.cache.populate and @maxscale.cache.use"),
                     ParamSpec.oneOf("invalidate", ParamType.ENUM, "never", false, List.of("never", "current"),

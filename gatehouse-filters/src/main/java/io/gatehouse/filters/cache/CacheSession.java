@@ -49,6 +49,11 @@ final class CacheSession implements FilterSession {
     private final CacheStorage storage;
     private final CacheFilter counters;
     private final String userKey;
+    /**
+     * The most bytes one reply may have to be copied: max_resultset_size, and never more than the whole cache
+     * (max_size) or a sixteenth of the heap, so that an unlimited setting cannot exhaust memory on a huge result.
+     */
+    private final long captureLimit;
 
     private boolean populate;
     private boolean use;
@@ -85,6 +90,14 @@ final class CacheSession implements FilterSession {
         this.storage = storage;
         this.counters = counters;
         this.userKey = settings.isolated() ? client.user() + "@" + client.remote() : "";
+        long limit = Runtime.getRuntime().maxMemory() / 16;
+        if (settings.maxResultSize() > 0) {
+            limit = Math.min(limit, settings.maxResultSize());
+        }
+        if (settings.maxSize() > 0) {
+            limit = Math.min(limit, settings.maxSize());
+        }
+        this.captureLimit = limit;
         this.populate = settings.enabled();
         this.use = settings.enabled();
         this.softTtl = settings.softTtlNanos();
@@ -115,7 +128,7 @@ final class CacheSession implements FilterSession {
             why = transactionRefusal();
         }
         if (why != null) {
-            if (settings.logs(1)) {
+            if (settings.logs(8)) {
                 LOG.info("{}: session {}: not cached ({}): {}", filter, client.sessionId(), why, sql);
             }
             return null;
@@ -124,12 +137,12 @@ final class CacheSession implements FilterSession {
         if (settings.rules() != null) {
             group = settings.rules().storeGroup(new CacheRules.Statement(sql, c.tablesRead(), database));
             if (group == null) {
-                if (settings.logs(2)) {
+                if (settings.logs(1)) {
                     LOG.info("{}: session {}: no store rule matches: {}", filter, client.sessionId(), sql);
                 }
                 return null;
             }
-            if (settings.logs(4)) {
+            if (settings.logs(2)) {
                 LOG.info("{}: session {}: a store rule matches: {}", filter, client.sessionId(), sql);
             }
         }
@@ -142,7 +155,7 @@ final class CacheSession implements FilterSession {
                 boolean stale = softTtl > 0 && now - e.storedNanos > softTtl;
                 if (!stale || populate && !e.refreshing.compareAndSet(false, true) || !populate) {
                     counters.hits.increment();
-                    if (settings.logs(8)) {
+                    if (settings.logs(4)) {
                         LOG.info("{}: session {}: answered from the cache{}: {}", filter, client.sessionId(),
                                 stale ? " (stale)" : "", sql);
                     }
@@ -253,7 +266,7 @@ final class CacheSession implements FilterSession {
     private void invalidate() {
         if (clearAll) {
             storage.clear();
-            if (settings.logs(1)) {
+            if (settings.logs(8)) {
                 LOG.info("{}: session {}: a write that cannot be parsed cleared the cache", filter,
                         client.sessionId());
             }
@@ -298,9 +311,8 @@ final class CacheSession implements FilterSession {
             return;
         }
         if (kind == ReplyPacketKind.ROW && settings.maxRows() > 0 && ++captureRows > settings.maxRows()
-                || settings.maxResultSize() > 0
-                && capture.size() + packet.readableBytes() > settings.maxResultSize()) {
-            if (settings.logs(1)) {
+                || capture.size() + (long) packet.readableBytes() > captureLimit) {
+            if (settings.logs(8)) {
                 LOG.info("{}: session {}: result set over max_resultset_rows or max_resultset_size, not cached",
                         filter, client.sessionId());
             }
