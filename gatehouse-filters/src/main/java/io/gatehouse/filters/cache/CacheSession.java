@@ -59,7 +59,13 @@ final class CacheSession implements FilterSession {
     private boolean use;
     private long softTtl;
     private long hardTtl;
+    /** The default database, "" for none, or null when unknown (after a COM_CHANGE_USER, until the next USE). */
     private String database;
+    /**
+     * A COM_CHANGE_USER made the session another user's, whom this filter cannot see: per-user caching
+     * (users=isolated, use rules) stops for the rest of the session.
+     */
+    private boolean userChanged;
     /** The server status of the last reply: whether a transaction is open, and of which kind. */
     private int status = StatusFlags.AUTOCOMMIT;
     /** The open transaction has written (cache_in_transactions=all_transactions stops using the cache then). */
@@ -121,6 +127,9 @@ final class CacheSession implements FilterSession {
         ByteBuf variable = CacheVariables.isCandidate(sql) ? sessionVariable(sql, alloc) : null;
         if (variable != null || !(use || populate) || !CacheVariables.startsWithSelect(sql)) {
             return variable;
+        }
+        if (database == null || userChanged && (settings.isolated() || settings.rules() != null)) {
+            return null;                        // the key would not say whose or which database's result it is
         }
         Classification c = command.classification();
         String why = uncacheable(c);
@@ -254,6 +263,8 @@ final class CacheSession implements FilterSession {
             if (settings.invalidate()) {
                 if (c.isUnknown()) {
                     clearAll = settings.clearOnParseErrors();
+                } else if (database == null && c.tablesWritten().stream().anyMatch(t -> t.indexOf('.') < 0)) {
+                    clearAll = true;            // which database's table it is cannot be told
                 } else {
                     written = qualified(c.tablesWritten());
                 }
@@ -267,7 +278,7 @@ final class CacheSession implements FilterSession {
         if (clearAll) {
             storage.clear();
             if (settings.logs(8)) {
-                LOG.info("{}: session {}: a write that cannot be parsed cleared the cache", filter,
+                LOG.info("{}: session {}: a write whose tables cannot be told cleared the cache", filter,
                         client.sessionId());
             }
         } else if (written != null && !written.isEmpty()) {
@@ -433,6 +444,8 @@ final class CacheSession implements FilterSession {
     @Override
     public void sessionReset() {
         endCommand();
+        database = null;
+        userChanged = true;
     }
 
     @Override
