@@ -19,6 +19,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -351,6 +353,44 @@ class CacheFilterTest {
                     }
                 }
             }
+        }
+    }
+
+    /** Sessions on every worker share one cache (cached_data=shared) and each gets its own statement's rows. */
+    @Test
+    void concurrentSessionsShareOneCacheCorrectly(@TempDir Path dir) throws Exception {
+        try (FilterBed bed = FilterBed.start(cluster, dir, "module=cache\ncached_data=shared\nmax_count=3",
+                "master")) {
+            int threads = 6;
+            int rounds = 300;
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+            try {
+                List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    String listener = t % 2 == 0 ? SPLIT : CONN;
+                    done.add(pool.submit(() -> {
+                        try (Connection c = bed.connect(listener)) {
+                            scalar(c, "SELECT 1");
+                            for (int i = 0; i < rounds; i++) {
+                                int id = 1 + i % 5;
+                                assertThat(scalar(c, "SELECT v FROM " + table + " WHERE id = " + id))
+                                        .isEqualTo(String.valueOf((char) ('a' + id - 1)));
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                for (var f : done) {
+                    f.get(120, java.util.concurrent.TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            var d = bed.diagnostics();
+            // Each session's first SELECT only teaches the filter its client's result format: no lookup.
+            assertThat(d.get("hits").asLong() + d.get("misses").asLong()).isEqualTo((long) threads * rounds);
+            assertThat(d.get("hits").asLong()).isPositive();
+            assertThat(d.get("entries").asLong()).as("max_count=3").isLessThanOrEqualTo(3);
         }
     }
 
