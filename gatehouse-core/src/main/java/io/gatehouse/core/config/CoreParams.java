@@ -103,6 +103,8 @@ public final class CoreParams {
                     "TLS version; MAX allows TLSv1.2 and TLSv1.3"),
             of("ssl_cipher", ParamType.STRING, null, false, "Allowed cipher suites, separated by ':'"),
             of("ssl_verify_peer_certificate", ParamType.BOOL, "false", false, "Verify the server's certificate against ssl_ca"),
+            of("ssl_cert_verify_depth", ParamType.COUNT, "9", false,
+                    "Most CA certificates allowed between the server's certificate and a trusted one"),
             of("ssl_verify_peer_host", ParamType.BOOL, "false", false, "Verify that the server's certificate names its address"),
             of("ssl_crl", ParamType.PATH, null, false, "PEM certificate revocation list"));
 
@@ -161,6 +163,8 @@ public final class CoreParams {
                     "TLS version; MAX allows TLSv1.2 and TLSv1.3"),
             of("ssl_cipher", ParamType.STRING, null, false, "Allowed cipher suites, separated by ':'"),
             of("ssl_verify_peer_certificate", ParamType.BOOL, "false", false, "Require a client certificate signed by ssl_ca"),
+            of("ssl_cert_verify_depth", ParamType.COUNT, "9", false,
+                    "Most CA certificates allowed between a client's certificate and a trusted one"),
             of("ssl_verify_peer_host", ParamType.BOOL, "false", false, "Only false: client certificates are not checked against the client's host"),
             of("ssl_crl", ParamType.PATH, null, false, "PEM certificate revocation list"),
             of("proxy_protocol_networks", ParamType.STRING, null, false, "Networks allowed to send a PROXY protocol header: addresses, subnets (a.b.c.d/n), localhost or *"),

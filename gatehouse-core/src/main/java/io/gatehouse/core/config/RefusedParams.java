@@ -80,7 +80,6 @@ final class RefusedParams {
                 {"max_routing_connections", "connections to a server are not capped per server"},
                 {"disk_space_threshold", "no disk space monitoring"},
                 {"replication_custom_options", "per-server CHANGE MASTER options are not used; set it on the monitor"},
-                {"ssl_cert_verify_depth", "certificate chains are verified to any depth"},
         });
         put(m, "service", new String[][] {
                 {"connection_keepalive", "idle backend connections are not pinged"},
@@ -94,7 +93,6 @@ final class RefusedParams {
                 {"log_warning", "log levels are global only"},
         });
         put(m, "listener", new String[][] {
-                {"ssl_cert_verify_depth", "client certificate chains are verified to any depth"},
                 {"connection_metadata", "the handshake's OK packet carries no extra session metadata"},
                 {"redirect_url", "clients are never redirected"},
         });
