@@ -40,6 +40,14 @@ public interface MonitoredServer extends ServerView {
         return null;
     }
 
+    /**
+     * The server's {@code extra_port}: monitors connect there first and use the normal port when it fails; 0 when
+     * not set.
+     */
+    default int extraPort() {
+        return 0;
+    }
+
     /** The password of {@link #monitorUser()} ({@code monitorpw}); null when the section has none. */
     default String monitorPassword() {
         return null;

@@ -76,7 +76,6 @@ final class RefusedParams {
                 {"config_sync_interval", "configuration is not synchronised through the database cluster"},
         });
         put(m, "server", new String[][] {
-                {"extra_port", "monitor connections always use port"},
                 {"max_routing_connections", "connections to a server are not capped per server"},
                 {"disk_space_threshold", "no disk space monitoring"},
                 {"replication_custom_options", "per-server CHANGE MASTER options are not used; set it on the monitor"},

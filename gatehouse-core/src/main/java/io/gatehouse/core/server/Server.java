@@ -121,6 +121,11 @@ public final class Server implements MonitoredServer {
     }
 
     @Override
+    public int extraPort() {
+        return params.has("extra_port") ? (int) params.integer("extra_port") : 0;
+    }
+
+    @Override
     public String privateAddress() {
         String p = params.string("private_address");
         return p == null || p.isBlank() ? null : p.trim();
