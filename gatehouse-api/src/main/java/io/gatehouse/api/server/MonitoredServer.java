@@ -48,6 +48,14 @@ public interface MonitoredServer extends ServerView {
         return 0;
     }
 
+    /**
+     * Extra CHANGE MASTER options used when this server is made to replicate ({@code replication_custom_options}
+     * of its section, which replaces the monitor's); null when the section has none.
+     */
+    default String replicationCustomOptions() {
+        return null;
+    }
+
     /** The password of {@link #monitorUser()} ({@code monitorpw}); null when the section has none. */
     default String monitorPassword() {
         return null;

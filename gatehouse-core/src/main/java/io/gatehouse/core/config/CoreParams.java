@@ -84,6 +84,8 @@ public final class CoreParams {
             of("address", ParamType.STRING, null, true, "Host name or IP address of the server"),
             of("port", ParamType.COUNT, "3306", true, "TCP port of the server"),
             of("socket", ParamType.PATH, null, true, "Unix socket of the server, instead of address and port"),
+            of("replication_custom_options", ParamType.STRING, null, true,
+                    "Extra CHANGE MASTER options when this server is made to replicate; replaces the monitor's"),
             of("extra_port", ParamType.COUNT, "0", true,
                     "Port for monitoring and user-account loading, tried before port (MariaDB's extra_port); 0 disables"),
             of("private_address", ParamType.STRING, null, true,

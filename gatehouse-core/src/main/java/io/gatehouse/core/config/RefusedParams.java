@@ -78,7 +78,6 @@ final class RefusedParams {
         put(m, "server", new String[][] {
                 {"max_routing_connections", "connections to a server are not capped per server"},
                 {"disk_space_threshold", "no disk space monitoring"},
-                {"replication_custom_options", "per-server CHANGE MASTER options are not used; set it on the monitor"},
         });
         put(m, "service", new String[][] {
                 {"connection_keepalive", "idle backend connections are not pinged"},
