@@ -74,6 +74,7 @@ public final class CoreParams {
             of("substitute_variables", ParamType.BOOL, "false", false,
                     "Replace $NAME values with environment variables; only false"),
             of("admin_auth", ParamType.BOOL, "true", false, "Require a user and password on the admin API; only true"),
+            of("session_trace", ParamType.COUNT, "0", false, "Log lines kept per session; only 0"),
             of("rebalance_period", ParamType.DURATION, "0s", false,
                     "How often sessions are rebalanced between workers; only 0s, as sessions stay on their worker"),
             of("persist_runtime_changes", ParamType.BOOL, "true", false, "Persist runtime changes in persistdir"),
@@ -86,6 +87,8 @@ public final class CoreParams {
             of("socket", ParamType.PATH, null, true, "Unix socket of the server, instead of address and port"),
             of("replication_custom_options", ParamType.STRING, null, true,
                     "Extra CHANGE MASTER options when this server is made to replicate; replaces the monitor's"),
+            of("max_routing_connections", ParamType.COUNT, "0", true,
+                    "Most routing connections to this server; only 0 (no cap)"),
             of("extra_port", ParamType.COUNT, "0", true,
                     "Port for monitoring and user-account loading, tried before port (MariaDB's extra_port); 0 disables"),
             of("private_address", ParamType.STRING, null, true,
@@ -139,7 +142,11 @@ public final class CoreParams {
             of("force_connection_keepalive", ParamType.BOOL, "false", true,
                     "Ping idle backend connections of idle clients; only false"),
             of("retain_last_statements", ParamType.INTEGER, "-1", false,
-                    "Statements each session of the service keeps; -1 uses the global retain_last_statements"));
+                    "Statements each session of the service keeps; -1 uses the global retain_last_statements"),
+            of("log_debug", ParamType.BOOL, "false", true, "Debug messages for this service only; only false"),
+            of("log_info", ParamType.BOOL, "false", true, "Informational messages for this service only; only false"),
+            of("log_notice", ParamType.BOOL, "false", true, "Notices for this service only; only false"),
+            of("log_warning", ParamType.BOOL, "false", true, "Warnings for this service only; only false"));
 
     public static final List<ParamSpec> FILTER = List.of(
             required("type", ParamType.STRING, "filter"),

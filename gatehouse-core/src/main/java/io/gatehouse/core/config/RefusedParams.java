@@ -36,7 +36,6 @@ final class RefusedParams {
                 {"module_configdir", "no Gatehouse module reads extra files from a module directory"},
                 {"language", "Gatehouse has no error message files"},
                 {"secretsdir", "encryption keys are read from datadir only"},
-                {"session_trace", "sessions keep no trace log"},
                 {"session_trace_match", "sessions keep no trace log"},
                 {"debug", "MaxScale's developer debug options do not apply"},
                 {"max_read_amount", "reads are bounded by Netty's own read loop"},
@@ -76,7 +75,6 @@ final class RefusedParams {
                 {"config_sync_interval", "configuration is not synchronised through the database cluster"},
         });
         put(m, "server", new String[][] {
-                {"max_routing_connections", "connections to a server are not capped per server"},
                 {"disk_space_threshold", "no disk space monitoring"},
         });
         put(m, "service", new String[][] {
@@ -85,10 +83,6 @@ final class RefusedParams {
                 {"multiplex_timeout", "idle sessions do not give their backend connections back to the pool"},
                 {"user_accounts_file", "accounts come only from the servers"},
                 {"user_accounts_file_usage", "accounts come only from the servers"},
-                {"log_debug", "log levels are global only"},
-                {"log_info", "log levels are global only"},
-                {"log_notice", "log levels are global only"},
-                {"log_warning", "log levels are global only"},
         });
         put(m, "listener", new String[][] {
                 {"connection_metadata", "the handshake's OK packet carries no extra session metadata"},
@@ -102,7 +96,6 @@ final class RefusedParams {
                 {"master_conditions", "the primary is chosen by replication topology only"},
                 {"slave_conditions", "replicas are judged by their replication state only"},
                 {"maintenance_on_low_disk_space", "no disk space monitoring"},
-                {"switchover_on_low_disk_space", "no disk space monitoring"},
                 {"ssh_user", "no backup or rebuild operations"},
                 {"ssh_keyfile", "no backup or rebuild operations"},
                 {"ssh_check_host_key", "no backup or rebuild operations"},
@@ -117,8 +110,6 @@ final class RefusedParams {
         put(m, "readwritesplit", new String[][] {
                 {"master_reconnection", "a lost primary connection is not reopened inside a session"},
                 {"strict_tmp_tables", "temporary tables are not tracked for the session"},
-                {"reuse_prepared_statements", "use the psreuse filter for the same effect"},
-                {"transaction_replay", "transactions are not replayed after a server failure"},
                 {"transaction_replay_max_size", "transactions are not replayed after a server failure"},
                 {"transaction_replay_attempts", "transactions are not replayed after a server failure"},
                 {"transaction_replay_timeout", "transactions are not replayed after a server failure"},
@@ -126,8 +117,6 @@ final class RefusedParams {
                 {"transaction_replay_safe_commit", "transactions are not replayed after a server failure"},
                 {"transaction_replay_retry_on_mismatch", "transactions are not replayed after a server failure"},
                 {"transaction_replay_checksum", "transactions are not replayed after a server failure"},
-                {"optimistic_trx", "transactions are not started on replicas optimistically"},
-                {"delayed_retry", "queries are not held back waiting for a server"},
                 {"delayed_retry_timeout", "queries are not held back waiting for a server"},
         });
         return m;
