@@ -9,7 +9,9 @@
 # Gatehouse [maxscale] threads= and HAProxy's nbthread), BENCH_CLIENT_THREADS (16), BENCH_REPLICAS (1),
 # BENCH_WARMUP (5 seconds per target and mode, not measured), BENCH_KEEP=1 (-k: keep the temp dir and its logs),
 # BENCH_ROUTER (readconnroute, or readwritesplit: then reads go to the replicas while HAProxy still goes to the
-# primary).
+# primary), BENCH_FILTER (none, or qla: Gatehouse also serves the same router with a qlafilter in front, logging
+# every statement to one unified file, measured as a fourth target "filtered", so the filter's cost is a ratio
+# within the same run).
 # Extra JVM options for Gatehouse go in GATEHOUSE_JAVA_OPTS, as for bin/gatehouse.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,6 +30,11 @@ case "$ROUTER" in
 router_options=master' ;;
   readwritesplit) ROUTER_LINES='router=readwritesplit' ;;
   *) echo "BENCH_ROUTER: $ROUTER (expected: readconnroute or readwritesplit)" >&2; exit 2 ;;
+esac
+FILTER=${BENCH_FILTER:-none}
+case "$FILTER" in
+  none|qla) ;;
+  *) echo "BENCH_FILTER: $FILTER (expected: none or qla)" >&2; exit 2 ;;
 esac
 while getopts r:t:w:c:n:k opt; do
   case "$opt" in
@@ -105,8 +112,8 @@ java -cp "$DIST/lib/*" io.gatehouse.testkit.ClusterMain "$WORK/cluster" --replic
 CLUSTER_PID=$!
 await "$CLUSTER_PID" 180 test -s "$WORK/cluster/servers.txt"
 PRIMARY_PORT=$(awk 'NR == 1 {print $3}' "$WORK/cluster/servers.txt")
-set -- $(python3 "$HELPERS/freeports.py" 2)
-HAPROXY_PORT=$1 GATEHOUSE_PORT=$2
+set -- $(python3 "$HELPERS/freeports.py" 3)
+HAPROXY_PORT=$1 GATEHOUSE_PORT=$2 FILTERED_PORT=$3
 
 cat >"$WORK/haproxy.cfg" <<EOF
 global
@@ -153,6 +160,32 @@ protocol=MariaDBClient
 address=127.0.0.1
 port=$GATEHOUSE_PORT
 EOF
+  if [ "$FILTER" = qla ]; then
+    cat <<EOF
+
+[Bench-QLA]
+type=filter
+module=qlafilter
+filebase=$WORK/gatehouse/log/qla
+log_type=unified
+log_data=date,user,query
+
+[Bench-Filtered-Service]
+type=service
+$ROUTER_LINES
+cluster=Cluster-Monitor
+user=maxuser
+password=maxpwd
+filters=Bench-QLA
+
+[Bench-Filtered-Listener]
+type=listener
+service=Bench-Filtered-Service
+protocol=MariaDBClient
+address=127.0.0.1
+port=$FILTERED_PORT
+EOF
+  fi
 } >"$WORK/gatehouse.cnf"
 "$DIST/bin/gatehouse" --foreground --config "$WORK/gatehouse.cnf" </dev/null >"$WORK/gatehouse.out" 2>&1 &
 GATEHOUSE_PID=$!
@@ -180,8 +213,15 @@ run() {
   return "$status"
 }
 
-port_of() { case "$1" in direct) echo "$PRIMARY_PORT" ;; haproxy) echo "$HAPROXY_PORT" ;; *) echo "$GATEHOUSE_PORT" ;; esac; }
-pid_of() { case "$1" in haproxy) echo "$HAPROXY_PID" ;; gatehouse) echo "$GATEHOUSE_PID" ;; *) echo '' ;; esac; }
+port_of() {
+  case "$1" in
+    direct) echo "$PRIMARY_PORT" ;; haproxy) echo "$HAPROXY_PORT" ;; filtered) echo "$FILTERED_PORT" ;;
+    *) echo "$GATEHOUSE_PORT" ;;
+  esac
+}
+pid_of() { case "$1" in haproxy) echo "$HAPROXY_PID" ;; gatehouse|filtered) echo "$GATEHOUSE_PID" ;; *) echo '' ;; esac; }
+TARGETS='direct haproxy gatehouse'
+[ "$FILTER" = none ] || TARGETS="$TARGETS filtered"
 
 echo "Direct :$PRIMARY_PORT, HAProxy :$HAPROXY_PORT (pid $HAPROXY_PID), Gatehouse :$GATEHOUSE_PORT (pid $GATEHOUSE_PID);" \
   "proxy threads $PROXY_THREADS, sysbench threads $CLIENT_THREADS, $ROUNDS round(s) of ${TIME}s; load: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -189,7 +229,7 @@ mkdir -p "$WORK/results"
 if [ "$WARMUP" -gt 0 ]; then
   echo "Warming up (${WARMUP}s per target and mode, not measured) ..."
   for mode in disable auto; do
-    for target in direct haproxy gatehouse; do
+    for target in $TARGETS; do
       run "$(port_of $target)" "$WARMUP" "$WORK/results/warmup-$mode-$target.txt" || true
     done
   done
@@ -198,7 +238,7 @@ fi
 r=1
 while [ "$r" -le "$ROUNDS" ]; do
   for mode in disable auto; do
-    for target in direct haproxy gatehouse; do
+    for target in $TARGETS; do
       pid=$(pid_of $target)
       out="$WORK/results/$r-$mode-$target.txt"
       before=''; [ -z "$pid" ] || before=$(cpu_ticks "$pid")

@@ -8,7 +8,7 @@ import re
 import statistics
 import sys
 
-TARGETS = ("direct", "haproxy", "gatehouse")
+TARGETS = ("direct", "haproxy", "gatehouse", "filtered")  # "filtered": Gatehouse with BENCH_FILTER's filter
 MODES = {"disable": "text protocol (--db-ps-mode=disable)", "auto": "prepared statements (--db-ps-mode=auto)"}
 GOAL_THROUGHPUT = 0.85  # Gatehouse queries/s at least this times HAProxy's
 GOAL_CPU = 1.25  # Gatehouse CPU per query at most this times HAProxy's
@@ -67,6 +67,8 @@ def report_mode(mode, runs):
     print("|---|---:|---:|---:|---:|---:|")
     for t in TARGETS:
         mine = [r for r in runs if r["target"] == t and r["ok"]]
+        if not mine:
+            continue
         print(f"| {t} | " + " | ".join(fmt(median([r[k] for r in mine]), d) for k, d in
                                         (("tps", 1), ("qps", 1), ("avg", 2), ("p95", 2), ("cpu_us", 1))) + " |")
     by_round = {}
@@ -90,6 +92,17 @@ def report_mode(mode, runs):
     print(f"- CPU per query Gatehouse/HAProxy: {fmt(c_med, 2)} [{', '.join(fmt(v, 2) for v in cpu)}] "
           f"(goal ≤ {GOAL_CPU}: {'met' if c_ok else 'NOT met'})")
     print(f"- throughput Gatehouse/direct: {fmt(d_med, 2)} [{', '.join(fmt(v, 2) for v in direct)}]")
+    f_thr, f_cpu = [], []
+    for rnd in sorted(by_round):
+        g, f = by_round[rnd].get("gatehouse"), by_round[rnd].get("filtered")
+        if g and f:
+            f_thr.append(ratio(f["qps"], g["qps"]))
+            f_cpu.append(ratio(f["cpu_us"], g["cpu_us"]))
+    if f_thr:
+        print(f"- throughput with the filter / without: {fmt(median(f_thr), 2)} "
+              f"[{', '.join(fmt(v, 2) for v in f_thr)}]")
+        print(f"- CPU per query with the filter / without: {fmt(median(f_cpu), 2)} "
+              f"[{', '.join(fmt(v, 2) for v in f_cpu)}]")
 
 
 def main():

@@ -125,8 +125,12 @@ final class MariaDbInstallation {
             JvmCleanup.register(deleteRoot);
             Path dataDir = root.resolve("data");
             Path log = root.resolve("install.log");
+            // Its own temporary directory: with the default (/tmp), two installations at once (test JVMs on one
+            // machine) sometimes remove each other's internal temporary tables and one fails.
+            Path tmp = Files.createDirectories(root.resolve("tmp"));
             List<String> install = new ArrayList<>(List.of(installDb.toString(), "--no-defaults",
-                    "--auth-root-authentication-method=normal", "--skip-test-db", "--datadir=" + dataDir));
+                    "--auth-root-authentication-method=normal", "--skip-test-db", "--datadir=" + dataDir,
+                    "--tmpdir=" + tmp));
             install.addAll(INNODB_OPTIONS);
             if (runningAsRoot()) {
                 install.add("--user=root");
@@ -134,7 +138,7 @@ final class MariaDbInstallation {
             run(install, null, log, "mariadb-install-db");
 
             List<String> bootstrap = new ArrayList<>(List.of(mariadbd.toString(), "--no-defaults", "--bootstrap",
-                    "--datadir=" + dataDir, "--log-error=" + root.resolve("bootstrap.err")));
+                    "--datadir=" + dataDir, "--tmpdir=" + tmp, "--log-error=" + root.resolve("bootstrap.err")));
             bootstrap.addAll(INNODB_OPTIONS);
             if (runningAsRoot()) {
                 bootstrap.add("--user=root");

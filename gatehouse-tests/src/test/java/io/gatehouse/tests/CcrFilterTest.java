@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The ccrfilter through readwritesplit: after a session writes, its reads go to the primary (and see the write) for
  * {@code time} or for the next {@code count} statements, then to replicas again; {@code global} extends a write's
  * window to every session; seen in {@code @@server_id} with Connector/J and the mariadb CLI. readconnroute ignores
- * the hint and keeps working. {@code global} with {@code count} stops the start. JUnit test thread.
+ * the hint and keeps working, with Connector/J and the mariadb CLI. {@code global} with {@code count} stops the start. JUnit test thread.
  */
 @ExtendWith(MariaDbExtension.class)
 class CcrFilterTest {
@@ -44,13 +44,19 @@ class CcrFilterTest {
             assertThat(bed.cli(SPLIT, "CREATE TABLE " + t2 + " (id INT); INSERT INTO " + t2 + " VALUES (7);"
                     + " SELECT @@server_id, id FROM " + t2 + "; DROP TABLE " + t2))
                     .isEqualTo(bed.primaryId() + "\t7\n");
-            // readconnroute keeps its one server: the filter does not disturb it.
+            // readconnroute routes whole sessions and ignores the filter's routing hints: it keeps its one server
+            // (the primary, router_options=master), and the filter does not disturb it.
+            long hints = bed.diagnostics().get("hints_added_time").asLong();
             try (Connection c = bed.connect(CONN)) {
                 execute(c, "CREATE TEMPORARY TABLE tmp (id INT)");
                 execute(c, "INSERT INTO tmp VALUES (1)");
                 assertThat(scalar(c, "SELECT CONCAT(@@server_id, ':', COUNT(*)) FROM tmp"))
                         .isEqualTo(bed.primaryId() + ":1");
             }
+            assertThat(bed.cli(CONN, "CREATE TEMPORARY TABLE tmp (id INT); INSERT INTO tmp VALUES (3), (4);"
+                    + " SELECT @@server_id, SUM(id) FROM tmp")).isEqualTo(bed.primaryId() + "\t7\n");
+            // The filter still saw the writes and hinted the reads after them; the router just had no choice.
+            assertThat(bed.diagnostics().get("hints_added_time").asLong()).isGreaterThanOrEqualTo(hints + 2);
         }
     }
 

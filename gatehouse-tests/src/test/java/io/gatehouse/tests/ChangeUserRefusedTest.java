@@ -101,6 +101,8 @@ class ChangeUserRefusedTest {
             assertThat(s.scalar("SELECT CURRENT_USER()")).isEqualTo(Accounts.APP_USER + "@%");
         }
         for (String listener : new String[] {"Write-Listener", "Split-Listener"}) {
+            // The previous round's session ended as the limited user; its backend connection closes a moment later.
+            awaitNoConnectionOf(cluster.primary(), LIMITED);
             try (RawSession held = hold(cluster.primary()); RawSession s = app(gatehouse.port(listener))) {
                 assertThat(s.changeUser(LIMITED, LIMITED_PASSWORD)).as(listener).isEqualTo(direct);
                 assertThat(usersSeen(s)).as(listener + ": the session stays the old user's on every connection")
@@ -147,6 +149,42 @@ class ChangeUserRefusedTest {
             } catch (java.sql.SQLException e) {
                 return outcome + ", then " + e.getClass().getSimpleName();
             }
+        }
+    }
+
+    /**
+     * A COM_CHANGE_USER that fails on the accounts (a wrong password, an unknown user, a database without a grant or
+     * that does not exist): Gatehouse answers it itself, with the server's error, and the session afterwards is what
+     * the server leaves: still the old user's, on every connection.
+     */
+    @Test
+    void aChangeUserRefusedOnTheAccountsLeavesTheSessionAsTheServerDoes() throws Exception {
+        String[][] cases = {{FREE, "wrong", "test"}, {"nosuchuser", "x", "test"}, {FREE, FREE_PASSWORD, "mysql"},
+            {FREE, FREE_PASSWORD, "nosuchdb"}};
+        for (String[] c : cases) {
+            String direct = refusedChangeUser(cluster.primary().port(), c[0], c[1], c[2]);
+            assertThat(direct).as(String.join("/", c))
+                    .matches("10(44|45|49) .* \\((28000|42000)\\), then \\[" + Accounts.APP_USER + "@%]");
+            for (String listener : new String[] {"Write-Listener", "Split-Listener"}) {
+                assertThat(refusedChangeUser(gatehouse.port(listener), c[0], c[1], c[2]))
+                        .as(listener + ": " + String.join("/", c)).isEqualTo(direct);
+            }
+        }
+    }
+
+    private static String refusedChangeUser(int port, String user, String password, String database)
+            throws Exception {
+        try (RawSession s = app(port)) {
+            s.write(RawLogin.changeUser(user, password, s.nonce(), database));
+            String got = s.answerAuth(password);
+            got = got + " (" + s.lastAuthErrorState() + ")";
+            String after;
+            try {
+                after = new java.util.TreeSet<>(usersSeen(s)).toString();
+            } catch (java.io.IOException e) {
+                after = "closed";
+            }
+            return got + ", then " + after;
         }
     }
 

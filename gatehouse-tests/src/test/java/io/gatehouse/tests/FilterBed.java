@@ -60,8 +60,23 @@ final class FilterBed implements AutoCloseable {
 
     /** Starts Gatehouse with {@code filterSection} and waits until both services take sessions. */
     static FilterBed start(MariaDbCluster cluster, Path dir, String filterSection, String connRole) throws Exception {
+        return start(cluster, dir, filterSection, connRole, config(cluster, dir, filterSection, connRole));
+    }
+
+    /**
+     * The same with runtime changes persisted in {@code dir/persist}, away from the static file (every {@code *.cnf}
+     * of persistdir is laid over the configuration at start).
+     */
+    static FilterBed startPersisting(MariaDbCluster cluster, Path dir, String filterSection) throws Exception {
+        Files.createDirectories(dir.resolve("persist"));
+        return start(cluster, dir, filterSection, "master", config(cluster, dir, filterSection, "master")
+                .replace("persistdir=" + dir + "\n", "persistdir=" + dir.resolve("persist") + "\n"));
+    }
+
+    private static FilterBed start(MariaDbCluster cluster, Path dir, String filterSection, String connRole,
+                                   String config) throws Exception {
         Path file = dir.resolve("gatehouse.cnf");
-        Files.writeString(file, config(cluster, dir, filterSection, connRole));
+        Files.writeString(file, config);
         FilterBed bed = new FilterBed(Gatehouse.start(file), cluster);
         try {
             bed.awaitReady(SPLIT);

@@ -41,7 +41,9 @@ class PsReuseFilterTest {
             String sql = "SELECT v FROM " + t + " WHERE id = ?";
             for (String listener : new String[] {SPLIT, CONN}) {
                 for (String url : new String[] {
-                        bed.url(listener) + "?useServerPrepStmts=true&cachePrepStmts=false",
+                        // MariaDB Connector/J's reset() sends COM_RESET_CONNECTION only with useResetConnection=true;
+                        // without it the server keeps the session (and its statements), so there is nothing to redo.
+                        bed.url(listener) + "?useServerPrepStmts=true&cachePrepStmts=false&useResetConnection=true",
                         "jdbc:mysql://127.0.0.1:" + bed.gatehouse.port(listener) + "/" + Accounts.DATABASE
                                 + "?useServerPrepStmts=true&cachePrepStmts=false&useSSL=false"
                                 + "&allowPublicKeyRetrieval=true"}) {
@@ -64,6 +66,7 @@ class PsReuseFilterTest {
                         // A reset drops the server's statements: the next prepare must reach the servers again.
                         execute(c, "SELECT 1");
                         long beforeReset = prepares(cluster);
+                        execute(c, "SET @ps_reset_probe = 1");
                         if (c.isWrapperFor(org.mariadb.jdbc.Connection.class)) {
                             c.unwrap(org.mariadb.jdbc.Connection.class).reset();
                         } else {
@@ -76,7 +79,17 @@ class PsReuseFilterTest {
                                 assertThat(rs.getString(1)).isEqualTo("two");
                             }
                         }
-                        assertThat(prepares(cluster) - beforeReset).as("prepares after a reset").isPositive();
+                        String probe;
+                        try (java.sql.Statement st = c.createStatement();
+                                ResultSet rs = st.executeQuery("SELECT @ps_reset_probe IS NULL")) {
+                            rs.next();
+                            probe = rs.getString(1);
+                        }
+                        // The reset reached the server: the user variable set before it is gone.
+                        assertThat(probe).as("user variable gone after the reset, " + listener + " " + url)
+                                .isEqualTo("1");
+                        assertThat(prepares(cluster) - beforeReset).as("prepares after a reset, " + listener + " "
+                                + url).isPositive();
                     }
                 }
                 assertThat(bed.cli(listener, "SELECT v FROM " + t + " WHERE id = 3")).isEqualTo("three\n");
@@ -88,10 +101,15 @@ class PsReuseFilterTest {
 
     /** COM_STMT_PREPARE commands the servers of the cluster have run, in total. */
     private static long prepares(MariaDbCluster cluster) {
+        return counter(cluster, "COM_STMT_PREPARE");
+    }
+
+    /** A global status counter summed over the servers of the cluster. */
+    private static long counter(MariaDbCluster cluster, String name) {
         long sum = 0;
         for (MariaDbServer s : cluster.servers()) {
             sum += Long.parseLong(s.queryValue("SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS"
-                    + " WHERE VARIABLE_NAME = 'COM_STMT_PREPARE'"));
+                    + " WHERE VARIABLE_NAME = '" + name + "'"));
         }
         return sum;
     }

@@ -23,6 +23,8 @@ final class RawSession implements AutoCloseable {
     private final byte[] nonce = new byte[20];
     /** The sequence number of the last packet read. */
     int lastSequence;
+    /** The ERR payload that ended the last login or change-user, for its SQL state. */
+    private byte[] lastAuthError;
     /** The connection id the greeting announced. */
     private long connectionId;
 
@@ -112,6 +114,7 @@ final class RawSession implements AutoCloseable {
                 continue;
             }
             if (first != 0xFE) {
+                lastAuthError = reply;
                 return error(reply);
             }
             int end = 1;
@@ -137,6 +140,12 @@ final class RawSession implements AutoCloseable {
             out.flush();
         }
         return "too many rounds";
+    }
+
+    /** The SQL state of the error that ended the last login or change-user ("" when it had none). */
+    String lastAuthErrorState() {
+        byte[] e = lastAuthError;
+        return e != null && e.length >= 9 && e[3] == '#' ? new String(e, 4, 5, StandardCharsets.US_ASCII) : "";
     }
 
     /** Writes bytes as they are. */

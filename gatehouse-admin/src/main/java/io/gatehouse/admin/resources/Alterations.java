@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code PATCH} of servers, monitors, services and listeners ({@code data.attributes.parameters} and
+ * {@code PATCH} of servers, monitors, services, listeners and filters ({@code data.attributes.parameters} and
  * {@code data.relationships}) and of relationships ({@code /:type/:name/relationships/:kind}): the new
  * values are applied at once and persisted; a refused change answers 400 with the message naming the parameter.
  * Runs on the admin thread.
@@ -39,6 +39,7 @@ public final class Alterations {
                     case "monitors" -> changes.alterMonitor(name, params);
                     case "services" -> changes.alterService(name, params);
                     case "listeners" -> changes.alterListener(name, params);
+                    case "filters" -> changes.alterFilter(name, params);
                     default -> throw new ApiException(405, "PATCH of " + type + " is not supported");
                 }
             }
@@ -140,11 +141,20 @@ public final class Alterations {
                     throw ApiException.notFound("listener '" + name + "'");
                 }
             }
+            case "filters" -> {
+                if (!rt.filters().containsKey(name)) {
+                    throw ApiException.notFound("filter '" + name + "'");
+                }
+            }
             default -> throw new ApiException(405, "PATCH of " + type + " is not supported");
         }
     }
 
-    /** The parameters of the request as configuration-file text; JSON null removes a value (back to its default). */
+    /**
+     * The parameters of the request as configuration-file text; JSON null removes a value (back to its default). A
+     * list is joined with commas, except a service's {@code filters}, whose names a configuration file separates
+     * with {@code |}.
+     */
     static Map<String, String> parameters(JsonNode body) {
         JsonNode p = body == null ? null : body.path("data").path("attributes").path("parameters");
         if (p == null || !p.isObject()) {
@@ -157,8 +167,9 @@ public final class Alterations {
             if (v.isNull()) {
                 text = null;
             } else if (v.isArray()) {
+                String sep = e.getKey().equals("filters") ? "|" : ",";
                 StringBuilder sb = new StringBuilder();
-                v.forEach(x -> sb.append(sb.length() == 0 ? "" : ",").append(x.asText()));
+                v.forEach(x -> sb.append(sb.length() == 0 ? "" : sep).append(x.asText()));
                 text = sb.toString();
             } else {
                 text = v.asText();

@@ -18,9 +18,14 @@ public record ParamSpec(String name, ParamType type, String defaultValue, boolea
         return new ParamSpec(name, type, defaultValue, false, runtime, List.of(), description);
     }
 
-    /** A mandatory parameter without a default. */
+    /** A mandatory parameter without a default, fixed at start. */
     public static ParamSpec required(String name, ParamType type, String description) {
-        return new ParamSpec(name, type, null, true, false, List.of(), description);
+        return required(name, type, false, description);
+    }
+
+    /** A mandatory parameter without a default; {@code runtime} says whether it may change on a running object. */
+    public static ParamSpec required(String name, ParamType type, boolean runtime, String description) {
+        return new ParamSpec(name, type, null, true, runtime, List.of(), description);
     }
 
     /** An enum or enum-mask parameter. */

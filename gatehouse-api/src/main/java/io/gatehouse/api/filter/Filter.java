@@ -27,4 +27,12 @@ public interface Filter {
     default Map<String, Object> diagnostics() {
         return Map.of();
     }
+
+    /**
+     * Called once on the admin thread when the filter is destroyed or replaced by a new instance at runtime. Sessions
+     * that started with this instance may still be running and keep using it, so it must go on serving them; a
+     * filter holding files releases them when its last session ends. The default does nothing.
+     */
+    default void close() {
+    }
 }

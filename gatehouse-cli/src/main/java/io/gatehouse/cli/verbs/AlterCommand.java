@@ -1,14 +1,17 @@
 package io.gatehouse.cli.verbs;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gatehouse.cli.Gatectl;
+import io.gatehouse.cli.output.JsonText;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code gatectl alter server|service|listener|monitor NAME KEY VALUE...} and {@code alter maxscale KEY VALUE...}:
- * changes parameters at runtime with {@code PATCH}; prints OK. Runs on the command's thread.
+ * {@code gatectl alter server|service|listener|monitor|filter NAME KEY VALUE...}, {@code alter maxscale KEY VALUE...}
+ * and {@code alter service-filters SERVICE [FILTER...]}: changes parameters, or a service's filter chain, at runtime
+ * with {@code PATCH}; prints OK. Runs on the command's thread.
  */
 @Command(name = "alter", description = "Alter objects")
 public final class AlterCommand {
@@ -45,6 +48,31 @@ public final class AlterCommand {
     void monitor(@Parameters(index = "0", paramLabel = "NAME") String name,
                  @Parameters(index = "1..*", paramLabel = "KEY_VALUE") List<String> pairs) {
         patch("monitors/" + Paths.segment(name), pairs);
+    }
+
+    @Command(name = "filter", description = "Alter filter parameters: NAME KEY VALUE...")
+    void filter(@Parameters(index = "0", paramLabel = "NAME") String name,
+                @Parameters(index = "1..*", paramLabel = "KEY_VALUE") List<String> pairs) {
+        patch("filters/" + Paths.segment(name), pairs);
+    }
+
+    /**
+     * maxctrl's {@code alter service-filters}: the service's chain becomes exactly the filters given, in the order
+     * statements pass them; none removes every filter. New sessions use the new chain.
+     */
+    @Command(name = "service-filters", description = "Set the filters of a service, in order: SERVICE [FILTER...]")
+    void serviceFilters(@Parameters(index = "0", paramLabel = "SERVICE") String name,
+                        @Parameters(index = "1..*", arity = "0..*", paramLabel = "FILTER") List<String> filters) {
+        ObjectNode doc = JsonText.MAPPER.createObjectNode();
+        ObjectNode data = doc.putObject("data");
+        data.put("id", name);
+        data.put("type", "services");
+        data.putObject("relationships").putObject("filters")
+                .set("data", Bodies.identifiers("filters", filters == null ? List.of() : filters));
+        gatectl.eachHost(c -> {
+            c.send("PATCH", "services/" + Paths.segment(name), doc.toString());
+            return "OK\n";
+        });
     }
 
     @Command(name = "maxscale", description = "Alter global parameters: KEY VALUE...")

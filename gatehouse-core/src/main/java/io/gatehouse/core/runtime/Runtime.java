@@ -48,6 +48,7 @@ public final class Runtime implements AutoCloseable {
     private final Map<String, io.gatehouse.api.filter.Filter> filters = new LinkedHashMap<>();
     private final SessionRegistry sessions = new SessionRegistry();
     private final BackendKiller killer = new BackendKiller();
+    private final io.gatehouse.core.session.BranchTargets branchTargets = new io.gatehouse.core.session.BranchTargets();
     private final Map<String, MonitorContext> monitorContexts = new LinkedHashMap<>();
     private final Map<String, Long> serviceStartedAt = new LinkedHashMap<>();
     private final Map<String, java.nio.file.Path> persistedFiles = new java.util.concurrent.ConcurrentHashMap<>();
@@ -130,7 +131,8 @@ public final class Runtime implements AutoCloseable {
                             (int) g.integer("max_auth_errors_until_block"), g.duration("auth_block_time")),
                     new io.gatehouse.core.session.StatementHistory.Policy((int) Math.min(g.integer("retain_last_statements"),
                             10_000), io.gatehouse.core.session.StatementHistory.Dump.parse(g.string("dump_last_statements"))),
-                    g.bool("log_warn_super_user"));
+                    g.bool("log_warn_super_user"), branchTargets);
+            publishTargets();
             for (var lc : config.listeners()) {
                 Listener l = new Listener(lc.name(), lc.params(), services.get(lc.targets().get(0)));
                 l.start(proxy);
@@ -190,6 +192,11 @@ public final class Runtime implements AutoCloseable {
     /** The filter instances by name; services hold them in their chains. */
     public Map<String, io.gatehouse.api.filter.Filter> filters() {
         return filters;
+    }
+
+    /** Lets sessions find the servers and services as they are now (tee branches); after every creation or removal. */
+    void publishTargets() {
+        branchTargets.publish(servers, services);
     }
 
     /** What listeners started at runtime need: workers, registry, pools. */
@@ -421,6 +428,14 @@ public final class Runtime implements AutoCloseable {
         }
         for (Service s : services.values()) {
             s.users().close();
+        }
+        // After the sessions: a filter that holds files (qlafilter's unified log) writes them out and closes them.
+        for (var f : filters.values()) {
+            try {
+                f.close();
+            } catch (RuntimeException e) {
+                LOG.warn("Closing a filter: {}", e.toString());
+            }
         }
         if (workers != null) {
             workers.close();

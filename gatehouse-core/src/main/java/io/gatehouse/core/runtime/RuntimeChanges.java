@@ -3,6 +3,7 @@ package io.gatehouse.core.runtime;
 import io.gatehouse.api.ModuleKind;
 import io.gatehouse.api.config.ParamSpec;
 import io.gatehouse.api.config.Params;
+import io.gatehouse.api.filter.FilterModule;
 import io.gatehouse.api.monitor.MonitorModule;
 import io.gatehouse.api.router.RouterModule;
 import io.gatehouse.core.config.ConfigException;
@@ -125,6 +126,34 @@ public final class RuntimeChanges {
         checkRuntime(name, changes, specs, "a service using " + svc.routerName());
         Staged st = validate(name, changes);
         objects.updateService(st.cfg().service(name));
+        commit(st);
+    }
+
+    /**
+     * Changes parameters of a filter: a new instance is made with them and put into the chain of every service
+     * using the filter, so new sessions get it while open sessions keep the instance they started with.
+     * Parameters the module marks as start-only (and {@code type}, {@code module}) are refused, naming them.
+     */
+    public synchronized void alterFilter(String name, Map<String, String> changes) throws ConfigException, IOException {
+        if (!"filter".equals(typeOf(name)) || !rt.filters().containsKey(name)) {
+            throw new IllegalArgumentException("no filter named '" + name + "'");
+        }
+        String module = sections.get(name).get("module");
+        List<ParamSpec> specs = new ArrayList<>(CoreParams.FILTER);
+        specs.addAll(rt.modules().find(ModuleKind.FILTER, module, FilterModule.class).descriptor().parameters());
+        checkRuntime(name, changes, specs, "a filter using " + module);
+        Staged st = validate(name, changes);
+        io.gatehouse.api.filter.Filter old;
+        try {
+            old = objects.addFilter(find(st.cfg().filters(), name));
+        } catch (RuntimeException e) {
+            // A file the module cannot open with the new values is a bad value, not a proxy fault.
+            throw new ConfigException(e.getMessage() == null ? "[" + name + "] " + e : e.getMessage());
+        }
+        objects.refreshFilterChains(st.cfg(), name);
+        if (old != null) {
+            old.close();
+        }
         commit(st);
     }
 

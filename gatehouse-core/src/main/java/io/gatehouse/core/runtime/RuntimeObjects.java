@@ -35,11 +35,16 @@ final class RuntimeObjects {
 
     void addServer(ObjectConfig c) {
         rt.servers().put(c.name(), new Server(c.name(), c.params(), Runtime.localAddress(rt.config().global())));
+        rt.publishTargets();
     }
 
-    void addFilter(ObjectConfig c) {
+    /**
+     * Makes a filter instance. When one exists already it is returned, not closed: the caller closes it once the
+     * services' chains hold the new one (sessions already using it keep it until they end).
+     */
+    Filter addFilter(ObjectConfig c) {
         FilterModule fm = rt.modules().find(ModuleKind.FILTER, c.module(), FilterModule.class);
-        rt.filters().put(c.name(), fm.create(c.name(), c.params()));
+        return rt.filters().put(c.name(), fm.create(c.name(), c.params()));
     }
 
     /** Creates (or recreates with new parameters and servers) a monitor; it runs unless an operator stopped it. */
@@ -84,6 +89,7 @@ final class RuntimeObjects {
                 .create(new Runtime.ServiceRouterContext(svc, rt.classifierCacheBytes())));
         svc.filters(filters(c));
         rt.services().put(c.name(), svc);
+        rt.publishTargets();
         rt.serviceStartedAt().put(c.name(), System.currentTimeMillis());
         users.start();
     }
@@ -102,6 +108,19 @@ final class RuntimeObjects {
                 .create(new Runtime.ServiceRouterContext(svc, rt.classifierCacheBytes())));
         if (!before.equals(c.targets())) {
             svc.users().refresh(true);
+        }
+    }
+
+    /**
+     * Gives every service whose chain names {@code filter} its chain again, with the filter's current instance;
+     * the chain is read when a session starts, so only new sessions see it.
+     */
+    void refreshFilterChains(GatehouseConfig cfg, String filter) {
+        for (ObjectConfig c : cfg.services()) {
+            Service svc = rt.services().get(c.name());
+            if (svc != null && ConfigLoader.filterNames(c.params()).contains(filter)) {
+                svc.filters(filters(c));
+            }
         }
     }
 
@@ -144,7 +163,12 @@ final class RuntimeObjects {
     void remove(String type, String name) {
         switch (type) {
             case "server" -> rt.servers().remove(name);
-            case "filter" -> rt.filters().remove(name);
+            case "filter" -> {
+                Filter f = rt.filters().remove(name);
+                if (f != null) {
+                    f.close();
+                }
+            }
             case "listener" -> {
                 Listener l = rt.listeners().remove(name);
                 if (l != null) {
@@ -169,6 +193,7 @@ final class RuntimeObjects {
             }
             default -> throw new IllegalArgumentException("unknown object type " + type);
         }
+        rt.publishTargets();
     }
 
     /** Servers no monitor watches any more stop being marked monitored (so maintenance is theirs to set). */

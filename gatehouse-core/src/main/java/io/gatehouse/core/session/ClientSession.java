@@ -5,6 +5,7 @@ import io.gatehouse.api.router.ClientInfo;
 import io.gatehouse.core.server.Server;
 import io.gatehouse.core.service.Service;
 import io.gatehouse.core.session.backend.BackendConnection;
+import io.gatehouse.core.session.backend.BackendOwner;
 import io.gatehouse.core.session.login.ChangeUserLogin;
 import io.gatehouse.core.session.login.ClientCapabilities;
 import io.gatehouse.core.session.login.ClientLogin;
@@ -364,7 +365,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
      * A backend connection for {@code owner}, logged in as the client: an idle one from this worker's pool (logged
      * in again with COM_CHANGE_USER) or a new one.
      */
-    public BackendConnection openBackend(Server server, SessionPipeline owner, boolean withDatabase) {
+    public BackendConnection openBackend(Server server, BackendOwner owner, boolean withDatabase) {
         return routing.openBackend(server, owner, withDatabase);
     }
 

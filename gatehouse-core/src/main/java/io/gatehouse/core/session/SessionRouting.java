@@ -4,6 +4,7 @@ import io.gatehouse.api.router.RouterSession;
 import io.gatehouse.core.server.Server;
 import io.gatehouse.protocol.HandshakeResponse;
 import io.gatehouse.core.session.backend.BackendConnection;
+import io.gatehouse.core.session.backend.BackendOwner;
 import io.gatehouse.core.session.backend.BackendDialer;
 import io.gatehouse.core.session.login.ChangeUserLogin;
 import io.gatehouse.core.session.pipeline.SessionPipeline;
@@ -48,7 +49,7 @@ final class SessionRouting {
      * A backend connection for {@code owner}, logged in as the client: an idle one from this worker's pool (logged
      * in again with COM_CHANGE_USER) or a new one.
      */
-    BackendConnection openBackend(Server server, SessionPipeline owner, boolean withDatabase) {
+    BackendConnection openBackend(Server server, BackendOwner owner, boolean withDatabase) {
         ClientSession s = session;
         HandshakeResponse backendLogin = withDatabase ? s.login : s.login.withDatabase(null);
         BackendConnection pooled = server.proxyProtocol() ? null : s.proxy.pool().take(server, s.login.capabilities());

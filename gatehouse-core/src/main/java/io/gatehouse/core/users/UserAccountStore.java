@@ -17,15 +17,21 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps one service's user-account snapshot fresh: loads it from the backends on its own named thread at start,
  * every {@code users_refresh_interval} (with jitter), for a login that would be refused by a snapshot loaded before
- * the login began ({@link #freshSince}, never throttled: a refusal must not come from accounts older than the
- * client's attempt), and after a backend refused a login Gatehouse accepted, at most once per
- * {@code users_refresh_time} ({@link #refresh}). One load runs at a time; logins waiting for a newer snapshot share
- * the next one. Workers read {@link #snapshot()} (a volatile immutable object) and never block on a load. With
+ * the login began ({@link #freshSince}, not limited by {@code users_refresh_time}: a refusal must not come from
+ * accounts older than the client's attempt), and after a backend refused a login Gatehouse accepted, at most once
+ * per {@code users_refresh_time} ({@link #refresh}). One load runs at a time, and a load begins at least
+ * {@link #MIN_LOAD_GAP} after the previous one began, so that a flood of logins with unknown users cannot make the
+ * backends serve account loads back to back; logins waiting for a newer snapshot share the next one. Workers read {@link #snapshot()} (a volatile immutable object) and never block on a load. With
  * {@code auth_all_servers} the accounts of every reachable target are merged; with {@code skip_name_resolve=false}
  * the host names of accounts are looked up here, never on a worker. Holds no buffers.
  */
 public final class UserAccountStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UserAccountStore.class);
+    /**
+     * The least time between the starts of two loads, whatever asks for them: short enough that an account made a
+     * moment ago logs in after a wait a person does not notice, long enough that misses cannot flood the backends.
+     */
+    static final Duration MIN_LOAD_GAP = Duration.ofSeconds(1);
 
     private final String service;
     private final Params serviceParams;
@@ -109,9 +115,10 @@ public final class UserAccountStore implements AutoCloseable {
     /**
      * Completes once a snapshot whose load began at or after {@code sinceNanos} ({@link System#nanoTime}) is
      * published, or a load that began then has failed: at once when the snapshot is that new already, else with the
-     * running load if it began late enough, else with the next load (started now, or queued behind the running one
-     * and shared by every login that asks meanwhile). Not limited by {@code users_refresh_time}: a login that would
-     * be refused must be refused by accounts at least as new as itself. Never completes exceptionally; any thread.
+     * running load if it began late enough, else with the next load (begun as soon as {@link #MIN_LOAD_GAP} after
+     * the last one allows, and shared by every login that asks meanwhile). Not limited by {@code users_refresh_time}:
+     * a login that would be refused must be refused by accounts at least as new as itself. Never completes
+     * exceptionally; any thread.
      */
     public synchronized CompletableFuture<Void> freshSince(long sinceNanos) {
         if (snapshotStartNanos - sinceNanos >= 0) {
@@ -131,8 +138,10 @@ public final class UserAccountStore implements AutoCloseable {
     private CompletableFuture<Void> submit() {
         Load load = new Load();
         next = load;
+        // Paced from the start of the last load; the loader thread runs one load at a time in any case.
+        long delay = Math.max(0, lastLoadStartNanos + MIN_LOAD_GAP.toNanos() - System.nanoTime());
         try {
-            thread.execute(load);
+            thread.schedule(load, delay, TimeUnit.NANOSECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             next = null;                                  // closed: nobody will load again
             load.done.complete(null);

@@ -4,7 +4,7 @@ import io.gatehouse.api.config.Params;
 import io.gatehouse.api.filter.Filter;
 import io.gatehouse.api.filter.FilterSession;
 import io.gatehouse.api.router.ClientInfo;
-import io.gatehouse.filters.support.RegexOptions;
+import io.gatehouse.filters.common.StatementRules;
 import io.gatehouse.sql.Classifier;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,7 +25,7 @@ final class CcrFilter implements Filter {
     record Settings(long timeNanos, long count, Pattern match, Pattern ignore, boolean global) {
         /** Parses and checks {@code params}; throws {@link IllegalArgumentException} naming the bad parameter. */
         static Settings of(Params params) {
-            int flags = RegexOptions.flags(params.mask("options"));
+            int flags = StatementRules.flags(params.mask("options"));
             Pattern match = pattern(params, "match", flags);
             Pattern ignore = pattern(params, "ignore", flags);
             // MaxScale keeps whole seconds, rounded to the nearest.
@@ -41,8 +41,8 @@ final class CcrFilter implements Filter {
         }
 
         private static Pattern pattern(Params params, String name, int flags) {
-            String text = RegexOptions.patternText(params.text(name));
-            return text == null || text.isEmpty() ? null : RegexOptions.compile(params.section(), name, text, flags);
+            String text = StatementRules.patternText(params.text(name));
+            return text == null || text.isEmpty() ? null : StatementRules.compileBytewise(params.section(), name, text, flags);
         }
     }
 

@@ -9,7 +9,7 @@ import io.gatehouse.api.config.ParamType;
 import io.gatehouse.api.config.Params;
 import io.gatehouse.api.filter.Filter;
 import io.gatehouse.api.filter.FilterModule;
-import io.gatehouse.filters.support.RegexOptions;
+import io.gatehouse.filters.common.StatementRules;
 import java.util.List;
 
 /**
@@ -28,7 +28,7 @@ public final class CcrFilterModule implements FilterModule {
                             "How many statements after a write go to the primary (0 disables)"),
                     ParamSpec.of("match", ParamType.REGEX, null, true, "Only writes matching this pattern count"),
                     ParamSpec.of("ignore", ParamType.REGEX, null, true, "Writes matching this pattern do not count"),
-                    RegexOptions.maskParameter(),
+                    StatementRules.ignorecaseMaskParameter(),
                     ParamSpec.of("global", ParamType.BOOL, "false", true,
                             "A write of any session sends every session's statements to the primary for time")));
 

@@ -5,8 +5,8 @@ import static io.gatehouse.protocol.Commands.COM_QUERY;
 
 import io.gatehouse.api.filter.FilterSession;
 import io.gatehouse.api.filter.RouteHint;
-import io.gatehouse.filters.support.SqlComments;
-import io.gatehouse.filters.support.StatementText;
+import io.gatehouse.filters.common.SqlComments;
+import io.gatehouse.filters.common.StatementText;
 import io.gatehouse.sql.Classification;
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;

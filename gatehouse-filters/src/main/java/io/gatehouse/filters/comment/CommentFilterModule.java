@@ -20,7 +20,7 @@ import java.util.Map;
 public final class CommentFilterModule implements FilterModule {
     private static final ModuleDescriptor DESCRIPTOR = new ModuleDescriptor("comment", ModuleKind.FILTER,
             Maturity.BETA, ApiVersion.CURRENT, "A comment filter that can inject comments in sql queries", "1.0.0",
-            List.of(ParamSpec.required("inject", ParamType.STRING,
+            List.of(ParamSpec.required("inject", ParamType.STRING, true,
                     "The comment put before each statement, in quotes; $IP is replaced by the client's address")));
 
     @Override

@@ -5,7 +5,7 @@ import static io.gatehouse.protocol.Commands.COM_QUERY;
 
 import io.gatehouse.api.filter.FilterSession;
 import io.gatehouse.api.filter.RouteHint;
-import io.gatehouse.filters.support.StatementText;
+import io.gatehouse.filters.common.StatementText;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.nio.charset.StandardCharsets;

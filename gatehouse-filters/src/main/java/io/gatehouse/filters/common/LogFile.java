@@ -1,8 +1,6 @@
 package io.gatehouse.filters.common;
 
 import java.io.BufferedWriter;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
@@ -10,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,12 +24,16 @@ public final class LogFile {
     private static final Logger LOG = LoggerFactory.getLogger(LogFile.class);
     private static final int BUFFER = 64 * 1024;
 
+    /** The files opened with {@link #shared}, by absolute path, each with how many holders it has. */
+    private static final Map<Path, LogFile> SHARED = new HashMap<>();
+
     private final String name;
     private final Writer out;
-    private final boolean flushEach;
+    private volatile boolean flushEach;
     private final boolean closeable;
     private boolean failed;
     private long entries;
+    private int holders;
 
     private LogFile(String name, Writer out, boolean flushEach, boolean closeable) {
         this.name = name;
@@ -55,10 +59,45 @@ public final class LogFile {
         return f;
     }
 
-    /** The process's standard output (qlafilter's {@code log_type=stdout}); closing it only flushes. */
+    /**
+     * The one instance of the file at {@code path} for every holder in this process (a filter and the instance that
+     * replaces it at runtime, or two filters with the same file), so that lines of different holders never mix in
+     * one write. The first holder opens it as {@link #open} does; a later one continues it (whatever its
+     * {@code append}, since truncating would cut the lines of the others) and sets {@code flushEach}. Each holder
+     * calls {@link #release} once; the last one closes the file.
+     */
+    public static LogFile shared(Path path, boolean append, String header, boolean flushEach) throws IOException {
+        Path key = path.toAbsolutePath().normalize();
+        synchronized (SHARED) {
+            LogFile f = SHARED.get(key);
+            if (f == null) {
+                f = open(key, append, header, flushEach);
+                SHARED.put(key, f);
+            }
+            f.flushEach = flushEach;
+            f.holders++;
+            return f;
+        }
+    }
+
+    /** Gives up one holder's use of a {@link #shared} file; the last holder's release closes it. */
+    public void release() {
+        synchronized (SHARED) {
+            if (--holders > 0) {
+                flush();
+                return;
+            }
+            SHARED.remove(Path.of(name));
+        }
+        close();
+    }
+
+    /**
+     * The process's standard output (qlafilter's {@code log_type=stdout}), as {@link System#out} is when this is
+     * called; closing it only flushes.
+     */
     public static LogFile stdout(String header, boolean flushEach) {
-        Writer w = new BufferedWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out),
-                StandardCharsets.UTF_8), BUFFER);
+        Writer w = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), BUFFER);
         LogFile f = new LogFile("stdout", w, flushEach, false);
         if (!header.isEmpty()) {
             f.write(header);

@@ -5,6 +5,7 @@ import static io.gatehouse.protocol.Commands.COM_QUERY;
 import io.gatehouse.api.command.Command;
 import io.gatehouse.api.filter.FilterSession;
 import io.gatehouse.api.filter.RouteHint;
+import io.gatehouse.filters.common.SqlComments;
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -33,7 +34,7 @@ final class HintSession implements FilterSession {
         ByteBuf packet = command.packet();
         if (command.command() == COM_QUERY && contains(packet, packet.readerIndex() + 5, packet.writerIndex())) {
             String sql = packet.toString(packet.readerIndex() + 5, packet.readableBytes() - 5, StandardCharsets.UTF_8);
-            for (String comment : comments(sql)) {
+            for (String comment : SqlComments.of(sql)) {
                 apply(comment.trim(), out);
             }
         }
@@ -105,37 +106,6 @@ final class HintSession implements FilterSession {
                 } catch (NumberFormatException e) {
                     // Not a number: no hint.
                 }
-            }
-        }
-        return out;
-    }
-
-    /** The texts of the SQL's comments ({@code -- }, {@code #}, {@code /* *}{@code /}), outside string literals. */
-    static List<String> comments(String sql) {
-        List<String> out = new ArrayList<>();
-        int i = 0;
-        int n = sql.length();
-        while (i < n) {
-            char c = sql.charAt(i);
-            if (c == '\'' || c == '"' || c == '`') {
-                int j = i + 1;
-                while (j < n && sql.charAt(j) != c) {
-                    j += sql.charAt(j) == '\\' && c != '`' ? 2 : 1;
-                }
-                i = j + 1;
-            } else if (c == '#' || (c == '-' && i + 2 < n && sql.charAt(i + 1) == '-'
-                    && Character.isWhitespace(sql.charAt(i + 2)))) {
-                int end = sql.indexOf('\n', i);
-                end = end < 0 ? n : end;
-                out.add(sql.substring(c == '#' ? i + 1 : i + 2, end));
-                i = end;
-            } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
-                int end = sql.indexOf("*/", i + 2);
-                end = end < 0 ? n : end;
-                out.add(sql.substring(i + 2, end));
-                i = end + 2;
-            } else {
-                i++;
             }
         }
         return out;

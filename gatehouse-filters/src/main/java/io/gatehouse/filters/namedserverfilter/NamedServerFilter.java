@@ -5,8 +5,8 @@ import io.gatehouse.api.filter.Filter;
 import io.gatehouse.api.filter.FilterSession;
 import io.gatehouse.api.filter.RouteHint;
 import io.gatehouse.api.router.ClientInfo;
-import io.gatehouse.filters.support.ClientMatch;
-import io.gatehouse.filters.support.StatementText;
+import io.gatehouse.filters.common.SessionRules;
+import io.gatehouse.filters.common.StatementText;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,12 +21,12 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class NamedServerFilter implements Filter {
     private final RouteRules rules;
-    private final ClientMatch clients;
+    private final SessionRules clients;
     private final String user;
     private final LongAdder diverted = new LongAdder();
     private final LongAdder undiverted = new LongAdder();
 
-    NamedServerFilter(RouteRules rules, ClientMatch clients, String user) {
+    NamedServerFilter(RouteRules rules, SessionRules clients, String user) {
         this.rules = rules;
         this.clients = clients;
         this.user = user;
@@ -34,7 +34,7 @@ final class NamedServerFilter implements Filter {
 
     @Override
     public FilterSession newSession(ClientInfo client) {
-        if (!clients.matches(client)) {
+        if (!clients.covers(client)) {
             return c -> List.of();
         }
         return new FilterSession() {

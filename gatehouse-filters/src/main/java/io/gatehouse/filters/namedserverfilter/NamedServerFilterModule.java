@@ -9,8 +9,8 @@ import io.gatehouse.api.config.ParamType;
 import io.gatehouse.api.config.Params;
 import io.gatehouse.api.filter.Filter;
 import io.gatehouse.api.filter.FilterModule;
-import io.gatehouse.filters.support.ClientMatch;
-import io.gatehouse.filters.support.RegexOptions;
+import io.gatehouse.filters.common.SessionRules;
+import io.gatehouse.filters.common.StatementRules;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -28,7 +28,7 @@ public final class NamedServerFilterModule implements FilterModule {
         List<ParamSpec> params = new ArrayList<>();
         params.add(ParamSpec.of("source", ParamType.STRING, null, true, "Only divert statements from these addresses"));
         params.add(ParamSpec.of("user", ParamType.STRING, null, true, "Only divert statements of this user"));
-        params.add(RegexOptions.maskParameter());
+        params.add(StatementRules.ignorecaseMaskParameter());
         params.add(ParamSpec.of("match", ParamType.STRING, null, false,
                 "Deprecated single pattern, used with server"));
         params.add(ParamSpec.of("server", ParamType.STRING, null, false,
@@ -63,7 +63,7 @@ public final class NamedServerFilterModule implements FilterModule {
         return new NamedServerFilter(RouteRules.of(params), clients(params), params.string("user"));
     }
 
-    private static ClientMatch clients(Params params) {
-        return ClientMatch.of(params.section(), params.string("source"), params.string("user"));
+    private static SessionRules clients(Params params) {
+        return SessionRules.addresses(params.section(), params.string("source"), params.string("user"));
     }
 }

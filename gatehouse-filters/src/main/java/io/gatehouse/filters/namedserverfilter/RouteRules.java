@@ -2,7 +2,7 @@ package io.gatehouse.filters.namedserverfilter;
 
 import io.gatehouse.api.config.Params;
 import io.gatehouse.api.filter.RouteHint;
-import io.gatehouse.filters.support.RegexOptions;
+import io.gatehouse.filters.common.StatementRules;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -39,7 +39,7 @@ final class RouteRules {
     /** Parses and checks the pairs of {@code params}; throws {@link IllegalArgumentException} naming the parameter. */
     static RouteRules of(Params params) {
         String section = params.section();
-        int flags = RegexOptions.flags(params.mask("options"));
+        int flags = StatementRules.flags(params.mask("options"));
         String legacyMatch = params.string("match");
         String legacyServer = params.string("server");
         boolean legacy = legacyMatch != null || legacyServer != null;
@@ -53,7 +53,7 @@ final class RouteRules {
         for (int i = 1; i <= MAX_PAIRS; i++) {
             String m = matchName(i);
             String t = targetName(i);
-            String match = RegexOptions.patternText(params.text(m));
+            String match = StatementRules.patternText(params.text(m));
             String target = params.string(t);
             if (match == null && target == null) {
                 continue;
@@ -82,7 +82,7 @@ final class RouteRules {
 
     private static Rule rule(String section, String matchParam, String targetParam, String match, String target,
                              int flags, boolean legacy) {
-        Pattern p = RegexOptions.compile(section, matchParam, match, flags);
+        Pattern p = StatementRules.compileBytewise(section, matchParam, match, flags);
         List<String> names = new ArrayList<>();
         for (String part : target.split(",")) {
             if (!part.isBlank()) {

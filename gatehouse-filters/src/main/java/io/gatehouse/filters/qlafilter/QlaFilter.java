@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -23,13 +24,17 @@ final class QlaFilter implements Filter {
     private final LogFile unified;
     private final LogFile stdout;
     private final AtomicLong sessions = new AtomicLong();
+    /** Sessions not yet closed; when the filter is retired, the last of them releases the unified file. */
+    private final AtomicLong live = new AtomicLong();
+    private final AtomicBoolean retired = new AtomicBoolean();
+    private final AtomicBoolean released = new AtomicBoolean();
 
     QlaFilter(String name, QlaSettings settings) throws IOException {
         this.name = name;
         this.settings = settings;
         String header = LogField.header(settings.fields(), settings.separator());
         this.unified = settings.unifiedFile()
-                ? LogFile.open(Path.of(settings.filebase() + ".unified"), settings.append(), header, settings.flush())
+                ? LogFile.shared(Path.of(settings.filebase() + ".unified"), settings.append(), header, settings.flush())
                 : null;
         this.stdout = settings.stdout() ? LogFile.stdout(header, settings.flush()) : null;
     }
@@ -37,7 +42,36 @@ final class QlaFilter implements Filter {
     @Override
     public FilterSession newSession(ClientInfo client) {
         sessions.incrementAndGet();
+        live.incrementAndGet();
         return new QlaSession(this, client);
+    }
+
+    /** Called by each session as it closes, on its worker thread. */
+    void sessionEnded() {
+        if (live.decrementAndGet() == 0 && retired.get()) {
+            releaseFiles();
+        }
+    }
+
+    /**
+     * The filter was destroyed or replaced (admin thread): sessions still open keep logging, and the unified file
+     * is given up when the last of them ends.
+     */
+    @Override
+    public void close() {
+        retired.set(true);
+        if (live.get() == 0) {
+            releaseFiles();
+        }
+    }
+
+    private void releaseFiles() {
+        if (unified != null && released.compareAndSet(false, true)) {
+            unified.release();
+        }
+        if (stdout != null) {
+            stdout.flush();
+        }
     }
 
     QlaSettings settings() {

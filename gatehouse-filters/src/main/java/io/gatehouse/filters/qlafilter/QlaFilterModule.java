@@ -56,10 +56,14 @@ public final class QlaFilterModule implements FilterModule {
         return DESCRIPTOR;
     }
 
-    /** The directory of {@code filebase} must exist and be writable: a typo is found at start, not per session. */
+    /**
+     * The directory of {@code filebase} must exist and be writable, and {@code source} must be IP addresses: a typo
+     * is found at start, not per session.
+     */
     @Override
     public void validate(Params params) {
         Filebase.check(params);
+        QlaSettings.of(params);
     }
 
     @Override

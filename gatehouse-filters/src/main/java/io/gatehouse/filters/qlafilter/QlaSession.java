@@ -1,12 +1,12 @@
 package io.gatehouse.filters.qlafilter;
 
 import io.gatehouse.api.command.Command;
-import static io.gatehouse.filters.common.StatementText.COM_INIT_DB;
-import static io.gatehouse.filters.common.StatementText.COM_QUERY;
-import static io.gatehouse.filters.common.StatementText.COM_STMT_CLOSE;
-import static io.gatehouse.filters.common.StatementText.COM_STMT_EXECUTE;
-import static io.gatehouse.filters.common.StatementText.COM_STMT_PREPARE;
-import static io.gatehouse.filters.common.StatementText.COM_STMT_SEND_LONG_DATA;
+import static io.gatehouse.protocol.Commands.COM_INIT_DB;
+import static io.gatehouse.protocol.Commands.COM_QUERY;
+import static io.gatehouse.protocol.Commands.COM_STMT_CLOSE;
+import static io.gatehouse.protocol.Commands.COM_STMT_EXECUTE;
+import static io.gatehouse.protocol.Commands.COM_STMT_PREPARE;
+import static io.gatehouse.protocol.Commands.COM_STMT_SEND_LONG_DATA;
 
 import io.gatehouse.api.filter.FilterSession;
 import io.gatehouse.api.filter.ReplyOrigin;
@@ -90,6 +90,8 @@ final class QlaSession implements FilterSession {
             }
         }
     }
+
+    private boolean closed;
 
     /** The command being routed while {@link #onCommand} runs, whose classification it shares; else null. */
     private Command current;
@@ -315,6 +317,10 @@ final class QlaSession implements FilterSession {
 
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         if (file != null) {
             file.close();
             file = null;
@@ -325,5 +331,6 @@ final class QlaSession implements FilterSession {
         if (filter.stdout() != null) {
             filter.stdout().flush();
         }
+        filter.sessionEnded();
     }
 }

@@ -4,9 +4,9 @@ import io.gatehouse.api.config.Params;
 import io.gatehouse.api.filter.Filter;
 import io.gatehouse.api.filter.FilterSession;
 import io.gatehouse.api.router.ClientInfo;
-import io.gatehouse.filters.support.ClientMatch;
-import io.gatehouse.filters.support.RegexOptions;
-import io.gatehouse.filters.support.StatementText;
+import io.gatehouse.filters.common.SessionRules;
+import io.gatehouse.filters.common.StatementRules;
+import io.gatehouse.filters.common.StatementText;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,12 +24,12 @@ final class RegexFilter implements Filter {
     private static final Logger LOG = LoggerFactory.getLogger(RegexFilter.class);
 
     /** The parsed parameters of a section; immutable. */
-    record Settings(String pattern, Replacement replacement, ClientMatch clients, Path logFile, boolean logTrace) {
+    record Settings(String pattern, Replacement replacement, SessionRules clients, Path logFile, boolean logTrace) {
         /** Parses and checks {@code params}; throws {@link IllegalArgumentException} naming the bad parameter. */
         static Settings of(Params params) {
-            String pattern = RegexOptions.patternText(params.text("match"));
-            Pattern compiled = RegexOptions.compile(params.section(), "match", pattern,
-                    RegexOptions.flags(Set.of(params.string("options"))));
+            String pattern = StatementRules.patternText(params.text("match"));
+            Pattern compiled = StatementRules.compileBytewise(params.section(), "match", pattern,
+                    StatementRules.flags(Set.of(params.string("options"))));
             Replacement replacement = Replacement.parse(params.section(), compiled, params.string("replace"));
             String file = params.string("log_file");
             return new Settings(pattern, replacement, RegexFilterModule.clients(params),
@@ -49,7 +49,7 @@ final class RegexFilter implements Filter {
 
     @Override
     public FilterSession newSession(ClientInfo client) {
-        return new RegexSession(this, settings.clients().matches(client));
+        return new RegexSession(this, settings.clients().covers(client));
     }
 
     /**

@@ -9,8 +9,8 @@ import io.gatehouse.api.config.ParamType;
 import io.gatehouse.api.config.Params;
 import io.gatehouse.api.filter.Filter;
 import io.gatehouse.api.filter.FilterModule;
-import io.gatehouse.filters.support.ClientMatch;
-import io.gatehouse.filters.support.RegexOptions;
+import io.gatehouse.filters.common.SessionRules;
+import io.gatehouse.filters.common.StatementRules;
 import java.util.List;
 
 /**
@@ -22,10 +22,10 @@ public final class RegexFilterModule implements FilterModule {
     private static final ModuleDescriptor DESCRIPTOR = new ModuleDescriptor("regexfilter", ModuleKind.FILTER,
             Maturity.BETA, ApiVersion.CURRENT, "A query rewrite filter that uses regular expressions to rewrite queries",
             "1.1.0", List.of(
-                    ParamSpec.required("match", ParamType.REGEX, "The pattern whose matches are replaced"),
-                    ParamSpec.required("replace", ParamType.STRING,
+                    ParamSpec.required("match", ParamType.REGEX, true, "The pattern whose matches are replaced"),
+                    ParamSpec.required("replace", ParamType.STRING, true,
                             "The replacement text; $1 or ${1} for a group, $$ for a dollar sign"),
-                    RegexOptions.enumParameter(),
+                    StatementRules.ignorecaseEnumParameter(),
                     ParamSpec.of("source", ParamType.STRING, null, true, "Only rewrite statements from these addresses"),
                     ParamSpec.of("user", ParamType.STRING, null, true, "Only rewrite statements of this user"),
                     ParamSpec.of("log_file", ParamType.STRING, null, true,
@@ -53,7 +53,7 @@ public final class RegexFilterModule implements FilterModule {
     }
 
     /** Parses {@code source} and {@code user} of {@code params}. */
-    static ClientMatch clients(Params params) {
-        return ClientMatch.of(params.section(), params.string("source"), params.string("user"));
+    static SessionRules clients(Params params) {
+        return SessionRules.addresses(params.section(), params.string("source"), params.string("user"));
     }
 }

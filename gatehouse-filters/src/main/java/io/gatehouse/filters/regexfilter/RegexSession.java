@@ -3,7 +3,7 @@ package io.gatehouse.filters.regexfilter;
 import io.gatehouse.api.command.Command;
 import io.gatehouse.api.filter.FilterSession;
 import io.gatehouse.api.filter.RouteHint;
-import io.gatehouse.filters.support.StatementText;
+import io.gatehouse.filters.common.StatementText;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.List;

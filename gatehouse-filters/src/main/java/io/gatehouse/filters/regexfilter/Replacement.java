@@ -1,6 +1,6 @@
 package io.gatehouse.filters.regexfilter;
 
-import io.gatehouse.filters.support.StatementText;
+import io.gatehouse.filters.common.StatementText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;

@@ -26,7 +26,7 @@ public final class TopFilterModule implements FilterModule {
 
     static {
         List<ParamSpec> params = new ArrayList<>();
-        params.add(ParamSpec.required("filebase", ParamType.STRING, "The basename of the output files"));
+        params.add(ParamSpec.required("filebase", ParamType.STRING, true, "The basename of the output files"));
         params.add(ParamSpec.of("count", ParamType.COUNT, "10", true, "How many statements to report"));
         params.addAll(StatementRules.params());
         params.add(ParamSpec.of("source", ParamType.STRING, "", true, "Report only sessions from this address"));
@@ -40,7 +40,7 @@ public final class TopFilterModule implements FilterModule {
         return DESCRIPTOR;
     }
 
-    /** {@code count} must be at least 1 and {@code filebase} writable. */
+    /** {@code count} must be at least 1, {@code filebase} writable and {@code source} a list of IP addresses. */
     @Override
     public void validate(Params params) {
         if (params.integer("count") < 1) {
@@ -48,6 +48,7 @@ public final class TopFilterModule implements FilterModule {
                     + "' (expected: a positive integer)");
         }
         Filebase.check(params);
+        SessionRules.of(params);
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.gatehouse.api.filter.RouteHint;
 import io.gatehouse.api.reply.Reply;
 import io.gatehouse.api.router.ClientInfo;
 import io.gatehouse.filters.common.StatementText;
+import io.gatehouse.protocol.Commands;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -62,7 +63,7 @@ final class TopSession implements FilterSession {
     public List<RouteHint> routeQuery(Command c) {
         ByteBuf packet = c.packet();
         int command = c.command();
-        if (active && command == StatementText.COM_QUERY) {
+        if (active && command == Commands.COM_QUERY) {
             onStatement(StatementText.payloadText(packet), System.nanoTime());
         } else if (active && !StatementText.noReply(command)) {
             current = null;

@@ -3,6 +3,7 @@ package io.gatehouse.filters.hintfilter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.api.filter.RouteHint;
+import io.gatehouse.filters.common.SqlComments;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -10,11 +11,11 @@ import org.junit.jupiter.api.Test;
 class HintSessionTest {
     @Test
     void commentsOutsideStringsOnly() {
-        assertThat(HintSession.comments("SELECT '-- maxscale route to master', 1 -- maxscale route to slave"))
+        assertThat(SqlComments.of("SELECT '-- maxscale route to master', 1 -- maxscale route to slave"))
                 .containsExactly(" maxscale route to slave");
-        assertThat(HintSession.comments("SELECT /* a */ 1 # b\n/* c"))
+        assertThat(SqlComments.of("SELECT /* a */ 1 # b\n/* c"))
                 .containsExactly(" a ", " b", " c");
-        assertThat(HintSession.comments("SELECT 1--2")).isEmpty();
+        assertThat(SqlComments.of("SELECT 1--2")).isEmpty();
     }
 
     @Test

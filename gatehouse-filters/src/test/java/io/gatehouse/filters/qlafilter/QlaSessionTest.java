@@ -72,6 +72,23 @@ class QlaSessionTest {
     }
 
     @Test
+    void stdoutGetsTheHeaderAndTheLinesOfEverySession(@TempDir Path dir) throws Exception {
+        java.io.PrintStream before = System.out;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+        try (FilterHarness h = harness(dir, "log_type", "stdout", "log_data", "user,query", "separator", "\";\"")) {
+            h.query("SELECT 'on stdout'");
+            h.reply(rows(1));
+        } finally {
+            System.setOut(before);
+        }
+        assertThat(captured.toString(StandardCharsets.UTF_8).lines().toList())
+                .containsExactly("User@Host;Query", "app@127.0.0.1;SELECT 'on stdout'");
+        assertThat(Files.exists(dir.resolve("qla.7"))).as("no session file").isFalse();
+        assertThat(Files.exists(dir.resolve("qla.unified"))).as("no unified file").isFalse();
+    }
+
+    @Test
     void matchExcludeAndOptions(@TempDir Path dir) throws Exception {
         try (FilterHarness h = harness(dir, "log_data", "query", "match", "/select/", "exclude", "secret",
                 "options", "ignorecase")) {

@@ -1,5 +1,6 @@
 package io.gatehouse.protocol.reply;
 
+import io.gatehouse.api.filter.ReplyPacketKind;
 import io.gatehouse.api.reply.Reply;
 import java.nio.charset.StandardCharsets;
 
@@ -98,6 +99,43 @@ final class ReplyState {
             case FIELD_LIST -> first == 0xFE && len < 0xFFFFFF || first == 0xFF ? len : 0;
             default -> len;
         };
+    }
+
+    /**
+     * What the packet about to be handed to {@link #onPacket} is, judged from the phase before it (so call this
+     * first), its first {@code n} bytes in {@code p} and its payload length; {@link ReplyPacketKind#OTHER} when no
+     * reply is expected.
+     */
+    ReplyPacketKind kindOf(byte[] p, int n, int len) {
+        int first = n > 0 ? p[0] & 0xFF : -1;
+        return switch (phase) {
+            case FIRST -> firstKind(p, n, first, len);
+            case COLUMNS -> ReplyPacketKind.COLUMN_DEFINITION;
+            case COLUMNS_EOF -> ReplyPacketKind.COLUMNS_END;
+            case ROWS -> first == 0xFF ? ReplyPacketKind.ERROR
+                    : isTerminator(first, len) ? ReplyPacketKind.RESULT_END : ReplyPacketKind.ROW;
+            case PREPARE_PARAMS, PREPARE_PARAMS_EOF, PREPARE_COLUMNS, PREPARE_COLUMNS_EOF ->
+                    ReplyPacketKind.PREPARE_DEFINITION;
+            case FIELD_LIST -> first == 0xFF ? ReplyPacketKind.ERROR : ReplyPacketKind.OTHER;
+            case SINGLE -> first == 0xFF ? ReplyPacketKind.ERROR
+                    : first == 0x00 && command != 0x09 || first == 0xFE && len < 9 ? ReplyPacketKind.OK
+                    : ReplyPacketKind.OTHER;
+            default -> ReplyPacketKind.OTHER;
+        };
+    }
+
+    private ReplyPacketKind firstKind(byte[] p, int n, int first, int len) {
+        if (first == 0xFF) {
+            boolean progress = n >= 3 && (p[1] & 0xFF) == 0xFF && (p[2] & 0xFF) == 0xFF;
+            return progress ? ReplyPacketKind.OTHER : ReplyPacketKind.ERROR;
+        }
+        if (command == 0x16) {
+            return first == 0x00 && n >= 9 ? ReplyPacketKind.PREPARE_OK : ReplyPacketKind.OTHER;
+        }
+        if (first == 0x00 || first == 0xFE && len < 9) {
+            return ReplyPacketKind.OK;
+        }
+        return first == 0xFB ? ReplyPacketKind.LOCAL_INFILE_REQUEST : ReplyPacketKind.COLUMN_COUNT;
     }
 
     /**

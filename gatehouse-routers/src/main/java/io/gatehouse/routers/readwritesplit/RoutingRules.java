@@ -23,7 +23,16 @@ final class RoutingRules {
             | QueryType.ENABLE_AUTOCOMMIT | QueryType.DISABLE_AUTOCOMMIT | QueryType.PREPARE_NAMED_STMT
             | QueryType.DEALLOC_PREPARE | QueryType.NEXT_TRX;
 
-    private final Params params;
+    // The service's settings, read once when the session starts: a parameter is a lookup by name, too slow for
+    // every statement, and a session keeps the configuration it started with anyway.
+    private final boolean strictSpCalls;
+    private final boolean strictMultiStmt;
+    private final boolean variablesOnPrimaryAlways;
+    private final long maxLagSeconds;
+    private final String selectionCriteria;
+    private final boolean masterAcceptReads;
+    private final boolean retryFailedReads;
+    private final int maxReplicaConnections;
     /** Classifies the text of {@code PREPARE name FROM '...'} as the session's own statements are. */
     private final java.util.function.Function<String, Classification> classifier;
     private final Set<String> temporaryTables = new HashSet<>();
@@ -36,11 +45,24 @@ final class RoutingRules {
     private boolean lockedToPrimary;
 
     RoutingRules(Params params, java.util.function.Function<String, Classification> classifier) {
-        this.params = params;
         this.classifier = classifier;
+        this.strictSpCalls = params.bool("strict_sp_calls");
+        this.strictMultiStmt = params.bool("strict_multi_stmt");
+        this.variablesOnPrimaryAlways = "master".equals(params.string("use_sql_variables_in"));
+        this.maxLagSeconds = params.duration("max_replication_lag").toSeconds();
+        this.selectionCriteria = params.string("slave_selection_criteria");
+        this.masterAcceptReads = params.bool("master_accept_reads");
+        this.retryFailedReads = params.bool("retry_failed_reads");
+        this.maxReplicaConnections = (int) params.integer("max_slave_connections");
     }
 
-    Target decide(Classification c, boolean inReadWriteTransaction, boolean inReadOnlyTransaction) {
+    /**
+     * Where {@code c} goes. {@code inReadWriteTransaction}: statements run inside a transaction on the primary (one is
+     * open, or autocommit is off); {@code transactionOpen}: the primary reports one open. With autocommit off and
+     * none open, {@code START TRANSACTION READ ONLY} still starts a read-only transaction on a replica.
+     */
+    Target decide(Classification c, boolean inReadWriteTransaction, boolean transactionOpen,
+                  boolean inReadOnlyTransaction) {
         last = c;
         int mask = c.typeMask();
         if (inReadOnlyTransaction) {
@@ -64,10 +86,10 @@ final class RoutingRules {
         }
         if (c.operation() == io.gatehouse.sql.Operation.CALL) {
             variablesOnlyOnPrimary = true;
-            lockedToPrimary |= params.bool("strict_sp_calls");
+            lockedToPrimary |= strictSpCalls;
         }
         if (c.isMultiStatement()) {
-            lockedToPrimary |= params.bool("strict_multi_stmt");
+            lockedToPrimary |= strictMultiStmt;
             return Target.PRIMARY;
         }
         if ((mask & (QueryType.SESSION_WRITE | QueryType.NEXT_TRX)) != 0 && c.sql() != null
@@ -81,7 +103,7 @@ final class RoutingRules {
         if ((mask & SESSION_BITS) != 0 && (mask & (QueryType.WRITE | QueryType.GSYSVAR_WRITE)) == 0) {
             return Target.ALL;
         }
-        if ((mask & QueryType.BEGIN_TRX) != 0 && c.isReadOnlyTransaction() && !inReadWriteTransaction) {
+        if ((mask & QueryType.BEGIN_TRX) != 0 && c.isReadOnlyTransaction() && !transactionOpen) {
             return Target.READ_ONLY_TRX_START;
         }
         if (inReadWriteTransaction) {
@@ -135,7 +157,7 @@ final class RoutingRules {
 
     private boolean variablesOnPrimary(int mask) {
         return (mask & QueryType.USERVAR_READ) != 0
-                && (variablesOnlyOnPrimary || "master".equals(params.string("use_sql_variables_in")));
+                && (variablesOnlyOnPrimary || variablesOnPrimaryAlways);
     }
 
     /** A hint's {@code max_slave_replication_lag} for the statement being routed; 0 clears it. */
@@ -150,7 +172,7 @@ final class RoutingRules {
         if (!ServerStatus.acceptsNewSessions(st) || !ServerStatus.has(st, ServerStatus.SLAVE)) {
             return false;
         }
-        long maxLag = hintLag > 0 ? hintLag : params.duration("max_replication_lag").toSeconds();
+        long maxLag = hintLag > 0 ? hintLag : maxLagSeconds;
         if (maxLag > 0) {
             long lag = s.state().replicationLag();
             return lag >= 0 && lag < maxLag;
@@ -163,7 +185,7 @@ final class RoutingRules {
      * response time by the statements already running on it, so a fast but busy replica is not overloaded.
      */
     long load(ServerView s) {
-        return switch (params.string("slave_selection_criteria")) {
+        return switch (selectionCriteria) {
             case "least_router_connections", "least_global_connections" -> s.currentConnections();
             case "least_behind_master" -> Math.max(0, s.state().replicationLag());
             case "adaptive_routing" -> Math.max(1, s.averageResponseNanos()) * (1 + s.activeOperations());
@@ -172,11 +194,16 @@ final class RoutingRules {
     }
 
     boolean masterAcceptReads() {
-        return params.bool("master_accept_reads");
+        return masterAcceptReads;
+    }
+
+    /** {@code max_slave_connections}: how many replicas a session keeps connections to. */
+    int maxReplicaConnections() {
+        return maxReplicaConnections;
     }
 
     boolean retryFailedReads() {
-        return params.bool("retry_failed_reads");
+        return retryFailedReads;
     }
 
     /** Table names compare without the database and case, which is how temporary tables are usually named. */

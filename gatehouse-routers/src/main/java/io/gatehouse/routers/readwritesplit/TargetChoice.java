@@ -40,7 +40,7 @@ final class TargetChoice {
     Endpoint replica() {
         Endpoint p = primary.get();
         if (history.usable()) {
-            replicaSet.topUp(ctx, p, router.context.params().integer("max_slave_connections"), rules);
+            replicaSet.topUp(ctx, p, rules.maxReplicaConnections(), rules);
         }
         return replicaSet.choose(p, rules);
     }

@@ -3,7 +3,6 @@ package io.gatehouse.core.session.backend;
 import io.gatehouse.api.reply.Reply;
 import io.gatehouse.core.server.Server;
 import io.gatehouse.core.session.ClientSession;
-import io.gatehouse.core.session.pipeline.SessionPipeline;
 import io.gatehouse.protocol.Capabilities;
 import io.gatehouse.protocol.ChangeUserRequest;
 import io.gatehouse.protocol.HandshakeResponse;
@@ -25,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * its back-pressure, and hands each phase to the part that owns it: {@link BackendLogin} logs in with the client's
  * recovered SHA1(password), {@link BackendReplies} tracks commands and replies once it is ready, and
  * {@link BackendParking} keeps it, reset, in the worker's {@link BackendPool} between sessions. Every buffer read
- * from the backend while a session uses it is handed to the session's {@link SessionPipeline}, which owns it from
+ * from the backend while a session uses it is handed to the session's pipeline (its {@link BackendOwner}), which owns it from
  * then on; handshake bytes are framed and released here.
  */
 public final class BackendConnection extends ChannelInboundHandlerAdapter implements io.gatehouse.api.router.Endpoint {
@@ -36,8 +35,8 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
     enum State { CONNECTING, GREETING, AUTH, INIT, READY, CHANGE_USER, CLOSED }
 
     private ClientSession session;
-    /** The pipeline of the session using this connection; null while it is pooled. */
-    private SessionPipeline pipeline;
+    /** The session's pipeline (or a filter's branch) using this connection; null while it is pooled. */
+    private BackendOwner pipeline;
     private final Server server;
     private Channel channel;
     private State state = State.CONNECTING;
@@ -74,7 +73,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
         return session;
     }
 
-    SessionPipeline pipeline() {
+    BackendOwner pipeline() {
         return pipeline;
     }
 
@@ -302,7 +301,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
 
     /**
      * Logs the connection in as {@code user} (COM_CHANGE_USER), on the worker thread, when no reply is in flight.
-     * The pipeline is told the outcome through {@link SessionPipeline#changeUserDone}.
+     * The pipeline is told the outcome through {@link BackendOwner#changeUserDone}.
      */
     public void changeUser(String user, ChangeUserRequest clientRequest, byte[] newSha1) {
         login.changeUser(user, clientRequest, newSha1);
@@ -314,7 +313,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
     }
 
     /** Puts this connection under a session pipeline's control, before it connects. */
-    public void routeThrough(SessionPipeline p) {
+    public void routeThrough(BackendOwner p) {
         this.pipeline = p;
     }
 
@@ -405,10 +404,10 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
 
     /**
      * Takes a pooled connection over for a new session: logs it in as that session's user with COM_CHANGE_USER.
-     * The outcome arrives through {@link SessionPipeline#endpointReady} or {@link SessionPipeline#endpointClosed},
+     * The outcome arrives through {@link BackendOwner#endpointReady} or {@link BackendOwner#endpointClosed},
      * as for a new connection.
      */
-    public void adopt(ClientSession newSession, SessionPipeline owner, HandshakeResponse newLogin, byte[] newSha1) {
+    public void adopt(ClientSession newSession, BackendOwner owner, HandshakeResponse newLogin, byte[] newSha1) {
         parking.adopted();
         session = newSession;
         pipeline = owner;

@@ -1,16 +1,26 @@
 package io.gatehouse.core.session.pipeline;
 
+import io.gatehouse.api.filter.Branch;
 import io.gatehouse.api.filter.FilterSessionContext;
+import io.gatehouse.api.filter.InternalReply;
+import io.gatehouse.core.session.branch.BranchSession;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The filters' view of their session: its allocator, timers on its worker, and ending it with an error. One per
- * session, shared by the filters of its chain; confined to the session's worker thread. Holds no buffers.
+ * One filter session's view of its session: the allocator, timers on its worker, ending the session with an error,
+ * the branches it opened (closed with the session), whether it holds the client's commands back, and statements
+ * it runs itself before a client command. One per filter
+ * of the chain; confined to the session's worker thread. Holds no buffers itself (its branches own theirs).
  */
 final class FilterContext implements FilterSessionContext {
     private final SessionPipeline pipeline;
+    private final List<BranchSession> branches = new ArrayList<>(1);
+    private boolean holding;
 
     FilterContext(SessionPipeline pipeline) {
         this.pipeline = pipeline;
@@ -37,5 +47,38 @@ final class FilterContext implements FilterSessionContext {
             pipeline.failWithSequence(pipeline.loggedIn() ? 1 : pipeline.session().nextSequence(), code, sqlState,
                     message);
         }
+    }
+
+    @Override
+    public Branch openBranch(String target, Branch.Listener listener) {
+        BranchSession b = BranchSession.open(pipeline.session(), target, listener);
+        branches.add(b);
+        return b;
+    }
+
+    @Override
+    public void holdCommands(boolean hold) {
+        if (hold != holding && isOpen()) {
+            holding = hold;
+            pipeline.filterHolds(hold);
+        }
+    }
+
+    @Override
+    public void runBefore(ByteBuf packet, InternalReply reply) {
+        if (!isOpen()) {
+            packet.release();
+            return;
+        }
+        pipeline.runBefore(packet, reply);
+    }
+
+    /** The session ended: the branches still open close (their connections are not pooled). */
+    void release() {
+        for (BranchSession b : branches) {
+            b.close();
+        }
+        branches.clear();
+        holding = false;
     }
 }

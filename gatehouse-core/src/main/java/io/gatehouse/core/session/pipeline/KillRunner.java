@@ -21,7 +21,10 @@ final class KillRunner {
     private KillRunner() {
     }
 
-    /** Answers {@code kill} for {@code killer}: ERR 1094 / 1095, or OK once done (nothing when it killed itself). */
+    /**
+     * Answers {@code kill} for {@code killer}: ERR 1094 / 1095, or OK once done; a session that kills itself gets
+     * 1927 and is closed, one that kills its own statement gets 1317, as the server answers both.
+     */
     static void answer(ClientSession killer, KillStatement kill, Consumer<ByteBuf> reply) {
         ClientSession target = kill == null ? null : killer.proxy().registry().get(kill.id());
         if (target == null) {
@@ -34,6 +37,12 @@ final class KillRunner {
                     "You are not owner of thread " + kill.id()));
             return;
         }
+        if (target == killer && kill.query()) {
+            // The only statement of its own a session can kill is the KILL itself: the server answers 1317.
+            reply.accept(ErrPacket.write(killer.clientChannel().alloc(), 1, 1317, "70100",
+                    "Query execution was interrupted"));
+            return;
+        }
         run(killer, target, kill.query(), () -> {
             if (target != killer) {
                 reply.accept(OkPacket.write(killer.clientChannel().alloc(), 1, 0, 0, StatusFlags.AUTOCOMMIT, 0, null));
@@ -44,7 +53,8 @@ final class KillRunner {
     static void run(ClientSession killer, ClientSession target, boolean queryOnly, Runnable done) {
         Runnable reportBack = () -> killer.clientChannel().eventLoop().execute(done);
         if (target == killer && !queryOnly) {
-            killer.close();
+            // As the server does to a connection that kills itself: the KILL is answered with 1927, then closed.
+            killer.sendErrorAndClose(1, 1927, "70100", "Connection was killed");
             return;
         }
         target.clientChannel().eventLoop().execute(() -> {

@@ -4,6 +4,7 @@ import io.gatehouse.api.command.Command;
 import io.gatehouse.api.command.SessionSqlState;
 import io.gatehouse.api.filter.Filter;
 import io.gatehouse.api.filter.FilterSession;
+import io.gatehouse.api.filter.InternalReply;
 import io.gatehouse.api.reply.Reply;
 import io.gatehouse.api.router.ClientInfo;
 import io.gatehouse.api.router.Endpoint;
@@ -14,6 +15,7 @@ import io.gatehouse.api.server.ServerView;
 import io.gatehouse.core.server.Server;
 import io.gatehouse.core.session.ClientSession;
 import io.gatehouse.core.session.backend.BackendConnection;
+import io.gatehouse.core.session.backend.BackendOwner;
 import io.gatehouse.protocol.Commands;
 import io.gatehouse.protocol.ErrPacket;
 import io.gatehouse.protocol.frame.PacketSequence;
@@ -31,11 +33,13 @@ import org.slf4j.LoggerFactory;
  * to the {@link RouterSession}, which drives the session's endpoints (backend connections); replies come back the
  * same way. A connection router is a router session over one endpoint ({@link ConnectionRouterSession}); when no
  * filter needs whole packets its bytes take the zero-copy fast path of {@link StreamingCommands}, chosen per
- * session. Back-pressure, the bound on pipelined commands and the backend pool apply here, so every router gets
+ * session. When a filter looks at reply packets, what routers send the client goes through {@link ReplyPackets}
+ * instead of straight to the channel. Back-pressure, the bound on pipelined commands and the backend pool apply
+ * here, so every router gets
  * them. Confined to the session's worker thread; it owns the client bytes it holds until they form a command, and
  * each command until the router takes it.
  */
-public final class SessionPipeline implements RouterSessionContext {
+public final class SessionPipeline implements RouterSessionContext, BackendOwner {
     private static final Logger LOG = LoggerFactory.getLogger(SessionPipeline.class);
 
     private final ClientSession session;
@@ -46,8 +50,14 @@ public final class SessionPipeline implements RouterSessionContext {
     private final CommandQueue queue;
     private final ChangeUserFanOut changeUser = new ChangeUserFanOut(this);
     private List<FilterSession> filters = List.of();
+    /** Each filter's view of the session (its branches, whether it holds commands back), in chain order. */
+    private final List<FilterContext> filterContexts = new ArrayList<>();
+    /** How many filters hold the client's next commands back now (tee's sync). */
+    private int filterHolds;
     /** The zero-copy path of a connection router without packet filters, or null. */
     private StreamingCommands streaming;
+    /** The packet-cut reply path, when a filter of the chain looks at reply packets; else null (whole chunks). */
+    private ReplyPackets replyPackets;
     private boolean busy;
     private boolean loggedIn;
     private boolean inLocalInfile;
@@ -57,6 +67,8 @@ public final class SessionPipeline implements RouterSessionContext {
     private boolean clientWritable = true;
     /** The filters' view of the current command's reply: what reached the client, from which connection. */
     private final ReplyWatch replyWatch = new ReplyWatch();
+    /** Statements filters run themselves before a client command (optimistictrx), with that command meanwhile. */
+    private final InternalCommands internal = new InternalCommands(this);
 
     public SessionPipeline(ClientSession session, RouterSession router) {
         this.session = session;
@@ -66,11 +78,13 @@ public final class SessionPipeline implements RouterSessionContext {
 
     public void start() {
         List<FilterSession> chain = new ArrayList<>();
-        FilterContext context = new FilterContext(this);
         for (Filter f : session.service().filters()) {
+            FilterContext context = new FilterContext(this);
+            filterContexts.add(context);
             chain.add(f.newSession(session.clientInfo(), context));
         }
         filters = chain;
+        replyPackets = ReplyPackets.of(session.clientChannel(), session.clientCapabilities(), chain);
         // Retaining statements needs each command whole, so such sessions take the command-by-command path.
         if (router instanceof ConnectionRouterSession && chain.isEmpty() && !session.statements().enabled()) {
             streaming = new StreamingCommands(session, this);
@@ -128,7 +142,7 @@ public final class SessionPipeline implements RouterSessionContext {
             lastTarget.channel().writeAndFlush(command, lastTarget.channel().voidPromise());
             return;
         }
-        if (busy) {
+        if (busy || filterHolds > 0) {
             queue.park(command);
             return;
         }
@@ -190,12 +204,41 @@ public final class SessionPipeline implements RouterSessionContext {
         for (FilterSession f : filters) {
             command.attach(f.routeQuery(command));
             delay = Math.max(delay, f.delayNanos(command));
+            if (!session.isRouting()) {
+                break;                               // the chain was closed with the session
+            }
+        }
+        if (!session.isRouting()) {                  // a filter ended the session (throttlefilter): route nothing
+            command.packet().release();
+            return;
+        }
+        if (busy && internal.pending()) {            // a filter runs statements of its own first
+            internal.start(command, delay);
+            return;
+        }
+        routeClientCommand(command, delay);
+    }
+
+    /** Routes a client command that went through the chain, after {@code delay} nanoseconds when positive. */
+    void routeClientCommand(Command command, long delay) {
+        if (replyPackets != null && busy) {
+            replyPackets.begin(command.command());
         }
         if (delay > 0 && busy) {
             hold(command, delay);
             return;
         }
         router.routeQuery(command);
+    }
+
+    /** Routes a statement a filter runs itself (owned here); its reply goes back to {@link #internal}. */
+    void routeInternal(ByteBuf packet) {
+        router.routeQuery(new Command(packet, sqlState));
+    }
+
+    /** Queues a filter's own statement (owned here) for before the client command being dispatched. */
+    void runBefore(ByteBuf packet, InternalReply reply) {
+        internal.add(packet, reply);
     }
 
     /** A filter answered the current command in the router's place: {@code reply} (owned) goes to the client. */
@@ -222,6 +265,10 @@ public final class SessionPipeline implements RouterSessionContext {
                 return;                                      // released with the session
             }
             held = null;
+            if (!session.isRouting()) {                      // ending, not yet released: drop it unrouted
+                command.packet().release();
+                return;
+            }
             router.routeQuery(command);
             flushBackends();
         }, nanos, TimeUnit.NANOSECONDS);
@@ -229,6 +276,10 @@ public final class SessionPipeline implements RouterSessionContext {
 
     @Override
     public void commandDone() {
+        if (internal.running()) {
+            internal.done();
+            return;
+        }
         busy = false;
         session.statements().completed();
         replyWatch.commandDone(filters);
@@ -236,9 +287,22 @@ public final class SessionPipeline implements RouterSessionContext {
             streaming.resume();
             return;
         }
+        routeParked();
+    }
+
+    private void routeParked() {
         ByteBuf next;
-        while (!busy && session.isRouting() && (next = queue.unpark()) != null) {
+        while (!busy && filterHolds == 0 && session.isRouting() && (next = queue.unpark()) != null) {
             dispatch(next);
+        }
+    }
+
+    /** A filter starts or stops holding the client's next commands back; the last to stop lets them through. */
+    void filterHolds(boolean hold) {
+        filterHolds += hold ? 1 : -1;
+        if (filterHolds == 0 && !busy && streaming == null) {
+            routeParked();
+            flushBackends();
         }
     }
 
@@ -406,12 +470,30 @@ public final class SessionPipeline implements RouterSessionContext {
 
     @Override
     public void clientWrite(ByteBuf buf) {
+        if (internal.running()) {
+            internal.reply(buf);
+            return;
+        }
         replyWatch.toClient(buf.readableBytes());
+        if (replyPackets != null) {
+            replyPackets.toClient(buf);
+            return;
+        }
         session.clientChannel().write(buf, session.clientChannel().voidPromise());
     }
 
     @Override
     public void clientError(int sequence, int code, String sqlState, String message) {
+        if (internal.running()) {
+            internal.reply(ErrPacket.write(alloc(), sequence, code, sqlState, message));
+            return;
+        }
+        if (replyPackets != null && replyPackets.inReply()) {
+            // The error ends the current reply: the filters see it, and it is numbered after what they passed on.
+            replyPackets.toClient(ErrPacket.write(alloc(), sequence, code, sqlState, message));
+            session.clientChannel().flush();
+            return;
+        }
         session.clientChannel().writeAndFlush(ErrPacket.write(alloc(), sequence, code, sqlState, message));
     }
 
@@ -481,15 +563,22 @@ public final class SessionPipeline implements RouterSessionContext {
             held = null;
         }
         changeUser.release();
+        internal.release();
         queue.release();
         if (streaming != null) {
             streaming.release();
+        }
+        if (replyPackets != null) {
+            replyPackets.release();
         }
         router.close();
         for (FilterSession f : filters) {
             f.close();
         }
         filters = List.of();
+        for (FilterContext c : filterContexts) {
+            c.release();
+        }
         for (BackendConnection b : new ArrayList<>(endpoints)) {
             if (!(between && poolable(b) && session.proxy().pool().offer(b, session.clientCapabilities()))) {
                 b.quit();

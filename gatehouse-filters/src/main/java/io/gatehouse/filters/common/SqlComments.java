@@ -1,4 +1,4 @@
-package io.gatehouse.filters.support;
+package io.gatehouse.filters.common;
 
 import java.util.ArrayList;
 import java.util.List;
