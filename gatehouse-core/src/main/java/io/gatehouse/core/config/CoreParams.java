@@ -57,6 +57,7 @@ public final class CoreParams {
             of("admin_host", ParamType.STRING, "127.0.0.1", false, "Admin API address"),
             of("admin_port", ParamType.COUNT, "8989", false, "Admin API port"),
             of("admin_enabled", ParamType.BOOL, "true", false, "Enable the admin API"),
+            of("admin_log_auth_failures", ParamType.BOOL, "true", true, "Log failed logins to the admin API"),
             of("admin_gui", ParamType.BOOL, "false", false, "Serve MaxScale's web GUI; only false, as Gatehouse has none"),
             of("admin_secure_gui", ParamType.BOOL, "true", false, "Serve the GUI only over HTTPS; moot, as admin_gui is always false"),
             of("admin_ssl_key", ParamType.PATH, null, false, "PEM private key of the admin API; with admin_ssl_cert it serves HTTPS"),

@@ -63,7 +63,6 @@ final class RefusedParams {
                 {"admin_jwt_max_age", "the admin API issues no JSON web tokens"},
                 {"admin_jwt_issuer", "the admin API issues no JSON web tokens"},
                 {"admin_oidc_url", "the admin API issues no JSON web tokens"},
-                {"admin_log_auth_failures", "failed admin logins are not logged"},
                 {"admin_audit", "the admin API keeps no audit file"},
                 {"admin_audit_file", "the admin API keeps no audit file"},
                 {"admin_audit_exclude_methods", "the admin API keeps no audit file"},
