@@ -48,6 +48,27 @@ class AdminAuthTest {
     }
 
     @Test
+    void failedLoginsAreLoggedUnlessAdminLogAuthFailuresIsOff() throws Exception {
+        var log = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        log.start();
+        var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                "io.gatehouse.admin.http.AdminHandler");
+        logger.addAppender(log);
+        try {
+            assertThat(gh.send("GET", "/v1/servers", null, "intruder1", "x").statusCode()).isEqualTo(401);
+            String off = "{\"data\":{\"attributes\":{\"parameters\":{\"admin_log_auth_failures\":false}}}}";
+            assertThat(gh.send("PATCH", "/v1/maxscale", off).statusCode()).isEqualTo(204);
+            assertThat(gh.send("GET", "/v1/servers", null, "intruder2", "x").statusCode()).isEqualTo(401);
+            assertThat(gh.send("PATCH", "/v1/maxscale", off.replace("false", "true")).statusCode()).isEqualTo(204);
+            assertThat(log.list).extracting(e -> e.getFormattedMessage())
+                    .anyMatch(m -> m.contains("'intruder1'"))
+                    .noneMatch(m -> m.contains("'intruder2'"));
+        } finally {
+            logger.detachAppender(log);
+        }
+    }
+
+    @Test
     void readOnlyUserReadsButCannotWrite() throws Exception {
         String body = "{\"data\":{\"id\":\"watcher\",\"type\":\"inet\",\"attributes\":{\"password\":\"w-pass\",\"account\":\"basic\"}}}";
         assertThat(gh.send("POST", "/v1/users/inet", body).statusCode()).isEqualTo(204);

@@ -7,7 +7,6 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.gatehouse.core.session.SessionSnapshot;
-import io.gatehouse.core.session.StatementHistory;
 import io.gatehouse.protocol.client.BlockingClient;
 import io.gatehouse.protocol.client.ClientOptions;
 import io.gatehouse.server.Gatehouse;
@@ -116,8 +115,8 @@ class SessionLoggingParametersTest {
                 c.query("SELECT 3 + 3");
                 SessionSnapshot s = session("Global");
                 id = s.id();
-                List<StatementHistory.Entry> kept = s.statements();
-                assertThat(kept).extracting(StatementHistory.Entry::sql).containsExactly("SELECT 'two'", "SELECT 3 + 3");
+                List<SessionSnapshot.Statement> kept = s.statements();
+                assertThat(kept).extracting(SessionSnapshot.Statement::sql).containsExactly("SELECT 'two'", "SELECT 3 + 3");
                 assertThat(kept).allSatisfy(e -> assertThat(e.completedMillis()).isGreaterThanOrEqualTo(e.receivedMillis()));
             }
             for (int i = 0; i < 100 && gatehouse.runtime().sessions().snapshot(id) != null; i++) {

@@ -176,11 +176,22 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
         boolean loopback = c.channel().remoteAddress() instanceof InetSocketAddress isa
                 && isa.getAddress() != null && isa.getAddress().isLoopbackAddress();
         AdminUsers.AdminUser u = ctx.users().authenticate(decoded.substring(0, colon), decoded.substring(colon + 1), loopback);
-        if (u == null) {
+        if (u == null && logAuthFailures()) {
             LOG.warn("Admin API: authentication failed for '{}' from {}", decoded.substring(0, colon),
                     c.channel().remoteAddress());
         }
         return u;
+    }
+
+    /** admin_log_auth_failures, as the configuration says now (it may change at runtime). */
+    private boolean logAuthFailures() {
+        io.gatehouse.api.config.Params g;
+        try {
+            g = io.gatehouse.core.runtime.RuntimeChanges.of(ctx.runtime()).current().global();
+        } catch (io.gatehouse.core.config.ConfigException e) {
+            g = ctx.runtime().config().global();
+        }
+        return !g.has("admin_log_auth_failures") || g.bool("admin_log_auth_failures");
     }
 
     private static void write(ChannelHandlerContext c, boolean head, boolean keepAlive, ApiResponse resp) {

@@ -40,6 +40,22 @@ public interface MonitoredServer extends ServerView {
         return null;
     }
 
+    /**
+     * The server's {@code extra_port}: monitors connect there first and use the normal port when it fails; 0 when
+     * not set.
+     */
+    default int extraPort() {
+        return 0;
+    }
+
+    /**
+     * Extra CHANGE MASTER options used when this server is made to replicate ({@code replication_custom_options}
+     * of its section, which replaces the monitor's); null when the section has none.
+     */
+    default String replicationCustomOptions() {
+        return null;
+    }
+
     /** The password of {@link #monitorUser()} ({@code monitorpw}); null when the section has none. */
     default String monitorPassword() {
         return null;

@@ -57,6 +57,7 @@ public final class CoreParams {
             of("admin_host", ParamType.STRING, "127.0.0.1", false, "Admin API address"),
             of("admin_port", ParamType.COUNT, "8989", false, "Admin API port"),
             of("admin_enabled", ParamType.BOOL, "true", false, "Enable the admin API"),
+            of("admin_log_auth_failures", ParamType.BOOL, "true", true, "Log failed logins to the admin API"),
             of("admin_gui", ParamType.BOOL, "false", false, "Serve MaxScale's web GUI; only false, as Gatehouse has none"),
             of("admin_secure_gui", ParamType.BOOL, "true", false, "Serve the GUI only over HTTPS; moot, as admin_gui is always false"),
             of("admin_ssl_key", ParamType.PATH, null, false, "PEM private key of the admin API; with admin_ssl_cert it serves HTTPS"),
@@ -74,6 +75,7 @@ public final class CoreParams {
             of("substitute_variables", ParamType.BOOL, "false", false,
                     "Replace $NAME values with environment variables; only false"),
             of("admin_auth", ParamType.BOOL, "true", false, "Require a user and password on the admin API; only true"),
+            of("session_trace", ParamType.COUNT, "0", false, "Log lines kept per session; only 0"),
             of("rebalance_period", ParamType.DURATION, "0s", false,
                     "How often sessions are rebalanced between workers; only 0s, as sessions stay on their worker"),
             of("persist_runtime_changes", ParamType.BOOL, "true", false, "Persist runtime changes in persistdir"),
@@ -84,6 +86,12 @@ public final class CoreParams {
             of("address", ParamType.STRING, null, true, "Host name or IP address of the server"),
             of("port", ParamType.COUNT, "3306", true, "TCP port of the server"),
             of("socket", ParamType.PATH, null, true, "Unix socket of the server, instead of address and port"),
+            of("replication_custom_options", ParamType.STRING, null, true,
+                    "Extra CHANGE MASTER options when this server is made to replicate; replaces the monitor's"),
+            of("max_routing_connections", ParamType.COUNT, "0", true,
+                    "Most routing connections to this server; only 0 (no cap)"),
+            of("extra_port", ParamType.COUNT, "0", true,
+                    "Port for monitoring and user-account loading, tried before port (MariaDB's extra_port); 0 disables"),
             of("private_address", ParamType.STRING, null, true,
                     "Address the servers replicate from this one at (mariadbmon's CHANGE MASTER), when not address"),
             of("protocol", ParamType.STRING, "mariadbbackend", false, "Backend protocol (only mariadbbackend)"),
@@ -103,6 +111,8 @@ public final class CoreParams {
                     "TLS version; MAX allows TLSv1.2 and TLSv1.3"),
             of("ssl_cipher", ParamType.STRING, null, false, "Allowed cipher suites, separated by ':'"),
             of("ssl_verify_peer_certificate", ParamType.BOOL, "false", false, "Verify the server's certificate against ssl_ca"),
+            of("ssl_cert_verify_depth", ParamType.COUNT, "9", false,
+                    "Most CA certificates allowed between the server's certificate and a trusted one"),
             of("ssl_verify_peer_host", ParamType.BOOL, "false", false, "Verify that the server's certificate names its address"),
             of("ssl_crl", ParamType.PATH, null, false, "PEM certificate revocation list"));
 
@@ -133,7 +143,11 @@ public final class CoreParams {
             of("force_connection_keepalive", ParamType.BOOL, "false", true,
                     "Ping idle backend connections of idle clients; only false"),
             of("retain_last_statements", ParamType.INTEGER, "-1", false,
-                    "Statements each session of the service keeps; -1 uses the global retain_last_statements"));
+                    "Statements each session of the service keeps; -1 uses the global retain_last_statements"),
+            of("log_debug", ParamType.BOOL, "false", true, "Debug messages for this service only; only false"),
+            of("log_info", ParamType.BOOL, "false", true, "Informational messages for this service only; only false"),
+            of("log_notice", ParamType.BOOL, "false", true, "Notices for this service only; only false"),
+            of("log_warning", ParamType.BOOL, "false", true, "Warnings for this service only; only false"));
 
     public static final List<ParamSpec> FILTER = List.of(
             required("type", ParamType.STRING, "filter"),
@@ -161,6 +175,8 @@ public final class CoreParams {
                     "TLS version; MAX allows TLSv1.2 and TLSv1.3"),
             of("ssl_cipher", ParamType.STRING, null, false, "Allowed cipher suites, separated by ':'"),
             of("ssl_verify_peer_certificate", ParamType.BOOL, "false", false, "Require a client certificate signed by ssl_ca"),
+            of("ssl_cert_verify_depth", ParamType.COUNT, "9", false,
+                    "Most CA certificates allowed between a client's certificate and a trusted one"),
             of("ssl_verify_peer_host", ParamType.BOOL, "false", false, "Only false: client certificates are not checked against the client's host"),
             of("ssl_crl", ParamType.PATH, null, false, "PEM certificate revocation list"),
             of("proxy_protocol_networks", ParamType.STRING, null, false, "Networks allowed to send a PROXY protocol header: addresses, subnets (a.b.c.d/n), localhost or *"),

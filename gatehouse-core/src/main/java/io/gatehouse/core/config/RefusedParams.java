@@ -36,7 +36,6 @@ final class RefusedParams {
                 {"module_configdir", "no Gatehouse module reads extra files from a module directory"},
                 {"language", "Gatehouse has no error message files"},
                 {"secretsdir", "encryption keys are read from datadir only"},
-                {"session_trace", "sessions keep no trace log"},
                 {"session_trace_match", "sessions keep no trace log"},
                 {"debug", "MaxScale's developer debug options do not apply"},
                 {"max_read_amount", "reads are bounded by Netty's own read loop"},
@@ -64,7 +63,6 @@ final class RefusedParams {
                 {"admin_jwt_max_age", "the admin API issues no JSON web tokens"},
                 {"admin_jwt_issuer", "the admin API issues no JSON web tokens"},
                 {"admin_oidc_url", "the admin API issues no JSON web tokens"},
-                {"admin_log_auth_failures", "failed admin logins are not logged"},
                 {"admin_audit", "the admin API keeps no audit file"},
                 {"admin_audit_file", "the admin API keeps no audit file"},
                 {"admin_audit_exclude_methods", "the admin API keeps no audit file"},
@@ -76,11 +74,7 @@ final class RefusedParams {
                 {"config_sync_interval", "configuration is not synchronised through the database cluster"},
         });
         put(m, "server", new String[][] {
-                {"extra_port", "monitor connections always use port"},
-                {"max_routing_connections", "connections to a server are not capped per server"},
                 {"disk_space_threshold", "no disk space monitoring"},
-                {"replication_custom_options", "per-server CHANGE MASTER options are not used; set it on the monitor"},
-                {"ssl_cert_verify_depth", "certificate chains are verified to any depth"},
         });
         put(m, "service", new String[][] {
                 {"connection_keepalive", "idle backend connections are not pinged"},
@@ -88,13 +82,8 @@ final class RefusedParams {
                 {"multiplex_timeout", "idle sessions do not give their backend connections back to the pool"},
                 {"user_accounts_file", "accounts come only from the servers"},
                 {"user_accounts_file_usage", "accounts come only from the servers"},
-                {"log_debug", "log levels are global only"},
-                {"log_info", "log levels are global only"},
-                {"log_notice", "log levels are global only"},
-                {"log_warning", "log levels are global only"},
         });
         put(m, "listener", new String[][] {
-                {"ssl_cert_verify_depth", "client certificate chains are verified to any depth"},
                 {"connection_metadata", "the handshake's OK packet carries no extra session metadata"},
                 {"redirect_url", "clients are never redirected"},
         });
@@ -106,7 +95,6 @@ final class RefusedParams {
                 {"master_conditions", "the primary is chosen by replication topology only"},
                 {"slave_conditions", "replicas are judged by their replication state only"},
                 {"maintenance_on_low_disk_space", "no disk space monitoring"},
-                {"switchover_on_low_disk_space", "no disk space monitoring"},
                 {"ssh_user", "no backup or rebuild operations"},
                 {"ssh_keyfile", "no backup or rebuild operations"},
                 {"ssh_check_host_key", "no backup or rebuild operations"},
@@ -121,8 +109,6 @@ final class RefusedParams {
         put(m, "readwritesplit", new String[][] {
                 {"master_reconnection", "a lost primary connection is not reopened inside a session"},
                 {"strict_tmp_tables", "temporary tables are not tracked for the session"},
-                {"reuse_prepared_statements", "use the psreuse filter for the same effect"},
-                {"transaction_replay", "transactions are not replayed after a server failure"},
                 {"transaction_replay_max_size", "transactions are not replayed after a server failure"},
                 {"transaction_replay_attempts", "transactions are not replayed after a server failure"},
                 {"transaction_replay_timeout", "transactions are not replayed after a server failure"},
@@ -130,8 +116,6 @@ final class RefusedParams {
                 {"transaction_replay_safe_commit", "transactions are not replayed after a server failure"},
                 {"transaction_replay_retry_on_mismatch", "transactions are not replayed after a server failure"},
                 {"transaction_replay_checksum", "transactions are not replayed after a server failure"},
-                {"optimistic_trx", "transactions are not started on replicas optimistically"},
-                {"delayed_retry", "queries are not held back waiting for a server"},
                 {"delayed_retry_timeout", "queries are not held back waiting for a server"},
         });
         return m;

@@ -16,12 +16,17 @@ final class SingleValueParams {
     record Only(String value, String reason) {
     }
 
+    private static final String PER_SERVICE_LOG = "log levels are global; set them in [maxscale]";
+
     private static final Map<String, Map<String, Only>> BY_SCOPE = Map.of(
             "global", Map.of(
                     "passive", new Only("false", "there is no passive mode; monitors of every instance act"),
                     "substitute_variables", new Only("false", "environment variables are not substituted"),
                     "admin_auth", new Only("true", "the admin API always asks for a user and password"),
-                    "rebalance_period", new Only("0s", "sessions stay on the worker that accepted them")),
+                    "rebalance_period", new Only("0s", "sessions stay on the worker that accepted them"),
+                    "session_trace", new Only("0", "sessions keep no trace log")),
+            "server", Map.of(
+                    "max_routing_connections", new Only("0", "connections to a server are not capped per server")),
             "service", Map.of(
                     "strip_db_esc", new Only("true", "backslash escapes in grant database names are always read, so"
                             + " escaped names match the databases they name"),
@@ -29,10 +34,20 @@ final class SingleValueParams {
                             + " of each reply"),
                     "force_connection_keepalive", new Only("false", "idle backend connections are not pinged"),
                     "rank", new Only("primary", "a service is never the target of another service, so its rank"
-                            + " decides nothing")),
+                            + " decides nothing"),
+                    "log_debug", new Only("false", PER_SERVICE_LOG),
+                    "log_info", new Only("false", PER_SERVICE_LOG),
+                    "log_notice", new Only("false", PER_SERVICE_LOG),
+                    "log_warning", new Only("false", PER_SERVICE_LOG)),
+            "readwritesplit", Map.of(
+                    "reuse_prepared_statements", new Only("false", "use the psreuse filter for this"),
+                    "transaction_replay", new Only("false", "transactions are not replayed after a server failure"),
+                    "optimistic_trx", new Only("false", "use the optimistictrx filter for this"),
+                    "delayed_retry", new Only("false", "queries are not held back waiting for a server")),
             "mariadbmon", Map.of(
                     "assume_unique_hostnames", new Only("true", "replicas are matched to servers by host and port"
-                            + " (server_id only when no server has that address)")));
+                            + " (server_id only when no server has that address)"),
+                    "switchover_on_low_disk_space", new Only("false", "disk space is not monitored")));
 
     private SingleValueParams() {
     }

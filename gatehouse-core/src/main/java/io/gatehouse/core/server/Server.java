@@ -121,6 +121,17 @@ public final class Server implements MonitoredServer {
     }
 
     @Override
+    public String replicationCustomOptions() {
+        String o = params.string("replication_custom_options");
+        return o == null || o.isBlank() ? null : o.trim();
+    }
+
+    @Override
+    public int extraPort() {
+        return params.has("extra_port") ? (int) params.integer("extra_port") : 0;
+    }
+
+    @Override
     public String privateAddress() {
         String p = params.string("private_address");
         return p == null || p.isBlank() ? null : p.trim();

@@ -167,7 +167,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     /** The session as last published by its worker, with its retained statements as of now; any thread. */
     public SessionSnapshot snapshot() {
         SessionSnapshot s = snapshot;
-        List<StatementHistory.Entry> retained = statements.entries();
+        List<SessionSnapshot.Statement> retained = statements.entries();
         return s != null ? new SessionSnapshot(s.id(), s.user(), s.remote(), s.service(), s.connectedAt(),
                 s.connections(), retained)
                 : new SessionSnapshot(id, user, remote, service.name(), startedAtMillis, List.of(), retained);
@@ -480,7 +480,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         int n = 0;
-        for (StatementHistory.Entry e : statements.entries()) {
+        for (SessionSnapshot.Statement e : statements.entries()) {
             LOG.info("Session {}, stmt {}: {}", id, ++n, e.sql());
         }
     }

@@ -16,7 +16,13 @@ import java.util.List;
  * @param statements    the statements retained by {@code retain_last_statements}, oldest first
  */
 public record SessionSnapshot(long id, String user, String remote, String service, long connectedAt,
-                              List<Connection> connections, List<StatementHistory.Entry> statements) {
+                              List<Connection> connections, List<Statement> statements) {
+    /**
+     * One statement the session retained: its SQL, when it arrived and when its reply ended (0 while it has not).
+     */
+    public record Statement(String sql, long receivedMillis, long completedMillis) {
+    }
+
     /**
      * One backend connection of the session.
      *

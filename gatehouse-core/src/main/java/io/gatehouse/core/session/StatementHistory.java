@@ -33,12 +33,8 @@ public final class StatementHistory {
         }
     }
 
-    /** One retained statement; {@code completedMillis} is 0 while its reply has not ended. */
-    public record Entry(String sql, long receivedMillis, long completedMillis) {
-    }
-
     private final int capacity;
-    private final ArrayDeque<Entry> entries;
+    private final ArrayDeque<SessionSnapshot.Statement> entries;
 
     public StatementHistory(int capacity) {
         this.capacity = Math.max(0, capacity);
@@ -58,20 +54,20 @@ public final class StatementHistory {
         if (entries.size() == capacity) {
             entries.removeFirst();
         }
-        entries.addLast(new Entry(sql, System.currentTimeMillis(), 0));
+        entries.addLast(new SessionSnapshot.Statement(sql, System.currentTimeMillis(), 0));
     }
 
     /** The reply to the newest statement ended (a command that was not a statement leaves it unchanged). */
     public synchronized void completed() {
-        Entry last = entries.peekLast();
+        SessionSnapshot.Statement last = entries.peekLast();
         if (last != null && last.completedMillis() == 0) {
             entries.removeLast();
-            entries.addLast(new Entry(last.sql(), last.receivedMillis(), System.currentTimeMillis()));
+            entries.addLast(new SessionSnapshot.Statement(last.sql(), last.receivedMillis(), System.currentTimeMillis()));
         }
     }
 
     /** The retained statements, oldest first; any thread. */
-    public synchronized List<Entry> entries() {
+    public synchronized List<SessionSnapshot.Statement> entries() {
         return List.copyOf(entries);
     }
 }

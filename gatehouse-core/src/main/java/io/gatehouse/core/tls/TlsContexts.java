@@ -154,8 +154,29 @@ public final class TlsContexts {
         return out;
     }
 
-    /** A trust manager factory for the CA file, checking the CRL when one is configured. */
-    private static TrustManagerFactory trust(TlsSettings s) throws Exception {
+    /**
+     * The trust manager of the CA file: PKIX, checking the CRL when one is configured, and the chain's depth
+     * ({@code ssl_cert_verify_depth}).
+     */
+    private static javax.net.ssl.TrustManager trust(TlsSettings s) throws Exception {
+        TrustManagerFactory tmf = pkix(s);
+        java.util.Set<java.security.cert.X509Certificate> anchors = new java.util.HashSet<>();
+        CertificateFactory cf = CertificateFactory.getInstance("X.509");
+        try (InputStream in = Files.newInputStream(s.ca())) {
+            for (var c : cf.generateCertificates(in)) {
+                anchors.add((java.security.cert.X509Certificate) c);
+            }
+        }
+        for (javax.net.ssl.TrustManager tm : tmf.getTrustManagers()) {
+            if (tm instanceof javax.net.ssl.X509ExtendedTrustManager x) {
+                return new DepthCheckingTrustManager(x, anchors, s.verifyDepth(), s.section());
+            }
+        }
+        throw new IllegalStateException("no X509 trust manager in " + tmf.getAlgorithm());
+    }
+
+    /** A PKIX trust manager factory for the CA file, checking the CRL when one is configured. */
+    private static TrustManagerFactory pkix(TlsSettings s) throws Exception {
         CertificateFactory cf = CertificateFactory.getInstance("X.509");
         KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
         ks.load(null, null);

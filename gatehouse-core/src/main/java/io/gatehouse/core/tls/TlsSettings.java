@@ -21,7 +21,10 @@ import java.util.List;
  * @param crl        PEM certificate revocation list checked with {@code ca}, or null
  */
 public record TlsSettings(String section, Path cert, Path key, Path ca, List<String> protocols, List<String> ciphers,
-                          boolean verifyPeer, boolean verifyHost, Path crl) {
+                          boolean verifyPeer, boolean verifyHost, Path crl, int verifyDepth) {
+    /** MaxScale's default {@code ssl_cert_verify_depth}. */
+    public static final int DEFAULT_VERIFY_DEPTH = 9;
+
 
     /**
      * The settings of a section, or null when {@code ssl} is false. Throws {@link IllegalArgumentException} with a
@@ -58,7 +61,8 @@ public record TlsSettings(String section, Path cert, Path key, Path ca, List<Str
         List<String> ciphers = cipher == null || cipher.isBlank() ? List.of()
                 : List.of(cipher.trim().split("\\s*:\\s*"));
         return new TlsSettings(p.section(), cert, key, ca, protocols(p), ciphers, verifyPeer, verifyHost,
-                file(p, "ssl_crl"));
+                file(p, "ssl_crl"), p.has("ssl_cert_verify_depth")
+                        ? (int) Math.min(p.integer("ssl_cert_verify_depth"), Integer.MAX_VALUE) : DEFAULT_VERIFY_DEPTH);
     }
 
     private static List<String> protocols(Params p) {

@@ -49,7 +49,7 @@ public final class UserAccountLoader {
                                     Duration readTimeout, Duration writeTimeout) throws Exception {
         ClientOptions opts = options(server, user, password).withConnectTimeout(connectTimeout)
                 .withReadTimeout(readTimeout).withWriteTimeout(writeTimeout);
-        try (BlockingClient c = BlockingClient.connect(opts)) {
+        try (BlockingClient c = ClientOptions.connectPreferring(opts, server.extraPort())) {
             QueryResult users = c.query("SELECT * FROM mysql.user");
             Map<String, JsonNode> privs = globalPriv(c);
             List<UserAccount> accounts = new ArrayList<>();

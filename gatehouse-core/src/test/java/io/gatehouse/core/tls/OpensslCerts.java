@@ -23,6 +23,11 @@ final class OpensslCerts {
         signed("ca", "server", "subjectAltName=IP:127.0.0.1");
         signed("ca", "client", "extendedKeyUsage=clientAuth");
         signed("other-ca", "other-client", "extendedKeyUsage=clientAuth");
+        // A server two links below the CA, sending its chain: for ssl_cert_verify_depth.
+        signed("ca", "intermediate", "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign");
+        signed("intermediate", "deep-server", "subjectAltName=IP:127.0.0.1");
+        Files.writeString(cert("deep-server-chain"), Files.readString(cert("deep-server"))
+                + Files.readString(cert("intermediate")));
     }
 
     Path cert(String name) {

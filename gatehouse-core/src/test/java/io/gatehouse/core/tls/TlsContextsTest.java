@@ -33,13 +33,13 @@ class TlsContextsTest {
 
     private static TlsSettings listener(boolean verifyPeer, List<String> ciphers) {
         return new TlsSettings("L", certs.cert("server"), certs.key("server"), certs.cert("ca"), List.of("TLSv1.2"),
-                ciphers, verifyPeer, false, null);
+                ciphers, verifyPeer, false, null, TlsSettings.DEFAULT_VERIFY_DEPTH);
     }
 
     private static TlsSettings server(String clientCert, List<String> ciphers, boolean verifyHost) {
         return new TlsSettings("db", clientCert == null ? null : certs.cert(clientCert),
                 clientCert == null ? null : certs.key(clientCert), certs.cert("ca"), List.of("TLSv1.2", "TLSv1.3"),
-                ciphers, true, verifyHost, null);
+                ciphers, true, verifyHost, null, TlsSettings.DEFAULT_VERIFY_DEPTH);
     }
 
     /** Runs a handshake between two in-memory channels; true when both sides completed it. */
@@ -84,6 +84,22 @@ class TlsContextsTest {
                 .as("another CA's client certificate").isFalse();
         assertThat(handshake(jdkListener, TlsContexts.client(server(null, List.of(), true))))
                 .as("no client certificate").isFalse();
+    }
+
+    @Test
+    void sslCertVerifyDepthLimitsTheCasBetweenPeerAndTrustedCa() throws Exception {
+        // The server's certificate is signed by an intermediate CA that the CA signed: one CA between them.
+        TlsSettings deepListener = new TlsSettings("L", certs.cert("deep-server-chain"), certs.key("deep-server"), null,
+                List.of("TLSv1.2"), List.of(), false, false, null, TlsSettings.DEFAULT_VERIFY_DEPTH);
+        for (SslProvider provider : List.of(SslProvider.JDK, TlsContexts.provider())) {
+            SslContext listener = TlsContexts.server(deepListener, provider);
+            for (int depth : new int[] {0, 1, 9}) {
+                TlsSettings db = new TlsSettings("db", null, null, certs.cert("ca"), List.of("TLSv1.2"), List.of(),
+                        true, false, null, depth);
+                assertThat(handshake(listener, TlsContexts.client(db, provider)))
+                        .as(provider + " with ssl_cert_verify_depth=" + depth).isEqualTo(depth >= 1);
+            }
+        }
     }
 
     @Test

@@ -90,7 +90,7 @@ final class GaleraNode {
         Exception last = null;
         for (int i = 0; i < Math.max(1, attempts); i++) {
             try {
-                return BlockingClient.connect(opts);
+                return ClientOptions.connectPreferring(opts, server.extraPort());
             } catch (ServerErrorException e) {
                 throw e;
             } catch (Exception e) {

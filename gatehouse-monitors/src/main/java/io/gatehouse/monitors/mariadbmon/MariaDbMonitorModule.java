@@ -53,6 +53,8 @@ public final class MariaDbMonitorModule implements MonitorModule {
                     of("enforce_read_only_slaves", ParamType.BOOL, "false", true, "Set read_only=ON on replicas"),
                     of("assume_unique_hostnames", ParamType.BOOL, "true", true,
                             "Match replicas to servers by host and port; only true"),
+                    of("switchover_on_low_disk_space", ParamType.BOOL, "false", true,
+                            "Switch over away from a primary low on disk; only false (disk space is not monitored)"),
                     of("enforce_read_only_servers", ParamType.BOOL, "false", true,
                             "Set read_only=ON on every running server other than the primary, replica or not; nothing"
                                     + " is changed while there is no primary"),

@@ -114,8 +114,11 @@ final class ServerActions {
         if (s.replicationMasterSsl()) {
             sql.append(", MASTER_SSL = 1");
         }
-        if (s.replicationCustomOptions() != null) {
-            sql.append(", ").append(s.replicationCustomOptions());
+        // The replica's own section may set its options, in place of the monitor's.
+        String custom = replica.server.replicationCustomOptions() != null ? replica.server.replicationCustomOptions()
+                : s.replicationCustomOptions();
+        if (custom != null) {
+            sql.append(", ").append(custom);
         }
         run(c, name, sql.toString());
         run(c, name, "START SLAVE" + conn);

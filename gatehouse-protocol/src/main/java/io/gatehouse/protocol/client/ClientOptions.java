@@ -58,6 +58,27 @@ public record ClientOptions(String host, int port, Path unixSocket, String user,
                 DEFAULT_TIMEOUT, Map.of(), UTF8MB4_GENERAL_CI, null, null);
     }
 
+    /** The same options towards another TCP {@code port} of the same host (a server's {@code extra_port}). */
+    public ClientOptions withPort(int newPort) {
+        return new ClientOptions(host, newPort, unixSocket, user, password, passwordSha1, database, connectTimeout,
+                readTimeout, writeTimeout, attributes, charset, tls, localAddress);
+    }
+
+    /**
+     * Connects on {@code extraPort} first when it is set (above 0, TCP only), and on the normal port when that fails
+     * for any reason, as MaxScale uses a server's {@code extra_port} for its administrative connections.
+     */
+    public static BlockingClient connectPreferring(ClientOptions opts, int extraPort) throws Exception {
+        if (extraPort > 0 && opts.unixSocket() == null) {
+            try {
+                return BlockingClient.connect(opts.withPort(extraPort));
+            } catch (Exception e) {
+                // the extra port is closed or full: the normal port is used
+            }
+        }
+        return BlockingClient.connect(opts);
+    }
+
     public ClientOptions withDatabase(String db) {
         return new ClientOptions(host, port, unixSocket, user, password, passwordSha1, db, connectTimeout,
                 readTimeout, writeTimeout, attributes, charset, tls, localAddress);

@@ -51,7 +51,15 @@ public final class ReadWriteSplitModule implements RouterModule {
                     ParamSpec.of("disable_sescmd_history", ParamType.BOOL, "false", true,
                             "Keep no history: lost replica connections are not replaced"),
                     ParamSpec.of("retry_failed_reads", ParamType.BOOL, "true", true,
-                            "Retry a read on another server when its server fails before answering")));
+                            "Retry a read on another server when its server fails before answering"),
+                    ParamSpec.of("reuse_prepared_statements", ParamType.BOOL, "false", true,
+                            "Answer repeated prepares from a cache; only false (the psreuse filter does it)"),
+                    ParamSpec.of("transaction_replay", ParamType.BOOL, "false", true,
+                            "Replay transactions after a server failure; only false"),
+                    ParamSpec.of("optimistic_trx", ParamType.BOOL, "false", true,
+                            "Start transactions on a replica and move them when they write; only false"),
+                    ParamSpec.of("delayed_retry", ParamType.BOOL, "false", true,
+                            "Retry a failed query after a delay; only false")));
 
     @Override
     public ModuleDescriptor descriptor() {
