@@ -118,6 +118,18 @@ class MaskingFilterTest {
                         }
                     }
                 }
+                // A cursor (MySQL Connector/J fetching one row at a time): the fetched binary rows are masked too.
+                String mysql = "jdbc:mysql://127.0.0.1:" + bed.gatehouse.port(listener) + "/" + Accounts.DATABASE
+                        + "?useSSL=false&allowPublicKeyRetrieval=true&useServerPrepStmts=true&useCursorFetch=true";
+                try (Connection c = DriverManager.getConnection(mysql, Accounts.APP_USER, Accounts.APP_PASSWORD);
+                     PreparedStatement ps = c.prepareStatement(select().replace("ORDER BY", "WHERE id > ? ORDER BY"))) {
+                    ps.setFetchSize(1);
+                    ps.setInt(1, 0);
+                    List<String[]> rows = rows(ps.executeQuery());
+                    assertThat(rows).as(listener + " cursor").hasSize(2);
+                    assertRow(rows.get(0), MASKED_1, "Alice", listener + " cursor");
+                    assertRow(rows.get(1), MASKED_2, "Bob", listener + " cursor");
+                }
                 // The exempted account sees the real values of its rule; the others still apply to it.
                 try (Connection c = DriverManager.getConnection(bed.url(listener) + "?useServerPrepStmts=true",
                         AUDITOR, AUDITOR_PASSWORD)) {

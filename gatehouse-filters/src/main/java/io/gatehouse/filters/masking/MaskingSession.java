@@ -183,6 +183,9 @@ final class MaskingSession implements FilterSession {
                 return row(packet);
             }
             case RESULT_END, ERROR -> {
+                if (kind == ReplyPacketKind.RESULT_END && plan == null && command == Command.COM_STMT_EXECUTE) {
+                    makePlan();             // a cursor opened (DEPRECATE_EOF): its fetches need the plan
+                }
                 columns = null;
                 plan = null;
                 largeRow = false;
