@@ -200,6 +200,44 @@ class MaskingFilterTest {
         }
     }
 
+    /**
+     * A row of 16 MiB or more (several wire packets) with a masked column: {@code large_payload=ignore} passes it
+     * unmasked whole; {@code abort} (the default) ends the session rather than send it; smaller rows are masked.
+     */
+    @Test
+    void largeRowsAreIgnoredOrEndTheSession(@TempDir Path dir) throws Exception {
+        String big = Names.unique("big");
+        String t = Accounts.DATABASE + "." + big;
+        int size = 17 * 1024 * 1024;
+        cluster.primary().execute("CREATE TABLE " + t + " (id INT PRIMARY KEY, note LONGTEXT)");
+        try {
+            cluster.primary().execute("INSERT INTO " + t + " SELECT 1, REPEAT('y', " + size + ")");
+            cluster.primary().execute("INSERT INTO " + t + " VALUES (2, 'small')");
+            cluster.awaitReplication(Duration.ofSeconds(60));
+            String rules = rulesFile(dir);
+            try (FilterBed bed = FilterBed.start(cluster, dir, rules + "\nlarge_payload=ignore", "master");
+                 Connection c = bed.connect(CONN)) {
+                String note = scalar(c, "SELECT note FROM " + big + " WHERE id = 1");
+                assertThat(note).hasSize(size);
+                assertThat(note.chars().allMatch(ch -> ch == 'y')).as("passed unmasked").isTrue();
+                assertThat(scalar(c, "SELECT note FROM " + big + " WHERE id = 2")).isEqualTo("*****");
+            }
+            Path abortDir = Files.createDirectories(dir.resolve("abort"));
+            try (FilterBed bed = FilterBed.start(cluster, abortDir, rulesFile(abortDir), "master");
+                 Connection c = bed.connect(CONN)) {
+                assertThat(scalar(c, "SELECT note FROM " + big + " WHERE id = 2")).isEqualTo("*****");
+                assertThatThrownBy(() -> scalar(c, "SELECT note FROM " + big + " WHERE id = 1"))
+                        .isInstanceOf(SQLException.class);
+                assertThat(c.isValid(5)).as("the session was ended").isFalse();
+                try (Connection again = bed.connect(CONN)) {
+                    assertThat(scalar(again, "SELECT note FROM " + big + " WHERE id = 2")).isEqualTo("*****");
+                }
+            }
+        } finally {
+            cluster.primary().execute("DROP TABLE " + t);
+        }
+    }
+
     @Test
     void badRulesAreRefusedNamingThem(@TempDir Path dir) throws Exception {
         FilterBed.assertRefused(cluster, dir, "module=masking\nrules=" + dir.resolve("missing.json"), "[F]",
