@@ -153,6 +153,8 @@ class MaskingFilterTest {
             {"SELECT ssn INTO @v FROM " + table + " LIMIT 1", "user variable"},
             {"SELECT name FROM " + table + " UNION SELECT ssn FROM " + table, "UNION"},
             {"SELECT * FROM (SELECT ssn FROM " + table + ") t", "subquery"},
+            {"SELECT id, name, ssn, card, note, doc, kind, tags, salary, hidden FROM " + table + " WHERE id = 2"
+                    + " UNION SELECT * FROM " + table, "UNION"},
             {"SELECT id FROM " + table + " WHERE id IN (SELECT id FROM " + table + " WHERE note > '')", "subquery"},
         };
         try (FilterBed bed = FilterBed.start(cluster, dir, rulesFile(dir), "master")) {

@@ -47,11 +47,18 @@ final class ColumnUses {
     private static final class Frame {
         final String function;
         final boolean subquery;
+        /** A subquery of EXISTS: its select list decides nothing the client sees. */
+        final boolean exists;
         boolean afterUnion;
 
         Frame(String function, boolean subquery) {
+            this(function, subquery, false);
+        }
+
+        Frame(String function, boolean subquery, boolean exists) {
             this.function = function;
             this.subquery = subquery;
+            this.exists = exists;
         }
     }
 
@@ -82,7 +89,7 @@ final class ColumnUses {
                         && !NOT_FUNCTIONS.contains(prev.text.toUpperCase(Locale.ROOT)) && !namesTable(tokens, i - 1)) {
                     fn = prev.text;
                 }
-                stack.push(new Frame(fn, subquery));
+                stack.push(new Frame(fn, subquery, subquery && prev != null && prev.is("EXISTS")));
             } else if (t.punct(')')) {
                 if (stack.size() > 1) {
                     stack.pop();
@@ -101,6 +108,17 @@ final class ColumnUses {
                     j += 2;
                 }
                 note(uses, rules, tables, stack, parts);
+            } else if (t.punct('*') && prev != null && (prev.is("SELECT") || prev.is("DISTINCT") || prev.is("ALL")
+                    || prev.punct(',') || prev.punct('.')) && stack.peek().function == null && !stack.peek().exists) {
+                // A wildcard selects every column, masked ones included: it counts as each column a rule masks in
+                // the tables it may cover (outside functions, where COUNT(*) reads no value).
+                String qualifier = prev.punct('.') && i >= 2 ? tokens.get(i - 2).text : null;
+                for (MaskingRules.Rule r : rules) {
+                    if (r.mayBeIn(qualifier, tables)) {
+                        uses.add(wildcardUse(r, qualifier, stack));
+                        break;
+                    }
+                }
             } else if (t.kind == Kind.STRING && stringsAsFields && inFunction(stack) != null) {
                 note(uses, rules, tables, stack, List.of(t.text));
             }
@@ -126,6 +144,16 @@ final class ColumnUses {
                 return;
             }
         }
+    }
+
+    private static Use wildcardUse(MaskingRules.Rule r, String qualifier, Deque<Frame> stack) {
+        boolean sub = false;
+        boolean union = false;
+        for (Frame f : stack) {
+            sub |= f.subquery;
+            union |= f.afterUnion;
+        }
+        return new Use(r, (qualifier == null ? "" : qualifier + ".") + "* (" + r.column() + ")", null, sub, union);
     }
 
     private static String inFunction(Deque<Frame> stack) {

@@ -242,6 +242,22 @@ final class MaskingRules {
             return database == null || qualifierDatabase == null || database.equalsIgnoreCase(qualifierDatabase);
         }
 
+        /**
+         * True when a wildcard ({@code *}, or {@code qualifier.*}) over a statement with these tables may include
+         * this rule's column: always for a rule without a table, else when the table is among them (or the
+         * qualifier is an alias).
+         */
+        boolean mayBeIn(String qualifier, List<String> statementTables) {
+            if (table == null) {
+                return true;
+            }
+            if (qualifier != null) {
+                return table.equalsIgnoreCase(qualifier)
+                        || statementTables.stream().noneMatch(t -> lastPart(t).equalsIgnoreCase(qualifier));
+            }
+            return statementTables.stream().anyMatch(t -> lastPart(t).equalsIgnoreCase(table));
+        }
+
         private static String lastPart(String qualified) {
             int dot = qualified.lastIndexOf('.');
             return (dot < 0 ? qualified : qualified.substring(dot + 1)).toLowerCase(Locale.ROOT);

@@ -93,9 +93,14 @@ class MaskingUnitTest {
     }
 
     private static List<ColumnUses.Use> uses(String sql) throws Exception {
+        return uses(sql, List.of("person", "other"));
+    }
+
+    /** The uses in {@code sql}, whose tables (as the classifier reports them) are {@code tables}. */
+    private static List<ColumnUses.Use> uses(String sql, List<String> tables) throws Exception {
         List<MaskingRules.Rule> r = rules("{\"rules\":[{\"replace\":{\"column\":\"ssn\",\"table\":\"person\"}}]}")
                 .rules();
-        return ColumnUses.find(sql, r, List.of("person", "other"), true);
+        return ColumnUses.find(sql, r, tables, true);
     }
 
     @Test
@@ -109,8 +114,9 @@ class MaskingUnitTest {
                 .satisfies(u -> assertThat(u.function()).isEqualTo("CONCAT"));
         assertThat(uses("SELECT name FROM other UNION SELECT ssn FROM person")).singleElement()
                 .satisfies(u -> assertThat(u.inUnion()).isTrue());
-        assertThat(uses("SELECT * FROM (SELECT ssn FROM person) t")).singleElement()
-                .satisfies(u -> assertThat(u.inSubquery()).isTrue());
+        assertThat(uses("SELECT * FROM (SELECT ssn FROM person) t")).hasSize(2)
+                .filteredOn(ColumnUses.Use::inSubquery).singleElement()
+                .satisfies(u -> assertThat(u.column()).isEqualTo("ssn"));
         assertThat(uses("SELECT name FROM other WHERE id IN (SELECT ssn FROM person)")).singleElement()
                 .satisfies(u -> assertThat(u.inSubquery()).isTrue());
         // Names that are no masked column: another table's ssn, an alias, a string outside functions, a comment.
@@ -119,6 +125,16 @@ class MaskingUnitTest {
         // A column list of an INSERT is no function call.
         assertThat(uses("INSERT INTO person (name, ssn) VALUES ('a', 'b')")).singleElement()
                 .satisfies(u -> assertThat(u.function()).isNull());
+        // A wildcard counts as the masked column in a UNION's later SELECT or a subquery, not in COUNT(*), not
+        // for a table the rule is not about, and not in the select list of EXISTS.
+        assertThat(uses("SELECT name, id FROM other UNION SELECT * FROM person")).singleElement()
+                .satisfies(u -> assertThat(u.inUnion()).isTrue());
+        assertThat(uses("SELECT * FROM (SELECT p.* FROM person p) t")).hasSize(2)
+                .filteredOn(ColumnUses.Use::inSubquery).singleElement()
+                .satisfies(u -> assertThat(u.column()).isEqualTo("p.* (ssn)"));
+        assertThat(uses("SELECT COUNT(*), 2 * 3 FROM person")).isEmpty();
+        assertThat(uses("SELECT a FROM other UNION SELECT * FROM other", List.of("other"))).isEmpty();
+        assertThat(uses("SELECT a FROM other WHERE EXISTS (SELECT * FROM person)")).isEmpty();
         assertThat(uses("SELECT /*!50000 LENGTH(ssn) */ FROM person")).singleElement()
                 .satisfies(u -> assertThat(u.function()).isEqualTo("LENGTH"));
     }
