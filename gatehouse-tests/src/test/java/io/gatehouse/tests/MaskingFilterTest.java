@@ -156,6 +156,8 @@ class MaskingFilterTest {
             {"SELECT id, name, ssn, card, note, doc, kind, tags, salary, hidden FROM " + table + " WHERE id = 2"
                     + " UNION SELECT * FROM " + table, "UNION"},
             {"SELECT id FROM " + table + " WHERE id IN (SELECT id FROM " + table + " WHERE note > '')", "subquery"},
+            {"PREPARE s FROM 'SELECT HEX(ssn) FROM " + table + "'", "function HEX"},
+            {"EXECUTE IMMEDIATE 'SELECT name FROM " + table + " UNION SELECT ssn FROM " + table + "'", "UNION"},
         };
         try (FilterBed bed = FilterBed.start(cluster, dir, rulesFile(dir), "master")) {
             for (String listener : new String[] {SPLIT, CONN}) {

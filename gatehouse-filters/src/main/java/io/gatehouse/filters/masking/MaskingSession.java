@@ -8,6 +8,7 @@ import io.gatehouse.api.filter.RouteHint;
 import io.gatehouse.api.router.ClientInfo;
 import io.gatehouse.protocol.ErrPacket;
 import io.gatehouse.sql.Classification;
+import io.gatehouse.sql.Classifier;
 import io.gatehouse.sql.QueryType;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -34,6 +35,8 @@ final class MaskingSession implements FilterSession {
     private static final String REFUSED_STATE = "HY000";
     private static final int MAX_PAYLOAD = 0xFFFFFF;
     private static final long LAST_PREPARED = 0xFFFFFFFFL;
+    /** Classifies the text of SQL PREPARE statements (thread-safe: it keeps its working state per thread). */
+    private static final Classifier CLASSIFIER = new Classifier();
 
     private final String filter;
     private final MaskingFilterModule.Settings settings;
@@ -89,10 +92,23 @@ final class MaskingSession implements FilterSession {
 
     /** Why the statement must not run for this session, or null when it may. */
     String refusal(Command c) {
-        Classification cls = c.classification();
+        return refusal(c.sql(), c.classification());
+    }
+
+    /**
+     * Why {@code sql} (classified as {@code cls}) must not run, or null; the text that SQL {@code PREPARE ... FROM}
+     * and {@code EXECUTE IMMEDIATE} give in a string literal is checked as a statement of its own.
+     */
+    private String refusal(String sql, Classification cls) {
+        String inner = cls.executed() != null ? refusal(cls.executed().sql(), cls.executed())
+                : cls.preparedSql() != null
+                ? refusal(cls.preparedSql(), CLASSIFIER.classify(cls.preparedSql(), cls.sqlMode())) : null;
+        if (inner != null) {
+            return inner;
+        }
         List<String> tables = new ArrayList<>(cls.tablesRead());
         tables.addAll(cls.tablesWritten());
-        List<ColumnUses.Use> uses = ColumnUses.find(c.sql(), rules, tables, settings.stringArgAsField());
+        List<ColumnUses.Use> uses = ColumnUses.find(sql, rules, tables, settings.stringArgAsField());
         if (uses.isEmpty()) {
             return null;
         }
