@@ -185,6 +185,13 @@ class MaskingFilterTest {
                     assertThat(scalar(c, "SELECT (SELECT MAX(id) FROM " + table + ")")).isEqualTo("2");
                     assertThat(scalar(c, "SELECT 'still here'")).isEqualTo("still here");
                 }
+                // require_fully_parsed: a statement naming a masked column that the classifier cannot read.
+                try (Connection c = DriverManager.getConnection(bed.url(listener) + "?allowMultiQueries=true",
+                        Accounts.APP_USER, Accounts.APP_PASSWORD)) {
+                    assertThatThrownBy(() -> scalar(c, "SELECT id FROM " + table + "; FROBNICATE ssn"))
+                            .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getErrorCode())
+                                    .isEqualTo(1141)).hasMessageContaining("could not be fully parsed");
+                }
             }
             assertThat(bed.diagnostics().get("statements_refused").asLong()).isPositive();
         }
@@ -201,6 +208,13 @@ class MaskingFilterTest {
             assertThat(scalar(c, "SELECT CONCAT(ssn) FROM " + table + " WHERE id = 1")).isEqualTo("721-07-4426");
             assertThat(scalar(c, "SELECT ssn FROM " + table + " WHERE id = 2 UNION SELECT ssn FROM " + table
                     + " WHERE id = 1 ORDER BY 1 DESC LIMIT 1")).isEqualTo("721-07-4426");
+            try (Connection m = DriverManager.getConnection(bed.url(SPLIT) + "?allowMultiQueries=true",
+                    Accounts.APP_USER, Accounts.APP_PASSWORD)) {
+                // Without prevent_function_usage, require_fully_parsed guards nothing: the server judges it.
+                assertThatThrownBy(() -> scalar(m, "SELECT id FROM " + table + "; FROBNICATE ssn"))
+                        .isInstanceOfSatisfying(SQLException.class,
+                                e -> assertThat(e.getErrorCode()).isEqualTo(1064));
+            }
         }
     }
 
