@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * BLOB, ENUM, SET) come back masked by value, fill, match with a capture group and obfuscation, in text results (the
  * mariadb CLI, MariaDB Connector/J) and binary ones (server-side prepared statements, whose metadata the server may
  * skip); a numeric column named by a rule passes unmasked; an exempted account and one outside {@code applies_to}
- * see real values; statements that would read a masked column through a function, a user variable, a UNION or a
+ * see real values (an applies_to naming the application user by host masks for it alone); statements that would read a masked column through a function, a user variable, a UNION or a
  * subquery are refused with error 1141 saying why, and the session goes on. JUnit test thread.
  */
 @ExtendWith(MariaDbExtension.class)
@@ -77,7 +77,7 @@ class MaskingFilterTest {
                 + "{\"replace\": {\"column\": \"card\", \"match\": \"^(\\\\d{12})\\\\d{4}$\"}, \"with\": {\"fill\": \"#\"}},"
                 + "{\"replace\": {\"column\": \"note\"}, \"with\": {\"fill\": \"*\"}},"
                 + "{\"replace\": {\"column\": \"doc\"}, \"with\": {\"value\": \"too long for it\", \"fill\": \"#\"}},"
-                + "{\"replace\": {\"column\": \"kind\"}},"
+                + "{\"replace\": {\"column\": \"kind\"}, \"applies_to\": [\"'" + Accounts.APP_USER + "'@'127.0.0.%'\"]},"
                 + "{\"replace\": {\"column\": \"tags\"}},"
                 + "{\"obfuscate\": {\"column\": \"name\"}},"
                 + "{\"replace\": {\"column\": \"salary\"}},"
@@ -136,6 +136,7 @@ class MaskingFilterTest {
                     List<String[]> rows = rows(c.createStatement().executeQuery(select()));
                     assertThat(rows.get(0)[2]).as(listener).isEqualTo("721-07-4426");
                     assertThat(rows.get(0)[4]).as(listener).isEqualTo("************");
+                    assertThat(rows.get(0)[6]).as("a rule whose applies_to names another account").isEqualTo("green");
                     assertThat(scalar(c, "SELECT CONCAT(ssn) FROM " + table + " WHERE id = 1"))
                             .as("functions on a column not masked for the account").isEqualTo("721-07-4426");
                 }
