@@ -30,9 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
  * The masking filter through readwritesplit and readconnroute: string columns of every kind (VARCHAR, CHAR, TEXT,
  * BLOB, ENUM, SET) come back masked by value, fill, match with a capture group and obfuscation, in text results (the
  * mariadb CLI, MariaDB Connector/J) and binary ones (server-side prepared statements, whose metadata the server may
- * skip); a numeric column named by a rule passes unmasked; an exempted account and one outside {@code applies_to}
- * see real values (an applies_to naming the application user by host masks for it alone); statements that would read a masked column through a function, a user variable, a UNION or a
- * subquery are refused with error 1141 saying why, and the session goes on. JUnit test thread.
+ * skip, and a cursor's fetches); a numeric column named by a rule passes unmasked; an exempted account and one
+ * outside {@code applies_to} see real values; statements that would read a masked column through a function, a user
+ * variable, a UNION, a subquery, SQL PREPARE text or a statement the classifier cannot read are refused with error
+ * 1141 saying why, and the session goes on; rows of 16 MiB or more follow {@code large_payload}. JUnit test thread.
  */
 @ExtendWith(MariaDbExtension.class)
 class MaskingFilterTest {
