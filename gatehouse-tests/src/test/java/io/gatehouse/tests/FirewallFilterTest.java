@@ -1,7 +1,6 @@
 package io.gatehouse.tests;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -94,7 +93,7 @@ class FirewallFilterTest {
     /** The error Connector/J gets for {@code sql}, which must be the firewall's refusal; returns its digest. */
     private static String refused(Connection c, String sql, String why) {
         SQLException e = (SQLException) org.assertj.core.api.Assertions.catchThrowable(() -> FilterBed.scalar(c, sql));
-        assertThat(e).as(sql).isNotNull();
+        assertThat((Throwable) e).as(sql).isNotNull();
         assertThat(e.getErrorCode()).as(e.getMessage()).isEqualTo(1148);
         assertThat(e.getSQLState()).isEqualTo("42000");
         assertThat(e.getMessage()).contains("Firewall F refused statement digest")
