@@ -71,6 +71,7 @@ final class FirewallStore {
 
     /** The store of {@code file}, loaded from it when it is not open yet; pair with {@link #release()}. */
     static FirewallStore acquire(Path file) {
+        startWriter();          // here, on the admin or start thread, so no worker ever makes the thread
         Path key = file.toAbsolutePath().normalize();
         synchronized (OPEN) {
             FirewallStore s = OPEN.get(key);
@@ -282,7 +283,6 @@ final class FirewallStore {
     private void markDirty() {
         if (dirty.compareAndSet(false, true)) {
             DIRTY.add(this);
-            startWriter();
         }
     }
 
