@@ -199,6 +199,13 @@ class FirewallFilterTest {
                 assertThat(Files.readString(dir.resolve("F/firewall.json"))).contains(digest)
                         .contains("SELECT c FROM sbtest1 WHERE id = ?");
                 assertThat(ok(gh, "--tsv", "firewall", "learned", "F")).contains(Accounts.APP_USER + "\t127.0.0.1\t");
+                Run usage = gatectl(gh, "firewall", "allow", "F", "colour=red");
+                assertThat(usage.status()).isEqualTo(1);
+                assertThat(usage.err()).contains("colour=red").contains("operation");
+                Run badMode = gatectl(gh, "firewall", "mode", "F", "sometimes");
+                assertThat(badMode.status()).isEqualTo(1);
+                assertThat(badMode.err()).contains("mode").contains("sometimes");
+                assertThat(bed.diagnostics().path("mode").asText()).isEqualTo("enforcing");
             }
 
             // After a restart: still enforcing, the operator's rule and the learned digests still apply.
