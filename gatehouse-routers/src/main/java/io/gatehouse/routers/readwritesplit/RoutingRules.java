@@ -56,7 +56,13 @@ final class RoutingRules {
         this.maxReplicaConnections = (int) params.integer("max_slave_connections");
     }
 
-    Target decide(Classification c, boolean inReadWriteTransaction, boolean inReadOnlyTransaction) {
+    /**
+     * Where {@code c} goes. {@code inReadWriteTransaction}: statements run inside a transaction on the primary (one is
+     * open, or autocommit is off); {@code transactionOpen}: the primary reports one open. With autocommit off and
+     * none open, {@code START TRANSACTION READ ONLY} still starts a read-only transaction on a replica.
+     */
+    Target decide(Classification c, boolean inReadWriteTransaction, boolean transactionOpen,
+                  boolean inReadOnlyTransaction) {
         last = c;
         int mask = c.typeMask();
         if (inReadOnlyTransaction) {
@@ -97,7 +103,7 @@ final class RoutingRules {
         if ((mask & SESSION_BITS) != 0 && (mask & (QueryType.WRITE | QueryType.GSYSVAR_WRITE)) == 0) {
             return Target.ALL;
         }
-        if ((mask & QueryType.BEGIN_TRX) != 0 && c.isReadOnlyTransaction() && !inReadWriteTransaction) {
+        if ((mask & QueryType.BEGIN_TRX) != 0 && c.isReadOnlyTransaction() && !transactionOpen) {
             return Target.READ_ONLY_TRX_START;
         }
         if (inReadWriteTransaction) {

@@ -243,7 +243,7 @@ final class RwSplitSession implements RouterSession {
 
     private void routeText(ByteBuf packet, Classification c) {
         statement = c;
-        RoutingRules.Target t = rules.decide(c, trx.open(), trx.readOnlyTarget() != null);
+        RoutingRules.Target t = rules.decide(c, trx.open(), trx.inTransaction(), trx.readOnlyTarget() != null);
         boolean free = trx.free();
         Endpoint hint = t == RoutingRules.Target.ALL || hints.isEmpty() ? null
                 : HintRouting.target(hints, c, free, primary, replicas, targets.lastRead, targets::replica);
