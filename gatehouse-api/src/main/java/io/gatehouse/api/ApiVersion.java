@@ -19,9 +19,11 @@ public record ApiVersion(int major, int minor) {
     /**
      * The minor version of this API; a compile-time constant. 1 added the filter hooks answer, delayNanos,
      * needsReplyPackets/replyPacket and sessionReset, the session context (timers, ending the session, branches);
-     * 2 added the session context's runBefore (a filter's own statements, {@code InternalReply}).
+     * 2 added the session context's runBefore (a filter's own statements, {@code InternalReply});
+     * 3 added a filter's data directory (FilterModule.create with three arguments) and its editable documents
+     * (Filter.documents, readDocument, writeDocument, removeFromDocument).
      */
-    public static final int MINOR = 2;
+    public static final int MINOR = 3;
     /** The API version this build of Gatehouse implements (read at run time). */
     public static final ApiVersion CURRENT = new ApiVersion(MAJOR, MINOR);
 

@@ -11,6 +11,7 @@ import io.gatehouse.cli.verbs.StopCommand;
 import io.gatehouse.cli.verbs.AlterCommand;
 import io.gatehouse.cli.verbs.CreateCommand;
 import io.gatehouse.cli.verbs.DestroyCommand;
+import io.gatehouse.cli.verbs.FirewallCommand;
 import io.gatehouse.cli.verbs.LinkCommand;
 import io.gatehouse.cli.verbs.UnlinkCommand;
 import java.io.PrintWriter;
@@ -30,7 +31,8 @@ import picocli.CommandLine.Option;
 @Command(name = "gatectl", description = "Administer Gatehouse through its REST API (maxctrl's commands).",
         subcommands = {ListCommand.class, ShowCommand.class, SetCommand.class, ClearCommand.class, StartCommand.class,
                 StopCommand.class, CallCommand.class, CreateCommand.class, AlterCommand.class, DestroyCommand.class,
-                LinkCommand.class, UnlinkCommand.class, ReloadCommand.class, CommandLine.HelpCommand.class},
+                LinkCommand.class, UnlinkCommand.class, ReloadCommand.class, FirewallCommand.class,
+                CommandLine.HelpCommand.class},
         versionProvider = Gatectl.Version.class)
 public final class Gatectl implements Runnable {
     @Option(names = {"-u", "--user"}, description = "Admin user (default: ${DEFAULT-VALUE})")

@@ -11,6 +11,7 @@ import io.gatehouse.admin.resources.Classify;
 import io.gatehouse.admin.resources.Commands;
 import io.gatehouse.admin.resources.LogEntries;
 import io.gatehouse.admin.resources.Creations;
+import io.gatehouse.admin.resources.FilterDocuments;
 import io.gatehouse.admin.resources.Filters;
 import io.gatehouse.admin.resources.GlobalChanges;
 import io.gatehouse.admin.resources.Listeners;
@@ -41,6 +42,7 @@ public final class Routes {
     private final Alterations alterations;
     private final Creations creations;
     private final Filters filters;
+    private final FilterDocuments filterDocuments;
     private final LogEntries logEntries = new LogEntries();
     private final Classify classify = new Classify();
 
@@ -58,6 +60,7 @@ public final class Routes {
         this.alterations = new Alterations(ctx.runtime());
         this.creations = new Creations(ctx.runtime());
         this.filters = new Filters(ctx);
+        this.filterDocuments = new FilterDocuments(ctx);
     }
 
     /** True for paths anyone may read without credentials: the load balancers' health checks. */
@@ -97,7 +100,8 @@ public final class Routes {
             case "listeners" -> p.size() == 1 ? listeners.list(api) : relationshipsOr(p, listeners.one(api, b));
             case "monitors" -> p.size() == 1 ? monitors.list(api) : relationshipsOr(p, monitors.one(api, b));
             case "sessions" -> p.size() == 1 ? sessions.list(api) : sessions.one(api, b);
-            case "filters" -> p.size() == 1 ? filters.list(api) : relationshipsOr(p, filters.one(api, b));
+            case "filters" -> p.size() == 3 ? filterDocuments.read(api, b, p.get(2))
+                    : p.size() == 1 ? filters.list(api) : relationshipsOr(p, filters.one(api, b));
             case "threads" -> p.size() == 1 ? maxscale.threads(api) : maxscale.thread(api, b);
             case "maxscale" -> {
                 if (b == null) {
@@ -164,6 +168,9 @@ public final class Routes {
 
     private ApiResponse put(ApiRequest r) throws Exception {
         List<String> p = r.path();
+        if (p.size() == 3 && p.get(0).equals("filters")) {
+            return ApiResponse.ok(filterDocuments.write(new JsonApi(r.baseUrl()), p.get(1), p.get(2), r.body(), true));
+        }
         if (p.size() != 3) {
             throw ApiException.notFound("resource '" + r.joined() + "'");
         }
@@ -199,6 +206,9 @@ public final class Routes {
 
     private ApiResponse post(ApiRequest r) throws Exception {
         List<String> p = r.path();
+        if (p.size() == 3 && p.get(0).equals("filters")) {
+            return ApiResponse.ok(filterDocuments.write(new JsonApi(r.baseUrl()), p.get(1), p.get(2), r.body(), false));
+        }
         if (p.size() == 4 && p.get(0).equals("maxscale") && p.get(1).equals("modules")) {
             return commands.call(p.get(2), p.get(3), List.copyOf(r.query().keySet()));
         }
@@ -249,6 +259,9 @@ public final class Routes {
 
     private ApiResponse delete(ApiRequest r) throws Exception {
         List<String> p = r.path();
+        if (p.size() == 3 && p.get(0).equals("filters")) {
+            return ApiResponse.ok(filterDocuments.remove(new JsonApi(r.baseUrl()), p.get(1), p.get(2), r.query()));
+        }
         if (p.size() == 3 && p.get(0).equals("users") && p.get(1).equals("inet")) {
             users.delete(p.get(2));
             return ApiResponse.noContent();

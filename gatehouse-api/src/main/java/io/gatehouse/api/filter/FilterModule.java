@@ -9,6 +9,15 @@ public interface FilterModule extends Module {
     Filter create(String name, Params params);
 
     /**
+     * Creates the filter of one section, giving it a directory of its own for what it keeps across restarts (a
+     * directory named after the filter under the global {@code datadir}; it may not exist yet). The core calls this
+     * one; the default ignores the directory.
+     */
+    default Filter create(String name, Params params, java.nio.file.Path dataDirectory) {
+        return create(name, params);
+    }
+
+    /**
      * Checks the names of servers and services the section's parameters refer to (namedserverfilter's targets), once
      * every section of the configuration is known; called when a configuration is loaded or checked, after
      * {@link #validate}. Throws {@link IllegalArgumentException} with a one-line message in the form

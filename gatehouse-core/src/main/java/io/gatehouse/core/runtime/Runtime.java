@@ -98,7 +98,7 @@ public final class Runtime implements AutoCloseable {
             for (var fc : config.filters()) {
                 io.gatehouse.api.filter.FilterModule fm = modules.find(ModuleKind.FILTER, fc.module(),
                         io.gatehouse.api.filter.FilterModule.class);
-                filters.put(fc.name(), fm.create(fc.name(), fc.params()));
+                filters.put(fc.name(), fm.create(fc.name(), fc.params(), monitorDirectory(g, fc.name())));
             }
             classifierCacheBytes = io.gatehouse.core.worker.ClassifierBudget.perWorker(
                     g.size("query_classifier_cache_size"), Workers.parseThreads(g.string("threads")));
@@ -449,8 +449,8 @@ public final class Runtime implements AutoCloseable {
     }
 
     /**
-     * {@code <datadir>/<monitor>}: each monitor its own directory, so two monitors (or two Gatehouses with their own
-     * datadir) never share a journal. Characters that could leave the directory or that file systems refuse become
+     * {@code <datadir>/<monitor>}: each monitor (and each filter: section names are unique) its own directory, so two
+     * monitors (or two Gatehouses with their own datadir) never share a journal. Characters that could leave the directory or that file systems refuse become
      * {@code _}.
      */
     static java.nio.file.Path monitorDirectory(Params global, String monitor) {

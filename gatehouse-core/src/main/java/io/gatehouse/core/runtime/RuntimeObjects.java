@@ -44,7 +44,8 @@ final class RuntimeObjects {
      */
     Filter addFilter(ObjectConfig c) {
         FilterModule fm = rt.modules().find(ModuleKind.FILTER, c.module(), FilterModule.class);
-        return rt.filters().put(c.name(), fm.create(c.name(), c.params()));
+        return rt.filters().put(c.name(), fm.create(c.name(), c.params(),
+                Runtime.monitorDirectory(rt.config().global(), c.name())));
     }
 
     /** Creates (or recreates with new parameters and servers) a monitor; it runs unless an operator stopped it. */
