@@ -60,6 +60,9 @@ public final class CoreParams {
                     "The one TLS version the admin API accepts; MAX accepts TLSv1.2 and TLSv1.3"),
             oneOf("sql_mode", ParamType.ENUM, "default", false, List.of("default"),
                     "SQL dialect the classifier reads; only default, as Gatehouse has no Oracle-mode parser"),
+            of("statement_statistics", ParamType.BOOL, "false", false,
+                    "Count statements per canonical form and server (GET /v1/statistics/statements); sessions then"
+                            + " leave the zero-copy path of connection routers without filters (Gatehouse)"),
             of("persist_runtime_changes", ParamType.BOOL, "true", false, "Persist runtime changes in persistdir"),
             of("load_persisted_configs", ParamType.BOOL, "true", false, "Load persisted runtime changes at start"));
 

@@ -20,6 +20,7 @@ import io.gatehouse.core.session.SessionRegistry;
 import io.gatehouse.core.session.backend.BackendKiller;
 import io.gatehouse.core.session.backend.BackendPool;
 import io.gatehouse.core.users.UserAccountStore;
+import io.gatehouse.core.stats.StatementStats;
 import io.gatehouse.core.worker.Workers;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -129,7 +130,7 @@ public final class Runtime implements AutoCloseable {
             proxy = new ProxyContext(sessions, workers, killer, new BackendPool(), (int) Math.min(high, Integer.MAX_VALUE),
                     (int) Math.min(low, high), new io.gatehouse.core.session.login.HostBlocker(
                             (int) g.integer("max_auth_errors_until_block"), g.duration("auth_block_time")),
-                    branchTargets);
+                    branchTargets, g.bool("statement_statistics") ? new StatementStats() : null);
             publishTargets();
             for (var lc : config.listeners()) {
                 Listener l = new Listener(lc.name(), lc.params(), services.get(lc.targets().get(0)));
@@ -225,6 +226,11 @@ public final class Runtime implements AutoCloseable {
 
     public Workers workers() {
         return workers;
+    }
+
+    /** The statement statistics, or null when {@code statement_statistics} is off or the proxy is not running. */
+    public StatementStats statementStats() {
+        return proxy == null ? null : proxy.statementStats();
     }
 
     public long startedAtMillis() {

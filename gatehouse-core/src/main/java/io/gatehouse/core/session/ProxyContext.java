@@ -3,15 +3,16 @@ package io.gatehouse.core.session;
 import io.gatehouse.core.session.backend.BackendKiller;
 import io.gatehouse.core.session.backend.BackendPool;
 import io.gatehouse.core.session.login.HostBlocker;
+import io.gatehouse.core.stats.StatementStats;
 import io.gatehouse.core.worker.Workers;
 
 /**
- * What every session shares: the session registry, the worker transport, the helper that runs KILL on backends, the per-worker
- * pools of idle backend connections,
- * the write-queue water marks, the blocker of hosts that fail authentication too often and the targets filters may
- * open branches to. Immutable references to thread-safe objects.
+ * What every session shares: the session registry, the worker transport, the helper that runs KILL on backends, the
+ * per-worker pools of idle backend connections, the write-queue water marks, the blocker of hosts that fail
+ * authentication too often, the targets filters may open branches to, and the statement statistics (null when
+ * {@code statement_statistics} is off). Immutable references to thread-safe objects.
  */
 public record ProxyContext(SessionRegistry registry, Workers workers, BackendKiller killer, BackendPool pool,
                            int writeqHighWater, int writeqLowWater, HostBlocker blocker,
-                           BranchTargets branchTargets) {
+                           BranchTargets branchTargets, StatementStats statementStats) {
 }

@@ -1,24 +1,63 @@
 package io.gatehouse.core.session.pipeline;
 
+import io.gatehouse.api.command.Command;
 import io.gatehouse.api.filter.FilterSession;
 import io.gatehouse.api.filter.ReplyOrigin;
 import io.gatehouse.api.reply.Reply;
 import io.gatehouse.core.session.backend.BackendConnection;
+import io.gatehouse.core.stats.StatementStats;
+import io.gatehouse.protocol.Commands;
+import io.gatehouse.sql.Classification;
 import java.util.List;
 
 /**
  * Follows which backend reply a router forwards to the client for the current command, so that filters are told
  * about that reply once, when the command is done, and not about replies the router reads for itself or discards
- * (a session command's answers from the other backends, replays, causal-read waits). Confined to the session's
- * worker thread; it only counts bytes and holds no buffers.
+ * (a session command's answers from the other backends, replays, causal-read waits); the statement statistics count
+ * the same reply. Confined to the session's worker thread; it only counts bytes and holds no buffers.
  */
 final class ReplyWatch {
+    /** The statistics to count each command in, or null when they are off. */
+    private final StatementStats stats;
+    /** The current command's canonical form (or command name) and digest, while statistics are on. */
+    private String statement;
+    private long digest;
+    private long startNanos;
     private BackendConnection delivering;
     private Reply deliveringReply;
     private BackendConnection source;
     private Reply reply;
     private long bytes;
     private long firstNanos;
+
+    ReplyWatch(StatementStats stats) {
+        this.stats = stats;
+    }
+
+    /** True when commands are counted in the statement statistics. */
+    boolean counting() {
+        return stats != null;
+    }
+
+    /**
+     * A client command that expects a reply goes to the filters and the router: when counting, its statement is
+     * read now (the classification is cached by the classifier, so a known statement costs a lookup), while the
+     * packet is still readable.
+     */
+    void commandStarts(Command command) {
+        if (stats == null) {
+            return;
+        }
+        startNanos = System.nanoTime();
+        Classification c = command.carriesSql() ? command.classification() : null;
+        if (c != null) {
+            statement = c.canonical();
+            digest = c.digest();
+        } else {
+            statement = Commands.name(command.command());
+            digest = 0;
+        }
+    }
 
     /** A chunk from {@code b} (completing {@code completed}, or null) is being handed to the router. */
     void delivering(BackendConnection b, Reply completed) {
@@ -56,6 +95,11 @@ final class ReplyWatch {
                 f.clientReply(r, origin);
             }
         }
+        if (r != null && statement != null) {
+            stats.record(statement, digest, source.server().name(), r.isError(), r.rows(),
+                    System.nanoTime() - startNanos);
+        }
+        statement = null;
         reply = null;
         source = null;
         bytes = 0;

@@ -65,12 +65,15 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
     private Command held;
     private boolean clientWritable = true;
     /** The filters' view of the current command's reply: what reached the client, from which connection. */
-    private final ReplyWatch replyWatch = new ReplyWatch();
+    private final ReplyWatch replyWatch;
+    /** True when the reply watch must follow replies: for filters, or for the statement statistics. */
+    private boolean watchReplies;
 
     public SessionPipeline(ClientSession session, RouterSession router) {
         this.session = session;
         this.router = router;
         this.queue = new CommandQueue(session);
+        this.replyWatch = new ReplyWatch(session.proxy().statementStats());
     }
 
     public void start() {
@@ -82,7 +85,8 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
         }
         filters = chain;
         replyPackets = ReplyPackets.of(session.clientChannel(), session.clientCapabilities(), chain);
-        if (router instanceof ConnectionRouterSession && chain.isEmpty()) {
+        watchReplies = !chain.isEmpty() || replyWatch.counting();
+        if (router instanceof ConnectionRouterSession && !watchReplies) {
             streaming = new StreamingCommands(session, this);
         }
         router.start(this);
@@ -176,6 +180,9 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
         busy = cmd != Commands.COM_STMT_SEND_LONG_DATA && cmd != Commands.COM_STMT_CLOSE;
         session.service().countQuery();
         Command command = new Command(packet, sqlState);
+        if (busy) {
+            replyWatch.commandStarts(command);
+        }
         if (filters.isEmpty()) {
             router.routeQuery(command);
             return;
@@ -361,7 +368,7 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
             session.clientChannel().write(buf, session.clientChannel().voidPromise());
             return;
         }
-        if (filters.isEmpty()) {
+        if (!watchReplies) {
             router.clientReply(b, buf, reply);
             return;
         }
