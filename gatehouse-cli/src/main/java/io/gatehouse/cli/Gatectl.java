@@ -5,6 +5,7 @@ import io.gatehouse.cli.verbs.ClearCommand;
 import io.gatehouse.cli.verbs.ListCommand;
 import io.gatehouse.cli.verbs.ReloadCommand;
 import io.gatehouse.cli.verbs.SetCommand;
+import io.gatehouse.cli.verbs.StatementsCommand;
 import io.gatehouse.cli.verbs.ShowCommand;
 import io.gatehouse.cli.verbs.StartCommand;
 import io.gatehouse.cli.verbs.StopCommand;
@@ -30,7 +31,8 @@ import picocli.CommandLine.Option;
 @Command(name = "gatectl", description = "Administer Gatehouse through its REST API (maxctrl's commands).",
         subcommands = {ListCommand.class, ShowCommand.class, SetCommand.class, ClearCommand.class, StartCommand.class,
                 StopCommand.class, CallCommand.class, CreateCommand.class, AlterCommand.class, DestroyCommand.class,
-                LinkCommand.class, UnlinkCommand.class, ReloadCommand.class, CommandLine.HelpCommand.class},
+                LinkCommand.class, UnlinkCommand.class, ReloadCommand.class, StatementsCommand.class,
+                CommandLine.HelpCommand.class},
         versionProvider = Gatectl.Version.class)
 public final class Gatectl implements Runnable {
     @Option(names = {"-u", "--user"}, description = "Admin user (default: ${DEFAULT-VALUE})")
