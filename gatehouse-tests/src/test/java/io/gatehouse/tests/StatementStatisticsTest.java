@@ -112,6 +112,7 @@ class StatementStatisticsTest {
 
             // The split part again, counted this time.
             http(gh, "DELETE", "statistics/statements", 204);
+            long writesBefore = responses(gh, primary, "write");
             try (Connection c = connect(gh, "Split-Listener"); Statement s = c.createStatement()) {
                 for (int i = 6; i <= 10; i++) {
                     s.execute("INSERT INTO stats_t VALUES (" + i + ", 'v" + i + "')");
@@ -130,6 +131,13 @@ class StatementStatisticsTest {
                 }
             }
             all = http(gh, "GET", "statistics/statements?top=1000", 200).path("data");
+            // The servers' response-time distributions (MaxScale's shape) counted the inserts as writes.
+            assertThat(responses(gh, primary, "write") - writesBefore).isGreaterThanOrEqualTo(5);
+            long reads = 0;
+            for (String r : replicas) {
+                reads += responses(gh, r, "read");
+            }
+            assertThat(reads).as("result sets from the replicas").isGreaterThanOrEqualTo(4 + 3);
             List<JsonNode> inserts = find(all, "INSERT INTO stats_t VALUES (6, 'v6')");
             assertThat(inserts).hasSize(1);
             assertThat(inserts.get(0).at("/attributes/server").asText()).isEqualTo(primary);
@@ -179,6 +187,24 @@ class StatementStatisticsTest {
             assertThat(err.toString()).contains("statement_statistics");
             assertThat(text(gh, "metrics")).doesNotContain("gatehouse_statement_");
         }
+    }
+
+    /** The count of a server's {@code operation} (read or write) response-time distribution, checking its shape. */
+    private static long responses(Gatehouse gh, String server, String operation) throws Exception {
+        JsonNode d = http(gh, "GET", "servers/" + server, 200)
+                .at("/data/attributes/statistics/response_time_distribution/" + operation);
+        assertThat(d.path("operation").asText()).isEqualTo(operation);
+        assertThat(d.path("range_base").asInt()).isEqualTo(10);
+        List<String> times = new ArrayList<>();
+        long n = 0;
+        for (JsonNode b : d.path("distribution")) {
+            times.add(b.path("time").asText());
+            n += b.path("count").asLong();
+            assertThat(b.path("total").asDouble()).isGreaterThanOrEqualTo(0);
+        }
+        assertThat(times).containsExactly("0.000001", "0.000010", "0.000100", "0.001000", "0.010000", "0.100000",
+                "1.000000", "10.000000", "100.000000", "1000.000000", "10000.000000", "100000.000000");
+        return n;
     }
 
     private static String canonical(String sql) {
