@@ -130,6 +130,17 @@ class StatementStatisticsTest {
                     }
                 }
             }
+            // Server-side prepared statements: executions count under the statement, the prepare apart.
+            try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + gh.port("Split-Listener")
+                    + "/" + Accounts.DATABASE + "?useServerPrepStmts=true", Accounts.APP_USER, Accounts.APP_PASSWORD);
+                 var ps = c.prepareStatement("SELECT b FROM stats_t WHERE a = ?")) {
+                for (int i = 6; i <= 9; i++) {
+                    ps.setInt(1, i);
+                    try (var rs = ps.executeQuery()) {
+                        assertThat(rs.next()).isTrue();
+                    }
+                }
+            }
             all = http(gh, "GET", "statistics/statements?top=1000", 200).path("data");
             // The servers' response-time distributions (MaxScale's shape) counted the inserts as writes.
             assertThat(responses(gh, primary, "write") - writesBefore).isGreaterThanOrEqualTo(5);
@@ -146,7 +157,18 @@ class StatementStatisticsTest {
             assertThat(inserts.get(0).at("/attributes/first_seen").asText())
                     .isLessThanOrEqualTo(inserts.get(0).at("/attributes/last_seen").asText());
             // causal_reads=universal: every read sees the inserts, so each returns its one row.
-            assertCounts(find(all, "SELECT b FROM stats_t WHERE a = 6"), 3, 0, 3);
+            assertCounts(find(all, "SELECT b FROM stats_t WHERE a = 6"), 3 + 4, 0, 3 + 4);
+            String prepare = "COM_STMT_PREPARE " + canonical("SELECT b FROM stats_t WHERE a = ?");
+            List<JsonNode> prepares = new ArrayList<>();
+            all.forEach(n -> {
+                if (n.at("/attributes/statement").asText().equals(prepare)) {
+                    prepares.add(n);
+                }
+            });
+            assertCounts(prepares, 1, 0, 0);
+            assertThat(prepares.get(0).at("/attributes/server").asText()).isEqualTo(primary);
+            assertThat(find(all, "SELECT 1").stream().map(n -> n.at("/attributes/statement").asText()))
+                    .doesNotContain("COM_STMT_EXECUTE");
             assertCounts(find(all, "SELECT x FROM stats_missing WHERE a = 0"), 2, 2, 0);
 
             // top=1: the most executed statement, then everything else as (other), no count lost.

@@ -23,6 +23,8 @@ final class ReplyWatch {
     private String statement;
     private long digest;
     private long startNanos;
+    /** The canonical forms of the session's prepared statements, created when counting. */
+    private PreparedTexts prepared;
     private BackendConnection delivering;
     private Reply deliveringReply;
     private BackendConnection source;
@@ -48,14 +50,50 @@ final class ReplyWatch {
         if (stats == null) {
             return;
         }
+        int cmd = command.command();
+        if (cmd == Commands.COM_STMT_CLOSE) {
+            if (prepared != null) {
+                prepared.remove(statementId(command));
+            }
+            return;
+        }
+        if (cmd == Commands.COM_RESET_CONNECTION) {
+            sessionReset();
+        }
+        if (cmd == Commands.COM_STMT_SEND_LONG_DATA) {
+            return;                                   // no reply: nothing to count
+        }
         startNanos = System.nanoTime();
         Classification c = command.carriesSql() ? command.classification() : null;
+        int known = (cmd == Commands.COM_STMT_EXECUTE || cmd == Commands.COM_STMT_BULK_EXECUTE) && prepared != null
+                ? prepared.find(statementId(command)) : -1;
         if (c != null) {
-            statement = c.canonical();
+            statement = cmd == Commands.COM_STMT_PREPARE ? PREPARE + c.canonical() : c.canonical();
             digest = c.digest();
+        } else if (known >= 0) {
+            statement = prepared.text(known);
+            digest = prepared.digest(known);
         } else {
-            statement = Commands.name(command.command());
+            statement = Commands.name(cmd);
             digest = 0;
+        }
+        preparing = cmd == Commands.COM_STMT_PREPARE && c != null;
+    }
+
+    private boolean preparing;
+    /** Preparing a statement counts apart from executing it, under this prefix and the canonical form. */
+    static final String PREPARE = "COM_STMT_PREPARE ";
+
+    /** The statement id of a COM_STMT_EXECUTE, COM_STMT_CLOSE or the like: 4 bytes after the command byte. */
+    private static long statementId(Command command) {
+        var p = command.packet();
+        return p.readableBytes() >= 9 ? p.getUnsignedIntLE(p.readerIndex() + 5) : -1;
+    }
+
+    /** COM_RESET_CONNECTION or COM_CHANGE_USER succeeded: the server forgot the prepared statements. */
+    void sessionReset() {
+        if (prepared != null) {
+            prepared.clear();
         }
     }
 
@@ -98,7 +136,14 @@ final class ReplyWatch {
         if (r != null && statement != null) {
             stats.record(statement, digest, source.server().name(), r.isError(), r.rows(),
                     System.nanoTime() - startNanos);
+            if (preparing && r.kind() == Reply.Kind.PREPARE_OK) {
+                if (prepared == null) {
+                    prepared = new PreparedTexts();
+                }
+                prepared.put(r.statementId(), statement.substring(PREPARE.length()), digest);
+            }
         }
+        preparing = false;
         statement = null;
         reply = null;
         source = null;

@@ -180,9 +180,7 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
         busy = cmd != Commands.COM_STMT_SEND_LONG_DATA && cmd != Commands.COM_STMT_CLOSE;
         session.service().countQuery();
         Command command = new Command(packet, sqlState);
-        if (busy) {
-            replyWatch.commandStarts(command);
-        }
+        replyWatch.commandStarts(command);
         if (filters.isEmpty()) {
             router.routeQuery(command);
             return;
@@ -295,6 +293,7 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
     /** After every connection logged in again: the router forgets the old user's session state. */
     void sessionReset() {
         sqlState.reset();
+        replyWatch.sessionReset();
         for (FilterSession f : filters) {
             f.sessionReset();
         }
