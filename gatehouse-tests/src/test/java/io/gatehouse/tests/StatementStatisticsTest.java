@@ -185,6 +185,16 @@ class StatementStatisticsTest {
             String metrics = text(gh, "metrics");
             assertThat(metrics).contains("gatehouse_statement_executions_total{digest=\"" + digest + "\",server=\""
                     + primary + "\"} 5\n");
+            // Prometheus's own parser reads it (summary quantiles and _count included).
+            Subprocess.Output parsed = Subprocess.run(List.of("/usr/bin/python3", "-c", "import sys\n"
+                    + "from prometheus_client.parser import text_string_to_metric_families as parse\n"
+                    + "for f in parse(sys.stdin.read()):\n"
+                    + "    [print(f.type, s.name, s.labels.get('quantile', '')) for s in f.samples"
+                    + " if s.name.startswith('gatehouse_statement_')]\n"), metrics, Duration.ofSeconds(60));
+            assertThat(parsed.exitCode()).as(parsed.describe()).isZero();
+            assertThat(parsed.stdout()).contains("summary gatehouse_statement_latency_seconds 0.99\n")
+                    .contains("summary gatehouse_statement_latency_seconds_count \n")
+                    .contains("counter gatehouse_statement_executions_total \n");
             assertThat(metrics).contains("gatehouse_statement_errors_total{digest=\""
                     + String.format("%016x", CLASSIFIER.classify("SELECT x FROM stats_missing WHERE a = 0").digest())
                     + "\"");
