@@ -17,6 +17,8 @@ import java.util.List;
  * the same reply. Confined to the session's worker thread; it only counts bytes and holds no buffers.
  */
 final class ReplyWatch {
+    /** Preparing a statement counts apart from executing it, under this prefix and the canonical form. */
+    static final String PREPARE = "COM_STMT_PREPARE ";
     /** The statistics to count each command in, or null when they are off. */
     private final StatementStats stats;
     /** The current command's canonical form (or command name) and digest, while statistics are on. */
@@ -25,6 +27,8 @@ final class ReplyWatch {
     private long startNanos;
     /** The canonical forms of the session's prepared statements, created when counting. */
     private PreparedTexts prepared;
+    /** True while the current command is a COM_STMT_PREPARE whose statement id is to be remembered. */
+    private boolean preparing;
     private BackendConnection delivering;
     private Reply deliveringReply;
     private BackendConnection source;
@@ -42,9 +46,10 @@ final class ReplyWatch {
     }
 
     /**
-     * A client command that expects a reply goes to the filters and the router: when counting, its statement is
-     * read now (the classification is cached by the classifier, so a known statement costs a lookup), while the
-     * packet is still readable.
+     * A client command goes to the filters and the router: when counting, its statement is read now, while the
+     * packet is still readable (the classification is cached by the classifier, so a known statement costs a lookup
+     * and allocates nothing; only a prepare builds its key). Commands without a reply only update the prepared
+     * statements.
      */
     void commandStarts(Command command) {
         if (stats == null) {
@@ -79,10 +84,6 @@ final class ReplyWatch {
         }
         preparing = cmd == Commands.COM_STMT_PREPARE && c != null;
     }
-
-    private boolean preparing;
-    /** Preparing a statement counts apart from executing it, under this prefix and the canonical form. */
-    static final String PREPARE = "COM_STMT_PREPARE ";
 
     /** The statement id of a COM_STMT_EXECUTE, COM_STMT_CLOSE or the like: 4 bytes after the command byte. */
     private static long statementId(Command command) {
