@@ -18,9 +18,10 @@ public record ApiVersion(int major, int minor) {
     public static final int MAJOR = 2;
     /**
      * The minor version of this API; a compile-time constant. 1 added the filter hooks answer, delayNanos,
-     * needsReplyPackets/replyPacket and sessionReset, the session context (timers, ending the session, branches).
+     * needsReplyPackets/replyPacket and sessionReset, the session context (timers, ending the session, branches);
+     * 2 added the session context's runBefore (a filter's own statements, {@code InternalReply}).
      */
-    public static final int MINOR = 1;
+    public static final int MINOR = 2;
     /** The API version this build of Gatehouse implements (read at run time). */
     public static final ApiVersion CURRENT = new ApiVersion(MAJOR, MINOR);
 

@@ -156,6 +156,14 @@ class DocumentedParametersTest {
         assertThat(errorOrNull(base(Map.of("maxscale", Map.of("sql_mode", "oracle")))))
                 .startsWith("[maxscale] sql_mode: 'oracle' (expected: one of default)");
         assertThat(errorOrNull(base(Map.of("L", Map.of("sql_mode", "oracle"))))).startsWith("[L] sql_mode: 'oracle'");
+        assertThat(errorOrNull(base(Map.of("maxscale", Map.of("passive", "true")))))
+                .startsWith("[maxscale] passive: 'true' (expected: false only;");
+        assertThat(errorOrNull(base(Map.of("Svc", Map.of("strip_db_esc", "off")))))
+                .startsWith("[Svc] strip_db_esc: 'off' (expected: true only;");
+        assertThat(errorOrNull(base(Map.of("Mon", Map.of("assume_unique_hostnames", "false")))))
+                .startsWith("[Mon] assume_unique_hostnames: 'false' (expected: true only;");
+        assertThat(errorOrNull(base(Map.of("maxscale", Map.of("rebalance_period", "10s")))))
+                .startsWith("[maxscale] rebalance_period: '10s' (expected: 0s only;");
         assertThat(errorOrNull(base(Map.of("maxscale", Map.of("log_throttling", "10, 1s")))))
                 .startsWith("[maxscale] log_throttling: '10, 1s'");
     }

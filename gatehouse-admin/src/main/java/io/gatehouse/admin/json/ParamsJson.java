@@ -78,6 +78,12 @@ public final class ParamsJson {
             o.putNull(n);
             return;
         }
+        if (n.equals("script_max_replication_lag")) {
+            // MaxScale shows this duration (default -1s, "disabled") as a number of seconds.
+            String t = p.string(n).strip();
+            o.put(n, t.startsWith("-") ? -1 : io.gatehouse.api.config.ValueParser.parseDuration(t).toSeconds());
+            return;
+        }
         if (BOOLEAN_WHEN_BOOLEAN.contains(n)) {
             try {
                 o.put(n, io.gatehouse.api.config.ValueParser.parseBool(p.string(n)));

@@ -41,6 +41,12 @@ public final class MaxScaleInfo {
         if (rt.workers() != null) {
             params.put("threads", rt.workers().count());
         }
+        // MaxScale shows log_throttling as an object of its three parts, in milliseconds.
+        var throttling = io.gatehouse.core.config.LogThrottling.parse(rt.config().global().string("log_throttling"));
+        ObjectNode t = params.putObject("log_throttling");
+        t.put("count", throttling.count());
+        t.put("suppress", throttling.suppression().toMillis());
+        t.put("window", throttling.window().toMillis());
         a.set("parameters", params);
         ObjectNode system = a.putObject("system");
         ObjectNode machine = system.putObject("machine");

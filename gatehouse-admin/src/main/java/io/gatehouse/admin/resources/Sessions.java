@@ -62,6 +62,15 @@ public final class Sessions {
             o.put("server", c.server());
             servers.add(c.server());
         }
+        var queries = a.putArray("queries");
+        for (var q : s.statements()) {
+            ObjectNode o = queries.addObject();
+            o.put("statement", q.sql());
+            o.put("received", Json.date(q.receivedMillis()));
+            if (q.completedMillis() != 0) {
+                o.put("completed", Json.date(q.completedMillis()));
+            }
+        }
         ObjectNode rel = r.putObject("relationships");
         rel.set("services", api.relationship("sessions/" + id, "services", List.of(s.service())));
         if (!servers.isEmpty()) {

@@ -1,5 +1,6 @@
 package io.gatehouse.api.filter;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -50,5 +51,22 @@ public interface FilterSessionContext {
      */
     default void holdCommands(boolean hold) {
         throw new UnsupportedOperationException("this session cannot hold commands back");
+    }
+
+    /**
+     * Runs a statement of the filter's own through the session's router before the client's current command: the
+     * router routes it as it would a client's (so it follows the session's transaction state), its reply goes to
+     * {@code reply} and never to the client, and the client's command waits until every statement queued this way
+     * has been answered. Call it from {@link FilterSession#routeQuery}; statements queued for one command run in the
+     * order queued (queued for a command that gets no reply, such as COM_STMT_CLOSE, they wait for the next one that
+     * does). No filter of the chain sees these statements.
+     *
+     * @param packet one whole command packet (4-byte header, sequence 0), owned by the core from the call on
+     * @throws UnsupportedOperationException where the session cannot run statements of a filter's own (the default;
+     *                                       test harnesses)
+     */
+    default void runBefore(ByteBuf packet, InternalReply reply) {
+        packet.release();
+        throw new UnsupportedOperationException("runBefore: this session cannot run a filter's own statements");
     }
 }

@@ -32,6 +32,14 @@ public interface MonitoredServer extends ServerView {
         return null;
     }
 
+    /**
+     * The address the servers use to replicate from this one ({@code private_address}), when it differs from the
+     * address Gatehouse connects to; null when the section has none.
+     */
+    default String privateAddress() {
+        return null;
+    }
+
     /** The password of {@link #monitorUser()} ({@code monitorpw}); null when the section has none. */
     default String monitorPassword() {
         return null;

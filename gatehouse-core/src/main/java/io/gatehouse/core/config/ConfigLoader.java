@@ -282,6 +282,7 @@ public final class ConfigLoader {
             try {
                 values.put(spec.name(), ValueParser.parse(spec, e.getValue()));
                 texts.put(spec.name(), e.getValue());
+                SingleValueParams.check(s.name(), spec, e.getValue(), values.get(spec.name()), scopes);
                 DeprecatedAliases.warnIfUnitless(s.name(), spec, e.getValue());
             } catch (IllegalArgumentException | ArithmeticException ex) {
                 // The name as written: an old alias is reported under the name the user will look for.

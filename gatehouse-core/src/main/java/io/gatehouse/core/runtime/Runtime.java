@@ -130,7 +130,10 @@ public final class Runtime implements AutoCloseable {
             proxy = new ProxyContext(sessions, workers, killer, new BackendPool(), (int) Math.min(high, Integer.MAX_VALUE),
                     (int) Math.min(low, high), new io.gatehouse.core.session.login.HostBlocker(
                             (int) g.integer("max_auth_errors_until_block"), g.duration("auth_block_time")),
-                    branchTargets, g.bool("statement_statistics") ? new StatementStats() : null);
+                    new io.gatehouse.core.session.StatementHistory.Policy((int) Math.min(g.integer("retain_last_statements"),
+                            10_000), io.gatehouse.core.session.StatementHistory.Dump.parse(g.string("dump_last_statements"))),
+                    g.bool("log_warn_super_user"), branchTargets,
+                    g.bool("statement_statistics") ? new StatementStats() : null);
             publishTargets();
             for (var lc : config.listeners()) {
                 Listener l = new Listener(lc.name(), lc.params(), services.get(lc.targets().get(0)));

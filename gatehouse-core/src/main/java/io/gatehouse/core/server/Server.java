@@ -121,6 +121,12 @@ public final class Server implements MonitoredServer {
     }
 
     @Override
+    public String privateAddress() {
+        String p = params.string("private_address");
+        return p == null || p.isBlank() ? null : p.trim();
+    }
+
+    @Override
     public int port() {
         return (int) params.integer("port");
     }

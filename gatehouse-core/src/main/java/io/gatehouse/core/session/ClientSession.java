@@ -1,5 +1,6 @@
 package io.gatehouse.core.session;
 
+import io.gatehouse.api.config.Params;
 import io.gatehouse.api.router.ClientInfo;
 import io.gatehouse.core.server.Server;
 import io.gatehouse.core.service.Service;
@@ -61,6 +62,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     public final Service service;
     public final ProxyContext proxy;
     public final ClientSettings settings;
+    /** retain_last_statements of this session's service (or the global one) and dump_last_statements. */
+    private final StatementHistory statements;
+    private final StatementHistory.Dump dump;
     public boolean encrypted;
     public final long id;
     public final byte[] nonce = new byte[NativePassword.NONCE_LENGTH];
@@ -97,6 +101,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         this.proxy = proxy;
         this.settings = settings;
         this.id = proxy.registry().newId();
+        StatementHistory.Policy policy = proxy.statements() == null ? StatementHistory.Policy.OFF : proxy.statements();
+        Params sp = service.params();
+        this.statements = new StatementHistory(policy.retainFor(sp.has("retain_last_statements")
+                ? sp.integer("retain_last_statements") : -1));
+        this.dump = policy.dump();
         // Printable bytes, as servers send: some clients mishandle NUL or high bytes in the nonce.
         for (int i = 0; i < nonce.length; i++) {
             nonce[i] = (byte) (33 + RANDOM.nextInt(94));
@@ -155,10 +164,18 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         return startedAtMillis;
     }
 
-    /** The session as last published by its worker; any thread. */
+    /** The session as last published by its worker, with its retained statements as of now; any thread. */
     public SessionSnapshot snapshot() {
         SessionSnapshot s = snapshot;
-        return s != null ? s : new SessionSnapshot(id, user, remote, service.name(), startedAtMillis, List.of());
+        List<StatementHistory.Entry> retained = statements.entries();
+        return s != null ? new SessionSnapshot(s.id(), s.user(), s.remote(), s.service(), s.connectedAt(),
+                s.connections(), retained)
+                : new SessionSnapshot(id, user, remote, service.name(), startedAtMillis, List.of(), retained);
+    }
+
+    /** The statements this session retains ({@code retain_last_statements}); written on its worker. */
+    public StatementHistory statements() {
+        return statements;
     }
 
     /** Publishes the session's identity and backend connections for other threads; on this session's worker. */
@@ -167,7 +184,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         for (BackendConnection b : backends()) {
             conns.add(new SessionSnapshot.Connection(b.server().name(), b.threadId()));
         }
-        snapshot = new SessionSnapshot(id, user, remote, service.name(), startedAtMillis, conns);
+        snapshot = new SessionSnapshot(id, user, remote, service.name(), startedAtMillis, conns, List.of());
     }
 
     /** The backend connections with a statement running, for KILL; on this session's worker. */
@@ -365,6 +382,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         state = State.ROUTING;
         client.writeAndFlush(okPacket);
         publish();
+        if (proxy.warnSuperUser() && isSuperUser()) {
+            LOG.warn("Super user {}@{} logged in to service {}", user, remote, service.name());
+        }
         return true;
     }
 
@@ -437,6 +457,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         state = State.CLOSED;
+        dumpStatements(true);
         ByteBuf err = ErrPacket.write(client.alloc(), seq & 0xFF, code, sqlState, message);
         client.writeAndFlush(err).addListener(ChannelFutureListener.CLOSE);
         cleanup();
@@ -446,7 +467,22 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (client != null) {
             client.close();
         }
+        if (state != State.CLOSED) {
+            dumpStatements(false);
+        }
         cleanup();
+    }
+
+    /** dump_last_statements: logs the retained statements when the session ends (on_error: only after an error). */
+    private void dumpStatements(boolean error) {
+        if (dump == StatementHistory.Dump.NEVER || (dump == StatementHistory.Dump.ON_ERROR && !error)
+                || !statements.enabled()) {
+            return;
+        }
+        int n = 0;
+        for (StatementHistory.Entry e : statements.entries()) {
+            LOG.info("Session {}, stmt {}: {}", id, ++n, e.sql());
+        }
     }
 
     private void cleanup() {

@@ -13,9 +13,10 @@ import java.util.List;
  * @param service       the service's name
  * @param connectedAt   when the client connected, in epoch milliseconds
  * @param connections   the session's backend connections, in the order they were opened
+ * @param statements    the statements retained by {@code retain_last_statements}, oldest first
  */
 public record SessionSnapshot(long id, String user, String remote, String service, long connectedAt,
-                              List<Connection> connections) {
+                              List<Connection> connections, List<StatementHistory.Entry> statements) {
     /**
      * One backend connection of the session.
      *
@@ -27,5 +28,6 @@ public record SessionSnapshot(long id, String user, String remote, String servic
 
     public SessionSnapshot {
         connections = List.copyOf(connections);
+        statements = List.copyOf(statements);
     }
 }

@@ -45,6 +45,9 @@ public final class UserAccountStore implements AutoCloseable {
     private final boolean skipNameResolve;
     private final ScheduledExecutorService thread;
     private volatile UserAccounts snapshot = UserAccounts.EMPTY;
+    /** query_retries and query_retry_timeout: how often, and for how long, a load cut by the network is tried again. */
+    private final int queryRetries;
+    private final Duration queryRetryTimeout;
     /** When the load that made {@link #snapshot} began ({@link System#nanoTime}). */
     private volatile long snapshotStartNanos = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
     private volatile long lastLoadStartNanos = snapshotStartNanos;
@@ -62,6 +65,9 @@ public final class UserAccountStore implements AutoCloseable {
         this.readTimeout = global.duration("auth_read_timeout");
         this.writeTimeout = global.duration("auth_write_timeout");
         this.skipNameResolve = global.bool("skip_name_resolve");
+        this.queryRetries = global.has("query_retries") ? (int) Math.min(global.integer("query_retries"), 100) : 1;
+        this.queryRetryTimeout = global.has("query_retry_timeout") ? global.duration("query_retry_timeout")
+                : Duration.ofSeconds(10);
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "gatehouse-users-" + service);
             t.setDaemon(true);
@@ -185,8 +191,7 @@ public final class UserAccountStore implements AutoCloseable {
                 continue;
             }
             try {
-                loaded.add(UserAccountLoader.load(s, serviceParams.string("user"), serviceParams.string("password"),
-                        connectTimeout, readTimeout, writeTimeout));
+                loaded.add(loadRetrying(s));
                 from.add(s.name());
                 if (!all) {
                     break;
@@ -218,6 +223,26 @@ public final class UserAccountStore implements AutoCloseable {
         synchronized (this) {
             if (next != null) {
                 next.done.complete(null);                 // never to run: its waiting logins decide on what is here
+            }
+        }
+    }
+
+    /**
+     * Loads from {@code s}, trying again up to query_retries times while query_retry_timeout has not passed when the
+     * network cut the load short (an error the server answered is not retried: it would answer the same).
+     */
+    private UserAccounts loadRetrying(Server s) throws Exception {
+        long deadline = System.nanoTime() + queryRetryTimeout.toNanos();
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return UserAccountLoader.load(s, serviceParams.string("user"), serviceParams.string("password"),
+                        connectTimeout, readTimeout, writeTimeout);
+            } catch (java.io.IOException e) {
+                if (attempt >= queryRetries || System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+                LOG.info("{}: loading user accounts from {} was interrupted ({}); trying again", service, s.name(),
+                        e.getMessage());
             }
         }
     }

@@ -499,6 +499,23 @@ final class MariaDbMonitor implements Monitor {
             }
             events.add(new ScriptHook.Event(event, s, parent == null ? null : ScriptHook.where(parent.server), children));
         }
+        lagEvent(probe, lag, parent, events);
+    }
+
+    /**
+     * script_max_replication_lag: rlag_above when a replica's lag passes the limit, rlag_below when it is back under
+     * it (or the server stopped being a measurable replica).
+     */
+    private void lagEvent(ServerProbe probe, long lag, ServerProbe parent, List<ScriptHook.Event> events) {
+        long limit = MariaDbMonitorModule.scriptMaxLag(context.params());
+        boolean above = limit >= 0 && probe != primary && lag > limit;
+        if (above != probe.lagAbove) {
+            probe.lagAbove = above;
+            LOG.info("Monitor {}: replication lag of {} is {} s, {} script_max_replication_lag ({} s)", context.name(),
+                    probe.server.name(), lag, above ? "above" : "back within", limit);
+            events.add(new ScriptHook.Event(above ? "rlag_above" : "rlag_below", probe.server,
+                    parent == null ? null : ScriptHook.where(parent.server), List.of()));
+        }
     }
 
     /**

@@ -24,7 +24,7 @@ public final class MariaDbMonitorModule implements MonitorModule {
     /** Event names accepted by {@code events}, as MaxScale names them. */
     static final List<String> EVENT_NAMES = List.of("all", "master_down", "master_up", "slave_down", "slave_up",
             "server_down", "server_up", "synced_down", "synced_up", "lost_master", "lost_slave", "lost_synced",
-            "new_master", "new_slave", "new_synced");
+            "new_master", "new_slave", "new_synced", "rlag_above", "rlag_below");
 
     private static final ModuleDescriptor DESCRIPTOR = new ModuleDescriptor("mariadbmon", ModuleKind.MONITOR,
             Maturity.GA, ApiVersion.CURRENT, "A MariaDB Primary/Replica replication monitor", "1.1.0", List.of(
@@ -51,6 +51,8 @@ public final class MariaDbMonitorModule implements MonitorModule {
                     of("replication_custom_options", ParamType.STRING, null, true,
                             "Extra options appended to CHANGE MASTER TO"),
                     of("enforce_read_only_slaves", ParamType.BOOL, "false", true, "Set read_only=ON on replicas"),
+                    of("assume_unique_hostnames", ParamType.BOOL, "true", true,
+                            "Match replicas to servers by host and port; only true"),
                     of("enforce_read_only_servers", ParamType.BOOL, "false", true,
                             "Set read_only=ON on every running server other than the primary, replica or not; nothing"
                                     + " is changed while there is no primary"),
@@ -63,6 +65,9 @@ public final class MariaDbMonitorModule implements MonitorModule {
                     ParamSpec.oneOf("events", ParamType.ENUM_MASK, "all", true, EVENT_NAMES,
                             "Events that run the script"),
                     of("script_timeout", ParamType.DURATION, "90s", true, "Time limit of the script"),
+                    of("script_max_replication_lag", ParamType.STRING, "-1s", true,
+                            "Replication lag above which the script runs with rlag_above (rlag_below when it drops"
+                                    + " back); -1s disables"),
                     ParamSpec.oneOf("cooperative_monitoring_locks", ParamType.ENUM, "none", true,
                             List.of("none", "majority_of_all", "majority_of_running"),
                             "Several monitors of one cluster: only the one holding the lock on a majority of the"
@@ -81,6 +86,12 @@ public final class MariaDbMonitorModule implements MonitorModule {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("[" + params.section() + "] auto_failover: '" + af
                     + "' (expected: true, false or safe)");
+        }
+        try {
+            scriptMaxLag(params);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("[" + params.section() + "] script_max_replication_lag: '"
+                    + params.string("script_max_replication_lag") + "' (expected: a duration such as 30s, or -1s)");
         }
         for (String name : List.of("promotion_sql_file", "demotion_sql_file")) {
             String f = params.string(name);
@@ -102,5 +113,16 @@ public final class MariaDbMonitorModule implements MonitorModule {
     public Monitor create(MonitorContext context) {
         validate(context.params());
         return new MariaDbMonitor(context);
+    }
+
+    /** script_max_replication_lag in seconds, or -1 when disabled (a negative value, as MaxScale's default -1s). */
+    static long scriptMaxLag(Params params) {
+        String text = params.string("script_max_replication_lag");
+        String t = text == null ? "-1s" : text.strip();
+        if (t.startsWith("-")) {
+            io.gatehouse.api.config.ValueParser.parseDuration(t.substring(1));
+            return -1;
+        }
+        return io.gatehouse.api.config.ValueParser.parseDuration(t).toSeconds();
     }
 }

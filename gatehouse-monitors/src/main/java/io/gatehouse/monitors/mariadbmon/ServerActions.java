@@ -91,7 +91,10 @@ final class ServerActions {
     static void redirect(BlockingClient c, ServerProbe replica, String connName, ServerProbe source, String gtidMode,
                          ClusterSettings s) throws StepFailed {
         String name = replica.server.name();
-        if (source.server.address() == null) {
+        // private_address: the network the servers replicate over, when Gatehouse reaches them at another address.
+        String sourceHost = source.server.privateAddress() != null ? source.server.privateAddress()
+                : source.server.address();
+        if (sourceHost == null) {
             throw new StepFailed(source.server.name() + " is configured with a unix socket only; replicas need"
                     + " its network address");
         }
@@ -104,7 +107,7 @@ final class ServerActions {
             }
         }
         StringBuilder sql = new StringBuilder("CHANGE MASTER").append(conn).append(" TO MASTER_HOST = ")
-                .append(Sql.literal(source.server.address())).append(", MASTER_PORT = ").append(source.server.port())
+                .append(Sql.literal(sourceHost)).append(", MASTER_PORT = ").append(source.server.port())
                 .append(", MASTER_USER = ").append(Sql.literal(s.replicationUser()))
                 .append(", MASTER_PASSWORD = ").append(Sql.literal(s.replicationPassword()))
                 .append(", MASTER_USE_GTID = ").append(gtidMode);

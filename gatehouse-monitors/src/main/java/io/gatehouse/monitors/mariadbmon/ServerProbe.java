@@ -26,6 +26,8 @@ final class ServerProbe {
     private BlockingClient connection;
     private InitialHandshake greeting;
     boolean reachable;
+    /** Whether its replication lag was last seen above script_max_replication_lag (rlag_above sent). */
+    boolean lagAbove;
     boolean authError;
     String lastError = "";
     long serverId = -1;

@@ -21,7 +21,8 @@ final class Topology {
     /** The probe of the server that {@code c} replicates from, or null when it is not a monitored server. */
     static ServerProbe sourceOf(ServerProbe.SlaveConnection c, List<ServerProbe> all) {
         for (ServerProbe p : all) {
-            if (p.server.port() == c.masterPort() && sameHost(p.server.address(), c.masterHost())) {
+            if (p.server.port() == c.masterPort() && (sameHost(p.server.address(), c.masterHost())
+                    || sameHost(p.server.privateAddress(), c.masterHost()))) {
                 return p;
             }
         }

@@ -60,13 +60,19 @@ final class RoutingRules {
     record Decision(Target target, String rule) {
     }
 
-    /** Where {@code c} goes; remembers what it changes for the statements after it (names, locks). */
-    Target decide(Classification c, boolean inReadWriteTransaction, boolean inReadOnlyTransaction) {
+    /**
+     * Where {@code c} goes; remembers what it changes for the statements after it (names, locks).
+     * {@code inReadWriteTransaction}: statements run inside a transaction on the primary (one is open, or autocommit
+     * is off); {@code transactionOpen}: the primary reports one open. With autocommit off and none open,
+     * {@code START TRANSACTION READ ONLY} still starts a read-only transaction on a replica.
+     */
+    Target decide(Classification c, boolean inReadWriteTransaction, boolean transactionOpen,
+                  boolean inReadOnlyTransaction) {
         last = c;
         if (!inReadOnlyTransaction) {
             remember(c);
         }
-        return explain(c, inReadWriteTransaction, inReadOnlyTransaction).target();
+        return explain(c, inReadWriteTransaction, transactionOpen, inReadOnlyTransaction).target();
     }
 
     /** What routing {@code c} changes for later statements: prepared names, stored procedures, locks. */
@@ -98,7 +104,8 @@ final class RoutingRules {
      * Where {@code c} would go and why, changing nothing: {@link #decide} after {@link #remember}, and EXPLAIN ROUTE
      * without it (the statement's own effects are counted in as if it ran).
      */
-    Decision explain(Classification c, boolean inReadWriteTransaction, boolean inReadOnlyTransaction) {
+    Decision explain(Classification c, boolean inReadWriteTransaction, boolean transactionOpen,
+                     boolean inReadOnlyTransaction) {
         int mask = c.typeMask();
         if (inReadOnlyTransaction) {
             return (mask & (QueryType.COMMIT | QueryType.ROLLBACK)) != 0
@@ -130,7 +137,7 @@ final class RoutingRules {
                     ? "sets user variables: a session command, run on every connection"
                     : "changes the session: a session command, run on every connection");
         }
-        if ((mask & QueryType.BEGIN_TRX) != 0 && c.isReadOnlyTransaction() && !inReadWriteTransaction) {
+        if ((mask & QueryType.BEGIN_TRX) != 0 && c.isReadOnlyTransaction() && !transactionOpen) {
             return new Decision(Target.READ_ONLY_TRX_START, "starts a read-only transaction: it runs on a replica");
         }
         if (inReadWriteTransaction) {

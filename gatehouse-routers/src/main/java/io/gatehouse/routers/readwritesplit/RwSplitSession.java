@@ -251,7 +251,7 @@ final class RwSplitSession implements RouterSession {
 
     private void routeText(ByteBuf packet, Classification c) {
         statement = c;
-        RoutingRules.Target t = rules.decide(c, trx.open(), trx.readOnlyTarget() != null);
+        RoutingRules.Target t = rules.decide(c, trx.open(), trx.inTransaction(), trx.readOnlyTarget() != null);
         boolean free = trx.free();
         Endpoint hint = t == RoutingRules.Target.ALL || hints.isEmpty() ? null
                 : HintRouting.target(hints, c, free, primary, replicas, targets.lastRead, targets::replica);
@@ -298,7 +298,7 @@ final class RwSplitSession implements RouterSession {
     /** EXPLAIN ROUTE: where {@code text} would go and why, answered here; nothing runs and nothing changes. */
     private void explain(String text) {
         Classification c = sql.state().classify(text);
-        RoutingRules.Decision d = rules.explain(c, trx.open(), trx.readOnlyTarget() != null);
+        RoutingRules.Decision d = rules.explain(c, trx.open(), trx.inTransaction(), trx.readOnlyTarget() != null);
         Endpoint hint = d.target() == RoutingRules.Target.ALL || hints.isEmpty() ? null
                 : HintRouting.target(hints, c, trx.free(), primary, replicas, targets.lastRead,
                         () -> replicaSet.choose(primary, rules));

@@ -102,6 +102,22 @@ class RwSplitStatementRulesTest {
     }
 
     @Test
+    void withAutocommitOffAReadOnlyTransactionStillStartsOnAReplicaWhenNoneIsOpen() {
+        try (StatementSession s = open(harness(Map.of()))) {
+            replies(s, "p", 0, 2);
+            assertThat(route(s, "SET autocommit = 0")).isEqualTo(ALL);
+            Set<String> replica = oneReplica(route(s, "START TRANSACTION READ ONLY"));
+            assertThat(route(s, "SELECT a FROM t")).isEqualTo(replica);
+            assertThat(route(s, "COMMIT")).isEqualTo(replica);
+            assertThat(route(s, "SELECT a FROM t")).isEqualTo(PRIMARY);
+            // With a transaction open on the primary, starting another there commits it: it stays on the primary.
+            replies(s, "p", STATUS_IN_TRANS, 2);
+            assertThat(route(s, "UPDATE t SET a = 1")).isEqualTo(PRIMARY);
+            assertThat(route(s, "START TRANSACTION READ ONLY")).isEqualTo(PRIMARY);
+        }
+    }
+
+    @Test
     void sessionCommandsRunOnEveryConnectionAndTheClientGetsOneReply() {
         try (StatementSession s = open(harness(Map.of()))) {
             for (String cmd : List.of("SET @a = 1", "SET NAMES utf8mb4", "USE test", "SET SESSION wait_timeout = 60",

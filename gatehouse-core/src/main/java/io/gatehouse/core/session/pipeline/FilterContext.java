@@ -2,7 +2,9 @@ package io.gatehouse.core.session.pipeline;
 
 import io.gatehouse.api.filter.Branch;
 import io.gatehouse.api.filter.FilterSessionContext;
+import io.gatehouse.api.filter.InternalReply;
 import io.gatehouse.core.session.branch.BranchSession;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One filter session's view of its session: the allocator, timers on its worker, ending the session with an error,
- * the branches it opened (closed with the session) and whether it holds the client's commands back. One per filter
+ * the branches it opened (closed with the session), whether it holds the client's commands back, and statements
+ * it runs itself before a client command. One per filter
  * of the chain; confined to the session's worker thread. Holds no buffers itself (its branches own theirs).
  */
 final class FilterContext implements FilterSessionContext {
@@ -59,6 +62,15 @@ final class FilterContext implements FilterSessionContext {
             holding = hold;
             pipeline.filterHolds(hold);
         }
+    }
+
+    @Override
+    public void runBefore(ByteBuf packet, InternalReply reply) {
+        if (!isOpen()) {
+            packet.release();
+            return;
+        }
+        pipeline.runBefore(packet, reply);
     }
 
     /** The session ended: the branches still open close (their connections are not pooled). */

@@ -4,6 +4,7 @@ import io.gatehouse.api.command.Command;
 import io.gatehouse.api.command.SessionSqlState;
 import io.gatehouse.api.filter.Filter;
 import io.gatehouse.api.filter.FilterSession;
+import io.gatehouse.api.filter.InternalReply;
 import io.gatehouse.api.reply.Reply;
 import io.gatehouse.api.router.ClientInfo;
 import io.gatehouse.api.router.Endpoint;
@@ -68,6 +69,8 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
     private final ReplyWatch replyWatch;
     /** True when the reply watch must follow replies: for filters, or for the statement statistics. */
     private boolean watchReplies;
+    /** Statements filters run themselves before a client command (optimistictrx), with that command meanwhile. */
+    private final InternalCommands internal = new InternalCommands(this);
 
     public SessionPipeline(ClientSession session, RouterSession router) {
         this.session = session;
@@ -86,7 +89,8 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
         filters = chain;
         replyPackets = ReplyPackets.of(session.clientChannel(), session.clientCapabilities(), chain);
         watchReplies = !chain.isEmpty() || replyWatch.counting();
-        if (router instanceof ConnectionRouterSession && !watchReplies) {
+        // Retaining statements needs each command whole, so such sessions take the command-by-command path.
+        if (router instanceof ConnectionRouterSession && !watchReplies && !session.statements().enabled()) {
             streaming = new StreamingCommands(session, this);
         }
         router.start(this);
@@ -179,6 +183,10 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
         }
         busy = cmd != Commands.COM_STMT_SEND_LONG_DATA && cmd != Commands.COM_STMT_CLOSE;
         session.service().countQuery();
+        if (session.statements().enabled() && (cmd == Commands.COM_QUERY || cmd == Commands.COM_STMT_PREPARE)) {
+            session.statements().received(packet.toString(packet.readerIndex() + 5, packet.readableBytes() - 5,
+                    java.nio.charset.StandardCharsets.UTF_8));
+        }
         Command command = new Command(packet, sqlState);
         replyWatch.commandStarts(command);
         if (filters.isEmpty()) {
@@ -209,6 +217,15 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
             command.packet().release();
             return;
         }
+        if (busy && internal.pending()) {            // a filter runs statements of its own first
+            internal.start(command, delay);
+            return;
+        }
+        routeClientCommand(command, delay);
+    }
+
+    /** Routes a client command that went through the chain, after {@code delay} nanoseconds when positive. */
+    void routeClientCommand(Command command, long delay) {
         if (replyPackets != null && busy) {
             replyPackets.begin(command.command());
         }
@@ -217,6 +234,16 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
             return;
         }
         router.routeQuery(command);
+    }
+
+    /** Routes a statement a filter runs itself (owned here); its reply goes back to {@link #internal}. */
+    void routeInternal(ByteBuf packet) {
+        router.routeQuery(new Command(packet, sqlState));
+    }
+
+    /** Queues a filter's own statement (owned here) for before the client command being dispatched. */
+    void runBefore(ByteBuf packet, InternalReply reply) {
+        internal.add(packet, reply);
     }
 
     /** A filter answered the current command in the router's place: {@code reply} (owned) goes to the client. */
@@ -254,7 +281,12 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
 
     @Override
     public void commandDone() {
+        if (internal.running()) {
+            internal.done();
+            return;
+        }
         busy = false;
+        session.statements().completed();
         replyWatch.commandDone(filters);
         if (streaming != null) {
             streaming.resume();
@@ -444,6 +476,10 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
 
     @Override
     public void clientWrite(ByteBuf buf) {
+        if (internal.running()) {
+            internal.reply(buf);
+            return;
+        }
         replyWatch.toClient(buf.readableBytes());
         if (replyPackets != null) {
             replyPackets.toClient(buf);
@@ -454,6 +490,10 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
 
     @Override
     public void clientError(int sequence, int code, String sqlState, String message) {
+        if (internal.running()) {
+            internal.reply(ErrPacket.write(alloc(), sequence, code, sqlState, message));
+            return;
+        }
         if (replyPackets != null && replyPackets.inReply()) {
             // The error ends the current reply: the filters see it, and it is numbered after what they passed on.
             replyPackets.toClient(ErrPacket.write(alloc(), sequence, code, sqlState, message));
@@ -529,6 +569,7 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
             held = null;
         }
         changeUser.release();
+        internal.release();
         queue.release();
         if (streaming != null) {
             streaming.release();

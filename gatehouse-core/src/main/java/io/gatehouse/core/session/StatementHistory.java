@@ -1,0 +1,77 @@
+package io.gatehouse.core.session;
+
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * MaxScale's {@code retain_last_statements}: the last statements a session received (SQL of COM_QUERY and
+ * COM_STMT_PREPARE), with when each arrived and when its reply ended, for the admin API's session view and for
+ * {@code dump_last_statements}. Written by the session's worker, read by the admin thread: methods synchronize on
+ * this object, which is touched once per statement only when retaining is on. Holds no buffers.
+ */
+public final class StatementHistory {
+    /** When the retained statements are written to the log: {@code dump_last_statements}. */
+    public enum Dump {
+        NEVER, ON_CLOSE, ON_ERROR;
+
+        public static Dump parse(String text) {
+            return valueOf(text.toUpperCase(Locale.ROOT));
+        }
+    }
+
+    /**
+     * The global settings: {@code retain_last_statements} and {@code dump_last_statements}; a service's own
+     * {@code retain_last_statements} of 0 or more replaces the global count.
+     */
+    public record Policy(int retain, Dump dump) {
+        public static final Policy OFF = new Policy(0, Dump.NEVER);
+
+        /** The count for a service whose own setting is {@code serviceRetain} (-1: not set). */
+        public int retainFor(long serviceRetain) {
+            return serviceRetain >= 0 ? (int) Math.min(serviceRetain, 10_000) : retain;
+        }
+    }
+
+    /** One retained statement; {@code completedMillis} is 0 while its reply has not ended. */
+    public record Entry(String sql, long receivedMillis, long completedMillis) {
+    }
+
+    private final int capacity;
+    private final ArrayDeque<Entry> entries;
+
+    public StatementHistory(int capacity) {
+        this.capacity = Math.max(0, capacity);
+        this.entries = new ArrayDeque<>(Math.min(this.capacity, 64));
+    }
+
+    /** True when statements are kept at all. */
+    public boolean enabled() {
+        return capacity > 0;
+    }
+
+    /** A statement arrived; the oldest is dropped when the history is full. */
+    public synchronized void received(String sql) {
+        if (capacity == 0) {
+            return;
+        }
+        if (entries.size() == capacity) {
+            entries.removeFirst();
+        }
+        entries.addLast(new Entry(sql, System.currentTimeMillis(), 0));
+    }
+
+    /** The reply to the newest statement ended (a command that was not a statement leaves it unchanged). */
+    public synchronized void completed() {
+        Entry last = entries.peekLast();
+        if (last != null && last.completedMillis() == 0) {
+            entries.removeLast();
+            entries.addLast(new Entry(last.sql(), last.receivedMillis(), System.currentTimeMillis()));
+        }
+    }
+
+    /** The retained statements, oldest first; any thread. */
+    public synchronized List<Entry> entries() {
+        return List.copyOf(entries);
+    }
+}
