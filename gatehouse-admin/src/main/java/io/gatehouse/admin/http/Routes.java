@@ -21,6 +21,7 @@ import io.gatehouse.admin.resources.Monitors;
 import io.gatehouse.admin.resources.Servers;
 import io.gatehouse.admin.resources.Services;
 import io.gatehouse.admin.resources.Sessions;
+import io.gatehouse.admin.resources.Statistics;
 import io.gatehouse.admin.resources.Users;
 import java.util.List;
 
@@ -45,6 +46,7 @@ public final class Routes {
     private final FilterDocuments filterDocuments;
     private final LogEntries logEntries = new LogEntries();
     private final Classify classify = new Classify();
+    private final Statistics statistics;
 
     public Routes(AdminContext ctx) {
         this.ctx = ctx;
@@ -61,6 +63,7 @@ public final class Routes {
         this.creations = new Creations(ctx.runtime());
         this.filters = new Filters(ctx);
         this.filterDocuments = new FilterDocuments(ctx);
+        this.statistics = new Statistics(ctx);
     }
 
     /** True for paths anyone may read without credentials: the load balancers' health checks. */
@@ -128,6 +131,12 @@ public final class Routes {
                 };
             }
             case "modules" -> p.size() == 1 ? modules.list(api) : modules.one(api, b);
+            case "statistics" -> {
+                if (p.size() != 2 || !"statements".equals(b)) {
+                    throw ApiException.notFound("resource '" + r.joined() + "'");
+                }
+                yield statistics.statements(api, r.param("top"));
+            }
             case "users" -> {
                 if (b == null || !b.equals("inet")) {
                     throw ApiException.notFound("resource '" + r.joined() + "'");
@@ -270,6 +279,10 @@ public final class Routes {
             if (!ctx.runtime().sessions().close(parseId(p.get(1)))) {
                 throw ApiException.notFound("session '" + p.get(1) + "'");
             }
+            return ApiResponse.noContent();
+        }
+        if (p.size() == 2 && p.get(0).equals("statistics") && p.get(1).equals("statements")) {
+            statistics.reset();
             return ApiResponse.noContent();
         }
         boolean force = "yes".equalsIgnoreCase(r.param("force")) || "true".equalsIgnoreCase(r.param("force"));

@@ -5,14 +5,18 @@ import io.gatehouse.api.server.ServerStatus;
 import io.gatehouse.core.runtime.Runtime;
 import io.gatehouse.core.server.Server;
 import io.gatehouse.core.service.Service;
+import io.gatehouse.core.stats.StatementStats;
+import io.gatehouse.core.stats.StatementTotals;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Renders {@code GET /metrics} in the Prometheus text exposition format (version 0.0.4): per server state bits,
- * connections, routed packets and replication lag; per service sessions and the router's counters; workers,
+ * connections, routed packets and replication lag; per service sessions and the router's counters; the most
+ * executed statements when statement statistics are on; workers,
  * uptime, JVM memory and garbage collection. Stateless; runs on the admin thread and reads atomics and snapshots.
  */
 public final class PrometheusMetrics {
@@ -26,6 +30,7 @@ public final class PrometheusMetrics {
     public String render() {
         servers();
         services();
+        statements();
         process();
         return out.toString();
     }
@@ -85,6 +90,38 @@ public final class PrometheusMetrics {
             out.append("gatehouse_service_routed_total{service=\"").append(escape(service)).append("\",target=\"")
                     .append(target).append("\"} ").append(n.longValue()).append('\n');
         }
+    }
+
+    /** Statements Prometheus gets: the most executed ones, then the "other" bucket, so the label set stays small. */
+    static final int STATEMENT_TOP = 20;
+
+    /** The statement statistics, when on: per digest (hex, or "other") and server. */
+    private void statements() {
+        if (rt.statementStats() == null || rt.workers() == null) {
+            return;
+        }
+        List<StatementTotals> all = rt.statementStats().snapshot(rt.workers().workers(), STATEMENT_TOP);
+        family("gatehouse_statement_executions_total", "counter",
+                "Statements answered, by canonical statement digest and server (the top " + STATEMENT_TOP + ")");
+        all.forEach(t -> statement("gatehouse_statement_executions_total", t, "", t.count()));
+        family("gatehouse_statement_errors_total", "counter", "Statements answered with an error");
+        all.forEach(t -> statement("gatehouse_statement_errors_total", t, "", t.errors()));
+        family("gatehouse_statement_rows_total", "counter", "Rows the statements returned");
+        all.forEach(t -> statement("gatehouse_statement_rows_total", t, "", t.rows()));
+        family("gatehouse_statement_latency_seconds", "summary", "Statement latency, arrival to end of reply");
+        for (StatementTotals t : all) {
+            for (double q : new double[] {0.5, 0.9, 0.99}) {
+                statement("gatehouse_statement_latency_seconds", t, ",quantile=\"" + q + "\"",
+                        t.latency().getValueAtPercentile(q * 100) / 1e6);
+            }
+            statement("gatehouse_statement_latency_seconds_count", t, "", t.count());
+        }
+    }
+
+    private void statement(String name, StatementTotals t, String more, Object value) {
+        String digest = t.statement().equals(StatementStats.OTHER) ? "other" : String.format("%016x", t.digest());
+        out.append(name).append("{digest=\"").append(digest).append("\",server=\"").append(escape(t.server()))
+                .append('"').append(more).append("} ").append(value).append('\n');
     }
 
     private void process() {

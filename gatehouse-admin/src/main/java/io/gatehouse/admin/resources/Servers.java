@@ -10,6 +10,7 @@ import io.gatehouse.api.server.ServerState;
 import io.gatehouse.api.server.ServerStatus;
 import io.gatehouse.core.config.CoreParams;
 import io.gatehouse.core.runtime.Runtime;
+import io.gatehouse.core.server.ResponseDistribution;
 import io.gatehouse.core.server.Server;
 import io.gatehouse.core.service.Service;
 import java.util.ArrayList;
@@ -84,6 +85,9 @@ public final class Servers {
         stats.put("reused_connections", s.reusedConnections());
         stats.put("routed_packets", s.routedPackets());
         stats.put("total_connections", s.totalConnections());
+        ObjectNode distribution = stats.putObject("response_time_distribution");
+        distribution(distribution.putObject("read"), "read", s.readTimes());
+        distribution(distribution.putObject("write"), "write", s.writeTimes());
         ObjectNode rel = r.putObject("relationships");
         List<String> services = rt.services().values().stream().filter(v -> v.targets().contains(s))
                 .map(Service::name).toList();
@@ -99,5 +103,17 @@ public final class Servers {
             a.put("last_error", st.lastError());
         }
         return r;
+    }
+
+    /** MaxScale's shape: the buckets' upper bounds as text with six decimals, their counts and time totals. */
+    private static void distribution(ObjectNode out, String operation, ResponseDistribution d) {
+        var list = out.putArray("distribution");
+        for (int i = 0; i < ResponseDistribution.buckets(); i++) {
+            list.addObject().put("count", d.count(i))
+                    .put("time", String.format(java.util.Locale.ROOT, "%.6f", ResponseDistribution.limitSeconds(i)))
+                    .put("total", d.totalSeconds(i));
+        }
+        out.put("operation", operation);
+        out.put("range_base", 10);
     }
 }

@@ -67,6 +67,9 @@ public final class CoreParams {
                     "The one TLS version the admin API accepts; MAX accepts TLSv1.2 and TLSv1.3"),
             oneOf("sql_mode", ParamType.ENUM, "default", false, List.of("default"),
                     "SQL dialect the classifier reads; only default, as Gatehouse has no Oracle-mode parser"),
+            of("statement_statistics", ParamType.BOOL, "false", false,
+                    "Count statements per canonical form and server (GET /v1/statistics/statements); sessions then"
+                            + " leave the zero-copy path of connection routers without filters (Gatehouse)"),
             of("retain_last_statements", ParamType.COUNT, "0", false,
                     "Statements each session keeps for the admin API's session view and dump_last_statements"),
             oneOf("dump_last_statements", ParamType.ENUM, "never", false, List.of("never", "on_close", "on_error"),

@@ -20,6 +20,7 @@ import io.gatehouse.core.session.SessionRegistry;
 import io.gatehouse.core.session.backend.BackendKiller;
 import io.gatehouse.core.session.backend.BackendPool;
 import io.gatehouse.core.users.UserAccountStore;
+import io.gatehouse.core.stats.StatementStats;
 import io.gatehouse.core.worker.Workers;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -131,7 +132,8 @@ public final class Runtime implements AutoCloseable {
                             (int) g.integer("max_auth_errors_until_block"), g.duration("auth_block_time")),
                     new io.gatehouse.core.session.StatementHistory.Policy((int) Math.min(g.integer("retain_last_statements"),
                             10_000), io.gatehouse.core.session.StatementHistory.Dump.parse(g.string("dump_last_statements"))),
-                    g.bool("log_warn_super_user"), branchTargets);
+                    g.bool("log_warn_super_user"), branchTargets,
+                    g.bool("statement_statistics") ? new StatementStats() : null);
             publishTargets();
             for (var lc : config.listeners()) {
                 Listener l = new Listener(lc.name(), lc.params(), services.get(lc.targets().get(0)));
@@ -227,6 +229,11 @@ public final class Runtime implements AutoCloseable {
 
     public Workers workers() {
         return workers;
+    }
+
+    /** The statement statistics, or null when {@code statement_statistics} is off or the proxy is not running. */
+    public StatementStats statementStats() {
+        return proxy == null ? null : proxy.statementStats();
     }
 
     public long startedAtMillis() {

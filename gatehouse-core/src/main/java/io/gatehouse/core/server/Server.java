@@ -248,13 +248,29 @@ public final class Server implements MonitoredServer {
         return averageResponseNanos;
     }
 
+    /** Response times of replies with result sets (reads) and of the others (writes), as MaxScale reports them. */
+    private final ResponseDistribution readTimes = new ResponseDistribution();
+    private final ResponseDistribution writeTimes = new ResponseDistribution();
+
     /**
-     * Folds one response time into the moving average (weight 1/16 for the newest). Updated from several workers
-     * without a lock: a lost update only delays the average a little, which routing tolerates.
+     * Folds one response time into the moving average (weight 1/16 for the newest) and counts it in the read or
+     * write distribution. Updated from several workers without a lock: a lost update of the average only delays it a
+     * little, which routing tolerates; the distributions lose nothing.
      */
-    public void responseTime(long nanos) {
+    public void responseTime(long nanos, boolean read) {
         long avg = averageResponseNanos;
         averageResponseNanos = avg == 0 ? nanos : avg + (nanos - avg) / 16;
+        (read ? readTimes : writeTimes).add(nanos);
+    }
+
+    /** The response times of replies that carried a result set. */
+    public ResponseDistribution readTimes() {
+        return readTimes;
+    }
+
+    /** The response times of the other replies (OK, errors, prepare responses). */
+    public ResponseDistribution writeTimes() {
+        return writeTimes;
     }
 
     /** Counts a statement started (+1) or finished (-1) on this server by a statement router. */

@@ -56,19 +56,28 @@ final class RoutingRules {
         this.maxReplicaConnections = (int) params.integer("max_slave_connections");
     }
 
+    /** Where a statement goes and, in words, the rule that sent it there (for EXPLAIN ROUTE). */
+    record Decision(Target target, String rule) {
+    }
+
     /**
-     * Where {@code c} goes. {@code inReadWriteTransaction}: statements run inside a transaction on the primary (one is
-     * open, or autocommit is off); {@code transactionOpen}: the primary reports one open. With autocommit off and
-     * none open, {@code START TRANSACTION READ ONLY} still starts a read-only transaction on a replica.
+     * Where {@code c} goes; remembers what it changes for the statements after it (names, locks).
+     * {@code inReadWriteTransaction}: statements run inside a transaction on the primary (one is open, or autocommit
+     * is off); {@code transactionOpen}: the primary reports one open. With autocommit off and none open,
+     * {@code START TRANSACTION READ ONLY} still starts a read-only transaction on a replica.
      */
     Target decide(Classification c, boolean inReadWriteTransaction, boolean transactionOpen,
                   boolean inReadOnlyTransaction) {
         last = c;
-        int mask = c.typeMask();
-        if (inReadOnlyTransaction) {
-            return (mask & (QueryType.COMMIT | QueryType.ROLLBACK)) != 0 ? Target.READ_ONLY_TRX_END
-                    : (mask & QueryType.WRITE) != 0 ? Target.PRIMARY : Target.READ_ONLY_TRX;
+        if (!inReadOnlyTransaction) {
+            remember(c);
         }
+        return explain(c, inReadWriteTransaction, transactionOpen, inReadOnlyTransaction).target();
+    }
+
+    /** What routing {@code c} changes for later statements: prepared names, stored procedures, locks. */
+    private void remember(Classification c) {
+        int mask = c.typeMask();
         if ((mask & QueryType.PREPARE_NAMED_STMT) != 0 && c.preparedName() != null) {
             String sql = c.preparedSql();
             named.put(c.preparedName().toLowerCase(Locale.ROOT), sql == null ? c : classifier.apply(sql));
@@ -76,48 +85,84 @@ final class RoutingRules {
         if ((mask & QueryType.DEALLOC_PREPARE) != 0 && c.preparedName() != null) {
             named.remove(c.preparedName().toLowerCase(Locale.ROOT));
         }
-        if ((mask & QueryType.EXEC_STMT) != 0 && c.preparedName() != null && !inReadWriteTransaction
-                && !inReadOnlyTransaction) {
-            Classification target = named.get(c.preparedName().toLowerCase(Locale.ROOT));
-            if (target != null && target.isReadOnlySafe() && !readsTemporaryTable(target)
-                    && !variablesOnPrimary(target.typeMask()) && (mask & QueryType.USERVAR_WRITE) == 0) {
-                return Target.REPLICA;
-            }
-        }
         if (c.operation() == io.gatehouse.sql.Operation.CALL) {
             variablesOnlyOnPrimary = true;
-            lockedToPrimary |= strictSpCalls;
+        }
+        lockedToPrimary |= locks(c);
+    }
+
+    /** True when {@code c} locks the session to the primary from now on. */
+    private boolean locks(Classification c) {
+        return c.operation() == io.gatehouse.sql.Operation.CALL && strictSpCalls
+                || c.isMultiStatement() && strictMultiStmt
+                // SERIALIZABLE reads take locks: they must all happen where the writes happen.
+                || (c.typeMask() & (QueryType.SESSION_WRITE | QueryType.NEXT_TRX)) != 0 && c.sql() != null
+                && c.sql().toUpperCase(Locale.ROOT).contains("SERIALIZABLE");
+    }
+
+    /**
+     * Where {@code c} would go and why, changing nothing: {@link #decide} after {@link #remember}, and EXPLAIN ROUTE
+     * without it (the statement's own effects are counted in as if it ran).
+     */
+    Decision explain(Classification c, boolean inReadWriteTransaction, boolean transactionOpen,
+                     boolean inReadOnlyTransaction) {
+        int mask = c.typeMask();
+        if (inReadOnlyTransaction) {
+            return (mask & (QueryType.COMMIT | QueryType.ROLLBACK)) != 0
+                    ? new Decision(Target.READ_ONLY_TRX_END, "ends the read-only transaction on its replica")
+                    : (mask & QueryType.WRITE) != 0
+                    ? new Decision(Target.PRIMARY, "a write inside a read-only transaction: the primary")
+                    : new Decision(Target.READ_ONLY_TRX, "inside a read-only transaction: its replica");
+        }
+        boolean varsOnPrimary = variablesOnlyOnPrimary || c.operation() == io.gatehouse.sql.Operation.CALL;
+        if ((mask & QueryType.EXEC_STMT) != 0 && c.preparedName() != null && !inReadWriteTransaction) {
+            Classification target = named.get(c.preparedName().toLowerCase(Locale.ROOT));
+            if (target != null && target.isReadOnlySafe() && !readsTemporaryTable(target)
+                    && !variablesOnPrimary(target.typeMask(), varsOnPrimary) && (mask & QueryType.USERVAR_WRITE) == 0) {
+                return new Decision(Target.REPLICA, "EXECUTE of a prepared read outside a transaction: a replica");
+            }
         }
         if (c.isMultiStatement()) {
-            lockedToPrimary |= strictMultiStmt;
-            return Target.PRIMARY;
+            return new Decision(Target.PRIMARY, "several statements in one: the primary"
+                    + (strictMultiStmt ? ", and every later statement too (strict_multi_stmt)" : ""));
         }
-        if ((mask & (QueryType.SESSION_WRITE | QueryType.NEXT_TRX)) != 0 && c.sql() != null
-                && c.sql().toUpperCase(Locale.ROOT).contains("SERIALIZABLE")) {
-            // SERIALIZABLE reads take locks: they must all happen where the writes happen.
-            lockedToPrimary = true;
-        }
-        if (lockedToPrimary) {
-            return (mask & SESSION_BITS) != 0 && (mask & QueryType.WRITE) == 0 ? Target.ALL : Target.PRIMARY;
+        if (lockedToPrimary || locks(c)) {
+            String why = "the session is locked to the primary (strict_sp_calls, strict_multi_stmt or SERIALIZABLE)";
+            return (mask & SESSION_BITS) != 0 && (mask & QueryType.WRITE) == 0
+                    ? new Decision(Target.ALL, "session command, run on every connection; " + why)
+                    : new Decision(Target.PRIMARY, why);
         }
         if ((mask & SESSION_BITS) != 0 && (mask & (QueryType.WRITE | QueryType.GSYSVAR_WRITE)) == 0) {
-            return Target.ALL;
+            return new Decision(Target.ALL, (mask & QueryType.USERVAR_WRITE) != 0
+                    ? "sets user variables: a session command, run on every connection"
+                    : "changes the session: a session command, run on every connection");
         }
         if ((mask & QueryType.BEGIN_TRX) != 0 && c.isReadOnlyTransaction() && !transactionOpen) {
-            return Target.READ_ONLY_TRX_START;
+            return new Decision(Target.READ_ONLY_TRX_START, "starts a read-only transaction: it runs on a replica");
         }
         if (inReadWriteTransaction) {
-            return Target.PRIMARY;
+            return new Decision(Target.PRIMARY, "inside a read-write transaction (or autocommit off): the primary");
         }
         for (String f : c.functions()) {
             if (f.equalsIgnoreCase("found_rows")) {
-                return Target.LAST_READ;
+                return new Decision(Target.LAST_READ, "FOUND_ROWS() reads where the last read ran");
             }
         }
-        if (c.isReadOnlySafe() && !readsTemporaryTable(c) && !variablesOnPrimary(mask)) {
-            return Target.REPLICA;
+        if (c.isReadOnlySafe()) {
+            if (readsTemporaryTable(c)) {
+                return new Decision(Target.PRIMARY, "reads a temporary table, which only the primary has");
+            }
+            if (variablesOnPrimary(mask, varsOnPrimary)) {
+                return new Decision(Target.PRIMARY, "reads user variables that only the primary is sure to have"
+                        + " (use_sql_variables_in=master, or a stored procedure ran)");
+            }
+            return new Decision(Target.REPLICA, "a read outside a transaction: a replica");
         }
-        return Target.PRIMARY;
+        if ((mask & QueryType.BEGIN_TRX) != 0) {
+            return new Decision(Target.PRIMARY, "starts a read-write transaction: the primary");
+        }
+        return new Decision(Target.PRIMARY, c.isUnknown() ? "not understood by the classifier, so treated as a write:"
+                + " the primary" : "a write (or not safe on a replica): the primary");
     }
 
     /** Called after a statement succeeded: temporary tables it created or dropped are remembered. */
@@ -155,9 +200,8 @@ final class RoutingRules {
         return false;
     }
 
-    private boolean variablesOnPrimary(int mask) {
-        return (mask & QueryType.USERVAR_READ) != 0
-                && (variablesOnlyOnPrimary || variablesOnPrimaryAlways);
+    private boolean variablesOnPrimary(int mask, boolean onlyOnPrimary) {
+        return (mask & QueryType.USERVAR_READ) != 0 && (onlyOnPrimary || variablesOnPrimaryAlways);
     }
 
     /** A hint's {@code max_slave_replication_lag} for the statement being routed; 0 clears it. */

@@ -207,7 +207,15 @@ final class RwSplitSession implements RouterSession {
         statement = null;
         lastWasWrite = false;
         switch (cmd) {
-            case COM_QUERY -> routeText(packet, in.classification());
+            case COM_QUERY -> {
+                String explained = ExplainRoute.statementOf(packet);
+                if (explained != null) {
+                    packet.release();
+                    explain(explained);
+                } else {
+                    routeText(packet, in.classification());
+                }
+            }
             case COM_STMT_PREPARE -> {
                 preparing = in.classification();
                 toAll(packet, cmd, true);
@@ -285,6 +293,39 @@ final class RwSplitSession implements RouterSession {
                 toOne(packet, COM_QUERY, primary, false);
             }
         }
+    }
+
+    /** EXPLAIN ROUTE: where {@code text} would go and why, answered here; nothing runs and nothing changes. */
+    private void explain(String text) {
+        Classification c = sql.state().classify(text);
+        RoutingRules.Decision d = rules.explain(c, trx.open(), trx.inTransaction(), trx.readOnlyTarget() != null);
+        Endpoint hint = d.target() == RoutingRules.Target.ALL || hints.isEmpty() ? null
+                : HintRouting.target(hints, c, trx.free(), primary, replicas, targets.lastRead,
+                        () -> replicaSet.choose(primary, rules));
+        Endpoint read = null;
+        if (hint == null && (d.target() == RoutingRules.Target.REPLICA
+                || d.target() == RoutingRules.Target.READ_ONLY_TRX_START)) {
+            read = replicaSet.choose(primary, rules);
+        }
+        List<Endpoint> chosen = new ArrayList<>();
+        Endpoint one = hint != null ? hint : switch (d.target()) {
+            case ALL -> null;
+            case REPLICA, READ_ONLY_TRX_START -> read != null ? read : primary;
+            case READ_ONLY_TRX, READ_ONLY_TRX_END -> trx.readOnlyTarget();
+            case LAST_READ -> targets.lastReadOrPrimary();
+            default -> primary;
+        };
+        if (hint == null && d.target() == RoutingRules.Target.ALL) {
+            chosen.addAll(connected());
+        } else if (one != null) {
+            chosen.add(one);
+        }
+        String transaction = trx.readOnlyTarget() != null ? "read-only, on " + trx.readOnlyTarget().server().name()
+                : trx.inTransaction() ? "read-write" : trx.open() ? "autocommit off" : "none";
+        List<List<String>> rows = ExplainRoute.rows(new ExplainRoute.Facts(c, transaction, hints, d, hint, chosen,
+                ctx.targets(), primary, replicas, joining, rules));
+        ctx.clientWrite(ExplainRoute.resultSet(ctx.alloc(), ctx.clientCapabilities(), rows, trx.status()));
+        ctx.commandDone();
     }
 
     private void routeExecute(ByteBuf packet, int cmd) {

@@ -30,6 +30,11 @@ final class TransactionState {
         return !inTransaction && autocommit && readOnlyTarget == null;
     }
 
+    /** The server status flags the session's own answers carry: an open transaction, autocommit. */
+    int status() {
+        return (inTransaction ? IN_TRANS : 0) | (autocommit ? AUTOCOMMIT : 0);
+    }
+
     /** The replica of the read-only transaction under way, or null. */
     Endpoint readOnlyTarget() {
         return readOnlyTarget;

@@ -59,7 +59,7 @@ final class BackendReplies {
         if (operations > 0) {
             operations--;
             server.operation(-1);
-            server.responseTime(System.nanoTime() - sentAtNanos);
+            server.responseTime(System.nanoTime() - sentAtNanos, r.kind() == Reply.Kind.RESULT_SET);
         }
     }
 

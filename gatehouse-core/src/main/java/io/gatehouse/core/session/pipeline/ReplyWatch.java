@@ -1,24 +1,102 @@
 package io.gatehouse.core.session.pipeline;
 
+import io.gatehouse.api.command.Command;
 import io.gatehouse.api.filter.FilterSession;
 import io.gatehouse.api.filter.ReplyOrigin;
 import io.gatehouse.api.reply.Reply;
 import io.gatehouse.core.session.backend.BackendConnection;
+import io.gatehouse.core.stats.StatementStats;
+import io.gatehouse.protocol.Commands;
+import io.gatehouse.sql.Classification;
 import java.util.List;
 
 /**
  * Follows which backend reply a router forwards to the client for the current command, so that filters are told
  * about that reply once, when the command is done, and not about replies the router reads for itself or discards
- * (a session command's answers from the other backends, replays, causal-read waits). Confined to the session's
- * worker thread; it only counts bytes and holds no buffers.
+ * (a session command's answers from the other backends, replays, causal-read waits); the statement statistics count
+ * the same reply. Confined to the session's worker thread; it only counts bytes and holds no buffers.
  */
 final class ReplyWatch {
+    /** Preparing a statement counts apart from executing it, under this prefix and the canonical form. */
+    static final String PREPARE = "COM_STMT_PREPARE ";
+    /** The statistics to count each command in, or null when they are off. */
+    private final StatementStats stats;
+    /** The current command's canonical form (or command name) and digest, while statistics are on. */
+    private String statement;
+    private long digest;
+    private long startNanos;
+    /** The canonical forms of the session's prepared statements, created when counting. */
+    private PreparedTexts prepared;
+    /** True while the current command is a COM_STMT_PREPARE whose statement id is to be remembered. */
+    private boolean preparing;
     private BackendConnection delivering;
     private Reply deliveringReply;
     private BackendConnection source;
     private Reply reply;
     private long bytes;
     private long firstNanos;
+
+    ReplyWatch(StatementStats stats) {
+        this.stats = stats;
+    }
+
+    /** True when commands are counted in the statement statistics. */
+    boolean counting() {
+        return stats != null;
+    }
+
+    /**
+     * A client command goes to the filters and the router: when counting, its statement is read now, while the
+     * packet is still readable (the classification is cached by the classifier, so a known statement costs a lookup
+     * and allocates nothing; only a prepare builds its key). Commands without a reply only update the prepared
+     * statements.
+     */
+    void commandStarts(Command command) {
+        if (stats == null) {
+            return;
+        }
+        int cmd = command.command();
+        if (cmd == Commands.COM_STMT_CLOSE) {
+            if (prepared != null) {
+                prepared.remove(statementId(command));
+            }
+            return;
+        }
+        if (cmd == Commands.COM_RESET_CONNECTION) {
+            sessionReset();
+        }
+        if (cmd == Commands.COM_STMT_SEND_LONG_DATA) {
+            return;                                   // no reply: nothing to count
+        }
+        startNanos = System.nanoTime();
+        Classification c = command.carriesSql() ? command.classification() : null;
+        int known = (cmd == Commands.COM_STMT_EXECUTE || cmd == Commands.COM_STMT_BULK_EXECUTE) && prepared != null
+                ? prepared.find(statementId(command)) : -1;
+        if (c != null) {
+            statement = cmd == Commands.COM_STMT_PREPARE ? PREPARE + c.canonical() : c.canonical();
+            digest = c.digest();
+        } else if (known >= 0) {
+            statement = prepared.text(known);
+            digest = prepared.digest(known);
+        } else {
+            statement = Commands.name(cmd);
+            digest = 0;
+        }
+        preparing = cmd == Commands.COM_STMT_PREPARE && c != null;
+    }
+
+    /** The statement id of a COM_STMT_EXECUTE, COM_STMT_CLOSE or the like: 4 bytes after the command byte. */
+    private static long statementId(Command command) {
+        var p = command.packet();
+        return p.readableBytes() >= 9 ? p.getUnsignedIntLE(p.readerIndex() + 5) : -1;
+    }
+
+    /** COM_RESET_CONNECTION or COM_CHANGE_USER succeeded: the server forgot the prepared statements. */
+    void sessionReset() {
+        if (prepared != null) {
+            prepared.clear();
+        }
+    }
 
     /** A chunk from {@code b} (completing {@code completed}, or null) is being handed to the router. */
     void delivering(BackendConnection b, Reply completed) {
@@ -56,6 +134,18 @@ final class ReplyWatch {
                 f.clientReply(r, origin);
             }
         }
+        if (r != null && statement != null) {
+            stats.record(statement, digest, source.server().name(), r.isError(), r.rows(),
+                    System.nanoTime() - startNanos);
+            if (preparing && r.kind() == Reply.Kind.PREPARE_OK) {
+                if (prepared == null) {
+                    prepared = new PreparedTexts();
+                }
+                prepared.put(r.statementId(), statement.substring(PREPARE.length()), digest);
+            }
+        }
+        preparing = false;
+        statement = null;
         reply = null;
         source = null;
         bytes = 0;

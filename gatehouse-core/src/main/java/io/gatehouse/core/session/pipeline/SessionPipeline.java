@@ -66,7 +66,9 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
     private Command held;
     private boolean clientWritable = true;
     /** The filters' view of the current command's reply: what reached the client, from which connection. */
-    private final ReplyWatch replyWatch = new ReplyWatch();
+    private final ReplyWatch replyWatch;
+    /** True when the reply watch must follow replies: for filters, or for the statement statistics. */
+    private boolean watchReplies;
     /** Statements filters run themselves before a client command (optimistictrx), with that command meanwhile. */
     private final InternalCommands internal = new InternalCommands(this);
 
@@ -74,6 +76,7 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
         this.session = session;
         this.router = router;
         this.queue = new CommandQueue(session);
+        this.replyWatch = new ReplyWatch(session.proxy().statementStats());
     }
 
     public void start() {
@@ -85,8 +88,9 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
         }
         filters = chain;
         replyPackets = ReplyPackets.of(session.clientChannel(), session.clientCapabilities(), chain);
+        watchReplies = !chain.isEmpty() || replyWatch.counting();
         // Retaining statements needs each command whole, so such sessions take the command-by-command path.
-        if (router instanceof ConnectionRouterSession && chain.isEmpty() && !session.statements().enabled()) {
+        if (router instanceof ConnectionRouterSession && !watchReplies && !session.statements().enabled()) {
             streaming = new StreamingCommands(session, this);
         }
         router.start(this);
@@ -184,6 +188,7 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
                     java.nio.charset.StandardCharsets.UTF_8));
         }
         Command command = new Command(packet, sqlState);
+        replyWatch.commandStarts(command);
         if (filters.isEmpty()) {
             router.routeQuery(command);
             return;
@@ -320,6 +325,7 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
     /** After every connection logged in again: the router forgets the old user's session state. */
     void sessionReset() {
         sqlState.reset();
+        replyWatch.sessionReset();
         for (FilterSession f : filters) {
             f.sessionReset();
         }
@@ -393,7 +399,7 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
             session.clientChannel().write(buf, session.clientChannel().voidPromise());
             return;
         }
-        if (filters.isEmpty()) {
+        if (!watchReplies) {
             router.clientReply(b, buf, reply);
             return;
         }
