@@ -75,8 +75,7 @@ public final class CacheModule implements FilterModule {
      */
     record Settings(long hardTtlNanos, long softTtlNanos, long maxRows, long maxResultSize, long maxCount,
                     long maxSize, CacheRules rules, boolean shared, boolean verify, InTransactions inTransactions,
-                    int debug, boolean enabled, boolean invalidate, boolean clearOnParseErrors, boolean isolated,
-                    long timeoutMillis) {
+                    int debug, boolean enabled, boolean invalidate, boolean clearOnParseErrors, boolean isolated) {
         boolean logs(int bit) {
             return (debug & bit) != 0;
         }
@@ -109,6 +108,11 @@ public final class CacheModule implements FilterModule {
             throw new IllegalArgumentException(section + "storage_options: '" + options
                     + "' (expected: nothing, storage_inmemory takes no options)");
         }
+        // timeout bounds calls to a remote storage; the in-memory one never waits, so another value would be ignored.
+        if (params.duration("timeout").toMillis() != 5000) {
+            throw new IllegalArgumentException(section + "timeout: '" + params.text("timeout")
+                    + "' (expected: the default 5s; it limits remote storages, which Gatehouse does not provide yet)");
+        }
         long debug = params.integer("debug");
         if (debug < 0 || debug > 31) {
             throw new IllegalArgumentException(section + "debug: " + debug
@@ -126,7 +130,6 @@ public final class CacheModule implements FilterModule {
                 params.string("cached_data").equals("shared"), params.string("selects").equals("verify_cacheable"),
                 InTransactions.valueOf(params.string("cache_in_transactions").toUpperCase(Locale.ROOT)), (int) debug,
                 params.bool("enabled"), params.string("invalidate").equals("current"),
-                params.bool("clear_cache_on_parse_errors"), params.string("users").equals("isolated"),
-                params.duration("timeout").toMillis());
+                params.bool("clear_cache_on_parse_errors"), params.string("users").equals("isolated"));
     }
 }

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class CacheStorageTest {
     private static CacheModule.Settings settings(long maxCount, long maxSize) {
         return new CacheModule.Settings(0, 0, 0, 0, maxCount, maxSize, null, true, false,
-                CacheModule.InTransactions.ALL_TRANSACTIONS, 0, true, true, true, false, 5000);
+                CacheModule.InTransactions.ALL_TRANSACTIONS, 0, true, true, true, false);
     }
 
     private static CacheStorage.Key key(String sql) {
