@@ -35,9 +35,8 @@ import org.slf4j.LoggerFactory;
  * filter needs whole packets its bytes take the zero-copy fast path of {@link StreamingCommands}, chosen per
  * session. When a filter looks at reply packets, what routers send the client goes through {@link ReplyPackets}
  * instead of straight to the channel. Back-pressure, the bound on pipelined commands and the backend pool apply
- * here, so every router gets
- * them. Confined to the session's worker thread; it owns the client bytes it holds until they form a command, and
- * each command until the router takes it.
+ * here, so every router gets them. Confined to the session's worker thread; it owns the client bytes it holds until
+ * they form a command, and each command until the router takes it.
  */
 public final class SessionPipeline implements RouterSessionContext, BackendOwner {
     private static final Logger LOG = LoggerFactory.getLogger(SessionPipeline.class);
@@ -259,10 +258,7 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
         }
     }
 
-    /**
-     * A filter asked to hold the command back: it goes to the router after {@code nanos}, unless the session ended
-     * first. Nothing else is read from the client meanwhile, since the session stays busy.
-     */
+    /** Routes a command a filter holds back after {@code nanos} unless the session ends; it stays busy meanwhile. */
     private void hold(Command command, long nanos) {
         held = command;
         session.clientChannel().eventLoop().schedule(() -> {
