@@ -58,11 +58,17 @@ public final class StatementHistory {
     }
 
     /** The reply to the newest statement ended (a command that was not a statement leaves it unchanged). */
-    public synchronized void completed() {
-        SessionSnapshot.Statement last = entries.peekLast();
-        if (last != null && last.completedMillis() == 0) {
-            entries.removeLast();
-            entries.addLast(new SessionSnapshot.Statement(last.sql(), last.receivedMillis(), System.currentTimeMillis()));
+    public void completed() {
+        if (capacity == 0) {
+            return;                     // called for every command: no lock taken when nothing is retained
+        }
+        synchronized (this) {
+            SessionSnapshot.Statement last = entries.peekLast();
+            if (last != null && last.completedMillis() == 0) {
+                entries.removeLast();
+                entries.addLast(new SessionSnapshot.Statement(last.sql(), last.receivedMillis(),
+                        System.currentTimeMillis()));
+            }
         }
     }
 
