@@ -4,18 +4,11 @@ import io.gatehouse.api.filter.RouteHint;
 import io.gatehouse.api.router.Endpoint;
 import io.gatehouse.api.server.ServerStatus;
 import io.gatehouse.api.server.ServerView;
-import io.gatehouse.protocol.Capabilities;
-import io.gatehouse.protocol.ColumnDefinition;
-import io.gatehouse.protocol.EofPacket;
-import io.gatehouse.protocol.LenEnc;
-import io.gatehouse.protocol.OkPacket;
-import io.gatehouse.protocol.Packets;
-import io.gatehouse.protocol.TextRow;
+import io.gatehouse.protocol.TextResultSet;
 import io.gatehouse.sql.Classification;
 import io.gatehouse.sql.QueryType;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.CompositeByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -168,30 +161,6 @@ final class ExplainRoute {
 
     /** The answer: a text result set, sequence numbers from 1, ending with the session's {@code status}. */
     static ByteBuf resultSet(ByteBufAllocator alloc, long clientCapabilities, List<List<String>> rows, int status) {
-        List<String> columns = List.of("item", "value");
-        boolean deprecateEof = (clientCapabilities & Capabilities.DEPRECATE_EOF) != 0;
-        CompositeByteBuf out = alloc.compositeBuffer(Math.max(16, columns.size() + rows.size() + 3));
-        try {
-            int seq = 1;
-            ByteBuf count = alloc.buffer(Packets.HEADER_SIZE + LenEnc.sizeOf(columns.size()));
-            Packets.writeHeader(count, LenEnc.sizeOf(columns.size()), seq++);
-            LenEnc.writeInt(count, columns.size());
-            out.addComponent(true, count);
-            for (String c : columns) {
-                out.addComponent(true, ColumnDefinition.text(c).write(alloc, seq++ & 0xFF, clientCapabilities));
-            }
-            if (!deprecateEof) {
-                out.addComponent(true, EofPacket.write(alloc, seq++ & 0xFF, 0, status));
-            }
-            for (List<String> row : rows) {
-                out.addComponent(true, TextRow.write(alloc, seq++ & 0xFF, row, StandardCharsets.UTF_8));
-            }
-            out.addComponent(true, deprecateEof ? OkPacket.writeEofForm(alloc, seq & 0xFF, 0, status)
-                    : EofPacket.write(alloc, seq & 0xFF, 0, status));
-            return out;
-        } catch (RuntimeException e) {
-            out.release();
-            throw e;
-        }
+        return TextResultSet.write(alloc, clientCapabilities, List.of("item", "value"), rows, status);
     }
 }

@@ -21,6 +21,7 @@ import io.gatehouse.api.router.RouterSessionContext;
 import io.gatehouse.api.server.ServerStatus;
 import io.gatehouse.api.server.ServerView;
 import io.gatehouse.protocol.StatusFlags;
+import io.gatehouse.protocol.TextResultSet;
 import io.gatehouse.sql.Classification;
 import io.gatehouse.sql.Operation;
 import io.gatehouse.sql.QueryType;
@@ -306,7 +307,7 @@ final class SchemaRouterSession implements RouterSession {
 
     /** A result set the router makes itself; the command ends with it. */
     private void answer(List<String> columns, List<List<String>> rows) {
-        ctx.clientWrite(ResultSetWriter.write(ctx.alloc(), ctx.clientCapabilities(), columns, rows, status));
+        ctx.clientWrite(TextResultSet.write(ctx.alloc(), ctx.clientCapabilities(), columns, rows, status));
         ctx.commandDone();
     }
 

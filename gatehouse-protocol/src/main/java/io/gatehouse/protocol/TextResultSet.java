@@ -1,12 +1,5 @@
-package io.gatehouse.routers.schemarouter;
+package io.gatehouse.protocol;
 
-import io.gatehouse.protocol.Capabilities;
-import io.gatehouse.protocol.ColumnDefinition;
-import io.gatehouse.protocol.EofPacket;
-import io.gatehouse.protocol.LenEnc;
-import io.gatehouse.protocol.OkPacket;
-import io.gatehouse.protocol.Packets;
-import io.gatehouse.protocol.TextRow;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
@@ -14,15 +7,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Writes a result set of text columns that the router answers itself (SHOW DATABASES, SHOW SHARDS), shaped for the
- * client's capabilities (with or without EOF packets). Stateless; the returned buffer belongs to the caller.
+ * Writes a result set of text columns that Gatehouse answers itself (schemarouter's SHOW DATABASES and SHOW SHARDS,
+ * readwritesplit's EXPLAIN ROUTE), shaped for the client's capabilities (with or without EOF packets). Stateless,
+ * any thread; the returned buffer belongs to the caller.
  */
-final class ResultSetWriter {
-    private ResultSetWriter() {
+public final class TextResultSet {
+    private TextResultSet() {
     }
 
     /** One complete result set, sequence numbers from 1, ending with {@code status} as the server status. */
-    static ByteBuf write(ByteBufAllocator alloc, long clientCapabilities, List<String> columns,
+    public static ByteBuf write(ByteBufAllocator alloc, long clientCapabilities, List<String> columns,
                          List<List<String>> rows, int status) {
         boolean deprecateEof = (clientCapabilities & Capabilities.DEPRECATE_EOF) != 0;
         CompositeByteBuf out = alloc.compositeBuffer(Math.max(16, columns.size() + rows.size() + 3));
