@@ -4,18 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.api.command.Command;
 import io.gatehouse.api.command.SessionSqlState;
-import io.gatehouse.api.filter.Branch;
-import io.gatehouse.api.filter.FilterSessionContext;
 import io.gatehouse.api.filter.InternalReply;
 import io.gatehouse.api.filter.ReplyPacketKind;
+import io.gatehouse.moduletest.TestFilterContext;
 import io.gatehouse.moduletest.TestPackets;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -140,7 +137,7 @@ class OptimisticTrxSessionTest {
         internalOk(IN_TRANS | AUTOCOMMIT);           // other status flags than the client saw: still a match
         internalValue("1");
         internalValue("2");
-        assertThat(context.closed).isNull();
+        assertThat(context.closedMessage).isNull();
         assertThat(counters.replayed.sum()).isEqualTo(1);
         // The transaction now runs where writes go: nothing more is replayed until it ends.
         query("SELECT a FROM t WHERE id = 1");
@@ -162,8 +159,8 @@ class OptimisticTrxSessionTest {
         internalOk(AUTOCOMMIT);
         internalOk(IN_TRANS | AUTOCOMMIT);
         internalValue("7");
-        assertThat(context.code).isEqualTo(1927);
-        assertThat(context.closed).contains("checksum mismatch").contains("statement 2");
+        assertThat(context.closedCode).isEqualTo(1927);
+        assertThat(context.closedMessage).contains("checksum mismatch").contains("statement 2");
         assertThat(counters.mismatches.sum()).isEqualTo(1);
     }
 
@@ -190,7 +187,7 @@ class OptimisticTrxSessionTest {
         assertThat(context.queued).containsExactly("START TRANSACTION READ ONLY", "ROLLBACK", "SELECT a FROM t");
         internalOk(0);
         internalValue("1");
-        assertThat(context.closed).isNull();
+        assertThat(context.closedMessage).isNull();
         query("COMMIT");
         ok(0);
         // A transaction that writes first is the primary's from the start.
@@ -229,42 +226,9 @@ class OptimisticTrxSessionTest {
     }
 
     /** Records the statements the filter runs itself (their text) and how it ended the session. */
-    private static final class Context implements FilterSessionContext {
+    private static final class Context extends TestFilterContext {
         final List<String> queued = new ArrayList<>();
         final List<InternalReply> replies = new ArrayList<>();
-        String closed;
-        int code;
-
-        @Override
-        public ByteBufAllocator alloc() {
-            return UnpooledByteBufAllocator.DEFAULT;
-        }
-
-        @Override
-        public ScheduledFuture<?> schedule(Runnable task, long delay, TimeUnit unit) {
-            throw new UnsupportedOperationException("optimistictrx sets no timers");
-        }
-
-        @Override
-        public boolean isOpen() {
-            return closed == null;
-        }
-
-        @Override
-        public void closeSession(int code, String sqlState, String message) {
-            this.code = code;
-            this.closed = message;
-        }
-
-        @Override
-        public Branch openBranch(String target, Branch.Listener listener) {
-            throw new UnsupportedOperationException("optimistictrx opens no branches");
-        }
-
-        @Override
-        public void holdCommands(boolean hold) {
-            throw new UnsupportedOperationException("optimistictrx holds commands only through runBefore");
-        }
 
         @Override
         public void runBefore(ByteBuf packet, InternalReply reply) {

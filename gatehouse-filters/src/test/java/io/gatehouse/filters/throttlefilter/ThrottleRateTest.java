@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.gatehouse.api.command.Command;
 import io.gatehouse.api.command.SessionSqlState;
 import io.gatehouse.api.filter.FilterSession;
-import io.gatehouse.api.filter.FilterSessionContext;
 import io.gatehouse.moduletest.FilterHarness;
 import io.gatehouse.moduletest.ModuleParams;
+import io.gatehouse.moduletest.TestFilterContext;
 import io.gatehouse.moduletest.TestPackets;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -16,8 +16,6 @@ import io.netty.buffer.UnpooledByteBufAllocator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -128,12 +126,12 @@ class ThrottleRateTest {
     void theSessionAsksForDelaysAndEndsItselfWithAnError() {
         long[] clock = {0};
         ThrottleFilter filter = new ThrottleFilter("T", settings(10, 250, 1_000, 2_000), () -> clock[0]);
-        RecordingContext ctx = new RecordingContext();
+        TestFilterContext ctx = new TestFilterContext();
         FilterSession s = filter.newSession(FilterHarness.client("127.0.0.1"), ctx);
         ByteBufAllocator alloc = new UnpooledByteBufAllocator(false);
         SessionSqlState state = new SessionSqlState(List.of());
         List<Long> delays = new ArrayList<>();
-        while (ctx.closed == null) {
+        while (ctx.closedMessage == null) {
             ByteBuf p = TestPackets.query(alloc, "SELECT 1");
             try {
                 long d = s.delayNanos(new Command(p, state));
@@ -147,8 +145,8 @@ class ThrottleRateTest {
         // 10 qps over 250 ms: 2 at once, then one every 100 ms, for a second, then the end.
         assertThat(delays.subList(0, 2)).containsOnly(0L);
         assertThat(delays.get(3)).isEqualTo(100 * MS);
-        assertThat(ctx.closed).contains("throttled", "1000ms", "'T'");
-        assertThat(ctx.code).isEqualTo(1927);
+        assertThat(ctx.closedMessage).contains("throttled", "1000ms", "'T'");
+        assertThat(ctx.closedCode).isEqualTo(1927);
         assertThat(filter.diagnostics()).containsEntry("disconnected_sessions", 1L);
         // A statement that gets no reply (COM_STMT_CLOSE) is neither counted nor held.
         ByteBuf close = TestPackets.command(alloc, 0x19, new byte[] {1, 0, 0, 0});
@@ -174,42 +172,5 @@ class ThrottleRateTest {
                 "max_qps", "0", "throttling_duration", "10s")))).hasMessageContaining("[T] max_qps: '0'");
         assertThatThrownBy(() -> module.validate(ModuleParams.of(module.descriptor(), "T", FilterHarness.params(
                 "max_qps", "5", "throttling_duration", "0ms")))).hasMessageContaining("[T] throttling_duration: '0ms'");
-    }
-
-    /** Records how the filter ended its session; timers are not used by this filter. */
-    private static final class RecordingContext implements FilterSessionContext {
-        String closed;
-        int code;
-
-        @Override
-        public ByteBufAllocator alloc() {
-            return UnpooledByteBufAllocator.DEFAULT;
-        }
-
-        @Override
-        public ScheduledFuture<?> schedule(Runnable task, long delay, TimeUnit unit) {
-            throw new UnsupportedOperationException("the throttle sets no timers");
-        }
-
-        @Override
-        public io.gatehouse.api.filter.Branch openBranch(String target, io.gatehouse.api.filter.Branch.Listener listener) {
-            throw new UnsupportedOperationException("the throttle opens no branches");
-        }
-
-        @Override
-        public void holdCommands(boolean hold) {
-            throw new UnsupportedOperationException("the throttle holds only through delayNanos");
-        }
-
-        @Override
-        public boolean isOpen() {
-            return closed == null;
-        }
-
-        @Override
-        public void closeSession(int code, String sqlState, String message) {
-            this.code = code;
-            this.closed = message;
-        }
     }
 }
