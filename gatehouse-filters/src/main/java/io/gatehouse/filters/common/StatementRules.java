@@ -29,11 +29,16 @@ public record StatementRules(Pattern match, Pattern exclude) {
      * topfilter).
      */
     public static List<ParamSpec> params() {
+        return params(true);
+    }
+
+    /** As {@link #params()}, with {@code options} changeable at runtime or only at start (topfilter's). */
+    public static List<ParamSpec> params(boolean optionsAtRuntime) {
         return List.of(
                 ParamSpec.of("match", ParamType.REGEX, null, true, "Only statements matching this pattern"),
                 ParamSpec.of("exclude", ParamType.REGEX, null, true, "Skip statements matching this pattern"),
-                ParamSpec.oneOf("options", ParamType.ENUM_MASK, "case", true, List.of("case", "ignorecase", "extended"),
-                        "Regular expression options for match and exclude"));
+                ParamSpec.oneOf("options", ParamType.ENUM_MASK, "case", optionsAtRuntime,
+                        List.of("case", "ignorecase", "extended"), "Regular expression options for match and exclude"));
     }
 
     /** The {@code options} parameter as an enum mask defaulting to {@code ignorecase} (namedserverfilter, ccrfilter). */

@@ -28,7 +28,7 @@ public final class TopFilterModule implements FilterModule {
         List<ParamSpec> params = new ArrayList<>();
         params.add(ParamSpec.required("filebase", ParamType.STRING, true, "The basename of the output files"));
         params.add(ParamSpec.of("count", ParamType.COUNT, "10", true, "How many statements to report"));
-        params.addAll(StatementRules.params());
+        params.addAll(StatementRules.params(false));    // options is start-only in MaxScale's topfilter
         params.add(ParamSpec.of("source", ParamType.STRING, "", true, "Report only sessions from this address"));
         params.add(ParamSpec.of("user", ParamType.STRING, "", true, "Report only sessions of this user"));
         DESCRIPTOR = new ModuleDescriptor("topfilter", ModuleKind.FILTER, Maturity.GA, ApiVersion.CURRENT,
