@@ -53,6 +53,7 @@ class DocumentedParametersTest {
     @BeforeAll
     static void files() throws Exception {
         Files.writeString(dir.resolve("map.json"), "{\"user_map\": [], \"server_credentials\": []}");
+        Files.writeString(dir.resolve("users.json"), "{\"user\": [], \"db\": []}");
         Files.writeString(dir.resolve("promote.sql"), "SET GLOBAL read_only=OFF;\n");
         Files.writeString(dir.resolve("init.sql"), "SET @from_init = 1\n");
         Files.writeString(dir.resolve("demote.sql"), "SET GLOBAL read_only=ON;\n");

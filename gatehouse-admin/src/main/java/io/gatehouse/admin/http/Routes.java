@@ -229,6 +229,12 @@ public final class Routes {
             }
             return ApiResponse.noContent();
         }
+        if (p.size() == 3 && p.get(0).equals("services") && p.get(2).equals("reload")) {
+            // As MaxScale's: the service's user accounts (and its user_accounts_file) are loaded again now.
+            Services.require(ctx.runtime(), p.get(1));
+            ctx.runtime().services().get(p.get(1)).users().refresh(true).get(60, java.util.concurrent.TimeUnit.SECONDS);
+            return ApiResponse.noContent();
+        }
         if (p.size() == 2 && p.get(0).equals("users") && p.get(1).equals("inet")) {
             users.create(r.body());
             return ApiResponse.noContent();

@@ -106,6 +106,7 @@ public final class ConfigLoader {
                     }
                     Params p = validate(s, merge(CoreParams.SERVICE, m.descriptor().parameters()), "a service using " + router, "service", m.descriptor().name());
                     moduleRules(m, p);
+                    accountsFileRules(p);
                     services.add(new GatehouseConfig.ObjectConfig(s.name(), m.descriptor().name(), p, List.of()));
                 }
                 case "listener" -> {
@@ -213,6 +214,23 @@ public final class ConfigLoader {
         if (user && !pw) {
             throw ConfigException.badValue(p.section(), "monitoruser", p.string("monitoruser"),
                     "together with monitorpw, its password");
+        }
+    }
+
+    /** A user_accounts_file must read cleanly at start, and file_only_always needs one. */
+    private static void accountsFileRules(Params p) throws ConfigException {
+        boolean fileOnly = "file_only_always".equals(p.string("user_accounts_file_usage"));
+        if (!p.has("user_accounts_file")) {
+            if (fileOnly) {
+                throw ConfigException.badValue(p.section(), "user_accounts_file_usage", "file_only_always",
+                        "add_when_load_ok unless user_accounts_file names a file");
+            }
+            return;
+        }
+        try {
+            io.gatehouse.core.users.UserAccountsFile.read(Path.of(p.string("user_accounts_file")));
+        } catch (java.io.IOException e) {
+            throw new ConfigException("[" + p.section() + "] " + e.getMessage());
         }
     }
 

@@ -80,8 +80,6 @@ final class RefusedParams {
                 {"connection_keepalive", "idle backend connections are not pinged"},
                 {"idle_session_pool_time", "idle sessions do not give their backend connections back to the pool"},
                 {"multiplex_timeout", "idle sessions do not give their backend connections back to the pool"},
-                {"user_accounts_file", "accounts come only from the servers"},
-                {"user_accounts_file_usage", "accounts come only from the servers"},
         });
         put(m, "listener", new String[][] {
                 {"connection_metadata", "the handshake's OK packet carries no extra session metadata"},
