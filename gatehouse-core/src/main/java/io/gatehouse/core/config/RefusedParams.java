@@ -90,8 +90,6 @@ final class RefusedParams {
                 {"disk_space_check_interval", "no disk space monitoring"},
         });
         put(m, "mariadbmon", new String[][] {
-                {"master_conditions", "the primary is chosen by replication topology only"},
-                {"slave_conditions", "replicas are judged by their replication state only"},
                 {"maintenance_on_low_disk_space", "no disk space monitoring"},
                 {"ssh_user", "no backup or rebuild operations"},
                 {"ssh_keyfile", "no backup or rebuild operations"},

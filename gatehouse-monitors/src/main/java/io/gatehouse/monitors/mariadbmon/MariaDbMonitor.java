@@ -253,7 +253,10 @@ final class MariaDbMonitor implements Monitor {
     private void tick() {
         ClusterSettings s = ClusterSettings.from(context.params());
         observe(s);
-        if (s.acts() && cooperativeMajority() && act(s)) {
+        // The lock majority is settled at every pass, acting or not: the other monitors follow the primary one's
+        // choice (primary_monitor_master) through the lock it holds on that server.
+        boolean leads = cooperativeMajority();
+        if (s.acts() && leads && act(s)) {
             observe(s);
         }
         ServerProbe m = masterOfRecord;
@@ -283,6 +286,8 @@ final class MariaDbMonitor implements Monitor {
             }
         }
         primaryName = primary == null ? "" : primary.server.name();
+        conditions = new RoleConditions(p);
+        primaryIsMaster = primary != null && conditions.masterOk(primary, probes, secondaryMonitor());
         List<ScriptHook.Event> events = new ArrayList<>();
         for (ServerProbe probe : probes) {
             publish(probe, previous, events);
@@ -295,6 +300,16 @@ final class MariaDbMonitor implements Monitor {
                         context.servers(), settings.user(), settings.password());
             }
         }
+    }
+
+    /** master_conditions and slave_conditions as of this pass, and whether the primary met the former. */
+    private RoleConditions conditions;
+    private boolean primaryIsMaster;
+
+    /** True for a cooperating monitor that does not hold the lock majority (as of the last pass). */
+    private boolean secondaryMonitor() {
+        String mode = context.params().string("cooperative_monitoring_locks");
+        return mode != null && !mode.equals("none") && !cooperativePrimary;
     }
 
     /** The lock several Gatehouse (or MaxScale-like) monitors of one cluster compete for. */
@@ -335,6 +350,9 @@ final class MariaDbMonitor implements Monitor {
                     majority ? "holds" : "does not hold", held, base);
         }
         cooperativePrimary = majority;
+        for (ServerProbe p : probes) {
+            p.markChosenPrimary(majority && p == primary);
+        }
         return majority;
     }
 
@@ -463,11 +481,15 @@ final class MariaDbMonitor implements Monitor {
         if (probe.reachable) {
             status = ServerStatus.RUNNING;
             if (probe == primary) {
-                status |= ServerStatus.MASTER;
+                if (primaryIsMaster) {
+                    status |= ServerStatus.MASTER;
+                } else if (conditions.failedPrimaryMayRead(probe, secondaryMonitor())) {
+                    status |= ServerStatus.SLAVE;
+                }
                 lag = 0;
             } else {
                 ServerProbe.SlaveConnection c = replicationTo(probe, previousPrimary, 0);
-                if (c != null) {
+                if (c != null && conditions.slaveOk(probe, primary, primaryIsMaster, probes, secondaryMonitor())) {
                     status |= ServerStatus.SLAVE;
                     lag = c.secondsBehind();
                     parent = Topology.sourceOf(c, probes);

@@ -68,6 +68,45 @@ final class ServerProbe {
         }
     }
 
+    /** True while this monitor holds {@link RoleConditions#MASTER_LOCK} on the server. */
+    private boolean holdsMasterLock;
+
+    /**
+     * Holds or gives back {@link RoleConditions#MASTER_LOCK}: the primary monitor of cooperating monitors marks the
+     * server it chose, so that the others can follow it ({@code primary_monitor_master}).
+     */
+    void markChosenPrimary(boolean chosen) {
+        if (connection == null) {
+            holdsMasterLock = false;
+            return;
+        }
+        if (chosen == holdsMasterLock) {
+            return;
+        }
+        try {
+            String sql = chosen ? "SELECT GET_LOCK(" + Sql.literal(RoleConditions.MASTER_LOCK) + ", 0)"
+                    : "SELECT RELEASE_LOCK(" + Sql.literal(RoleConditions.MASTER_LOCK) + ")";
+            String r = connection.query(sql).scalar();
+            holdsMasterLock = chosen && "1".equals(r);
+        } catch (Exception e) {
+            holdsMasterLock = false;
+        }
+    }
+
+    /** True when another monitor's connection holds {@link RoleConditions#MASTER_LOCK} on this server. */
+    boolean masterLockedByOther() {
+        if (connection == null) {
+            return false;
+        }
+        try {
+            String lock = Sql.literal(RoleConditions.MASTER_LOCK);
+            return "1".equals(connection.query("SELECT IS_USED_LOCK(" + lock + ") IS NOT NULL AND IS_USED_LOCK("
+                    + lock + ") <> CONNECTION_ID()").scalar());
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
     /** Gives the lock back, so that another monitor can gather a majority. */
     void unlock(String name) {
         if (connection != null && holdsLock) {
