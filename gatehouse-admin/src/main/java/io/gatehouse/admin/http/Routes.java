@@ -144,9 +144,10 @@ public final class Routes {
                 yield p.size() == 2 ? users.list(api) : users.one(api, p.get(2));
             }
             case "auth" -> {
-                long maxAge = 8 * 3600;
+                // MaxScale's default life of 8 hours, or what max-age asks; never beyond admin_jwt_max_age.
+                long maxAge = Math.min(8 * 3600, ctx.tokens().maxAgeSeconds());
                 if (r.param("max-age") != null) {
-                    maxAge = Math.min(maxAge, Long.parseLong(r.param("max-age")));
+                    maxAge = Math.min(ctx.tokens().maxAgeSeconds(), Long.parseLong(r.param("max-age")));
                 }
                 ObjectNode d = Json.object();
                 d.putObject("meta").put("token", ctx.tokens().issue(r.user(), maxAge));
