@@ -47,6 +47,14 @@ public final class ConfigLoader {
                     throw ConfigException.badValue(s.name(), "admin_gui", global.text("admin_gui"),
                             "false; Gatehouse has no GUI");
                 }
+                for (String m : global.string("admin_audit_exclude_methods").split(",")) {
+                    if (!m.isBlank() && !List.of("GET", "PUT", "POST", "PATCH", "DELETE", "HEAD", "OPTIONS", "CONNECT",
+                            "TRACE").contains(m.trim().toUpperCase(java.util.Locale.ROOT))) {
+                        throw ConfigException.badValue(s.name(), "admin_audit_exclude_methods",
+                                global.text("admin_audit_exclude_methods"),
+                                "HTTP methods separated by commas: GET, PUT, POST, PATCH, DELETE, HEAD, OPTIONS, CONNECT, TRACE");
+                    }
+                }
                 if (global.bool("syslog")) {
                     throw ConfigException.badValue(s.name(), "syslog", global.text("syslog"),
                             "false; the JVM cannot write to the system log socket, Gatehouse logs to logdir");
