@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * admin_audit, admin_audit_file and admin_audit_exclude_methods on a running Gatehouse: every request is a CSV row
  * under a header, an excluded method is left out once PATCH /v1/maxscale says so (and written again once the
  * exclusion is lifted), a failed login is written even when its method is excluded, and passwords in request bodies
- * are hidden. Real HTTP, JDK client; the test thread.
+ * are hidden; admin_readwrite_hosts and admin_readonly_hosts let a client host write, only read, or nothing. Real
+ * HTTP, JDK client; the test thread.
  */
 class AdminAuditTest {
     @TempDir
@@ -31,8 +32,10 @@ class AdminAuditTest {
     }
 
     private int send(Gatehouse gh, String method, String path, String auth, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gh.admin().port() + path))
-                .header("Authorization", auth);
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gh.admin().port() + path));
+        if (!auth.isEmpty()) {
+            b.header("Authorization", auth);
+        }
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(body));
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString()).statusCode();
@@ -81,5 +84,32 @@ class AdminAuditTest {
             assertThat(send(gh, "GET", "/v1/servers", admin, null)).isEqualTo(200);
             assertThat(rows(audit)).as("nothing once admin_audit is off").hasSize(7);
         }
+    }
+
+    @Test
+    void hostListsDecideWhoMayReadAndWhoMayWrite() throws Exception {
+        String admin = basic("admin", "mariadb");
+        String change = "{\"data\": {\"attributes\": {\"parameters\": {\"log_info\": false}}}}";
+        // The test reaches the API from 127.0.0.1: only reading is allowed from there.
+        try (Gatehouse gh = start("ro", "admin_readwrite_hosts=10.0.0.0/255.0.0.0\nadmin_readonly_hosts=127.0.0.%")) {
+            assertThat(send(gh, "GET", "/v1/servers", admin, null)).isEqualTo(200);
+            assertThat(send(gh, "PATCH", "/v1/maxscale", admin, change)).isEqualTo(403);
+        }
+        try (Gatehouse gh = start("none", "admin_readwrite_hosts=10.%\nadmin_readonly_hosts=192.168.1.1")) {
+            assertThat(send(gh, "GET", "/v1/servers", admin, null)).isEqualTo(403);
+            assertThat(send(gh, "GET", "/health/live", "", null)).as("health checks need no host").isEqualTo(200);
+        }
+        try (Gatehouse gh = start("rw", "admin_readwrite_hosts=10.%,127.0.0.1\nadmin_readonly_hosts=10.%")) {
+            assertThat(send(gh, "PATCH", "/v1/maxscale", admin, change)).isEqualTo(204);
+        }
+    }
+
+    private Gatehouse start(String name, String global) throws Exception {
+        Path cnf = dir.resolve(name + ".cnf");
+        Files.createDirectories(dir.resolve(name));
+        Files.writeString(cnf, "[maxscale]\nthreads=1\nadmin_host=127.0.0.1\nadmin_port=0\nlogdir=" + dir
+                + "\npiddir=" + dir + "\ndatadir=" + dir.resolve(name) + "\npersistdir=" + dir.resolve(name + "-p")
+                + "\n" + global + "\n");
+        return Gatehouse.start(cnf);
     }
 }

@@ -168,9 +168,59 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
             if (!reading && !user.mayWrite()) {
                 throw new ApiException(403, "Forbidden: user '" + user.name() + "' has read-only access");
             }
+            hostRules(c, reading);
             r = new ApiRequest(r.method(), r.path(), r.query(), r.body(), user.name(), r.baseUrl());
         }
         return routes.handle(r);
+    }
+
+    /**
+     * admin_readwrite_hosts and admin_readonly_hosts: a client host in neither list is refused, one only in the
+     * read-only list may only read. Patterns as in account hosts ({@code %}, {@code _}, {@code address/netmask});
+     * one with letters is matched against the client's host name, looked up here on the admin thread.
+     */
+    private void hostRules(ChannelHandlerContext c, boolean reading) throws ApiException {
+        io.gatehouse.api.config.Params g = ctx.runtime().config().global();
+        String rw = g.has("admin_readwrite_hosts") ? g.string("admin_readwrite_hosts") : "%";
+        String ro = g.has("admin_readonly_hosts") ? g.string("admin_readonly_hosts") : "%";
+        if (!(c.channel().remoteAddress() instanceof InetSocketAddress isa) || isa.getAddress() == null) {
+            return;                                        // a unix socket has no host to judge
+        }
+        java.net.InetAddress addr = isa.getAddress();
+        if (hostListed(rw, addr)) {
+            return;
+        }
+        if (!hostListed(ro, addr)) {
+            throw new ApiException(403, "Forbidden: admin access from " + addr.getHostAddress()
+                    + " is not allowed (admin_readwrite_hosts, admin_readonly_hosts)");
+        }
+        if (!reading) {
+            throw new ApiException(403, "Forbidden: only reading is allowed from " + addr.getHostAddress()
+                    + " (admin_readonly_hosts)");
+        }
+    }
+
+    private static boolean hostListed(String list, java.net.InetAddress addr) {
+        String ip = addr.getHostAddress();
+        String name = null;
+        for (String p : list.split(",")) {
+            String pattern = p.trim();
+            if (pattern.isEmpty()) {
+                continue;
+            }
+            if (io.gatehouse.core.users.HostPattern.matches(pattern, ip, true)) {
+                return true;
+            }
+            if (!pattern.equalsIgnoreCase("localhost") && pattern.chars().anyMatch(Character::isLetter)
+                    && pattern.indexOf(':') < 0) {
+                name = name != null ? name : addr.getCanonicalHostName();
+                if (io.gatehouse.core.users.HostPattern.matches(pattern.toLowerCase(java.util.Locale.ROOT),
+                        name.toLowerCase(java.util.Locale.ROOT), true)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static boolean isBasic(FullHttpRequest req) {

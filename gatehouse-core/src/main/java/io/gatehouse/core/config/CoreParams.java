@@ -60,6 +60,8 @@ public final class CoreParams {
             of("admin_log_auth_failures", ParamType.BOOL, "true", true, "Log failed logins to the admin API"),
             of("admin_gui", ParamType.BOOL, "false", false, "Serve MaxScale's web GUI; only false, as Gatehouse has none"),
             of("admin_secure_gui", ParamType.BOOL, "true", false, "Serve the GUI only over HTTPS; moot, as admin_gui is always false"),
+            of("admin_readwrite_hosts", ParamType.STRING, "%", false, "Client hosts that may use the admin API fully: addresses with % and _, address/netmask or host names"),
+            of("admin_readonly_hosts", ParamType.STRING, "%", false, "Client hosts that may only read through the admin API"),
             of("admin_audit", ParamType.BOOL, "false", true, "Write every admin API request to admin_audit_file"),
             of("admin_audit_file", ParamType.STRING, null, true, "CSV file of the admin audit; default logdir/admin_audit.csv"),
             of("admin_audit_exclude_methods", ParamType.STRING, "", true, "HTTP methods left out of the audit, e.g. GET (failed logins are always written)"),

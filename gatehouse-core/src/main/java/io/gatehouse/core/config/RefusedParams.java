@@ -56,8 +56,6 @@ final class RefusedParams {
                 {"sharedir", "Gatehouse has no shared data files (MaxScale keeps its GUI there)"},
                 {"admin_pam_readwrite_service", "the admin API has no PAM login"},
                 {"admin_pam_readonly_service", "the admin API has no PAM login"},
-                {"admin_readwrite_hosts", "admin users are not limited by client host"},
-                {"admin_readonly_hosts", "admin users are not limited by client host"},
                 {"admin_oidc_url", "the admin API accepts only the tokens it issued itself"},
                 {"config_sync_cluster", "configuration is not synchronised through the database cluster"},
                 {"config_sync_user", "configuration is not synchronised through the database cluster"},
