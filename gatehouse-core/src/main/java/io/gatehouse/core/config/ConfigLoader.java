@@ -158,6 +158,12 @@ public final class ConfigLoader {
             global = validate(new IniSection("maxscale", file), CoreParams.GLOBAL, "the [maxscale] section", "global");
         }
         checkReferences(servers, monitors, services, listeners);
+        String syncCluster = global.has("config_sync_cluster") ? global.string("config_sync_cluster") : null;
+        if (syncCluster != null && !syncCluster.isBlank()
+                && monitors.stream().noneMatch(m -> m.name().equals(syncCluster))) {
+            throw ConfigException.badValue("maxscale", "config_sync_cluster", syncCluster,
+                    "the name of a monitor section, whose primary keeps the shared configuration");
+        }
         for (var svc : services) {
             for (String f : filterNames(svc.params())) {
                 if (filters.stream().noneMatch(x -> x.name().equals(f))) {

@@ -57,12 +57,6 @@ final class RefusedParams {
                 {"admin_pam_readwrite_service", "the admin API has no PAM login"},
                 {"admin_pam_readonly_service", "the admin API has no PAM login"},
                 {"admin_oidc_url", "the admin API accepts only the tokens it issued itself"},
-                {"config_sync_cluster", "configuration is not synchronised through the database cluster"},
-                {"config_sync_user", "configuration is not synchronised through the database cluster"},
-                {"config_sync_password", "configuration is not synchronised through the database cluster"},
-                {"config_sync_db", "configuration is not synchronised through the database cluster"},
-                {"config_sync_timeout", "configuration is not synchronised through the database cluster"},
-                {"config_sync_interval", "configuration is not synchronised through the database cluster"},
         });
         put(m, "server", new String[][] {
                 {"disk_space_threshold", "no disk space monitoring"},

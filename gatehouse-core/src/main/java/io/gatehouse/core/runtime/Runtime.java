@@ -58,6 +58,8 @@ public final class Runtime implements AutoCloseable {
     private long classifierCacheBytes;
     private ProxyContext proxy;
     private final long startedAt = System.currentTimeMillis();
+    /** config_sync_cluster: the shared configuration, or null when this instance keeps its own. */
+    private volatile ConfigSync configSync;
 
     public Runtime(GatehouseConfig config, ModuleRegistry modules) {
         this.config = config;
@@ -139,6 +141,9 @@ public final class Runtime implements AutoCloseable {
                 Listener l = new Listener(lc.name(), lc.params(), services.get(lc.targets().get(0)));
                 l.start(proxy);
                 listeners.put(lc.name(), l);
+            }
+            if (g.has("config_sync_cluster") && !g.string("config_sync_cluster").isBlank()) {
+                configSync = new ConfigSync(this, g);
             }
         } catch (Exception e) {
             close();
@@ -409,8 +414,16 @@ public final class Runtime implements AutoCloseable {
      * Stops accepting, closes every session, stops monitors and workers. Sessions get no new work once listeners are
      * closed; open ones are closed, which ends their backend connections.
      */
+    /** The configuration shared with other instances ({@code config_sync_cluster}), or null. */
+    public ConfigSync configSync() {
+        return configSync;
+    }
+
     @Override
     public void close() {
+        if (configSync != null) {
+            configSync.close();
+        }
         for (Listener l : listeners.values()) {
             try {
                 l.stop();
