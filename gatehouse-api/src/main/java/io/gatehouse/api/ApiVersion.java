@@ -23,7 +23,7 @@ public record ApiVersion(int major, int minor) {
      * 3 added a filter's data directory (FilterModule.create with three arguments) and its editable documents
      * (Filter.documents, readDocument, writeDocument, removeFromDocument).
      */
-    public static final int MINOR = 3;
+    public static final int MINOR = 4;
     /** The API version this build of Gatehouse implements (read at run time). */
     public static final ApiVersion CURRENT = new ApiVersion(MAJOR, MINOR);
 

@@ -91,7 +91,7 @@ public final class CoreParams {
             of("config_sync_db", ParamType.STRING, "mysql", false, "Database of the maxscale_config table"),
             of("config_sync_timeout", ParamType.DURATION, "10s", false, "Time limit of the shared-configuration queries"),
             of("config_sync_interval", ParamType.DURATION, "5s", false, "How often the shared configuration is read"),
-            of("passive", ParamType.BOOL, "false", false, "Passive instance; only false: there is no passive mode"),
+            of("passive", ParamType.BOOL, "false", true, "Passive instance: it routes, but its monitors do not change the cluster or run scripts"),
             of("substitute_variables", ParamType.BOOL, "false", false,
                     "Replace $NAME values with environment variables; only false"),
             of("admin_auth", ParamType.BOOL, "true", false, "Require a user and password on the admin API; only true"),

@@ -58,6 +58,8 @@ public final class Runtime implements AutoCloseable {
     private long classifierCacheBytes;
     private ProxyContext proxy;
     private final long startedAt = System.currentTimeMillis();
+    /** The global {@code passive}, as changed at runtime: read by monitors at each pass without any lock. */
+    private volatile boolean passive;
     /** config_sync_cluster: the shared configuration, or null when this instance keeps its own. */
     private volatile ConfigSync configSync;
 
@@ -70,6 +72,7 @@ public final class Runtime implements AutoCloseable {
     public void start() throws Exception {
         try {
             Params g = config.global();
+            passive = g.bool("passive");
             for (var s : config.servers()) {
                 servers.put(s.name(), new Server(s.name(), s.params(), localAddress(g)));
             }
@@ -82,7 +85,7 @@ public final class Runtime implements AutoCloseable {
                     watched.add(s);
                 }
                 MonitorContext ctx = new SimpleMonitorContext(m.name(), m.params(), List.copyOf(watched),
-                        monitorDirectory(g, m.name()));
+                        monitorDirectory(g, m.name()), this::passive);
                 Monitor monitor = mod.create(ctx);
                 // Looked up at call time: the admin API may replace the monitor instance (new parameters, restart).
                 String monitorName = m.name();
@@ -289,7 +292,7 @@ public final class Runtime implements AutoCloseable {
     public synchronized void replaceMonitorParams(String name, Params params) throws InterruptedException {
         Monitor old = require(monitors, name, "monitor");
         MonitorContext ctx = monitorContexts.get(name);
-        MonitorContext fresh = new SimpleMonitorContext(name, params, ctx.servers(), ctx.dataDirectory());
+        MonitorContext fresh = new SimpleMonitorContext(name, params, ctx.servers(), ctx.dataDirectory(), this::passive);
         boolean wasRunning = old.isRunning();
         old.stop();
         monitorContexts.put(name, fresh);
@@ -414,6 +417,16 @@ public final class Runtime implements AutoCloseable {
      * Stops accepting, closes every session, stops monitors and workers. Sessions get no new work once listeners are
      * closed; open ones are closed, which ends their backend connections.
      */
+    /** True while this instance is passive: it routes, but its monitors leave the cluster alone. */
+    public boolean passive() {
+        return passive;
+    }
+
+    /** Sets {@code passive} after a runtime change of the global parameter. */
+    public void passive(boolean on) {
+        passive = on;
+    }
+
     /** The configuration shared with other instances ({@code config_sync_cluster}), or null. */
     public ConfigSync configSync() {
         return configSync;
@@ -465,7 +478,12 @@ public final class Runtime implements AutoCloseable {
     }
 
     record SimpleMonitorContext(String name, Params params, List<MonitoredServer> servers,
-                                java.nio.file.Path dataDirectory) implements MonitorContext {
+                                java.nio.file.Path dataDirectory, java.util.function.BooleanSupplier passiveNow)
+            implements MonitorContext {
+        @Override
+        public boolean passive() {
+            return passiveNow.getAsBoolean();
+        }
     }
 
     /**

@@ -256,7 +256,8 @@ final class MariaDbMonitor implements Monitor {
         // The lock majority is settled at every pass, acting or not: the other monitors follow the primary one's
         // choice (primary_monitor_master) through the lock it holds on that server.
         boolean leads = cooperativeMajority();
-        if (s.acts() && leads && act(s)) {
+        // A passive instance watches and routes; the active one changes the cluster.
+        if (s.acts() && leads && !context.passive() && act(s)) {
             observe(s);
         }
         ServerProbe m = masterOfRecord;
@@ -294,7 +295,7 @@ final class MariaDbMonitor implements Monitor {
         }
         ticks++;
         String script = p.string("script");
-        if (script != null && !script.isBlank()) {
+        if (script != null && !script.isBlank() && !context.passive()) {
             for (ScriptHook.Event e : events) {
                 ScriptHook.run(script, p.mask("events"), p.duration("script_timeout").toMillis(), e,
                         context.servers(), settings.user(), settings.password());
