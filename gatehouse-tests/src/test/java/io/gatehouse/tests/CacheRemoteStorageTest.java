@@ -6,7 +6,6 @@ import static io.gatehouse.tests.FilterBed.execute;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.gatehouse.server.Gatehouse;
 import io.gatehouse.testkit.Accounts;
 import io.gatehouse.testkit.CacheServer;
 import io.gatehouse.testkit.MariaDbCluster;
@@ -77,7 +76,7 @@ class CacheRemoteStorageTest {
             try (FilterBed bed = FilterBed.start(cluster, dir, section, "master");
                  Connection c = bed.connect(SPLIT)) {
                 String sql = "SELECT v FROM " + table + " WHERE id = 3 /* " + Names.unique("pw") + " */";
-                awaitHit(bed, c, sql, "c");
+                awaitHit(bed, c, sql, "c,");
             }
             Path bad = dir.resolve("bad");
             java.nio.file.Files.createDirectories(bad);
@@ -128,6 +127,16 @@ class CacheRemoteStorageTest {
                     execute(c, "UPDATE " + table + " SET v = 'b' WHERE id = 2");
                     assertThat(values(c, sql)).isEqualTo("a,b,");
                 }
+
+                JsonNode connections = bed.diagnostics();
+                if (cachedData.equals("shared")) {
+                    assertThat(connections.path("storage_connections").asLong()).as("one for every worker").isEqualTo(1);
+                } else {
+                    assertThat(connections.path("storage_connections").asLong()).as("one per worker that had sessions")
+                            .isPositive();
+                }
+                assertThat(connections.path("storage_connections_up").asLong())
+                        .isEqualTo(connections.path("storage_connections").asLong());
 
                 // The storage goes away mid-run: queries keep working, uncached, without errors.
                 server.stop();
