@@ -38,6 +38,9 @@ final class CacheFilter implements Filter {
         this.name = name;
         this.settings = settings;
         boolean remote = settings.remote() != null;
+        if (remote) {
+            RemoteConnection.group();           // here, not on the worker whose first session needs a connection
+        }
         this.shared = settings.shared() && !remote ? new CacheStorage(settings) : null;
         this.sharedRemote = settings.shared() && remote ? remote() : null;
     }

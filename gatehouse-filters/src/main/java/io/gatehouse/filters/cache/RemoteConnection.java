@@ -88,8 +88,11 @@ final class RemoteConnection {
         loop.execute(this::connect);
     }
 
-    /** The cache I/O thread, made once for every remote storage of the process; a daemon, so it never holds exit. */
-    private static synchronized EventLoopGroup group() {
+    /**
+     * The cache I/O thread, made once for every remote storage of the process; a daemon, so it never holds exit.
+     * Filters call it when they are made (on the start or admin thread), so that no worker ever starts the thread.
+     */
+    static synchronized EventLoopGroup group() {
         if (group == null) {
             group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("gatehouse-cache-io", true),
                     NioIoHandler.newFactory());
