@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A real {@code redis-server} or {@code memcached} from the distribution's packages, for the cache storage tests:
  * started on a free loopback port with its files in a directory of the test's, stopped and started again on the same
- * port (an outage and a return), and killed with the JVM if the test never closes it (a watchdog shell kills it
+ * port (an outage and a return) or frozen and thawed (a storage that hangs), and killed with the JVM if the test never closes it (a watchdog shell kills it
  * when our end of its stdin closes). Used from the test thread; not thread-safe.
  */
 public final class CacheServer implements AutoCloseable {
@@ -132,6 +132,13 @@ public final class CacheServer implements AutoCloseable {
         if (p == null) {
             return;
         }
+        if (p.isAlive()) {
+            try {
+                signal("CONT");                       // a paused server would not act on SIGTERM
+            } catch (RuntimeException ignored) {
+                // it exited meanwhile
+            }
+        }
         p.destroy();
         try {
             if (!p.waitFor(10, TimeUnit.SECONDS)) {
@@ -147,6 +154,37 @@ public final class CacheServer implements AutoCloseable {
             watchdog = null;
         }
         LOG.info("Stopped {} on port {}", kind, port);
+    }
+
+    /**
+     * Freezes the server (SIGSTOP): connections stay open and new ones are accepted by the kernel, but nothing is
+     * answered, as with a storage that hangs. {@link #resume} thaws it.
+     */
+    public void pause() {
+        signal("STOP");
+    }
+
+    /** Thaws a {@link #pause}d server (SIGCONT). */
+    public void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        if (!isRunning()) {
+            throw new IllegalStateException(kind + " on port " + port + " is not running");
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * kit: a hit is answered without touching any server (the servers read no row of the table and Com_select does not
  * move), a result stored through one Gatehouse is a hit through another sharing the storage, with
  * {@code invalidate=current} a read after a write sees the write, a storage stopped mid-run leaves every query working
- * uncached, and once it is back the cache fills and answers again. Both {@code cached_data} values (one connection to
+ * uncached, one that hangs only slows each statement to about the {@code timeout}, and once it is back the cache
+ * fills and answers again. Both {@code cached_data} values (one connection to
  * the storage for all workers, or one per worker). MariaDB Connector/J and the mariadb CLI as clients. JUnit thread.
  */
 @ExtendWith(MariaDbExtension.class)
@@ -86,6 +87,54 @@ class CacheRemoteStorageTest {
                     + redis.address() + ",colour=red", "[F] storage_options: 'colour'", "password");
             FilterBed.assertRefused(cluster, bad, "module=cache\nstorage=storage_memcached\nstorage_options=server="
                     + redis.address() + "\nmax_size=10Mi", "[F] max_size", "storage_memcached");
+        }
+    }
+
+    /**
+     * Two Gatehouses share one Redis: what one stored the other answers, and a write through one is seen through the
+     * other. Then the storage hangs (SIGSTOP): each statement waits at most about {@code timeout}, gets its rows from
+     * the server, and once the storage is thawed the cache answers again.
+     */
+    @Test
+    void twoGatehousesShareRedisAndAHangingStorageOnlySlowsToTheTimeout(@TempDir Path dir) throws Exception {
+        try (CacheServer redis = CacheServer.start(CacheServer.Kind.REDIS, dir.resolve("redis"))) {
+            String section = "module=cache\nstorage=storage_redis\nstorage_options=server=" + redis.address()
+                    + "\ninvalidate=current\ntimeout=500ms";
+            Path one = dir.resolve("one");
+            Path two = dir.resolve("two");
+            java.nio.file.Files.createDirectories(one);
+            java.nio.file.Files.createDirectories(two);
+            String sql = "SELECT v FROM " + table + " WHERE id = 1 /* " + Names.unique("two") + " */";
+            try (FilterBed first = FilterBed.start(cluster, one, section, "master");
+                 FilterBed second = FilterBed.start(cluster, two, section, "master");
+                 Connection a = first.connect(SPLIT);
+                 Connection b = second.connect(SPLIT)) {
+                awaitHit(first, a, sql, "a,");
+                values(b, "SELECT 1");
+                long rows = rowsRead();
+                assertThat(values(b, sql)).isEqualTo("a,");
+                assertThat(rowsRead()).as("the other Gatehouse's first read is a hit").isEqualTo(rows);
+                execute(a, "UPDATE " + table + " SET v = 'A' WHERE id = 1");
+                cluster.awaitReplication(Duration.ofSeconds(30));
+                assertThat(values(b, sql)).as("a write through the other Gatehouse").isEqualTo("A,");
+                execute(b, "UPDATE " + table + " SET v = 'a' WHERE id = 1");
+                cluster.awaitReplication(Duration.ofSeconds(30));
+                assertThat(values(a, sql)).isEqualTo("a,");
+
+                redis.pause();
+                try {
+                    for (int i = 0; i < 4; i++) {
+                        long start = System.nanoTime();
+                        assertThat(values(a, sql)).as("with the storage hanging").isEqualTo("a,");
+                        assertThat((System.nanoTime() - start) / 1_000_000).as("ms for one statement")
+                                .isLessThan(3000);
+                    }
+                    assertThat(first.diagnostics().path("storage_failures").asLong()).isPositive();
+                } finally {
+                    redis.resume();
+                }
+                awaitHit(first, a, sql, "a,");
+            }
         }
     }
 

@@ -47,7 +47,8 @@ final class CacheFilter implements Filter {
 
     private RemoteStorage remote() {
         RemoteOptions o = settings.remote();
-        Consumer<ByteBuf> hello = o.password() == null ? null
+        // A connection is up once the server answered: Redis's AUTH when a password is set, else a ping.
+        Consumer<ByteBuf> hello = o.password() == null ? o.protocol()::writePing
                 : out -> RedisProtocol.writeAuth(out, o.username(), o.password());
         return new RemoteStorage(new RemoteConnection(name, o.protocol(), o.host(), o.port(),
                 settings.timeoutMillis(), hello), o.protocol(), o.maxValueSize());

@@ -32,6 +32,11 @@ final class MemcachedProtocol implements RemoteProtocol {
     }
 
     @Override
+    public void writePing(ByteBuf out) {
+        out.writeCharSequence("version\r\n", StandardCharsets.US_ASCII);
+    }
+
+    @Override
     public void writeGet(ByteBuf out, List<String> keys) {
         out.writeCharSequence("get " + String.join(" ", keys) + "\r\n", StandardCharsets.US_ASCII);
     }
@@ -63,7 +68,7 @@ final class MemcachedProtocol implements RemoteProtocol {
         if (line == null) {
             return INCOMPLETE;
         }
-        return line.equals("STORED") ? Boolean.TRUE : line;
+        return line.equals("STORED") || line.startsWith("VERSION ") ? Boolean.TRUE : line;
     }
 
     private static Object values(ByteBuf in, List<String> keys) {

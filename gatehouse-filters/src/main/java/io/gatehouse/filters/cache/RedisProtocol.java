@@ -42,6 +42,11 @@ final class RedisProtocol implements RemoteProtocol {
     }
 
     @Override
+    public void writePing(ByteBuf out) {
+        command(out, List.of(ascii("PING")));
+    }
+
+    @Override
     public void writeGet(ByteBuf out, List<String> keys) {
         List<byte[]> parts = new ArrayList<>(keys.size() + 1);
         parts.add(ascii("MGET"));

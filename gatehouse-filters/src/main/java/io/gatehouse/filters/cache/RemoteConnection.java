@@ -62,7 +62,7 @@ final class RemoteConnection {
     private final String host;
     private final int port;
     private final long timeoutNanos;
-    /** Requests sent first on every new connection (Redis's AUTH), or null. */
+    /** The request sent first on every new connection (Redis's AUTH, or a ping); it must succeed. */
     private final Consumer<ByteBuf> hello;
     private final EventLoop loop;
 
@@ -162,8 +162,10 @@ final class RemoteConnection {
             return;
         }
         if (System.nanoTime() - head.deadline >= 0) {
-            LOG.warn("Cache {}: {} did not answer within the timeout; reconnecting (queries run uncached meanwhile)",
-                    filter, describe());
+            if (up) {                           // a connection that never came up is logged by connect()
+                LOG.warn("Cache {}: {} did not answer within the timeout; reconnecting (queries run uncached"
+                        + " meanwhile)", filter, describe());
+            }
             Channel c = channel;
             if (c != null) {
                 c.close();
@@ -206,7 +208,10 @@ final class RemoteConnection {
                     if (Boolean.TRUE.equals(v)) {
                         ready();
                     } else if (channel != null) {
-                        LOG.warn("Cache {}: {} refused the login: {}", filter, describe(), e != null ? e : v);
+                        if (reachable) {
+                            LOG.warn("Cache {}: {} did not accept the connection (login or first request): {}",
+                                    filter, describe(), e != null ? e : v == null ? "no answer in time" : v);
+                        }
                         reachable = false;
                         channel.close();
                     }

@@ -26,6 +26,12 @@ interface RemoteProtocol {
     /** The default port when {@code server} names none. */
     int defaultPort();
 
+    /**
+     * Writes a request that proves the server answers (Redis PING, memcached version); its reply is a
+     * {@link Expect#STATUS}. A new connection counts as up only once it is answered.
+     */
+    void writePing(ByteBuf out);
+
     /** Writes a request for the values of {@code keys}; its reply is {@link Expect#VALUES}. */
     void writeGet(ByteBuf out, List<String> keys);
 

@@ -57,6 +57,8 @@ class RemoteProtocolTest {
                 .isEqualTo("*5\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n$2\r\nPX\r\n$4\r\n1500\r\n");
         assertThat(written(b -> r.writeSet(b, List.of("a", "b"), List.of(new byte[] {'1'}, new byte[] {'2'}), 0)))
                 .isEqualTo("*5\r\n$4\r\nMSET\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n");
+        assertThat(written(r::writePing)).isEqualTo("*1\r\n$4\r\nPING\r\n");
+        assertThat(parseEverySplit(r, "+PONG\r\n", RemoteProtocol.Expect.STATUS, List.of())).isEqualTo(true);
         assertThat(written(b -> RedisProtocol.writeAuth(b, "u", "p")))
                 .isEqualTo("*3\r\n$4\r\nAUTH\r\n$1\r\nu\r\n$1\r\np\r\n");
 
@@ -82,6 +84,8 @@ class RemoteProtocolTest {
     void memcachedRequestsAndReplies() {
         MemcachedProtocol m = MemcachedProtocol.INSTANCE;
         assertThat(written(b -> m.writeGet(b, List.of("k1", "k2")))).isEqualTo("get k1 k2\r\n");
+        assertThat(written(m::writePing)).isEqualTo("version\r\n");
+        assertThat(parseEverySplit(m, "VERSION 1.6.18\r\n", RemoteProtocol.Expect.STATUS, List.of())).isEqualTo(true);
         assertThat(written(b -> m.writeSet(b, List.of("k"), List.of(new byte[] {'v', 'w'}), 1500)))
                 .isEqualTo("set k 0 2 2\r\nvw\r\n");
         @SuppressWarnings("unchecked")
