@@ -73,6 +73,8 @@ final class RemoteConnection {
     /** Whether the storage was reachable at the last attempt; an outage is logged once, not every second. */
     private boolean reachable = true;
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+    /** Whether a timeout check is scheduled (one at a time, whatever the number of requests). */
+    private boolean timerArmed;
     private ByteBuf received;
     private volatile boolean up;
 
@@ -138,25 +140,25 @@ final class RemoteConnection {
             r.result().completeExceptionally(e);
             return;
         }
-        boolean first = waiting.isEmpty();
         waiting.add(new Waiting(r, System.nanoTime() + timeoutNanos));
         channel.writeAndFlush(out, channel.voidPromise());
-        if (first) {
-            scheduleTimeoutCheck();
-        }
+        scheduleTimeoutCheck();
     }
 
+    /** Arms the one timer that watches the oldest waiting request, unless it is armed already. */
     private void scheduleTimeoutCheck() {
         Waiting head = waiting.peek();
-        if (head == null) {
+        if (head == null || timerArmed) {
             return;
         }
+        timerArmed = true;
         long delay = Math.max(0, head.deadline - System.nanoTime());
         loop.schedule(this::checkTimeouts, delay, TimeUnit.NANOSECONDS);
     }
 
     /** A reply later than {@code timeout}: the connection is given up (its replies can no longer be matched). */
     private void checkTimeouts() {
+        timerArmed = false;
         Waiting head = waiting.peek();
         if (head == null) {
             return;
