@@ -14,6 +14,8 @@
 # within the same run; or cache: the fourth target has the cache filter (in-memory, cached_data=shared) in front,
 # and the run ends with the cache's hit ratio read from the REST API; with the text protocol the point selects are
 # answered from the cache once each was seen, prepared statements are never cached, as in MaxScale),
+# BENCH_CACHE_STORAGE (with BENCH_FILTER=cache: inmemory, the default, or redis or memcached: a redis-server or
+# memcached started on a free port for the run, used with cached_data=shared),
 # BENCH_TABLE_SIZE (rows per sysbench table, 10000; 4 tables: the number of distinct point selects).
 # Extra JVM options for Gatehouse go in GATEHOUSE_JAVA_OPTS, as for bin/gatehouse.
 set -eu
@@ -28,6 +30,11 @@ REPLICAS=${BENCH_REPLICAS:-1}
 WARMUP=${BENCH_WARMUP:-5}
 KEEP=${BENCH_KEEP:-0}
 TABLE_SIZE=${BENCH_TABLE_SIZE:-10000}
+CACHE_STORAGE=${BENCH_CACHE_STORAGE:-inmemory}
+case "$CACHE_STORAGE" in
+  inmemory|redis|memcached) ;;
+  *) echo "BENCH_CACHE_STORAGE: $CACHE_STORAGE (expected: inmemory, redis or memcached)" >&2; exit 2 ;;
+esac
 ROUTER=${BENCH_ROUTER:-readconnroute}
 case "$ROUTER" in
   readconnroute) ROUTER_LINES='router=readconnroute
@@ -52,7 +59,7 @@ for tool in java sysbench mariadb python3 /usr/sbin/haproxy; do
 done
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/gatehouse-bench.XXXXXX")
-CLUSTER_PID='' HAPROXY_PID='' GATEHOUSE_PID='' SYSBENCH_PID=''
+CLUSTER_PID='' HAPROXY_PID='' GATEHOUSE_PID='' SYSBENCH_PID='' STORAGE_PID=''
 
 # True while the process exists and is not a zombie (an exited child we have not waited for yet).
 alive() {
@@ -76,6 +83,7 @@ cleanup() {
   stop "$SYSBENCH_PID" 5
   stop "$GATEHOUSE_PID" 30
   stop "$HAPROXY_PID" 10
+  stop "$STORAGE_PID" 10
   stop "$CLUSTER_PID" 60
   # If the cluster's JVM had to be killed, its mariadbd children are still running: stop them by their pid files.
   for pidfile in "$WORK"/cluster/*/mariadbd.pid; do
@@ -116,8 +124,22 @@ java -cp "$DIST/lib/*" io.gatehouse.testkit.ClusterMain "$WORK/cluster" --replic
 CLUSTER_PID=$!
 await "$CLUSTER_PID" 180 test -s "$WORK/cluster/servers.txt"
 PRIMARY_PORT=$(awk 'NR == 1 {print $3}' "$WORK/cluster/servers.txt")
-set -- $(python3 "$HELPERS/freeports.py" 4)
-HAPROXY_PORT=$1 GATEHOUSE_PORT=$2 FILTERED_PORT=$3 ADMIN_PORT=$4
+set -- $(python3 "$HELPERS/freeports.py" 5)
+HAPROXY_PORT=$1 GATEHOUSE_PORT=$2 FILTERED_PORT=$3 ADMIN_PORT=$4 STORAGE_PORT=$5
+CACHE_LINES='cached_data=shared'
+if [ "$FILTER" = cache ] && [ "$CACHE_STORAGE" != inmemory ]; then
+  mkdir -p "$WORK/storage"
+  if [ "$CACHE_STORAGE" = redis ]; then
+    redis-server --port "$STORAGE_PORT" --bind 127.0.0.1 --dir "$WORK/storage" --save '' --appendonly no \
+      </dev/null >"$WORK/storage.log" 2>&1 &
+  else
+    memcached -l 127.0.0.1 -p "$STORAGE_PORT" -U 0 -m 256 -u "$(id -un)" </dev/null >"$WORK/storage.log" 2>&1 &
+  fi
+  STORAGE_PID=$!
+  CACHE_LINES="$CACHE_LINES
+storage=storage_$CACHE_STORAGE
+storage_options=server=127.0.0.1:$STORAGE_PORT"
+fi
 
 cat >"$WORK/haproxy.cfg" <<EOF
 global
@@ -182,7 +204,7 @@ EOF
 [Bench-Filter]
 type=filter
 module=cache
-cached_data=shared
+$CACHE_LINES
 EOF
     fi
     cat <<EOF
@@ -279,8 +301,9 @@ import base64, json, sys, urllib.request
 req = urllib.request.Request("http://127.0.0.1:%s/v1/filters/Bench-Filter" % sys.argv[1],
                              headers={"Authorization": "Basic " + base64.b64encode(b"admin:mariadb").decode()})
 d = json.load(urllib.request.urlopen(req, timeout=10))["data"]["attributes"]["filter_diagnostics"]
-print("cache: hits %d, misses %d, hit ratio %.3f, entries %d, size %d bytes"
-      % (d["hits"], d["misses"], d["hit_ratio"], d["entries"], d["size"]))
+print("cache (%s): hits %d, misses %d, hit ratio %.3f, %s" % (d["storage"], d["hits"], d["misses"], d["hit_ratio"],
+      "entries %d, size %d bytes" % (d["entries"], d["size"]) if "entries" in d
+      else "storage failures %d" % d["storage_failures"]))
 if d["hit_ratio"] <= 0.9:
     print("bench-proxy: the cache's hit ratio is %.3f, not above 0.9: run longer (BENCH_TIME) or with fewer"
           " rows (BENCH_TABLE_SIZE) so that each point select repeats" % d["hit_ratio"], file=sys.stderr)
