@@ -86,6 +86,7 @@ public final class ConfigLoader {
             switch (type) {
                 case "server" -> {
                     Params p = validate(s, CoreParams.SERVER, "a server", "server");
+                    diskThresholdRule(p);
                     if (p.string("address") == null && p.string("socket") == null) {
                         throw new ConfigException("[" + s.name() + "] address: missing (expected: address or socket for a server)");
                     }
@@ -103,6 +104,7 @@ public final class ConfigLoader {
                         throw ConfigException.badValue(s.name(), "module", module, "one of " + modules.names(ModuleKind.MONITOR));
                     }
                     Params p = validate(s, merge(CoreParams.MONITOR, m.descriptor().parameters()), "a monitor using " + module, "monitor", m.descriptor().name());
+                    diskThresholdRule(p);
                     moduleRules(m, p);
                     monitors.add(new GatehouseConfig.ObjectConfig(s.name(), m.descriptor().name(), p, p.list("servers")));
                 }
@@ -228,6 +230,31 @@ public final class ConfigLoader {
         if (user && !pw) {
             throw ConfigException.badValue(p.section(), "monitoruser", p.string("monitoruser"),
                     "together with monitorpw, its password");
+        }
+    }
+
+    /** disk_space_threshold: path:percent pairs (the monitors parse it again, so it must parse here). */
+    private static void diskThresholdRule(Params p) throws ConfigException {
+        String v = p.has("disk_space_threshold") ? p.string("disk_space_threshold") : null;
+        if (v == null || v.isBlank()) {
+            return;
+        }
+        for (String part : v.split(",")) {
+            String t = part.trim();
+            int colon = t.lastIndexOf(':');
+            boolean ok = colon > 0 && (t.startsWith("/") || t.startsWith("*"));
+            if (ok) {
+                try {
+                    int pct = Integer.parseInt(t.substring(colon + 1).trim());
+                    ok = pct >= 0 && pct <= 100;
+                } catch (NumberFormatException e) {
+                    ok = false;
+                }
+            }
+            if (!ok) {
+                throw ConfigException.badValue(p.section(), "disk_space_threshold", v,
+                        "path:percent pairs separated by commas, an absolute path or *, 0 to 100 percent");
+            }
         }
     }
 

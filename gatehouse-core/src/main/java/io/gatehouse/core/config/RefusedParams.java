@@ -59,7 +59,6 @@ final class RefusedParams {
                 {"admin_oidc_url", "the admin API accepts only the tokens it issued itself"},
         });
         put(m, "server", new String[][] {
-                {"disk_space_threshold", "no disk space monitoring"},
         });
         put(m, "service", new String[][] {
                 {"connection_keepalive", "idle backend connections are not pinged"},
@@ -71,11 +70,8 @@ final class RefusedParams {
                 {"redirect_url", "clients are never redirected"},
         });
         put(m, "monitor", new String[][] {
-                {"disk_space_threshold", "no disk space monitoring"},
-                {"disk_space_check_interval", "no disk space monitoring"},
         });
         put(m, "mariadbmon", new String[][] {
-                {"maintenance_on_low_disk_space", "no disk space monitoring"},
                 {"ssh_user", "no backup or rebuild operations"},
                 {"ssh_keyfile", "no backup or rebuild operations"},
                 {"ssh_check_host_key", "no backup or rebuild operations"},

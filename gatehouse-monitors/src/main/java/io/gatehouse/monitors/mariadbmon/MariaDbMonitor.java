@@ -275,6 +275,7 @@ final class MariaDbMonitor implements Monitor {
         int attempts = (int) p.integer("backend_connect_attempts");
         for (ServerProbe probe : probes) {
             probe.probe(settings.user(), settings.password(), ct, rt, wt, attempts);
+            probe.checkDisk(p.string("disk_space_threshold"), p.duration("disk_space_check_interval"));
         }
         ServerProbe sticky = primary != null && primary.reachable ? primary
                 : masterOfRecord != null && masterOfRecord.reachable ? masterOfRecord : null;
@@ -499,6 +500,18 @@ final class MariaDbMonitor implements Monitor {
             }
         } else if (probe.authError) {
             status = ServerStatus.RUNNING | ServerStatus.AUTH_ERROR;
+        }
+        if (probe.diskExhausted) {
+            status |= ServerStatus.DISK_SPACE_EXHAUSTED;
+            // A full replica leaves the pool of readable servers until an operator clears it, as MaxScale does;
+            // the primary and relays keep serving, the cluster would stop otherwise.
+            if (probe.reachable && probe != primary && Topology.directReplicas(probe, probes).isEmpty()
+                    && MariaDbMonitorModule.maintenanceOnLowDisk(context.params())
+                    && !ServerStatus.has(s.status(), ServerStatus.MAINTENANCE)) {
+                LOG.warn("Monitor {}: {} is out of disk space; setting it into maintenance"
+                        + " (maintenance_on_low_disk_space)", context.name(), s.name());
+                s.enterMaintenance();
+            }
         }
         InitialHandshake g = probe.greeting();
         ServerState next = new ServerState(status, lag, probe.reachable ? probe.serverId : old.serverId(), masterId,

@@ -9,8 +9,8 @@ import java.util.Set;
  * must show, beyond the replication topology, before they are labelled Master and Slave. Read from the monitor's
  * parameters at each pass (both may change at runtime). Used only on the monitor's thread; no buffers.
  *
- * <p>{@code disk_space_ok} is accepted and always holds: as in MaxScale it only takes effect with disk-space
- * monitoring, which Gatehouse refuses to configure ({@code disk_space_threshold}).
+ * <p>{@code disk_space_ok} holds while no disk of the server is beyond its {@code disk_space_threshold}; without
+ * disk-space checks it always holds, as in MaxScale.
  */
 final class RoleConditions {
     /** The lock the primary monitor of cooperating monitors holds on the server it chose as primary. */
@@ -29,6 +29,9 @@ final class RoleConditions {
      * and does not hold the lock majority: it then follows the primary monitor's choice when asked to.
      */
     boolean masterOk(ServerProbe candidate, List<ServerProbe> all, boolean secondary) {
+        if (master.contains("disk_space_ok") && candidate.diskExhausted) {
+            return false;
+        }
         if (secondary && master.contains("primary_monitor_master") && !candidate.masterLockedByOther()) {
             return false;
         }

@@ -52,6 +52,18 @@ final class ServerProbe {
         return greeting;
     }
 
+    /** disk_space_threshold of this server, checked every disk_space_check_interval. */
+    private final io.gatehouse.monitors.diskspace.DiskSpaceCheck disk = new io.gatehouse.monitors.diskspace.DiskSpaceCheck();
+    /** True while a disk of the server is used beyond its limit (as last seen). */
+    boolean diskExhausted;
+
+    /** Checks the disks when the interval has passed; {@code thresholds} is the monitor's, the server's own wins. */
+    void checkDisk(String thresholds, Duration interval) {
+        String own = server.diskSpaceThreshold();
+        diskExhausted = disk.exhausted(reachable ? connection : null, server.name(), own != null ? own : thresholds,
+                interval);
+    }
+
     /** True while this monitor holds the cooperative-monitoring lock on the server (it lives with the connection). */
     boolean holdsLock;
 
