@@ -45,6 +45,7 @@ public final class CoreParams {
                             + " suppression; 0 in any field disables"),
             of("logdir", ParamType.PATH, "/var/log/gatehouse", false, "Log directory"),
             of("datadir", ParamType.PATH, "/var/lib/gatehouse", false, "Data directory"),
+            of("secretsdir", ParamType.PATH, null, false, "Directory of the password key file .secrets; default: datadir"),
             of("persistdir", ParamType.PATH, "/var/lib/gatehouse/gatehouse.cnf.d", false, "Where runtime changes are stored"),
             of("piddir", ParamType.PATH, "/var/run/gatehouse", false, "Directory of the pid file"),
             of("libdir", ParamType.PATH, "/usr/lib/gatehouse/plugins", false, "Plugin directory"),
