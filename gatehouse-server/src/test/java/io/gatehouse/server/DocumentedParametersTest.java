@@ -165,8 +165,6 @@ class DocumentedParametersTest {
                 .startsWith("[Mon] assume_unique_hostnames: 'false' (expected: true only;");
         assertThat(errorOrNull(base(Map.of("Svc", Map.of("transaction_replay", "true")))))
                 .startsWith("[Svc] transaction_replay: 'true' (expected: false only;");
-        assertThat(errorOrNull(base(Map.of("server1", Map.of("max_routing_connections", "100")))))
-                .startsWith("[server1] max_routing_connections: '100' (expected: 0 only;");
         assertThat(errorOrNull(base(Map.of("maxscale", Map.of("rebalance_period", "10s")))))
                 .startsWith("[maxscale] rebalance_period: '10s' (expected: 0s only;");
         assertThat(errorOrNull(base(Map.of("maxscale", Map.of("log_throttling", "10, 1s")))))

@@ -24,8 +24,7 @@ final class SingleValueParams {
                     "admin_auth", new Only("true", "the admin API always asks for a user and password"),
                     "rebalance_period", new Only("0s", "sessions stay on the worker that accepted them"),
                     "session_trace", new Only("0", "sessions keep no trace log")),
-            "server", Map.of(
-                    "max_routing_connections", new Only("0", "connections to a server are not capped per server")),
+            "server", Map.of(),
             "service", Map.of(
                     "strip_db_esc", new Only("true", "backslash escapes in grant database names are always read, so"
                             + " escaped names match the databases they name"),

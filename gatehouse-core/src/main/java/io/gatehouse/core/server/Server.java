@@ -20,6 +20,7 @@ public final class Server implements MonitoredServer {
     private volatile int adminBits;
     private volatile boolean monitored;
     private final AtomicInteger connections = new AtomicInteger();
+    private final RoutingSlots routingSlots = new RoutingSlots();
     private final AtomicLong totalConnections = new AtomicLong();
     private final AtomicInteger maxConnections = new AtomicInteger();
     private final AtomicLong routedPackets = new AtomicLong();
@@ -129,6 +130,17 @@ public final class Server implements MonitoredServer {
     @Override
     public int extraPort() {
         return params.has("extra_port") ? (int) params.integer("extra_port") : 0;
+    }
+
+    /** The session connections to this server and the sessions waiting for one (max_routing_connections). */
+    public RoutingSlots routingSlots() {
+        return routingSlots;
+    }
+
+    /** {@code max_routing_connections}; 0 for no limit. */
+    public int maxRoutingConnections() {
+        return params.has("max_routing_connections") ? (int) Math.min(Integer.MAX_VALUE,
+                params.integer("max_routing_connections")) : 0;
     }
 
     @Override

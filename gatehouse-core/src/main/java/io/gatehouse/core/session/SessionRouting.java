@@ -59,13 +59,44 @@ final class SessionRouting {
         }
         BackendConnection b = new BackendConnection(s, server, backendLogin, s.auth.passwordSha1());
         b.routeThrough(owner);
+        if (server.routingSlots().tryTake(server.maxRoutingConnections())) {
+            b.holdSlot();
+            dial(server, owner, b);
+            return b;
+        }
+        // max_routing_connections: wait for a slot (bounded), and free the ones idle in the workers' pools.
+        long wait = s.service.params().duration("multiplex_timeout").toMillis();
+        server.routingSlots().await(s.client.eventLoop(), server::maxRoutingConnections, wait, () -> {
+            b.holdSlot();
+            if (b.isClosed()) {
+                b.releaseSlot();                          // the session went away while it waited
+            } else {
+                dial(server, owner, b);
+            }
+        }, () -> {
+            if (!b.isClosed()) {
+                LOG.warn("{}: no connection to {} freed within multiplex_timeout ({} ms)", s.service.name(), server,
+                        wait);
+                owner.endpointClosed(b, 1040, "08004", "Too many connections to server '" + server.name()
+                        + "': max_routing_connections=" + server.maxRoutingConnections()
+                        + " are in use and none was freed within multiplex_timeout");
+            }
+        });
+        for (io.netty.util.concurrent.EventExecutor w : s.proxy.workers().workers()) {
+            w.execute(() -> s.proxy.pool().shed(server));
+        }
+        return b;
+    }
+
+    private void dial(Server server, BackendOwner owner, BackendConnection b) {
+        ClientSession s = session;
         BackendDialer.dial(s.client.eventLoop(), s.proxy, b, server, cause -> {
+            b.releaseSlot();
             LOG.warn("{}: cannot connect to {}: {}", s.service.name(), server, cause.getMessage());
             server.suspect();
             owner.endpointClosed(b, 2003, "HY000", "Can't connect to server '" + server.name() + "' ("
                     + cause.getMessage() + ")");
         });
-        return b;
     }
 
     /** The client's login answer was sent: bytes it sent meanwhile ({@code early}, owned, or null) go to routing. */

@@ -45,6 +45,8 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
     private final BackendReplies replies;
     private final BackendParking parking = new BackendParking(this);
     private boolean counted;
+    /** True while this connection holds one of its server's routing slots (max_routing_connections). */
+    private boolean holdsSlot;
     /** The listener's connection_init_sql_file statements in flight after login, or null. */
     private BackendInitSql init;
 
@@ -232,6 +234,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
             server.connectionClosed();
             counted = false;
         }
+        releaseSlot();
         replies.closed();
         if (pipeline == null) {
             parking.closed();
@@ -261,6 +264,19 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
     public void flush() {
         if (channel != null) {
             channel.flush();
+        }
+    }
+
+    /** This connection holds a routing slot of its server from now until it closes. */
+    public void holdSlot() {
+        holdsSlot = true;
+    }
+
+    /** Gives the routing slot back (once): the socket closed, or never opened. */
+    public void releaseSlot() {
+        if (holdsSlot) {
+            holdsSlot = false;
+            server.routingSlots().give();
         }
     }
 

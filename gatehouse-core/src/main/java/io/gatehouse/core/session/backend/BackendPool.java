@@ -64,8 +64,8 @@ public final class BackendPool {
     public boolean offer(BackendConnection b, long clientCaps) {
         Server s = b.server();
         int max = s.persistPoolMax();
-        if (max <= 0) {
-            return false;
+        if (max <= 0 || s.routingSlots().hasWaiters()) {
+            return false;                              // a session waits for a slot of this server: free it
         }
         ArrayDeque<BackendConnection> q = pools.get().computeIfAbsent(key(s, clientCaps), k -> new ArrayDeque<>());
         int total = 0;
@@ -80,6 +80,26 @@ public final class BackendPool {
         q.addLast(b);
         b.park(this);
         return true;
+    }
+
+    /**
+     * Closes this worker's idle pooled connections to {@code server}, giving their routing slots to the sessions
+     * waiting for one; called on the worker's own loop.
+     */
+    public void shed(Server server) {
+        for (Map.Entry<Key, ArrayDeque<BackendConnection>> e : pools.get().entrySet()) {
+            if (e.getKey().server() != server) {
+                continue;
+            }
+            java.util.Iterator<BackendConnection> it = e.getValue().iterator();
+            while (it.hasNext()) {
+                BackendConnection b = it.next();
+                if (!b.isResetting()) {
+                    it.remove();
+                    b.quit();
+                }
+            }
+        }
     }
 
     /** Forgets a pooled connection that closed. */
