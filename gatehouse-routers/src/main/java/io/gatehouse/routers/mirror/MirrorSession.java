@@ -19,9 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One client session of mirror: connects every target that takes sessions, sends each command to all of them (the
- * main target gets the client's packet, the others copies), streams the main target's answer to the client, folds
- * every answer into a {@link MirrorReport}, and lets the next command through once every target has answered, then
- * exports the report. Confined to the session's worker thread; owns each command packet until written and each
+ * main target gets the client's packet, the others copies), streams the main target's answer to the client but for
+ * its last chunk, folds every answer into a {@link MirrorReport}, and once every target has answered exports the
+ * report and completes the client's answer, so a client that leaves right after it loses no report. Confined to the session's worker thread; owns each command packet until written and each
  * reply chunk until forwarded (main) or released (the others).
  */
 final class MirrorSession implements RouterSession {
@@ -37,6 +37,8 @@ final class MirrorSession implements RouterSession {
     private boolean loggedIn;
     private long queryId;
     private MirrorReport report;
+    /** The last chunk of main's answer, held until every target has answered (then the client may go on). */
+    private ByteBuf mainTail;
 
     MirrorSession(MirrorRouter router) {
         this.router = router;
@@ -126,10 +128,12 @@ final class MirrorSession implements RouterSession {
                 report.done(from, reply);
             }
         }
-        if (from == main) {
-            ctx.clientWrite(buf);
-        } else {
+        if (from != main) {
             buf.release();
+        } else if (reply != null && report != null) {
+            mainTail = buf;
+        } else {
+            ctx.clientWrite(buf);
         }
         finishIfComplete();
     }
@@ -148,6 +152,11 @@ final class MirrorSession implements RouterSession {
         if (conflict || !router.onlyConflicts()) {
             router.reports.increment();
             router.exporter.export(r.json());
+        }
+        if (mainTail != null) {
+            ByteBuf tail = mainTail;
+            mainTail = null;
+            ctx.clientWrite(tail);
         }
         ctx.commandDone();
     }
@@ -177,6 +186,10 @@ final class MirrorSession implements RouterSession {
 
     @Override
     public void close() {
+        if (mainTail != null) {
+            mainTail.release();
+            mainTail = null;
+        }
         if (mainOk != null) {
             mainOk.release();
             mainOk = null;

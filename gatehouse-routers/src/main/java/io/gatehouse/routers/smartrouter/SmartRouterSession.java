@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * temporary tables and everything not understood to the master target, session commands to every target (the
  * client gets the master's answer), and each read either to the target measured fastest for its canonical form or,
  * when there is no recent measurement, to every target: the first to answer is the one the client hears and the
- * one recorded. The next command waits until every target asked has answered (the others' answers are dropped).
+ * one recorded. The client's answer is completed (its last chunk held back) once every target asked has answered;
+ * the others' answers are dropped.
  * Confined to the session's worker thread; owns each command packet until written and each reply chunk until
  * forwarded or released.
  */
@@ -52,6 +53,8 @@ final class SmartRouterSession implements RouterSession {
     /** The canonical form being measured, or null. */
     private String measuring;
     private long startNanos;
+    /** The last chunk of the heard answer, held until every target asked has answered. */
+    private ByteBuf tail;
 
     SmartRouterSession(SmartRouter router) {
         this.router = router;
@@ -193,10 +196,12 @@ final class SmartRouterSession implements RouterSession {
         if (forwarding == null && measuring != null && pending.contains(from)) {
             forwarding = from;                          // the first target to answer is the one the client hears
         }
-        if (from == forwarding) {
-            ctx.clientWrite(buf);
-        } else {
+        if (from != forwarding) {
             buf.release();
+        } else if (reply != null && pending.size() > 1) {
+            tail = buf;
+        } else {
+            ctx.clientWrite(buf);
         }
         if (reply == null) {
             return;
@@ -215,10 +220,20 @@ final class SmartRouterSession implements RouterSession {
         }
         pending.remove(from);
         if (pending.isEmpty()) {
-            measuring = null;
-            forwarding = null;
-            ctx.commandDone();
+            commandDone();
         }
+    }
+
+    /** Every target asked has answered: the client's answer is completed and the next command may come. */
+    private void commandDone() {
+        measuring = null;
+        forwarding = null;
+        if (tail != null) {
+            ByteBuf t = tail;
+            tail = null;
+            ctx.clientWrite(t);
+        }
+        ctx.commandDone();
     }
 
     @Override
@@ -233,15 +248,17 @@ final class SmartRouterSession implements RouterSession {
                 e.server().name(), message);
         e.close();
         if (pending.remove(e) && pending.isEmpty()) {
-            measuring = null;
-            forwarding = null;
-            ctx.commandDone();
+            commandDone();
         }
         loginIfSettled();
     }
 
     @Override
     public void close() {
+        if (tail != null) {
+            tail.release();
+            tail = null;
+        }
         if (masterOk != null) {
             masterOk.release();
             masterOk = null;
