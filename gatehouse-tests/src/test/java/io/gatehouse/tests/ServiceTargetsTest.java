@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * cluster A, db2 on cluster B), a readwritesplit service per cluster, and one schemarouter whose {@code targets} are
  * those two services. Real clients (MariaDB Connector/J, the mariadb CLI) must see one server: merged SHOW DATABASES,
  * USE and qualified names reaching the owning cluster, writes landing on that cluster's primary (checked with a
- * direct connection to it). A cycle of services and a target that is neither a server nor a service are refused at
+ * direct connection to it). A mirror over the same two services sends a statement through both to both primaries
+ * and reports both services' answers. A cycle of services and a target that is neither a server nor a service are refused at
  * start. JUnit test thread; the clients own no Netty buffers.
  */
 class ServiceTargetsTest {
@@ -93,8 +94,13 @@ class ServiceTargetsTest {
         return "[maxscale]\nthreads=2\nadmin_enabled=false\nmax_auth_errors_until_block=0\n"
                 + "logdir=" + dir + "\npiddir=" + dir + "\ndatadir=" + dir + "\npersistdir=" + dir + "\n\n"
                 + servers("A", a) + servers("B", b)
-                + "[Shard]\ntype=service\nrouter=schemarouter\ntargets=A-Split,B-Split\n" + credentials() + "\n"
-                + "[Shard-L]\ntype=listener\nservice=Shard\naddress=127.0.0.1\nport=0\n\n" + extra;
+                // The mirror test creates mirrored_db on both clusters for a moment: not a duplicate for the shards.
+                + "[Shard]\ntype=service\nrouter=schemarouter\ntargets=A-Split,B-Split\n" + credentials()
+                + "ignore_tables_regex=^mirrored_db\\.\n\n"
+                + "[Shard-L]\ntype=listener\nservice=Shard\naddress=127.0.0.1\nport=0\n\n"
+                + "[Mirror]\ntype=service\nrouter=mirror\ntargets=A-Split,B-Split\nmain=A-Split\nexporter=file\nfile="
+                + dir.resolve("mirror.json") + "\n" + credentials() + "\n"
+                + "[Mirror-L]\ntype=listener\nservice=Mirror\naddress=127.0.0.1\nport=0\n\n" + extra;
     }
 
     private static Connection connect(String db) throws SQLException {
@@ -191,6 +197,39 @@ class ServiceTargetsTest {
             assertThat(a.primary().queryValue("SELECT v FROM db1.t WHERE id = 3")).isEqualTo("cli-a");
         } finally {
             a.primary().execute("DELETE FROM db1.t WHERE id = 3");
+        }
+    }
+
+    @Test
+    void mirrorOverTwoServicesWritesToBothPrimaries() throws Exception {
+        String create = "CREATE DATABASE mirrored_db";
+        try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + gatehouse.port("Mirror-L")
+                + "/?connectTimeout=10000&socketTimeout=20000", Accounts.APP_USER, Accounts.APP_PASSWORD);
+             Statement st = c.createStatement()) {
+            st.execute(create);
+            assertThat(scalar(st, "SELECT @@port")).as("the client hears A-Split").isIn(ports(a));
+        }
+        try {
+            assertThat(a.primary().queryValue("SHOW DATABASES LIKE 'mirrored_db'")).isEqualTo("mirrored_db");
+            assertThat(b.primary().queryValue("SHOW DATABASES LIKE 'mirrored_db'")).isEqualTo("mirrored_db");
+            Path report = dir.resolve("mirror.json");
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            String line = null;
+            while (line == null && System.nanoTime() < deadline) {
+                line = Files.exists(report) ? Files.readAllLines(report).stream()
+                        .filter(l -> l.contains(create)).findFirst().orElse(null) : null;
+                if (line == null) {
+                    Thread.sleep(100);
+                }
+            }
+            assertThat(line).as("report of the CREATE").isNotNull()
+                    .contains("\"target\":\"A-Split\"").contains("\"target\":\"B-Split\"")
+                    .doesNotContain("\"type\":\"error\"");
+        } finally {
+            a.primary().execute("DROP DATABASE IF EXISTS mirrored_db");
+            b.primary().execute("DROP DATABASE IF EXISTS mirrored_db");
+            a.awaitReplication(Duration.ofSeconds(30));
+            b.awaitReplication(Duration.ofSeconds(30));
         }
     }
 
