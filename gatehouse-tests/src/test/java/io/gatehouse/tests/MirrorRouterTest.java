@@ -76,7 +76,8 @@ class MirrorRouterTest {
                 + "[A]\ntype=server\naddress=127.0.0.1\nport=" + a.port() + "\n\n"
                 + "[B]\ntype=server\naddress=127.0.0.1\nport=" + b.port() + "\n\n"
                 + service("Mirror", "exporter=file\nfile=" + dir.resolve("all.json") + "\n")
-                + service("Conflicts", "exporter=file\nfile=" + dir.resolve("conflicts.json") + "\nreport=on_conflict\n")
+                + service("Conflicts", "exporter=file\nfile=" + dir.resolve("conflicts.json")
+                        + "\nreport=on_conflict\n")
                 + extra;
     }
 

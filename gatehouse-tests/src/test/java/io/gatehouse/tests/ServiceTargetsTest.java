@@ -29,8 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  * those two services. Real clients (MariaDB Connector/J, the mariadb CLI) must see one server: merged SHOW DATABASES,
  * USE and qualified names reaching the owning cluster, writes landing on that cluster's primary (checked with a
  * direct connection to it). A mirror over the same two services sends a statement through both to both primaries
- * and reports both services' answers. A cycle of services and a target that is neither a server nor a service are refused at
- * start. JUnit test thread; the clients own no Netty buffers.
+ * and reports both services' answers. A cycle of services, a target that is neither a server nor a service, and
+ * a service target with filters (which a child session would skip) are refused at start. JUnit test thread; the
+ * clients own no Netty buffers.
  */
 class ServiceTargetsTest {
     @TempDir
@@ -240,6 +241,11 @@ class ServiceTargetsTest {
         assertRefused(cycle, "[X] targets: 'Y'", "X -> Y -> X");
         String unknown = "[X]\ntype=service\nrouter=schemarouter\ntargets=A-Split,nosuch\n" + credentials() + "\n";
         assertRefused(unknown, "[X] targets: 'A-Split,nosuch'", "'nosuch' is neither");
+        // A child session does not run the target's filters: such a target is refused, not silently weakened.
+        String filtered = "[F]\ntype=filter\nmodule=hintfilter\n\n[Y]\ntype=service\nrouter=readwritesplit\n"
+                + "cluster=A-Monitor\nfilters=F\n" + credentials() + "\n"
+                + "[X]\ntype=service\nrouter=schemarouter\ntargets=Y\n" + credentials() + "\n";
+        assertRefused(filtered, "[X] targets: 'Y'", "'Y' has filters=F");
         // servers= names servers only, as in MaxScale.
         String viaServers = "[X]\ntype=service\nrouter=schemarouter\nservers=A-Split\n" + credentials() + "\n";
         assertRefused(viaServers, "[X] servers: 'A-Split'", "names of server sections");

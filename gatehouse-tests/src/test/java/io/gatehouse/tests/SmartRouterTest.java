@@ -43,7 +43,8 @@ class SmartRouterTest {
             boolean isA = s == a;
             s.execute("CREATE TABLE test.s (id INT PRIMARY KEY, v VARCHAR(20)); INSERT INTO test.s VALUES (1, 'one');"
                     + "CREATE VIEW test.slow_on_a AS SELECT id, v, SLEEP(" + (isA ? "0.5" : "0") + ") AS z FROM test.s;"
-                    + "CREATE VIEW test.slow_on_b AS SELECT id, v, SLEEP(" + (isA ? "0" : "0.5") + ") AS z FROM test.s");
+                    + "CREATE VIEW test.slow_on_b AS SELECT id, v, SLEEP(" + (isA ? "0" : "0.5")
+                    + ") AS z FROM test.s");
         }
         a.setGeneralLog(true);
         b.setGeneralLog(true);

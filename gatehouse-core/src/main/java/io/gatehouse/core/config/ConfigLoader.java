@@ -329,8 +329,12 @@ public final class ConfigLoader {
         var serverNames = servers.stream().map(GatehouseConfig.ObjectConfig::name).toList();
         // What each service lists itself first, so that a service may name a service defined after it.
         java.util.Map<String, List<String>> direct = new java.util.HashMap<>();
+        java.util.Map<String, String> filters = new java.util.HashMap<>();
         for (var s : services) {
             Params p = s.params();
+            if (p.has("filters")) {
+                filters.put(s.name(), p.string("filters"));
+            }
             int given = (p.has("servers") ? 1 : 0) + (p.has("targets") ? 1 : 0) + (p.has("cluster") ? 1 : 0);
             if (given > 1) {
                 throw new ConfigException("[" + s.name() + "] cluster: '" + p.text("cluster")
@@ -352,7 +356,7 @@ public final class ConfigLoader {
             String key = p.has("cluster") ? "cluster" : p.has("servers") ? "servers" : "targets";
             // The servers reached, through the services named too: they give the service its user accounts and
             // version; the router sees the services themselves (Service.routingTargets).
-            List<String> targets = ServiceTargets.servers(s.name(), direct, serverNames, key, p);
+            List<String> targets = ServiceTargets.servers(s.name(), direct, filters, serverNames, key, p);
             out.add(new GatehouseConfig.ObjectConfig(s.name(), s.module(), p, targets));
         }
         return out;

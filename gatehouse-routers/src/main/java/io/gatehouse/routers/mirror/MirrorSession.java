@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * One client session of mirror: connects every target that takes sessions, sends each command to all of them (the
  * main target gets the client's packet, the others copies), streams the main target's answer to the client but for
  * its last chunk, folds every answer into a {@link MirrorReport}, and once every target has answered exports the
- * report and completes the client's answer, so a client that leaves right after it loses no report. Confined to the session's worker thread; owns each command packet until written and each
- * reply chunk until forwarded (main) or released (the others).
+ * report and completes the client's answer, so a client that leaves right after it loses no report. Confined to
+ * the session's worker thread; owns each command packet until written and each reply chunk until forwarded (main)
+ * or released (the others).
  */
 final class MirrorSession implements RouterSession {
     private static final Logger LOG = LoggerFactory.getLogger(MirrorSession.class);
