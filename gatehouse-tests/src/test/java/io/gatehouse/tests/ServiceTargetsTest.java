@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * USE and qualified names reaching the owning cluster, writes landing on that cluster's primary (checked with a
  * direct connection to it). A mirror over the same two services sends a statement through both to both primaries
  * and reports both services' answers. A cycle of services, a target that is neither a server nor a service, and
- * a service target with filters (which a child session would skip) are refused at start. JUnit test thread; the
+ * a service target with filters (which a child session would skip) are refused at start; COM_CHANGE_USER is
+ * refused and the session goes on. JUnit test thread; the
  * clients own no Netty buffers.
  */
 class ServiceTargetsTest {
@@ -231,6 +232,19 @@ class ServiceTargetsTest {
             b.primary().execute("DROP DATABASE IF EXISTS mirrored_db");
             a.awaitReplication(Duration.ofSeconds(30));
             b.awaitReplication(Duration.ofSeconds(30));
+        }
+    }
+
+    @Test
+    void changeUserIsRefusedAndTheSessionGoesOn() throws Exception {
+        try (RawSession s = RawSession.connect("127.0.0.1", gatehouse.port("Shard-L"), new byte[0])) {
+            s.readTimeout(20_000);
+            assertThat(s.login(Accounts.APP_USER, Accounts.APP_PASSWORD)).isNull();
+            assertThat(s.scalar("SELECT v FROM db1.t WHERE id = 1")).isEqualTo("on-a");
+            // The child sessions cannot log in again yet: refused, never left as the old user.
+            assertThat(s.changeUser(Accounts.APP_USER, Accounts.APP_PASSWORD)).startsWith("1235 ")
+                    .contains("not supported yet");
+            assertThat(s.scalar("SELECT v FROM db2.t2 WHERE id = 1")).isEqualTo("on-b");
         }
     }
 

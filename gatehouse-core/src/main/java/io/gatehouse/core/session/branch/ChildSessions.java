@@ -47,6 +47,11 @@ public final class ChildSessions implements ServiceEndpointOwner {
         return e;
     }
 
+    /** True while a child session is open. */
+    public boolean any() {
+        return !children.isEmpty();
+    }
+
     /** Closes every child still open (the session or branch ends). */
     public void closeAll() {
         for (ServiceEndpoint e : new ArrayList<>(children)) {

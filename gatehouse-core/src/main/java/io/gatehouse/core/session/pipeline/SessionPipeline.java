@@ -72,8 +72,8 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
     private boolean watchReplies;
     /** Statements filters run themselves before a client command (optimistictrx), with that command meanwhile. */
     private final InternalCommands internal = new InternalCommands(this);
-    /** The child sessions of services the router connected to (services named in {@code targets=}). */
-    private final ChildSessions children;
+    /** The child sessions of services the router connected to (read by {@link ChangeUserFanOut}). */
+    final ChildSessions children;
 
     public SessionPipeline(ClientSession session, RouterSession router) {
         this.session = session;
