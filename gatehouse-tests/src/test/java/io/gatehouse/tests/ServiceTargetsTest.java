@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * direct connection to it). A mirror over the same two services sends a statement through both to both primaries
  * and reports both services' answers. A cycle of services, a target that is neither a server nor a service, and
  * a service target with filters (which a child session would skip) are refused at start; COM_CHANGE_USER is
- * refused and the session goes on. JUnit test thread; the
+ * refused and the session goes on; Connector/J's cancel (KILL QUERY) stops a statement running in a child session. JUnit test thread; the
  * clients own no Netty buffers.
  */
 class ServiceTargetsTest {
@@ -246,6 +246,47 @@ class ServiceTargetsTest {
                     .contains("not supported yet");
             assertThat(s.scalar("SELECT v FROM db2.t2 WHERE id = 1")).isEqualTo("on-b");
         }
+    }
+
+    @Test
+    void connectorJsCancelStopsAStatementRunningInAChildSession() throws Exception {
+        String direct = cancelledSleep(DriverManager.getConnection(a.primary().jdbcUrl() + "?socketTimeout=30000",
+                Accounts.APP_USER, Accounts.APP_PASSWORD));
+        assertThat(direct).startsWith("error 1317");
+        // KILL QUERY with the greeting's id, from a second connection: it reaches A-Split's connection.
+        assertThat(cancelledSleep(connect(""))).isEqualTo(direct);
+    }
+
+    /** Connector/J's cancel of a sleeping statement on {@code c} (closed here): how it ended, then a next read. */
+    private static String cancelledSleep(Connection c) throws Exception {
+        try (c; Statement st = c.createStatement()) {
+            java.util.concurrent.CompletableFuture<String> sleeping =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                        try (ResultSet rs = st.executeQuery("SELECT SLEEP(20) FROM db1.t WHERE id = 1")) {
+                            rs.next();
+                            return "returned " + rs.getString(1);
+                        } catch (SQLException e) {
+                            return "error " + e.getErrorCode();
+                        }
+                    });
+            awaitSleeping(a);
+            st.cancel();
+            String got = sleeping.get(15, java.util.concurrent.TimeUnit.SECONDS);
+            return got + ", then " + scalar(st, "SELECT v FROM db1.t WHERE id = 1");
+        }
+    }
+
+    private static void awaitSleeping(MariaDbCluster c) throws InterruptedException {
+        for (int i = 0; i < 200; i++) {
+            for (MariaDbServer s : c.servers()) {
+                if (!"0".equals(s.queryValue("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE USER = '"
+                        + Accounts.APP_USER + "' AND INFO LIKE 'SELECT SLEEP(20)%'"))) {
+                    return;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the statement never started");
     }
 
     @Test

@@ -52,6 +52,13 @@ public final class ChildSessions implements ServiceEndpointOwner {
         return !children.isEmpty();
     }
 
+    /** Adds the connections of every child (and of their children) with a statement running, for KILL QUERY. */
+    public void busyConnections(List<io.gatehouse.core.session.backend.BackendConnection> out) {
+        for (ServiceEndpoint e : children) {
+            e.busyConnections(out);
+        }
+    }
+
     /** Closes every child still open (the session or branch ends). */
     public void closeAll() {
         for (ServiceEndpoint e : new ArrayList<>(children)) {

@@ -157,10 +157,22 @@ public final class ServiceEndpoint implements Endpoint, RouterSessionContext, Ba
         }
     }
 
-    /** A child session has no thread of its own on a server: KILL reaches its connections through their server. */
+    /** A child session has no thread of its own on a server: the first of its connections stands for it. */
     @Override
     public long threadId() {
         return connections.isEmpty() ? 0 : connections.get(0).threadId();
+    }
+
+    /** Adds its connections with a statement running, and its children's, for KILL QUERY of the client's session. */
+    void busyConnections(List<BackendConnection> out) {
+        for (BackendConnection b : connections) {
+            if (b.isBusy()) {
+                out.add(b);
+            }
+        }
+        for (ServiceEndpoint c : children) {
+            c.busyConnections(out);
+        }
     }
 
     /** Ends the child session: its router closes and its connections quit (they are not pooled). Idempotent. */

@@ -72,8 +72,7 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
     private boolean watchReplies;
     /** Statements filters run themselves before a client command (optimistictrx), with that command meanwhile. */
     private final InternalCommands internal = new InternalCommands(this);
-    /** The child sessions of services the router connected to (read by {@link ChangeUserFanOut}). */
-    final ChildSessions children;
+    final ChildSessions children;                  // the router's sessions of services (ChangeUserFanOut reads it)
 
     public SessionPipeline(ClientSession session, RouterSession router) {
         this.session = session;
@@ -336,7 +335,9 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
 
     /** The connections with a statement running, for KILL QUERY. */
     public List<BackendConnection> busyEndpoints() {
-        return endpoints.stream().filter(BackendConnection::isBusy).toList();
+        List<BackendConnection> out = new ArrayList<>(endpoints.stream().filter(BackendConnection::isBusy).toList());
+        children.busyConnections(out);                       // a service target's own connections too
+        return out;
     }
 
     /** Every backend connection of the session, open or opening. */
