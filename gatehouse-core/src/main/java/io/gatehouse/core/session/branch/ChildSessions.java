@@ -59,6 +59,13 @@ public final class ChildSessions implements ServiceEndpointOwner {
         }
     }
 
+    /** The client's channel became writable or not: every child's connections read only while it is. */
+    public void clientWritable(boolean writable) {
+        for (ServiceEndpoint e : children) {
+            e.clientWritable(writable);
+        }
+    }
+
     /** Closes every child still open (the session or branch ends). */
     public void closeAll() {
         for (ServiceEndpoint e : new ArrayList<>(children)) {

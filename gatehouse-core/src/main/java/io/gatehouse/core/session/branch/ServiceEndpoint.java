@@ -96,16 +96,16 @@ public final class ServiceEndpoint implements Endpoint, RouterSessionContext, Ba
     }
 
     private void start() {
-        RouterSession rs = service.router().newSession(client);
-        router = rs != null ? rs : new OneServerRouterSession(() -> service.router().selectBackend(client),
-                service.name());
         starting = true;
         try {
             counted = service.tryOpenSession();
             if (!counted) {
-                fail(1040, "08004", "Too many connections");
+                fail(1040, "08004", "Too many connections");   // no router session yet: nothing to close
                 return;
             }
+            RouterSession rs = service.router().newSession(client);
+            router = rs != null ? rs : new OneServerRouterSession(() -> service.router().selectBackend(client),
+                    service.name());
             router.start(this);
         } finally {
             starting = false;
@@ -161,6 +161,16 @@ public final class ServiceEndpoint implements Endpoint, RouterSessionContext, Ba
     @Override
     public long threadId() {
         return connections.isEmpty() ? 0 : connections.get(0).threadId();
+    }
+
+    /** The client's channel became writable or not: its connections (and its children's) read only while it is. */
+    void clientWritable(boolean writable) {
+        for (BackendConnection b : connections) {
+            b.readWhileClientKeepsUp(writable);
+        }
+        for (ServiceEndpoint c : children) {
+            c.clientWritable(writable);
+        }
     }
 
     /** Adds its connections with a statement running, and its children's, for KILL QUERY of the client's session. */

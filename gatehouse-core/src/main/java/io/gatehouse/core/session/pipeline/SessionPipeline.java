@@ -355,14 +355,14 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
         }
     }
 
-    // Back-pressure: read from the backends only while the client keeps up, and from the client only while every
-    // backend keeps up.
+    // Back-pressure: backends are read only while the client keeps up, the client only while every backend does.
 
     public void clientWritable(boolean writable) {
         clientWritable = writable;
         for (int i = 0; i < endpoints.size(); i++) {
             endpoints.get(i).readWhileClientKeepsUp(writable);
         }
+        children.clientWritable(writable);
     }
 
     public boolean clientWritable() {
