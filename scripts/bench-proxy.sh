@@ -11,7 +11,12 @@
 # BENCH_ROUTER (readconnroute, or readwritesplit: then reads go to the replicas while HAProxy still goes to the
 # primary), BENCH_FILTER (none, or qla: Gatehouse also serves the same router with a qlafilter in front, logging
 # every statement to one unified file, measured as a fourth target "filtered", so the filter's cost is a ratio
-# within the same run).
+# within the same run; or cache: the fourth target has the cache filter (in-memory, cached_data=shared) in front,
+# and the run ends with the cache's hit ratio read from the REST API; with the text protocol the point selects are
+# answered from the cache once each was seen, prepared statements are never cached, as in MaxScale),
+# BENCH_CACHE_STORAGE (with BENCH_FILTER=cache: inmemory, the default, or redis or memcached: a redis-server or
+# memcached started on a free port for the run, used with cached_data=shared),
+# BENCH_TABLE_SIZE (rows per sysbench table, 10000; 4 tables: the number of distinct point selects).
 # Extra JVM options for Gatehouse go in GATEHOUSE_JAVA_OPTS, as for bin/gatehouse.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -24,6 +29,12 @@ CLIENT_THREADS=${BENCH_CLIENT_THREADS:-16}
 REPLICAS=${BENCH_REPLICAS:-1}
 WARMUP=${BENCH_WARMUP:-5}
 KEEP=${BENCH_KEEP:-0}
+TABLE_SIZE=${BENCH_TABLE_SIZE:-10000}
+CACHE_STORAGE=${BENCH_CACHE_STORAGE:-inmemory}
+case "$CACHE_STORAGE" in
+  inmemory|redis|memcached) ;;
+  *) echo "BENCH_CACHE_STORAGE: $CACHE_STORAGE (expected: inmemory, redis or memcached)" >&2; exit 2 ;;
+esac
 ROUTER=${BENCH_ROUTER:-readconnroute}
 case "$ROUTER" in
   readconnroute) ROUTER_LINES='router=readconnroute
@@ -33,8 +44,8 @@ router_options=master' ;;
 esac
 FILTER=${BENCH_FILTER:-none}
 case "$FILTER" in
-  none|qla) ;;
-  *) echo "BENCH_FILTER: $FILTER (expected: none or qla)" >&2; exit 2 ;;
+  none|qla|cache) ;;
+  *) echo "BENCH_FILTER: $FILTER (expected: none, qla or cache)" >&2; exit 2 ;;
 esac
 while getopts r:t:w:c:n:k opt; do
   case "$opt" in
@@ -48,7 +59,7 @@ for tool in java sysbench mariadb python3 /usr/sbin/haproxy; do
 done
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/gatehouse-bench.XXXXXX")
-CLUSTER_PID='' HAPROXY_PID='' GATEHOUSE_PID='' SYSBENCH_PID=''
+CLUSTER_PID='' HAPROXY_PID='' GATEHOUSE_PID='' SYSBENCH_PID='' STORAGE_PID=''
 
 # True while the process exists and is not a zombie (an exited child we have not waited for yet).
 alive() {
@@ -72,6 +83,7 @@ cleanup() {
   stop "$SYSBENCH_PID" 5
   stop "$GATEHOUSE_PID" 30
   stop "$HAPROXY_PID" 10
+  stop "$STORAGE_PID" 10
   stop "$CLUSTER_PID" 60
   # If the cluster's JVM had to be killed, its mariadbd children are still running: stop them by their pid files.
   for pidfile in "$WORK"/cluster/*/mariadbd.pid; do
@@ -112,8 +124,22 @@ java -cp "$DIST/lib/*" io.gatehouse.testkit.ClusterMain "$WORK/cluster" --replic
 CLUSTER_PID=$!
 await "$CLUSTER_PID" 180 test -s "$WORK/cluster/servers.txt"
 PRIMARY_PORT=$(awk 'NR == 1 {print $3}' "$WORK/cluster/servers.txt")
-set -- $(python3 "$HELPERS/freeports.py" 3)
-HAPROXY_PORT=$1 GATEHOUSE_PORT=$2 FILTERED_PORT=$3
+set -- $(python3 "$HELPERS/freeports.py" 5)
+HAPROXY_PORT=$1 GATEHOUSE_PORT=$2 FILTERED_PORT=$3 ADMIN_PORT=$4 STORAGE_PORT=$5
+CACHE_LINES='cached_data=shared'
+if [ "$FILTER" = cache ] && [ "$CACHE_STORAGE" != inmemory ]; then
+  mkdir -p "$WORK/storage"
+  if [ "$CACHE_STORAGE" = redis ]; then
+    redis-server --port "$STORAGE_PORT" --bind 127.0.0.1 --dir "$WORK/storage" --save '' --appendonly no \
+      </dev/null >"$WORK/storage.log" 2>&1 &
+  else
+    memcached -l 127.0.0.1 -p "$STORAGE_PORT" -U 0 -m 256 -u "$(id -un)" </dev/null >"$WORK/storage.log" 2>&1 &
+  fi
+  STORAGE_PID=$!
+  CACHE_LINES="$CACHE_LINES
+storage=storage_$CACHE_STORAGE
+storage_options=server=127.0.0.1:$STORAGE_PORT"
+fi
 
 cat >"$WORK/haproxy.cfg" <<EOF
 global
@@ -135,6 +161,7 @@ mkdir -p "$WORK/gatehouse/log" "$WORK/gatehouse/data" "$WORK/gatehouse/run" "$WO
 {
   printf '[maxscale]\nthreads=%s\nlogdir=%s/log\ndatadir=%s/data\npiddir=%s/run\npersistdir=%s/persist\n' \
     "$PROXY_THREADS" "$WORK/gatehouse" "$WORK/gatehouse" "$WORK/gatehouse" "$WORK/gatehouse"
+  printf 'admin_host=127.0.0.1\nadmin_port=%s\n' "$ADMIN_PORT"
   awk '{printf "\n[%s]\ntype=server\naddress=%s\nport=%s\n", $1, $2, $3}' "$WORK/cluster/servers.txt"
   cat <<EOF
 
@@ -160,15 +187,27 @@ protocol=MariaDBClient
 address=127.0.0.1
 port=$GATEHOUSE_PORT
 EOF
-  if [ "$FILTER" = qla ]; then
-    cat <<EOF
+  if [ "$FILTER" != none ]; then
+    if [ "$FILTER" = qla ]; then
+      cat <<EOF
 
-[Bench-QLA]
+[Bench-Filter]
 type=filter
 module=qlafilter
 filebase=$WORK/gatehouse/log/qla
 log_type=unified
 log_data=date,user,query
+EOF
+    else
+      cat <<EOF
+
+[Bench-Filter]
+type=filter
+module=cache
+$CACHE_LINES
+EOF
+    fi
+    cat <<EOF
 
 [Bench-Filtered-Service]
 type=service
@@ -176,7 +215,7 @@ $ROUTER_LINES
 cluster=Cluster-Monitor
 user=maxuser
 password=maxpwd
-filters=Bench-QLA
+filters=Bench-Filter
 
 [Bench-Filtered-Listener]
 type=listener
@@ -196,7 +235,7 @@ await "$GATEHOUSE_PID" 60 login "$GATEHOUSE_PORT"
 sb() {
   port=$1; shift
   sysbench oltp_point_select --db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="$port" --mysql-user=app \
-    --mysql-password=apppwd --mysql-db=test --mysql-ssl=off --tables=4 --table-size=10000 "$@"
+    --mysql-password=apppwd --mysql-db=test --mysql-ssl=off --tables=4 --table-size="$TABLE_SIZE" "$@"
 }
 echo "Preparing sysbench tables on the primary (port $PRIMARY_PORT) ..."
 sb "$PRIMARY_PORT" prepare >"$WORK/prepare.log" 2>&1 || { cat "$WORK/prepare.log" >&2; exit 1; }
@@ -255,4 +294,19 @@ while [ "$r" -le "$ROUNDS" ]; do
 done
 
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+if [ "$FILTER" = cache ]; then
+  # The cache's own counters (every run of the filtered target, warm-up included): hits / (hits + misses).
+  python3 - "$ADMIN_PORT" <<'PYEOF' || { KEEP=1; exit 1; }
+import base64, json, sys, urllib.request
+req = urllib.request.Request("http://127.0.0.1:%s/v1/filters/Bench-Filter" % sys.argv[1],
+                             headers={"Authorization": "Basic " + base64.b64encode(b"admin:mariadb").decode()})
+d = json.load(urllib.request.urlopen(req, timeout=10))["data"]["attributes"]["filter_diagnostics"]
+print("cache (%s): hits %d, misses %d, hit ratio %.3f, %s" % (d["storage"], d["hits"], d["misses"], d["hit_ratio"],
+      "entries %d, size %d bytes" % (d["entries"], d["size"]) if "entries" in d
+      else "storage failures %d" % d["storage_failures"]))
+if d["hit_ratio"] <= 0.9:
+    print("bench-proxy: the cache's hit ratio is %.3f, not above 0.9: run longer (BENCH_TIME) or with fewer"
+          " rows (BENCH_TABLE_SIZE) so that each point select repeats" % d["hit_ratio"], file=sys.stderr)
+PYEOF
+fi
 python3 "$HELPERS/report.py" "$WORK/runs.tsv" "$(getconf CLK_TCK)" || { KEEP=1; exit 1; }

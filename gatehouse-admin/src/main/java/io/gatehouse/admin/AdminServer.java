@@ -42,7 +42,11 @@ public final class AdminServer implements AutoCloseable {
     private Channel channel;
 
     public AdminServer(Runtime runtime, AdminSettings settings) {
-        this.ctx = new AdminContext(runtime, new AdminUsers(settings.datadir()), new JwtTokens("gatehouse"), settings);
+        this(runtime, settings, new JwtTokens("gatehouse"));
+    }
+
+    private AdminServer(Runtime runtime, AdminSettings settings, JwtTokens tokens) {
+        this.ctx = new AdminContext(runtime, new AdminUsers(settings.datadir()), tokens, settings);
     }
 
     /** Starts the server for the runtime's {@code [maxscale]} settings; returns null when {@code admin_enabled=false}. */
@@ -51,7 +55,16 @@ public final class AdminServer implements AutoCloseable {
         if (!settings.enabled()) {
             return null;
         }
-        AdminServer s = new AdminServer(runtime, settings);
+        io.gatehouse.api.config.Params g = runtime.config().global();
+        JwtTokens tokens;
+        try {
+            tokens = JwtTokens.of(g.string("admin_jwt_algorithm"), g.has("admin_jwt_key") ? g.string("admin_jwt_key")
+                    : null, g.string("admin_jwt_issuer"), g.duration("admin_jwt_max_age").toSeconds(),
+                    settings.sslKey(), settings.sslCert());
+        } catch (Exception e) {
+            throw new Exception("admin API cannot sign tokens: " + e.getMessage(), e);
+        }
+        AdminServer s = new AdminServer(runtime, settings, tokens);
         s.start();
         return s;
     }

@@ -53,6 +53,7 @@ class DocumentedParametersTest {
     @BeforeAll
     static void files() throws Exception {
         Files.writeString(dir.resolve("map.json"), "{\"user_map\": [], \"server_credentials\": []}");
+        Files.writeString(dir.resolve("users.json"), "{\"user\": [], \"db\": []}");
         Files.writeString(dir.resolve("promote.sql"), "SET GLOBAL read_only=OFF;\n");
         Files.writeString(dir.resolve("init.sql"), "SET @from_init = 1\n");
         Files.writeString(dir.resolve("demote.sql"), "SET GLOBAL read_only=ON;\n");
@@ -156,8 +157,8 @@ class DocumentedParametersTest {
         assertThat(errorOrNull(base(Map.of("maxscale", Map.of("sql_mode", "oracle")))))
                 .startsWith("[maxscale] sql_mode: 'oracle' (expected: one of default)");
         assertThat(errorOrNull(base(Map.of("L", Map.of("sql_mode", "oracle"))))).startsWith("[L] sql_mode: 'oracle'");
-        assertThat(errorOrNull(base(Map.of("maxscale", Map.of("passive", "true")))))
-                .startsWith("[maxscale] passive: 'true' (expected: false only;");
+        assertThat(errorOrNull(base(Map.of("maxscale", Map.of("substitute_variables", "true")))))
+                .startsWith("[maxscale] substitute_variables: 'true' (expected: false only;");
         assertThat(errorOrNull(base(Map.of("Svc", Map.of("strip_db_esc", "off")))))
                 .startsWith("[Svc] strip_db_esc: 'off' (expected: true only;");
         assertThat(errorOrNull(base(Map.of("Mon", Map.of("assume_unique_hostnames", "false")))))

@@ -396,8 +396,12 @@ class CacheFilterTest {
 
     @Test
     void badParametersAreRefusedNamingThem(@TempDir Path dir) throws Exception {
-        FilterBed.assertRefused(cluster, dir, "module=cache\nstorage=storage_redis", "storage", "storage_redis");
+        // The remote storages need a server (CacheRemoteStorageTest runs them); the in-memory one takes no options.
+        FilterBed.assertRefused(cluster, dir, "module=cache\nstorage=storage_redis", "storage_options",
+                "server=host[:port]", "storage_redis");
         FilterBed.assertRefused(cluster, dir, "module=cache\nstorage=storage_memcached", "storage_memcached");
+        FilterBed.assertRefused(cluster, dir, "module=cache\nstorage_options=server=127.0.0.1", "storage_options",
+                "storage_inmemory takes no options");
         FilterBed.assertRefused(cluster, dir, "module=cache\ncached_data=everywhere", "cached_data", "everywhere");
         FilterBed.assertRefused(cluster, dir, "module=cache\nrules=" + dir.resolve("missing.json"), "rules",
                 "missing.json");

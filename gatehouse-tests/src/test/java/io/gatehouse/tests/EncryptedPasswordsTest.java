@@ -54,20 +54,22 @@ class EncryptedPasswordsTest {
     @Test
     void encryptedPasswordsWorkAndNoSecretLeaks(MariaDbCluster cluster, @TempDir Path dir) throws Exception {
         Path data = Files.createDirectories(dir.resolve("data"));
-        run(DIST.resolve("bin/gatehouse-keys").toString(), data.toString());
-        assertThat(Files.getPosixFilePermissions(data.resolve(".secrets")).toString()).isEqualTo("[OWNER_READ]");
-        String encrypted = run(DIST.resolve("bin/gatehouse-passwd").toString(), "--key-dir", data.toString(),
+        // The key lives apart from the data directory, where secretsdir says.
+        Path keys = Files.createDirectories(dir.resolve("keys"));
+        run(DIST.resolve("bin/gatehouse-keys").toString(), keys.toString());
+        assertThat(Files.getPosixFilePermissions(keys.resolve(".secrets")).toString()).isEqualTo("[OWNER_READ]");
+        String encrypted = run(DIST.resolve("bin/gatehouse-passwd").toString(), "--key-dir", keys.toString(),
                 Accounts.SERVICE_PASSWORD);
         assertThat(encrypted).matches("[0-9A-F]{64,}").doesNotContain(Accounts.SERVICE_PASSWORD);
         // The same password encrypts differently each time (random IV), and both decrypt.
-        assertThat(run(DIST.resolve("bin/gatehouse-passwd").toString(), "--key-dir", data.toString(),
+        assertThat(run(DIST.resolve("bin/gatehouse-passwd").toString(), "--key-dir", keys.toString(),
                 Accounts.SERVICE_PASSWORD)).isNotEqualTo(encrypted);
 
         int port = freePort();
         int admin = freePort();
         String cnf = GatehouseExtension.config(cluster, dir, port)
                 .replace("admin_port=0", "admin_port=" + admin)
-                .replace("datadir=" + dir, "datadir=" + data)
+                .replace("datadir=" + dir, "datadir=" + data + "\nsecretsdir=" + keys)
                 .replace("password=" + Accounts.SERVICE_PASSWORD, "password=" + encrypted);
         assertThat(cnf).doesNotContain(Accounts.SERVICE_PASSWORD);
         Path file = dir.resolve("gatehouse.cnf");

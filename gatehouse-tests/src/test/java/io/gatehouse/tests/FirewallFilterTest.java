@@ -2,6 +2,9 @@ package io.gatehouse.tests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gatehouse.cli.Gatectl;
@@ -21,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -35,6 +39,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * The firewall filter on both routers (readwritesplit and readconnroute): it learns what sysbench's OLTP workload
@@ -222,6 +227,86 @@ class FirewallFilterTest {
             }
         } finally {
             direct.cleanup();
+        }
+    }
+
+    /**
+     * Learning stops at {@code max_learned_digests} (changed at runtime with gatectl): the statement past the bound
+     * still runs while learning, is counted as not learned and logged once, and is refused once enforcing. The
+     * whole exchange uses MySQL Connector/J, with text statements and server-side prepared statements.
+     */
+    @Test
+    void learningIsBoundedAndMySqlConnectorIsJudgedTheSameForTextAndPrepared(MariaDbCluster cluster,
+                                                                             @TempDir Path dir) throws Exception {
+        String table = Names.unique("fwb");
+        cluster.primary().execute("CREATE TABLE " + Accounts.DATABASE + "." + table
+                + " (id INT PRIMARY KEY, v INT)");
+        cluster.primary().execute("INSERT INTO " + Accounts.DATABASE + "." + table + " VALUES (1, 10), (2, 20)");
+        cluster.awaitReplication(Duration.ofSeconds(30));
+        String learnedText = "SELECT v FROM " + table + " WHERE id = 1";
+        String learnedPrepared = "SELECT v FROM " + table + " WHERE id = ?";
+        String beyond = "SELECT SUM(v) FROM " + table + " WHERE id > 0";
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        Logger logger = (Logger) LoggerFactory.getLogger("io.gatehouse.filters.firewall.FirewallStore");
+        logger.addAppender(log);
+        try (FilterBed bed = FilterBed.startPersisting(cluster, dir, "module=firewall\nmode=learning")) {
+            Gatehouse gh = bed.gatehouse;
+            assertThat(bed.diagnostics().path("max_learned_digests").asLong()).as("the default").isEqualTo(100000);
+            try (Connection text = mysql(bed, false); Connection ps = mysql(bed, true)) {
+                assertThat(FilterBed.scalar(text, learnedText)).isEqualTo("10");
+                assertThat(preparedValue(ps, learnedPrepared, 2)).isEqualTo("20");
+            }
+            long learned = bed.diagnostics().path("learned_digests").asLong();
+            ok(gh, "alter", "filter", "F", "max_learned_digests", String.valueOf(learned));
+            try (Connection text = mysql(bed, false); Connection ps = mysql(bed, true)) {
+                assertThat(FilterBed.scalar(text, beyond)).as("learning lets it run").isEqualTo("30");
+                assertThat(preparedValue(ps, beyond + " AND v > ?", 0)).isEqualTo("30");
+            }
+            JsonNode full = bed.diagnostics();
+            assertThat(full.path("learned_digests").asLong()).as(full.toString()).isEqualTo(learned);
+            assertThat(full.path("max_learned_digests").asLong()).isEqualTo(learned);
+            assertThat(full.path("digests_not_learned").asLong()).isGreaterThanOrEqualTo(2);
+            List<String> warnings = log.list.stream().map(ILoggingEvent::getFormattedMessage)
+                    .filter(m -> m.contains("max_learned_digests")).toList();
+            assertThat(warnings).as("logged once while full").hasSize(1);
+            assertThat(warnings.get(0)).contains("Firewall F").contains("max_learned_digests=" + learned)
+                    .contains("not learned");
+
+            ok(gh, "firewall", "mode", "F", "enforcing");
+            try (Connection text = mysql(bed, false); Connection ps = mysql(bed, true)) {
+                assertThat(FilterBed.scalar(text, learnedText)).isEqualTo("10");
+                assertThat(preparedValue(ps, learnedPrepared, 1)).isEqualTo("10");
+                SQLException t = (SQLException) org.assertj.core.api.Assertions.catchThrowable(
+                        () -> FilterBed.scalar(text, beyond));
+                assertThat(t.getErrorCode()).as(String.valueOf(t)).isEqualTo(1148);
+                assertThat(t.getSQLState()).isEqualTo("42000");
+                assertThat(t.getMessage()).contains("no rule or learned digest allows it");
+                SQLException p = (SQLException) org.assertj.core.api.Assertions.catchThrowable(
+                        () -> preparedValue(ps, beyond + " AND v > ?", 0));
+                assertThat(p.getErrorCode()).as(String.valueOf(p)).isEqualTo(1148);
+                assertThat(FilterBed.scalar(text, learnedText)).as("the session goes on").isEqualTo("10");
+            }
+        } finally {
+            logger.detachAppender(log);
+            cluster.primary().execute("DROP TABLE " + Accounts.DATABASE + "." + table);
+        }
+    }
+
+    /** MySQL Connector/J on the readwritesplit listener, with server-side prepared statements or client-side ones. */
+    private static Connection mysql(FilterBed bed, boolean serverPrepared) throws SQLException {
+        return DriverManager.getConnection("jdbc:mysql://127.0.0.1:" + bed.gatehouse.port(FilterBed.SPLIT) + "/"
+                + Accounts.DATABASE + "?useSSL=false&allowPublicKeyRetrieval=true&useServerPrepStmts="
+                + serverPrepared, Accounts.APP_USER, Accounts.APP_PASSWORD);
+    }
+
+    private static String preparedValue(Connection c, String sql, int arg) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            s.setInt(1, arg);
+            try (ResultSet rs = s.executeQuery()) {
+                assertThat(rs.next()).as(sql).isTrue();
+                return rs.getString(1);
+            }
         }
     }
 

@@ -271,6 +271,65 @@ class MaskingFilterTest {
                 "large_payload", "truncate", "ignore, abort");
     }
 
+    /**
+     * {@code gatectl call command masking reload F} reads the rules file again: an open session (text and prepared
+     * statements) follows the new rules from its next statement, a bad file is refused naming it and the rules in
+     * force stay.
+     */
+    @Test
+    void reloadCommandReadsTheRulesAgain(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("reload.json");
+        String ssnOnly = "{\"rules\": [{\"replace\": {\"column\": \"ssn\"}, \"with\": {\"value\": \"ABC-DE-FGHI\"}}]}";
+        Files.writeString(file, ssnOnly);
+        String sql = "SELECT ssn, note FROM " + table + " WHERE id = 1";
+        try (FilterBed bed = FilterBed.start(cluster, dir, "module=masking\nrules=" + file, "master");
+             Connection c = bed.connect(SPLIT);
+             Connection ps = DriverManager.getConnection(bed.url(SPLIT) + "?useServerPrepStmts=true",
+                     Accounts.APP_USER, Accounts.APP_PASSWORD)) {
+            assertThat(rows(c.createStatement().executeQuery(sql)).get(0)).containsExactly("ABC-DE-FGHI", "private note");
+            assertThat(bed.diagnostics().path("rules").asInt()).isEqualTo(1);
+
+            Files.writeString(file, "{\"rules\": [{\"replace\": {\"column\": \"note\"}, \"with\": {\"fill\": \"-\"}}]}");
+            assertThat(reload(bed).out()).contains("\"rules\": 1");
+            assertThat(rows(c.createStatement().executeQuery(sql)).get(0)).as("the open session, text protocol")
+                    .containsExactly("721-07-4426", "------------");
+            try (PreparedStatement p = ps.prepareStatement(sql.replace("id = 1", "id = ?"))) {
+                p.setInt(1, 1);
+                assertThat(rows(p.executeQuery()).get(0)).as("binary protocol")
+                        .containsExactly("721-07-4426", "------------");
+            }
+            assertThat(bed.cli(CONN, sql).trim()).isEqualTo("721-07-4426\t------------");
+
+            Files.writeString(file, "{\"rules\": [{\"replace\": {}}]}");
+            GatectlRun bad = reload(bed);
+            assertThat(bad.status()).isEqualTo(1);
+            assertThat(bad.err()).contains("[F] rules").contains(file.toString());
+            assertThat(rows(c.createStatement().executeQuery(sql)).get(0)).as("the rules in force stay")
+                    .containsExactly("721-07-4426", "------------");
+            Files.writeString(file, ssnOnly);
+            GatectlRun other = gatectl(bed, "call", "command", "masking", "flush", "F");
+            assertThat(other.status()).isEqualTo(1);
+            assertThat(other.err()).contains("flush");
+        }
+    }
+
+    private record GatectlRun(int status, String out, String err) {
+    }
+
+    private static GatectlRun reload(FilterBed bed) {
+        return gatectl(bed, "call", "command", "masking", "reload", "F");
+    }
+
+    private static GatectlRun gatectl(FilterBed bed, String... args) {
+        List<String> all = new ArrayList<>(List.of("--hosts", "127.0.0.1:" + bed.gatehouse.admin().port()));
+        all.addAll(List.of(args));
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        int status = io.gatehouse.cli.Gatectl.run(all.toArray(String[]::new), new java.io.PrintWriter(out),
+                new java.io.PrintWriter(err));
+        return new GatectlRun(status, out.toString(), err.toString());
+    }
+
     private static void assertRow(String[] got, String[] want, String realName, String what) {
         for (int i = 0; i < want.length; i++) {
             if (i == 1) {

@@ -51,17 +51,31 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
         this.commandRunner = commandRunner;
     }
 
+    /** The admin_audit file, shared by every admin connection of the process. */
+    private static final io.gatehouse.admin.logs.AdminAudit AUDIT = new io.gatehouse.admin.logs.AdminAudit();
+    /** What the request being answered on this connection revealed, for the audit row. */
+    private String requestUser;
+    private JsonNode requestBody;
+    private boolean requestAuthFailed;
+
     @Override
     protected void channelRead0(ChannelHandlerContext c, FullHttpRequest req) {
         String method = req.method().name();
         String uri = req.uri();
         boolean head = method.equals("HEAD");
         boolean keepAlive = HttpUtil.isKeepAlive(req);
+        long start = System.nanoTime();
+        requestUser = null;
+        requestBody = null;
+        requestAuthFailed = false;
         ApiResponse resp = answer(() -> handle(c, req), method, uri);
         if (resp.later() == null) {
+            audit(c, method, uri, resp.status(), start);
             write(c, head, keepAlive, resp);
             return;
         }
+        String user = requestUser;
+        JsonNode body = requestBody;
         // A module command waits for a monitor (a switchover takes seconds): it runs on the command executor so
         // this event loop keeps answering other clients, health checks included. This connection reads nothing
         // more until the answer is written, so its answers stay in request order.
@@ -70,6 +84,9 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
             commandRunner.execute(() -> {
                 ApiResponse done = answer(resp.later(), method, uri);
                 c.channel().eventLoop().execute(() -> {
+                    requestUser = user;
+                    requestBody = body;
+                    audit(c, method, uri, done.status(), start);
                     write(c, head, keepAlive, done);
                     c.channel().config().setAutoRead(true);
                 });
@@ -79,6 +96,13 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
                     + " try again when one has finished"), null, "application/json"));
             c.channel().config().setAutoRead(true);
         }
+    }
+
+    private void audit(ChannelHandlerContext c, String method, String uri, int status, long startNanos) {
+        String client = c.channel().remoteAddress() instanceof InetSocketAddress isa && isa.getAddress() != null
+                ? isa.getAddress().getHostAddress() : String.valueOf(c.channel().remoteAddress());
+        AUDIT.record(currentGlobal(), new io.gatehouse.admin.logs.AdminAudit.Entry(requestUser, client, uri, method,
+                status, (System.nanoTime() - startNanos) / 1000, requestBody, requestAuthFailed));
     }
 
     /** Runs {@code work}, turning its failures into error answers. */
@@ -125,10 +149,13 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
                 throw ApiException.badRequest("request body is not valid JSON: " + e.getMessage());
             }
         }
+        requestBody = body;
         ApiRequest r = new ApiRequest(req.method().name(), List.copyOf(path), qs.parameters(), body, null,
                 (ctx.settings().secure() ? "https://" : "http://") + host + "/v1/");
         if (!Routes.isPublic(r)) {
             AdminUsers.AdminUser user = authenticate(c, req);
+            requestAuthFailed = user == null;
+            requestUser = user == null ? null : user.name();
             if (user == null) {
                 throw new ApiException(401, "Unauthorized: invalid or missing credentials");
             }
@@ -141,9 +168,59 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
             if (!reading && !user.mayWrite()) {
                 throw new ApiException(403, "Forbidden: user '" + user.name() + "' has read-only access");
             }
+            hostRules(c, reading);
             r = new ApiRequest(r.method(), r.path(), r.query(), r.body(), user.name(), r.baseUrl());
         }
         return routes.handle(r);
+    }
+
+    /**
+     * admin_readwrite_hosts and admin_readonly_hosts: a client host in neither list is refused, one only in the
+     * read-only list may only read. Patterns as in account hosts ({@code %}, {@code _}, {@code address/netmask});
+     * one with letters is matched against the client's host name, looked up here on the admin thread.
+     */
+    private void hostRules(ChannelHandlerContext c, boolean reading) throws ApiException {
+        io.gatehouse.api.config.Params g = ctx.runtime().config().global();
+        String rw = g.has("admin_readwrite_hosts") ? g.string("admin_readwrite_hosts") : "%";
+        String ro = g.has("admin_readonly_hosts") ? g.string("admin_readonly_hosts") : "%";
+        if (!(c.channel().remoteAddress() instanceof InetSocketAddress isa) || isa.getAddress() == null) {
+            return;                                        // a unix socket has no host to judge
+        }
+        java.net.InetAddress addr = isa.getAddress();
+        if (hostListed(rw, addr)) {
+            return;
+        }
+        if (!hostListed(ro, addr)) {
+            throw new ApiException(403, "Forbidden: admin access from " + addr.getHostAddress()
+                    + " is not allowed (admin_readwrite_hosts, admin_readonly_hosts)");
+        }
+        if (!reading) {
+            throw new ApiException(403, "Forbidden: only reading is allowed from " + addr.getHostAddress()
+                    + " (admin_readonly_hosts)");
+        }
+    }
+
+    private static boolean hostListed(String list, java.net.InetAddress addr) {
+        String ip = addr.getHostAddress();
+        String name = null;
+        for (String p : list.split(",")) {
+            String pattern = p.trim();
+            if (pattern.isEmpty()) {
+                continue;
+            }
+            if (io.gatehouse.core.users.HostPattern.matches(pattern, ip, true)) {
+                return true;
+            }
+            if (!pattern.equalsIgnoreCase("localhost") && pattern.chars().anyMatch(Character::isLetter)
+                    && pattern.indexOf(':') < 0) {
+                name = name != null ? name : addr.getCanonicalHostName();
+                if (io.gatehouse.core.users.HostPattern.matches(pattern.toLowerCase(java.util.Locale.ROOT),
+                        name.toLowerCase(java.util.Locale.ROOT), true)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static boolean isBasic(FullHttpRequest req) {
@@ -185,13 +262,17 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
 
     /** admin_log_auth_failures, as the configuration says now (it may change at runtime). */
     private boolean logAuthFailures() {
-        io.gatehouse.api.config.Params g;
-        try {
-            g = io.gatehouse.core.runtime.RuntimeChanges.of(ctx.runtime()).current().global();
-        } catch (io.gatehouse.core.config.ConfigException e) {
-            g = ctx.runtime().config().global();
-        }
+        io.gatehouse.api.config.Params g = currentGlobal();
         return !g.has("admin_log_auth_failures") || g.bool("admin_log_auth_failures");
+    }
+
+    /** The global parameters as they are now, runtime changes included. */
+    private io.gatehouse.api.config.Params currentGlobal() {
+        try {
+            return io.gatehouse.core.runtime.RuntimeChanges.of(ctx.runtime()).current().global();
+        } catch (io.gatehouse.core.config.ConfigException e) {
+            return ctx.runtime().config().global();
+        }
     }
 
     private static void write(ChannelHandlerContext c, boolean head, boolean keepAlive, ApiResponse resp) {

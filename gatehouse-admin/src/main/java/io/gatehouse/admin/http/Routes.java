@@ -144,9 +144,10 @@ public final class Routes {
                 yield p.size() == 2 ? users.list(api) : users.one(api, p.get(2));
             }
             case "auth" -> {
-                long maxAge = 8 * 3600;
+                // MaxScale's default life of 8 hours, or what max-age asks; never beyond admin_jwt_max_age.
+                long maxAge = Math.min(8 * 3600, ctx.tokens().maxAgeSeconds());
                 if (r.param("max-age") != null) {
-                    maxAge = Math.min(maxAge, Long.parseLong(r.param("max-age")));
+                    maxAge = Math.min(ctx.tokens().maxAgeSeconds(), Long.parseLong(r.param("max-age")));
                 }
                 ObjectNode d = Json.object();
                 d.putObject("meta").put("token", ctx.tokens().issue(r.user(), maxAge));
@@ -227,6 +228,12 @@ public final class Routes {
             } catch (Exception e) {
                 throw ApiException.badRequest("TLS reload failed, the old certificates stay in use: " + e.getMessage());
             }
+            return ApiResponse.noContent();
+        }
+        if (p.size() == 3 && p.get(0).equals("services") && p.get(2).equals("reload")) {
+            // As MaxScale's: the service's user accounts (and its user_accounts_file) are loaded again now.
+            Services.require(ctx.runtime(), p.get(1));
+            ctx.runtime().services().get(p.get(1)).users().refresh(true).get(60, java.util.concurrent.TimeUnit.SECONDS);
             return ApiResponse.noContent();
         }
         if (p.size() == 2 && p.get(0).equals("users") && p.get(1).equals("inet")) {

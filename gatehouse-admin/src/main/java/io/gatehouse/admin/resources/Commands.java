@@ -6,12 +6,13 @@ import io.gatehouse.admin.http.ApiException;
 import io.gatehouse.admin.http.ApiResponse;
 import io.gatehouse.admin.json.Json;
 import io.gatehouse.api.monitor.Monitor;
+import io.gatehouse.core.config.GatehouseConfig.ObjectConfig;
 import java.util.List;
 
 /**
  * Module commands, {@code POST /maxscale/modules/:module/:command?arg1&arg2...}: the first argument names the
- * monitor that runs the command, the rest are handed to it ({@code switchover}, {@code failover}, {@code rejoin}
- * of mariadbmon). The checks run on the admin thread; the call, which waits while the monitor's thread carries the
+ * monitor or filter that runs the command, the rest are handed to it ({@code switchover}, {@code failover},
+ * {@code rejoin} of mariadbmon; {@code reload} of masking). The checks run on the admin thread; the call, which waits while the monitor's thread carries the
  * command out, is answered later on the admin command executor.
  */
 public final class Commands {
@@ -24,15 +25,19 @@ public final class Commands {
     public ApiResponse call(String module, String command, List<String> args) {
         if (args.isEmpty()) {
             throw ApiException.badRequest("module command '" + module + " " + command
-                    + "': missing argument (expected: the name of a monitor first)");
+                    + "': missing argument (expected: the name of a monitor or filter first)");
         }
         String monitorName = args.get(0);
         Monitor m = ctx.runtime().monitors().get(monitorName);
+        io.gatehouse.api.filter.Filter filter = ctx.runtime().filters().get(monitorName);
+        if (m == null && filter != null && module.equalsIgnoreCase(filterModule(monitorName))) {
+            return callFilter(filter, module, command, List.copyOf(args.subList(1, args.size())));
+        }
         if (m == null || !module.equalsIgnoreCase(ctx.runtime().monitorModule(monitorName))) {
             if (ctx.runtime().modules().all().stream().noneMatch(x -> x.descriptor().name().equalsIgnoreCase(module))) {
                 throw ApiException.notFound("module '" + module + "'");
             }
-            throw ApiException.badRequest("'" + monitorName + "' is not a monitor using module " + module);
+            throw ApiException.badRequest("'" + monitorName + "' is not a monitor or filter using module " + module);
         }
         if (!m.commands().contains(command)) {
             throw ApiException.notFound("command '" + command + "' of module " + module);
@@ -42,6 +47,40 @@ public final class Commands {
             Object out;
             try {
                 out = m.call(command, rest);
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                throw ApiException.badRequest(e.getMessage());
+            }
+            if (out == null) {
+                return ApiResponse.noContent();
+            }
+            ObjectNode doc = Json.object();
+            Json.putValue(doc, "meta", out);
+            return ApiResponse.ok(doc);
+        });
+    }
+
+    /** The module of the filter section {@code name} as configured now, or null. */
+    private String filterModule(String name) {
+        List<ObjectConfig> filters;
+        try {
+            filters = io.gatehouse.core.runtime.RuntimeChanges.of(ctx.runtime()).current().filters();
+        } catch (io.gatehouse.core.config.ConfigException e) {
+            filters = ctx.runtime().config().filters();
+        }
+        return filters.stream().filter(f -> f.name().equals(name)).map(ObjectConfig::module)
+                .findFirst().orElse(null);
+    }
+
+    /** A filter's command (masking's reload), run on the admin command executor like a monitor's. */
+    private static ApiResponse callFilter(io.gatehouse.api.filter.Filter filter, String module, String command,
+                                          List<String> rest) {
+        if (!filter.commands().contains(command)) {
+            throw ApiException.notFound("command '" + command + "' of module " + module);
+        }
+        return ApiResponse.later(() -> {
+            Object out;
+            try {
+                out = filter.call(command, rest);
             } catch (IllegalArgumentException | IllegalStateException e) {
                 throw ApiException.badRequest(e.getMessage());
             }

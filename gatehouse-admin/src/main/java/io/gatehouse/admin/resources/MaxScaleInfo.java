@@ -35,7 +35,11 @@ public final class MaxScaleInfo {
         a.put("started_at", Json.date(rt.startedAtMillis()));
         a.put("activated_at", Json.date(rt.startedAtMillis()));
         a.put("uptime", (System.currentTimeMillis() - rt.startedAtMillis()) / 1000);
-        a.putNull("config_sync");
+        if (ctx.runtime().configSync() == null) {
+            a.putNull("config_sync");
+        } else {
+            a.set("config_sync", ctx.runtime().configSync().describe());
+        }
         a.put("process_datadir", rt.config().global().string("datadir"));
         ObjectNode params = ParamsJson.render(rt.config().global(), CoreParams.GLOBAL, Set.of());
         if (rt.workers() != null) {

@@ -71,6 +71,25 @@ public interface Filter {
     }
 
     /**
+     * The module commands this filter offers (masking's {@code reload}), served as
+     * {@code POST /v1/maxscale/modules/MODULE/COMMAND?FILTER&args...} and by {@code gatectl call command MODULE COMMAND
+     * FILTER ...}. The default has none.
+     */
+    default java.util.List<String> commands() {
+        return java.util.List.of();
+    }
+
+    /**
+     * Runs one of {@link #commands()} with the arguments after the filter's name; called on an admin thread, never a
+     * worker. Returns what it reports for the REST API (may be null). Throws {@link IllegalArgumentException} for an
+     * unknown command or bad arguments and {@link IllegalStateException} when it cannot be done now, both with a
+     * message for the operator; a failed command changes nothing.
+     */
+    default Object call(String command, java.util.List<String> args) {
+        throw new IllegalArgumentException("filter has no command '" + command + "'");
+    }
+
+    /**
      * Called once on the admin thread when the filter is destroyed or replaced by a new instance at runtime. Sessions
      * that started with this instance may still be running and keep using it, so it must go on serving them; a
      * filter holding files releases them when its last session ends. The default does nothing.

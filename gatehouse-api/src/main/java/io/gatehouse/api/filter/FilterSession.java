@@ -49,6 +49,20 @@ public interface FilterSession {
     }
 
     /**
+     * Optionally answers one client command later, for a filter that must first ask another process over the network
+     * (the cache's Redis or memcached storage). Called after every rewrite and before {@link #answer}, only for
+     * commands that get a reply, on the filters in chain order until one returns a stage. Returns null to decide at
+     * once (the usual case), or a stage that completes, on any thread, with a buffer of whole reply packets (as
+     * {@link #answer} returns them; the core owns it from then on) or with null to let the command go on: then
+     * {@link #answer} is asked on every filter and the command is routed as usual. Meanwhile the session reads no
+     * further command. A stage that completes exceptionally counts as null; the filter bounds how long its stage
+     * takes. If the session ends first, the core releases the buffer the stage brings.
+     */
+    default java.util.concurrent.CompletionStage<ByteBuf> answerLater(Command command, ByteBufAllocator alloc) {
+        return null;
+    }
+
+    /**
      * Looks at one whole client command (after every rewrite); returns the routing hints it attaches (empty for
      * none). The hints earlier filters attached are in {@link Command#hints()}.
      */

@@ -21,4 +21,13 @@ public interface MonitorContext {
      * monitor under the global {@code datadir}. It may not exist yet; the monitor creates it when it writes.
      */
     Path dataDirectory();
+
+    /**
+     * True while the global {@code passive} is on: this instance watches and routes but leaves the cluster alone
+     * (no automatic failover, switchover, rejoin or read-only enforcement, no monitor scripts), as another instance
+     * acts. It may change at runtime, so a monitor asks at each pass. Since API 2.4.
+     */
+    default boolean passive() {
+        return false;
+    }
 }

@@ -60,4 +60,19 @@ public interface MonitoredServer extends ServerView {
     default String monitorPassword() {
         return null;
     }
+
+    /**
+     * The server section's own {@code disk_space_threshold} ({@code path:percent,...}, {@code *} for any disk), which
+     * replaces the monitor's; null when the section has none. Since API 2.4.
+     */
+    default String diskSpaceThreshold() {
+        return null;
+    }
+
+    /**
+     * Puts the server into maintenance on the monitor's own decision (mariadbmon's
+     * {@code maintenance_on_low_disk_space}); an operator clears it as any maintenance. Since API 2.4.
+     */
+    default void enterMaintenance() {
+    }
 }

@@ -17,8 +17,11 @@ public final class ServerStatus {
     public static final int AUTH_ERROR = 1 << 6;
     /** A Galera node that is a state-transfer donor or desynced ({@code wsrep_local_state} 2). */
     public static final int DONOR = 1 << 7;
+    /** A disk of the server is fuller than its {@code disk_space_threshold} allows. Since API 2.4. */
+    public static final int DISK_SPACE_EXHAUSTED = 1 << 8;
     /** Bits a monitor may set; the others belong to the operator. */
-    public static final int MONITOR_BITS = RUNNING | MASTER | SLAVE | SYNCED | DONOR | AUTH_ERROR;
+    public static final int MONITOR_BITS = RUNNING | MASTER | SLAVE | SYNCED | DONOR | AUTH_ERROR
+            | DISK_SPACE_EXHAUSTED;
     /** Bits an operator may set. */
     public static final int ADMIN_BITS = MAINTENANCE | DRAINING;
 
@@ -58,6 +61,9 @@ public final class ServerStatus {
         words.add(has(status, RUNNING) ? "Running" : "Down");
         if (has(status, AUTH_ERROR)) {
             words.add("Auth Error");
+        }
+        if (has(status, DISK_SPACE_EXHAUSTED)) {
+            words.add("Disk Space Exhausted");
         }
         return String.join(", ", words);
     }

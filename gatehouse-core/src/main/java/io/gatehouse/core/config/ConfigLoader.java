@@ -47,6 +47,14 @@ public final class ConfigLoader {
                     throw ConfigException.badValue(s.name(), "admin_gui", global.text("admin_gui"),
                             "false; Gatehouse has no GUI");
                 }
+                for (String m : global.string("admin_audit_exclude_methods").split(",")) {
+                    if (!m.isBlank() && !List.of("GET", "PUT", "POST", "PATCH", "DELETE", "HEAD", "OPTIONS", "CONNECT",
+                            "TRACE").contains(m.trim().toUpperCase(java.util.Locale.ROOT))) {
+                        throw ConfigException.badValue(s.name(), "admin_audit_exclude_methods",
+                                global.text("admin_audit_exclude_methods"),
+                                "HTTP methods separated by commas: GET, PUT, POST, PATCH, DELETE, HEAD, OPTIONS, CONNECT, TRACE");
+                    }
+                }
                 if (global.bool("syslog")) {
                     throw ConfigException.badValue(s.name(), "syslog", global.text("syslog"),
                             "false; the JVM cannot write to the system log socket, Gatehouse logs to logdir");
@@ -78,6 +86,7 @@ public final class ConfigLoader {
             switch (type) {
                 case "server" -> {
                     Params p = validate(s, CoreParams.SERVER, "a server", "server");
+                    diskThresholdRule(p);
                     if (p.string("address") == null && p.string("socket") == null) {
                         throw new ConfigException("[" + s.name() + "] address: missing (expected: address or socket for a server)");
                     }
@@ -95,6 +104,7 @@ public final class ConfigLoader {
                         throw ConfigException.badValue(s.name(), "module", module, "one of " + modules.names(ModuleKind.MONITOR));
                     }
                     Params p = validate(s, merge(CoreParams.MONITOR, m.descriptor().parameters()), "a monitor using " + module, "monitor", m.descriptor().name());
+                    diskThresholdRule(p);
                     moduleRules(m, p);
                     monitors.add(new GatehouseConfig.ObjectConfig(s.name(), m.descriptor().name(), p, p.list("servers")));
                 }
@@ -106,6 +116,7 @@ public final class ConfigLoader {
                     }
                     Params p = validate(s, merge(CoreParams.SERVICE, m.descriptor().parameters()), "a service using " + router, "service", m.descriptor().name());
                     moduleRules(m, p);
+                    accountsFileRules(p);
                     services.add(new GatehouseConfig.ObjectConfig(s.name(), m.descriptor().name(), p, List.of()));
                 }
                 case "listener" -> {
@@ -149,6 +160,12 @@ public final class ConfigLoader {
             global = validate(new IniSection("maxscale", file), CoreParams.GLOBAL, "the [maxscale] section", "global");
         }
         checkReferences(servers, monitors, services, listeners);
+        String syncCluster = global.has("config_sync_cluster") ? global.string("config_sync_cluster") : null;
+        if (syncCluster != null && !syncCluster.isBlank()
+                && monitors.stream().noneMatch(m -> m.name().equals(syncCluster))) {
+            throw ConfigException.badValue("maxscale", "config_sync_cluster", syncCluster,
+                    "the name of a monitor section, whose primary keeps the shared configuration");
+        }
         for (var svc : services) {
             for (String f : filterNames(svc.params())) {
                 if (filters.stream().noneMatch(x -> x.name().equals(f))) {
@@ -213,6 +230,48 @@ public final class ConfigLoader {
         if (user && !pw) {
             throw ConfigException.badValue(p.section(), "monitoruser", p.string("monitoruser"),
                     "together with monitorpw, its password");
+        }
+    }
+
+    /** disk_space_threshold: path:percent pairs (the monitors parse it again, so it must parse here). */
+    private static void diskThresholdRule(Params p) throws ConfigException {
+        String v = p.has("disk_space_threshold") ? p.string("disk_space_threshold") : null;
+        if (v == null || v.isBlank()) {
+            return;
+        }
+        for (String part : v.split(",")) {
+            String t = part.trim();
+            int colon = t.lastIndexOf(':');
+            boolean ok = colon > 0 && (t.startsWith("/") || t.startsWith("*"));
+            if (ok) {
+                try {
+                    int pct = Integer.parseInt(t.substring(colon + 1).trim());
+                    ok = pct >= 0 && pct <= 100;
+                } catch (NumberFormatException e) {
+                    ok = false;
+                }
+            }
+            if (!ok) {
+                throw ConfigException.badValue(p.section(), "disk_space_threshold", v,
+                        "path:percent pairs separated by commas, an absolute path or *, 0 to 100 percent");
+            }
+        }
+    }
+
+    /** A user_accounts_file must read cleanly at start, and file_only_always needs one. */
+    private static void accountsFileRules(Params p) throws ConfigException {
+        boolean fileOnly = "file_only_always".equals(p.string("user_accounts_file_usage"));
+        if (!p.has("user_accounts_file")) {
+            if (fileOnly) {
+                throw ConfigException.badValue(p.section(), "user_accounts_file_usage", "file_only_always",
+                        "add_when_load_ok unless user_accounts_file names a file");
+            }
+            return;
+        }
+        try {
+            io.gatehouse.core.users.UserAccountsFile.read(Path.of(p.string("user_accounts_file")));
+        } catch (java.io.IOException e) {
+            throw new ConfigException("[" + p.section() + "] " + e.getMessage());
         }
     }
 

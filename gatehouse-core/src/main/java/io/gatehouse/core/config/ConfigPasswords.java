@@ -25,10 +25,14 @@ public final class ConfigPasswords {
         this.keyFile = keyFile;
     }
 
-    /** The passwords of a configuration whose global section names its datadir (or uses the default). */
+    /**
+     * The passwords of a configuration, with the key file of its {@code secretsdir} (by default its {@code datadir},
+     * or the default one).
+     */
     static ConfigPasswords forSections(Map<String, IniSection> sections) throws ConfigException {
         IniSection global = sections.containsKey("maxscale") ? sections.get("maxscale") : sections.get("gatehouse");
-        String dir = global == null ? null : global.get("datadir");
+        String secrets = global == null ? null : global.get("secretsdir");
+        String dir = secrets != null && !secrets.isBlank() ? secrets : global == null ? null : global.get("datadir");
         if (dir == null) {
             dir = CoreParams.GLOBAL.stream().filter(p -> p.name().equals("datadir")).findFirst().orElseThrow()
                     .defaultValue();
@@ -38,7 +42,8 @@ public final class ConfigPasswords {
             SecretsFile.Keys keys = SecretsFile.read(file);
             return keys == null ? NONE : new ConfigPasswords(keys, file);
         } catch (IOException e) {
-            throw new ConfigException("[maxscale] datadir: " + e.getMessage());
+            throw new ConfigException("[maxscale] " + (secrets != null && !secrets.isBlank() ? "secretsdir" : "datadir")
+                    + ": " + e.getMessage());
         }
     }
 

@@ -20,7 +20,6 @@ final class SingleValueParams {
 
     private static final Map<String, Map<String, Only>> BY_SCOPE = Map.of(
             "global", Map.of(
-                    "passive", new Only("false", "there is no passive mode; monitors of every instance act"),
                     "substitute_variables", new Only("false", "environment variables are not substituted"),
                     "admin_auth", new Only("true", "the admin API always asks for a user and password"),
                     "rebalance_period", new Only("0s", "sessions stay on the worker that accepted them"),

@@ -50,7 +50,10 @@ public final class PersistedConfigs {
             return sections;
         }
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".cnf")).sorted().toList()) {
+            Path self = cnf.toAbsolutePath().normalize();
+            // The static file may itself sit in persistdir (a single directory for everything): it is not a change.
+            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".cnf")
+                    && !p.toAbsolutePath().normalize().equals(self)).sorted().toList()) {
                 Map<String, IniSection> one = new LinkedHashMap<>();
                 IniReader.parse(Files.readString(f, StandardCharsets.UTF_8), f, one);
                 // Replacing keeps the section's place, so start order stays that of the static file.
@@ -72,7 +75,7 @@ public final class PersistedConfigs {
         Path dir = Path.of(cfg.global().string("persistdir")).toAbsolutePath().normalize();
         for (IniSection s : sections.values()) {
             Path src = s.source() == null ? null : s.source().toAbsolutePath().normalize();
-            if (src != null && dir.equals(src.getParent())) {
+            if (src != null && dir.equals(src.getParent()) && !src.equals(cnf.toAbsolutePath().normalize())) {
                 rt.persistedFile(s.name(), s.source());
             }
         }

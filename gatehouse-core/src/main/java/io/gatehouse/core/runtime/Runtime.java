@@ -58,6 +58,10 @@ public final class Runtime implements AutoCloseable {
     private long classifierCacheBytes;
     private ProxyContext proxy;
     private final long startedAt = System.currentTimeMillis();
+    /** The global {@code passive}, as changed at runtime: read by monitors at each pass without any lock. */
+    private volatile boolean passive;
+    /** config_sync_cluster: the shared configuration, or null when this instance keeps its own. */
+    private volatile ConfigSync configSync;
 
     public Runtime(GatehouseConfig config, ModuleRegistry modules) {
         this.config = config;
@@ -68,6 +72,7 @@ public final class Runtime implements AutoCloseable {
     public void start() throws Exception {
         try {
             Params g = config.global();
+            passive = g.bool("passive");
             for (var s : config.servers()) {
                 servers.put(s.name(), new Server(s.name(), s.params(), localAddress(g)));
             }
@@ -80,7 +85,7 @@ public final class Runtime implements AutoCloseable {
                     watched.add(s);
                 }
                 MonitorContext ctx = new SimpleMonitorContext(m.name(), m.params(), List.copyOf(watched),
-                        monitorDirectory(g, m.name()));
+                        monitorDirectory(g, m.name()), this::passive);
                 Monitor monitor = mod.create(ctx);
                 // Looked up at call time: the admin API may replace the monitor instance (new parameters, restart).
                 String monitorName = m.name();
@@ -140,6 +145,9 @@ public final class Runtime implements AutoCloseable {
                 Listener l = new Listener(lc.name(), lc.params(), services.get(lc.targets().get(0)));
                 l.start(proxy);
                 listeners.put(lc.name(), l);
+            }
+            if (g.has("config_sync_cluster") && !g.string("config_sync_cluster").isBlank()) {
+                configSync = new ConfigSync(this, g);
             }
         } catch (Exception e) {
             close();
@@ -290,7 +298,7 @@ public final class Runtime implements AutoCloseable {
     public synchronized void replaceMonitorParams(String name, Params params) throws InterruptedException {
         Monitor old = require(monitors, name, "monitor");
         MonitorContext ctx = monitorContexts.get(name);
-        MonitorContext fresh = new SimpleMonitorContext(name, params, ctx.servers(), ctx.dataDirectory());
+        MonitorContext fresh = new SimpleMonitorContext(name, params, ctx.servers(), ctx.dataDirectory(), this::passive);
         boolean wasRunning = old.isRunning();
         old.stop();
         monitorContexts.put(name, fresh);
@@ -415,8 +423,26 @@ public final class Runtime implements AutoCloseable {
      * Stops accepting, closes every session, stops monitors and workers. Sessions get no new work once listeners are
      * closed; open ones are closed, which ends their backend connections.
      */
+    /** True while this instance is passive: it routes, but its monitors leave the cluster alone. */
+    public boolean passive() {
+        return passive;
+    }
+
+    /** Sets {@code passive} after a runtime change of the global parameter. */
+    public void passive(boolean on) {
+        passive = on;
+    }
+
+    /** The configuration shared with other instances ({@code config_sync_cluster}), or null. */
+    public ConfigSync configSync() {
+        return configSync;
+    }
+
     @Override
     public void close() {
+        if (configSync != null) {
+            configSync.close();
+        }
         for (Listener l : listeners.values()) {
             try {
                 l.stop();
@@ -458,7 +484,12 @@ public final class Runtime implements AutoCloseable {
     }
 
     record SimpleMonitorContext(String name, Params params, List<MonitoredServer> servers,
-                                java.nio.file.Path dataDirectory) implements MonitorContext {
+                                java.nio.file.Path dataDirectory, java.util.function.BooleanSupplier passiveNow)
+            implements MonitorContext {
+        @Override
+        public boolean passive() {
+            return passiveNow.getAsBoolean();
+        }
     }
 
     /**

@@ -65,6 +65,12 @@ public final class RuntimeChanges {
         return s == null ? null : s.get("type");
     }
 
+    /** A copy of the parameters of an object's section (its {@code type} included), or null when there is none. */
+    public synchronized Map<String, String> sectionParams(String name) {
+        IniSection s = sections.get(name);
+        return s == null ? null : new LinkedHashMap<>(s.params());
+    }
+
     /** Changes parameters of a server: {@code changes} maps names to values as written in a configuration file. */
     public synchronized void alterServer(String name, Map<String, String> changes) throws ConfigException, IOException {
         Server s = rt.servers().get(name);

@@ -70,7 +70,7 @@ final class RuntimeObjects {
             watched.add(s);
         }
         MonitorContext ctx = new Runtime.SimpleMonitorContext(c.name(), c.params(), List.copyOf(watched),
-                Runtime.monitorDirectory(rt.config().global(), c.name()));
+                Runtime.monitorDirectory(rt.config().global(), c.name()), rt::passive);
         Monitor m = rt.modules().find(ModuleKind.MONITOR, c.module(), MonitorModule.class).create(ctx);
         rt.monitorContexts().put(c.name(), ctx);
         rt.monitorModules().put(c.name(), c.module());

@@ -12,7 +12,8 @@ import java.nio.file.Path;
  * Writes runtime changes to {@code persistdir} when {@code persist_runtime_changes} is on: a changed or created
  * object's whole section to {@code <name>.cnf}; for a destroyed object its file is removed, and when the object
  * also comes from the static configuration a tombstone file is left so that it stays destroyed after a restart.
- * Used on the admin thread by {@link RuntimeChanges}, under its lock.
+ * Every change is also handed to {@link ConfigSync} when the instance shares its configuration. Used on the admin
+ * thread by {@link RuntimeChanges}, under its lock.
  */
 final class RuntimePersistence {
     private final Runtime rt;
@@ -31,6 +32,9 @@ final class RuntimePersistence {
     }
 
     void save(IniSection section) throws IOException {
+        if (rt.configSync() != null) {
+            rt.configSync().changed(section.name(), section.params());
+        }
         if (!enabled()) {
             return;
         }
@@ -38,6 +42,9 @@ final class RuntimePersistence {
     }
 
     void forget(String name) throws IOException {
+        if (rt.configSync() != null) {
+            rt.configSync().changed(name, null);
+        }
         rt.persistedFile(name, null);
         if (!enabled()) {
             return;

@@ -132,6 +132,17 @@ public final class Server implements MonitoredServer {
     }
 
     @Override
+    public String diskSpaceThreshold() {
+        String t = params.has("disk_space_threshold") ? params.string("disk_space_threshold") : null;
+        return t == null || t.isBlank() ? null : t.trim();
+    }
+
+    @Override
+    public void enterMaintenance() {
+        setAdminBits(ServerStatus.MAINTENANCE, true);
+    }
+
+    @Override
     public String privateAddress() {
         String p = params.string("private_address");
         return p == null || p.isBlank() ? null : p.trim();

@@ -48,6 +48,10 @@ public final class UserAccountStore implements AutoCloseable {
     /** query_retries and query_retry_timeout: how often, and for how long, a load cut by the network is tried again. */
     private final int queryRetries;
     private final Duration queryRetryTimeout;
+    /** {@code user_accounts_file}, or null; read again at each load so that edits apply at the next reload. */
+    private final java.nio.file.Path accountsFile;
+    /** {@code user_accounts_file_usage=file_only_always}: the servers are never asked. */
+    private final boolean fileOnly;
     /** When the load that made {@link #snapshot} began ({@link System#nanoTime}). */
     private volatile long snapshotStartNanos = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
     private volatile long lastLoadStartNanos = snapshotStartNanos;
@@ -68,6 +72,10 @@ public final class UserAccountStore implements AutoCloseable {
         this.queryRetries = global.has("query_retries") ? (int) Math.min(global.integer("query_retries"), 100) : 1;
         this.queryRetryTimeout = global.has("query_retry_timeout") ? global.duration("query_retry_timeout")
                 : Duration.ofSeconds(10);
+        this.accountsFile = serviceParams.has("user_accounts_file")
+                ? java.nio.file.Path.of(serviceParams.string("user_accounts_file")) : null;
+        this.fileOnly = accountsFile != null && serviceParams.has("user_accounts_file_usage")
+                && "file_only_always".equals(serviceParams.string("user_accounts_file_usage"));
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "gatehouse-users-" + service);
             t.setDaemon(true);
@@ -175,6 +183,10 @@ public final class UserAccountStore implements AutoCloseable {
     }
 
     private void loadNow(long startNanos) {
+        if (fileOnly) {
+            loadFileOnly(startNanos);
+            return;
+        }
         List<String> errors = new ArrayList<>();
         // The primary's accounts are the authoritative ones; then any running server.
         List<Server> order = new ArrayList<>(targets);
@@ -205,6 +217,16 @@ public final class UserAccountStore implements AutoCloseable {
             return;
         }
         UserAccounts merged = UserAccounts.union(loaded);
+        if (accountsFile != null) {
+            // add_when_load_ok: the file only adds to accounts the servers gave, never stands in for them.
+            try {
+                UserAccountsFile file = UserAccountsFile.read(accountsFile);
+                merged = file.addedTo(merged);
+                from.add(accountsFile.toString());
+            } catch (java.io.IOException e) {
+                LOG.warn("{}: {}; using the servers' accounts only", service, e.getMessage());
+            }
+        }
         if (!skipNameResolve) {
             // The DNS lookups happen here, on the loader thread; workers only read the result.
             merged = merged.withHostNames(HostNames.resolve(merged.accounts()));
@@ -215,6 +237,23 @@ public final class UserAccountStore implements AutoCloseable {
         if (!errors.isEmpty()) {
             LOG.warn("{}: user accounts not loaded from {}", service, errors);
         }
+    }
+
+    /** file_only_always: the file is all there is, whatever state the servers are in. */
+    private void loadFileOnly(long startNanos) {
+        UserAccounts accounts;
+        try {
+            accounts = UserAccountsFile.read(accountsFile).alone(System.currentTimeMillis());
+        } catch (java.io.IOException e) {
+            LOG.warn("{}: {}; keeping the accounts loaded before", service, e.getMessage());
+            return;
+        }
+        if (!skipNameResolve) {
+            accounts = accounts.withHostNames(HostNames.resolve(accounts.accounts()));
+        }
+        snapshot = accounts;
+        snapshotStartNanos = startNanos;
+        LOG.info("{}: loaded {} user accounts from {} only", service, accounts.size(), accountsFile);
     }
 
     @Override

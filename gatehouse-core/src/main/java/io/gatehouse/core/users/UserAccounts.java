@@ -31,6 +31,7 @@ public final class UserAccounts {
     private final List<UserAccount> accounts;
     /** user@host -> database patterns granted at database, table, column or routine level. */
     private final Map<String, Set<String>> dbGrants;
+    /** The databases that exist; null when unknown (accounts from a user_accounts_file alone). */
     private final Set<String> databases;
     private final long loadedAtMillis;
     private final HostNames hostNames;
@@ -51,7 +52,7 @@ public final class UserAccounts {
                 .thenComparing(a -> a.user().isEmpty()));
         this.accounts = List.copyOf(sorted);
         this.dbGrants = Map.copyOf(dbGrants);
-        this.databases = Set.copyOf(databases);
+        this.databases = databases == null ? null : Set.copyOf(databases);
         this.loadedAtMillis = loadedAtMillis;
         this.hostNames = HostNames.NONE;
         this.rules = MatchRules.DEFAULT;
@@ -82,7 +83,9 @@ public final class UserAccounts {
         for (UserAccounts p : parts) {
             p.accounts.forEach(a -> byKey.putIfAbsent(a.key(), a));
             p.dbGrants.forEach((k, v) -> grants.computeIfAbsent(k, x -> new java.util.HashSet<>()).addAll(v));
-            dbs.addAll(p.databases);
+            if (p.databases != null) {
+                dbs.addAll(p.databases);
+            }
             at = Math.max(at, p.loadedAtMillis);
         }
         return new UserAccounts(new ArrayList<>(byKey.values()), grants, dbs, at, parts.get(0).policy);
@@ -161,8 +164,24 @@ public final class UserAccounts {
         return null;
     }
 
-    /** True when the database exists, its name compared by the listener's {@code lower_case_table_names}. */
+    /** The database-level grants by user@host. */
+    Map<String, Set<String>> dbGrants() {
+        return dbGrants;
+    }
+
+    /** The databases that exist, or null when not known. */
+    Set<String> databases() {
+        return databases;
+    }
+
+    /**
+     * True when the database exists, its name compared by the listener's {@code lower_case_table_names}; always
+     * true when the databases are not known, since then only the server can tell.
+     */
     public boolean databaseExists(String db) {
+        if (databases == null) {
+            return true;
+        }
         String wanted = rules.requested(db);
         for (String d : databases) {
             if (rules.ignoreCase() ? d.equalsIgnoreCase(wanted) : d.equals(wanted)) {

@@ -35,4 +35,16 @@ class CommandLineOverridesTest {
         CommandLineOverrides.set(Map.of("persistdir", dir.resolve("p").toString()));
         assertThat(PersistedConfigs.read(cnf).get("maxscale").get("persistdir")).isEqualTo(dir.resolve("p").toString());
     }
+
+    @Test
+    void aStaticFileInsidePersistdirIsNoPersistedChange(@TempDir Path dir) throws Exception {
+        // One directory for everything: the static file sorts after the persisted change and must not undo it.
+        Path cnf = dir.resolve("zz-gatehouse.cnf");
+        Files.writeString(cnf, "[maxscale]\npersistdir=" + dir + "\n\n[server1]\ntype=server\naddress=127.0.0.1\n"
+                + "port=3306\n\n[server2]\ntype=server\naddress=127.0.0.1\nport=3307\n");
+        Files.writeString(dir.resolve("server1.cnf"), "[server1]\ntype=server\naddress=127.0.0.1\nport=4000\n");
+        var sections = PersistedConfigs.read(cnf);
+        assertThat(sections.get("server1").get("port")).as("the runtime change").isEqualTo("4000");
+        assertThat(sections.get("server2").source()).isEqualTo(cnf);
+    }
 }

@@ -16,17 +16,19 @@ import java.util.Locale;
 /**
  * The cache module: answers repeated SELECTs from result sets kept in memory, as MaxScale's filter of the same name
  * does, with its parameters and defaults. Stateless; each filter section gets a {@link CacheFilter} holding the
- * immutable {@link Settings} read here. Only {@code storage_inmemory} is provided: the Redis and memcached storages
- * are refused by name.
+ * immutable {@link Settings} read here. Storages: {@code storage_inmemory} (Caffeine), and {@code storage_redis} and
+ * {@code storage_memcached} (a remote server reached over the network, see {@link RemoteStorage}).
  */
 public final class CacheModule implements FilterModule {
     private static final ModuleDescriptor DESCRIPTOR = new ModuleDescriptor("cache", ModuleKind.FILTER,
             Maturity.BETA, ApiVersion.CURRENT, "A result set cache for SELECT statements", "1.0.0",
             List.of(ParamSpec.oneOf("storage", ParamType.ENUM, "storage_inmemory", false,
                             List.of("storage_inmemory", "storage_redis", "storage_memcached"),
-                            "Where cached result sets are kept; only storage_inmemory is provided"),
+                            "Where cached result sets are kept: in this process, or in a Redis or memcached server"
+                                    + " that several Gatehouses may share"),
                     ParamSpec.of("storage_options", ParamType.STRING, "", false,
-                            "Options of the storage; the in-memory storage takes none"),
+                            "Options of the storage: server=host[:port] for Redis (with username, password) and"
+                                    + " memcached (with max_value_size); the in-memory storage takes none"),
                     ParamSpec.of("hard_ttl", ParamType.DURATION, "0s", true,
                             "How long a cached result may be used at all; 0 is no limit"),
                     ParamSpec.of("soft_ttl", ParamType.DURATION, "0s", true,
@@ -71,10 +73,11 @@ public final class CacheModule implements FilterModule {
     /**
      * One filter's settings, read once at creation. Durations in nanoseconds, 0 for no limit.
      *
-     * @param rules null for no rules (everything cacheable is stored, for every user)
+     * @param rules  null for no rules (everything cacheable is stored, for every user)
+     * @param remote the Redis or memcached server, or null for the in-memory storage
      */
     record Settings(long hardTtlNanos, long softTtlNanos, long maxRows, long maxResultSize, long maxCount,
-                    long maxSize, CacheRules rules, boolean shared, boolean verify, InTransactions inTransactions,
+                    long maxSize, CacheRules rules, RemoteOptions remote, long timeoutMillis, boolean shared, boolean verify, InTransactions inTransactions,
                     int debug, boolean enabled, boolean invalidate, boolean clearOnParseErrors, boolean isolated) {
         boolean logs(int bit) {
             return (debug & bit) != 0;
@@ -99,19 +102,31 @@ public final class CacheModule implements FilterModule {
     static Settings settings(Params params) {
         String section = "[" + params.section() + "] ";
         String storage = params.string("storage");
-        if (!storage.equals("storage_inmemory")) {
-            throw new IllegalArgumentException(section + "storage: '" + storage + "' (expected: storage_inmemory;"
-                    + " storage_redis and storage_memcached are not provided by Gatehouse yet)");
-        }
         String options = params.string("storage_options");
-        if (!options.isBlank()) {
-            throw new IllegalArgumentException(section + "storage_options: '" + options
-                    + "' (expected: nothing, storage_inmemory takes no options)");
-        }
-        // timeout bounds calls to a remote storage; the in-memory one never waits, so another value would be ignored.
-        if (params.duration("timeout").toMillis() != 5000) {
-            throw new IllegalArgumentException(section + "timeout: '" + params.text("timeout")
-                    + "' (expected: the default 5s; it limits remote storages, which Gatehouse does not provide yet)");
+        RemoteOptions remote = null;
+        if (storage.equals("storage_inmemory")) {
+            if (!options.isBlank()) {
+                throw new IllegalArgumentException(section + "storage_options: '" + options
+                        + "' (expected: nothing, storage_inmemory takes no options)");
+            }
+            // timeout bounds calls to a remote storage; the in-memory one never waits, so another value would be ignored.
+            if (params.duration("timeout").toMillis() != 5000) {
+                throw new IllegalArgumentException(section + "timeout: '" + params.text("timeout")
+                        + "' (expected: the default 5s with storage_inmemory; it limits remote storages)");
+            }
+        } else {
+            remote = RemoteOptions.parse(section, storage, options);
+            // The remote server bounds its own memory (Redis maxmemory, memcached -m) and evicts by itself.
+            for (String p : new String[] {"max_count", "max_size"}) {
+                if ((p.equals("max_count") ? params.integer(p) : params.size(p)) != 0) {
+                    throw new IllegalArgumentException(section + p + ": '" + params.text(p) + "' (expected: 0 with "
+                            + storage + "; the server's own memory limit bounds it)");
+                }
+            }
+            if (params.duration("timeout").toMillis() <= 0) {
+                throw new IllegalArgumentException(section + "timeout: '" + params.text("timeout")
+                        + "' (expected: a positive duration)");
+            }
         }
         long debug = params.integer("debug");
         if (debug < 0 || debug > 31) {
@@ -126,7 +141,8 @@ public final class CacheModule implements FilterModule {
         String rulesPath = params.string("rules");
         CacheRules rules = rulesPath.isBlank() ? null : CacheRules.load(Path.of(rulesPath), section + "rules");
         return new Settings(hard, soft, params.integer("max_resultset_rows"), params.size("max_resultset_size"),
-                params.integer("max_count"), params.size("max_size"), rules,
+                params.integer("max_count"), params.size("max_size"), rules, remote,
+                params.duration("timeout").toMillis(),
                 params.string("cached_data").equals("shared"), params.string("selects").equals("verify_cacheable"),
                 InTransactions.valueOf(params.string("cache_in_transactions").toUpperCase(Locale.ROOT)), (int) debug,
                 params.bool("enabled"), params.string("invalidate").equals("current"),

@@ -2,6 +2,7 @@ package io.gatehouse.filters.cache;
 
 import io.gatehouse.api.command.Command;
 import io.gatehouse.api.filter.FilterSession;
+import io.gatehouse.api.filter.FilterSessionContext;
 import io.gatehouse.api.filter.ReplyPacketKind;
 import io.gatehouse.api.filter.RouteHint;
 import io.gatehouse.api.reply.Reply;
@@ -18,6 +19,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * otherwise its reply is copied while it streams to the client and stored when it ends as one complete result set
  * within the size limits. Writes routed through the session remove the entries of the tables they change
  * ({@code invalidate=current}); the {@code @maxscale.cache.*} variables are answered here and never reach a server.
- * It keeps copies in heap arrays, never the buffers it is shown, so it holds no reference-counted buffers.
+ * It keeps copies in heap arrays, never the buffers it is shown, so it holds no reference-counted buffers. With a
+ * remote storage (Redis, memcached) the lookup is asynchronous ({@link #answerLater}): the command waits for the
+ * storage's answer on the cache I/O thread while the worker serves other sessions, and the decision runs back here.
  */
 final class CacheSession implements FilterSession {
     private static final Logger LOG = LoggerFactory.getLogger(CacheSession.class);
@@ -46,7 +53,14 @@ final class CacheSession implements FilterSession {
     private final String filter;
     private final CacheModule.Settings settings;
     private final ClientInfo client;
+    /** The in-memory storage, or null with a remote one. */
     private final CacheStorage storage;
+    /** The Redis or memcached storage, or null with the in-memory one. */
+    private final RemoteStorage remote;
+    /** May be null in test harnesses; then remote lookups finish on the cache I/O thread. */
+    private final FilterSessionContext context;
+    /** Runs a remote storage's answer on this session's worker. */
+    private final Executor worker;
     private final CacheFilter counters;
     private final String userKey;
     /**
@@ -86,14 +100,21 @@ final class CacheSession implements FilterSession {
     private long captureRows;
     private String captureSql;
     private Set<String> captureTables;
+    /** A remote storage's generation tokens read with the lookup, stored with the entry. */
+    private List<byte[]> captureTokens;
+    /** The command answerLater decided (answer() is then asked about it too and must not decide again). */
+    private Command planned;
     private CacheStorage.Entry refreshing;
 
     CacheSession(String filter, CacheModule.Settings settings, ClientInfo client, CacheStorage storage,
-                 CacheFilter counters) {
+                 RemoteStorage remote, FilterSessionContext context, CacheFilter counters) {
         this.filter = filter;
         this.settings = settings;
         this.client = client;
         this.storage = storage;
+        this.remote = remote;
+        this.context = context;
+        this.worker = context == null ? Runnable::run : r -> context.schedule(r, 0, TimeUnit.NANOSECONDS);
         this.counters = counters;
         this.userKey = settings.isolated() ? client.user() + "@" + client.remote() : "";
         long limit = Runtime.getRuntime().maxMemory() / 16;
@@ -111,8 +132,84 @@ final class CacheSession implements FilterSession {
         this.database = client.database() == null ? "" : client.database();
     }
 
+    /** A cacheable SELECT as planned: its key, text, tables and whether this session may use a cached result. */
+    private record Plan(CacheStorage.Key key, String sql, Set<String> tables, boolean mayUse) {
+    }
+
+    /**
+     * With a remote storage, a cacheable SELECT is looked up over the network: the command waits (the worker does
+     * not) until the storage answers with a fresh entry (the client's reply) or not (the SELECT goes to the server,
+     * its result is stored). An unreachable or slow storage makes the statement run uncached.
+     */
+    @Override
+    public CompletionStage<ByteBuf> answerLater(Command command, ByteBufAllocator alloc) {
+        if (remote == null) {
+            return null;
+        }
+        Object p = plan(command, alloc);
+        planned = command;                      // answer() must not decide this command again
+        if (p instanceof ByteBuf b) {
+            return CompletableFuture.completedFuture(b);
+        }
+        if (!(p instanceof Plan plan)) {
+            return null;
+        }
+        if (!remote.isUp()) {
+            counters.storageFailures.increment();
+            return null;
+        }
+        return remote.lookup(plan.mayUse() ? plan.key() : null, plan.tables())
+                .thenApplyAsync(found -> decideRemote(plan, found, alloc), worker);
+    }
+
+    /** On the worker: the storage's answer becomes the client's reply (a hit) or a capture of the server's. */
+    private ByteBuf decideRemote(Plan plan, RemoteStorage.Found found, ByteBufAllocator alloc) {
+        if (context != null && !context.isOpen()) {
+            return null;
+        }
+        if (found == null) {
+            counters.storageFailures.increment();
+            return null;
+        }
+        if (plan.mayUse()) {
+            ByteBuf hit = useEntry(found.entry(), plan.sql(), alloc);
+            if (hit != null) {
+                return hit;
+            }
+        }
+        startCapture(plan, found.tokens());
+        return null;
+    }
+
     @Override
     public ByteBuf answer(Command command, ByteBufAllocator alloc) {
+        if (remote != null) {
+            if (planned == command) {           // answerLater decided it; a capture may be under way
+                planned = null;
+                return null;
+            }
+            Object p = plan(command, alloc);    // not asked to answer later (no reply expected): never cached
+            return p instanceof ByteBuf b ? b : null;
+        }
+        Object p = plan(command, alloc);
+        if (!(p instanceof Plan plan)) {
+            return (ByteBuf) p;
+        }
+        if (plan.mayUse()) {
+            ByteBuf hit = useEntry(storage.get(plan.key()), plan.sql(), alloc);
+            if (hit != null) {
+                return hit;
+            }
+        }
+        startCapture(plan, null);
+        return null;
+    }
+
+    /**
+     * Decides about one command: the answer to a {@code @maxscale.cache} variable (a buffer), the {@link Plan} of a
+     * cacheable SELECT, or null for anything the cache leaves alone.
+     */
+    private Object plan(Command command, ByteBufAllocator alloc) {
         endCommand();
         int cmd = command.command();
         if (cmd == Command.COM_INIT_DB) {
@@ -157,29 +254,44 @@ final class CacheSession implements FilterSession {
         }
         boolean mayUse = use && deprecateEof != null
                 && (group == null || CacheRules.mayUse(group, client.user(), client.remote()));
-        if (mayUse) {
-            CacheStorage.Entry e = storage.get(new CacheStorage.Key(userKey, database, sql, deprecateEof));
-            long now = System.nanoTime();
-            if (e != null && (hardTtl <= 0 || now - e.storedNanos <= hardTtl)) {
-                boolean stale = softTtl > 0 && now - e.storedNanos > softTtl;
-                if (!stale || populate && !e.refreshing.compareAndSet(false, true) || !populate) {
-                    counters.hits.increment();
-                    if (settings.logs(4)) {
-                        LOG.info("{}: session {}: answered from the cache{}: {}", filter, client.sessionId(),
-                                stale ? " (stale)" : "", sql);
-                    }
-                    return copy(e, alloc);
-                }
-                refreshing = e;                 // this session refreshes it; the others keep using it meanwhile
-            }
-            counters.misses.increment();
+        CacheStorage.Key key = deprecateEof == null ? null
+                : new CacheStorage.Key(userKey, database, sql, deprecateEof);
+        if (!mayUse && !populate) {
+            return null;
         }
+        return new Plan(key, sql, qualified(c.tablesRead()), mayUse);
+    }
+
+    /**
+     * The reply from entry {@code e} if it may be used (within hard_ttl; past soft_ttl only while another session
+     * refreshes it), counting a hit; else null, counting a miss (and this session refreshes a stale entry).
+     */
+    private ByteBuf useEntry(CacheStorage.Entry e, String sql, ByteBufAllocator alloc) {
+        long now = System.nanoTime();
+        if (e != null && (hardTtl <= 0 || now - e.storedNanos <= hardTtl)) {
+            boolean stale = softTtl > 0 && now - e.storedNanos > softTtl;
+            if (!stale || populate && !e.refreshing.compareAndSet(false, true) || !populate) {
+                counters.hits.increment();
+                if (settings.logs(4)) {
+                    LOG.info("{}: session {}: answered from the cache{}: {}", filter, client.sessionId(),
+                            stale ? " (stale)" : "", sql);
+                }
+                return copy(e, alloc);
+            }
+            refreshing = e;                     // this session refreshes it; the others keep using it meanwhile
+        }
+        counters.misses.increment();
+        return null;
+    }
+
+    /** Starts copying the reply for the storage ({@code tokens}: a remote storage's, read at the lookup). */
+    private void startCapture(Plan plan, List<byte[]> tokens) {
         if (populate) {
             capture = new ByteArrayOutputStream(256);
-            captureSql = sql;
-            captureTables = qualified(c.tablesRead());
+            captureSql = plan.sql();
+            captureTables = plan.tables();
+            captureTokens = tokens;
         }
-        return null;
     }
 
     /** A copy of a cached reply, its final status flags set to this session's transaction state. */
@@ -276,13 +388,21 @@ final class CacheSession implements FilterSession {
 
     private void invalidate() {
         if (clearAll) {
-            storage.clear();
+            if (remote != null) {
+                remote.clear();
+            } else {
+                storage.clear();
+            }
             if (settings.logs(8)) {
                 LOG.info("{}: session {}: a write whose tables cannot be told cleared the cache", filter,
                         client.sessionId());
             }
         } else if (written != null && !written.isEmpty()) {
-            counters.deletes.add(storage.invalidate(written));
+            if (remote != null) {
+                remote.invalidate(written);     // how many entries that drops, only the storage could tell
+            } else {
+                counters.deletes.add(storage.invalidate(written));
+            }
         }
     }
 
@@ -357,8 +477,12 @@ final class CacheSession implements FilterSession {
         if (capture != null && !reply.isError() && reply.kind() == Reply.Kind.RESULT_SET && reply.resultSets() == 1
                 && deprecateEof != null) {
             CacheStorage.Key key = new CacheStorage.Key(userKey, database, captureSql, deprecateEof);
-            storage.put(key, new CacheStorage.Entry(capture.toByteArray(), lastPacketAt, System.nanoTime(),
-                    captureTables));
+            if (remote != null) {
+                remote.store(key, capture.toByteArray(), lastPacketAt, captureTokens, settings.hardTtlNanos());
+            } else {
+                storage.put(key, new CacheStorage.Entry(capture.toByteArray(), lastPacketAt, System.nanoTime(),
+                        captureTables));
+            }
             counters.updates.increment();
             if (settings.logs(16)) {
                 LOG.info("{}: session {}: stored {} bytes: {}", filter, client.sessionId(), capture.size(),
@@ -384,6 +508,7 @@ final class CacheSession implements FilterSession {
         captureRows = 0;
         captureSql = null;
         captureTables = null;
+        captureTokens = null;
         if (refreshing != null) {
             refreshing.refreshing.set(false);
             refreshing = null;

@@ -9,7 +9,7 @@ import java.util.Set;
 
 /**
  * One firewall section: its name and the store of its rules file, whose mode it sets when it is made (the newest
- * instance's mode is the one every session follows). Thread-safe: sessions on any worker share the store; the admin
+ * instance's mode and bound on learned digests are the ones every session follows). Thread-safe: sessions on any worker share the store; the admin
  * thread reads and edits the {@code rules} and {@code learned} documents. Holds no buffers.
  */
 final class FirewallFilter implements Filter {
@@ -20,10 +20,11 @@ final class FirewallFilter implements Filter {
     private final FirewallStore store;
     private boolean closed;
 
-    FirewallFilter(String name, FirewallStore store, FirewallMode mode) {
+    FirewallFilter(String name, FirewallStore store, FirewallMode mode, long maxLearned) {
         this.name = name;
         this.store = store;
         store.mode(mode);
+        store.maxLearned(name, maxLearned);
     }
 
     @Override
@@ -38,6 +39,8 @@ final class FirewallFilter implements Filter {
         d.put("rules_file", store.file().toString());
         d.put("rules", store.ruleCount());
         d.put("learned_digests", store.learnedCount());
+        d.put("max_learned_digests", store.maxLearned());
+        d.put("digests_not_learned", store.notLearned.sum());
         d.put("allowed_statements", store.allowed.sum());
         d.put("refused_statements", store.refused.sum());
         d.put("digests_learned_since_start", store.learnedNow.sum());

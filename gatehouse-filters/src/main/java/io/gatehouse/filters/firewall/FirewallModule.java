@@ -31,6 +31,9 @@ public final class FirewallModule implements FilterModule {
                             "learning records each user@host's statement digests and lets everything through;"
                                     + " enforcing refuses what no rule or learned digest allows; off does nothing."
                                     + " A change applies at once to every session"),
+                    ParamSpec.of("max_learned_digests", ParamType.COUNT, "100000", true,
+                            "The most digests learning keeps, for all users together; past it new digests are not"
+                                    + " learned (logged once) and enforcing refuses them. 0 is no limit"),
                     new ParamSpec("directory", ParamType.PATH, null, false, false, List.of(),
                             "The directory of the rules file (" + FILE + "); default: the filter's directory under"
                                     + " datadir")));
@@ -54,6 +57,7 @@ public final class FirewallModule implements FilterModule {
     public Filter create(String name, Params params, Path dataDirectory) {
         String dir = params.string("directory");
         Path file = (dir != null ? Path.of(dir) : dataDirectory).resolve(FILE);
-        return new FirewallFilter(name, FirewallStore.acquire(file), FirewallMode.of(params.string("mode")));
+        return new FirewallFilter(name, FirewallStore.acquire(file), FirewallMode.of(params.string("mode")),
+                params.integer("max_learned_digests"));
     }
 }

@@ -59,11 +59,19 @@ final class FirewallStore {
             new ConcurrentHashMap<>();
     private volatile List<FirewallRule> rules = List.of();
     private volatile FirewallMode mode = FirewallMode.LEARNING;
+    /** max_learned_digests, 0 for no limit, and the filter section that set it (for the log). */
+    private volatile long maxLearned;
+    private volatile String section = "";
+    /** How many digests {@link #learned} holds, kept by hand: counting the maps on every statement would cost. */
+    private final java.util.concurrent.atomic.AtomicLong learnedTotal = new java.util.concurrent.atomic.AtomicLong();
+    /** Set once the bound was reached and logged; cleared when room is made, so the next time is logged again. */
+    private final AtomicBoolean full = new AtomicBoolean();
     private int refs;
 
     final LongAdder allowed = new LongAdder();
     final LongAdder refused = new LongAdder();
     final LongAdder learnedNow = new LongAdder();
+    final LongAdder notLearned = new LongAdder();
 
     private FirewallStore(Path file) {
         this.file = file;
@@ -111,6 +119,17 @@ final class FirewallStore {
         mode = m;
     }
 
+    long maxLearned() {
+        return maxLearned;
+    }
+
+    /** Sets the bound on learned digests (a new filter instance at start or at a runtime change). */
+    void maxLearned(String filterSection, long max) {
+        section = filterSection;
+        maxLearned = max;
+        recount();
+    }
+
     /** Decides for one statement; any worker thread, no allocation beyond a boxed digest. */
     Verdict verdict(Principal p, Classification c, long digest) {
         boolean allowedByRule = false;
@@ -138,11 +157,49 @@ final class FirewallStore {
         if (known.containsKey(digest)) {
             return;
         }
+        if (!reserve()) {
+            notLearned.increment();
+            return;
+        }
         LearnedDigest d = new LearnedDigest(p.user(), p.host(), digest, LearnedDigest.cut(c.canonical()),
                 Instant.now());
         if (known.putIfAbsent(digest, d) == null) {
             learnedNow.increment();
             markDirty();
+        } else {
+            learnedTotal.decrementAndGet();     // another session learned it first
+        }
+    }
+
+    /**
+     * Takes room for one more learned digest, or says there is none (logging that once until room is made); any
+     * worker thread, lock-free.
+     */
+    private boolean reserve() {
+        long max = maxLearned;
+        while (true) {
+            long n = learnedTotal.get();
+            if (max > 0 && n >= max) {
+                if (full.compareAndSet(false, true)) {
+                    LOG.warn("Firewall {}: {} learned digests reached max_learned_digests={}; new digests are not"
+                            + " learned (in enforcing mode they are refused) until the limit is raised or learned"
+                            + " digests are removed", section, n, max);
+                }
+                return false;
+            }
+            if (learnedTotal.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Counts the learned digests again after an operator's edit or a new bound; not on a worker's path. */
+    private void recount() {
+        long n = learnedCount();
+        learnedTotal.set(n);
+        long max = maxLearned;
+        if (max == 0 || n < max) {
+            full.set(false);
         }
     }
 
@@ -238,6 +295,7 @@ final class FirewallStore {
             learned.computeIfAbsent(new Principal(d.user(), d.host()), k -> new ConcurrentHashMap<>())
                     .putIfAbsent(d.digest(), d);
         }
+        recount();
         flush();
     }
 
@@ -258,6 +316,7 @@ final class FirewallStore {
                 e.getValue().remove(digest);
             }
         }
+        recount();
         flush();
     }
 

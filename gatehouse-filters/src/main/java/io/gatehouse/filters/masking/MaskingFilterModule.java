@@ -15,15 +15,22 @@ import io.gatehouse.api.router.ClientInfo;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The masking module: values of the columns its rules file names are replaced in result sets (text and binary
  * protocol) before they reach the client, and statements that would read them past the mask (through functions,
  * unions, subqueries or user variables) are refused, as with MaxScale's filter of the same name. The filter is
- * shared by every worker: its settings and rules are immutable, its counters adders; it holds no buffers.
+ * shared by every worker: its settings are immutable, its counters adders, and its rules one immutable set at a time
+ * (the module command {@code reload} reads the file again and swaps the set; sessions take the new one at their next
+ * statement); it holds no buffers.
  */
 public final class MaskingFilterModule implements FilterModule {
+    private static final Logger LOG = LoggerFactory.getLogger(MaskingFilterModule.class);
+    static final String RELOAD = "reload";
     private static final ModuleDescriptor DESCRIPTOR = new ModuleDescriptor("masking", ModuleKind.FILTER,
             Maturity.BETA, ApiVersion.CURRENT, "Masks the values of chosen columns in result sets", "1.0.0",
             List.of(ParamSpec.required("rules", ParamType.PATH, true, "The JSON file of masking rules"),
@@ -71,6 +78,9 @@ public final class MaskingFilterModule implements FilterModule {
     public Filter create(String name, Params params) {
         Settings settings = settings(params);
         Counters counters = new Counters(new LongAdder(), new LongAdder());
+        String file = params.string("rules");
+        // The rules in force: replaced whole by the reload command, read by sessions at each statement.
+        AtomicReference<MaskingRules> current = new AtomicReference<>(settings.rules());
         return new Filter() {
             @Override
             public FilterSession newSession(ClientInfo client) {
@@ -79,16 +89,37 @@ public final class MaskingFilterModule implements FilterModule {
 
             @Override
             public FilterSession newSession(ClientInfo client, FilterSessionContext context) {
-                return new MaskingSession(name, settings, counters, client, context);
+                return new MaskingSession(name, settings, current::get, counters, client, context);
             }
 
             @Override
             public Map<String, Object> diagnostics() {
                 Map<String, Object> d = new LinkedHashMap<>();
-                d.put("rules", settings.rules().rules().size());
+                d.put("rules", current.get().rules().size());
                 d.put("statements_refused", counters.refused().sum());
                 d.put("result_sets_masked", counters.masked().sum());
                 return d;
+            }
+
+            @Override
+            public List<String> commands() {
+                return List.of(RELOAD);
+            }
+
+            /** {@code reload}: reads the rules file again; a bad file is refused and the rules in force stay. */
+            @Override
+            public Object call(String command, List<String> args) {
+                if (!command.equals(RELOAD)) {
+                    return Filter.super.call(command, args);
+                }
+                if (!args.isEmpty()) {
+                    throw new IllegalArgumentException("reload: unexpected arguments " + args
+                            + " (expected: only the filter's name)");
+                }
+                MaskingRules next = MaskingRules.load(name, file);
+                current.set(next);
+                LOG.info("{}: masking rules reloaded from {}: {} rules", name, file, next.rules().size());
+                return Map.of("rules", next.rules().size());
             }
         };
     }

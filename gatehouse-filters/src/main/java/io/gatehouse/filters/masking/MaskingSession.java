@@ -43,8 +43,11 @@ final class MaskingSession implements FilterSession {
     private final MaskingFilterModule.Counters counters;
     private final ClientInfo client;
     private final FilterSessionContext context;
+    /** The filter's rules in force (swapped by a reload), and the set this session's {@link #rules} came from. */
+    private final java.util.function.Supplier<MaskingRules> current;
+    private MaskingRules rulesFrom;
     /** The rules that apply to this session's account; empty makes the session pass everything through. */
-    private final List<MaskingRules.Rule> rules;
+    private List<MaskingRules.Rule> rules;
     /** The column definitions of each prepared statement, by id. */
     private final Map<Long, List<RowMasker.ColumnDef>> preparedColumns = new HashMap<>();
     /** The plan of each statement's last execution, for its cursor's fetches. */
@@ -66,18 +69,26 @@ final class MaskingSession implements FilterSession {
     private boolean largeRow;
     private boolean aborted;
 
-    MaskingSession(String filter, MaskingFilterModule.Settings settings, MaskingFilterModule.Counters counters,
+    MaskingSession(String filter, MaskingFilterModule.Settings settings,
+                   java.util.function.Supplier<MaskingRules> current, MaskingFilterModule.Counters counters,
                    ClientInfo client, FilterSessionContext context) {
         this.filter = filter;
         this.settings = settings;
         this.counters = counters;
         this.client = client;
         this.context = context;
-        this.rules = settings.rules().applyingTo(client.user(), client.remote());
+        this.current = current;
+        this.rulesFrom = current.get();
+        this.rules = rulesFrom.applyingTo(client.user(), client.remote());
     }
 
     @Override
     public ByteBuf answer(Command c, ByteBufAllocator alloc) {
+        MaskingRules now = current.get();
+        if (now != rulesFrom) {                  // reloaded: this statement and its result follow the new rules
+            rulesFrom = now;
+            rules = now.applyingTo(client.user(), client.remote());
+        }
         if (rules.isEmpty() || !c.carriesSql()) {
             return null;
         }
@@ -173,7 +184,8 @@ final class MaskingSession implements FilterSession {
 
     @Override
     public boolean needsReplyPackets() {
-        return !rules.isEmpty();
+        // Asked once per session, but a reload may give this account rules later: results must be seen from the start.
+        return true;
     }
 
     @Override

@@ -23,6 +23,14 @@ final class ExecuteText {
      * @param body    the execute packet after the command byte
      */
     static String render(String sql, int params, byte[][] types, BitSet longData, byte[] body) {
+        return render(sql, placeholders(sql), params, types, longData, body);
+    }
+
+    /**
+     * The same with the offsets of the text's placeholders found once ({@link #placeholders}): a statement prepared
+     * once and executed many times is scanned for quotes and comments only once.
+     */
+    static String render(String sql, int[] marks, int params, byte[][] types, BitSet longData, byte[] body) {
         if (params == 0 || body.length < 9) {
             return sql;
         }
@@ -53,7 +61,7 @@ final class ExecuteText {
                     values[i] = value(body, pos, t[2 * i] & 0xFF, (t[2 * i + 1] & 0x80) != 0);
                 }
             }
-            return substitute(sql, values);
+            return substitute(sql, marks, values);
         } catch (IndexOutOfBoundsException e) {
             return sql;
         }
@@ -184,10 +192,26 @@ final class ExecuteText {
         return sb.append('\'').toString();
     }
 
-    /** {@code sql} with its placeholders outside quotes and comments replaced by {@code values}, in order. */
-    static String substitute(String sql, String[] values) {
-        StringBuilder sb = new StringBuilder(sql.length() + 16 * values.length);
-        int next = 0;
+    /** {@code sql} with the placeholders at {@code marks} replaced by {@code values}, in order. */
+    static String substitute(String sql, int[] marks, String[] values) {
+        int n = Math.min(marks.length, values.length);
+        int extra = 0;
+        for (int i = 0; i < n; i++) {
+            extra += values[i].length();
+        }
+        StringBuilder sb = new StringBuilder(sql.length() + extra);
+        int from = 0;
+        for (int i = 0; i < n; i++) {
+            sb.append(sql, from, marks[i]).append(values[i]);
+            from = marks[i] + 1;
+        }
+        return sb.append(sql, from, sql.length()).toString();
+    }
+
+    /** The offsets of the placeholders of {@code sql} that are outside quotes and comments. */
+    static int[] placeholders(String sql) {
+        int[] out = new int[4];
+        int count = 0;
         int n = sql.length();
         int i = 0;
         while (i < n) {
@@ -204,14 +228,19 @@ final class ExecuteText {
             } else if (c == '/' && sql.startsWith("/*", i)) {
                 int close = sql.indexOf("*/", i + 2);
                 end = close < 0 ? n : close + 2;
-            } else if (c == '?' && next < values.length) {
-                sb.append(values[next++]);
-                i++;
-                continue;
+            } else if (c == '?') {
+                if (count == out.length) {
+                    out = java.util.Arrays.copyOf(out, count * 2);
+                }
+                out[count++] = i;
             }
-            sb.append(sql, i, end);
             i = end;
         }
-        return sb.toString();
+        return java.util.Arrays.copyOf(out, count);
+    }
+
+    /** {@code sql} with its placeholders outside quotes and comments replaced by {@code values}, in order. */
+    static String substitute(String sql, String[] values) {
+        return substitute(sql, placeholders(sql), values);
     }
 }

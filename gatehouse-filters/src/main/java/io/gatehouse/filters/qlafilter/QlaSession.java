@@ -60,10 +60,13 @@ final class QlaSession implements FilterSession {
         final int params;
         final byte[][] types = new byte[1][];
         final BitSet longData = new BitSet();
+        /** Where the placeholders are, found once for all the executions. */
+        final int[] marks;
 
         Prepared(String sql, int params) {
             this.sql = sql;
             this.params = params;
+            this.marks = params == 0 ? new int[0] : ExecuteText.placeholders(sql);
         }
     }
 
@@ -235,7 +238,8 @@ final class QlaSession implements FilterSession {
         if (ps == null) {
             return null;
         }
-        String sql = body == null ? ps.sql : ExecuteText.render(ps.sql, ps.params, ps.types, ps.longData, body);
+        String sql = body == null ? ps.sql
+                : ExecuteText.render(ps.sql, ps.marks, ps.params, ps.types, ps.longData, body);
         ps.longData.clear();
         return sql;
     }

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 /** The in-memory storage: bounds by count and size, and invalidation by table. */
 class CacheStorageTest {
     private static CacheModule.Settings settings(long maxCount, long maxSize) {
-        return new CacheModule.Settings(0, 0, 0, 0, maxCount, maxSize, null, true, false,
+        return new CacheModule.Settings(0, 0, 0, 0, maxCount, maxSize, null, null, 5000, true, false,
                 CacheModule.InTransactions.ALL_TRANSACTIONS, 0, true, true, true, false);
     }
 

@@ -57,4 +57,19 @@ class ExecuteTextTest {
         assertThat(ExecuteText.render("SELECT ?", 1, new byte[1][], new BitSet(), cut.toByteArray()))
                 .isEqualTo("SELECT ?");
     }
+
+    @Test
+    void placeholdersOutsideQuotesAndCommentsAreFoundOnce() {
+        String sql = "SELECT '?', \"a?b\", `c?` /* ? */, ? -- ?\n FROM t # ?\n WHERE x = ? AND y = 'it\\'s ?' AND z = ?";
+        int[] marks = ExecuteText.placeholders(sql);
+        assertThat(marks).hasSize(3);
+        for (int m : marks) {
+            assertThat(sql.charAt(m)).isEqualTo('?');
+        }
+        String[] values = {"1", "'two'", "NULL"};
+        assertThat(ExecuteText.substitute(sql, marks, values)).isEqualTo("SELECT '?', \"a?b\", `c?` /* ? */, 1 -- ?\n"
+                + " FROM t # ?\n WHERE x = 'two' AND y = 'it\\'s ?' AND z = NULL");
+        assertThat(ExecuteText.substitute("SELECT ?, ?", ExecuteText.placeholders("SELECT ?, ?"), new String[] {"1"}))
+                .as("fewer values than placeholders leave the rest").isEqualTo("SELECT 1, ?");
+    }
 }

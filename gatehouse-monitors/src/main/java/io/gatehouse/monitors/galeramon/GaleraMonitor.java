@@ -181,6 +181,9 @@ final class GaleraMonitor implements Monitor {
             if (ServerStatus.has(bits, ServerStatus.MASTER)) {
                 master = n.server.name();
             }
+            if (n.diskExhausted(p.string("disk_space_threshold"), p.duration("disk_space_check_interval"))) {
+                bits |= ServerStatus.DISK_SPACE_EXHAUSTED;
+            }
             publish(n, bits);
         }
         if (!master.equals(masterName)) {

@@ -17,6 +17,15 @@ import java.util.Locale;
 final class GaleraNode {
     final MonitoredServer server;
     private BlockingClient connection;
+    /** disk_space_threshold of this node, checked every disk_space_check_interval. */
+    private final io.gatehouse.monitors.diskspace.DiskSpaceCheck disk = new io.gatehouse.monitors.diskspace.DiskSpaceCheck();
+
+    /** True when a disk of the node is used beyond its limit; the node's own threshold wins over the monitor's. */
+    boolean diskExhausted(String thresholds, java.time.Duration interval) {
+        String own = server.diskSpaceThreshold();
+        return disk.exhausted(observed != null && observed.reachable() ? connection : null, server.name(),
+                own != null ? own : thresholds, interval);
+    }
     private InitialHandshake greeting;
     /** What the last pass read; a down observation when the node did not answer. */
     GaleraRoles.Observation observed;

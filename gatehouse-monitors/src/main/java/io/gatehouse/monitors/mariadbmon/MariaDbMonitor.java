@@ -253,7 +253,11 @@ final class MariaDbMonitor implements Monitor {
     private void tick() {
         ClusterSettings s = ClusterSettings.from(context.params());
         observe(s);
-        if (s.acts() && cooperativeMajority() && act(s)) {
+        // The lock majority is settled at every pass, acting or not: the other monitors follow the primary one's
+        // choice (primary_monitor_master) through the lock it holds on that server.
+        boolean leads = cooperativeMajority();
+        // A passive instance watches and routes; the active one changes the cluster.
+        if (s.acts() && leads && !context.passive() && act(s)) {
             observe(s);
         }
         ServerProbe m = masterOfRecord;
@@ -271,6 +275,7 @@ final class MariaDbMonitor implements Monitor {
         int attempts = (int) p.integer("backend_connect_attempts");
         for (ServerProbe probe : probes) {
             probe.probe(settings.user(), settings.password(), ct, rt, wt, attempts);
+            probe.checkDisk(p.string("disk_space_threshold"), p.duration("disk_space_check_interval"));
         }
         ServerProbe sticky = primary != null && primary.reachable ? primary
                 : masterOfRecord != null && masterOfRecord.reachable ? masterOfRecord : null;
@@ -283,18 +288,30 @@ final class MariaDbMonitor implements Monitor {
             }
         }
         primaryName = primary == null ? "" : primary.server.name();
+        conditions = new RoleConditions(p);
+        primaryIsMaster = primary != null && conditions.masterOk(primary, probes, secondaryMonitor());
         List<ScriptHook.Event> events = new ArrayList<>();
         for (ServerProbe probe : probes) {
             publish(probe, previous, events);
         }
         ticks++;
         String script = p.string("script");
-        if (script != null && !script.isBlank()) {
+        if (script != null && !script.isBlank() && !context.passive()) {
             for (ScriptHook.Event e : events) {
                 ScriptHook.run(script, p.mask("events"), p.duration("script_timeout").toMillis(), e,
                         context.servers(), settings.user(), settings.password());
             }
         }
+    }
+
+    /** master_conditions and slave_conditions as of this pass, and whether the primary met the former. */
+    private RoleConditions conditions;
+    private boolean primaryIsMaster;
+
+    /** True for a cooperating monitor that does not hold the lock majority (as of the last pass). */
+    private boolean secondaryMonitor() {
+        String mode = context.params().string("cooperative_monitoring_locks");
+        return mode != null && !mode.equals("none") && !cooperativePrimary;
     }
 
     /** The lock several Gatehouse (or MaxScale-like) monitors of one cluster compete for. */
@@ -335,6 +352,9 @@ final class MariaDbMonitor implements Monitor {
                     majority ? "holds" : "does not hold", held, base);
         }
         cooperativePrimary = majority;
+        for (ServerProbe p : probes) {
+            p.markChosenPrimary(majority && p == primary);
+        }
         return majority;
     }
 
@@ -463,11 +483,15 @@ final class MariaDbMonitor implements Monitor {
         if (probe.reachable) {
             status = ServerStatus.RUNNING;
             if (probe == primary) {
-                status |= ServerStatus.MASTER;
+                if (primaryIsMaster) {
+                    status |= ServerStatus.MASTER;
+                } else if (conditions.failedPrimaryMayRead(probe, secondaryMonitor())) {
+                    status |= ServerStatus.SLAVE;
+                }
                 lag = 0;
             } else {
                 ServerProbe.SlaveConnection c = replicationTo(probe, previousPrimary, 0);
-                if (c != null) {
+                if (c != null && conditions.slaveOk(probe, primary, primaryIsMaster, probes, secondaryMonitor())) {
                     status |= ServerStatus.SLAVE;
                     lag = c.secondsBehind();
                     parent = Topology.sourceOf(c, probes);
@@ -476,6 +500,18 @@ final class MariaDbMonitor implements Monitor {
             }
         } else if (probe.authError) {
             status = ServerStatus.RUNNING | ServerStatus.AUTH_ERROR;
+        }
+        if (probe.diskExhausted) {
+            status |= ServerStatus.DISK_SPACE_EXHAUSTED;
+            // A full replica leaves the pool of readable servers until an operator clears it, as MaxScale does;
+            // the primary and relays keep serving, the cluster would stop otherwise.
+            if (probe.reachable && probe != primary && Topology.directReplicas(probe, probes).isEmpty()
+                    && MariaDbMonitorModule.maintenanceOnLowDisk(context.params())
+                    && !ServerStatus.has(s.status(), ServerStatus.MAINTENANCE)) {
+                LOG.warn("Monitor {}: {} is out of disk space; setting it into maintenance"
+                        + " (maintenance_on_low_disk_space)", context.name(), s.name());
+                s.enterMaintenance();
+            }
         }
         InitialHandshake g = probe.greeting();
         ServerState next = new ServerState(status, lag, probe.reachable ? probe.serverId : old.serverId(), masterId,

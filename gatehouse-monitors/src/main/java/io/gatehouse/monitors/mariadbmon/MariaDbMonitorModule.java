@@ -73,7 +73,17 @@ public final class MariaDbMonitorModule implements MonitorModule {
                     ParamSpec.oneOf("cooperative_monitoring_locks", ParamType.ENUM, "none", true,
                             List.of("none", "majority_of_all", "majority_of_running"),
                             "Several monitors of one cluster: only the one holding the lock on a majority of the"
-                                    + " servers changes the cluster")));
+                                    + " servers changes the cluster"),
+                    of("maintenance_on_low_disk_space", ParamType.BOOL, "true", true,
+                            "Put a replica whose disk is fuller than disk_space_threshold into maintenance"),
+                    ParamSpec.oneOf("master_conditions", ParamType.ENUM_MASK, "primary_monitor_master,disk_space_ok",
+                            true, List.of("none", "connecting_slave", "connected_slave", "running_slave",
+                                    "primary_monitor_master", "disk_space_ok"),
+                            "What the primary candidate must also show to be Master"),
+                    ParamSpec.oneOf("slave_conditions", ParamType.ENUM_MASK, "none", true,
+                            List.of("none", "linked_master", "running_master", "writable_master",
+                                    "primary_monitor_master"),
+                            "What a replica must also show to be Slave")));
 
     @Override
     public ModuleDescriptor descriptor() {
@@ -126,5 +136,10 @@ public final class MariaDbMonitorModule implements MonitorModule {
             return -1;
         }
         return io.gatehouse.api.config.ValueParser.parseDuration(t).toSeconds();
+    }
+
+    /** {@code maintenance_on_low_disk_space}. */
+    static boolean maintenanceOnLowDisk(Params p) {
+        return !p.has("maintenance_on_low_disk_space") || p.bool("maintenance_on_low_disk_space");
     }
 }

@@ -52,6 +52,18 @@ final class ServerProbe {
         return greeting;
     }
 
+    /** disk_space_threshold of this server, checked every disk_space_check_interval. */
+    private final io.gatehouse.monitors.diskspace.DiskSpaceCheck disk = new io.gatehouse.monitors.diskspace.DiskSpaceCheck();
+    /** True while a disk of the server is used beyond its limit (as last seen). */
+    boolean diskExhausted;
+
+    /** Checks the disks when the interval has passed; {@code thresholds} is the monitor's, the server's own wins. */
+    void checkDisk(String thresholds, Duration interval) {
+        String own = server.diskSpaceThreshold();
+        diskExhausted = disk.exhausted(reachable ? connection : null, server.name(), own != null ? own : thresholds,
+                interval);
+    }
+
     /** True while this monitor holds the cooperative-monitoring lock on the server (it lives with the connection). */
     boolean holdsLock;
 
@@ -65,6 +77,45 @@ final class ServerProbe {
             holdsLock = "1".equals(connection.query("SELECT GET_LOCK(" + Sql.literal(name) + ", 0)").scalar());
         } catch (Exception e) {
             holdsLock = false;
+        }
+    }
+
+    /** True while this monitor holds {@link RoleConditions#MASTER_LOCK} on the server. */
+    private boolean holdsMasterLock;
+
+    /**
+     * Holds or gives back {@link RoleConditions#MASTER_LOCK}: the primary monitor of cooperating monitors marks the
+     * server it chose, so that the others can follow it ({@code primary_monitor_master}).
+     */
+    void markChosenPrimary(boolean chosen) {
+        if (connection == null) {
+            holdsMasterLock = false;
+            return;
+        }
+        if (chosen == holdsMasterLock) {
+            return;
+        }
+        try {
+            String sql = chosen ? "SELECT GET_LOCK(" + Sql.literal(RoleConditions.MASTER_LOCK) + ", 0)"
+                    : "SELECT RELEASE_LOCK(" + Sql.literal(RoleConditions.MASTER_LOCK) + ")";
+            String r = connection.query(sql).scalar();
+            holdsMasterLock = chosen && "1".equals(r);
+        } catch (Exception e) {
+            holdsMasterLock = false;
+        }
+    }
+
+    /** True when another monitor's connection holds {@link RoleConditions#MASTER_LOCK} on this server. */
+    boolean masterLockedByOther() {
+        if (connection == null) {
+            return false;
+        }
+        try {
+            String lock = Sql.literal(RoleConditions.MASTER_LOCK);
+            return "1".equals(connection.query("SELECT IS_USED_LOCK(" + lock + ") IS NOT NULL AND IS_USED_LOCK("
+                    + lock + ") <> CONNECTION_ID()").scalar());
+        } catch (Exception e) {
+            return false;
         }
     }
 

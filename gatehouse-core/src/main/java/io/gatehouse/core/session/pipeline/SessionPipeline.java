@@ -65,6 +65,8 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
     private BackendConnection lastTarget;
     /** A command a filter holds back (throttling) until its timer routes it, or null. */
     private Command held;
+    /** The command whose answer a filter gives later (answerLater), if any. */
+    private final DeferredAnswer deferred = new DeferredAnswer(this);
     private boolean clientWritable = true;
     /** The filters' view of the current command's reply: what reached the client, from which connection. */
     private final ReplyWatch replyWatch;
@@ -107,6 +109,10 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
 
     ClientSession session() {
         return session;
+    }
+
+    List<FilterSession> filters() {
+        return filters;
     }
 
     // Client side.
@@ -201,6 +207,14 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
         for (FilterSession f : filters) {
             command.replace(f.rewriteQuery(command, alloc));
         }
+        if (busy && deferred.ask(command, alloc)) {  // a filter answers after asking another process (remote cache)
+            return;
+        }
+        answerOrRoute(command, alloc);
+    }
+
+    /** The rest of a command's way through the chain: a filter's answer, or its routing hints and the router. */
+    void answerOrRoute(Command command, ByteBufAllocator alloc) {
         for (FilterSession f : filters) {
             ByteBuf answer = f.answer(command, alloc);
             if (answer != null) {
@@ -251,7 +265,7 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
     }
 
     /** A filter answered the current command in the router's place: {@code reply} (owned) goes to the client. */
-    private void answered(ByteBuf reply) {
+    void answered(ByteBuf reply) {
         if (reply.isReadable()) {
             PacketSequence.renumber(reply, 1);
             session.clientChannel().writeAndFlush(reply, session.clientChannel().voidPromise());
@@ -564,6 +578,7 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
             held.packet().release();
             held = null;
         }
+        deferred.release();
         changeUser.release();
         internal.release();
         queue.release();
