@@ -26,9 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
  * The mirror router over two independent servers A (main) and B holding the same table, B with one row more:
  * every statement reaches both servers (their Com_* counters and their data say so), the client gets A's answers,
  * and the file exporter holds one JSON object a statement with both targets' checksum, rows, warnings, duration and
- * kind; with {@code report=on_conflict} only the statements whose answers differ are written. Bad parameters
- * (exporter=kafka, a main that is not a target) are refused at start. JUnit test thread; the clients own no Netty
- * buffers.
+ * kind; with {@code report=on_conflict} only the statements whose answers differ are written. Losing B mid-session
+ * is ignored ({@code on_error=ignore}, the reports then hold A alone) or ends the client's session
+ * ({@code on_error=close}). Bad parameters (exporter=kafka, a main that is not a target) are refused at start.
+ * JUnit test thread; the clients own no Netty buffers.
  */
 class MirrorRouterTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -78,6 +79,7 @@ class MirrorRouterTest {
                 + service("Mirror", "exporter=file\nfile=" + dir.resolve("all.json") + "\n")
                 + service("Conflicts", "exporter=file\nfile=" + dir.resolve("conflicts.json")
                         + "\nreport=on_conflict\n")
+                + service("Closing", "exporter=file\nfile=" + dir.resolve("closing.json") + "\non_error=close\n")
                 + extra;
     }
 
@@ -187,6 +189,41 @@ class MirrorRouterTest {
             return Files.exists(dir.resolve(file)) ? Files.readString(dir.resolve(file)) : "(no file)";
         } catch (java.io.IOException e) {
             return e.toString();
+        }
+    }
+
+    /** Kills every connection of the application user on {@code s}, as a server restart or an operator would. */
+    private static void killAppConnections(MariaDbServer s) {
+        String ids = s.queryValue("SELECT GROUP_CONCAT(ID) FROM information_schema.PROCESSLIST WHERE USER = '"
+                + Accounts.APP_USER + "'");
+        assertThat(ids).as("the session's connection on " + s).isNotNull();
+        for (String id : ids.split(",")) {
+            s.execute("KILL " + id);
+        }
+    }
+
+    @Test
+    void losingATargetOtherThanMainIsIgnoredOrEndsTheSessionAsOnErrorSays() throws Exception {
+        String after = "SELECT v FROM m WHERE id = 1 AND 'after-loss' <> ''";
+        try (Connection c = connect("Mirror"); Statement st = c.createStatement()) {
+            assertThat(st.executeQuery("SELECT 1").next()).isTrue();
+            killAppConnections(b);
+            Thread.sleep(500);
+            try (ResultSet rs = st.executeQuery(after)) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).as("on_error=ignore: the session goes on with main").isEqualTo("same");
+            }
+        }
+        JsonNode report = reports("all.json", after, 1).get(0);
+        assertThat(report.get("results")).hasSize(1);
+        assertThat(report.get("results").get(0).get("target").asText()).isEqualTo("A");
+
+        try (Connection c = connect("Closing"); Statement st = c.createStatement()) {
+            assertThat(st.executeQuery("SELECT 1").next()).isTrue();
+            killAppConnections(b);
+            Thread.sleep(500);
+            assertThatThrownBy(() -> st.executeQuery(after).close()).as("on_error=close ends the session")
+                    .isInstanceOf(SQLException.class);
         }
     }
 
