@@ -29,10 +29,11 @@ import org.junit.jupiter.api.io.TempDir;
  * those two services. Real clients (MariaDB Connector/J, the mariadb CLI) must see one server: merged SHOW DATABASES,
  * USE and qualified names reaching the owning cluster, writes landing on that cluster's primary (checked with a
  * direct connection to it). A mirror over the same two services sends a statement through both to both primaries
- * and reports both services' answers. A cycle of services, a target that is neither a server nor a service, and
- * a service target with filters (which a child session would skip) are refused at start; COM_CHANGE_USER is
- * refused and the session goes on; Connector/J's cancel (KILL QUERY) stops a statement running in a child session. JUnit test thread; the
- * clients own no Netty buffers.
+ * and reports both services' answers; a smartrouter over them writes through the master service to its primary.
+ * A cycle of services, a target that is neither a server nor a service, and a service target with filters (which
+ * a child session would skip) are refused at start; COM_CHANGE_USER is refused and the session goes on;
+ * Connector/J's cancel (KILL QUERY) stops a statement running in a child session. JUnit test thread; the clients
+ * own no Netty buffers.
  */
 class ServiceTargetsTest {
     @TempDir
@@ -102,7 +103,10 @@ class ServiceTargetsTest {
                 + "[Shard-L]\ntype=listener\nservice=Shard\naddress=127.0.0.1\nport=0\n\n"
                 + "[Mirror]\ntype=service\nrouter=mirror\ntargets=A-Split,B-Split\nmain=A-Split\nexporter=file\nfile="
                 + dir.resolve("mirror.json") + "\n" + credentials() + "\n"
-                + "[Mirror-L]\ntype=listener\nservice=Mirror\naddress=127.0.0.1\nport=0\n\n" + extra;
+                + "[Mirror-L]\ntype=listener\nservice=Mirror\naddress=127.0.0.1\nport=0\n\n"
+                + "[Smart]\ntype=service\nrouter=smartrouter\ntargets=A-Split,B-Split\nmaster=A-Split\n"
+                + credentials() + "\n"
+                + "[Smart-L]\ntype=listener\nservice=Smart\naddress=127.0.0.1\nport=0\n\n" + extra;
     }
 
     private static Connection connect(String db) throws SQLException {
@@ -232,6 +236,23 @@ class ServiceTargetsTest {
             b.primary().execute("DROP DATABASE IF EXISTS mirrored_db");
             a.awaitReplication(Duration.ofSeconds(30));
             b.awaitReplication(Duration.ofSeconds(30));
+        }
+    }
+
+    @Test
+    void smartrouterOverTwoServicesWritesThroughTheMasterService() throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + gatehouse.port("Smart-L")
+                + "/?connectTimeout=10000&socketTimeout=20000", Accounts.APP_USER, Accounts.APP_PASSWORD);
+             Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO db1.t VALUES (5, 'smart')");
+            // In a transaction every statement stays with the master service, which reads from its primary.
+            st.execute("START TRANSACTION");
+            assertThat(scalar(st, "SELECT @@port FROM db1.t WHERE id = 5"))
+                    .isEqualTo(String.valueOf(a.primary().port()));
+            st.execute("COMMIT");
+        } finally {
+            assertThat(a.primary().queryValue("SELECT v FROM db1.t WHERE id = 5")).isEqualTo("smart");
+            a.primary().execute("DELETE FROM db1.t WHERE id = 5");
         }
     }
 
