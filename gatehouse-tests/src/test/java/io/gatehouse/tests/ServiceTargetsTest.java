@@ -311,6 +311,18 @@ class ServiceTargetsTest {
     }
 
     @Test
+    void aServiceOverServicesReachesTheirServersInOrder() throws Exception {
+        Path okDir = Files.createTempDirectory(dir, "nested");
+        Path cnf = okDir.resolve("nested.cnf");
+        Files.writeString(cnf, config("[Outer]\ntype=service\nrouter=schemarouter\ntargets=Shard,Aserver1\n"
+                + credentials() + "\n", okDir));
+        var c = Gatehouse.check(cnf);
+        // Its accounts and version come from every server it reaches, each once, in the order they are named.
+        assertThat(c.service("Outer").targets()).containsExactly("Aserver1", "Aserver2", "Bserver1", "Bserver2");
+        assertThat(c.service("Shard").targets()).containsExactly("Aserver1", "Aserver2", "Bserver1", "Bserver2");
+    }
+
+    @Test
     void aCycleOfServicesIsRefusedAtStart() throws Exception {
         String cycle = "[X]\ntype=service\nrouter=schemarouter\ntargets=Y\n" + credentials() + "\n"
                 + "[Y]\ntype=service\nrouter=schemarouter\ntargets=A-Split,X\n" + credentials() + "\n";
