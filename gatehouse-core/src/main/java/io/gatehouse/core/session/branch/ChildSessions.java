@@ -47,8 +47,9 @@ public final class ChildSessions implements ServiceEndpointOwner {
         return e;
     }
 
-    /** True while a child session is open. */
+    /** True while a child session is open (those their router closed are forgotten here). */
     public boolean any() {
+        children.removeIf(ServiceEndpoint::isClosed);
         return !children.isEmpty();
     }
 
