@@ -23,10 +23,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Memory stays bounded per session for every router: a client that asks for 500 MB and reads nothing, and a client
- * that pipelines COM_PING behind a long statement, make Gatehouse hold no more than its write queues, while another
- * client on the same worker is served as usual; the stalled client later gets every byte. Gatehouse runs in this
- * JVM with one worker, so its heap and direct memory are measured here. JUnit test thread plus one writer thread.
+ * Memory stays bounded per session for every router, and through a service over a service (a child session): a
+ * client that asks for 500 MB and reads nothing, and a client that pipelines COM_PING behind a long statement, make
+ * Gatehouse hold no more than its write queues, while another client on the same worker is served as usual; the
+ * stalled client later gets every byte. Gatehouse runs in this JVM with one worker, so its heap and direct memory
+ * are measured here. JUnit test thread plus one writer thread.
  */
 @ExtendWith(MariaDbExtension.class)
 class SessionMemoryTest {
@@ -36,7 +37,11 @@ class SessionMemoryTest {
 
     private static Gatehouse start(MariaDbCluster cluster, Path dir) throws Exception {
         // One worker: the stalled session and the other clients share its event loop.
-        String cnf = GatehouseExtension.config(cluster, dir).replace("threads=2", "threads=1");
+        String cnf = GatehouseExtension.config(cluster, dir).replace("threads=2", "threads=1")
+                // A service over a service: the child session's connections must be held back too.
+                + "[Over-Split]\ntype=service\nrouter=schemarouter\ntargets=Split-Service\nuser="
+                + Accounts.SERVICE_USER + "\npassword=" + Accounts.SERVICE_PASSWORD + "\n\n"
+                + "[Over-Listener]\ntype=listener\nservice=Over-Split\naddress=127.0.0.1\nport=0\n\n";
         Path file = dir.resolve("gatehouse.cnf");
         Files.writeString(file, cnf);
         return Gatehouse.start(file);
@@ -71,7 +76,7 @@ class SessionMemoryTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"Split-Listener", "Read-Listener"})
+    @ValueSource(strings = {"Split-Listener", "Read-Listener", "Over-Listener"})
     void aClientThatReadsNothingOf500MbCostsLessThan32Mb(String listener, MariaDbCluster cluster, @TempDir Path dir)
             throws Exception {
         try (Gatehouse gh = start(cluster, dir)) {

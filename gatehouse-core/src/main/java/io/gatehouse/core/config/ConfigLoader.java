@@ -386,30 +386,36 @@ public final class ConfigLoader {
                                                                      List<GatehouseConfig.ObjectConfig> servers,
                                                                      List<GatehouseConfig.ObjectConfig> monitors) throws ConfigException {
         var serverNames = servers.stream().map(GatehouseConfig.ObjectConfig::name).toList();
-        List<GatehouseConfig.ObjectConfig> out = new ArrayList<>();
+        // What each service lists itself first, so that a service may name a service defined after it.
+        java.util.Map<String, List<String>> direct = new java.util.HashMap<>();
+        java.util.Map<String, String> filters = new java.util.HashMap<>();
         for (var s : services) {
             Params p = s.params();
+            if (p.has("filters")) {
+                filters.put(s.name(), p.string("filters"));
+            }
             int given = (p.has("servers") ? 1 : 0) + (p.has("targets") ? 1 : 0) + (p.has("cluster") ? 1 : 0);
             if (given > 1) {
                 throw new ConfigException("[" + s.name() + "] cluster: '" + p.text("cluster")
                         + "' (expected: only one of servers, targets and cluster)");
             }
-            List<String> targets;
             if (p.has("cluster")) {
                 var mon = monitors.stream().filter(m -> m.name().equals(p.string("cluster"))).findFirst().orElse(null);
                 if (mon == null) {
                     throw ConfigException.badValue(s.name(), "cluster", p.string("cluster"), "the name of a monitor section");
                 }
-                targets = mon.targets();
+                direct.put(s.name(), mon.targets());
             } else {
-                String key = p.has("servers") ? "servers" : "targets";
-                targets = p.list(key);
-                for (String t : targets) {
-                    if (!serverNames.contains(t)) {
-                        throw ConfigException.badValue(s.name(), key, p.text(key), "names of server sections; '" + t + "' is not one");
-                    }
-                }
+                direct.put(s.name(), p.list(p.has("servers") ? "servers" : "targets"));
             }
+        }
+        List<GatehouseConfig.ObjectConfig> out = new ArrayList<>();
+        for (var s : services) {
+            Params p = s.params();
+            String key = p.has("cluster") ? "cluster" : p.has("servers") ? "servers" : "targets";
+            // The servers reached, through the services named too: they give the service its user accounts and
+            // version; the router sees the services themselves (Service.routingTargets).
+            List<String> targets = ServiceTargets.servers(s.name(), direct, filters, serverNames, key, p);
             out.add(new GatehouseConfig.ObjectConfig(s.name(), s.module(), p, targets));
         }
         return out;

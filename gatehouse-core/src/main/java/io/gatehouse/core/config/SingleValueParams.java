@@ -31,8 +31,6 @@ final class SingleValueParams {
                     "session_track_trx_state", new Only("false", "transaction state is read from the status flags"
                             + " of each reply"),
                     "force_connection_keepalive", new Only("false", "idle backend connections are not pinged"),
-                    "rank", new Only("primary", "a service is never the target of another service, so its rank"
-                            + " decides nothing"),
                     "log_debug", new Only("false", PER_SERVICE_LOG),
                     "log_info", new Only("false", PER_SERVICE_LOG),
                     "log_notice", new Only("false", PER_SERVICE_LOG),

@@ -112,6 +112,7 @@ public final class Runtime implements AutoCloseable {
                 List<Server> targets = sc.targets().stream().map(servers::get).toList();
                 UserAccountStore users = new UserAccountStore(sc.name(), sc.params(), targets, g);
                 Service svc = new Service(sc.name(), sc.module(), sc.params(), targets, users);
+                io.gatehouse.core.service.ServiceTarget.link(svc, servers, branchTargets::service);
                 RouterModule rm = modules.find(ModuleKind.ROUTER, sc.module(), RouterModule.class);
                 svc.router(rm.create(new ServiceRouterContext(svc, classifierCacheBytes)));
                 svc.filters(io.gatehouse.core.config.ConfigLoader.filterNames(sc.params()).stream()
@@ -207,6 +208,11 @@ public final class Runtime implements AutoCloseable {
     /** Lets sessions find the servers and services as they are now (tee branches); after every creation or removal. */
     void publishTargets() {
         branchTargets.publish(servers, services);
+    }
+
+    /** The published servers and services by name, which service targets look their service up in. */
+    io.gatehouse.core.session.BranchTargets branchTargets() {
+        return branchTargets;
     }
 
     /** What listeners started at runtime need: workers, registry, pools. */
@@ -512,7 +518,7 @@ public final class Runtime implements AutoCloseable {
 
         @Override
         public List<ServerView> targets() {
-            return java.util.Collections.unmodifiableList(service.targets());
+            return service.routingTargets();
         }
 
         @Override

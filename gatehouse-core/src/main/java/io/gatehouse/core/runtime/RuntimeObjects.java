@@ -14,6 +14,7 @@ import io.gatehouse.core.config.GatehouseConfig.ObjectConfig;
 import io.gatehouse.core.listener.Listener;
 import io.gatehouse.core.server.Server;
 import io.gatehouse.core.service.Service;
+import io.gatehouse.core.service.ServiceTarget;
 import io.gatehouse.core.users.UserAccountStore;
 import java.util.AbstractList;
 import java.util.ArrayList;
@@ -85,6 +86,7 @@ final class RuntimeObjects {
         LiveTargets live = new LiveTargets();
         UserAccountStore users = new UserAccountStore(c.name(), c.params(), live, rt.config().global());
         Service svc = new Service(c.name(), c.module(), c.params(), servers(c.targets()), users);
+        ServiceTarget.link(svc, rt.servers(), rt.branchTargets()::service);
         live.service = svc;
         svc.router(rt.modules().find(ModuleKind.ROUTER, c.module(), RouterModule.class)
                 .create(new Runtime.ServiceRouterContext(svc, rt.classifierCacheBytes())));
@@ -104,6 +106,7 @@ final class RuntimeObjects {
         List<String> before = svc.targets().stream().map(Server::name).toList();
         svc.params(c.params());
         svc.targets(servers(c.targets()));
+        ServiceTarget.link(svc, rt.servers(), rt.branchTargets()::service);
         svc.filters(filters(c));
         svc.router(rt.modules().find(ModuleKind.ROUTER, c.module(), RouterModule.class)
                 .create(new Runtime.ServiceRouterContext(svc, rt.classifierCacheBytes())));

@@ -21,6 +21,8 @@ public final class Service {
     private final String routerName;
     private volatile Params params;
     private volatile List<Server> targets;
+    /** What the router routes to: the servers, or the servers and services {@code targets} names. */
+    private volatile List<io.gatehouse.api.server.ServerView> routingTargets;
     private volatile Router router;
     private volatile List<io.gatehouse.api.filter.Filter> filters = List.of();
     private final UserAccountStore users;
@@ -33,6 +35,7 @@ public final class Service {
         this.routerName = routerName;
         this.params = params;
         this.targets = List.copyOf(targets);
+        this.routingTargets = List.copyOf(targets);
         this.users = users;
     }
 
@@ -48,8 +51,14 @@ public final class Service {
         return params;
     }
 
+    /** The servers the service reaches, through the services it names too (for accounts, versions, monitors). */
     public List<Server> targets() {
         return targets;
+    }
+
+    /** What its router routes to, in configuration order: servers, and {@link ServiceTarget}s for services. */
+    public List<io.gatehouse.api.server.ServerView> routingTargets() {
+        return routingTargets;
     }
 
     /** New parameters from a runtime change; sessions already open keep the router they started with. */
@@ -60,6 +69,12 @@ public final class Service {
     /** New targets from a runtime change (servers linked or unlinked); takes effect for new sessions. */
     public void targets(List<Server> servers) {
         this.targets = List.copyOf(servers);
+        this.routingTargets = List.copyOf(servers);
+    }
+
+    /** What the router routes to when {@code targets} names services; set after {@link #targets(List)}. */
+    public void routingTargets(List<io.gatehouse.api.server.ServerView> views) {
+        this.routingTargets = List.copyOf(views);
     }
 
     public Router router() {

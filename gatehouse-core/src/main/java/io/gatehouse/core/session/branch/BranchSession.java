@@ -46,6 +46,8 @@ public final class BranchSession implements Branch, RouterSessionContext, Backen
     private final Branch.Listener listener;
     private final ClientInfo client;
     private final List<BackendConnection> endpoints = new ArrayList<>();
+    /** Child sessions of services the target's router connected to (a service over services). */
+    private final ChildSessions children;
     private final SessionSqlState sqlState = new SessionSqlState(endpoints);
     /** Copies waiting for the branch to log in or finish the one before. */
     private final ArrayDeque<ByteBuf> waiting = new ArrayDeque<>();
@@ -76,6 +78,7 @@ public final class BranchSession implements Branch, RouterSessionContext, Backen
         ClientInfo c = session.clientInfo();
         this.client = service == null ? c : new ClientInfo(c.sessionId(), c.user(), c.remote(), c.database(),
                 service.name());
+        this.children = new ChildSessions(session, () -> router, this::fromEndpoint, () -> true, () -> open);
     }
 
     /**
@@ -230,13 +233,14 @@ public final class BranchSession implements Branch, RouterSessionContext, Backen
             c.quit();
         }
         endpoints.clear();
+        children.closeAll();
     }
 
     // RouterSessionContext: what the target's router session sees.
 
     @Override
     public List<ServerView> targets() {
-        return server != null ? List.of(server) : List.copyOf(service.targets());
+        return server != null ? List.of(server) : service.routingTargets();
     }
 
     @Override
@@ -250,6 +254,9 @@ public final class BranchSession implements Branch, RouterSessionContext, Backen
     }
 
     private Endpoint connect(ServerView to, boolean withDatabase) {
+        if (to instanceof io.gatehouse.core.service.ServiceTarget st) {
+            return children.open(st, withDatabase);
+        }
         BackendConnection b = session.openBackend((Server) to, this, withDatabase);
         endpoints.add(b);
         return b;
@@ -342,6 +349,10 @@ public final class BranchSession implements Branch, RouterSessionContext, Backen
 
     @Override
     public void fromBackend(BackendConnection b, ByteBuf buf, Reply reply) {
+        fromEndpoint(b, buf, reply);
+    }
+
+    private void fromEndpoint(Endpoint b, ByteBuf buf, Reply reply) {
         if (!open) {
             buf.release();
             return;

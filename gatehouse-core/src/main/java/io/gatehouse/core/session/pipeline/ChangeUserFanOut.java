@@ -58,6 +58,14 @@ final class ChangeUserFanOut {
         } finally {
             packet.release();
         }
+        if (pipeline.children.any()) {
+            // A child session (a service named in targets=) would have to log in again through its own router,
+            // which is not done yet: refused, rather than leave its connections logged in as the old user.
+            pipeline.clientError(1, 1235, "42000", "COM_CHANGE_USER is not supported yet by a service whose"
+                    + " targets are services");
+            pipeline.commandDone();
+            return;
+        }
         underWay = true;
         login = new ChangeUserLogin(session, req, (r, backendUser, seq) -> {
             if (!r.ok()) {

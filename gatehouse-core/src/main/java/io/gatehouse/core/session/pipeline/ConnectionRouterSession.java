@@ -44,6 +44,12 @@ public final class ConnectionRouterSession implements RouterSession {
                     + "' can take the session: none is running in a role the service routes to");
             return;
         }
+        if (!(chosen instanceof io.gatehouse.core.server.Server)) {
+            // A connection router streams one backend connection's bytes; a service target is a whole session.
+            context.fail(2003, "HY000", "Service '" + pipeline.session().service().name() + "' cannot route to '"
+                    + chosen.name() + "': a connection router's targets must be servers, not services");
+            return;
+        }
         endpoint = (BackendConnection) context.connect(chosen);
     }
 

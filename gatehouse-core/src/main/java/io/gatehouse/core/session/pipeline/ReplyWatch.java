@@ -4,7 +4,7 @@ import io.gatehouse.api.command.Command;
 import io.gatehouse.api.filter.FilterSession;
 import io.gatehouse.api.filter.ReplyOrigin;
 import io.gatehouse.api.reply.Reply;
-import io.gatehouse.core.session.backend.BackendConnection;
+import io.gatehouse.api.router.Endpoint;
 import io.gatehouse.core.stats.StatementStats;
 import io.gatehouse.protocol.Commands;
 import io.gatehouse.sql.Classification;
@@ -29,9 +29,9 @@ final class ReplyWatch {
     private PreparedTexts prepared;
     /** True while the current command is a COM_STMT_PREPARE whose statement id is to be remembered. */
     private boolean preparing;
-    private BackendConnection delivering;
+    private Endpoint delivering;
     private Reply deliveringReply;
-    private BackendConnection source;
+    private Endpoint source;
     private Reply reply;
     private long bytes;
     private long firstNanos;
@@ -99,7 +99,7 @@ final class ReplyWatch {
     }
 
     /** A chunk from {@code b} (completing {@code completed}, or null) is being handed to the router. */
-    void delivering(BackendConnection b, Reply completed) {
+    void delivering(Endpoint b, Reply completed) {
         delivering = b;
         deliveringReply = completed;
     }

@@ -13,6 +13,8 @@ import io.gatehouse.api.router.RouterSessionContext;
 import io.gatehouse.api.server.ServerStatus;
 import io.gatehouse.api.server.ServerView;
 import io.gatehouse.core.server.Server;
+import io.gatehouse.core.service.ServiceTarget;
+import io.gatehouse.core.session.branch.ChildSessions;
 import io.gatehouse.core.session.ClientSession;
 import io.gatehouse.core.session.backend.BackendConnection;
 import io.gatehouse.core.session.backend.BackendOwner;
@@ -72,12 +74,15 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
     private boolean watchReplies;
     /** Statements filters run themselves before a client command (optimistictrx), with that command meanwhile. */
     private final InternalCommands internal = new InternalCommands(this);
+    final ChildSessions children;                  // the router's sessions of services (ChangeUserFanOut reads it)
 
     public SessionPipeline(ClientSession session, RouterSession router) {
         this.session = session;
         this.router = router;
         this.queue = new CommandQueue(session);
         this.replyWatch = new ReplyWatch(session.proxy().statementStats());
+        this.children = new ChildSessions(session, () -> router, this::deliver, () -> clientWritable,
+                () -> !session.isClosedOrClosing());
     }
 
     public void start() {
@@ -342,25 +347,10 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
         router.sessionReset();
     }
 
-    /** The connections that are logged in, for COM_CHANGE_USER. */
-    List<BackendConnection> readyEndpoints() {
-        List<BackendConnection> out = new ArrayList<>();
-        for (BackendConnection b : endpoints) {
-            if (b.isReady()) {
-                out.add(b);
-            }
-        }
-        return out;
-    }
-
     /** The connections with a statement running, for KILL QUERY. */
     public List<BackendConnection> busyEndpoints() {
-        List<BackendConnection> out = new ArrayList<>();
-        for (BackendConnection b : endpoints) {
-            if (b.isBusy()) {
-                out.add(b);
-            }
-        }
+        List<BackendConnection> out = new ArrayList<>(endpoints.stream().filter(BackendConnection::isBusy).toList());
+        children.busyConnections(out);                       // a service target's own connections too
         return out;
     }
 
@@ -379,14 +369,14 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
         }
     }
 
-    // Back-pressure: read from the backends only while the client keeps up, and from the client only while every
-    // backend keeps up.
+    // Back-pressure: backends are read only while the client keeps up, the client only while every backend does.
 
     public void clientWritable(boolean writable) {
         clientWritable = writable;
         for (int i = 0; i < endpoints.size(); i++) {
             endpoints.get(i).readWhileClientKeepsUp(writable);
         }
+        children.clientWritable(writable);
     }
 
     public boolean clientWritable() {
@@ -409,13 +399,18 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
             session.clientChannel().write(buf, session.clientChannel().voidPromise());
             return;
         }
+        deliver(b, buf, reply);
+    }
+
+    /** Reply bytes of a backend connection or of a child session (owned by the router from here). */
+    private void deliver(Endpoint from, ByteBuf buf, Reply reply) {
         if (!watchReplies) {
-            router.clientReply(b, buf, reply);
+            router.clientReply(from, buf, reply);
             return;
         }
-        replyWatch.delivering(b, reply);
+        replyWatch.delivering(from, reply);
         try {
-            router.clientReply(b, buf, reply);
+            router.clientReply(from, buf, reply);
         } finally {
             replyWatch.delivered();
         }
@@ -467,19 +462,24 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
 
     @Override
     public List<ServerView> targets() {
-        return List.copyOf(session.service().targets());      // already immutable: no copy, no wrapper
+        return session.service().routingTargets();             // already immutable: no copy, no wrapper
     }
 
     @Override
     public Endpoint connect(ServerView server) {
-        BackendConnection b = session.openBackend((Server) server, this, true);
-        endpoints.add(b);
-        return b;
+        return open(server, true);
     }
 
     @Override
     public Endpoint connectWithoutDatabase(ServerView server) {
-        BackendConnection b = session.openBackend((Server) server, this, false);
+        return open(server, false);
+    }
+
+    private Endpoint open(ServerView server, boolean withDatabase) {
+        if (server instanceof ServiceTarget service) {
+            return children.open(service, withDatabase);
+        }
+        BackendConnection b = session.openBackend((Server) server, this, withDatabase);
         endpoints.add(b);
         return b;
     }
@@ -589,6 +589,7 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
             replyPackets.release();
         }
         router.close();
+        children.closeAll();
         for (FilterSession f : filters) {
             f.close();
         }

@@ -1,0 +1,350 @@
+package io.gatehouse.tests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.gatehouse.server.Gatehouse;
+import io.gatehouse.testkit.Accounts;
+import io.gatehouse.testkit.MariaDbCluster;
+import io.gatehouse.testkit.MariaDbServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Services as targets: two replication clusters (a primary and a replica each) holding different databases (db1 on
+ * cluster A, db2 on cluster B), a readwritesplit service per cluster, and one schemarouter whose {@code targets} are
+ * those two services. Real clients (MariaDB Connector/J, the mariadb CLI) must see one server: merged SHOW DATABASES,
+ * USE and qualified names reaching the owning cluster, writes landing on that cluster's primary (checked with a
+ * direct connection to it). A mirror over the same two services sends a statement through both to both primaries
+ * and reports both services' answers; a smartrouter over them writes through the master service to its primary.
+ * A cycle of services, a target that is neither a server nor a service, and a service target with filters (which
+ * a child session would skip) are refused at start; COM_CHANGE_USER is refused and the session goes on;
+ * Connector/J's cancel (KILL QUERY) stops a statement running in a child session. JUnit test thread; the clients
+ * own no Netty buffers.
+ */
+class ServiceTargetsTest {
+    @TempDir
+    static Path dir;
+    static MariaDbCluster a;
+    static MariaDbCluster b;
+    static Gatehouse gatehouse;
+
+    @BeforeAll
+    static void start() throws Exception {
+        a = MariaDbCluster.start(null, 1);
+        b = MariaDbCluster.start(null, 1);
+        a.primary().execute("CREATE DATABASE db1; CREATE TABLE db1.t (id INT PRIMARY KEY, v VARCHAR(20));"
+                + "INSERT INTO db1.t VALUES (1, 'on-a')");
+        // Every testkit server has database test; on both clusters it would be a duplicate, as in MaxScale.
+        b.primary().execute("DROP DATABASE test; CREATE DATABASE db2;"
+                + " CREATE TABLE db2.t2 (id INT PRIMARY KEY, v VARCHAR(20)); INSERT INTO db2.t2 VALUES (1, 'on-b')");
+        a.awaitReplication(Duration.ofSeconds(30));
+        b.awaitReplication(Duration.ofSeconds(30));
+        Path cnf = dir.resolve("gatehouse.cnf");
+        Files.writeString(cnf, config("", dir));
+        gatehouse = Gatehouse.start(cnf);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (gatehouse != null) {
+            gatehouse.close();
+        }
+        if (b != null) {
+            b.close();
+        }
+        if (a != null) {
+            a.close();
+        }
+    }
+
+    private static String servers(String prefix, MariaDbCluster c) {
+        StringBuilder sb = new StringBuilder();
+        List<String> names = new ArrayList<>();
+        for (MariaDbServer s : c.servers()) {
+            String name = prefix + s.name();
+            names.add(name);
+            sb.append('[').append(name).append("]\ntype=server\naddress=127.0.0.1\nport=").append(s.port())
+                    .append("\n\n");
+        }
+        sb.append('[').append(prefix).append("-Monitor]\ntype=monitor\nmodule=mariadbmon\nservers=")
+                .append(String.join(",", names)).append("\nuser=").append(Accounts.SERVICE_USER)
+                .append("\npassword=").append(Accounts.SERVICE_PASSWORD).append("\nmonitor_interval=500ms\n\n");
+        sb.append('[').append(prefix).append("-Split]\ntype=service\nrouter=readwritesplit\ncluster=").append(prefix)
+                .append("-Monitor\n").append(credentials()).append('\n');
+        return sb.toString();
+    }
+
+    private static String credentials() {
+        return "user=" + Accounts.SERVICE_USER + "\npassword=" + Accounts.SERVICE_PASSWORD + "\n";
+    }
+
+    /** Both clusters, a readwritesplit service each, and the schemarouter over them; {@code extra} is appended. */
+    private static String config(String extra, Path dir) {
+        return "[maxscale]\nthreads=2\nadmin_enabled=false\nmax_auth_errors_until_block=0\n"
+                + "logdir=" + dir + "\npiddir=" + dir + "\ndatadir=" + dir + "\npersistdir=" + dir + "\n\n"
+                + servers("A", a) + servers("B", b)
+                // The mirror test creates mirrored_db on both clusters for a moment: not a duplicate for the shards.
+                + "[Shard]\ntype=service\nrouter=schemarouter\ntargets=A-Split,B-Split\n" + credentials()
+                + "ignore_tables_regex=^mirrored_db\\.\n\n"
+                + "[Shard-L]\ntype=listener\nservice=Shard\naddress=127.0.0.1\nport=0\n\n"
+                + "[Mirror]\ntype=service\nrouter=mirror\ntargets=A-Split,B-Split\nmain=A-Split\nexporter=file\nfile="
+                + dir.resolve("mirror.json") + "\n" + credentials() + "\n"
+                + "[Mirror-L]\ntype=listener\nservice=Mirror\naddress=127.0.0.1\nport=0\n\n"
+                + "[Smart]\ntype=service\nrouter=smartrouter\ntargets=A-Split,B-Split\nmaster=A-Split\n"
+                + credentials() + "\n"
+                + "[Smart-L]\ntype=listener\nservice=Smart\naddress=127.0.0.1\nport=0\n\n" + extra;
+    }
+
+    private static Connection connect(String db) throws SQLException {
+        return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + gatehouse.port("Shard-L") + "/" + db
+                + "?connectTimeout=10000&socketTimeout=20000", Accounts.APP_USER, Accounts.APP_PASSWORD);
+    }
+
+    private static List<List<String>> rows(Statement st, String sql) throws SQLException {
+        List<List<String>> out = new ArrayList<>();
+        try (ResultSet rs = st.executeQuery(sql)) {
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                List<String> row = new ArrayList<>();
+                for (int i = 1; i <= n; i++) {
+                    row.add(rs.getString(i));
+                }
+                out.add(row);
+            }
+        }
+        return out;
+    }
+
+    private static String scalar(Statement st, String sql) throws SQLException {
+        List<List<String>> r = rows(st, sql);
+        assertThat(r).as(sql).isNotEmpty();
+        return r.get(0).get(0);
+    }
+
+    private static List<String> ports(MariaDbCluster c) {
+        return c.servers().stream().map(s -> String.valueOf(s.port())).toList();
+    }
+
+    @Test
+    void connectorJSeesOneServer() throws Exception {
+        try (Connection c = connect(""); Statement st = c.createStatement()) {
+            List<String> dbs = rows(st, "SHOW DATABASES").stream().map(r -> r.get(0)).toList();
+            assertThat(dbs).contains("db1", "db2", "test", "mysql", "information_schema");
+            assertThat(new HashSet<>(dbs)).as("each database once").hasSize(dbs.size());
+
+            st.execute("USE db2");
+            assertThat(scalar(st, "SELECT @@port")).isIn(ports(b));
+            assertThat(scalar(st, "SELECT v FROM t2")).isEqualTo("on-b");
+            // A qualified name goes to the cluster owning it whatever the current database is.
+            List<String> onA = rows(st, "SELECT @@port, v FROM db1.t WHERE id = 1").get(0);
+            assertThat(onA.get(0)).isIn(ports(a));
+            assertThat(onA.get(1)).isEqualTo("on-a");
+
+            // Writes land on the owning cluster's primary, as its readwritesplit service routes them.
+            st.executeUpdate("INSERT INTO db1.t VALUES (2, 'written-a')");
+            st.executeUpdate("INSERT INTO t2 VALUES (2, 'written-b')");
+            assertThat(a.primary().queryValue("SELECT v FROM db1.t WHERE id = 2")).isEqualTo("written-a");
+            assertThat(b.primary().queryValue("SELECT v FROM db2.t2 WHERE id = 2")).isEqualTo("written-b");
+            // In a transaction the owning service reads from its primary.
+            st.execute("START TRANSACTION");
+            assertThat(scalar(st, "SELECT @@port FROM t2 WHERE id = 2"))
+                    .isEqualTo(String.valueOf(b.primary().port()));
+            st.execute("COMMIT");
+
+            // A session command reaches both services, and through each every server it uses.
+            st.execute("SET @marker = 'everywhere'");
+            assertThat(scalar(st, "SELECT @marker FROM t2 LIMIT 1")).isEqualTo("everywhere");
+            assertThat(scalar(st, "SELECT @marker FROM db1.t LIMIT 1")).isEqualTo("everywhere");
+
+            List<List<String>> shards = rows(st, "SHOW SHARDS");
+            assertThat(shards).contains(List.of("db1.t", "A-Split"), List.of("db2.t2", "B-Split"),
+                    List.of("test.", "A-Split"));
+        } finally {
+            a.primary().execute("DELETE FROM db1.t WHERE id = 2");
+            b.primary().execute("DELETE FROM db2.t2 WHERE id = 2");
+        }
+    }
+
+    @Test
+    void connectDatabaseIsSetOnlyInTheOwningService() throws Exception {
+        try (Connection c = connect("db2"); Statement st = c.createStatement()) {
+            assertThat(scalar(st, "SELECT DATABASE()")).isEqualTo("db2");
+            assertThat(rows(st, "SELECT v FROM t2")).containsExactly(List.of("on-b"));
+        }
+    }
+
+    @Test
+    void mariadbCliSeesOneServer() throws Exception {
+        List<String> cmd = List.of("mariadb", "--no-defaults", "--protocol=TCP", "--connect-timeout=10",
+                "-h127.0.0.1", "-P" + gatehouse.port("Shard-L"), "-u" + Accounts.APP_USER,
+                "-p" + Accounts.APP_PASSWORD, "-N", "-B", "-e",
+                "SHOW DATABASES; USE db2; SELECT v FROM t2; SELECT v FROM db1.t WHERE id = 1;"
+                        + " INSERT INTO db1.t VALUES (3, 'cli-a'); SHOW SHARDS");
+        try {
+            Subprocess.Output out = Subprocess.run(cmd, null, Duration.ofSeconds(30));
+            assertThat(out.exitCode()).as(out.describe()).isZero();
+            List<String> lines = out.stdout().lines().toList();
+            assertThat(lines).contains("db1", "db2", "on-b", "on-a", "db1.t\tA-Split", "db2.t2\tB-Split");
+            assertThat(lines.stream().filter("mysql"::equals).count()).as("mysql listed once").isEqualTo(1);
+            assertThat(a.primary().queryValue("SELECT v FROM db1.t WHERE id = 3")).isEqualTo("cli-a");
+        } finally {
+            a.primary().execute("DELETE FROM db1.t WHERE id = 3");
+        }
+    }
+
+    @Test
+    void mirrorOverTwoServicesWritesToBothPrimaries() throws Exception {
+        String create = "CREATE DATABASE mirrored_db";
+        try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + gatehouse.port("Mirror-L")
+                + "/?connectTimeout=10000&socketTimeout=20000", Accounts.APP_USER, Accounts.APP_PASSWORD);
+             Statement st = c.createStatement()) {
+            st.execute(create);
+            assertThat(scalar(st, "SELECT @@port")).as("the client hears A-Split").isIn(ports(a));
+        }
+        try {
+            assertThat(a.primary().queryValue("SHOW DATABASES LIKE 'mirrored_db'")).isEqualTo("mirrored_db");
+            assertThat(b.primary().queryValue("SHOW DATABASES LIKE 'mirrored_db'")).isEqualTo("mirrored_db");
+            Path report = dir.resolve("mirror.json");
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            String line = null;
+            while (line == null && System.nanoTime() < deadline) {
+                line = Files.exists(report) ? Files.readAllLines(report).stream()
+                        .filter(l -> l.contains(create)).findFirst().orElse(null) : null;
+                if (line == null) {
+                    Thread.sleep(100);
+                }
+            }
+            assertThat(line).as("report of the CREATE").isNotNull()
+                    .contains("\"target\":\"A-Split\"").contains("\"target\":\"B-Split\"")
+                    .doesNotContain("\"type\":\"error\"");
+        } finally {
+            a.primary().execute("DROP DATABASE IF EXISTS mirrored_db");
+            b.primary().execute("DROP DATABASE IF EXISTS mirrored_db");
+            a.awaitReplication(Duration.ofSeconds(30));
+            b.awaitReplication(Duration.ofSeconds(30));
+        }
+    }
+
+    @Test
+    void smartrouterOverTwoServicesWritesThroughTheMasterService() throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + gatehouse.port("Smart-L")
+                + "/?connectTimeout=10000&socketTimeout=20000", Accounts.APP_USER, Accounts.APP_PASSWORD);
+             Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO db1.t VALUES (5, 'smart')");
+            // In a transaction every statement stays with the master service, which reads from its primary.
+            st.execute("START TRANSACTION");
+            assertThat(scalar(st, "SELECT @@port FROM db1.t WHERE id = 5"))
+                    .isEqualTo(String.valueOf(a.primary().port()));
+            st.execute("COMMIT");
+        } finally {
+            assertThat(a.primary().queryValue("SELECT v FROM db1.t WHERE id = 5")).isEqualTo("smart");
+            a.primary().execute("DELETE FROM db1.t WHERE id = 5");
+        }
+    }
+
+    @Test
+    void changeUserIsRefusedAndTheSessionGoesOn() throws Exception {
+        try (RawSession s = RawSession.connect("127.0.0.1", gatehouse.port("Shard-L"), new byte[0])) {
+            s.readTimeout(20_000);
+            assertThat(s.login(Accounts.APP_USER, Accounts.APP_PASSWORD)).isNull();
+            assertThat(s.scalar("SELECT v FROM db1.t WHERE id = 1")).isEqualTo("on-a");
+            // The child sessions cannot log in again yet: refused, never left as the old user.
+            assertThat(s.changeUser(Accounts.APP_USER, Accounts.APP_PASSWORD)).startsWith("1235 ")
+                    .contains("not supported yet");
+            assertThat(s.scalar("SELECT v FROM db2.t2 WHERE id = 1")).isEqualTo("on-b");
+        }
+    }
+
+    @Test
+    void connectorJsCancelStopsAStatementRunningInAChildSession() throws Exception {
+        String direct = cancelledSleep(DriverManager.getConnection(a.primary().jdbcUrl() + "?socketTimeout=30000",
+                Accounts.APP_USER, Accounts.APP_PASSWORD));
+        assertThat(direct).startsWith("error 1317");
+        // KILL QUERY with the greeting's id, from a second connection: it reaches A-Split's connection.
+        assertThat(cancelledSleep(connect(""))).isEqualTo(direct);
+    }
+
+    /** Connector/J's cancel of a sleeping statement on {@code c} (closed here): how it ended, then a next read. */
+    private static String cancelledSleep(Connection c) throws Exception {
+        try (c; Statement st = c.createStatement()) {
+            java.util.concurrent.CompletableFuture<String> sleeping =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                        try (ResultSet rs = st.executeQuery("SELECT SLEEP(20) FROM db1.t WHERE id = 1")) {
+                            rs.next();
+                            return "returned " + rs.getString(1);
+                        } catch (SQLException e) {
+                            return "error " + e.getErrorCode();
+                        }
+                    });
+            awaitSleeping(a);
+            st.cancel();
+            String got = sleeping.get(15, java.util.concurrent.TimeUnit.SECONDS);
+            return got + ", then " + scalar(st, "SELECT v FROM db1.t WHERE id = 1");
+        }
+    }
+
+    private static void awaitSleeping(MariaDbCluster c) throws InterruptedException {
+        for (int i = 0; i < 200; i++) {
+            for (MariaDbServer s : c.servers()) {
+                if (!"0".equals(s.queryValue("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE USER = '"
+                        + Accounts.APP_USER + "' AND INFO LIKE 'SELECT SLEEP(20)%'"))) {
+                    return;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the statement never started");
+    }
+
+    @Test
+    void aServiceOverServicesReachesTheirServersInOrder() throws Exception {
+        Path okDir = Files.createTempDirectory(dir, "nested");
+        Path cnf = okDir.resolve("nested.cnf");
+        Files.writeString(cnf, config("[Outer]\ntype=service\nrouter=schemarouter\ntargets=Shard,Aserver1\n"
+                + credentials() + "\n", okDir));
+        var c = Gatehouse.check(cnf);
+        // Its accounts and version come from every server it reaches, each once, in the order they are named.
+        assertThat(c.service("Outer").targets()).containsExactly("Aserver1", "Aserver2", "Bserver1", "Bserver2");
+        assertThat(c.service("Shard").targets()).containsExactly("Aserver1", "Aserver2", "Bserver1", "Bserver2");
+    }
+
+    @Test
+    void aCycleOfServicesIsRefusedAtStart() throws Exception {
+        String cycle = "[X]\ntype=service\nrouter=schemarouter\ntargets=Y\n" + credentials() + "\n"
+                + "[Y]\ntype=service\nrouter=schemarouter\ntargets=A-Split,X\n" + credentials() + "\n";
+        assertRefused(cycle, "[X] targets: 'Y'", "X -> Y -> X");
+        String unknown = "[X]\ntype=service\nrouter=schemarouter\ntargets=A-Split,nosuch\n" + credentials() + "\n";
+        assertRefused(unknown, "[X] targets: 'A-Split,nosuch'", "'nosuch' is neither");
+        // A child session does not run the target's filters: such a target is refused, not silently weakened.
+        String filtered = "[F]\ntype=filter\nmodule=hintfilter\n\n[Y]\ntype=service\nrouter=readwritesplit\n"
+                + "cluster=A-Monitor\nfilters=F\n" + credentials() + "\n"
+                + "[X]\ntype=service\nrouter=schemarouter\ntargets=Y\n" + credentials() + "\n";
+        assertRefused(filtered, "[X] targets: 'Y'", "'Y' has filters=F");
+        // servers= names servers only, as in MaxScale.
+        String viaServers = "[X]\ntype=service\nrouter=schemarouter\nservers=A-Split\n" + credentials() + "\n";
+        assertRefused(viaServers, "[X] servers: 'A-Split'", "names of server sections");
+    }
+
+    private static void assertRefused(String extra, String section, String rule) throws Exception {
+        // Its own directories: the running Gatehouse's persisted sections would stand in for the file's.
+        Path badDir = Files.createTempDirectory(dir, "bad");
+        Path cnf = badDir.resolve("bad.cnf");
+        Files.writeString(cnf, config(extra, badDir));
+        assertThatThrownBy(() -> Gatehouse.start(cnf).close()).hasMessageContaining(section)
+                .hasMessageContaining(rule);
+    }
+}
