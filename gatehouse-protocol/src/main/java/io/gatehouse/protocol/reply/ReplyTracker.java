@@ -76,6 +76,19 @@ public final class ReplyTracker {
         return state.started();
     }
 
+    /**
+     * True when the bytes seen end with a whole packet (no header or payload part of one pending): a packet made
+     * here may follow them on the client's stream.
+     */
+    public boolean atPacketBoundary() {
+        return headerFill == 0 && payloadLeft == 0 && !continuation;
+    }
+
+    /** True when the reply in progress asked the client for a LOCAL INFILE file; its numbering is then the client's. */
+    public boolean replyAskedForFile() {
+        return state.active() && state.askedForFile();
+    }
+
     /** The command of the oldest unfinished request, or -1. */
     public int currentCommand() {
         Integer c = queue.peekFirst();

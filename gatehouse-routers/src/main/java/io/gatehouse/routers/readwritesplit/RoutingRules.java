@@ -211,6 +211,20 @@ final class RoutingRules {
 
     private long hintLag;
 
+    /**
+     * True while a replica connection to {@code s} may stay open: the server is running, still a replica, neither
+     * in maintenance nor draining, and within {@code max_replication_lag} (a hint's lag limit concerns one read
+     * only and closes nothing).
+     */
+    boolean keepsReplica(ServerView s) {
+        int st = s.status();
+        if (!ServerStatus.acceptsNewSessions(st) || !ServerStatus.has(st, ServerStatus.SLAVE)) {
+            return false;
+        }
+        long lag = s.state().replicationLag();
+        return maxLagSeconds <= 0 || lag >= 0 && lag < maxLagSeconds;
+    }
+
     boolean usableReplica(ServerView s) {
         int st = s.status();
         if (!ServerStatus.acceptsNewSessions(st) || !ServerStatus.has(st, ServerStatus.SLAVE)) {

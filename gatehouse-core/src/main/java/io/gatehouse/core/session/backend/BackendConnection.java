@@ -1,6 +1,7 @@
 package io.gatehouse.core.session.backend;
 
 import io.gatehouse.api.reply.Reply;
+import io.gatehouse.api.server.ServerStatus;
 import io.gatehouse.core.server.Server;
 import io.gatehouse.core.session.ClientSession;
 import io.gatehouse.protocol.Capabilities;
@@ -347,6 +348,14 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
     @Override
     public boolean isReady() {
         return state == State.READY;
+    }
+
+    /** True when this connection may serve another session once reset: idle, outside a transaction, on a usable server. */
+    public boolean poolable() {
+        return isReady() && !isBusy() && !inTransaction() && server.persistPoolMax() > 0
+                && ServerStatus.acceptsNewSessions(server.status())
+                // A PROXY header named this client's address: the connection cannot serve another client.
+                && !server.proxyProtocol();
     }
 
     @Override
