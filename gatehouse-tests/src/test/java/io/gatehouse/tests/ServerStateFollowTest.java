@@ -205,7 +205,7 @@ class ServerStateFollowTest {
             MariaDbServer on = byId(s.scalar("SELECT @@server_id"));
             MariaDbServer other = on == cluster.replicas().get(0) ? cluster.replicas().get(1) : cluster.replicas().get(0);
             gatectl("set", "server", on.name(), "maintenance");
-            assertThat(next(s, "SELECT 1")).startsWith("ERR 2013 Lost connection to backend server: Server '"
+            assertThat(next(s, "SELECT 1")).startsWith("ERR 1927 Lost connection to backend server: Server '"
                     + on.name() + "' no longer matches");
             assertThat(s.closedByServer()).isTrue();
             try (RawSession fresh = raw("Read-Listener")) {
@@ -221,7 +221,7 @@ class ServerStateFollowTest {
             MariaDbServer on = byId(s.scalar("SELECT @@server_id"));
             on.execute("STOP SLAVE");
             await(() -> !ServerStatus.has(server(on).status(), ServerStatus.SLAVE), on.name() + " loses Slave");
-            assertThat(next(s, "SELECT 1")).startsWith("ERR 2013");
+            assertThat(next(s, "SELECT 1")).startsWith("ERR 1927");
             assertThat(s.closedByServer()).isTrue();
         }
     }

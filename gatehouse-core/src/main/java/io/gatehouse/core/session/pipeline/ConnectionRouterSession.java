@@ -107,9 +107,10 @@ public final class ConnectionRouterSession implements RouterSession {
         }
         ReplyTracker t = b.tracker();
         if (t != null && t.busy()) {
-            // A query was running: the session ends (a connection router cannot move a session to another server)
-            // as directly, the connection closed without a packet: whether the server failed or ended the session
-            // (KILL of a statement waiting for a lock), the client's library reports the lost connection itself.
+            // A query was running: the session ends (a connection router cannot move a session to another server).
+            // The pipeline ends a reply the client was receiving with an error after its whole packets; before any
+            // reply it closes the connection without a packet, as the server would (KILL of a statement waiting for
+            // a lock), and the client's library reports the lost connection itself.
             pipeline.fail(2013, "HY000", "Lost connection to backend server '" + b.server().name()
                     + "' during query");
         } else {

@@ -128,20 +128,20 @@ final class ReplyWatch {
 
     /**
      * The number an error gets that ends the client's reply now that {@code lost} is gone: the one after the last
-     * packet of {@code lost}'s current reply, when part of that reply (whole packets only) reached the client during
-     * this command; -1 otherwise (nothing of it reached the client, a packet was cut, or the reply asked for a LOCAL
-     * INFILE file, whose numbering the client continues). {@code streamed}: the fast path, where every byte of the
-     * session's one connection goes to the client.
+     * whole packet of {@code lost}'s current reply, when whole packets of it (and no cut one) reached the client
+     * during this command; -1 otherwise (nothing of it reached the client, a large packet was passed on cut, or the
+     * reply asked for a LOCAL INFILE file, whose numbering the client continues). {@code streamed}: the fast path,
+     * where every byte of the session's one connection goes to the client.
      */
     int errorSequence(BackendConnection lost, boolean streamed) {
         ReplyTracker t = lost == null ? null : lost.tracker();
         if (t == null || !streamed && lost != source) {
             return -1;
         }
-        if (!t.replyStarted() || !t.atPacketBoundary() || t.replyAskedForFile()) {
+        if (t.replyAskedForFile() || !lost.clientHasWholePackets()) {
             return -1;
         }
-        return (t.lastSequence() + 1) & 0xFF;
+        return t.sequenceAfterWholePackets();
     }
 
     /** The router finished the command: the filters hear of the reply the client got, if one came from a backend. */

@@ -519,7 +519,7 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
             // Whole packets of the lost connection's reply reached the client: an error numbered after them ends
             // it, so the client reads a well-formed reply that says what happened (never a cut or a bad number).
             LOG.warn("{}: session {} ends: {}", session.service().name(), session.id(), message);
-            LostReplyError.send(session, replyPackets, midReply, code, message);
+            LostReplyError.send(session, replyPackets, midReply, code, sqlState, message);
             return;
         }
         if (loggedIn && code == 2013) {
