@@ -66,7 +66,7 @@ final class ReplicaSet {
 
     /**
      * Closes, through {@code drop}, the idle replica connections whose server is no longer a usable replica (lost
-     * its Slave role, down, in maintenance, draining, or lagging past {@code max_replication_lag}), except
+     * its Slave role, down, in maintenance or draining; a lagging one only gets no reads), except
      * {@code keep} (a read-only transaction's); {@link #topUp} then replaces them with replicas that qualify.
      */
     void prune(RoutingRules rules, Endpoint keep, java.util.function.Consumer<Endpoint> drop) {

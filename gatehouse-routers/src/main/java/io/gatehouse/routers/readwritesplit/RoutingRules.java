@@ -212,17 +212,13 @@ final class RoutingRules {
     private long hintLag;
 
     /**
-     * True while a replica connection to {@code s} may stay open: the server is running, still a replica, neither
-     * in maintenance nor draining, and within {@code max_replication_lag} (a hint's lag limit concerns one read
-     * only and closes nothing).
+     * True while a replica connection to {@code s} may stay open: the server is running, still a replica, and
+     * neither in maintenance nor draining. Lag past {@code max_replication_lag} (or a hint's limit) only keeps reads
+     * off the replica: lag comes and goes, and closing on every spike would replay the session's history each time.
      */
     boolean keepsReplica(ServerView s) {
         int st = s.status();
-        if (!ServerStatus.acceptsNewSessions(st) || !ServerStatus.has(st, ServerStatus.SLAVE)) {
-            return false;
-        }
-        long lag = s.state().replicationLag();
-        return maxLagSeconds <= 0 || lag >= 0 && lag < maxLagSeconds;
+        return ServerStatus.acceptsNewSessions(st) && ServerStatus.has(st, ServerStatus.SLAVE);
     }
 
     boolean usableReplica(ServerView s) {
