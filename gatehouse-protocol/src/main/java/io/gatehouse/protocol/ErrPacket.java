@@ -59,8 +59,36 @@ public record ErrPacket(int code, String sqlState, String message) {
         return code == PROGRESS_REPORT;
     }
 
-    /** A complete ERR packet (header included); {@code sqlState} must be five characters. Caller owns it. */
+    /** MariaDB's ER_CONNECTION_KILLED: what a client gets in place of a lost or gone connection code. */
+    public static final int CONNECTION_KILLED = 1927;
+    /** ER_UNKNOWN_ERROR: what a client gets in place of any other code of the client libraries' own ranges. */
+    public static final int UNKNOWN_ERROR = 1105;
+
+    /**
+     * The code an ERR packet to a client carries for {@code code}. Codes 2000-2999 and 5000-5999 belong to the
+     * client libraries, which report them for what they see themselves; MariaDB Connector/C (the mariadb CLI,
+     * sysbench and every program on libmariadb) reads one sent by a server as a malformed packet (error 2027).
+     * So a lost or gone connection (2013, 2006, 2055) is sent as 1927 (the server's "connection was killed") and
+     * any other of those codes as 1105; the message still says what happened.
+     */
+    public static int serverCode(int code) {
+        if (code >= 2000 && code < 3000 || code >= 5000 && code < 6000) {
+            return code == 2013 || code == 2006 || code == 2055 ? CONNECTION_KILLED : UNKNOWN_ERROR;
+        }
+        return code;
+    }
+
+    /**
+     * A complete ERR packet (header included) for a client; {@code sqlState} must be five characters. A code of
+     * the client libraries' ranges is written as {@link #serverCode} says, a lost connection with SQLSTATE 08S01 (a
+     * communication failure, which drivers and pools take as a dead connection). Caller owns the buffer.
+     */
     public static ByteBuf write(ByteBufAllocator alloc, int sequence, int code, String sqlState, String message) {
+        int sent = serverCode(code);
+        if (sent == CONNECTION_KILLED && code != CONNECTION_KILLED) {
+            sqlState = "08S01";
+        }
+        code = sent;
         byte[] text = message == null ? new byte[0] : message.getBytes(UTF_8);
         byte[] state = checkState(sqlState);
         int length = 3 + 1 + state.length + text.length;

@@ -92,6 +92,10 @@ class GaleraTest {
         assertThat(states.values()).filteredOn(v -> v.equals("Slave, Synced, Running")).hasSize(2);
         assertThat(states.get(master)).isEqualTo("Master, Synced, Running");
         assertThat(GaleraCluster.status(cluster.node(master), "wsrep_local_index")).isEqualTo("0");
+        // The journal (for disable_master_failback across restarts) is in the monitor's directory under datadir.
+        Path journal = dir.resolve("Galera-Monitor").resolve("galeramon.journal");
+        assertThat(journal).isRegularFile();
+        assertThat(journal).content().contains("master=" + master);
         // set_donor_nodes: every node prefers the Slaves as donors and the Master last.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         String donors = "";

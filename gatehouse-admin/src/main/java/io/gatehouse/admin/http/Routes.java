@@ -191,7 +191,8 @@ public final class Routes {
                 if (!action.equals("set") && !action.equals("clear")) {
                     throw ApiException.notFound("resource '" + r.joined() + "'");
                 }
-                servers.changeState(name, r.param("state"), action.equals("set"));
+                servers.changeState(name, r.param("state"), action.equals("set"),
+                        "yes".equalsIgnoreCase(r.param("force")) || "true".equalsIgnoreCase(r.param("force")));
             }
             case "monitors" -> {
                 Monitors.require(ctx.runtime(), name);

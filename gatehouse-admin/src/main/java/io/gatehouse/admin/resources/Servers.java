@@ -49,8 +49,12 @@ public final class Servers {
         return s;
     }
 
-    /** {@code PUT /servers/:name/set|clear?state=maintenance|drain}. */
-    public void changeState(String name, String state, boolean on) {
+    /**
+     * {@code PUT /servers/:name/set|clear?state=maintenance|drain[&force=yes]}. With force, setting maintenance
+     * also closes every connection sessions have to the server, at once, as MaxScale does; without it they stay
+     * until the routers move off the server at their next routing decision.
+     */
+    public void changeState(String name, String state, boolean on, boolean force) {
         Server s = require(ctx.runtime(), name);
         int bit = switch (state == null ? "" : state) {
             case "maintenance" -> ServerStatus.MAINTENANCE;
@@ -58,6 +62,10 @@ public final class Servers {
             default -> throw ApiException.badRequest("state: '" + state + "' (expected: maintenance or drain)");
         };
         s.setAdminBits(bit, on);
+        if (on && force && bit == ServerStatus.MAINTENANCE) {
+            ctx.runtime().sessions().closeConnectionsTo(s.name(), "Server '" + s.name()
+                    + "' was put in maintenance with force: its connections are closed");
+        }
     }
 
     ObjectNode resource(JsonApi api, Server s) {

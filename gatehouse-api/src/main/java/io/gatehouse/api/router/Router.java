@@ -25,6 +25,16 @@ public interface Router {
         return null;
     }
 
+    /**
+     * For connection routers: true while a session {@link #selectBackend} placed on {@code server} may go on using
+     * it. The core asks before a statement of such a session whenever the server's status changed since it last
+     * asked, and ends the session (the client gets an error) when the answer is false. Default: always true.
+     * Thread-safe and non-blocking, like {@link #selectBackend}.
+     */
+    default boolean keepsSessionOn(ServerView server) {
+        return true;
+    }
+
     /** Router-specific counters for the admin API (MaxScale's {@code router_diagnostics}). */
     Map<String, Object> diagnostics();
 }

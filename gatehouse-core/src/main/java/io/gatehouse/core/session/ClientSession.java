@@ -463,6 +463,21 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         cleanup();
     }
 
+    /**
+     * Closes once what was written to the client so far has gone out (a reply or the server's last error must not be
+     * cut short by the close), without a packet of its own.
+     */
+    public void flushAndClose() {
+        if (state == State.CLOSED || client == null || !client.isActive()) {
+            close();
+            return;
+        }
+        state = State.CLOSED;
+        dumpStatements(false);
+        client.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        cleanup();
+    }
+
     public void close() {
         if (client != null) {
             client.close();

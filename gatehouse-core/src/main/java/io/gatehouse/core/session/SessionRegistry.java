@@ -65,6 +65,26 @@ public final class SessionRegistry {
         return true;
     }
 
+    /**
+     * Closes every session's connections to the server named {@code server} (maintenance with force), each on its
+     * session's worker: the routers hear of them as lost connections, so readwritesplit goes on without a replica (or
+     * as {@code master_failure_mode} says without its primary) and readconnroute ends the sessions. Any thread.
+     */
+    public void closeConnectionsTo(String server, String why) {
+        for (ClientSession s : sessions.values()) {
+            if (s.clientChannel() == null) {
+                continue;
+            }
+            s.clientChannel().eventLoop().execute(() -> {
+                for (io.gatehouse.core.session.backend.BackendConnection b : new java.util.ArrayList<>(s.backends())) {
+                    if (b.server().name().equals(server)) {
+                        b.drop(why);
+                    }
+                }
+            });
+        }
+    }
+
     public Collection<ClientSession> all() {
         return sessions.values();
     }

@@ -41,8 +41,13 @@ final class GaleraMonitor implements Monitor {
     private volatile String clusterUuid = "";
     private volatile long lastSuspectNanos;
 
+    /** The Master across restarts, for disable_master_failback. */
+    private final GaleraJournal journal;
+
     GaleraMonitor(MonitorContext context) {
         this.context = context;
+        this.journal = new GaleraJournal(context.dataDirectory());
+        this.masterName = journal.readMaster(context.params().duration("journal_max_age"));
         for (MonitoredServer s : context.servers()) {
             nodes.add(new GaleraNode(s));
         }
@@ -190,6 +195,9 @@ final class GaleraMonitor implements Monitor {
             LOG.info("Monitor {}: the Master is now {}", context.name(), master.isEmpty() ? "none" : master);
         }
         masterName = master;
+        if (!master.isEmpty()) {
+            journal.writeMaster(master);         // a pass without a Master keeps the last one for the next start
+        }
         clusterUuid = GaleraRoles.majorityCluster(seen, s);
         ticks++;
         if (p.bool("set_donor_nodes")) {

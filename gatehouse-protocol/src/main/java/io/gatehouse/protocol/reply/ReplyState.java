@@ -28,6 +28,8 @@ final class ReplyState {
     private long prepareColumns;
     private boolean started;
     private boolean localInfile;
+    /** The current reply asked the client for a LOCAL INFILE file (its numbering then continues the client's). */
+    private boolean askedForFile;
     // Reply fields
     private Reply.Kind kind;
     private int resultSets;
@@ -56,6 +58,7 @@ final class ReplyState {
         deprecateEof = (caps & DEPRECATE_EOF) != 0;
         cacheMetadata = (caps & CACHE_METADATA) != 0;
         started = false;
+        askedForFile = false;
         kind = Reply.Kind.OK;
         resultSets = 0;
         rows = 0;
@@ -78,6 +81,10 @@ final class ReplyState {
             case 0x12, 0x13, 0x14, 0x15 -> Phase.NONE;             // binlog streams never end
             default -> Phase.SINGLE;                               // OK / ERR / EOF
         };
+    }
+
+    boolean askedForFile() {
+        return askedForFile;
     }
 
     boolean takeLocalInfile() {
@@ -250,6 +257,7 @@ final class ReplyState {
         }
         if (first == 0xFB) {
             localInfile = true;
+            askedForFile = true;
             phase = Phase.FIRST;                 // LOCAL INFILE: the client sends the file, then OK or ERR follows
             return false;
         }

@@ -37,6 +37,10 @@ public final class ReplyTracker {
     private int inspectFill;
     private int inspectWanted;
     private long capabilities;
+    /** The sequence number of the last whole packet of the reply in progress, or -1 when none is whole yet. */
+    private int wholeSequence = -1;
+    /** Where in the chunk last scanned the last packet ended (an index of that chunk), or -1 when none did. */
+    private int lastPacketEnd = -1;
     private Listener listener;
 
     /** {@code capabilities} are those agreed with the backend (DEPRECATE_EOF, CACHE_METADATA matter). */
@@ -57,6 +61,7 @@ public final class ReplyTracker {
     public void expect(int command) {
         if (queue.isEmpty() && !state.active()) {
             state.begin(command, capabilities);
+            wholeSequence = -1;
         }
         queue.addLast(command);
     }
@@ -74,6 +79,35 @@ public final class ReplyTracker {
     /** True when part of a reply has been seen (bytes may already have reached the client). */
     public boolean replyStarted() {
         return state.started();
+    }
+
+    /** True when the reply in progress asked the client for a LOCAL INFILE file; its numbering is then the client's. */
+    public boolean replyAskedForFile() {
+        return state.active() && state.askedForFile();
+    }
+
+    /**
+     * The number a packet made here would take to follow the whole packets of the reply in progress; -1 when no
+     * packet of it is whole yet (or the last one seen continues in a next 16 MiB part).
+     */
+    public int sequenceAfterWholePackets() {
+        return wholeSequence < 0 ? -1 : (wholeSequence + 1) & 0xFF;
+    }
+
+    /** The index, in the chunk last given to {@link #scan}, just after the last packet that ended in it; or -1. */
+    public int lastPacketEnd() {
+        return lastPacketEnd;
+    }
+
+    /**
+     * The size, header included, of the packet whose start was seen but not its end (at most 4 when its header is
+     * not complete yet); 0 at a packet boundary.
+     */
+    public long pendingPacketSize() {
+        if (headerFill == 0 && payloadLeft == 0) {
+            return 0;
+        }
+        return headerFill < 4 ? 4 : currentLength() + 4L;
     }
 
     /** The command of the oldest unfinished request, or -1. */
@@ -103,10 +137,13 @@ public final class ReplyTracker {
         payloadLeft = 0;
         continuation = false;
         inspectCurrent = false;
+        wholeSequence = -1;
+        lastPacketEnd = -1;
     }
 
     /** Follows the bytes in {@code buf[readerIndex, writerIndex)}; does not move indexes or release. */
     public void scan(ByteBuf buf) {
+        lastPacketEnd = -1;
         int i = buf.readerIndex();
         int end = buf.writerIndex();
         while (i < end) {
@@ -172,9 +209,15 @@ public final class ReplyTracker {
         boolean wasContinuation = continuation;
         continuation = len == MAX_PAYLOAD;
         headerFill = 0;
+        lastPacketEnd = endIndex;
+        if (state.active()) {
+            // A part followed by another (16 MiB) is not whole yet: nothing made here may follow it.
+            wholeSequence = continuation ? -1 : header[3] & 0xFF;
+        }
         if (!wasContinuation && state.active()) {
             boolean done = state.onPacket(inspect, inspectFill, len, capabilities);
             if (done) {
+                wholeSequence = -1;
                 Reply r = state.toReply();
                 queue.pollFirst();
                 state.clear();

@@ -107,6 +107,37 @@ class ReplyTrackerTest {
         return whole.stream().map(Seen::reply).toList();
     }
 
+    /**
+     * What a proxy needs to end a reply cut by a lost connection: where the last whole packet of a chunk ends, the
+     * size of the packet cut at its end, and the number an error following the whole packets takes (none before
+     * the first packet of the reply is whole, none once the reply is complete).
+     */
+    @Test
+    void wholePacketsOfAReplyInProgressAndTheCutOne() {
+        Stream s = new Stream().columns(1).eof(2).rows(3).eof(2);
+        ByteBuf all = s.buf;
+        ReplyTracker t = new ReplyTracker(0, (r, end) -> { });
+        t.expect(0x03);
+        assertThat(t.sequenceAfterWholePackets()).isEqualTo(-1);
+        // The column count (5 bytes), then 2 bytes of the column definition's header.
+        t.scan(all.slice(0, 7));
+        assertThat(t.lastPacketEnd()).isEqualTo(5);
+        assertThat(t.pendingPacketSize()).isEqualTo(4);
+        assertThat(t.sequenceAfterWholePackets()).isEqualTo(2);
+        // The rest of the column definition's header: its whole size is known, none of it ended here.
+        t.scan(all.slice(7, 4));
+        assertThat(t.lastPacketEnd()).isEqualTo(-1);
+        assertThat(t.pendingPacketSize()).isEqualTo(4 + 23);
+        int rest = all.readableBytes() - 11;
+        t.scan(all.slice(11, rest - 1));
+        assertThat(t.sequenceAfterWholePackets()).as("after the last row").isEqualTo(7);
+        assertThat(t.pendingPacketSize()).as("the EOF, cut").isEqualTo(9);
+        t.scan(all.slice(10 + rest, 1));
+        assertThat(t.pendingPacketSize()).isZero();
+        assertThat(t.sequenceAfterWholePackets()).as("the reply is complete").isEqualTo(-1);
+        assertThat(t.busy()).isFalse();
+    }
+
     @Test
     void resultSetWithEofPackets() {
         Stream s = new Stream().columns(2).eof(2).rows(5).eof(2);

@@ -62,6 +62,27 @@ final class ReadConnRoute implements Router {
         return best;
     }
 
+    /**
+     * A session stays on its server while the server still qualifies as when it was chosen: running, not in
+     * maintenance, and in a role of {@code router_options} (the primary only while it is the Master; a replica only
+     * while a Slave, or the primary a replica-only service fell back to while it stays the Master). Draining does not
+     * end sessions: that is what draining is for. Lag does not either: it only steers new sessions.
+     */
+    @Override
+    public boolean keepsSessionOn(ServerView server) {
+        int st = server.status();
+        if (!ServerStatus.has(st, ServerStatus.RUNNING) || ServerStatus.has(st, ServerStatus.MAINTENANCE)) {
+            return false;
+        }
+        Set<String> roles = context.params().mask("router_options");
+        boolean isMaster = ServerStatus.has(st, ServerStatus.MASTER);
+        if (matches(roles, st, isMaster)) {
+            return true;
+        }
+        // A replica-only service's sessions on the primary (MaxScale's fallback) stay while it is the primary.
+        return roles.contains("slave") && isMaster;
+    }
+
     private static boolean matches(Set<String> roles, int status, boolean isTheMaster) {
         if (roles.contains("running")) {
             return true;

@@ -65,6 +65,20 @@ final class ReplicaSet {
     }
 
     /**
+     * Closes, through {@code drop}, the idle replica connections whose server is no longer a usable replica (lost
+     * its Slave role, down, in maintenance or draining; a lagging one only gets no reads), except
+     * {@code keep} (a read-only transaction's); {@link #topUp} then replaces them with replicas that qualify.
+     */
+    void prune(RoutingRules rules, Endpoint keep, java.util.function.Consumer<Endpoint> drop) {
+        for (int i = ready.size() - 1; i >= 0; i--) {
+            Endpoint e = ready.get(i);
+            if (e != keep && !e.isBusy() && !rules.keepsReplica(e.server())) {
+                drop.accept(e);
+            }
+        }
+    }
+
+    /**
      * Opens replacement connections to usable replicas the session has none to (one lost, or one that came back),
      * at most once a second per server, up to {@code max} replicas in all.
      */

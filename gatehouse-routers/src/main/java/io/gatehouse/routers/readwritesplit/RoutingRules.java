@@ -211,6 +211,16 @@ final class RoutingRules {
 
     private long hintLag;
 
+    /**
+     * True while a replica connection to {@code s} may stay open: the server is running, still a replica, and
+     * neither in maintenance nor draining. Lag past {@code max_replication_lag} (or a hint's limit) only keeps reads
+     * off the replica: lag comes and goes, and closing on every spike would replay the session's history each time.
+     */
+    boolean keepsReplica(ServerView s) {
+        int st = s.status();
+        return ServerStatus.acceptsNewSessions(st) && ServerStatus.has(st, ServerStatus.SLAVE);
+    }
+
     boolean usableReplica(ServerView s) {
         int st = s.status();
         if (!ServerStatus.acceptsNewSessions(st) || !ServerStatus.has(st, ServerStatus.SLAVE)) {

@@ -74,7 +74,7 @@ final class RwSplitSession implements RouterSession {
         this.causal = new CausalReads(router.context.params().string("causal_reads"),
                 router.context.params().duration("causal_reads_timeout").toSeconds());
         this.causalWait = new CausalWait(causal, () -> primary, this::toOne);
-        this.targets = new TargetChoice(router, rules, replicaSet, history, trx, () -> primary);
+        this.targets = new TargetChoice(router, rules, replicaSet, history, trx, () -> primary, this::dropReplica);
     }
 
     @Override

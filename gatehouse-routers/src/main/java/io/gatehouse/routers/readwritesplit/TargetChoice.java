@@ -18,12 +18,15 @@ final class TargetChoice {
     private final SessionHistory history;
     private final TransactionState trx;
     private final Supplier<Endpoint> primary;
+    /** Closes a replica connection the session must stop using (the session forgets it first). */
+    private final java.util.function.Consumer<Endpoint> drop;
     private RouterSessionContext ctx;
     /** Where the last read went, for {@code route to last} and LAST_READ statements. */
     Endpoint lastRead;
 
     TargetChoice(ReadWriteSplit router, RoutingRules rules, ReplicaSet replicaSet, SessionHistory history,
-                 TransactionState trx, Supplier<Endpoint> primary) {
+                 TransactionState trx, Supplier<Endpoint> primary, java.util.function.Consumer<Endpoint> drop) {
+        this.drop = drop;
         this.router = router;
         this.rules = rules;
         this.replicaSet = replicaSet;
@@ -36,9 +39,16 @@ final class TargetChoice {
         this.ctx = context;
     }
 
-    /** The replica for a read (opening replacements first when some are missing), or the primary, or null. */
+    /**
+     * The replica for a read, or the primary, or null. Roles are checked at every read: connections to servers that
+     * are no longer usable replicas are closed first, and replacements opened for missing ones.
+     */
     Endpoint replica() {
         Endpoint p = primary.get();
+        replicaSet.prune(rules, trx.readOnlyTarget(), drop);
+        if (lastRead != null && lastRead.isClosed()) {
+            lastRead = null;
+        }
         if (history.usable()) {
             replicaSet.topUp(ctx, p, rules.maxReplicaConnections(), rules);
         }

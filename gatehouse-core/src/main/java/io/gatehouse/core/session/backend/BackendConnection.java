@@ -1,6 +1,7 @@
 package io.gatehouse.core.session.backend;
 
 import io.gatehouse.api.reply.Reply;
+import io.gatehouse.api.server.ServerStatus;
 import io.gatehouse.core.server.Server;
 import io.gatehouse.core.session.ClientSession;
 import io.gatehouse.protocol.Capabilities;
@@ -33,6 +34,11 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
     static final long NEVER = Capabilities.COMPRESS | Capabilities.SSL | Capabilities.SSL_VERIFY_SERVER_CERT;
 
     enum State { CONNECTING, GREETING, AUTH, INIT, READY, CHANGE_USER, CLOSED }
+
+    /** The largest cut packet held back until its end arrives (rows and errors are far smaller as a rule). */
+    static final int HOLD_LIMIT = 64 * 1024;
+    /** The start of a packet whose end has not arrived yet, held back from the session; or null. */
+    private ByteBuf held;
 
     private ClientSession session;
     /** The session's pipeline (or a filter's branch) using this connection; null while it is pooled. */
@@ -160,10 +166,68 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
         }
     }
 
-    /** Scans a chunk of reply bytes and hands it to the pipeline, with the reply it completed, if any. */
+    /**
+     * Scans a chunk of reply bytes and hands it to the pipeline, with the reply it completed, if any. A packet of
+     * up to {@link #HOLD_LIMIT} bytes cut at the end of the chunk is held until its end arrives, so that the client
+     * only ever has whole packets when the connection is lost and an error can follow them (see
+     * {@link #clientHasWholePackets}); a larger one is passed on in pieces, as it comes.
+     */
     private void deliver(ByteBuf buf) {
         Reply r = replies.scan(buf);
-        pipeline.fromBackend(this, buf, r);
+        ReplyTracker t = replies.tracker();
+        long pending = t.pendingPacketSize();
+        if (pending == 0 || pending > HOLD_LIMIT) {
+            if (passHeld()) {
+                pipeline.fromBackend(this, buf, r);
+            } else {
+                buf.release();
+            }
+            return;
+        }
+        int end = t.lastPacketEnd();
+        if (end < 0) {
+            // Still the same packet (r is null: no reply ends without a packet ending): keep it all.
+            held = held == null ? buf : channel.alloc().compositeBuffer().addComponents(true, held, buf);
+            return;
+        }
+        ByteBuf rest = buf.retainedSlice(end, buf.writerIndex() - end);
+        buf.writerIndex(end);
+        if (passHeld()) {
+            pipeline.fromBackend(this, buf, r);
+        } else {
+            buf.release();
+        }
+        if (state == State.CLOSED) {
+            rest.release();
+        } else {
+            held = rest;
+        }
+    }
+
+    /** Passes the held start of a packet on, ahead of the chunk that ends it; false when that closed the connection. */
+    private boolean passHeld() {
+        if (held != null) {
+            ByteBuf h = held;
+            held = null;
+            pipeline.fromBackend(this, h, null);
+        }
+        return state != State.CLOSED;
+    }
+
+    private void releaseHeld() {
+        if (held != null) {
+            held.release();
+            held = null;
+        }
+    }
+
+    /**
+     * True when the client has only whole packets of this connection's replies (none is cut), so that a packet made
+     * here may follow them; the reply tracker says which number it takes.
+     */
+    public boolean clientHasWholePackets() {
+        ReplyTracker t = replies.tracker();
+        return t != null && (t.pendingPacketSize() == 0 || held != null);
     }
 
     /**
@@ -244,6 +308,8 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
             pipeline.endpointClosed(this, 2013, "HY000", "Lost connection to backend server '" + server.name() + "'"
                     + (was == State.READY || was == State.CHANGE_USER ? "" : " at handshake"));
         }
+        // Released only now: while the session hears of the loss, it shows that the client got whole packets.
+        releaseHeld();
     }
 
     @Override
@@ -284,6 +350,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
         if (state != State.CLOSED) {
             state = State.CLOSED;
             framer.release();
+            releaseHeld();
             releaseInit();
             if (channel != null) {
                 channel.close();
@@ -363,6 +430,14 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
     @Override
     public boolean isReady() {
         return state == State.READY;
+    }
+
+    /** True when this connection may serve another session once reset: idle, outside a transaction, on a usable server. */
+    public boolean poolable() {
+        return isReady() && !isBusy() && !inTransaction() && server.persistPoolMax() > 0
+                && ServerStatus.acceptsNewSessions(server.status())
+                // A PROXY header named this client's address: the connection cannot serve another client.
+                && !server.proxyProtocol();
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.gatehouse.api.router.Endpoint;
 import io.gatehouse.api.router.Router;
 import io.gatehouse.api.router.RouterSession;
 import io.gatehouse.api.router.RouterSessionContext;
+import io.gatehouse.api.server.ServerStatus;
 import io.gatehouse.api.server.ServerView;
 import io.gatehouse.core.session.backend.BackendConnection;
 import io.gatehouse.protocol.reply.ReplyTracker;
@@ -26,6 +27,8 @@ public final class ConnectionRouterSession implements RouterSession {
     private final Router router;
     private SessionPipeline pipeline;
     private BackendConnection endpoint;
+    /** The server status the router last accepted for this session; -1 before the first command. */
+    private int checkedStatus = -1;
 
     public ConnectionRouterSession(Router router) {
         this.router = router;
@@ -55,7 +58,36 @@ public final class ConnectionRouterSession implements RouterSession {
 
     @Override
     public void routeQuery(Command command) {
+        if (!serverStillFits()) {
+            command.packet().release();
+            serverNoLongerFits();
+            return;
+        }
         endpoint.write(command.packet(), command.command());
+    }
+
+    /**
+     * True while the router keeps the session on its server; it is asked again only when the server's status
+     * changed, so the check costs one read of the status per command.
+     */
+    boolean serverStillFits() {
+        int st = endpoint.server().status();
+        if (st == checkedStatus) {
+            return true;
+        }
+        if (!router.keepsSessionOn(endpoint.server())) {
+            return false;
+        }
+        checkedStatus = st;
+        return true;
+    }
+
+    /** Ends the session at a command, between replies: the server no longer has the role the session needs. */
+    void serverNoLongerFits() {
+        String why = "Server '" + endpoint.server().name() + "' no longer matches the router_options of service '"
+                + pipeline.session().service().name() + "' (its state is " + ServerStatus.describe(
+                endpoint.server().status()) + "): the session ends";
+        pipeline.failWithSequence(1, 2013, "08S01", "Lost connection to backend server: " + why);
     }
 
     @Override
@@ -81,11 +113,12 @@ public final class ConnectionRouterSession implements RouterSession {
         }
         ReplyTracker t = b.tracker();
         if (t != null && t.busy()) {
-            // A query was running: the session ends (a connection router cannot move a session to another server)
-            // as directly, the connection closed without a packet: whether the server failed or ended the session
-            // (KILL of a statement waiting for a lock), the client's library reports the lost connection itself.
+            // A query was running: the session ends (a connection router cannot move a session to another server).
+            // The pipeline ends a reply the client was receiving with an error after its whole packets; before any
+            // reply it closes the connection without a packet, as the server would (KILL of a statement waiting for
+            // a lock), and the client's library reports the lost connection itself.
             pipeline.fail(2013, "HY000", "Lost connection to backend server '" + b.server().name()
-                    + "' during a query");
+                    + "' during query");
         } else {
             LOG.info("{}: connection to {} of session {} closed", pipeline.session().service().name(), b.server(),
                     pipeline.session().id());

@@ -5,8 +5,10 @@ import io.gatehouse.api.filter.FilterSession;
 import io.gatehouse.api.filter.ReplyOrigin;
 import io.gatehouse.api.reply.Reply;
 import io.gatehouse.api.router.Endpoint;
+import io.gatehouse.core.session.backend.BackendConnection;
 import io.gatehouse.core.stats.StatementStats;
 import io.gatehouse.protocol.Commands;
+import io.gatehouse.protocol.reply.ReplyTracker;
 import io.gatehouse.sql.Classification;
 import java.util.List;
 
@@ -123,6 +125,24 @@ final class ReplyWatch {
         if (deliveringReply != null) {
             reply = deliveringReply;
         }
+    }
+
+    /**
+     * The number an error gets that ends the client's reply now that {@code lost} is gone: the one after the last
+     * whole packet of {@code lost}'s current reply, when whole packets of it (and no cut one) reached the client
+     * during this command; -1 otherwise (nothing of it reached the client, a large packet was passed on cut, or the
+     * reply asked for a LOCAL INFILE file, whose numbering the client continues). {@code streamed}: the fast path,
+     * where every byte of the session's one connection goes to the client.
+     */
+    int errorSequence(BackendConnection lost, boolean streamed) {
+        ReplyTracker t = lost == null ? null : lost.tracker();
+        if (t == null || !streamed && lost != source) {
+            return -1;
+        }
+        if (t.replyAskedForFile() || !lost.clientHasWholePackets()) {
+            return -1;
+        }
+        return t.sequenceAfterWholePackets();
     }
 
     /** The router finished the command: the filters hear of the reply the client got, if one came from a backend. */

@@ -10,7 +10,6 @@ import io.gatehouse.api.router.ClientInfo;
 import io.gatehouse.api.router.Endpoint;
 import io.gatehouse.api.router.RouterSession;
 import io.gatehouse.api.router.RouterSessionContext;
-import io.gatehouse.api.server.ServerStatus;
 import io.gatehouse.api.server.ServerView;
 import io.gatehouse.core.server.Server;
 import io.gatehouse.core.service.ServiceTarget;
@@ -72,6 +71,8 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
     private final ReplyWatch replyWatch;
     /** True when the reply watch must follow replies: for filters, or for the statement statistics. */
     private boolean watchReplies;
+    /** The connection whose loss the router is being told of, for an error ending its reply; else null. */
+    private BackendConnection failing;
     /** Statements filters run themselves before a client command (optimistictrx), with that command meanwhile. */
     private final InternalCommands internal = new InternalCommands(this);
     final ChildSessions children;                  // the router's sessions of services (ChangeUserFanOut reads it)
@@ -96,8 +97,8 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
         replyPackets = ReplyPackets.of(session.clientChannel(), session.clientCapabilities(), chain);
         watchReplies = !chain.isEmpty() || replyWatch.counting();
         // Retaining statements needs each command whole, so such sessions take the command-by-command path.
-        if (router instanceof ConnectionRouterSession && !watchReplies && !session.statements().enabled()) {
-            streaming = new StreamingCommands(session, this);
+        if (router instanceof ConnectionRouterSession c && !watchReplies && !session.statements().enabled()) {
+            streaming = new StreamingCommands(session, this, c);
         }
         router.start(this);
     }
@@ -404,10 +405,7 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
 
     /** Reply bytes of a backend connection or of a child session (owned by the router from here). */
     private void deliver(Endpoint from, ByteBuf buf, Reply reply) {
-        if (!watchReplies) {
-            router.clientReply(from, buf, reply);
-            return;
-        }
+        // Watched even without filters: a connection lost mid-reply must know whether its bytes reached the client.
         replyWatch.delivering(from, reply);
         try {
             router.clientReply(from, buf, reply);
@@ -449,7 +447,12 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
         if (session.isClosedOrClosing()) {
             return;
         }
-        router.endpointFailed(b, code, sqlState, message);
+        failing = b;
+        try {
+            router.endpointFailed(b, code, sqlState, message);
+        } finally {
+            failing = null;
+        }
         backendWritabilityChanged();
     }
 
@@ -525,12 +528,20 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
 
     @Override
     public void fail(int code, String sqlState, String message) {
-        if (loggedIn && code == 2013) {
-            // A backend connection went away (its server failed, or ended the session: KILL, a timeout). Directly,
-            // the client would find its connection closed, with no packet: so it does here, whatever part of a
-            // reply it had, and its library reports the loss as it would from the server itself.
+        int midReply = loggedIn ? replyWatch.errorSequence(failing, streaming != null) : -1;
+        if (midReply >= 0) {
+            // Whole packets of the lost connection's reply reached the client: an error numbered after them ends
+            // it, so the client reads a well-formed reply that says what happened (never a cut or a bad number).
             LOG.warn("{}: session {} ends: {}", session.service().name(), session.id(), message);
-            closeQuietly();
+            LostReplyError.send(session, replyPackets, midReply, code, sqlState, message);
+            return;
+        }
+        if (loggedIn && code == 2013) {
+            // A backend connection went away before its reply began (its server failed, or ended the session: KILL,
+            // a timeout). Directly, the client would find its connection closed, with no packet: so it does here
+            // (after what was already sent to it), and its library reports the loss as from the server itself.
+            LOG.warn("{}: session {} ends: {}", session.service().name(), session.id(), message);
+            session.flushAndClose();
             return;
         }
         failWithSequence(loggedIn ? 1 : session.nextSequence(), code, sqlState, message);
@@ -545,7 +556,7 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
     /** Ends the session without an error, as when the server closes an idle connection. */
     @Override
     public void closeQuietly() {
-        session.close();
+        session.flushAndClose();
     }
 
     boolean loggedIn() {
@@ -598,18 +609,10 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
             c.release();
         }
         for (BackendConnection b : new ArrayList<>(endpoints)) {
-            if (!(between && poolable(b) && session.proxy().pool().offer(b, session.clientCapabilities()))) {
+            if (!(between && b.poolable() && session.proxy().pool().offer(b, session.clientCapabilities()))) {
                 b.quit();
             }
         }
         endpoints.clear();
-    }
-
-    /** True when {@code b} may serve another session once reset: idle, outside a transaction, on a usable server. */
-    private static boolean poolable(BackendConnection b) {
-        return b.isReady() && !b.isBusy() && !b.inTransaction() && b.server().persistPoolMax() > 0
-                && ServerStatus.acceptsNewSessions(b.server().status())
-                // A PROXY header named this client's address: the connection cannot serve another client.
-                && !b.server().proxyProtocol();
     }
 }

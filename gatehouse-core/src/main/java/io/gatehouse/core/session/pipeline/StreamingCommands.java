@@ -24,6 +24,8 @@ final class StreamingCommands {
 
     private final ClientSession session;
     private final SessionPipeline pipeline;
+    /** Asked at each command between replies whether the session may stay on its server. */
+    private final ConnectionRouterSession router;
     private long payloadLeft;
     private boolean continuation;
     /** Payload bytes of the client command being forwarded, over all its packets. */
@@ -36,9 +38,10 @@ final class StreamingCommands {
     private boolean paused;
     private boolean inLocalInfile;
 
-    StreamingCommands(ClientSession session, SessionPipeline pipeline) {
+    StreamingCommands(ClientSession session, SessionPipeline pipeline, ConnectionRouterSession router) {
         this.session = session;
         this.pipeline = pipeline;
+        this.router = router;
     }
 
     /** True when no command is half-read or waiting, so the backend is between commands. */
@@ -99,6 +102,12 @@ final class StreamingCommands {
                     return;
                 }
                 int cmd = in.getUnsignedByte(i + 4);
+                if (!backend.tracker().busy() && !router.serverStillFits()) {
+                    forward(in, forwardFrom, i, backend);
+                    in.release();
+                    router.serverNoLongerFits();
+                    return;
+                }
                 if (cmd == Commands.COM_CHANGE_USER && len > MAX_INTERCEPT) {
                     // Never forwarded: the backend would authenticate the client past every check of ours.
                     forward(in, forwardFrom, i, backend);
