@@ -52,6 +52,7 @@ final class PrimaryRecovery {
 
     private enum Phase { IDLE, WAITING, CONNECTING, HISTORY, CHECKING, REPLAYING }
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PrimaryRecovery.class);
     private static final long POLL_MS = 200;
     private static final int READ_ONLY = 1290;
     private static final int DEADLOCK = 1213;
@@ -483,6 +484,10 @@ final class PrimaryRecovery {
         long sum = log.replyDone(r);
         if (sum != log.entries().get(replayed).checksum()) {
             Endpoint c = candidate;
+            LOG.warn("Replay of statement {} of {} (command {}, {} bytes) on {} gave {} ({} rows, error {}) where the"
+                    + " client saw a different result", replayed + 1, log.entries().size(),
+                    log.entries().get(replayed).command(), log.entries().get(replayed).packet().readableBytes(),
+                    c.server().name(), r.kind(), r.rows(), r.errorCode());
             closeCandidate();
             if (cfg.retryOnMismatch() && attempts < cfg.attempts()) {
                 attempts++;

@@ -24,7 +24,15 @@ final class TransactionLog {
     private long size;
     private boolean overflowed;
     private boolean wrote;
-    private final CRC32C crc = new CRC32C();
+    /** The checksum of the reply's row packets so far, and the packet being read (reply bytes are a stream). */
+    private long rowSum;
+    private final CRC32C packet = new CRC32C();
+    private final byte[] header = new byte[4];
+    private int headerRead;
+    private int left;
+    private int length;
+    private final byte[] first = new byte[4];
+    private int packetNo;
 
     TransactionLog(long maxSize, String mode) {
         this.maxSize = maxSize;
@@ -33,12 +41,56 @@ final class TransactionLog {
 
     /** Starts the checksum of a new reply. */
     void replyStarts() {
-        crc.reset();
+        rowSum = 0;
+        headerRead = 0;
+        packetNo = 0;
     }
 
-    /** Reply bytes the client gets (or, during a replay, would get); not consumed. */
+    /**
+     * Reply bytes the client gets (or, during a replay, would get); not consumed. Only row packets count: the column
+     * count and definitions may be left out by a server whose client caches metadata, and the status flags and
+     * warnings of EOF and OK packets may differ on another server.
+     */
     void replyBytes(ByteBuf buf) {
-        crc.update(buf.nioBuffer(buf.readerIndex(), buf.readableBytes()));
+        int i = buf.readerIndex();
+        int end = buf.writerIndex();
+        while (i < end) {
+            if (headerRead < 4) {
+                header[headerRead++] = buf.getByte(i++);
+                if (headerRead == 4) {
+                    length = (header[0] & 0xff) | (header[1] & 0xff) << 8 | (header[2] & 0xff) << 16;
+                    left = length;
+                    first[0] = 0;
+                    packet.reset();
+                    if (left == 0) {
+                        packetEnds();
+                    }
+                }
+                continue;
+            }
+            int n = Math.min(left, end - i);
+            int at = length - left;                        // where in the payload this chunk starts
+            for (int k = 0; at + k < first.length && k < n; k++) {
+                first[at + k] = buf.getByte(i + k);
+            }
+            packet.update(buf.nioBuffer(i, n));
+            i += n;
+            left -= n;
+            if (left == 0) {
+                packetEnds();
+            }
+        }
+    }
+
+    private void packetEnds() {
+        boolean terminator = length > 0 && length < 0xFFFFFF && first[0] == (byte) 0xFE;
+        boolean columnDefinition = length >= 4 && first[0] == 3 && first[1] == 'd' && first[2] == 'e'
+                && first[3] == 'f';
+        if (packetNo > 0 && !terminator && !columnDefinition) {
+            rowSum = rowSum * 1_000_003 + packet.getValue() + length;
+        }
+        packetNo++;
+        headerRead = 0;
     }
 
     /**
@@ -48,7 +100,7 @@ final class TransactionLog {
      */
     long replyDone(Reply r) {
         return switch (r.kind()) {
-            case RESULT_SET, OTHER -> crc.getValue() ^ ((long) r.kind().ordinal() << 40);
+            case RESULT_SET, OTHER -> rowSum ^ ((long) r.kind().ordinal() << 40);
             case OK -> "result_only".equals(mode) ? 1
                     : 31 * r.affectedRows() + ("no_insert_id".equals(mode) ? 0 : r.lastInsertId()) + (2L << 40);
             case ERROR -> r.errorCode() + (3L << 40);
