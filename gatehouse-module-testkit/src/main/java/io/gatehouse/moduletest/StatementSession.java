@@ -35,6 +35,7 @@ public final class StatementSession implements RouterSessionContext, AutoCloseab
     /** As the core does: one per session, over the session's connections. */
     private final SessionSqlState sqlState = new SessionSqlState(endpoints.values());
     private final ArrayDeque<Runnable> pending = new ArrayDeque<>();
+    private final List<Runnable> timers = new ArrayList<>();
     private final List<ByteBuf> toClient = new ArrayList<>();
     private final List<String> errors = new ArrayList<>();
     private boolean loggedIn;
@@ -144,6 +145,24 @@ public final class StatementSession implements RouterSessionContext, AutoCloseab
             from.replied();
             router.clientReply(from, reply.bytes(), reply.reply());
         });
+    }
+
+    /**
+     * Runs the tasks the router scheduled so far (time is the test's to advance: each runs once, whatever its
+     * delay), then everything they set going.
+     */
+    public void runTimers() {
+        List<Runnable> due = new ArrayList<>(timers);
+        timers.clear();
+        for (Runnable t : due) {
+            t.run();
+            drain();
+        }
+    }
+
+    @Override
+    public void schedule(Runnable task, long delayMillis) {
+        timers.add(task);
     }
 
     private void drain() {

@@ -46,6 +46,13 @@ public interface RouterSessionContext {
         fail(2013, "HY000", "Lost connection to the server");
     }
 
+    /**
+     * Runs {@code task} on the session's worker after {@code delayMillis}, unless the session ended meanwhile; what
+     * the task writes to the client is flushed after it. A router waits this way (for a new primary, say) without
+     * blocking its event loop; the task must check that it is still wanted, since there is no cancelling it.
+     */
+    void schedule(Runnable task, long delayMillis);
+
     /** The allocator of the client channel. */
     ByteBufAllocator alloc();
 

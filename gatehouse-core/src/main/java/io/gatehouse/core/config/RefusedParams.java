@@ -82,16 +82,7 @@ final class RefusedParams {
                 {"backup_storage_path", "no backup or rebuild operations"},
         });
         put(m, "readwritesplit", new String[][] {
-                {"master_reconnection", "a lost primary connection is not reopened inside a session"},
                 {"strict_tmp_tables", "temporary tables are not tracked for the session"},
-                {"transaction_replay_max_size", "transactions are not replayed after a server failure"},
-                {"transaction_replay_attempts", "transactions are not replayed after a server failure"},
-                {"transaction_replay_timeout", "transactions are not replayed after a server failure"},
-                {"transaction_replay_retry_on_deadlock", "transactions are not replayed after a server failure"},
-                {"transaction_replay_safe_commit", "transactions are not replayed after a server failure"},
-                {"transaction_replay_retry_on_mismatch", "transactions are not replayed after a server failure"},
-                {"transaction_replay_checksum", "transactions are not replayed after a server failure"},
-                {"delayed_retry_timeout", "queries are not held back waiting for a server"},
         });
         return m;
     }

@@ -66,6 +66,11 @@ final class CommandReplies {
         return false;
     }
 
+    /** True once bytes of the reply to the command in progress reached the client. */
+    boolean started() {
+        return ownerStarted;
+    }
+
     /** {@code from}'s reply completed; true when it was owed and was the last one owed. */
     boolean arrived(Endpoint from, Reply reply) {
         if (!pending.remove(from)) {

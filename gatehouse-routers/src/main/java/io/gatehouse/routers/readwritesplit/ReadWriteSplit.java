@@ -22,6 +22,7 @@ final class ReadWriteSplit implements Router {
     final LongAdder routeAll = new LongAdder();
     final LongAdder rwTransactions = new LongAdder();
     final LongAdder roTransactions = new LongAdder();
+    final ReplayCounters replay = new ReplayCounters();
     /** Statements routed to each server, by name. */
     final java.util.concurrent.ConcurrentHashMap<String, LongAdder> perServer = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -60,6 +61,7 @@ final class ReadWriteSplit implements Router {
         Map<String, Object> servers = new LinkedHashMap<>();
         perServer.forEach((name, n) -> servers.put(name, n.sum()));
         d.put("server_query_statistics", servers);
+        replay.into(d);
         // Each worker's cache capacity (query_classifier_cache_size divided among the workers).
         d.put("classifier_cache_size", context.classifierCacheBytes());
         return d;

@@ -54,12 +54,35 @@ public final class ReadWriteSplitModule implements RouterModule {
                             "Retry a read on another server when its server fails before answering"),
                     ParamSpec.of("reuse_prepared_statements", ParamType.BOOL, "false", true,
                             "Answer repeated prepares from a cache; only false (the psreuse filter does it)"),
+                    ParamSpec.of("master_reconnection", ParamType.BOOL, "true", true,
+                            "Connect the new primary after a switchover or failover and carry on"),
                     ParamSpec.of("transaction_replay", ParamType.BOOL, "false", true,
-                            "Replay transactions after a server failure; only false"),
+                            "Replay the open transaction on a new primary; implies delayed_retry and"
+                                    + " master_reconnection"),
+                    ParamSpec.of("transaction_replay_max_size", ParamType.SIZE, "1Mi", true,
+                            "Transactions larger than this are not kept for replay"),
+                    ParamSpec.of("transaction_replay_attempts", ParamType.COUNT, "5", true,
+                            "Replays one transaction may take"),
+                    ParamSpec.of("transaction_replay_timeout", ParamType.DURATION, "30s", true,
+                            "Time one transaction's replays may take in all; 0 for no limit"),
+                    ParamSpec.of("transaction_replay_retry_on_deadlock", ParamType.BOOL, "false", true,
+                            "Replay a transaction the server rolled back on a deadlock"),
+                    ParamSpec.of("transaction_replay_retry_on_mismatch", ParamType.BOOL, "false", true,
+                            "Replay again when a replay's results differ from what the client saw"),
+                    ParamSpec.of("transaction_replay_safe_commit", ParamType.BOOL, "true", true,
+                            "Never replay a COMMIT whose outcome cannot be checked"),
+                    ParamSpec.oneOf("transaction_replay_checksum", ParamType.ENUM, "full", true,
+                            List.of("full", "result_only", "no_insert_id"),
+                            "What of each result a replay must reproduce"),
+                    ParamSpec.of("transaction_replay_marker_table", ParamType.STRING, "", true,
+                            "Gatehouse: a table (id VARCHAR(64) PRIMARY KEY, n BIGINT) in which each transaction"
+                                    + " marks its COMMIT, so an interrupted COMMIT is checked, never guessed"),
                     ParamSpec.of("optimistic_trx", ParamType.BOOL, "false", true,
                             "Start transactions on a replica and move them when they write; only false"),
                     ParamSpec.of("delayed_retry", ParamType.BOOL, "false", true,
-                            "Retry a failed query after a delay; only false")));
+                            "Hold a statement while there is no primary, until one appears"),
+                    ParamSpec.of("delayed_retry_timeout", ParamType.DURATION, "10s", true,
+                            "How long delayed_retry holds a statement")));
 
     @Override
     public ModuleDescriptor descriptor() {

@@ -64,6 +64,8 @@ final class RwSplitSession implements RouterSession {
     private final Set<Endpoint> joining = replicaSet.joining;
     private boolean lastWasWrite;
     private final IdlePrimaryProbe idlePrimary = new IdlePrimaryProbe();
+    /** Follows the primary: role checks, reconnection, delayed retry, transaction replay. */
+    private final PrimaryRecovery recovery;
 
     RwSplitSession(ReadWriteSplit router) {
         this.router = router;
@@ -75,6 +77,17 @@ final class RwSplitSession implements RouterSession {
                 router.context.params().duration("causal_reads_timeout").toSeconds());
         this.causalWait = new CausalWait(causal, () -> primary, this::toOne);
         this.targets = new TargetChoice(router, rules, replicaSet, history, trx, () -> primary, this::dropReplica);
+        this.recovery = new PrimaryRecovery(ReplayConfig.of(router.context.params()), router.replay, history,
+                prepared, trx,
+                new PrimaryRecovery.Session(() -> primary, e -> primary = e, this::dropConnection, this::routeQuery));
+    }
+
+    /** Closes {@code e} (a primary that lost its role or its connection) and forgets what was kept about it. */
+    private void dropConnection(Endpoint e) {
+        prepared.forget(e);
+        causal.forget(e);
+        history.forget(e);
+        e.close();
     }
 
     @Override
@@ -82,6 +95,7 @@ final class RwSplitSession implements RouterSession {
         this.ctx = context;
         this.sql = new SessionSqlContext(context.sqlState());
         causalWait.start(context);
+        recovery.start(context);
         targets.start(context);
         primary = login.open(context, router.context.params(), router.context.serviceName(), replicas);
     }
@@ -90,6 +104,10 @@ final class RwSplitSession implements RouterSession {
     public void endpointReady(Endpoint e, ByteBuf ok) {
         if (idlePrimary.isProbe(e)) {
             idlePrimary.probeReady(ctx, ok);
+            return;
+        }
+        if (recovery.owns(e)) {
+            recovery.ready(e, ok);
             return;
         }
         if (joining.contains(e)) {
@@ -116,6 +134,10 @@ final class RwSplitSession implements RouterSession {
             idlePrimary.probeFailed();
             return;
         }
+        if (recovery.owns(e)) {
+            recovery.failed(e);
+            return;
+        }
         if (sql.isAsking(e)) {
             sql.abandon();
             if (login.holdsOk()) {
@@ -138,8 +160,11 @@ final class RwSplitSession implements RouterSession {
             return;
         }
         if (e == primary) {
-            primary = null;
             boolean inFlight = replies.lost(e) || causalWait.isInternalTarget(e);
+            if (recovery.primaryLost(e, inFlight, replies.started())) {
+                return;                                      // it goes on on a new primary
+            }
+            primary = null;
             if (inFlight || wasConnecting || trx.inTransaction()
                     || "fail_instantly".equals(router.context.params().string("master_failure_mode"))) {
                 ctx.fail(code, sqlState, message);
@@ -184,6 +209,9 @@ final class RwSplitSession implements RouterSession {
 
     @Override
     public void routeQuery(Command in) {
+        if (recovery.intercept(in)) {
+            return;                                          // held until a primary is back
+        }
         hints = in.hints();
         for (RouteHint h : hints) {
             if (h.type() == RouteHint.Type.MAX_SLAVE_LAG) {
@@ -383,6 +411,9 @@ final class RwSplitSession implements RouterSession {
         }
         router.routedTo(target.server().name());
         replies.toOne(target, packet, retryable);
+        if (target == primary && recovery.beforePrimaryWrite(target, packet, cmd)) {
+            return;                                          // a COMMIT waits for its marker
+        }
         target.write(packet, cmd);
     }
 
@@ -425,6 +456,13 @@ final class RwSplitSession implements RouterSession {
         if (from == primary) {
             idlePrimary.primaryReplied();
         }
+        if (recovery.owns(from)) {
+            recovery.reply(from, buf, reply);
+            return;
+        }
+        if (recovery.markerReply(from, buf, reply)) {
+            return;
+        }
         if (joining.contains(from)) {
             // A replacement connection replaying the session's history: its answers are not the client's.
             buf.release();
@@ -450,7 +488,15 @@ final class RwSplitSession implements RouterSession {
             causalWait.collect(buf, reply);
             return;
         }
+        if (from == primary && reply != null && reply.isError() && from == replies.owner() && !replies.started()
+                && recovery.interceptError(from, reply)) {
+            buf.release();                                   // refused by a demoted primary: runs on the new one
+            return;
+        }
         if (replies.forwards(from)) {
+            if (from == primary) {
+                recovery.primaryBytes(buf);
+            }
             ctx.clientWrite(buf);
         } else {
             buf.release();
@@ -460,6 +506,9 @@ final class RwSplitSession implements RouterSession {
         }
         if (from == primary) {
             trx.primaryReplied(reply);
+            if (from == replies.owner()) {
+                recovery.primaryCompleted(reply);
+            }
         }
         if (replies.arrived(from, reply)) {
             complete();
@@ -527,6 +576,7 @@ final class RwSplitSession implements RouterSession {
     @Override
     public void close() {
         idlePrimary.close();
+        recovery.close();
         replies.releaseRetryCopy();
         if (sql != null) {
             sql.abandon();

@@ -249,6 +249,15 @@ public final class BranchSession implements Branch, RouterSessionContext, Backen
     }
 
     @Override
+    public void schedule(Runnable task, long delayMillis) {
+        session.clientChannel().eventLoop().schedule(() -> {
+            if (open) {
+                task.run();
+            }
+        }, delayMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    @Override
     public Endpoint connectWithoutDatabase(ServerView to) {
         return connect(to, false);
     }

@@ -436,4 +436,14 @@ public final class ServiceEndpoint implements Endpoint, RouterSessionContext, Ba
     public void childReadComplete() {
         owner.childReadComplete();
     }
+
+    @Override
+    public void schedule(Runnable task, long delayMillis) {
+        // The child's router timer runs on the client's worker while the child lives.
+        session.clientChannel().eventLoop().schedule(() -> {
+            if (!closed) {
+                task.run();
+            }
+        }, delayMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
 }

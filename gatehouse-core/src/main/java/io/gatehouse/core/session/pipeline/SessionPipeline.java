@@ -474,6 +474,16 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
     }
 
     @Override
+    public void schedule(Runnable task, long delayMillis) {
+        session.clientChannel().eventLoop().schedule(() -> {
+            if (session.isRouting()) {
+                task.run();
+                session.clientChannel().flush();
+            }
+        }, delayMillis, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
     public Endpoint connectWithoutDatabase(ServerView server) {
         return open(server, false);
     }
