@@ -12,6 +12,7 @@ import io.gatehouse.admin.json.Json;
 import io.gatehouse.admin.json.JsonApi;
 import io.gatehouse.core.listener.Listener;
 import io.gatehouse.core.server.Server;
+import io.gatehouse.protocol.ColumnTypes;
 import io.gatehouse.protocol.client.BlockingClient;
 import io.gatehouse.protocol.client.ClientOptions;
 import io.gatehouse.protocol.client.QueryResult;
@@ -242,12 +243,33 @@ public final class SqlConnections implements AutoCloseable {
         int n = maxRows == 0 ? q.rowCount() : Math.min(maxRows, q.rowCount());
         for (int i = 0; i < n; i++) {
             ArrayNode row = data.addArray();
-            for (String v : q.rows().get(i)) {
-                row.add(v);
+            List<String> values = q.rows().get(i);
+            for (int c = 0; c < values.size(); c++) {
+                addValue(row, q.columns().get(c).type(), values.get(c));
             }
         }
         o.put("complete", n == q.rowCount());
         return o;
+    }
+
+    /** Integers and floating-point columns as JSON numbers, as MaxScale answers them; the rest as text or null. */
+    private static void addValue(ArrayNode row, int type, String v) {
+        if (v == null) {
+            row.addNull();
+            return;
+        }
+        try {
+            switch (type) {
+                case ColumnTypes.TINY, ColumnTypes.SHORT, ColumnTypes.LONG, ColumnTypes.INT24, ColumnTypes.LONGLONG,
+                        ColumnTypes.YEAR -> row.add(new java.math.BigInteger(v));
+                case ColumnTypes.FLOAT, ColumnTypes.DOUBLE -> row.add(Double.parseDouble(v));
+                case ColumnTypes.NEWDECIMAL -> row.add(new java.math.BigDecimal(v));
+                default -> row.add(v);
+            }
+        } catch (NumberFormatException e) {
+            // inf, nan and the like have no JSON number.
+            row.add(v);
+        }
     }
 
     /** {@code DELETE /sql/:id}: closes the connection (the client's close may write COM_QUIT, so it runs later). */
