@@ -287,6 +287,10 @@ public final class Routes implements AutoCloseable {
             new GlobalChanges(ctx.runtime()).alter(r.body());
             return ApiResponse.noContent();
         }
+        if (p.size() == 2 && p.get(0).equals("sessions")) {
+            sessions.alter(p.get(1), r.body());
+            return ApiResponse.noContent();
+        }
         if (p.size() == 2) {
             alterations.alter(p.get(0), p.get(1), r.body());
             return ApiResponse.noContent();

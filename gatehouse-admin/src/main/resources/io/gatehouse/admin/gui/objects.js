@@ -136,8 +136,8 @@ GH.ObjectPage = {
     </div>
     <div class="card wide">
       <h3>Parameters</h3>
-      <div id="param-result" class="msg" :class="paramMsg.ok ? 'ok' : 'err'" v-if="paramMsg">{{ paramMsg.text }}</div>
-      <table>
+      <div id="param-result" class="msg toast" :class="paramMsg.ok ? 'ok' : 'err'" v-if="paramMsg">{{ paramMsg.text }}</div>
+      <table class="params">
         <tr v-for="[k, v] in params" :key="k">
           <th class="mono">{{ k }}</th>
           <td><input :data-param="k" v-model="edits[k]" size="22"></td>

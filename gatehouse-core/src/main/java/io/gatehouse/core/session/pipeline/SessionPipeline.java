@@ -94,6 +94,8 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
         if (router instanceof ConnectionRouterSession && !watchReplies && !session.statements().enabled()) {
             streaming = new StreamingCommands(session, this);
         }
+        session.trace().router(session.service().routerName(), router instanceof ConnectionRouterSession,
+                session.service().params());
         router.start(this);
     }
 
@@ -115,8 +117,13 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
     /** Bytes from the client; owned here. */
     public void fromClient(ByteBuf in) {
         if (streaming != null) {
-            streaming.fromClient(in);
-            return;
+            if (!session.trace().on() || !streaming.canLeave(streamEndpoint())) {
+                streaming.fromClient(in);
+                return;
+            }
+            // A trace needs each command whole: the session leaves the fast path for good, between two commands.
+            streaming.release();
+            streaming = null;
         }
         ByteBuf packet;
         try {
@@ -194,6 +201,7 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
         }
         Command command = new Command(packet, sqlState);
         replyWatch.commandStarts(command);
+        session.trace().commandStarts(command);
         if (filters.isEmpty()) {
             router.routeQuery(command);
             return;
@@ -297,6 +305,7 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
         }
         busy = false;
         session.statements().completed();
+        session.trace().commandDone(replyWatch.sourceName(), session.service().targets());
         replyWatch.commandDone(filters);
         if (streaming != null) {
             streaming.resume();
@@ -409,7 +418,7 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
             session.clientChannel().write(buf, session.clientChannel().voidPromise());
             return;
         }
-        if (!watchReplies) {
+        if (!watchReplies && !session.trace().on()) {
             router.clientReply(b, buf, reply);
             return;
         }
@@ -482,6 +491,16 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
         BackendConnection b = session.openBackend((Server) server, this, false);
         endpoints.add(b);
         return b;
+    }
+
+    @Override
+    public boolean tracing() {
+        return session.trace().on();
+    }
+
+    @Override
+    public void traceDecision(String rule, List<String> facts) {
+        session.trace().decision(rule, facts);
     }
 
     @Override
