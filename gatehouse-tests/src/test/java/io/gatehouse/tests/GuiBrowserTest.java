@@ -23,7 +23,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The web GUI of the admin port in a real headless Chromium (Debian's chromium and chromedriver, driven by
  * Selenium): an operator logs in, sees the three servers with the primary marked, runs a switchover from the
- * monitor's page and sees the roles change, edits a service parameter and finds it applied and persisted, and
+ * monitor's page and sees the roles change, traces a session's routing from its page, edits a service parameter and finds it applied and persisted, and
  * runs a query in the SQL editor. Screenshots of the pages go to docs/screenshots when the test runs in the source
  * tree. Private cluster (the switchover changes it); JUnit thread plus the writer thread; no Netty buffers.
  */
@@ -108,6 +108,23 @@ class GuiBrowserTest extends ClusterOperationsBaseTest {
         until("the topology graph shows both replicas", () -> browser.findElements(By.cssSelector(
                 "g[data-role='replica']")).size() == 2);
         screenshot("topology");
+
+        // The writer's session, traced from its page: readconnroute's one connection, to the primary.
+        long writerSession = gatehouse.runtime().sessions().snapshots().stream()
+                .filter(x -> x.service().equals("Write-Service")).findFirst().orElseThrow().id();
+        browser.get(base + "/#/dashboard");
+        waitFor(By.cssSelector("a[href='#/sessions/" + writerSession + "']")).click();
+        waitFor(By.id("trace-on")).click();
+        until("traced statements are listed", () -> browser.findElements(By.cssSelector("tr.trace-entry")).size() >= 3);
+        WebElement entry = browser.findElement(By.cssSelector("tr.trace-entry"));
+        assertThat(entry.findElement(By.cssSelector(".rule")).getText())
+                .startsWith("connection router readconnroute (router_options=master)");
+        assertThat(entry.findElement(By.cssSelector(".target")).getText()).isEqualTo(oldPrimary.name());
+        assertThat(entry.getText()).contains("INSERT INTO ops").contains("QUERY_OP_INSERT")
+                .contains("candidate " + oldPrimary.name() + ": Master, Running");
+        screenshot("session-trace");
+        waitFor(By.id("trace-off")).click();
+        waitFor(By.id("trace-on"));
 
         // Switchover from the monitor's page.
         browser.get(base + "/#/monitors/" + MONITOR);

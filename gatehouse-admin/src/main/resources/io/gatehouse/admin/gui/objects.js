@@ -81,6 +81,19 @@ GH.ObjectPage = {
       }
       await refresh();
     }
+    async function trace(on) {
+      commandMsg.value = null;
+      try {
+        await GH.call('PATCH', 'sessions/' + encodeURIComponent(props.name),
+            { data: { attributes: { parameters: { trace: on } } } });
+        commandMsg.value = { ok: true, text: on ? 'tracing: each statement is listed below and logged' : 'trace stopped' };
+      } catch (e) {
+        commandMsg.value = { ok: false, text: e.message };
+      }
+      await refresh();
+    }
+    const traced = Vue.computed(() => doc.value && doc.value.attributes.trace_entries
+        ? doc.value.attributes.trace_entries.slice(-20).reverse() : []);
     const relationships = Vue.computed(() => {
       const r = (doc.value && doc.value.relationships) || {};
       return Object.entries(r).map(([kind, v]) => ({ kind, ids: (Array.isArray(v.data) ? v.data : v.data ? [v.data] : []).map(x => x.id) }));
@@ -88,12 +101,12 @@ GH.ObjectPage = {
     const facts = Vue.computed(() => {
       if (!doc.value) return [];
       const a = doc.value.attributes;
-      return ['state', 'router', 'module', 'replication_lag', 'version_string', 'gtid_current_pos', 'connections', 'last_error']
+      return ['state', 'user', 'remote', 'connected', 'trace', 'router', 'module', 'replication_lag', 'version_string', 'gtid_current_pos', 'connections', 'last_error']
           .filter(k => a[k] !== undefined && a[k] !== null).map(k => [k, a[k]]);
     });
     const role = GH.role;
     return { doc, edits, error, params, changed, save, paramMsg, commandMsg, busy, switchTo, servers, command,
-      maintenance, relationships, facts, role };
+      maintenance, relationships, facts, role, trace, traced };
   },
   template: `
   <h2>{{ type.replace(/s$/, '') }} <span id="object-name">{{ name }}</span></h2>
@@ -134,7 +147,25 @@ GH.ObjectPage = {
       </div>
       <div id="command-result" class="msg" :class="commandMsg.ok ? 'ok' : 'err'" v-if="commandMsg">{{ commandMsg.text }}</div>
     </div>
-    <div class="card wide">
+    <div class="card wide" v-if="type === 'sessions'">
+      <h3>Routing trace</h3>
+      <div class="row">
+        <button id="trace-on" v-if="!doc.attributes.trace" @click="trace(true)">Trace this session</button>
+        <button id="trace-off" class="secondary" v-else @click="trace(false)">Stop tracing</button>
+        <span class="muted">The last {{ traced.length }} traced statements, newest first.</span>
+      </div>
+      <div id="command-result" class="msg" :class="commandMsg.ok ? 'ok' : 'err'" v-if="commandMsg">{{ commandMsg.text }}</div>
+      <table id="trace">
+        <tr><th>Time</th><th>Statement</th><th>Rule</th><th>Target</th><th>Weighed</th></tr>
+        <tr v-for="(t, i) in traced" :key="i" class="trace-entry">
+          <td>{{ t.time }}</td>
+          <td><div class="mono">{{ t.statement }}</div><div class="muted">{{ t.classification }}</div></td>
+          <td class="rule">{{ t.rule }}</td><td class="target">{{ t.target }}</td>
+          <td><div v-for="f in t.facts">{{ f }}</div></td>
+        </tr>
+      </table>
+    </div>
+    <div class="card wide" v-if="params.length">
       <h3>Parameters</h3>
       <div id="param-result" class="msg toast" :class="paramMsg.ok ? 'ok' : 'err'" v-if="paramMsg">{{ paramMsg.text }}</div>
       <table class="params">

@@ -118,7 +118,7 @@ GH.Dashboard = {
       <table id="sessions">
         <tr><th>Id</th><th>User</th><th>Client</th><th>Service</th><th>Connected</th></tr>
         <tr v-for="s in sessions" :key="s.id">
-          <td>{{ s.id }}</td><td>{{ s.attributes.user }}</td><td class="mono">{{ s.attributes.remote }}</td>
+          <td><a :href="'#/sessions/' + s.id">{{ s.id }}</a></td><td>{{ s.attributes.user }}</td><td class="mono">{{ s.attributes.remote }}</td>
           <td>{{ ((s.relationships && s.relationships.services && s.relationships.services.data) || []).map(x => x.id).join(', ') }}</td>
           <td>{{ s.attributes.connected }}</td>
         </tr>
