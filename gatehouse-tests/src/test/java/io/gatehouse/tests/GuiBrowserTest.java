@@ -23,7 +23,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The web GUI of the admin port in a real headless Chromium (Debian's chromium and chromedriver, driven by
  * Selenium): an operator logs in, sees the three servers with the primary marked, runs a switchover from the
- * monitor's page and sees the roles change, traces a session's routing from its page, edits a service parameter and finds it applied and persisted, and
+ * monitor's page and sees the roles change, traces a session's routing from its page, sets and clears
+ * maintenance, reads the statement statistics, edits a service parameter and finds it applied and persisted, and
  * runs a query in the SQL editor. Screenshots of the pages go to docs/screenshots when the test runs in the source
  * tree. Private cluster (the switchover changes it); JUnit thread plus the writer thread; no Netty buffers.
  */
@@ -58,7 +59,8 @@ class GuiBrowserTest extends ClusterOperationsBaseTest {
     @Test
     void logInSwitchOverEditAParameterAndQuery() throws Exception {
         browser = startBrowser();
-        start("");
+        // Statement statistics on, for the statements page.
+        start("", cnf -> cnf.replace("[maxscale]\n", "[maxscale]\nstatement_statistics=true\n"));
         try {
             walkThrough();
         } catch (Throwable t) {
@@ -144,6 +146,26 @@ class GuiBrowserTest extends ClusterOperationsBaseTest {
         browser.get(base + "/#/dashboard");
         until("the dashboard marks " + newPrimary.name() + " primary", () -> roleOf(newPrimary).equals("primary"));
         until("the dashboard marks " + oldPrimary.name() + " replica", () -> roleOf(oldPrimary).equals("replica"));
+
+        // Maintenance from a server's page.
+        MariaDbServer spare = cluster.replicas().get(1);
+        browser.get(base + "/#/servers/" + spare.name());
+        waitFor(By.id("maintenance-set")).click();
+        assertThat(waitFor(By.id("command-result")).getText()).isEqualTo("maintenance set");
+        assertThat(io.gatehouse.api.server.ServerStatus.has(status(spare), io.gatehouse.api.server.ServerStatus.MAINTENANCE))
+                .isTrue();
+        until("the page shows the maintenance state", () -> browser.findElement(By.cssSelector("td[data-fact='state']"))
+                .getText().contains("Maintenance"));
+        browser.findElement(By.id("maintenance-clear")).click();
+        await(Duration.ofSeconds(10), () -> !io.gatehouse.api.server.ServerStatus.has(status(spare),
+                io.gatehouse.api.server.ServerStatus.MAINTENANCE), spare.name() + " leaves maintenance");
+
+        // The statement statistics: the writer's insert, counted on the new primary.
+        browser.get(base + "/#/statistics");
+        until("the statements page lists the writer's insert on " + newPrimary.name(), () -> browser.findElements(
+                By.cssSelector("#statements tr")).stream().anyMatch(r -> r.getText().contains("INSERT INTO ops (id) VALUES (?)")
+                && r.getText().contains(newPrimary.name())));
+        screenshot("statements");
 
         // A parameter changed at runtime is applied and persisted.
         browser.get(base + "/#/services/Split-Service");

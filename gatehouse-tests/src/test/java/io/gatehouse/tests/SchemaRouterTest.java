@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * schemarouter in front of two independent servers (no replication) holding different databases: db1 on server A
  * (server_id 91), db2 on server B (server_id 92). Real clients (MariaDB Connector/J, the mariadb CLI) must see one
  * server: merged SHOW DATABASES, USE and qualified names reaching the owning server, writes landing there, SHOW
- * SHARDS, a traced session naming the rule and the shard of each statement, a table on both servers refused with MaxScale's error, and bad parameters refused at start. JUnit test
+ * SHARDS, a traced session naming the rule and the shard of each statement, a table on both servers refused with
+ * MaxScale's error, and bad parameters refused at start. JUnit test
  * thread; the clients own no Netty buffers.
  */
 class SchemaRouterTest {

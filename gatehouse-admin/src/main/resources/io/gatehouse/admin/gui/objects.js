@@ -102,7 +102,8 @@ GH.ObjectPage = {
       if (!doc.value) return [];
       const a = doc.value.attributes;
       return ['state', 'user', 'remote', 'connected', 'trace', 'router', 'module', 'replication_lag', 'version_string', 'gtid_current_pos', 'connections', 'last_error']
-          .filter(k => a[k] !== undefined && a[k] !== null).map(k => [k, a[k]]);
+          .filter(k => a[k] !== undefined && a[k] !== null)
+          .map(k => [k, Array.isArray(a[k]) ? a[k].map(x => x && x.server ? x.server + ' (connection ' + x.connection_id + ')' : x).join(', ') : a[k]]);
     });
     const role = GH.role;
     return { doc, edits, error, params, changed, save, paramMsg, commandMsg, busy, switchTo, servers, command,
