@@ -22,11 +22,12 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The web GUI of the admin port in a real headless Chromium (Debian's chromium and chromedriver, driven by
- * Selenium): an operator logs in, sees the three servers with the primary marked, runs a switchover from the
- * monitor's page and sees the roles change, traces a session's routing from its page, sets and clears
- * maintenance, reads the statement statistics, edits a service parameter and finds it applied and persisted, and
- * runs a query in the SQL editor. Screenshots of the pages go to docs/screenshots when the test runs in the source
- * tree. Private cluster (the switchover changes it); JUnit thread plus the writer thread; no Netty buffers.
+ * Selenium): an operator logs in, sees the three servers with the primary marked, traces a session's routing from
+ * its page, runs a switchover from the monitor's page and sees the roles change (a failover with the primary up is
+ * refused), sets and clears maintenance, reads the statement statistics, edits a service parameter and finds it
+ * applied and persisted, and runs a query in the SQL editor. Screenshots of the pages go to docs/screenshots when the
+ * test runs in the source tree. Private cluster (the switchover changes it); JUnit thread plus the writer thread; no
+ * Netty buffers.
  */
 class GuiBrowserTest extends ClusterOperationsBaseTest {
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -143,6 +144,15 @@ class GuiBrowserTest extends ClusterOperationsBaseTest {
         until("the monitor page marks " + newPrimary.name() + " primary", () -> roleOf(newPrimary).equals("primary"));
         until("the monitor page marks " + oldPrimary.name() + " replica", () -> roleOf(oldPrimary).equals("replica"));
         screenshot("switchover");
+        // A failover while the primary runs is refused, and the page says why.
+        browser.findElement(By.id("failover-run")).click();
+        until("the failover's refusal is shown", () -> {
+            List<WebElement> r = browser.findElements(By.id("command-result"));
+            return !r.isEmpty() && r.get(0).getText().startsWith("failover failed: ");
+        });
+        assertThat(browser.findElement(By.id("command-result")).getAttribute("class")).contains("err");
+        assertThat(browser.findElement(By.id("command-result")).getText()).contains("refused");
+        assertThat(isMaster(newPrimary)).isTrue();
         browser.get(base + "/#/dashboard");
         until("the dashboard marks " + newPrimary.name() + " primary", () -> roleOf(newPrimary).equals("primary"));
         until("the dashboard marks " + oldPrimary.name() + " replica", () -> roleOf(oldPrimary).equals("replica"));
