@@ -3,7 +3,8 @@
 # a JDK 17+, Maven, MariaDB's server and client, sysbench, HAProxy (benchmarks), the MariaDB test suite files,
 # Python's prometheus_client (its text-format parser checks GET /metrics in the tests) and the Galera library (the
 # galeramon tests run a three-node Galera cluster; its state transfers use mysqldump, from mariadb-client), and
-# redis-server and memcached (the cache filter's remote storages are tested against real ones).
+# redis-server and memcached (the cache filter's remote storages are tested against real ones), and Chromium with
+# its chromedriver (the web GUI's test drives a headless browser through Selenium).
 set -e
 need=""
 command -v java >/dev/null 2>&1 || need="$need openjdk-17-jdk-headless"
@@ -14,6 +15,8 @@ command -v sysbench >/dev/null 2>&1 || need="$need sysbench"
 { command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ]; } || need="$need haproxy"
 /usr/bin/python3 -c "import prometheus_client.parser" >/dev/null 2>&1 || need="$need python3-prometheus-client"
 [ -f /usr/lib/galera/libgalera_smm.so ] || need="$need galera-4"
+command -v chromium >/dev/null 2>&1 || need="$need chromium"
+command -v chromedriver >/dev/null 2>&1 || need="$need chromium-driver"
 [ -d /usr/share/mysql/mysql-test ] || [ -d /usr/share/mariadb/mariadb-test ] || dpkg -s mariadb-test >/dev/null 2>&1 || need="$need mariadb-test"
 command -v redis-server >/dev/null 2>&1 || need="$need redis-server"
 { command -v memcached >/dev/null 2>&1 || [ -x /usr/bin/memcached ]; } || need="$need memcached"

@@ -40,6 +40,7 @@ public final class AdminServer implements AutoCloseable {
             0, 4, 60, TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(),
             new DefaultThreadFactory("gatehouse-admin-command", true));
     private Channel channel;
+    private Routes routes;
 
     public AdminServer(Runtime runtime, AdminSettings settings) {
         this(runtime, settings, new JwtTokens("gatehouse"));
@@ -78,7 +79,8 @@ public final class AdminServer implements AutoCloseable {
             throw new Exception("admin API cannot use TLS: " + e.getMessage(), e);
         }
         group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("gatehouse-admin", true), NioIoHandler.newFactory());
-        Routes routes = new Routes(ctx);
+        routes = new Routes(ctx);
+        Routes routes = this.routes;
         ServerBootstrap b = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -122,5 +124,9 @@ public final class AdminServer implements AutoCloseable {
             group = null;
         }
         commandRunner.shutdownNow();
+        if (routes != null) {
+            routes.close();
+            routes = null;
+        }
     }
 }

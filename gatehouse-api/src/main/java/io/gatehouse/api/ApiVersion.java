@@ -23,7 +23,8 @@ public record ApiVersion(int major, int minor) {
      * 3 added a filter's data directory (FilterModule.create with three arguments) and its editable documents
      * (Filter.documents, readDocument, writeDocument, removeFromDocument); 4 added FilterSession.answerLater (an
      * answer that waits for another process), a filter's module commands (Filter.commands, call) and the router
-     * session context's timer (RouterSessionContext.schedule).
+     * session context's timer (RouterSessionContext.schedule) and per-session trace (RouterSessionContext.tracing,
+     * traceDecision).
      */
     public static final int MINOR = 4;
     /** The API version this build of Gatehouse implements (read at run time). */

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * schemarouter in front of two independent servers (no replication) holding different databases: db1 on server A
  * (server_id 91), db2 on server B (server_id 92). Real clients (MariaDB Connector/J, the mariadb CLI) must see one
  * server: merged SHOW DATABASES, USE and qualified names reaching the owning server, writes landing there, SHOW
- * SHARDS, a table on both servers refused with MaxScale's error, and bad parameters refused at start. JUnit test
+ * SHARDS, a traced session naming the rule and the shard of each statement, a table on both servers refused with
+ * MaxScale's error, and bad parameters refused at start. JUnit test
  * thread; the clients own no Netty buffers.
  */
 class SchemaRouterTest {
@@ -107,6 +108,29 @@ class SchemaRouterTest {
         List<List<String>> r = rows(st, sql);
         assertThat(r).as(sql).isNotEmpty();
         return r.get(0).get(0);
+    }
+
+    @Test
+    void aTracedSessionNamesTheShardRuleAndTarget() throws Exception {
+        try (io.gatehouse.protocol.client.BlockingClient c = io.gatehouse.protocol.client.BlockingClient.connect(
+                io.gatehouse.protocol.client.ClientOptions.tcp("127.0.0.1", gatehouse.port("Shard-L"), Accounts.APP_USER,
+                        Accounts.APP_PASSWORD).withDatabase("db2"))) {
+            var sessions = gatehouse.runtime().sessions();
+            assertThat(sessions.trace(c.connectionId(), true)).isTrue();
+            assertThat(c.query("SELECT v FROM db1.t WHERE id = 1").scalar()).isEqualTo("on-a");
+            c.execute("SET @traced = 1");
+            c.query("SELECT 1");
+            var entries = sessions.traceEntries(c.connectionId());
+            assertThat(entries).hasSize(3);
+            assertThat(entries.get(0).rule()).isEqualTo("the statement goes to the server holding every table it names");
+            assertThat(entries.get(0).facts()).contains("current database: db2", "tables: db1.t (held by: A)")
+                    .anySatisfy(f -> assertThat(f).startsWith("candidate B: Running"));
+            assertThat(entries.get(0).target()).isEqualTo("A");
+            assertThat(entries.get(1).rule()).startsWith("a session command");
+            assertThat(entries.get(1).target()).isIn("A", "B");
+            assertThat(entries.get(2).rule()).startsWith("no table decides: the server of the current database");
+            assertThat(entries.get(2).target()).isEqualTo("B");
+        }
     }
 
     @Test

@@ -68,10 +68,13 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
         requestUser = null;
         requestBody = null;
         requestAuthFailed = false;
+        // A script's request (the web GUI's) marks itself; a Basic challenge on its 401 would make the browser open
+        // its own password dialog instead of letting the page show the failure.
+        boolean challenge = !req.headers().contains("X-Requested-With");
         ApiResponse resp = answer(() -> handle(c, req), method, uri);
         if (resp.later() == null) {
             audit(c, method, uri, resp.status(), start);
-            write(c, head, keepAlive, resp);
+            write(c, head, keepAlive, challenge, resp);
             return;
         }
         String user = requestUser;
@@ -87,12 +90,12 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
                     requestUser = user;
                     requestBody = body;
                     audit(c, method, uri, done.status(), start);
-                    write(c, head, keepAlive, done);
+                    write(c, head, keepAlive, challenge, done);
                     c.channel().config().setAutoRead(true);
                 });
             });
         } catch (RejectedExecutionException e) {
-            write(c, head, keepAlive, new ApiResponse(503, JsonApi.error("too many module commands under way;"
+            write(c, head, keepAlive, challenge, new ApiResponse(503, JsonApi.error("too many module commands under way;"
                     + " try again when one has finished"), null, "application/json"));
             c.channel().config().setAutoRead(true);
         }
@@ -275,7 +278,8 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
         }
     }
 
-    private static void write(ChannelHandlerContext c, boolean head, boolean keepAlive, ApiResponse resp) {
+    private static void write(ChannelHandlerContext c, boolean head, boolean keepAlive, boolean challenge,
+                              ApiResponse resp) {
         byte[] bytes;
         if (resp.json() != null) {
             try {
@@ -294,7 +298,7 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
             out.headers().set(HttpHeaderNames.CONTENT_TYPE, resp.contentType());
         }
         out.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, head ? 0 : bytes.length);
-        if (resp.status() == 401) {
+        if (resp.status() == 401 && challenge) {
             out.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"gatehouse\"");
         }
         if (keepAlive) {

@@ -21,6 +21,8 @@ import io.gatehouse.admin.resources.Monitors;
 import io.gatehouse.admin.resources.Servers;
 import io.gatehouse.admin.resources.Services;
 import io.gatehouse.admin.resources.Sessions;
+import io.gatehouse.admin.resources.SqlConnections;
+import io.gatehouse.admin.gui.GuiFiles;
 import io.gatehouse.admin.resources.Statistics;
 import io.gatehouse.admin.resources.Users;
 import java.util.List;
@@ -29,7 +31,7 @@ import java.util.List;
  * Maps a method and path to the resource that answers it; every path works with or without the {@code /v1}
  * prefix. Runs on the admin thread; authentication and roles are checked before it by {@link AdminHandler}.
  */
-public final class Routes {
+public final class Routes implements AutoCloseable {
     private final AdminContext ctx;
     private final Servers servers;
     private final Services services;
@@ -47,6 +49,8 @@ public final class Routes {
     private final LogEntries logEntries = new LogEntries();
     private final Classify classify = new Classify();
     private final Statistics statistics;
+    private final SqlConnections sql;
+    private final GuiFiles gui = new GuiFiles();
 
     public Routes(AdminContext ctx) {
         this.ctx = ctx;
@@ -64,11 +68,25 @@ public final class Routes {
         this.filters = new Filters(ctx);
         this.filterDocuments = new FilterDocuments(ctx);
         this.statistics = new Statistics(ctx);
+        this.sql = new SqlConnections(ctx);
     }
 
-    /** True for paths anyone may read without credentials: the load balancers' health checks. */
+    /**
+     * True for paths anyone may read without credentials: the load balancers' health checks, and the GUI's static
+     * files (they hold no data; the page logs in and its API calls are authenticated).
+     */
     public static boolean isPublic(ApiRequest r) {
-        return "GET".equals(r.method()) && "health".equals(r.segment(0));
+        if ("GET".equals(r.method()) || "HEAD".equals(r.method())) {
+            String first = r.segment(0);
+            return first == null || "gui".equals(first) || ("GET".equals(r.method()) && "health".equals(first));
+        }
+        return false;
+    }
+
+    /** Closes what the routes hold open: the SQL editor's connections. */
+    @Override
+    public void close() {
+        sql.close();
     }
 
     public ApiResponse handle(ApiRequest r) throws Exception {
@@ -87,8 +105,8 @@ public final class Routes {
         List<String> p = r.path();
         String a = r.segment(0);
         String b = r.segment(1);
-        if (a == null) {
-            throw ApiException.notFound("resource '/'");
+        if (a == null || a.equals("gui")) {
+            return gui.get(a == null ? List.of() : p.subList(1, p.size()));
         }
         if (a.equals("metrics")) {
             return ApiResponse.text(200, new PrometheusMetrics(ctx.runtime()).render(),
@@ -103,6 +121,7 @@ public final class Routes {
             case "listeners" -> p.size() == 1 ? listeners.list(api) : relationshipsOr(p, listeners.one(api, b));
             case "monitors" -> p.size() == 1 ? monitors.list(api) : relationshipsOr(p, monitors.one(api, b));
             case "sessions" -> p.size() == 1 ? sessions.list(api) : sessions.one(api, b);
+            case "sql" -> p.size() == 1 ? sql.list(api) : sql.one(api, b);
             case "filters" -> p.size() == 3 ? filterDocuments.read(api, b, p.get(2))
                     : p.size() == 1 ? filters.list(api) : relationshipsOr(p, filters.one(api, b));
             case "threads" -> p.size() == 1 ? maxscale.threads(api) : maxscale.thread(api, b);
@@ -217,6 +236,12 @@ public final class Routes {
 
     private ApiResponse post(ApiRequest r) throws Exception {
         List<String> p = r.path();
+        if (p.size() == 1 && p.get(0).equals("sql")) {
+            return sql.connect(r);
+        }
+        if (p.size() == 3 && p.get(0).equals("sql") && p.get(2).equals("queries")) {
+            return sql.query(r, p.get(1));
+        }
         if (p.size() == 3 && p.get(0).equals("filters")) {
             return ApiResponse.ok(filterDocuments.write(new JsonApi(r.baseUrl()), p.get(1), p.get(2), r.body(), false));
         }
@@ -263,6 +288,10 @@ public final class Routes {
             new GlobalChanges(ctx.runtime()).alter(r.body());
             return ApiResponse.noContent();
         }
+        if (p.size() == 2 && p.get(0).equals("sessions")) {
+            sessions.alter(p.get(1), r.body());
+            return ApiResponse.noContent();
+        }
         if (p.size() == 2) {
             alterations.alter(p.get(0), p.get(1), r.body());
             return ApiResponse.noContent();
@@ -276,6 +305,9 @@ public final class Routes {
 
     private ApiResponse delete(ApiRequest r) throws Exception {
         List<String> p = r.path();
+        if (p.size() == 2 && p.get(0).equals("sql")) {
+            return sql.close(r, p.get(1));
+        }
         if (p.size() == 3 && p.get(0).equals("filters")) {
             return ApiResponse.ok(filterDocuments.remove(new JsonApi(r.baseUrl()), p.get(1), p.get(2), r.query()));
         }

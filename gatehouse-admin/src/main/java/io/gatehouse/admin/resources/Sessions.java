@@ -45,6 +45,38 @@ public final class Sessions {
         return api.document(resource(api, s), "sessions/" + id);
     }
 
+    /**
+     * {@code PATCH /sessions/:id} with {@code data.attributes.parameters.trace} true or false: turns the session's
+     * trace on or off (each statement then logged and listed in {@code trace_entries}).
+     */
+    public void alter(String id, com.fasterxml.jackson.databind.JsonNode body) {
+        var params = body == null ? null : body.path("data").path("attributes").path("parameters");
+        if (params == null || !params.isObject() || params.isEmpty()) {
+            throw ApiException.badRequest("data.attributes.parameters: missing (expected: {\"trace\": true|false})");
+        }
+        boolean on = false;
+        for (var e : params.properties()) {
+            if (!e.getKey().equals("trace")) {
+                throw ApiException.badRequest("session parameter '" + e.getKey() + "' cannot be changed (expected:"
+                        + " trace)");
+            }
+            String v = e.getValue().asText();
+            if (!v.equals("true") && !v.equals("false")) {
+                throw ApiException.badRequest("trace: '" + v + "' (expected: true or false)");
+            }
+            on = v.equals("true");
+        }
+        long n;
+        try {
+            n = Long.parseLong(id);
+        } catch (NumberFormatException ex) {
+            throw ApiException.notFound("session '" + id + "'");
+        }
+        if (!ctx.runtime().sessions().trace(n, on)) {
+            throw ApiException.notFound("session '" + id + "'");
+        }
+    }
+
     ObjectNode resource(JsonApi api, SessionSnapshot s) {
         String id = Long.toString(s.id());
         ObjectNode r = api.resource(id, "sessions", "sessions/" + id);
@@ -70,6 +102,20 @@ public final class Sessions {
             if (q.completedMillis() != 0) {
                 o.put("completed", Json.date(q.completedMillis()));
             }
+        }
+        var registry = ctx.runtime().sessions();
+        Boolean tracing = registry.tracing(s.id());
+        a.put("trace", tracing != null && tracing);
+        var traced = a.putArray("trace_entries");
+        for (SessionSnapshot.TraceEntry t : registry.traceEntries(s.id())) {
+            ObjectNode o = traced.addObject();
+            o.put("time", Json.date(t.atMillis()));
+            o.put("statement", t.statement());
+            o.put("classification", t.classification());
+            o.put("rule", t.rule());
+            var facts = o.putArray("facts");
+            t.facts().forEach(facts::add);
+            o.put("target", t.target());
         }
         ObjectNode rel = r.putObject("relationships");
         rel.set("services", api.relationship("sessions/" + id, "services", List.of(s.service())));

@@ -67,4 +67,20 @@ public interface RouterSessionContext {
      * classification is read through it. The router reports what changes the mode.
      */
     SessionSqlState sqlState();
+
+    /**
+     * True while an operator traces this session (the admin API's per-session trace switch): the router then reports
+     * how it decides each statement with {@link #traceDecision}. Cheap to ask on every statement.
+     */
+    default boolean tracing() {
+        return false;
+    }
+
+    /**
+     * Reports, while {@link #tracing}, the rule that decided the current statement's route and the facts it
+     * weighed (one line each: the transaction state, hints, candidates with state and lag). The core adds the
+     * classification and the target the statement went to.
+     */
+    default void traceDecision(String rule, List<String> facts) {
+    }
 }

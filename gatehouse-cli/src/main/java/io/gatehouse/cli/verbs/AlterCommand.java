@@ -9,7 +9,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code gatectl alter server|service|listener|monitor|filter NAME KEY VALUE...}, {@code alter maxscale KEY VALUE...}
+ * {@code gatectl alter server|service|listener|monitor|filter NAME KEY VALUE...}, {@code alter maxscale KEY VALUE...},
+ * {@code alter session ID trace true|false}
  * and {@code alter service-filters SERVICE [FILTER...]}: changes parameters, or a service's filter chain, at runtime
  * with {@code PATCH}; prints OK. Runs on the command's thread.
  */
@@ -73,6 +74,12 @@ public final class AlterCommand {
             c.send("PATCH", "services/" + Paths.segment(name), doc.toString());
             return "OK\n";
         });
+    }
+
+    @Command(name = "session", description = "Trace a session's routing: ID trace true|false")
+    void session(@Parameters(index = "0", paramLabel = "ID") String id,
+                 @Parameters(index = "1..*", paramLabel = "KEY_VALUE") List<String> pairs) {
+        patch("sessions/" + Paths.segment(id), pairs);
     }
 
     @Command(name = "maxscale", description = "Alter global parameters: KEY VALUE...")

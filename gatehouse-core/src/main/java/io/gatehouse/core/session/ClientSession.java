@@ -65,6 +65,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     /** retain_last_statements of this session's service (or the global one) and dump_last_statements. */
     private final StatementHistory statements;
     private final StatementHistory.Dump dump;
+    /** The admin API's trace switch and what it recorded. */
+    private final SessionTrace trace;
     public boolean encrypted;
     public final long id;
     public final byte[] nonce = new byte[NativePassword.NONCE_LENGTH];
@@ -106,6 +108,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         this.statements = new StatementHistory(policy.retainFor(sp.has("retain_last_statements")
                 ? sp.integer("retain_last_statements") : -1));
         this.dump = policy.dump();
+        this.trace = new SessionTrace(id);
         // Printable bytes, as servers send: some clients mishandle NUL or high bytes in the nonce.
         for (int i = 0; i < nonce.length; i++) {
             nonce[i] = (byte) (33 + RANDOM.nextInt(94));
@@ -176,6 +179,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     /** The statements this session retains ({@code retain_last_statements}); written on its worker. */
     public StatementHistory statements() {
         return statements;
+    }
+
+    /** The per-session trace switch and its entries. */
+    public SessionTrace trace() {
+        return trace;
     }
 
     /** Publishes the session's identity and backend connections for other threads; on this session's worker. */

@@ -85,6 +85,28 @@ public final class SessionRegistry {
         }
     }
 
+    /** Turns the trace of the session with this id on or off from any thread; false when there is none. */
+    public boolean trace(long id, boolean on) {
+        ClientSession s = sessions.get(id);
+        if (s == null) {
+            return false;
+        }
+        s.trace().set(on);
+        return true;
+    }
+
+    /** Whether the session with this id is traced, or null when there is none; any thread. */
+    public Boolean tracing(long id) {
+        ClientSession s = sessions.get(id);
+        return s == null ? null : s.trace().on();
+    }
+
+    /** The traced statements of the session with this id (oldest first; empty when there is none); any thread. */
+    public java.util.List<SessionSnapshot.TraceEntry> traceEntries(long id) {
+        ClientSession s = sessions.get(id);
+        return s == null ? java.util.List.of() : s.trace().entries();
+    }
+
     public Collection<ClientSession> all() {
         return sessions.values();
     }

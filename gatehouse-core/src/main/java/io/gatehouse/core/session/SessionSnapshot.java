@@ -32,6 +32,24 @@ public record SessionSnapshot(long id, String user, String remote, String servic
     public record Connection(String server, long threadId) {
     }
 
+    /**
+     * One statement of a traced session (the admin API's trace switch): how it was classified, the rule that decided
+     * its route, the facts weighed (transaction, hints, candidates with state and lag) and where it went.
+     *
+     * @param atMillis       when the statement arrived, in epoch milliseconds
+     * @param statement      the SQL, or the command's name for commands without SQL
+     * @param classification the statement's type bits and operation, or empty for commands without SQL
+     * @param rule           the rule that decided the route, as the router states it
+     * @param facts          what the router weighed, one line each, candidates included
+     * @param target         the server whose reply the client got, or why there was none
+     */
+    public record TraceEntry(long atMillis, String statement, String classification, String rule, List<String> facts,
+                             String target) {
+        public TraceEntry {
+            facts = List.copyOf(facts);
+        }
+    }
+
     public SessionSnapshot {
         connections = List.copyOf(connections);
         statements = List.copyOf(statements);

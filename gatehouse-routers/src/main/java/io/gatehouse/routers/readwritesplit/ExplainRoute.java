@@ -109,6 +109,25 @@ final class ExplainRoute {
         return rows;
     }
 
+    /** The rule that decides, as the trace of a session states it. */
+    static String rule(Facts f) {
+        return f.hintTarget() != null ? "a routing hint names the target (the rules would say: " + f.decision().rule()
+                + ")" : f.decision().rule() + " (route " + f.decision().target().name() + ")";
+    }
+
+    /** What the rule weighed, as the trace of a session lists it: transaction, hints, candidates. */
+    static List<String> weighed(Facts f) {
+        List<String> out = new ArrayList<>();
+        out.add("transaction: " + f.transaction());
+        for (RouteHint h : f.hints()) {
+            out.add("hint: " + describe(h));
+        }
+        for (ServerView s : f.servers()) {
+            out.add("candidate " + candidate(s, f));
+        }
+        return out;
+    }
+
     private static String candidate(ServerView s, Facts f) {
         StringBuilder sb = new StringBuilder(s.name()).append(": ").append(ServerStatus.describe(s.status()));
         long lag = s.state().replicationLag();

@@ -279,6 +279,10 @@ final class RwSplitSession implements RouterSession {
 
     private void routeText(ByteBuf packet, Classification c) {
         statement = c;
+        if (ctx.tracing()) {
+            ExplainRoute.Facts f = facts(c);
+            ctx.traceDecision(ExplainRoute.rule(f), ExplainRoute.weighed(f));
+        }
         RoutingRules.Target t = rules.decide(c, trx.open(), trx.inTransaction(), trx.readOnlyTarget() != null);
         boolean free = trx.free();
         Endpoint hint = t == RoutingRules.Target.ALL || hints.isEmpty() ? null
@@ -325,7 +329,13 @@ final class RwSplitSession implements RouterSession {
 
     /** EXPLAIN ROUTE: where {@code text} would go and why, answered here; nothing runs and nothing changes. */
     private void explain(String text) {
-        Classification c = sql.state().classify(text);
+        List<List<String>> rows = ExplainRoute.rows(facts(sql.state().classify(text)));
+        ctx.clientWrite(ExplainRoute.resultSet(ctx.alloc(), ctx.clientCapabilities(), rows, trx.status()));
+        ctx.commandDone();
+    }
+
+    /** What decides the route of {@code c} now, for EXPLAIN ROUTE and the session trace; changes nothing. */
+    private ExplainRoute.Facts facts(Classification c) {
         RoutingRules.Decision d = rules.explain(c, trx.open(), trx.inTransaction(), trx.readOnlyTarget() != null);
         Endpoint hint = d.target() == RoutingRules.Target.ALL || hints.isEmpty() ? null
                 : HintRouting.target(hints, c, trx.free(), primary, replicas, targets.lastRead,
@@ -350,10 +360,8 @@ final class RwSplitSession implements RouterSession {
         }
         String transaction = trx.readOnlyTarget() != null ? "read-only, on " + trx.readOnlyTarget().server().name()
                 : trx.inTransaction() ? "read-write" : trx.open() ? "autocommit off" : "none";
-        List<List<String>> rows = ExplainRoute.rows(new ExplainRoute.Facts(c, transaction, hints, d, hint, chosen,
-                ctx.targets(), primary, replicas, joining, rules));
-        ctx.clientWrite(ExplainRoute.resultSet(ctx.alloc(), ctx.clientCapabilities(), rows, trx.status()));
-        ctx.commandDone();
+        return new ExplainRoute.Facts(c, transaction, hints, d, hint, chosen, ctx.targets(), primary, replicas,
+                joining, rules);
     }
 
     private void routeExecute(ByteBuf packet, int cmd) {

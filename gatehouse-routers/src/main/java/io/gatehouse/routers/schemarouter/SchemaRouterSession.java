@@ -293,6 +293,9 @@ final class SchemaRouterSession implements RouterSession {
             return;
         }
         Endpoint hinted = shards.hinted(hints);
+        if (ctx.tracing()) {
+            ShardTrace.report(ctx, c, hinted != null, map, currentDb);
+        }
         if (hinted == null && StatementTarget.isSessionCommand(c)) {
             toAll(packet, COM_QUERY);
             return;

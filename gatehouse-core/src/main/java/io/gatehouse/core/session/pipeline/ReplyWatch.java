@@ -145,6 +145,11 @@ final class ReplyWatch {
         return t.sequenceAfterWholePackets();
     }
 
+    /** The server whose reply the client got for the current command so far, or null (Gatehouse answered). */
+    String sourceName() {
+        return source == null ? null : source.server().name();
+    }
+
     /** The router finished the command: the filters hear of the reply the client got, if one came from a backend. */
     void commandDone(List<FilterSession> filters) {
         Reply r = reply;

@@ -100,6 +100,8 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
         if (router instanceof ConnectionRouterSession c && !watchReplies && !session.statements().enabled()) {
             streaming = new StreamingCommands(session, this, c);
         }
+        session.trace().router(session.service().routerName(), router instanceof ConnectionRouterSession,
+                session.service().params());
         router.start(this);
     }
 
@@ -121,8 +123,13 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
     /** Bytes from the client; owned here. */
     public void fromClient(ByteBuf in) {
         if (streaming != null) {
-            streaming.fromClient(in);
-            return;
+            if (!session.trace().on() || !streaming.canLeave(streamEndpoint())) {
+                streaming.fromClient(in);
+                return;
+            }
+            // A trace needs each command whole: the session leaves the fast path for good, between two commands.
+            streaming.release();
+            streaming = null;
         }
         ByteBuf packet;
         try {
@@ -200,6 +207,7 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
         }
         Command command = new Command(packet, sqlState);
         replyWatch.commandStarts(command);
+        session.trace().commandStarts(command);
         if (filters.isEmpty()) {
             router.routeQuery(command);
             return;
@@ -303,6 +311,7 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
         }
         busy = false;
         session.statements().completed();
+        session.trace().commandDone(replyWatch.sourceName(), session.service().targets());
         replyWatch.commandDone(filters);
         if (streaming != null) {
             streaming.resume();
@@ -495,6 +504,16 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
         BackendConnection b = session.openBackend((Server) server, this, withDatabase);
         endpoints.add(b);
         return b;
+    }
+
+    @Override
+    public boolean tracing() {
+        return session.trace().on();
+    }
+
+    @Override
+    public void traceDecision(String rule, List<String> facts) {
+        session.trace().decision(rule, facts);
     }
 
     @Override

@@ -49,6 +49,14 @@ final class StreamingCommands {
         return payloadLeft == 0 && held == null && deferred == null && waitingCommand == null && !inLocalInfile;
     }
 
+    /**
+     * True when the session may leave this path for the command-by-command one before the next chunk: nothing
+     * half-read, held or paused here, and no reply outstanding on {@code backend}.
+     */
+    boolean canLeave(BackendConnection backend) {
+        return idle() && !paused && (backend == null || !backend.isBusy());
+    }
+
     /** Routes a chunk of client bytes; takes ownership of {@code in}. */
     void fromClient(ByteBuf in) {
         if (paused) {
