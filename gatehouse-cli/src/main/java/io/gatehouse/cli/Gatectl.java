@@ -1,5 +1,6 @@
 package io.gatehouse.cli;
 
+import io.gatehouse.cli.verbs.ApiCommand;
 import io.gatehouse.cli.verbs.CallCommand;
 import io.gatehouse.cli.verbs.ClearCommand;
 import io.gatehouse.cli.verbs.ListCommand;
@@ -33,7 +34,7 @@ import picocli.CommandLine.Option;
         subcommands = {ListCommand.class, ShowCommand.class, SetCommand.class, ClearCommand.class, StartCommand.class,
                 StopCommand.class, CallCommand.class, CreateCommand.class, AlterCommand.class, DestroyCommand.class,
                 LinkCommand.class, UnlinkCommand.class, ReloadCommand.class, FirewallCommand.class,
-                StatementsCommand.class,
+                StatementsCommand.class, ApiCommand.class,
                 CommandLine.HelpCommand.class},
         versionProvider = Gatectl.Version.class)
 public final class Gatectl implements Runnable {

@@ -1,0 +1,166 @@
+package io.gatehouse.tests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gatehouse.cli.Gatectl;
+import io.gatehouse.server.Gatehouse;
+import io.gatehouse.testkit.Accounts;
+import io.gatehouse.testkit.MariaDbCluster;
+import io.gatehouse.testkit.MariaDbExtension;
+import io.gatehouse.testkit.MariaDbServer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * gatectl's maxctrl verbs added for issue 17 against a running Gatehouse (daemon start, admin API on a free port):
+ * the plural {@code show} forms print one table per object, {@code show session|thread ID} show one live object,
+ * {@code list commands} names the monitor's module commands and {@code api get} prints raw JSON narrowed by
+ * maxctrl's dotted path. Real cluster and a real Connector/J session; gatectl runs in this JVM on the JUnit thread.
+ */
+@ExtendWith(MariaDbExtension.class)
+class GatectlVerbsTest {
+    private static Gatehouse gatehouse;
+    private static MariaDbCluster cluster;
+    private static Path dir;
+
+    @BeforeAll
+    static void start(MariaDbCluster c) throws Exception {
+        cluster = c;
+        dir = Files.createTempDirectory("gatehouse-gatectl-verbs");
+        StringBuilder sb = new StringBuilder("[maxscale]\nthreads=2\nadmin_port=0\nlogdir=" + dir + "\ndatadir=" + dir
+                + "\npersistdir=" + dir + "\npiddir=" + dir + "\n\n");
+        List<String> names = new ArrayList<>();
+        for (MariaDbServer s : c.servers()) {
+            sb.append('[').append(s.name()).append("]\ntype=server\naddress=127.0.0.1\nport=").append(s.port()).append("\n\n");
+            names.add(s.name());
+        }
+        String creds = "user=" + Accounts.SERVICE_USER + "\npassword=" + Accounts.SERVICE_PASSWORD + "\n";
+        sb.append("[MariaDB-Monitor]\ntype=monitor\nmodule=mariadbmon\nservers=").append(String.join(",", names))
+                .append('\n').append(creds).append("monitor_interval=500ms\nbackend_read_timeout=10s\n\n");
+        sb.append("[RW-Service]\ntype=service\nrouter=readwritesplit\ncluster=MariaDB-Monitor\n").append(creds).append('\n');
+        sb.append("[RW-Listener]\ntype=listener\nservice=RW-Service\naddress=127.0.0.1\nport=0\n");
+        Path cnf = dir.resolve("gatehouse.cnf");
+        Files.writeString(cnf, sb.toString());
+        gatehouse = Gatehouse.start(cnf);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (gatehouse != null) {
+            gatehouse.close();
+        }
+        TempDirs.delete(dir);
+    }
+
+    private record Run(int status, String out, String err) {
+    }
+
+    private static Run gatectl(String... args) {
+        List<String> all = new ArrayList<>(List.of("--timeout", "30000", "--hosts", "127.0.0.1:" + gatehouse.admin().port()));
+        all.addAll(Arrays.asList(args));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = Gatectl.run(all.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err));
+        return new Run(status, out.toString(), err.toString());
+    }
+
+    private static Run ok(String... args) {
+        Run r = gatectl(args);
+        assertThat(r.status()).as("gatectl %s: %s", String.join(" ", args), r.err()).isZero();
+        return r;
+    }
+
+    private static int count(String text, String needle) {
+        int n = 0;
+        for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    @Test
+    void showPluralPrintsOneTablePerObject() {
+        String servers = ok("show", "servers").out();
+        assertThat(count(servers, "│ Server ")).isEqualTo(cluster.servers().size());
+        for (MariaDbServer s : cluster.servers()) {
+            assertThat(servers).contains(s.name()).contains(String.valueOf(s.port()));
+        }
+        assertThat(ok("show", "services").out()).contains("RW-Service").contains("readwritesplit");
+        assertThat(ok("show", "monitors").out()).contains("MariaDB-Monitor").contains("mariadbmon");
+        assertThat(ok("show", "listeners").out()).contains("RW-Listener");
+        assertThat(ok("show", "modules").out()).contains("readwritesplit").contains("mariadbmon");
+        String threads = ok("show", "threads").out();
+        assertThat(count(threads, "│ Id ")).isEqualTo(2);
+        assertThat(ok("show", "thread", "1").out()).contains("Active");
+        Run missing = gatectl("show", "thread", "7");
+        assertThat(missing.status()).isEqualTo(1);
+        assertThat(missing.err()).contains("thread '7'");
+    }
+
+    @Test
+    void showSessionNamesTheClientAndService() throws Exception {
+        try (Connection c = connect()) {
+            c.createStatement().execute("SELECT 1");
+            String id = ok("api", "get", "sessions", "data[0].id").out().trim().replace("\"", "");
+            assertThat(id).matches("\\d+");
+            String one = ok("show", "session", id).out();
+            assertThat(one).contains(Accounts.APP_USER).contains("RW-Service").contains("127.0.0.1");
+            assertThat(ok("show", "sessions").out()).contains(Accounts.APP_USER);
+        }
+        Run gone = gatectl("show", "session", "999999");
+        assertThat(gone.status()).isEqualTo(1);
+        assertThat(gone.err()).contains("999999");
+    }
+
+    @Test
+    void listCommandsNamesMonitorCommands() {
+        String out = ok("list", "commands").out();
+        assertThat(out).contains("Module").contains("mariadbmon").contains("switchover");
+    }
+
+    @Test
+    void apiGetPrintsRawJsonNarrowedByPath() {
+        String raw = ok("api", "get", "servers").out();
+        assertThat(raw).startsWith("{").contains("\"data\"");
+        String ids = ok("api", "get", "servers", "data[].id").out().trim();
+        StringBuilder expected = new StringBuilder("[");
+        for (MariaDbServer s : cluster.servers()) {
+            expected.append(expected.length() > 1 ? "," : "").append('"').append(s.name()).append('"');
+        }
+        assertThat(ids).isEqualTo(expected.append(']').toString());
+        assertThat(ok("api", "get", "maxscale/threads", "data[1].id").out().trim()).isEqualTo("\"1\"");
+        assertThat(ok("api", "get", "--sum", "servers", "data[].attributes.parameters.port").out().trim())
+                .isEqualTo(String.valueOf(cluster.servers().stream().mapToInt(MariaDbServer::port).sum()));
+        assertThat(ok("api", "get", "--pretty", "maxscale", "data.id").out().trim()).isEqualTo("\"maxscale\"");
+        Run bad = gatectl("api", "get", "--sum", "servers", "data[].id");
+        assertThat(bad.status()).isEqualTo(1);
+        assertThat(bad.err()).contains("--sum");
+    }
+
+    private static Connection connect() throws Exception {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (true) {
+            try {
+                return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + gatehouse.port("RW-Listener") + "/"
+                        + Accounts.DATABASE, Accounts.APP_USER, Accounts.APP_PASSWORD);
+            } catch (SQLException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+}
