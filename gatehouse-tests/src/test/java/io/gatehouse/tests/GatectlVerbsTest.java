@@ -113,7 +113,7 @@ class GatectlVerbsTest {
     void showSessionNamesTheClientAndService() throws Exception {
         try (Connection c = connect()) {
             c.createStatement().execute("SELECT 1");
-            String id = ok("api", "get", "sessions", "data[0].id").out().trim().replace("\"", "");
+            String id = newestSession();
             assertThat(id).matches("\\d+");
             String one = ok("show", "session", id).out();
             assertThat(one).contains(Accounts.APP_USER).contains("RW-Service").contains("127.0.0.1");
@@ -149,6 +149,18 @@ class GatectlVerbsTest {
         assertThat(bad.err()).contains("--sum");
     }
 
+    /** The highest session id (ids grow): this test's session even if an earlier test's is still closing. */
+    private static String newestSession() {
+        String ids = ok("api", "get", "sessions", "data[].id").out().trim();
+        long max = -1;
+        for (String part : ids.replaceAll("[\\[\\]\"\\s]", "").split(",")) {
+            if (!part.isEmpty()) {
+                max = Math.max(max, Long.parseLong(part));
+            }
+        }
+        return Long.toString(max);
+    }
+
     private static Connection connect() throws Exception {
         long deadline = System.nanoTime() + 20_000_000_000L;
         while (true) {
@@ -161,6 +173,40 @@ class GatectlVerbsTest {
                 }
                 Thread.sleep(200);
             }
+        }
+    }
+
+    @Test
+    void adminUsersAreCreatedChangedAndDestroyed() {
+        ok("create", "user", "reader", "pw1");
+        assertThat(ok("list", "users").out()).contains("reader");
+        Run asReader = gatectl("--user", "reader", "--password", "pw1", "api", "get", "servers", "data[0].type");
+        assertThat(asReader.status()).as(asReader.err()).isZero();
+        assertThat(asReader.out().trim()).isEqualTo("\"servers\"");
+        Run refused = gatectl("--user", "reader", "--password", "pw1", "create", "user", "other", "x");
+        assertThat(refused.status()).isEqualTo(1);
+        ok("alter", "user", "reader", "pw2");
+        assertThat(gatectl("--user", "reader", "--password", "pw1", "list", "servers").err()).contains("401");
+        assertThat(gatectl("--user", "reader", "--password", "pw2", "list", "servers").status()).isZero();
+        ok("destroy", "user", "reader");
+        assertThat(ok("list", "users").out()).doesNotContain("reader");
+        assertThat(gatectl("--user", "reader", "--password", "pw2", "list", "servers").err()).contains("401");
+        Run badType = gatectl("create", "user", "x", "y", "--type=root");
+        assertThat(badType.status()).isEqualTo(1);
+        assertThat(badType.err()).contains("--type");
+    }
+
+    @Test
+    void destroySessionClosesTheClientConnection() throws Exception {
+        try (Connection c = connect()) {
+            c.createStatement().execute("SELECT 1");
+            String id = newestSession();
+            assertThat(ok("destroy", "session", id).out()).isEqualTo("OK\n");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.createStatement().executeQuery("SELECT 1"))
+                    .isInstanceOf(SQLException.class);
+            Run again = gatectl("destroy", "session", id);
+            assertThat(again.status()).isEqualTo(1);
+            assertThat(again.err()).contains("session '" + id + "'");
         }
     }
 }
