@@ -209,4 +209,25 @@ class GatectlVerbsTest {
             assertThat(again.err()).contains("session '" + id + "'");
         }
     }
+
+    @Test
+    void listenersStopAndStartOneOrAll() throws Exception {
+        ok("stop", "listener", "RW-Listener");
+        assertThat(ok("api", "get", "listeners/RW-Listener", "data.attributes.state").out().trim()).isEqualTo("\"Stopped\"");
+        Run missing = gatectl("stop", "listener", "No-Such-Listener");
+        assertThat(missing.status()).isEqualTo(1);
+        assertThat(missing.err()).contains("No-Such-Listener");
+        ok("start", "listeners");
+        assertThat(ok("api", "get", "listeners", "data[].attributes.state").out().trim()).isEqualTo("[\"Running\"]");
+        try (Connection c = connect()) {
+            assertThat(c.isValid(5)).isTrue();
+        }
+        ok("stop", "maxscale");
+        assertThat(ok("api", "get", "services", "data[].attributes.state").out()).doesNotContain("Started");
+        ok("start", "services");
+        assertThat(ok("api", "get", "services", "data[].attributes.state").out().trim()).isEqualTo("[\"Started\"]");
+        try (Connection c = connect()) {
+            assertThat(c.isValid(5)).isTrue();
+        }
+    }
 }

@@ -209,6 +209,16 @@ public final class Routes {
                     default -> throw ApiException.notFound("resource '" + r.joined() + "'");
                 }
             }
+            case "listeners" -> {
+                if (!ctx.runtime().listeners().containsKey(name)) {
+                    throw ApiException.notFound("listener '" + name + "'");
+                }
+                switch (action) {
+                    case "stop" -> ctx.runtime().stopListener(name);
+                    case "start" -> ctx.runtime().startListener(name);
+                    default -> throw ApiException.notFound("resource '" + r.joined() + "'");
+                }
+            }
             default -> throw ApiException.notFound("resource '" + r.joined() + "'");
         }
         return ApiResponse.noContent();
