@@ -230,4 +230,20 @@ class GatectlVerbsTest {
             assertThat(c.isValid(5)).isTrue();
         }
     }
+
+    @Test
+    void showLoggingNamesTheLogFileAndLevels() {
+        String out = ok("show", "logging").out();
+        assertThat(out).contains("Current Log File").contains(dir.resolve("gatehouse.log").toString())
+                .contains("Enabled Log Levels").contains("\"notice\"").doesNotContain("\"debug\"");
+        assertThat(ok("api", "get", "maxscale/logs", "data.attributes.log_priorities").out().trim())
+                .isEqualTo("[\"alert\",\"error\",\"warning\",\"notice\"]");
+        assertThat(ok("api", "get", "maxscale/logs", "data.attributes.parameters.log_info").out().trim()).isEqualTo("false");
+        ok("alter", "maxscale", "log_info", "true");
+        try {
+            assertThat(ok("api", "get", "maxscale/logs", "data.attributes.log_priorities").out()).contains("\"info\"");
+        } finally {
+            ok("alter", "maxscale", "log_info", "false");
+        }
+    }
 }

@@ -10,6 +10,7 @@ import io.gatehouse.admin.resources.Alterations;
 import io.gatehouse.admin.resources.Classify;
 import io.gatehouse.admin.resources.Commands;
 import io.gatehouse.admin.resources.LogEntries;
+import io.gatehouse.admin.resources.LoggingInfo;
 import io.gatehouse.admin.resources.Creations;
 import io.gatehouse.admin.resources.FilterDocuments;
 import io.gatehouse.admin.resources.Filters;
@@ -114,8 +115,9 @@ public final class Routes {
                     case "threads" -> p.size() == 2 ? maxscale.threads(api) : maxscale.thread(api, p.get(2));
                     case "modules" -> p.size() == 2 ? modules.list(api) : modules.one(api, p.get(2));
                     case "logs" -> {
-                        String what = p.size() == 3 ? p.get(2) : "";
+                        String what = p.size() == 2 ? "" : p.size() == 3 ? p.get(2) : "?";
                         yield switch (what) {
+                            case "" -> new LoggingInfo(ctx).get(api);
                             case "entries" -> logEntries.entries(api, r);
                             case "data" -> logEntries.data(api, r);
                             default -> throw ApiException.notFound("resource '" + r.joined() + "'");

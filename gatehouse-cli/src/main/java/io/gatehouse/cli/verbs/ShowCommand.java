@@ -12,7 +12,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code gatectl show server|service|monitor|listener|filter|module|session|thread NAME} and {@code show maxscale}:
+ * {@code gatectl show server|service|monitor|listener|filter|module|session|thread NAME}, {@code show maxscale|logging}:
  * one object as a two-column table of maxctrl's fields, nested values (parameters, statistics, diagnostics) as
  * indented JSON; the plural forms ({@code show servers} ...) print that table for every object of the collection,
  * read with one request. Runs on the command's thread.
@@ -206,5 +206,11 @@ public final class ShowCommand {
     @Command(name = "threads", description = "Show all routing threads")
     void threads() {
         showAll("maxscale/threads", threadFields());
+    }
+
+    @Command(name = "logging", description = "Show the log file, the logged priorities and the logging parameters")
+    void logging() {
+        show("maxscale/logs", List.of(f("Current Log File", "/attributes/log_file"),
+                f("Enabled Log Levels", "/attributes/log_priorities"), f("Parameters", "/attributes/parameters")));
     }
 }
