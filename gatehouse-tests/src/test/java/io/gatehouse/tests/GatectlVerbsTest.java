@@ -246,4 +246,13 @@ class GatectlVerbsTest {
             ok("alter", "maxscale", "log_info", "false");
         }
     }
+
+    @Test
+    void classifyShowsWhatTheClassifierReads() {
+        String out = ok("classify", "UPDATE t1 SET a = 1 WHERE id = 5").out();
+        assertThat(out).contains("Parse result").contains("QC_QUERY_PARSED").contains("QUERY_OP_UPDATE")
+                .contains("Has where clause").contains("true").contains("t1");
+        String read = ok("classify", "SELECT", "NOW()", "FROM", "t2").out();
+        assertThat(read).contains("QUERY_OP_SELECT").contains("│ NOW ").contains("│ t2 ");
+    }
 }
