@@ -112,6 +112,13 @@ public final class Gatectl implements Runnable {
         out.flush();
     }
 
+    /** Prints text that is not per host (a report gathered from every host). */
+    public void print(String text) {
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(text);
+        out.flush();
+    }
+
     public boolean tsv() {
         return tsv;
     }

@@ -255,4 +255,20 @@ class GatectlVerbsTest {
         String read = ok("classify", "SELECT", "NOW()", "FROM", "t2").out();
         assertThat(read).contains("QUERY_OP_SELECT").contains("│ NOW ").contains("│ t2 ");
     }
+
+    @Test
+    void createReportWritesEveryObjectAsJson() throws Exception {
+        Path file = dir.resolve("report.json");
+        assertThat(ok("create", "report", file.toString(), "--lines", "5").out()).isEqualTo("OK\n");
+        var report = new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
+        List<String> ids = new ArrayList<>();
+        report.path("servers").path("data").forEach(s -> ids.add(s.path("id").asText()));
+        assertThat(ids).containsExactlyElementsOf(cluster.servers().stream().map(MariaDbServer::name).toList());
+        assertThat(report.path("services").path("data").path(0).path("id").asText()).isEqualTo("RW-Service");
+        assertThat(report.path("monitors").path("data").path(0).path("id").asText()).isEqualTo("MariaDB-Monitor");
+        assertThat(report.path("listeners").path("data").path(0).path("id").asText()).isEqualTo("RW-Listener");
+        assertThat(report.path("threads").path("data").size()).isEqualTo(2);
+        assertThat(report.path("logs").path("data").path("attributes").path("log").size()).isBetween(1, 5);
+        assertThat(ok("create", "report").out()).contains("\"maxscale\"").contains("\"RW-Service\"");
+    }
 }

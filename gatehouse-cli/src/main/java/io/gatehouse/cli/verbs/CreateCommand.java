@@ -13,7 +13,7 @@ import picocli.CommandLine.ParentCommand;
  * {@code key=value} parameters and {@code --servers}/{@code --filters}/... for relationships; sends
  * {@code POST /v1/<type>} and prints OK; {@code create user NAME PASSWORD [--type]} adds an admin API user. Runs on the command's thread.
  */
-@Command(name = "create", description = "Create objects")
+@Command(name = "create", description = "Create objects", subcommands = CreateReport.class)
 public final class CreateCommand {
     @ParentCommand
     Gatectl gatectl;
