@@ -128,6 +128,11 @@ class GatectlVerbsTest {
     void listCommandsNamesMonitorCommands() {
         String out = ok("list", "commands").out();
         assertThat(out).contains("Module").contains("mariadbmon").contains("switchover");
+        String one = ok("show", "commands", "mariadbmon").out();
+        assertThat(one).contains("Command").contains("│ switchover ").contains("│ failover ");
+        Run missing = gatectl("show", "commands", "nosuchmodule");
+        assertThat(missing.status()).isEqualTo(1);
+        assertThat(missing.err()).contains("nosuchmodule");
     }
 
     @Test

@@ -213,4 +213,21 @@ public final class ShowCommand {
         show("maxscale/logs", List.of(f("Current Log File", "/attributes/log_file"),
                 f("Enabled Log Levels", "/attributes/log_priorities"), f("Parameters", "/attributes/parameters")));
     }
+
+    @Command(name = "commands", description = "Show the module commands of one module")
+    void commands(@Parameters(paramLabel = "MODULE") String module) {
+        gatectl.eachHost(c -> {
+            BoxTable t = new BoxTable(List.of("Command", "Parameters", "Descriptions"));
+            for (JsonNode cmd : c.get("maxscale/modules/" + Paths.segment(module)).path("data").path("attributes")
+                    .path("commands")) {
+                List<String> params = new ArrayList<>();
+                for (JsonNode p : cmd.path("attributes").path("parameters")) {
+                    params.add(p.path("type").asText());
+                }
+                t.row(List.of(cmd.path("id").asText(), String.join(", ", params),
+                        cmd.path("attributes").path("description").asText("")));
+            }
+            return Rows.print(gatectl, t);
+        });
+    }
 }
