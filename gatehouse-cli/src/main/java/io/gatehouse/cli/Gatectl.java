@@ -1,5 +1,7 @@
 package io.gatehouse.cli;
 
+import io.gatehouse.cli.verbs.ApiCommand;
+import io.gatehouse.cli.verbs.ClassifyCommand;
 import io.gatehouse.cli.verbs.CallCommand;
 import io.gatehouse.cli.verbs.ClearCommand;
 import io.gatehouse.cli.verbs.ListCommand;
@@ -33,7 +35,7 @@ import picocli.CommandLine.Option;
         subcommands = {ListCommand.class, ShowCommand.class, SetCommand.class, ClearCommand.class, StartCommand.class,
                 StopCommand.class, CallCommand.class, CreateCommand.class, AlterCommand.class, DestroyCommand.class,
                 LinkCommand.class, UnlinkCommand.class, ReloadCommand.class, FirewallCommand.class,
-                StatementsCommand.class,
+                StatementsCommand.class, ApiCommand.class, ClassifyCommand.class,
                 CommandLine.HelpCommand.class},
         versionProvider = Gatectl.Version.class)
 public final class Gatectl implements Runnable {
@@ -107,6 +109,13 @@ public final class Gatectl implements Runnable {
                     ? ClientTls.context(tlsVerifyServerCert, tlsCaCert) : null;
             out.print(action.apply(new AdminClient(h, user, password, Duration.ofMillis(timeoutMillis), tls)));
         }
+        out.flush();
+    }
+
+    /** Prints text that is not per host (a report gathered from every host). */
+    public void print(String text) {
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(text);
         out.flush();
     }
 

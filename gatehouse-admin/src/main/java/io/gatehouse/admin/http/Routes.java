@@ -10,6 +10,7 @@ import io.gatehouse.admin.resources.Alterations;
 import io.gatehouse.admin.resources.Classify;
 import io.gatehouse.admin.resources.Commands;
 import io.gatehouse.admin.resources.LogEntries;
+import io.gatehouse.admin.resources.LoggingInfo;
 import io.gatehouse.admin.resources.Creations;
 import io.gatehouse.admin.resources.FilterDocuments;
 import io.gatehouse.admin.resources.Filters;
@@ -133,8 +134,9 @@ public final class Routes implements AutoCloseable {
                     case "threads" -> p.size() == 2 ? maxscale.threads(api) : maxscale.thread(api, p.get(2));
                     case "modules" -> p.size() == 2 ? modules.list(api) : modules.one(api, p.get(2));
                     case "logs" -> {
-                        String what = p.size() == 3 ? p.get(2) : "";
+                        String what = p.size() == 2 ? "" : p.size() == 3 ? p.get(2) : "?";
                         yield switch (what) {
+                            case "" -> new LoggingInfo(ctx).get(api);
                             case "entries" -> logEntries.entries(api, r);
                             case "data" -> logEntries.data(api, r);
                             default -> throw ApiException.notFound("resource '" + r.joined() + "'");
@@ -226,6 +228,16 @@ public final class Routes implements AutoCloseable {
                 switch (action) {
                     case "stop" -> ctx.runtime().stopService(name);
                     case "start" -> ctx.runtime().startService(name);
+                    default -> throw ApiException.notFound("resource '" + r.joined() + "'");
+                }
+            }
+            case "listeners" -> {
+                if (!ctx.runtime().listeners().containsKey(name)) {
+                    throw ApiException.notFound("listener '" + name + "'");
+                }
+                switch (action) {
+                    case "stop" -> ctx.runtime().stopListener(name);
+                    case "start" -> ctx.runtime().startListener(name);
                     default -> throw ApiException.notFound("resource '" + r.joined() + "'");
                 }
             }

@@ -12,7 +12,7 @@ import picocli.CommandLine.ParentCommand;
  * {@code gatectl alter server|service|listener|monitor|filter NAME KEY VALUE...}, {@code alter maxscale KEY VALUE...},
  * {@code alter session ID trace true|false}
  * and {@code alter service-filters SERVICE [FILTER...]}: changes parameters, or a service's filter chain, at runtime
- * with {@code PATCH}; prints OK. Runs on the command's thread.
+ * with {@code PATCH}; prints OK. {@code alter user NAME PASSWORD} changes an admin API user's password. Runs on the command's thread.
  */
 @Command(name = "alter", description = "Alter objects")
 public final class AlterCommand {
@@ -85,5 +85,17 @@ public final class AlterCommand {
     @Command(name = "maxscale", description = "Alter global parameters: KEY VALUE...")
     void maxscale(@Parameters(index = "0..*", paramLabel = "KEY_VALUE") List<String> pairs) {
         patch("maxscale", pairs);
+    }
+
+    @Command(name = "user", description = "Change an admin API user's password: NAME PASSWORD")
+    void user(@Parameters(index = "0", paramLabel = "NAME") String name,
+              @Parameters(index = "1", paramLabel = "PASSWORD") String password) {
+        com.fasterxml.jackson.databind.node.ObjectNode doc = Bodies.resource(name, "inet");
+        Bodies.attributes(doc).put("password", password);
+        String body = Bodies.text(doc);
+        gatectl.eachHost(c -> {
+            c.send("PATCH", "users/inet/" + Paths.segment(name), body);
+            return "OK\n";
+        });
     }
 }

@@ -11,9 +11,9 @@ import picocli.CommandLine.ParentCommand;
 /**
  * {@code gatectl create server|service|listener|monitor|filter ...} with maxctrl's arguments: positional names,
  * {@code key=value} parameters and {@code --servers}/{@code --filters}/... for relationships; sends
- * {@code POST /v1/<type>} and prints OK. Runs on the command's thread.
+ * {@code POST /v1/<type>} and prints OK; {@code create user NAME PASSWORD [--type]} adds an admin API user. Runs on the command's thread.
  */
-@Command(name = "create", description = "Create objects")
+@Command(name = "create", description = "Create objects", subcommands = CreateReport.class)
 public final class CreateCommand {
     @ParentCommand
     Gatectl gatectl;
@@ -112,5 +112,18 @@ public final class CreateCommand {
         Bodies.attributes(doc).put("module", module);
         Bodies.keyValues(doc, params);
         post("filters", doc);
+    }
+
+    @Command(name = "user", description = "Create an admin API user: NAME PASSWORD [--type=admin|basic]")
+    void user(@Parameters(index = "0", paramLabel = "NAME") String name,
+              @Parameters(index = "1", paramLabel = "PASSWORD") String password,
+              @Option(names = "--type", defaultValue = "basic",
+                      description = "admin (may change things) or basic (read only) (default: ${DEFAULT-VALUE})") String type) {
+        if (!type.equals("admin") && !type.equals("basic")) {
+            throw new io.gatehouse.cli.CliException("--type is admin or basic, not '" + type + "'");
+        }
+        ObjectNode doc = Bodies.resource(name, "inet");
+        Bodies.attributes(doc).put("password", password).put("account", type);
+        post("users/inet", doc);
     }
 }

@@ -11,7 +11,8 @@ import picocli.CommandLine.ParentCommand;
 /**
  * {@code gatectl destroy server|service|monitor|filter NAME [--force]} and {@code destroy listener [SERVICE] NAME}
  * (maxctrl's form names the service first): sends {@code DELETE}; prints OK. An object still in use is refused by
- * the API unless {@code --force}. Runs on the command's thread.
+ * the API unless {@code --force}. {@code destroy user NAME} removes an admin API user, {@code destroy session ID}
+ * closes a client session. Runs on the command's thread.
  */
 @Command(name = "destroy", description = "Destroy objects")
 public final class DestroyCommand {
@@ -57,5 +58,15 @@ public final class DestroyCommand {
         String name = names.get(names.size() - 1);
         delete(names.size() == 2 ? "services/" + Paths.segment(names.get(0)) + "/listeners/" + Paths.segment(name)
                 : "listeners/" + Paths.segment(name), false);
+    }
+
+    @Command(name = "user", description = "Remove an admin API user")
+    void user(@Parameters(paramLabel = "NAME") String name) {
+        delete("users/inet/" + Paths.segment(name), false);
+    }
+
+    @Command(name = "session", description = "Close a client session: its client connection and backend connections")
+    void session(@Parameters(paramLabel = "ID") String id) {
+        delete("sessions/" + Paths.segment(id), false);
     }
 }

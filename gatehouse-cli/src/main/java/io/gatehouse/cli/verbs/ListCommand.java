@@ -9,8 +9,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code gatectl list servers|services|listeners|monitors|sessions|filters|threads|modules|users}: one row per
- * object with maxctrl's columns. Runs on the command's thread.
+ * {@code gatectl list servers|services|listeners|monitors|sessions|filters|threads|modules|users|commands}: one row
+ * per object with maxctrl's columns. Runs on the command's thread.
  */
 @Command(name = "list", description = "List objects")
 public final class ListCommand {
@@ -91,5 +91,22 @@ public final class ListCommand {
     void users() {
         table("users/inet", List.of("Name", "Type", "Privileges"), r -> List.of(r.path("id").asText(),
                 r.path("type").asText(), Rows.at(r, "/attributes/account")));
+    }
+
+    @Command(name = "commands", description = "List the module commands of loaded modules")
+    void commands() {
+        gatectl.eachHost(c -> {
+            BoxTable t = new BoxTable(List.of("Module", "Commands"));
+            for (JsonNode m : c.get("maxscale/modules").path("data")) {
+                List<String> names = new java.util.ArrayList<>();
+                for (JsonNode cmd : m.path("attributes").path("commands")) {
+                    names.add(cmd.path("id").asText());
+                }
+                if (!names.isEmpty()) {
+                    t.row(List.of(m.path("id").asText(), String.join(", ", names)));
+                }
+            }
+            return Rows.print(gatectl, t);
+        });
     }
 }

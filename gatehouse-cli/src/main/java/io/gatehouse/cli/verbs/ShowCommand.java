@@ -12,9 +12,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code gatectl show server|service|monitor|listener NAME} and {@code show maxscale}: one object as a two-column
- * table of maxctrl's fields, nested values (parameters, statistics, diagnostics) as indented JSON. Runs on the
- * command's thread.
+ * {@code gatectl show server|service|monitor|listener|filter|module|session|thread NAME}, {@code show maxscale|logging}:
+ * one object as a two-column table of maxctrl's fields, nested values (parameters, statistics, diagnostics) as
+ * indented JSON; the plural forms ({@code show servers} ...) print that table for every object of the collection,
+ * read with one request. Runs on the command's thread.
  */
 @Command(name = "show", description = "Show one object")
 public final class ShowCommand {
@@ -29,22 +30,36 @@ public final class ShowCommand {
         return new Field(label, where);
     }
 
+    private String render(JsonNode r, List<Field> fields) {
+        BoxTable t = new BoxTable(null);
+        for (Field f : fields) {
+            String v = f.where().startsWith("rel:") ? Rows.ids(r, f.where().substring(4), "\n")
+                    : JsonText.text(r.at(f.where()));
+            t.row(List.of(f.label(), v));
+        }
+        return gatectl.tsv() ? t.tsv() : t.render();
+    }
+
     private void show(String path, List<Field> fields) {
+        gatectl.eachHost(c -> render(c.get(path).path("data"), fields));
+    }
+
+    /** Every object of a collection, one table each, separated by an empty line as maxctrl separates them. */
+    private void showAll(String path, List<Field> fields) {
         gatectl.eachHost(c -> {
-            JsonNode r = c.get(path).path("data");
-            BoxTable t = new BoxTable(null);
-            for (Field f : fields) {
-                String v = f.where().startsWith("rel:") ? Rows.ids(r, f.where().substring(4), "\n")
-                        : JsonText.text(r.at(f.where()));
-                t.row(List.of(f.label(), v));
+            StringBuilder sb = new StringBuilder();
+            for (JsonNode r : c.get(path).path("data")) {
+                if (sb.length() > 0 && !gatectl.tsv()) {
+                    sb.append('\n');
+                }
+                sb.append(render(r, fields));
             }
-            return gatectl.tsv() ? t.tsv() : t.render();
+            return sb.toString();
         });
     }
 
-    @Command(name = "server", description = "Show a server")
-    void server(@Parameters(paramLabel = "NAME") String name) {
-        show("servers/" + name, Arrays.asList(f("Server", "/id"), f("Source", "/attributes/source/file"),
+    private static List<Field> serverFields() {
+        return Arrays.asList(f("Server", "/id"), f("Source", "/attributes/source/file"),
                 f("Address", "/attributes/parameters/address"), f("Port", "/attributes/parameters/port"),
                 f("State", "/attributes/state"), f("Version", "/attributes/version_string"),
                 f("Uptime", "/attributes/uptime"), f("Last Event", "/attributes/last_event"),
@@ -54,12 +69,21 @@ public final class ShowCommand {
                 f("Current Connections", "/attributes/statistics/connections"),
                 f("Total Connections", "/attributes/statistics/total_connections"),
                 f("Max Connections", "/attributes/statistics/max_connections"), f("Statistics", "/attributes/statistics"),
-                f("Parameters", "/attributes/parameters")));
+                f("Parameters", "/attributes/parameters"));
     }
 
-    @Command(name = "service", description = "Show a service")
-    void service(@Parameters(paramLabel = "NAME") String name) {
-        show("services/" + name, new ArrayList<>(List.of(f("Service", "/id"), f("Source", "/attributes/source/file"),
+    @Command(name = "server", description = "Show a server")
+    void server(@Parameters(paramLabel = "NAME") String name) {
+        show("servers/" + name, serverFields());
+    }
+
+    @Command(name = "servers", description = "Show all servers")
+    void servers() {
+        showAll("servers", serverFields());
+    }
+
+    private static List<Field> serviceFields() {
+        return new ArrayList<>(List.of(f("Service", "/id"), f("Source", "/attributes/source/file"),
                 f("Router", "/attributes/router"), f("State", "/attributes/state"), f("Started At", "/attributes/started"),
                 f("Users Loaded At", "/attributes/users_last_update"),
                 f("Current Connections", "/attributes/connections"),
@@ -67,20 +91,48 @@ public final class ShowCommand {
                 f("Max Connections", "/attributes/statistics/max_connections"), f("Cluster", "rel:monitors"),
                 f("Servers", "rel:servers"), f("Services", "rel:services"), f("Filters", "rel:filters"),
                 f("Parameters", "/attributes/parameters"), f("Statistics", "/attributes/statistics"),
-                f("Router Diagnostics", "/attributes/router_diagnostics"))));
+                f("Router Diagnostics", "/attributes/router_diagnostics")));
+    }
+
+    @Command(name = "service", description = "Show a service")
+    void service(@Parameters(paramLabel = "NAME") String name) {
+        show("services/" + name, serviceFields());
+    }
+
+    @Command(name = "services", description = "Show all services")
+    void services() {
+        showAll("services", serviceFields());
+    }
+
+    private static List<Field> monitorFields() {
+        return List.of(f("Monitor", "/id"), f("Source", "/attributes/source/file"),
+                f("Module", "/attributes/module"), f("State", "/attributes/state"), f("Servers", "rel:servers"),
+                f("Parameters", "/attributes/parameters"), f("Monitor Diagnostics", "/attributes/monitor_diagnostics"));
     }
 
     @Command(name = "monitor", description = "Show a monitor")
     void monitor(@Parameters(paramLabel = "NAME") String name) {
-        show("monitors/" + name, List.of(f("Monitor", "/id"), f("Source", "/attributes/source/file"),
-                f("Module", "/attributes/module"), f("State", "/attributes/state"), f("Servers", "rel:servers"),
-                f("Parameters", "/attributes/parameters"), f("Monitor Diagnostics", "/attributes/monitor_diagnostics")));
+        show("monitors/" + name, monitorFields());
+    }
+
+    @Command(name = "monitors", description = "Show all monitors")
+    void monitors() {
+        showAll("monitors", monitorFields());
+    }
+
+    private static List<Field> listenerFields() {
+        return List.of(f("Name", "/id"), f("Source", "/attributes/source/file"),
+                f("Service", "rel:services"), f("State", "/attributes/state"), f("Parameters", "/attributes/parameters"));
     }
 
     @Command(name = "listener", description = "Show a listener")
     void listener(@Parameters(paramLabel = "NAME") String name) {
-        show("listeners/" + name, List.of(f("Name", "/id"), f("Source", "/attributes/source/file"),
-                f("Service", "rel:services"), f("State", "/attributes/state"), f("Parameters", "/attributes/parameters")));
+        show("listeners/" + name, listenerFields());
+    }
+
+    @Command(name = "listeners", description = "Show all listeners")
+    void listeners() {
+        showAll("listeners", listenerFields());
     }
 
     @Command(name = "maxscale", description = "Show process-wide information")
@@ -91,18 +143,91 @@ public final class ShowCommand {
                 f("Parameters", "/attributes/parameters"), f("System", "/attributes/system")));
     }
 
+    private static List<Field> filterFields() {
+        return List.of(f("Filter", "/id"), f("Source", "/attributes/source/file"),
+                f("Module", "/attributes/module"), f("Services", "rel:services"),
+                f("Parameters", "/attributes/parameters"), f("Diagnostics", "/attributes/filter_diagnostics"));
+    }
+
     @Command(name = "filter", description = "Show a filter")
     void filter(@Parameters(paramLabel = "NAME") String name) {
-        show("filters/" + name, List.of(f("Filter", "/id"), f("Source", "/attributes/source/file"),
-                f("Module", "/attributes/module"), f("Services", "rel:services"),
-                f("Parameters", "/attributes/parameters"), f("Diagnostics", "/attributes/filter_diagnostics")));
+        show("filters/" + name, filterFields());
+    }
+
+    @Command(name = "filters", description = "Show all filters")
+    void filters() {
+        showAll("filters", filterFields());
+    }
+
+    private static List<Field> moduleFields() {
+        return List.of(f("Module", "/id"), f("Type", "/attributes/module_type"),
+                f("Version", "/attributes/version"), f("Maturity", "/attributes/maturity"),
+                f("Description", "/attributes/description"), f("Parameters", "/attributes/parameters"),
+                f("Commands", "/attributes/commands"));
     }
 
     @Command(name = "module", description = "Show a loaded module")
     void module(@Parameters(paramLabel = "NAME") String name) {
-        show("maxscale/modules/" + name, List.of(f("Module", "/id"), f("Type", "/attributes/module_type"),
-                f("Version", "/attributes/version"), f("Maturity", "/attributes/maturity"),
-                f("Description", "/attributes/description"), f("Parameters", "/attributes/parameters"),
-                f("Commands", "/attributes/commands")));
+        show("maxscale/modules/" + name, moduleFields());
+    }
+
+    @Command(name = "modules", description = "Show all loaded modules")
+    void modules() {
+        showAll("maxscale/modules", moduleFields());
+    }
+
+    private static List<Field> sessionFields() {
+        return List.of(f("Id", "/id"), f("Service", "rel:services"), f("State", "/attributes/state"),
+                f("User", "/attributes/user"), f("Host", "/attributes/remote"), f("Connected", "/attributes/connected"),
+                f("Servers", "rel:servers"), f("Connections", "/attributes/connections"),
+                f("Queries", "/attributes/queries"));
+    }
+
+    @Command(name = "session", description = "Show a session")
+    void session(@Parameters(paramLabel = "ID") String id) {
+        show("sessions/" + id, sessionFields());
+    }
+
+    @Command(name = "sessions", description = "Show all sessions")
+    void sessions() {
+        showAll("sessions", sessionFields());
+    }
+
+    private static List<Field> threadFields() {
+        return List.of(f("Id", "/id"), f("State", "/attributes/stats/state"),
+                f("Listening", "/attributes/stats/listening"), f("Statistics", "/attributes/stats"));
+    }
+
+    @Command(name = "thread", description = "Show a routing thread")
+    void thread(@Parameters(paramLabel = "ID") String id) {
+        show("maxscale/threads/" + id, threadFields());
+    }
+
+    @Command(name = "threads", description = "Show all routing threads")
+    void threads() {
+        showAll("maxscale/threads", threadFields());
+    }
+
+    @Command(name = "logging", description = "Show the log file, the logged priorities and the logging parameters")
+    void logging() {
+        show("maxscale/logs", List.of(f("Current Log File", "/attributes/log_file"),
+                f("Enabled Log Levels", "/attributes/log_priorities"), f("Parameters", "/attributes/parameters")));
+    }
+
+    @Command(name = "commands", description = "Show the module commands of one module")
+    void commands(@Parameters(paramLabel = "MODULE") String module) {
+        gatectl.eachHost(c -> {
+            BoxTable t = new BoxTable(List.of("Command", "Parameters", "Descriptions"));
+            for (JsonNode cmd : c.get("maxscale/modules/" + Paths.segment(module)).path("data").path("attributes")
+                    .path("commands")) {
+                List<String> params = new ArrayList<>();
+                for (JsonNode p : cmd.path("attributes").path("parameters")) {
+                    params.add(p.path("type").asText());
+                }
+                t.row(List.of(cmd.path("id").asText(), String.join(", ", params),
+                        cmd.path("attributes").path("description").asText("")));
+            }
+            return Rows.print(gatectl, t);
+        });
     }
 }

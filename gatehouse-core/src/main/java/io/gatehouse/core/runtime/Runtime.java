@@ -366,6 +366,19 @@ public final class Runtime implements AutoCloseable {
         serviceStartedAt.put(name, System.currentTimeMillis());
     }
 
+    /** Closes one listener's socket (new clients are refused, open sessions go on); its service stays started. */
+    public synchronized void stopListener(String name) {
+        require(listeners, name, "listener").stop();
+    }
+
+    /** Binds a stopped listener again; a running one is left as it is. */
+    public synchronized void startListener(String name) throws Exception {
+        Listener l = require(listeners, name, "listener");
+        if (!l.isRunning()) {
+            l.start(proxy);
+        }
+    }
+
     /** The persisted file an object's current definition comes from, or null when it is the static configuration. */
     public java.nio.file.Path persistedFile(String name) {
         return persistedFiles.get(name);
