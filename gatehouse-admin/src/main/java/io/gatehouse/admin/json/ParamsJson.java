@@ -84,6 +84,16 @@ public final class ParamsJson {
             o.put(n, t.startsWith("-") ? -1 : io.gatehouse.api.config.ValueParser.parseDuration(t).toSeconds());
             return;
         }
+        if (n.equals("admin_audit_exclude_methods")) {
+            // MaxScale answers this enum list as an array of method names.
+            var a = o.putArray(n);
+            for (String m : p.string(n).split(",")) {
+                if (!m.isBlank()) {
+                    a.add(m.trim().toUpperCase(java.util.Locale.ROOT));
+                }
+            }
+            return;
+        }
         if (BOOLEAN_WHEN_BOOLEAN.contains(n)) {
             try {
                 o.put(n, io.gatehouse.api.config.ValueParser.parseBool(p.string(n)));
