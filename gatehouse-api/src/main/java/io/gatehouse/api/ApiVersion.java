@@ -21,9 +21,10 @@ public record ApiVersion(int major, int minor) {
      * needsReplyPackets/replyPacket and sessionReset, the session context (timers, ending the session, branches);
      * 2 added the session context's runBefore (a filter's own statements, {@code InternalReply});
      * 3 added a filter's data directory (FilterModule.create with three arguments) and its editable documents
-     * (Filter.documents, readDocument, writeDocument, removeFromDocument).
+     * (Filter.documents, readDocument, writeDocument, removeFromDocument); 4 added a router's module commands
+     * (Router.commands, Router.call).
      */
-    public static final int MINOR = 3;
+    public static final int MINOR = 4;
     /** The API version this build of Gatehouse implements (read at run time). */
     public static final ApiVersion CURRENT = new ApiVersion(MAJOR, MINOR);
 

@@ -1,18 +1,21 @@
 package io.gatehouse.routers.readwritesplit;
 
 import static io.gatehouse.protocol.Commands.COM_QUERY;
+import static io.gatehouse.protocol.Commands.COM_STMT_EXECUTE;
 
 import io.gatehouse.api.reply.Reply;
 import io.gatehouse.api.router.Endpoint;
 import io.gatehouse.api.router.RouterSessionContext;
 import io.netty.buffer.ByteBuf;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * The read held back while causal reads makes sure its replica has the session's own writes: the internal query
- * under way (the primary's GTID, then the replica's wait for it) and the read waiting for it, sent on when the
- * replica caught up, or to the primary when it did not. Per session, on its worker thread; owns the waiting read
- * until it sends it on.
+ * The internal queries of causal reads and what waits for them: a read held while the primary's GTID is fetched
+ * and a replica waits for it (waiting modes) or is chosen by the position the monitor saw (fast modes, which send
+ * the read to the primary when no replica has it); and the last piece of a write's reply, held while the write's
+ * GTID is fetched for the service-wide modes. Per session, on its worker thread; owns the waiting read and the held
+ * reply piece until it sends them on.
  */
 final class CausalWait {
     /** Where a read finally goes; takes ownership of the packet. */
@@ -22,6 +25,7 @@ final class CausalWait {
 
     private final CausalReads causal;
     private final Supplier<Endpoint> primary;
+    private final List<Endpoint> replicas;
     private final Sender sender;
     private RouterSessionContext ctx;
     /** The internal query under way for causal reads, and the read waiting for it. */
@@ -31,10 +35,15 @@ final class CausalWait {
     private int waitingCommand;
     private Endpoint waitingReplica;
     private PreparedStatements.Entry waitingEntry;
+    /** The write's last reply piece, held while its GTID is fetched, and what then finishes the write. */
+    private ByteBuf heldReply;
+    private Runnable afterWrite;
 
-    CausalWait(CausalReads causal, Supplier<Endpoint> primary, Sender sender) {
+    /** {@code replicas} is the session's live list of ready replica connections (read only here). */
+    CausalWait(CausalReads causal, Supplier<Endpoint> primary, List<Endpoint> replicas, Sender sender) {
         this.causal = causal;
         this.primary = primary;
+        this.replicas = replicas;
         this.sender = sender;
     }
 
@@ -47,7 +56,32 @@ final class CausalWait {
         return e == internalTarget;
     }
 
-    /** Sends a read to {@code replica}, first making sure it has the session's own writes (causal reads). */
+    /**
+     * A write succeeded on the primary and the mode is service-wide: fetches its GTID first, then runs
+     * {@code then} with the held last piece of its reply (owned by the callee). Returns false, holding nothing,
+     * when the primary cannot be asked.
+     */
+    boolean fetchAfterWrite(ByteBuf lastPiece, Runnable then) {
+        Endpoint p = primary.get();
+        if (!causal.fetchesAfterWrite() || p == null || !p.isReady()) {
+            return false;
+        }
+        heldReply = lastPiece;
+        afterWrite = then;
+        fetchingGtid = true;
+        internalTarget = p;
+        p.write(causal.gtidQuery(ctx.alloc()), COM_QUERY);
+        return true;
+    }
+
+    /** Hands over the held reply piece to the one who finishes the write; the caller owns it. */
+    ByteBuf takeHeldReply() {
+        ByteBuf b = heldReply;
+        heldReply = null;
+        return b;
+    }
+
+    /** Sends a read to {@code replica}, first making sure it has the writes the read must see (causal reads). */
     void readOn(ByteBuf packet, int cmd, Endpoint replica, PreparedStatements.Entry entry) {
         Endpoint primary = this.primary.get();
         if (replica == null || replica == primary) {
@@ -56,24 +90,47 @@ final class CausalWait {
         }
         waitingEntry = entry;
         if (causal.needsGtid() && primary != null && primary.isReady()) {
-            waitingRead = packet;
-            waitingCommand = cmd;
-            waitingReplica = replica;
+            hold(packet, cmd, replica);
             fetchingGtid = true;
             internalTarget = primary;
             primary.write(causal.gtidQuery(ctx.alloc()), COM_QUERY);
             return;
         }
-        if (causal.needsWait(replica)) {
-            waitingRead = packet;
-            waitingCommand = cmd;
-            waitingReplica = replica;
+        hold(packet, cmd, replica);
+        proceed(replica);
+    }
+
+    private void hold(ByteBuf packet, int cmd, Endpoint replica) {
+        waitingRead = packet;
+        waitingCommand = cmd;
+        waitingReplica = replica;
+    }
+
+    /** The position is known: wait on the replica, pick one that has it (fast), or send the read on. */
+    private void proceed(Endpoint replica) {
+        if (causal.mode().fast()) {
+            send(fastChoice(replica));
+        } else if (!replica.isClosed() && causal.needsWait(replica)) {
             fetchingGtid = false;
             internalTarget = replica;
             replica.write(causal.waitQuery(ctx.alloc()), COM_QUERY);
-            return;
+        } else {
+            send(replica);
         }
-        sender.toOne(packet, cmd, replica, cmd == COM_QUERY);
+    }
+
+    /** The chosen replica if the monitor saw it at the position, else another ready one that was, else the primary. */
+    private Endpoint fastChoice(Endpoint chosen) {
+        if (chosen.isReady() && causal.reached(chosen)) {
+            return chosen;
+        }
+        for (Endpoint r : replicas) {
+            if (r != chosen && r.isReady() && causal.reached(r)
+                    && (waitingEntry == null || waitingEntry.ids.containsKey(r))) {
+                return r;
+            }
+        }
+        return primary.get();
     }
 
     /** Bytes of the internal query's reply (owned by this call); {@code reply} is non-null when it completed. */
@@ -84,52 +141,71 @@ final class CausalWait {
         }
     }
 
-    /** An internal causal-reads query finished; carry on with the read it was for. */
+    /** An internal causal-reads query finished; carry on with the read or the write it was for. */
     private void internalDone(Reply reply) {
         Endpoint replica = waitingReplica;
         internalTarget = null;
         if (fetchingGtid) {
             fetchingGtid = false;
             causal.gtidFetched(ctx.clientCapabilities());
-            if (!replica.isClosed() && causal.needsWait(replica)) {
-                internalTarget = replica;
-                replica.write(causal.waitQuery(ctx.alloc()), COM_QUERY);
+            if (afterWrite != null) {
+                Runnable then = afterWrite;
+                afterWrite = null;
+                then.run();
                 return;
             }
-        } else {
-            causal.release();
-            if (reply.isError()) {
-                // The replica did not catch up in time: the read goes to the primary instead.
-                replica = primary.get();
-            } else {
-                causal.caughtUp(replica);
-            }
+            proceed(replica);
+            return;
         }
+        causal.release();
+        if (reply.isError()) {
+            // The replica did not catch up in time: the read goes to the primary instead.
+            send(primary.get());
+        } else {
+            causal.caughtUp(replica);
+            send(replica);
+        }
+    }
+
+    /** Sends the waiting read to {@code target}, or to the primary when {@code target} is gone. */
+    private void send(Endpoint target) {
+        Endpoint chosen = waitingReplica;
         ByteBuf read = waitingRead;
         waitingRead = null;
         waitingReplica = null;
-        Endpoint target = replica != null && replica.isReady() ? replica : primary.get();
-        // A prepared statement has another id on the primary.
+        if (target == null || !target.isReady()) {
+            target = primary.get();
+        }
+        if (waitingEntry != null) {
+            if (target != chosen && waitingCommand == COM_STMT_EXECUTE) {
+                // Parameter types the client sent earlier may be unknown to this connection: they go in again.
+                read = PreparedStatements.withTypes(read, waitingEntry, target, ctx.alloc());
+            }
+            waitingEntry.lastExecuted = target;
+        }
+        // A prepared statement has another id on each connection.
         sender.toOne(PreparedStatements.withStatementId(read, waitingEntry, target), waitingCommand, target,
-                waitingCommand == COM_QUERY);
+                waitingCommand == COM_QUERY && target != primary.get());
     }
 
     /** The replica a read waited for is gone: the read goes to the primary. */
     void readOnPrimaryInstead() {
         internalTarget = null;
         causal.release();
-        Endpoint primary = this.primary.get();
-        ByteBuf read = waitingRead;
-        waitingRead = null;
-        sender.toOne(PreparedStatements.withStatementId(read, waitingEntry, primary), waitingCommand, primary, false);
+        send(primary.get());
     }
 
-    /** The session ends: releases the waiting read and the internal reply collected so far. */
+    /** The session ends: releases the waiting read, the held reply and the internal reply collected so far. */
     void close() {
         causal.release();
         if (waitingRead != null) {
             waitingRead.release();
             waitingRead = null;
         }
+        if (heldReply != null) {
+            heldReply.release();
+            heldReply = null;
+        }
+        afterWrite = null;
     }
 }

@@ -40,8 +40,12 @@ public final class ReadWriteSplitModule implements RouterModule {
                             "After a multi-statement packet, send everything to the primary"),
                     ParamSpec.of("strict_sp_calls", ParamType.BOOL, "false", true,
                             "After a CALL, send everything to the primary"),
-                    ParamSpec.oneOf("causal_reads", ParamType.ENUM, "none", true, List.of("none", "local", "universal"),
-                            "local: reads see the session's own writes; universal: reads see every earlier commit"),
+                    ParamSpec.oneOf("causal_reads", ParamType.ENUM, "none", true, List.of("none", "local", "global",
+                                    "fast", "fast_global", "universal", "fast_universal",
+                                    // MaxScale's deprecated boolean spellings: true is local, false none.
+                                    "true", "false", "on", "off", "yes", "no", "1", "0"),
+                            "Whose earlier writes a read on a replica sees (the session's, the service's or every"
+                                    + " commit) and whether it waits for a replica or picks one that has them"),
                     ParamSpec.of("causal_reads_timeout", ParamType.DURATION, "10s", true,
                             "How long a replica may take to catch up before the read goes to the primary"),
                     ParamSpec.of("max_sescmd_history", ParamType.COUNT, "50", true,

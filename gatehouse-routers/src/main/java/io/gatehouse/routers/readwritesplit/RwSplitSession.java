@@ -71,9 +71,9 @@ final class RwSplitSession implements RouterSession {
         this.history = new SessionHistory(router.context.params().integer("max_sescmd_history"),
                 router.context.params().bool("prune_sescmd_history"),
                 router.context.params().bool("disable_sescmd_history"));
-        this.causal = new CausalReads(router.context.params().string("causal_reads"),
+        this.causal = new CausalReads(router.causalMode, router.serviceGtid,
                 router.context.params().duration("causal_reads_timeout").toSeconds());
-        this.causalWait = new CausalWait(causal, () -> primary, this::toOne);
+        this.causalWait = new CausalWait(causal, () -> primary, replicas, this::toOne);
         this.targets = new TargetChoice(router, rules, replicaSet, history, trx, () -> primary);
     }
 
@@ -451,6 +451,11 @@ final class RwSplitSession implements RouterSession {
             return;
         }
         if (replies.forwards(from)) {
+            if (reply != null && from == primary && lastWasWrite && !reply.isError()
+                    && (reply.status() & io.gatehouse.protocol.StatusFlags.IN_TRANS) == 0
+                    && causalWait.fetchAfterWrite(buf, () -> writeDone(from, reply))) {
+                return; // causal_reads=global: the client hears of the write once the service knows its GTID
+            }
             ctx.clientWrite(buf);
         } else {
             buf.release();
@@ -461,6 +466,15 @@ final class RwSplitSession implements RouterSession {
         if (from == primary) {
             trx.primaryReplied(reply);
         }
+        if (replies.arrived(from, reply)) {
+            complete();
+        }
+    }
+
+    /** The write's GTID is known to the service: the client gets the held end of its reply. */
+    private void writeDone(Endpoint from, Reply reply) {
+        ctx.clientWrite(causalWait.takeHeldReply());
+        trx.primaryReplied(reply);
         if (replies.arrived(from, reply)) {
             complete();
         }
