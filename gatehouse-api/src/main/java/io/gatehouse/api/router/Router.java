@@ -29,6 +29,16 @@ public interface Router {
     Map<String, Object> diagnostics();
 
     /**
+     * Filter modules, by name, that the core runs for this service after the service's own filters (nearest the
+     * router), each made with its default parameters: the way a router parameter that a filter already implements
+     * is honoured (readwritesplit's {@code reuse_prepared_statements} is the {@code psreuse} filter,
+     * {@code optimistic_trx} the {@code optimistictrx} filter). Read when the router is made. Since API 2.4.
+     */
+    default java.util.List<String> impliedFilters() {
+        return java.util.List.of();
+    }
+
+    /**
      * The module commands this router offers for its service (readwritesplit's {@code reset-gtid}); the first
      * argument of such a call names the service. Since API 2.4.
      */

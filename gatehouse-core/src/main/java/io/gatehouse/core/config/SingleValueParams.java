@@ -40,9 +40,7 @@ final class SingleValueParams {
                     "log_notice", new Only("false", PER_SERVICE_LOG),
                     "log_warning", new Only("false", PER_SERVICE_LOG)),
             "readwritesplit", Map.of(
-                    "reuse_prepared_statements", new Only("false", "use the psreuse filter for this"),
                     "transaction_replay", new Only("false", "transactions are not replayed after a server failure"),
-                    "optimistic_trx", new Only("false", "use the optimistictrx filter for this"),
                     "delayed_retry", new Only("false", "queries are not held back waiting for a server")),
             "mariadbmon", Map.of(
                     "assume_unique_hostnames", new Only("true", "replicas are matched to servers by host and port"

@@ -59,6 +59,22 @@ final class ReadWriteSplit implements Router {
         return new RwSplitSession(this);
     }
 
+    /**
+     * {@code reuse_prepared_statements} and {@code optimistic_trx} are what the psreuse and optimistictrx filters do:
+     * the core runs them for this service, nearest the router.
+     */
+    @Override
+    public java.util.List<String> impliedFilters() {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        if (context.params().bool("optimistic_trx")) {
+            names.add("optimistictrx");
+        }
+        if (context.params().bool("reuse_prepared_statements")) {
+            names.add("psreuse");
+        }
+        return names;
+    }
+
     /** MaxScale's readwritesplit module command {@code reset-gtid}. */
     @Override
     public java.util.List<String> commands() {

@@ -57,11 +57,12 @@ public final class ReadWriteSplitModule implements RouterModule {
                     ParamSpec.of("retry_failed_reads", ParamType.BOOL, "true", true,
                             "Retry a read on another server when its server fails before answering"),
                     ParamSpec.of("reuse_prepared_statements", ParamType.BOOL, "false", true,
-                            "Answer repeated prepares from a cache; only false (the psreuse filter does it)"),
+                            "Answer repeated prepares of the same SQL from the connection's earlier statement (the psreuse filter)"),
                     ParamSpec.of("transaction_replay", ParamType.BOOL, "false", true,
                             "Replay transactions after a server failure; only false"),
                     ParamSpec.of("optimistic_trx", ParamType.BOOL, "false", true,
-                            "Start transactions on a replica and move them when they write; only false"),
+                            "Start transactions on a replica and replay them on the primary when they write"
+                                    + " (the optimistictrx filter)"),
                     ParamSpec.of("delayed_retry", ParamType.BOOL, "false", true,
                             "Retry a failed query after a delay; only false")));
 
