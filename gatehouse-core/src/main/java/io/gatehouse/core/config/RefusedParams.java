@@ -108,7 +108,6 @@ final class RefusedParams {
         });
         put(m, "readwritesplit", new String[][] {
                 {"master_reconnection", "a lost primary connection is not reopened inside a session"},
-                {"strict_tmp_tables", "temporary tables are not tracked for the session"},
                 {"transaction_replay_max_size", "transactions are not replayed after a server failure"},
                 {"transaction_replay_attempts", "transactions are not replayed after a server failure"},
                 {"transaction_replay_timeout", "transactions are not replayed after a server failure"},

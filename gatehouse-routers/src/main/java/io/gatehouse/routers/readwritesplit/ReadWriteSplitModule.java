@@ -40,6 +40,8 @@ public final class ReadWriteSplitModule implements RouterModule {
                             "After a multi-statement packet, send everything to the primary"),
                     ParamSpec.of("strict_sp_calls", ParamType.BOOL, "false", true,
                             "After a CALL, send everything to the primary"),
+                    ParamSpec.of("strict_tmp_tables", ParamType.BOOL, "true", true,
+                            "End the session when its primary connection is lost while it has temporary tables"),
                     ParamSpec.oneOf("causal_reads", ParamType.ENUM, "none", true, List.of("none", "local", "global",
                                     "fast", "fast_global", "universal", "fast_universal",
                                     // MaxScale's deprecated boolean spellings: true is local, false none.

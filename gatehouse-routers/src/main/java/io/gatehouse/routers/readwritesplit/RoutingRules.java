@@ -36,6 +36,7 @@ final class RoutingRules {
     /** Classifies the text of {@code PREPARE name FROM '...'} as the session's own statements are. */
     private final java.util.function.Function<String, Classification> classifier;
     private final Set<String> temporaryTables = new HashSet<>();
+    private final boolean strictTmpTables;
     /** Text prepared statements by name, with what they do, so that EXECUTE can go where the statement may. */
     private final java.util.Map<String, Classification> named = new java.util.HashMap<>();
     private Classification last;
@@ -51,6 +52,7 @@ final class RoutingRules {
         this.variablesOnPrimaryAlways = "master".equals(params.string("use_sql_variables_in"));
         // Milliseconds: with mariadbmon's replication_heartbeat the lag is measured below a second (500ms works).
         this.maxLagMillis = params.duration("max_replication_lag").toMillis();
+        this.strictTmpTables = params.bool("strict_tmp_tables");
         this.selectionCriteria = params.string("slave_selection_criteria");
         this.masterAcceptReads = params.bool("master_accept_reads");
         this.retryFailedReads = params.bool("retry_failed_reads");
@@ -183,6 +185,14 @@ final class RoutingRules {
     }
 
     /** The session was reset (COM_RESET_CONNECTION, COM_CHANGE_USER): nothing of it is left on the servers. */
+    /**
+     * strict_tmp_tables (default true, as in MaxScale 24.02): the session holds temporary tables, which live only on
+     * its primary connection, so losing that connection must end the session rather than let them vanish.
+     */
+    boolean temporaryTablesBindToPrimary() {
+        return strictTmpTables && !temporaryTables.isEmpty();
+    }
+
     void forgetTemporaryTables() {
         temporaryTables.clear();
         named.clear();

@@ -145,6 +145,10 @@ final class RwSplitSession implements RouterSession {
                 ctx.fail(code, sqlState, message);
                 return;
             }
+            if (rules.temporaryTablesBindToPrimary()) {
+                ctx.fail(code, sqlState, message + " (the session's temporary tables were on it; strict_tmp_tables)");
+                return;
+            }
             // fail_on_write / error_on_write: reads go on on the replicas; a write decides. Unless the server is up
             // and ended this idle session (wait_timeout, KILL): then the session ends, as directly.
             idlePrimary.primaryClosedIdle(ctx, e.server());
