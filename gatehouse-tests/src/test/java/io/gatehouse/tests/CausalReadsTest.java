@@ -1,10 +1,12 @@
 package io.gatehouse.tests;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gatehouse.cli.Gatectl;
 import io.gatehouse.protocol.client.BlockingClient;
 import io.gatehouse.protocol.client.ClientOptions;
+import io.gatehouse.protocol.client.ServerErrorException;
 import io.gatehouse.server.Gatehouse;
 import io.gatehouse.testkit.Accounts;
 import io.gatehouse.testkit.MariaDbCluster;
@@ -242,6 +244,42 @@ class CausalReadsTest {
     void aReplicaThatDoesNotCatchUpInTimeLeavesTheReadToThePrimary() throws Exception {
         try (BlockingClient c = connect("Timeout")) {
             assertThat(writeThenRead(c, c, 0).get(1)).isEqualTo(primaryId);
+        }
+    }
+
+    @Test
+    void readOnlyTransactionsStartOnceTheirReplicaHasTheWrites() throws Exception {
+        for (String service : List.of("Local", "Fast")) {
+            int id = IDS.incrementAndGet();
+            try (BlockingClient c = connect(service); Locks locks = lockReplicas()) {
+                c.execute("INSERT INTO causal_t VALUES (" + id + ", 4)");
+                if (service.equals("Local")) {
+                    locks.releaseAfter(1000);
+                }
+                c.execute("START TRANSACTION READ ONLY");
+                List<String> row = read(c, id);
+                List<String> again = read(c, id);
+                c.execute("COMMIT");
+                assertThat(row.get(0)).as(service).isEqualTo("4");
+                assertThat(row.get(1)).as(service).isIn(service.equals("Local") ? replicaIds : Set.of(primaryId));
+                assertThat(again.get(1)).as("the whole transaction on one server").isEqualTo(row.get(1));
+            }
+        }
+    }
+
+    @Test
+    void aReadOnlyTransactionWhoseReplicaDoesNotCatchUpFailsWithError1792() throws Exception {
+        int id = IDS.incrementAndGet();
+        try (BlockingClient c = connect("Timeout"); Locks locks = lockReplicas()) {
+            c.execute("INSERT INTO causal_t VALUES (" + id + ", 4)");
+            assertThatThrownBy(() -> c.execute("START TRANSACTION READ ONLY"))
+                    .isInstanceOfSatisfying(ServerErrorException.class, e -> {
+                        assertThat(e.code()).isEqualTo(1792);
+                        assertThat(e.getMessage()).contains("Causal read timed out");
+                    });
+            locks.close();
+            // The session goes on: the next read sees the write.
+            assertThat(read(c, id).get(0)).isEqualTo("4");
         }
     }
 

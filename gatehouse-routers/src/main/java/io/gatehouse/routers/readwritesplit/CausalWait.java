@@ -35,6 +35,8 @@ final class CausalWait {
     private int waitingCommand;
     private Endpoint waitingReplica;
     private PreparedStatements.Entry waitingEntry;
+    /** Set while the waiting read starts a read-only transaction: told where the transaction runs. */
+    private java.util.function.Consumer<Endpoint> readOnlyStart;
     /** The write's last reply piece, held while its GTID is fetched, and what then finishes the write. */
     private ByteBuf heldReply;
     private Runnable afterWrite;
@@ -85,6 +87,7 @@ final class CausalWait {
     void readOn(ByteBuf packet, int cmd, Endpoint replica, PreparedStatements.Entry entry) {
         Endpoint primary = this.primary.get();
         if (replica == null || replica == primary) {
+            started(primary);
             sender.toOne(PreparedStatements.withStatementId(packet, entry, primary), cmd, primary, false);
             return;
         }
@@ -98,6 +101,17 @@ final class CausalWait {
         }
         hold(packet, cmd, replica);
         proceed(replica);
+    }
+
+    /**
+     * {@code START TRANSACTION READ ONLY} on {@code replica}: the transaction starts once the replica has the writes
+     * it must see (or, fast modes, on a replica that has them, else on the primary); {@code started} learns where.
+     * A replica that does not catch up in time fails the statement with MaxScale's error 1792, since the
+     * transaction was meant for a replica and cannot move. Takes ownership of {@code packet}.
+     */
+    void readOnlyTransactionOn(ByteBuf packet, Endpoint replica, java.util.function.Consumer<Endpoint> started) {
+        readOnlyStart = started;
+        readOn(packet, COM_QUERY, replica, null);
     }
 
     private void hold(ByteBuf packet, int cmd, Endpoint replica) {
@@ -158,7 +172,16 @@ final class CausalWait {
             return;
         }
         causal.release();
-        if (reply.isError()) {
+        if (reply.isError() && readOnlyStart != null) {
+            readOnlyStart = null;
+            ByteBuf read = waitingRead;
+            waitingRead = null;
+            waitingReplica = null;
+            read.release();
+            ctx.clientError(1, 1792, "25006",
+                    "Causal read timed out while in a read-only transaction, cannot retry command.");
+            ctx.commandDone();
+        } else if (reply.isError()) {
             // The replica did not catch up in time: the read goes to the primary instead.
             send(primary.get());
         } else {
@@ -183,9 +206,19 @@ final class CausalWait {
             }
             waitingEntry.lastExecuted = target;
         }
+        boolean retryable = waitingCommand == COM_QUERY && target != primary.get() && readOnlyStart == null;
+        started(target);
         // A prepared statement has another id on each connection.
         sender.toOne(PreparedStatements.withStatementId(read, waitingEntry, target), waitingCommand, target,
-                waitingCommand == COM_QUERY && target != primary.get());
+                retryable);
+    }
+
+    private void started(Endpoint target) {
+        if (readOnlyStart != null) {
+            java.util.function.Consumer<Endpoint> s = readOnlyStart;
+            readOnlyStart = null;
+            s.accept(target);
+        }
     }
 
     /** The replica a read waited for is gone: the read goes to the primary. */
@@ -207,5 +240,6 @@ final class CausalWait {
             heldReply = null;
         }
         afterWrite = null;
+        readOnlyStart = null;
     }
 }

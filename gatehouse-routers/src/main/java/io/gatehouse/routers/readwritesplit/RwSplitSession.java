@@ -278,8 +278,12 @@ final class RwSplitSession implements RouterSession {
             }
             case READ_ONLY_TRX_START -> {
                 Endpoint r = targets.replica();
-                trx.readOnlyTarget(r);
                 router.roTransactions.increment();
+                if (r != null && r != primary && causal.mode() != CausalMode.NONE) {
+                    causalWait.readOnlyTransactionOn(packet, r, trx::readOnlyTarget);
+                    return;
+                }
+                trx.readOnlyTarget(r);
                 toOne(packet, COM_QUERY, r != null ? r : primary, false);
             }
             case READ_ONLY_TRX -> toOne(packet, COM_QUERY, trx.readOnlyTarget(), false);
