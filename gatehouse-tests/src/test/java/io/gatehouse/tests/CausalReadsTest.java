@@ -222,6 +222,17 @@ class CausalReadsTest {
         try (BlockingClient a = connect("FastGlobal"); BlockingClient b = connect("FastGlobal")) {
             assertThat(writeThenRead(a, b, 0).get(1)).isEqualTo(primaryId);
         }
+        // A transaction's GTID exists at its COMMIT: that is what the other session waits for.
+        int id = IDS.incrementAndGet();
+        try (BlockingClient a = connect("Global"); BlockingClient b = connect("Global"); Locks locks = lockReplicas()) {
+            a.execute("BEGIN");
+            a.execute("INSERT INTO causal_t VALUES (" + id + ", 8)");
+            a.execute("COMMIT");
+            locks.releaseAfter(1000);
+            List<String> row = read(b, id);
+            assertThat(row.get(0)).isEqualTo("8");
+            assertThat(row.get(1)).isIn(replicaIds);
+        }
     }
 
     @Test
