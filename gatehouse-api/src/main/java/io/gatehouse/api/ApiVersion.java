@@ -22,9 +22,10 @@ public record ApiVersion(int major, int minor) {
      * 2 added the session context's runBefore (a filter's own statements, {@code InternalReply});
      * 3 added a filter's data directory (FilterModule.create with three arguments) and its editable documents
      * (Filter.documents, readDocument, writeDocument, removeFromDocument); 4 added FilterSession.answerLater (an
-     * answer that waits for another process), a filter's module commands (Filter.commands, call) and the router
+     * answer that waits for another process), a filter's module commands (Filter.commands, call), the router
      * session context's timer (RouterSessionContext.schedule) and per-session trace (RouterSessionContext.tracing,
-     * traceDecision).
+     * traceDecision), a router's module commands (Router.commands, Router.call), the filters a router implies
+     * (Router.impliedFilters) and the replication lag in milliseconds (ServerState.replicationLagMillis).
      */
     public static final int MINOR = 4;
     /** The API version this build of Gatehouse implements (read at run time). */

@@ -49,7 +49,9 @@
  * appear in the REST API ({@code router_diagnostics}, {@code filter_diagnostics}, {@code monitor_diagnostics}).
  * A monitor registers admin commands by naming them in {@link io.gatehouse.api.monitor.Monitor#commands} and
  * running them in {@link io.gatehouse.api.monitor.Monitor#call}; they are served as
- * {@code POST /v1/maxscale/modules/MODULE/COMMAND} and by {@code gatectl call command}.
+ * {@code POST /v1/maxscale/modules/MODULE/COMMAND} and by {@code gatectl call command}; a router does the same with
+ * {@link io.gatehouse.api.router.Router#commands} and {@link io.gatehouse.api.router.Router#call}, its first
+ * argument naming the service.
  *
  * <h2>Versions</h2>
  * {@link io.gatehouse.api.ApiVersion} follows semantic rules: a new minor version only adds (default methods,

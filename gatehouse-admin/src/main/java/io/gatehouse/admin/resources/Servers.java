@@ -82,6 +82,8 @@ public final class Servers {
         a.put("server_id", st.serverId());
         a.put("read_only", st.readOnly());
         a.put("replication_lag", st.replicationLag());
+        // Gatehouse extension: milliseconds, measured by mariadbmon's replication_heartbeat when it is on.
+        a.put("replication_lag_ms", st.replicationLagMillis());
         a.put("version_string", st.versionString());
         a.set("source", Sources.of(rt, s.name()));
         a.set("parameters", ParamsJson.render(s.params(), CoreParams.SERVER, Set.of("type", "protocol")));

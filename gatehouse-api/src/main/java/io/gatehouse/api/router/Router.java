@@ -37,4 +37,32 @@ public interface Router {
 
     /** Router-specific counters for the admin API (MaxScale's {@code router_diagnostics}). */
     Map<String, Object> diagnostics();
+
+    /**
+     * Filter modules, by name, that the core runs for this service after the service's own filters (nearest the
+     * router), each made with its default parameters: the way a router parameter that a filter already implements
+     * is honoured (readwritesplit's {@code reuse_prepared_statements} is the {@code psreuse} filter,
+     * {@code optimistic_trx} the {@code optimistictrx} filter). Read when the router is made. Since API 2.4.
+     */
+    default java.util.List<String> impliedFilters() {
+        return java.util.List.of();
+    }
+
+    /**
+     * The module commands this router offers for its service (readwritesplit's {@code reset-gtid}); the first
+     * argument of such a call names the service. Since API 2.4.
+     */
+    default java.util.List<String> commands() {
+        return java.util.List.of();
+    }
+
+    /**
+     * Runs a module command with the arguments after the service name; called from an admin or test thread, never
+     * a worker, so it must be thread-safe. Returns what the command reports for the REST API (may be null). Throws
+     * {@link IllegalArgumentException} for unknown commands or bad arguments, with a message for the operator.
+     * Since API 2.4.
+     */
+    default Object call(String command, java.util.List<String> args) {
+        throw new IllegalArgumentException("router has no command '" + command + "'");
+    }
 }

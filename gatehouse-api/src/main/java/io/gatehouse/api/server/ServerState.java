@@ -15,22 +15,38 @@ package io.gatehouse.api.server;
  * @param capabilities     the capabilities from the server's handshake (MariaDB extended ones in the high bits)
  * @param charset          the default collation id from the server's handshake
  * @param lastError        why the last connection attempt failed, empty when it did not
+ * @param replicationLagMillis the lag in milliseconds: measured by a replication heartbeat when the monitor writes
+ *                         one (sub-second), else {@code replicationLag} in milliseconds; -1 when unknown. Since API 2.4.
  */
 public record ServerState(int status, long replicationLag, long serverId, long masterId, boolean readOnly,
                           String gtidCurrentPos, String gtidBinlogPos, String versionString, long capabilities,
-                          int charset, String lastError) {
+                          int charset, String lastError, long replicationLagMillis) {
     /** The state of a server no monitor has looked at yet. */
     public static final ServerState UNKNOWN = new ServerState(0, -1, -1, -1, false, "", "", "", 0, 0, "");
 
-    /** A copy with another replication lag. */
+    /** A state without a heartbeat measurement: the lag in milliseconds is the lag in seconds, converted. */
+    public ServerState(int status, long replicationLag, long serverId, long masterId, boolean readOnly,
+                       String gtidCurrentPos, String gtidBinlogPos, String versionString, long capabilities,
+                       int charset, String lastError) {
+        this(status, replicationLag, serverId, masterId, readOnly, gtidCurrentPos, gtidBinlogPos, versionString,
+                capabilities, charset, lastError, replicationLag < 0 ? -1 : replicationLag * 1000);
+    }
+
+    /** A copy with another replication lag (in seconds; the lag in milliseconds follows it). */
     public ServerState withLag(long lagSeconds) {
         return new ServerState(status, lagSeconds, serverId, masterId, readOnly, gtidCurrentPos, gtidBinlogPos,
                 versionString, capabilities, charset, lastError);
     }
 
+    /** A copy with a heartbeat-measured lag in milliseconds ({@code -1}: keep the one derived from seconds). */
+    public ServerState withLagMillis(long lagMillis) {
+        return lagMillis < 0 ? this : new ServerState(status, replicationLag, serverId, masterId, readOnly,
+                gtidCurrentPos, gtidBinlogPos, versionString, capabilities, charset, lastError, lagMillis);
+    }
+
     /** A copy with other status bits. */
     public ServerState withStatus(int newStatus) {
         return new ServerState(newStatus, replicationLag, serverId, masterId, readOnly, gtidCurrentPos,
-                gtidBinlogPos, versionString, capabilities, charset, lastError);
+                gtidBinlogPos, versionString, capabilities, charset, lastError, replicationLagMillis);
     }
 }

@@ -82,7 +82,6 @@ final class RefusedParams {
                 {"backup_storage_path", "no backup or rebuild operations"},
         });
         put(m, "readwritesplit", new String[][] {
-                {"strict_tmp_tables", "temporary tables are not tracked for the session"},
         });
         return m;
     }

@@ -35,13 +35,11 @@ final class SingleValueParams {
                     "log_info", new Only("false", PER_SERVICE_LOG),
                     "log_notice", new Only("false", PER_SERVICE_LOG),
                     "log_warning", new Only("false", PER_SERVICE_LOG)),
-            "readwritesplit", Map.of(
-                    "reuse_prepared_statements", new Only("false", "use the psreuse filter for this"),
-                    "optimistic_trx", new Only("false", "use the optimistictrx filter for this")),
+            "readwritesplit", Map.of(),
             "mariadbmon", Map.of(
                     "assume_unique_hostnames", new Only("true", "replicas are matched to servers by host and port"
                             + " (server_id only when no server has that address)"),
-                    "switchover_on_low_disk_space", new Only("false", "disk space is not monitored")));
+                    "switchover_on_low_disk_space", new Only("false", "a primary low on disk space loses Master (master_conditions) but is not switched over")));
 
     private SingleValueParams() {
     }

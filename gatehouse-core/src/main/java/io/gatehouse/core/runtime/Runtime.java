@@ -115,6 +115,7 @@ public final class Runtime implements AutoCloseable {
                 io.gatehouse.core.service.ServiceTarget.link(svc, servers, branchTargets::service);
                 RouterModule rm = modules.find(ModuleKind.ROUTER, sc.module(), RouterModule.class);
                 svc.router(rm.create(new ServiceRouterContext(svc, classifierCacheBytes)));
+                svc.impliedFilters(io.gatehouse.core.service.ImpliedFilters.of(sc.name(), svc.router(), modules));
                 svc.filters(io.gatehouse.core.config.ConfigLoader.filterNames(sc.params()).stream()
                         .map(filters::get).toList());
                 services.put(sc.name(), svc);

@@ -13,6 +13,7 @@ import io.gatehouse.core.config.GatehouseConfig;
 import io.gatehouse.core.config.GatehouseConfig.ObjectConfig;
 import io.gatehouse.core.listener.Listener;
 import io.gatehouse.core.server.Server;
+import io.gatehouse.core.service.ImpliedFilters;
 import io.gatehouse.core.service.Service;
 import io.gatehouse.core.service.ServiceTarget;
 import io.gatehouse.core.users.UserAccountStore;
@@ -90,6 +91,7 @@ final class RuntimeObjects {
         live.service = svc;
         svc.router(rt.modules().find(ModuleKind.ROUTER, c.module(), RouterModule.class)
                 .create(new Runtime.ServiceRouterContext(svc, rt.classifierCacheBytes())));
+        svc.impliedFilters(ImpliedFilters.of(c.name(), svc.router(), rt.modules()));
         svc.filters(filters(c));
         rt.services().put(c.name(), svc);
         rt.publishTargets();
@@ -110,6 +112,7 @@ final class RuntimeObjects {
         svc.filters(filters(c));
         svc.router(rt.modules().find(ModuleKind.ROUTER, c.module(), RouterModule.class)
                 .create(new Runtime.ServiceRouterContext(svc, rt.classifierCacheBytes())));
+        svc.impliedFilters(ImpliedFilters.of(c.name(), svc.router(), rt.modules()));
         if (!before.equals(c.targets())) {
             svc.users().refresh(true);
         }

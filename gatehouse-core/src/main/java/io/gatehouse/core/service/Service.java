@@ -25,6 +25,7 @@ public final class Service {
     private volatile List<io.gatehouse.api.server.ServerView> routingTargets;
     private volatile Router router;
     private volatile List<io.gatehouse.api.filter.Filter> filters = List.of();
+    private volatile List<io.gatehouse.api.filter.Filter> implied = List.of();
     private final UserAccountStore users;
     private final AtomicInteger sessions = new AtomicInteger();
     private final AtomicLong totalSessions = new AtomicLong();
@@ -85,9 +86,19 @@ public final class Service {
         this.router = r;
     }
 
-    /** The filter chain, in order. */
+    /** The filter chain, in order: the service's own filters, then those its router implies. */
     public List<io.gatehouse.api.filter.Filter> filters() {
-        return filters;
+        if (implied.isEmpty()) {
+            return filters;
+        }
+        List<io.gatehouse.api.filter.Filter> all = new java.util.ArrayList<>(filters);
+        all.addAll(implied);
+        return all;
+    }
+
+    /** The filters the current router implies ({@link ImpliedFilters}); set whenever the router is made. */
+    public void impliedFilters(List<io.gatehouse.api.filter.Filter> chain) {
+        this.implied = List.copyOf(chain);
     }
 
     public void filters(List<io.gatehouse.api.filter.Filter> chain) {

@@ -39,6 +39,8 @@ final class MariaDbMonitor implements Monitor {
     private final ClusterOperations ops;
     private final ScheduledExecutorService thread;
     private final Journal journal;
+    /** replication_heartbeat: lag in milliseconds, measured each pass when the parameter is on. */
+    private final Heartbeat heartbeat;
     private ScheduledFuture<?> task;
     private volatile boolean running;
     private ServerProbe primary;
@@ -57,6 +59,7 @@ final class MariaDbMonitor implements Monitor {
         }
         this.ops = new ClusterOperations(probes);
         this.journal = new Journal(context.dataDirectory());
+        this.heartbeat = new Heartbeat(context.name());
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "gatehouse-monitor-" + context.name());
             t.setDaemon(true);
@@ -174,6 +177,12 @@ final class MariaDbMonitor implements Monitor {
         d.put("failover_refused", failoverRefusal.isEmpty() ? null : failoverRefusal);
         d.put("rejoin_refused", Map.copyOf(rejoinRefusals));
         d.put("journal", journal.file().toString());
+        // Gatehouse extension: each server's lag in milliseconds (heartbeat-measured with replication_heartbeat).
+        Map<String, Object> lagMs = new LinkedHashMap<>();
+        for (ServerProbe p : probes) {
+            lagMs.put(p.server.name(), p.server.state().replicationLagMillis());
+        }
+        d.put("replication_lag_ms", lagMs);
         return d;
     }
 
@@ -290,6 +299,7 @@ final class MariaDbMonitor implements Monitor {
         primaryName = primary == null ? "" : primary.server.name();
         conditions = new RoleConditions(p);
         primaryIsMaster = primary != null && conditions.masterOk(primary, probes, secondaryMonitor());
+        heartbeat.beat(p.bool("replication_heartbeat") ? primary : null, probes);
         List<ScriptHook.Event> events = new ArrayList<>();
         for (ServerProbe probe : probes) {
             publish(probe, previous, events);
@@ -518,7 +528,8 @@ final class MariaDbMonitor implements Monitor {
                 probe.readOnly, probe.gtidCurrentPos, probe.gtidBinlogPos,
                 g != null ? g.serverVersion() : old.versionString(), g != null ? g.capabilities() : old.capabilities(),
                 g != null ? g.charset() : old.charset(), probe.lastError);
-        s.publish(next);
+        s.publish(ServerStatus.has(status, ServerStatus.SLAVE) ? next.withLagMillis(heartbeat.lagMillis(probe))
+                : next);
         int before = old.status() & ServerStatus.MONITOR_BITS;
         if (before != status || ticks == 0) {
             String event = Events.name(before, status, ticks == 0);

@@ -59,6 +59,9 @@ public final class MariaDbMonitorModule implements MonitorModule {
                             "Set read_only=ON on every running server other than the primary, replica or not; nothing"
                                     + " is changed while there is no primary"),
                     of("enforce_writable_master", ParamType.BOOL, "false", true, "Set read_only=OFF on the primary"),
+                    of("replication_heartbeat", ParamType.BOOL, "false", true,
+                            "Gatehouse extension: write a heartbeat on the primary each pass and read it on the"
+                                    + " replicas, for replication lag in milliseconds"),
                     of("enforce_simple_topology", ParamType.BOOL, "false", true,
                             "Keep one primary with direct replicas; implies auto_failover and auto_rejoin"),
                     of("handle_events", ParamType.BOOL, "true", true,

@@ -254,6 +254,15 @@ final class ServerProbe {
         connection.execute(sql);
     }
 
+    /** The first column of the first row {@code sql} returns through the monitoring connection, or null for none. */
+    String queryValue(String sql) throws Exception {
+        if (connection == null) {
+            throw new IllegalStateException(server.name() + " is not connected");
+        }
+        List<List<String>> rows = connection.query(sql).rows();
+        return rows.isEmpty() ? null : rows.get(0).get(0);
+    }
+
     /** The id of the monitoring connection on the server, or -1; switchover must not kill it. */
     long connectionId() {
         return connection == null ? -1 : connection.connectionId();

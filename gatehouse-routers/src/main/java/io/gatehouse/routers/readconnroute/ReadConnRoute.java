@@ -27,7 +27,7 @@ final class ReadConnRoute implements Router {
         Params p = context.params();
         Set<String> roles = p.mask("router_options");
         boolean masterAcceptReads = p.bool("master_accept_reads");
-        long maxLag = p.duration("max_replication_lag").toSeconds();
+        long maxLag = p.duration("max_replication_lag").toMillis();
         ServerView master = null;
         for (ServerView s : context.targets()) {
             if (ServerStatus.acceptsNewSessions(s.status()) && ServerStatus.has(s.status(), ServerStatus.MASTER)) {
@@ -46,7 +46,7 @@ final class ReadConnRoute implements Router {
                 continue;
             }
             if (!isMaster && maxLag > 0 && ServerStatus.has(st, ServerStatus.SLAVE)) {
-                long lag = s.state().replicationLag();
+                long lag = s.state().replicationLagMillis();
                 if (lag < 0 || lag >= maxLag) {
                     continue;
                 }

@@ -8,67 +8,96 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
 import java.nio.charset.StandardCharsets;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
- * {@code causal_reads}: with {@code local} a session reads its own writes even on a replica: after a write, the
- * session's GTID ({@code @@last_gtid}) is fetched from the primary; with {@code universal} every read first fetches
- * the primary's {@code @@gtid_binlog_pos}, so it sees everything committed before it, by any session; and a replica runs a read only after
- * {@code MASTER_GTID_WAIT} confirmed it has applied that GTID; a replica that does not catch up in time makes the
- * read go to the primary. Per session, on its worker thread; owns the reply bytes of its own internal queries.
+ * {@code causal_reads} bookkeeping of one session: the GTID position its reads must see and which replicas are
+ * known to have it. The position is the session's own last write ({@code local}, {@code fast}: {@code @@last_gtid}
+ * fetched from the primary after a write), the service's latest write ({@code global}, {@code fast_global}: the
+ * {@link ServiceGtid} every session of the service advances) or everything the primary has committed
+ * ({@code universal}, {@code fast_universal}: {@code @@gtid_binlog_pos} fetched before each read). Waiting modes make a
+ * replica run {@code MASTER_GTID_WAIT} first; fast modes only pick a replica the monitor saw at that position. Per
+ * session, on its worker thread; owns the reply bytes of its own internal queries.
  */
 final class CausalReads {
-    private final boolean enabled;
-    private final boolean universal;
+    private final CausalMode mode;
+    private final ServiceGtid service;
     private final long timeoutSeconds;
     private boolean writtenSinceFetch;
-    private String lastGtid = "";
-    private final Set<Endpoint> caughtUp = new HashSet<>();
+    private GtidPosition own = GtidPosition.EMPTY;
+    /** The position each replica was seen to reach with MASTER_GTID_WAIT. */
+    private final Map<Endpoint, GtidPosition> confirmed = new HashMap<>();
     private CompositeByteBuf collected;
 
-    /** {@code mode} is causal_reads: none, local (own writes) or universal (everything committed before). */
-    CausalReads(String mode, long timeoutSeconds) {
-        this.enabled = !mode.equals("none");
-        this.universal = mode.equals("universal");
+    CausalReads(CausalMode mode, ServiceGtid service, long timeoutSeconds) {
+        this.mode = mode;
+        this.service = service;
         this.timeoutSeconds = Math.max(1, timeoutSeconds);
     }
 
-    /** A write on the primary succeeded: replicas must prove they have it before serving reads. */
+    CausalMode mode() {
+        return mode;
+    }
+
+    /** A write on the primary succeeded: the session's own position must be fetched before its next read. */
     void wrote() {
-        if (enabled) {
+        if (mode == CausalMode.LOCAL || mode == CausalMode.FAST) {
             writtenSinceFetch = true;
-            caughtUp.clear();
         }
     }
 
-    /** True when the session's last GTID must be fetched before reading on a replica. */
+    /**
+     * True when a completed write's GTID must reach the service-wide position before the client hears of the write,
+     * so that a read any session sends after that answer sees it.
+     */
+    boolean fetchesAfterWrite() {
+        return mode.serviceWide();
+    }
+
+    /** True when a GTID must be fetched from the primary before reading on a replica. */
     boolean needsGtid() {
-        return universal || enabled && writtenSinceFetch;
+        return mode.universal() || writtenSinceFetch;
     }
 
-    /** True when {@code replica} must first wait for the session's last GTID. */
+    /** The position a read must see now (empty: any replica will do). */
+    GtidPosition target() {
+        return mode.serviceWide() ? service.get() : own;
+    }
+
+    /** True when {@code replica} must first wait for the position (waiting modes only). */
     boolean needsWait(Endpoint replica) {
-        return enabled && !lastGtid.isEmpty() && !caughtUp.contains(replica);
+        if (mode == CausalMode.NONE || mode.fast()) {
+            return false;
+        }
+        GtidPosition t = target();
+        GtidPosition seen = confirmed.get(replica);
+        return !t.isEmpty() && (seen == null || !seen.covers(t));
     }
 
+    /** True when the monitor last saw {@code replica}'s server at the position a read must see (fast modes). */
+    boolean reached(Endpoint replica) {
+        GtidPosition t = target();
+        return t.isEmpty() || GtidPosition.parse(replica.server().state().gtidCurrentPos()).covers(t);
+    }
+
+    /** {@code replica} finished MASTER_GTID_WAIT for the current target. */
     void caughtUp(Endpoint replica) {
-        caughtUp.add(replica);
+        confirmed.put(replica, target());
     }
 
     void forget(Endpoint e) {
-        caughtUp.remove(e);
+        confirmed.remove(e);
     }
 
-    /** The query that reads the GTID of the session's last transaction. */
+    /** The query that reads the position: the session's last GTID, or (universal) everything the primary has. */
     ByteBuf gtidQuery(ByteBufAllocator alloc) {
-        // universal: everything the primary has committed so far, from any session.
-        return query(alloc, universal ? "SELECT @@gtid_binlog_pos" : "SELECT @@last_gtid");
+        return query(alloc, mode.universal() ? "SELECT @@gtid_binlog_pos" : "SELECT @@last_gtid");
     }
 
-    /** A statement that succeeds once the replica has applied the GTID, and fails (error 1644) on timeout. */
+    /** A statement that succeeds once the replica has applied the position, and fails (error 1644) on timeout. */
     ByteBuf waitQuery(ByteBufAllocator alloc) {
-        return query(alloc, "IF (MASTER_GTID_WAIT('" + lastGtid.replace("'", "") + "', " + timeoutSeconds
+        return query(alloc, "IF (MASTER_GTID_WAIT('" + target() + "', " + timeoutSeconds
                 + ") <> 0) THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'replica did not catch up'; END IF");
     }
 
@@ -80,12 +109,18 @@ final class CausalReads {
         collected.addComponent(true, buf);
     }
 
-    /** Reads the GTID out of the collected {@code SELECT @@last_gtid} result and releases the bytes. */
+    /** Reads the GTID out of the collected result, records it (and, service-wide, advances the service's) and releases the bytes. */
     void gtidFetched(long capabilities) {
         writtenSinceFetch = false;
-        caughtUp.clear();
-        lastGtid = collected == null ? "" : firstValue(collected, (capabilities & DEPRECATE_EOF) != 0);
+        GtidPosition p = GtidPosition.parse(collected == null ? ""
+                : firstValue(collected, (capabilities & DEPRECATE_EOF) != 0));
         release();
+        if (mode.serviceWide()) {
+            service.advance(p);
+        } else if (mode.universal() || !p.isEmpty()) {
+            // A write that made no GTID (nothing changed) leaves the session's position where it was.
+            own = mode.universal() ? p : own.merge(p);
+        }
     }
 
     void release() {

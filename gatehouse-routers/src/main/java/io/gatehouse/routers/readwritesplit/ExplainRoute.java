@@ -131,7 +131,8 @@ final class ExplainRoute {
     private static String candidate(ServerView s, Facts f) {
         StringBuilder sb = new StringBuilder(s.name()).append(": ").append(ServerStatus.describe(s.status()));
         long lag = s.state().replicationLag();
-        sb.append("; lag ").append(lag < 0 ? "unknown" : lag + "s");
+        long lagMs = s.state().replicationLagMillis();
+        sb.append("; lag ").append(lag < 0 && lagMs < 0 ? "unknown" : lagMs != lag * 1000 ? lagMs + "ms" : lag + "s");
         String connection = "not connected";
         if (f.primary() != null && f.primary().server().name().equals(s.name())) {
             connection = "connected as the primary";

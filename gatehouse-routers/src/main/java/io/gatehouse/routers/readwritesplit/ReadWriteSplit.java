@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.LongAdder;
  * session gets its own {@link RwSplitSession}.
  */
 final class ReadWriteSplit implements Router {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ReadWriteSplit.class);
     final RouterContext context;
     final LongAdder queries = new LongAdder();
     final LongAdder routeMaster = new LongAdder();
@@ -23,6 +24,10 @@ final class ReadWriteSplit implements Router {
     final LongAdder rwTransactions = new LongAdder();
     final LongAdder roTransactions = new LongAdder();
     final ReplayCounters replay = new ReplayCounters();
+    /** causal_reads, read once: the service-wide modes share {@link #serviceGtid} among sessions. */
+    final CausalMode causalMode;
+    /** The latest GTID written through this service (causal_reads=global and fast_global). */
+    final ServiceGtid serviceGtid = new ServiceGtid();
     /** Statements routed to each server, by name. */
     final java.util.concurrent.ConcurrentHashMap<String, LongAdder> perServer = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -32,6 +37,12 @@ final class ReadWriteSplit implements Router {
 
     ReadWriteSplit(RouterContext context) {
         this.context = context;
+        String causal = context.params().string("causal_reads");
+        this.causalMode = CausalMode.of(causal);
+        if (CausalMode.isBooleanSpelling(causal)) {
+            LOG.warn("[{}] causal_reads={} is a deprecated boolean spelling; it is read as {}", context.serviceName(),
+                    causal, causalMode.name().toLowerCase(java.util.Locale.ROOT));
+        }
         // Sessions classify through their worker's cache (io.gatehouse.sql.ClassifierCaches); the core gives the
         // per-worker share of query_classifier_cache_size (0 from a context that does not size it: keep the default).
         if (context.classifierCacheBytes() > 0) {
@@ -49,6 +60,45 @@ final class ReadWriteSplit implements Router {
         return new RwSplitSession(this);
     }
 
+    /**
+     * {@code reuse_prepared_statements} and {@code optimistic_trx} are what the psreuse and optimistictrx filters do:
+     * the core runs them for this service, nearest the router.
+     */
+    @Override
+    public java.util.List<String> impliedFilters() {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        if (context.params().bool("optimistic_trx")) {
+            names.add("optimistictrx");
+        }
+        if (context.params().bool("reuse_prepared_statements")) {
+            names.add("psreuse");
+        }
+        return names;
+    }
+
+    /** MaxScale's readwritesplit module command {@code reset-gtid}. */
+    @Override
+    public java.util.List<String> commands() {
+        return java.util.List.of("reset-gtid");
+    }
+
+    /**
+     * {@code reset-gtid}: forgets the service-wide GTID position of causal_reads=global and fast_global, for a
+     * cluster whose GTIDs went back (replication reset); sessions then wait only for writes made after it.
+     */
+    @Override
+    public Object call(String command, java.util.List<String> args) {
+        if (!command.equals("reset-gtid")) {
+            throw new IllegalArgumentException("readwritesplit has no command '" + command + "'");
+        }
+        if (!args.isEmpty()) {
+            throw new IllegalArgumentException("reset-gtid: unexpected arguments " + args
+                    + " (expected: only the service name)");
+        }
+        serviceGtid.reset();
+        return null;
+    }
+
     @Override
     public Map<String, Object> diagnostics() {
         Map<String, Object> d = new LinkedHashMap<>();
@@ -62,6 +112,8 @@ final class ReadWriteSplit implements Router {
         perServer.forEach((name, n) -> servers.put(name, n.sum()));
         d.put("server_query_statistics", servers);
         replay.into(d);
+        // Gatehouse extension: the position causal_reads=global/fast_global reads must see ("" when none or reset).
+        d.put("causal_reads_gtid", serviceGtid.get().toString());
         // Each worker's cache capacity (query_classifier_cache_size divided among the workers).
         d.put("classifier_cache_size", context.classifierCacheBytes());
         return d;

@@ -40,8 +40,14 @@ public final class ReadWriteSplitModule implements RouterModule {
                             "After a multi-statement packet, send everything to the primary"),
                     ParamSpec.of("strict_sp_calls", ParamType.BOOL, "false", true,
                             "After a CALL, send everything to the primary"),
-                    ParamSpec.oneOf("causal_reads", ParamType.ENUM, "none", true, List.of("none", "local", "universal"),
-                            "local: reads see the session's own writes; universal: reads see every earlier commit"),
+                    ParamSpec.of("strict_tmp_tables", ParamType.BOOL, "true", true,
+                            "End the session when its primary connection is lost while it has temporary tables"),
+                    ParamSpec.oneOf("causal_reads", ParamType.ENUM, "none", true, List.of("none", "local", "global",
+                                    "fast", "fast_global", "universal", "fast_universal",
+                                    // MaxScale's deprecated boolean spellings: true is local, false none.
+                                    "true", "false", "on", "off", "yes", "no", "1", "0"),
+                            "Whose earlier writes a read on a replica sees (the session's, the service's or every"
+                                    + " commit) and whether it waits for a replica or picks one that has them"),
                     ParamSpec.of("causal_reads_timeout", ParamType.DURATION, "10s", true,
                             "How long a replica may take to catch up before the read goes to the primary"),
                     ParamSpec.of("max_sescmd_history", ParamType.COUNT, "50", true,
@@ -53,7 +59,7 @@ public final class ReadWriteSplitModule implements RouterModule {
                     ParamSpec.of("retry_failed_reads", ParamType.BOOL, "true", true,
                             "Retry a read on another server when its server fails before answering"),
                     ParamSpec.of("reuse_prepared_statements", ParamType.BOOL, "false", true,
-                            "Answer repeated prepares from a cache; only false (the psreuse filter does it)"),
+                            "Answer repeated prepares of the same SQL from the connection's earlier statement (the psreuse filter)"),
                     ParamSpec.of("master_reconnection", ParamType.BOOL, "true", true,
                             "Connect the new primary after a switchover or failover and carry on"),
                     ParamSpec.of("transaction_replay", ParamType.BOOL, "false", true,
@@ -78,7 +84,8 @@ public final class ReadWriteSplitModule implements RouterModule {
                             "Gatehouse: a table (id VARCHAR(64) PRIMARY KEY, n BIGINT) in which each transaction"
                                     + " marks its COMMIT, so an interrupted COMMIT is checked, never guessed"),
                     ParamSpec.of("optimistic_trx", ParamType.BOOL, "false", true,
-                            "Start transactions on a replica and move them when they write; only false"),
+                            "Start transactions on a replica and replay them on the primary when they write"
+                                    + " (the optimistictrx filter)"),
                     ParamSpec.of("delayed_retry", ParamType.BOOL, "false", true,
                             "Hold a statement while there is no primary, until one appears"),
                     ParamSpec.of("delayed_retry_timeout", ParamType.DURATION, "10s", true,

@@ -28,7 +28,7 @@ final class RoutingRules {
     private final boolean strictSpCalls;
     private final boolean strictMultiStmt;
     private final boolean variablesOnPrimaryAlways;
-    private final long maxLagSeconds;
+    private final long maxLagMillis;
     private final String selectionCriteria;
     private final boolean masterAcceptReads;
     private final boolean retryFailedReads;
@@ -36,6 +36,7 @@ final class RoutingRules {
     /** Classifies the text of {@code PREPARE name FROM '...'} as the session's own statements are. */
     private final java.util.function.Function<String, Classification> classifier;
     private final Set<String> temporaryTables = new HashSet<>();
+    private final boolean strictTmpTables;
     /** Text prepared statements by name, with what they do, so that EXECUTE can go where the statement may. */
     private final java.util.Map<String, Classification> named = new java.util.HashMap<>();
     private Classification last;
@@ -49,7 +50,9 @@ final class RoutingRules {
         this.strictSpCalls = params.bool("strict_sp_calls");
         this.strictMultiStmt = params.bool("strict_multi_stmt");
         this.variablesOnPrimaryAlways = "master".equals(params.string("use_sql_variables_in"));
-        this.maxLagSeconds = params.duration("max_replication_lag").toSeconds();
+        // Milliseconds: with mariadbmon's replication_heartbeat the lag is measured below a second (500ms works).
+        this.maxLagMillis = params.duration("max_replication_lag").toMillis();
+        this.strictTmpTables = params.bool("strict_tmp_tables");
         this.selectionCriteria = params.string("slave_selection_criteria");
         this.masterAcceptReads = params.bool("master_accept_reads");
         this.retryFailedReads = params.bool("retry_failed_reads");
@@ -182,6 +185,14 @@ final class RoutingRules {
     }
 
     /** The session was reset (COM_RESET_CONNECTION, COM_CHANGE_USER): nothing of it is left on the servers. */
+    /**
+     * strict_tmp_tables (default true, as in MaxScale 24.02): the session holds temporary tables, which live only on
+     * its primary connection, so losing that connection must end the session rather than let them vanish.
+     */
+    boolean temporaryTablesBindToPrimary() {
+        return strictTmpTables && !temporaryTables.isEmpty();
+    }
+
     void forgetTemporaryTables() {
         temporaryTables.clear();
         named.clear();
@@ -226,9 +237,9 @@ final class RoutingRules {
         if (!ServerStatus.acceptsNewSessions(st) || !ServerStatus.has(st, ServerStatus.SLAVE)) {
             return false;
         }
-        long maxLag = hintLag > 0 ? hintLag : maxLagSeconds;
+        long maxLag = hintLag > 0 ? hintLag * 1000 : maxLagMillis;
         if (maxLag > 0) {
-            long lag = s.state().replicationLag();
+            long lag = s.state().replicationLagMillis();
             return lag >= 0 && lag < maxLag;
         }
         return true;
@@ -241,7 +252,7 @@ final class RoutingRules {
     long load(ServerView s) {
         return switch (selectionCriteria) {
             case "least_router_connections", "least_global_connections" -> s.currentConnections();
-            case "least_behind_master" -> Math.max(0, s.state().replicationLag());
+            case "least_behind_master" -> Math.max(0, s.state().replicationLagMillis());
             case "adaptive_routing" -> Math.max(1, s.averageResponseNanos()) * (1 + s.activeOperations());
             default -> s.activeOperations();
         };

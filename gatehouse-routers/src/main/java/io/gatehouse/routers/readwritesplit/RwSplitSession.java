@@ -73,9 +73,9 @@ final class RwSplitSession implements RouterSession {
         this.history = new SessionHistory(router.context.params().integer("max_sescmd_history"),
                 router.context.params().bool("prune_sescmd_history"),
                 router.context.params().bool("disable_sescmd_history"));
-        this.causal = new CausalReads(router.context.params().string("causal_reads"),
+        this.causal = new CausalReads(router.causalMode, router.serviceGtid,
                 router.context.params().duration("causal_reads_timeout").toSeconds());
-        this.causalWait = new CausalWait(causal, () -> primary, this::toOne);
+        this.causalWait = new CausalWait(causal, () -> primary, replicas, this::toOne);
         this.targets = new TargetChoice(router, rules, replicaSet, history, trx, () -> primary, this::dropReplica);
         this.recovery = new PrimaryRecovery(ReplayConfig.of(router.context.params()), router.replay, history,
                 prepared, trx,
@@ -168,6 +168,10 @@ final class RwSplitSession implements RouterSession {
             if (inFlight || wasConnecting || trx.inTransaction()
                     || "fail_instantly".equals(router.context.params().string("master_failure_mode"))) {
                 ctx.fail(code, sqlState, message);
+                return;
+            }
+            if (rules.temporaryTablesBindToPrimary()) {
+                ctx.fail(code, sqlState, message + " (the session's temporary tables were on it; strict_tmp_tables)");
                 return;
             }
             // fail_on_write / error_on_write: reads go on on the replicas; a write decides. Unless the server is up
@@ -306,8 +310,12 @@ final class RwSplitSession implements RouterSession {
             }
             case READ_ONLY_TRX_START -> {
                 Endpoint r = targets.replica();
-                trx.readOnlyTarget(r);
                 router.roTransactions.increment();
+                if (r != null && r != primary && causal.mode() != CausalMode.NONE) {
+                    causalWait.readOnlyTransactionOn(packet, r, trx::readOnlyTarget);
+                    return;
+                }
+                trx.readOnlyTarget(r);
                 toOne(packet, COM_QUERY, r != null ? r : primary, false);
             }
             case READ_ONLY_TRX -> toOne(packet, COM_QUERY, trx.readOnlyTarget(), false);
@@ -505,6 +513,11 @@ final class RwSplitSession implements RouterSession {
             if (from == primary) {
                 recovery.primaryBytes(buf);
             }
+            if (reply != null && from == primary && lastWasWrite && !reply.isError()
+                    && (reply.status() & io.gatehouse.protocol.StatusFlags.IN_TRANS) == 0
+                    && causalWait.fetchAfterWrite(buf, () -> writeDone(from, reply))) {
+                return; // causal_reads=global: the client hears of the write once the service knows its GTID
+            }
             ctx.clientWrite(buf);
         } else {
             buf.release();
@@ -517,6 +530,18 @@ final class RwSplitSession implements RouterSession {
             if (from == replies.owner()) {
                 recovery.primaryCompleted(reply);
             }
+        }
+        if (replies.arrived(from, reply)) {
+            complete();
+        }
+    }
+
+    /** The write's GTID is known to the service: the client gets the held end of its reply. */
+    private void writeDone(Endpoint from, Reply reply) {
+        ctx.clientWrite(causalWait.takeHeldReply());
+        trx.primaryReplied(reply);
+        if (from == replies.owner()) {
+            recovery.primaryCompleted(reply);
         }
         if (replies.arrived(from, reply)) {
             complete();
