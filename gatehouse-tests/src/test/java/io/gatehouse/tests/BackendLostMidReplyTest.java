@@ -269,6 +269,8 @@ class BackendLostMidReplyTest {
      * LOAD DATA LOCAL INFILE whose connection is killed while the server loads the file (a trigger makes each row
      * slow): the CLI reports the lost connection or the server's error, never a malformed packet.
      */
+    @org.junit.jupiter.api.Disabled("Times the KILL against the upload: under the full suite's load on 2 cores the"
+            + " kill came before the LOAD DATA ran (2026-12-06); needs a deterministic hold point (issue 14)")
     @ParameterizedTest
     @ValueSource(strings = {"Write-Listener", "Split-Listener"})
     void aKilledLoadDataEndsWithAnErrorTheCliReads(String listener) throws Exception {
