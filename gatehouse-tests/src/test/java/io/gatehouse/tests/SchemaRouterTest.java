@@ -225,7 +225,9 @@ class SchemaRouterTest {
         try {
             assertThatThrownBy(() -> connect("Shard-Dup", "").close())
                     .isInstanceOfSatisfying(SQLException.class, e -> {
-                        assertThat(e.getErrorCode()).isEqualTo(5000);
+                        // MaxScale's 5000 is in the client-library range Connector/C reads as a malformed packet:
+                        // Gatehouse sends such codes as 1105 (ErrPacket), keeping the SQLSTATE and the message.
+                        assertThat(e.getErrorCode()).isEqualTo(1105);
                         assertThat(e.getSQLState()).isEqualTo("DUPDB");
                         assertThat(e.getMessage()).contains("duplicate tables found on two different shards");
                     });
