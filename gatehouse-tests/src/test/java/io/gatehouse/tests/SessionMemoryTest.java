@@ -132,9 +132,19 @@ class SessionMemoryTest {
                 }, "ping-writer");
                 writer.setDaemon(true);
                 writer.start();
-                Thread.sleep(4000);
-                long stalledAt = written.get();
-                Thread.sleep(1000);
+                // Wait until the writer stops moving for a whole second: on a loaded machine the proxy may take
+                // a few seconds to fill its bounded queue and the socket buffers; a proxy that never stops reading
+                // would let the writer run on to 1 GiB, past the bound below.
+                long stalledAt = -1;
+                long deadline = System.nanoTime() + 15_000_000_000L;  // within the statement's 20 seconds
+                while (System.nanoTime() < deadline) {
+                    long now = written.get();
+                    if (now == stalledAt) {
+                        break;
+                    }
+                    stalledAt = now;
+                    Thread.sleep(1000);
+                }
                 assertThat(written.get()).as("the writer is held back").isEqualTo(stalledAt).isLessThan(256L << 20);
                 assertThat(used() - before).as("memory for pipelined pings").isLessThan(LIMIT);
                 selectOneStaysQuick(url(gh, listener));
