@@ -16,7 +16,12 @@
 # answered from the cache once each was seen, prepared statements are never cached, as in MaxScale),
 # BENCH_CACHE_STORAGE (with BENCH_FILTER=cache: inmemory, the default, or redis or memcached: a redis-server or
 # memcached started on a free port for the run, used with cached_data=shared),
-# BENCH_TABLE_SIZE (rows per sysbench table, 10000; 4 tables: the number of distinct point selects).
+# BENCH_TABLE_SIZE (rows per sysbench table, 10000; 4 tables: the number of distinct point selects),
+# BENCH_WORKLOAD (sysbench, the default, or connect: instead of sysbench, each round measures full logins per second
+# (handshake, mysql_native_password, COM_QUIT; BENCH_CONNECT_PROCESSES client processes, 4) against the three
+# targets, then BENCH_IDLE_CLIENTS (2000) logged-in idle connections are held through HAProxy and through Gatehouse
+# in turn, and the growth of each proxy's resident memory, and of Gatehouse's Java heap after a full GC, is reported
+# per idle client; see scripts/bench/connect.py).
 # Extra JVM options for Gatehouse go in GATEHOUSE_JAVA_OPTS, as for bin/gatehouse.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -42,6 +47,13 @@ router_options=master' ;;
   readwritesplit) ROUTER_LINES='router=readwritesplit' ;;
   *) echo "BENCH_ROUTER: $ROUTER (expected: readconnroute or readwritesplit)" >&2; exit 2 ;;
 esac
+WORKLOAD=${BENCH_WORKLOAD:-sysbench}
+case "$WORKLOAD" in
+  sysbench|connect) ;;
+  *) echo "BENCH_WORKLOAD: $WORKLOAD (expected: sysbench or connect)" >&2; exit 2 ;;
+esac
+CONNECT_PROCESSES=${BENCH_CONNECT_PROCESSES:-4}
+IDLE_CLIENTS=${BENCH_IDLE_CLIENTS:-2000}
 FILTER=${BENCH_FILTER:-none}
 case "$FILTER" in
   none|qla|cache) ;;
@@ -59,7 +71,7 @@ for tool in java sysbench mariadb python3 /usr/sbin/haproxy; do
 done
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/gatehouse-bench.XXXXXX")
-CLUSTER_PID='' HAPROXY_PID='' GATEHOUSE_PID='' SYSBENCH_PID='' STORAGE_PID=''
+CLUSTER_PID='' HAPROXY_PID='' GATEHOUSE_PID='' SYSBENCH_PID='' STORAGE_PID='' HOLD_PID=''
 
 # True while the process exists and is not a zombie (an exited child we have not waited for yet).
 alive() {
@@ -81,6 +93,7 @@ cleanup() {
   set +e
   trap - EXIT INT TERM
   stop "$SYSBENCH_PID" 5
+  stop "$HOLD_PID" 5
   stop "$GATEHOUSE_PID" 30
   stop "$HAPROXY_PID" 10
   stop "$STORAGE_PID" 10
@@ -237,8 +250,10 @@ sb() {
   sysbench oltp_point_select --db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="$port" --mysql-user=app \
     --mysql-password=apppwd --mysql-db=test --mysql-ssl=off --tables=4 --table-size="$TABLE_SIZE" "$@"
 }
-echo "Preparing sysbench tables on the primary (port $PRIMARY_PORT) ..."
-sb "$PRIMARY_PORT" prepare >"$WORK/prepare.log" 2>&1 || { cat "$WORK/prepare.log" >&2; exit 1; }
+if [ "$WORKLOAD" = sysbench ]; then
+  echo "Preparing sysbench tables on the primary (port $PRIMARY_PORT) ..."
+  sb "$PRIMARY_PORT" prepare >"$WORK/prepare.log" 2>&1 || { cat "$WORK/prepare.log" >&2; exit 1; }
+fi
 
 # One measured sysbench run in the background, so that a signal reaches our trap at once.
 run() {
@@ -259,6 +274,10 @@ port_of() {
   esac
 }
 pid_of() { case "$1" in haproxy) echo "$HAPROXY_PID" ;; gatehouse|filtered) echo "$GATEHOUSE_PID" ;; *) echo '' ;; esac; }
+if [ "$WORKLOAD" = connect ]; then
+  . "$HELPERS/connect-rounds.sh"
+  exit 0
+fi
 TARGETS='direct haproxy gatehouse'
 [ "$FILTER" = none ] || TARGETS="$TARGETS filtered"
 
