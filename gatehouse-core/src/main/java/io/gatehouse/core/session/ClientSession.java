@@ -320,6 +320,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         return nextSeq;
     }
 
+    /**
+     * A protocol module's session says whether its client keeps up with replies (an in-process channel is always
+     * writable, so the protocol says it): the backends are read only while it does.
+     */
+    public void clientKeepsUp(boolean keepsUp) {
+        routing.clientWritable(keepsUp);
+    }
+
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         routing.clientWritable(ctx.channel().isWritable());
