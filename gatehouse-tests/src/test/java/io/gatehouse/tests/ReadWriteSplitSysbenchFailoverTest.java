@@ -27,8 +27,6 @@ import org.junit.jupiter.api.Test;
  */
 class ReadWriteSplitSysbenchFailoverTest extends ClusterOperationsBaseTest {
 
-    @org.junit.jupiter.api.Disabled("Passes alone (95 s); under the full suite on 2 cores sysbench reported an error"
-            + " during the failover (2026-12-06): find the statement that was not replayed before enabling it (issue 14)")
     @Test
     void sysbenchAndALedgerGoThroughASwitchoverAndAFailoverWithoutErrors() throws Exception {
         start("auto_failover=true\nfailcount=2", cnf -> ReadWriteSplitReplayTest.replayService(cnf)
@@ -51,7 +49,9 @@ class ReadWriteSplitSysbenchFailoverTest extends ClusterOperationsBaseTest {
                 Accounts.APP_PASSWORD, Accounts.DATABASE);
         // Replayed reads must see what the client saw: a transaction whose rows another client changed before the
         // primary went is refused on replay (it would commit on data its client never saw). Large tables and point
-        // reads keep such collisions rare enough for a test that demands zero errors.
+        // reads keep such collisions rare enough for a test that demands zero errors, provided the ids are uniform:
+        // sysbench's default distribution ("special") sends 75% of its ids to 1% of the rows, where the 8 threads'
+        // replayed transactions collided in about one run in two.
         Sysbench sysbench = new Sysbench(through, 4, 50_000);
         sysbench.prepare();
         cluster.awaitReplication(Duration.ofSeconds(30));
@@ -60,7 +60,7 @@ class ReadWriteSplitSysbenchFailoverTest extends ClusterOperationsBaseTest {
         CompletableFuture<Sysbench.Result> run = CompletableFuture.supplyAsync(() -> {
             try {
                 return sysbench.run(Sysbench.Workload.OLTP_READ_WRITE, Sysbench.PsMode.AUTO, 8,
-                        Duration.ofSeconds(24), List.of("--range_selects=off"));
+                        Duration.ofSeconds(24), List.of("--range_selects=off", "--rand-type=uniform"));
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
@@ -78,7 +78,7 @@ class ReadWriteSplitSysbenchFailoverTest extends ClusterOperationsBaseTest {
 
         assertThat(result.ignoredErrors()).as("errors sysbench met:\n" + result.output()).isZero();
         assertThat(result.transactions()).isPositive();
-        assertThat(ledger.errors.get()).as("ledger transactions that failed").isZero();
+        assertThat(ledger.errors.get()).as("ledger transactions that failed: " + ledger.failures).isZero();
         MariaDbServer last = cluster.servers().stream().filter(this::isMaster).findFirst().orElseThrow();
         List<List<String>> doubled = last.query("SELECT id FROM test.ledger GROUP BY id HAVING COUNT(*) > 1");
         assertThat(doubled).isEmpty();
@@ -98,6 +98,8 @@ class ReadWriteSplitSysbenchFailoverTest extends ClusterOperationsBaseTest {
     private static final class Ledger {
         final ConcurrentLinkedQueue<Integer> acknowledged = new ConcurrentLinkedQueue<>();
         final AtomicLong errors = new AtomicLong();
+        /** What the failed transactions met, with the statement that failed. */
+        final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
         private final AtomicBoolean run = new AtomicBoolean(true);
         private final Thread thread;
 
@@ -111,6 +113,7 @@ class ReadWriteSplitSysbenchFailoverTest extends ClusterOperationsBaseTest {
             int next = 1;
             BlockingClient c = null;
             while (run.get()) {
+                String step = "connect";
                 try {
                     if (c == null) {
                         c = BlockingClient.connect(ClientOptions.tcp("127.0.0.1", port, Accounts.APP_USER,
@@ -118,12 +121,16 @@ class ReadWriteSplitSysbenchFailoverTest extends ClusterOperationsBaseTest {
                                 .withTimeouts(Duration.ofSeconds(30)));
                     }
                     int id = next++;
-                    c.execute("BEGIN");
-                    c.execute("INSERT INTO ledger VALUES (" + id + ")");
-                    c.execute("COMMIT");
+                    step = "BEGIN";
+                    c.execute(step);
+                    step = "INSERT INTO ledger VALUES (" + id + ")";
+                    c.execute(step);
+                    step = "COMMIT";
+                    c.execute(step);
                     acknowledged.add(id);
                 } catch (Exception e) {
                     errors.incrementAndGet();
+                    failures.add(java.time.LocalTime.now() + " " + step + ": " + e);
                     if (c != null) {
                         c.close();
                         c = null;

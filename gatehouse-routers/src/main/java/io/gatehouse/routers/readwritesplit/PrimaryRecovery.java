@@ -14,6 +14,7 @@ import io.gatehouse.protocol.OkPacket;
 import io.gatehouse.sql.Classification;
 import io.gatehouse.sql.QueryType;
 import io.netty.buffer.ByteBuf;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -29,10 +30,11 @@ import java.util.function.Supplier;
 final class PrimaryRecovery {
     /**
      * What the recovery needs of the session that owns it: its primary, setting it (null: none), closing a
-     * connection and forgetting what the session kept about it, and routing a command again without a role check.
+     * connection and forgetting what the session kept about it, routing a command again without a role check, and
+     * whether the session's temporary tables tie it to its primary ({@code strict_tmp_tables}).
      */
     record Session(Supplier<Endpoint> primaryNow, Consumer<Endpoint> setPrimary, Consumer<Endpoint> dropper,
-                   Consumer<Command> rerouter) {
+                   Consumer<Command> rerouter, BooleanSupplier temporaryTables) {
         Endpoint primary() {
             return primaryNow.get();
         }
@@ -47,6 +49,10 @@ final class PrimaryRecovery {
 
         void reroute(Command c) {
             rerouter.accept(c);
+        }
+
+        boolean boundToPrimary() {
+            return temporaryTables.getAsBoolean();
         }
     }
 
@@ -145,13 +151,28 @@ final class PrimaryRecovery {
         return !(in.command() == COM_QUERY && trx.free() && c != null && c.isReadOnlySafe());
     }
 
+    /**
+     * What {@code in} does: its SQL's classification, or for an execution that of its prepared statement, since
+     * clients such as sysbench run BEGIN and COMMIT as prepared statements too; null when unknown.
+     */
+    private Classification classificationOf(Command in) {
+        if (in.carriesSql()) {
+            return in.classification();
+        }
+        if (in.command() == COM_STMT_EXECUTE) {
+            PreparedStatements.Entry en = prepared.get(PreparedStatements.statementId(in.packet()));
+            return en == null ? null : en.classification;
+        }
+        return null;
+    }
+
     private void keep(Command in) {
         releaseCurrent();
         log.replyStarts();
         if (cfg.delayedRetry() || cfg.replay()) {
             current = in.packet().copy();
             currentCommand = in.command();
-            currentClass = in.carriesSql() ? in.classification() : null;
+            currentClass = classificationOf(in);
         }
     }
 
@@ -228,7 +249,7 @@ final class PrimaryRecovery {
      * reached the client already.
      */
     boolean primaryLost(Endpoint e, boolean inFlight, boolean started) {
-        if (!cfg.reconnect() || phase != Phase.IDLE) {
+        if (!cfg.reconnect() || phase != Phase.IDLE || session.boundToPrimary()) {
             return false;
         }
         boolean canReplay = cfg.replay() && log.replayable();
@@ -257,7 +278,8 @@ final class PrimaryRecovery {
     }
 
     private boolean isCommit() {
-        return currentCommand == COM_QUERY && currentClass != null && currentClass.is(QueryType.COMMIT);
+        return (currentCommand == COM_QUERY || currentCommand == COM_STMT_EXECUTE) && currentClass != null
+                && currentClass.is(QueryType.COMMIT);
     }
 
     private Command takeCurrent() {
@@ -269,6 +291,14 @@ final class PrimaryRecovery {
     // The recovery itself.
 
     private void begin(Command cmd, boolean wasSent, boolean commit, ServerView avoidServer) {
+        if (session.boundToPrimary()) {
+            // Its temporary tables existed only on the old primary: a silent move would lose them (MaxScale closes
+            // such a session too).
+            cmd.packet().release();
+            ctx.fail(2013, "HY000", "Lost connection to the primary: the session's temporary tables were on it and"
+                    + " cannot follow it to a new primary (strict_tmp_tables)");
+            return;
+        }
         held = cmd;
         heldWasSent = wasSent;
         commitInterrupted = commit;

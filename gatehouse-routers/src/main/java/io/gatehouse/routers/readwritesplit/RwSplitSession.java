@@ -79,7 +79,8 @@ final class RwSplitSession implements RouterSession {
         this.targets = new TargetChoice(router, rules, replicaSet, history, trx, () -> primary, this::dropReplica);
         this.recovery = new PrimaryRecovery(ReplayConfig.of(router.context.params()), router.replay, history,
                 prepared, trx,
-                new PrimaryRecovery.Session(() -> primary, e -> primary = e, this::dropConnection, this::routeQuery));
+                new PrimaryRecovery.Session(() -> primary, e -> primary = e, this::dropConnection, this::routeQuery,
+                        () -> rules.temporaryTablesBindToPrimary()));
     }
 
     /** Closes {@code e} (a primary that lost its role or its connection) and forgets what was kept about it. */

@@ -170,33 +170,28 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
      * Scans a chunk of reply bytes and hands it to the pipeline, with the reply it completed, if any. A packet of
      * up to {@link #HOLD_LIMIT} bytes cut at the end of the chunk is held until its end arrives, so that the client
      * only ever has whole packets when the connection is lost and an error can follow them (see
-     * {@link #clientHasWholePackets}); a larger one is passed on in pieces, as it comes.
+     * {@link #clientHasWholePackets}); a larger one is passed on in pieces, as it comes. The held start goes on in
+     * one buffer with the chunk that ends it, so a router sees a small reply (an error, say) whole, before any of it
+     * could reach the client: it may still replace the reply, as readwritesplit does with a demoted primary's
+     * read-only refusal.
      */
     private void deliver(ByteBuf buf) {
         Reply r = replies.scan(buf);
         ReplyTracker t = replies.tracker();
         long pending = t.pendingPacketSize();
         if (pending == 0 || pending > HOLD_LIMIT) {
-            if (passHeld()) {
-                pipeline.fromBackend(this, buf, r);
-            } else {
-                buf.release();
-            }
+            pipeline.fromBackend(this, withHeld(buf), r);
             return;
         }
         int end = t.lastPacketEnd();
         if (end < 0) {
             // Still the same packet (r is null: no reply ends without a packet ending): keep it all.
-            held = held == null ? buf : channel.alloc().compositeBuffer().addComponents(true, held, buf);
+            held = withHeld(buf);
             return;
         }
         ByteBuf rest = buf.retainedSlice(end, buf.writerIndex() - end);
         buf.writerIndex(end);
-        if (passHeld()) {
-            pipeline.fromBackend(this, buf, r);
-        } else {
-            buf.release();
-        }
+        pipeline.fromBackend(this, withHeld(buf), r);
         if (state == State.CLOSED) {
             rest.release();
         } else {
@@ -204,14 +199,14 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
         }
     }
 
-    /** Passes the held start of a packet on, ahead of the chunk that ends it; false when that closed the connection. */
-    private boolean passHeld() {
-        if (held != null) {
-            ByteBuf h = held;
-            held = null;
-            pipeline.fromBackend(this, h, null);
+    /** {@code buf} (owned) behind the held start of its packet, if any, as one buffer (owned by the caller). */
+    private ByteBuf withHeld(ByteBuf buf) {
+        if (held == null) {
+            return buf;
         }
-        return state != State.CLOSED;
+        ByteBuf h = held;
+        held = null;
+        return channel.alloc().compositeBuffer().addComponents(true, h, buf);
     }
 
     private void releaseHeld() {
