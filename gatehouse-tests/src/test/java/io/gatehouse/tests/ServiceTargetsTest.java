@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * direct connection to it). A mirror over the same two services sends a statement through both to both primaries
  * and reports both services' answers; a smartrouter over them writes through the master service to its primary.
  * A target service's filters (regexfilter, masking) act on what goes through it, and a namedserverfilter on the
- * schemarouter sends statements to the target services it names. A cycle of services and a target that is neither a
+ * schemarouter sends statements to the target services it names; a target readwritesplit with {@code optimistic_trx}
+ * (an implied filter that runs statements of its own) starts transactions on a replica and moves them at a write. A cycle of services and a target that is neither a
  * server nor a service are refused at start; COM_CHANGE_USER logs every child session in again as the new user;
  * LOAD DATA LOCAL INFILE (mariadb CLI, Connector/J) reaches the owning cluster through its service;
  * Connector/J's cancel (KILL QUERY) stops a statement running in a child session. JUnit test thread; the clients
@@ -129,7 +130,13 @@ class ServiceTargetsTest {
                 + "match02=/'to-a'/\ntarget02=A-Filtered\n\n"
                 + "[Shard-F]\ntype=service\nrouter=schemarouter\ntargets=A-Filtered,B-Split\nfilters=Named\n"
                 + credentials() + "ignore_tables_regex=^mirrored_db\\.\n\n"
-                + "[Shard-F-L]\ntype=listener\nservice=Shard-F\naddress=127.0.0.1\nport=0\n\n" + extra;
+                + "[Shard-F-L]\ntype=listener\nservice=Shard-F\naddress=127.0.0.1\nport=0\n\n"
+                // optimistic_trx implies the optimistictrx filter, which runs statements of its own (runBefore).
+                + "[A-Opt]\ntype=service\nrouter=readwritesplit\ncluster=A-Monitor\noptimistic_trx=true\n"
+                + credentials() + "\n"
+                + "[Shard-O]\ntype=service\nrouter=schemarouter\ntargets=A-Opt,B-Split\n" + credentials()
+                + "ignore_tables_regex=^mirrored_db\\.\n\n"
+                + "[Shard-O-L]\ntype=listener\nservice=Shard-O\naddress=127.0.0.1\nport=0\n\n" + extra;
     }
 
     private static Connection connect(String db) throws SQLException {
@@ -309,6 +316,28 @@ class ServiceTargetsTest {
                 null, Duration.ofSeconds(30));
         assertThat(out.exitCode()).as(out.describe()).isZero();
         assertThat(out.stdout()).isEqualTo("XXXX\tmarker-out\n");
+    }
+
+    @Test
+    void optimisticTransactionsOfATargetServiceMoveToItsPrimaryAtTheFirstWrite() throws Exception {
+        try (Connection c = connect("Shard-O-L", ""); Statement st = c.createStatement()) {
+            // A read-only transaction stays on a replica of the target service.
+            st.execute("START TRANSACTION");
+            assertThat(scalar(st, "SELECT @@port FROM db1.t WHERE id = 1"))
+                    .isIn(a.replicas().stream().map(r -> String.valueOf(r.port())).toList());
+            st.execute("COMMIT");
+            // At the first write the filter replays the transaction on the primary (statements of its own, run
+            // in the child session before the client's) and the write lands there.
+            st.execute("START TRANSACTION");
+            assertThat(scalar(st, "SELECT v FROM db1.t WHERE id = 1")).isEqualTo("on-a");
+            st.executeUpdate("INSERT INTO db1.t VALUES (30, 'optimistic')");
+            assertThat(scalar(st, "SELECT @@port FROM db1.t WHERE id = 30"))
+                    .isEqualTo(String.valueOf(a.primary().port()));
+            st.execute("COMMIT");
+            assertThat(a.primary().queryValue("SELECT v FROM db1.t WHERE id = 30")).isEqualTo("optimistic");
+        } finally {
+            a.primary().execute("DELETE FROM db1.t WHERE id = 30");
+        }
     }
 
     @Test
