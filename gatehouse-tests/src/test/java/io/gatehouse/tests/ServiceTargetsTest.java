@@ -31,9 +31,10 @@ import org.junit.jupiter.api.io.TempDir;
  * direct connection to it). A mirror over the same two services sends a statement through both to both primaries
  * and reports both services' answers; a smartrouter over them writes through the master service to its primary.
  * A target service's filters (regexfilter, masking) act on what goes through it, and a namedserverfilter on the
- * schemarouter sends statements to the target services it names; a target readwritesplit with {@code optimistic_trx}
- * (an implied filter that runs statements of its own) starts transactions on a replica and moves them at a write. A cycle of services and a target that is neither a
- * server nor a service are refused at start; COM_CHANGE_USER logs every child session in again as the new user;
+ * schemarouter sends statements to the target services it names; a target readwritesplit with
+ * {@code optimistic_trx} (an implied filter that runs statements of its own) starts transactions on a replica and
+ * moves them at a write. A cycle of services and a target that is neither a server nor a service are refused at
+ * start; COM_CHANGE_USER logs every child session in again as the new user;
  * LOAD DATA LOCAL INFILE (mariadb CLI, Connector/J) reaches the owning cluster through its service;
  * Connector/J's cancel (KILL QUERY) stops a statement running in a child session. JUnit test thread; the clients
  * own no Netty buffers.
