@@ -35,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * galeramon over a real three-node Galera cluster behind Gatehouse: all nodes Synced with exactly one Master,
  * readwritesplit (MariaDB Connector/J) writing on the Master and reading elsewhere, readconnroute
- * {@code router_options=synced}, a node desynced by FLUSH TABLES WITH READ LOCK shown as Donor and left out, and a
+ * {@code router_options=synced}, a node desynced by FLUSH TABLES WITH READ LOCK shown as Donor and left out by both
+ * routers (the state, wsrep_local_state 2, a state-transfer donor is in), and a
  * SIGKILLed Master replaced while clients write. One cluster for the class; the kill comes last. JUnit test thread
  * plus writer threads of the kill test.
  */
@@ -160,6 +161,12 @@ class GaleraTest {
             st.execute("FLUSH TABLES WITH READ LOCK");
             awaitStates(donor.name() + " Donor", s -> s.get(donor.name()).equals("Donor, Running"));
             assertThat(syncedSessionServers()).hasSize(2).doesNotContain(String.valueOf(donor.serverId()));
+            // readwritesplit leaves it out too: its reads go to the other Slave.
+            try (Connection c = connect("Split-Listener"); Statement reads = c.createStatement()) {
+                for (int i = 0; i < 6; i++) {
+                    assertThat(scalar(reads, "SELECT @@server_id")).isNotEqualTo(String.valueOf(donor.serverId()));
+                }
+            }
             assertThat(gatectl("--tsv", "list", "servers")).contains("Donor, Running");
 
             // available_when_donor, changed at runtime: the donor is a usable member again, Donor bit kept.

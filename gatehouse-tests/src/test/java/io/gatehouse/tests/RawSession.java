@@ -85,6 +85,20 @@ final class RawSession implements AutoCloseable {
         return authReply(password);
     }
 
+    /** COM_CHANGE_USER to {@code user} with {@code database} ("" for none); null on success, else the error. */
+    String changeUser(String user, String password, String database) throws IOException {
+        out.write(RawLogin.changeUser(user, password, nonce, database));
+        out.flush();
+        return authReply(password);
+    }
+
+    /** Runs a statement answered by an OK packet; null on success, else "code message". */
+    String execute(String sql) throws IOException {
+        send(sql);
+        byte[] first = readPacket();
+        return (first[0] & 0xFF) == 0xFF ? error(first) : null;
+    }
+
     /** Reads the answer to a login or change-user the caller wrote itself, as {@link #changeUser} does. */
     String answerAuth(String password) throws IOException {
         try {

@@ -30,8 +30,12 @@ import org.junit.jupiter.api.io.TempDir;
  * USE and qualified names reaching the owning cluster, writes landing on that cluster's primary (checked with a
  * direct connection to it). A mirror over the same two services sends a statement through both to both primaries
  * and reports both services' answers; a smartrouter over them writes through the master service to its primary.
- * A cycle of services, a target that is neither a server nor a service, and a service target with filters (which
- * a child session would skip) are refused at start; COM_CHANGE_USER is refused and the session goes on;
+ * A target service's filters (regexfilter, masking) act on what goes through it, and a namedserverfilter on the
+ * schemarouter sends statements to the target services it names; a target readwritesplit with
+ * {@code optimistic_trx} (an implied filter that runs statements of its own) starts transactions on a replica and
+ * moves them at a write. A cycle of services and a target that is neither a server nor a service are refused at
+ * start; COM_CHANGE_USER logs every child session in again as the new user;
+ * LOAD DATA LOCAL INFILE (mariadb CLI, Connector/J) reaches the owning cluster through its service;
  * Connector/J's cancel (KILL QUERY) stops a statement running in a child session. JUnit test thread; the clients
  * own no Netty buffers.
  */
@@ -41,6 +45,9 @@ class ServiceTargetsTest {
     static MariaDbCluster a;
     static MariaDbCluster b;
     static Gatehouse gatehouse;
+    static Path maskingRules;
+    /** A second application account, for COM_CHANGE_USER. */
+    static final String OTHER_USER = "app2", OTHER_PASSWORD = "app2pwd";
 
     @BeforeAll
     static void start() throws Exception {
@@ -51,8 +58,15 @@ class ServiceTargetsTest {
         // Every testkit server has database test; on both clusters it would be a duplicate, as in MaxScale.
         b.primary().execute("DROP DATABASE test; CREATE DATABASE db2;"
                 + " CREATE TABLE db2.t2 (id INT PRIMARY KEY, v VARCHAR(20)); INSERT INTO db2.t2 VALUES (1, 'on-b')");
+        for (MariaDbCluster c : List.of(a, b)) {
+            c.primary().execute("CREATE USER '" + OTHER_USER + "'@'%' IDENTIFIED BY '" + OTHER_PASSWORD + "';"
+                    + " GRANT SELECT, INSERT, UPDATE, DELETE ON *.* TO '" + OTHER_USER + "'@'%'");
+        }
         a.awaitReplication(Duration.ofSeconds(30));
         b.awaitReplication(Duration.ofSeconds(30));
+        maskingRules = dir.resolve("masking.json");
+        Files.writeString(maskingRules, "{\"rules\": [{\"replace\": {\"column\": \"v\", \"table\": \"t\","
+                + " \"database\": \"db1\"}, \"with\": {\"fill\": \"X\"}}]}");
         Path cnf = dir.resolve("gatehouse.cnf");
         Files.writeString(cnf, config("", dir));
         gatehouse = Gatehouse.start(cnf);
@@ -106,11 +120,32 @@ class ServiceTargetsTest {
                 + "[Mirror-L]\ntype=listener\nservice=Mirror\naddress=127.0.0.1\nport=0\n\n"
                 + "[Smart]\ntype=service\nrouter=smartrouter\ntargets=A-Split,B-Split\nmaster=A-Split\n"
                 + credentials() + "\n"
-                + "[Smart-L]\ntype=listener\nservice=Smart\naddress=127.0.0.1\nport=0\n\n" + extra;
+                + "[Smart-L]\ntype=listener\nservice=Smart\naddress=127.0.0.1\nport=0\n\n"
+                // A target service with filters of both kinds (a statement rewrite, a reply mask), and a
+                // namedserverfilter on the schemarouter over it naming its target services.
+                + "[Rx]\ntype=filter\nmodule=regexfilter\nmatch=/'marker-in'/\nreplace='marker-out'\n\n"
+                + "[Mask]\ntype=filter\nmodule=masking\nrules=" + maskingRules + "\n\n"
+                + "[A-Filtered]\ntype=service\nrouter=readwritesplit\ncluster=A-Monitor\nfilters=Rx|Mask\n"
+                + credentials() + "\n"
+                + "[Named]\ntype=filter\nmodule=namedserverfilter\nmatch01=/'to-b'/\ntarget01=B-Split\n"
+                + "match02=/'to-a'/\ntarget02=A-Filtered\n\n"
+                + "[Shard-F]\ntype=service\nrouter=schemarouter\ntargets=A-Filtered,B-Split\nfilters=Named\n"
+                + credentials() + "ignore_tables_regex=^mirrored_db\\.\n\n"
+                + "[Shard-F-L]\ntype=listener\nservice=Shard-F\naddress=127.0.0.1\nport=0\n\n"
+                // optimistic_trx implies the optimistictrx filter, which runs statements of its own (runBefore).
+                + "[A-Opt]\ntype=service\nrouter=readwritesplit\ncluster=A-Monitor\noptimistic_trx=true\n"
+                + credentials() + "\n"
+                + "[Shard-O]\ntype=service\nrouter=schemarouter\ntargets=A-Opt,B-Split\n" + credentials()
+                + "ignore_tables_regex=^mirrored_db\\.\n\n"
+                + "[Shard-O-L]\ntype=listener\nservice=Shard-O\naddress=127.0.0.1\nport=0\n\n" + extra;
     }
 
     private static Connection connect(String db) throws SQLException {
-        return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + gatehouse.port("Shard-L") + "/" + db
+        return connect("Shard-L", db);
+    }
+
+    private static Connection connect(String listener, String db) throws SQLException {
+        return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + gatehouse.port(listener) + "/" + db
                 + "?connectTimeout=10000&socketTimeout=20000", Accounts.APP_USER, Accounts.APP_PASSWORD);
     }
 
@@ -257,15 +292,116 @@ class ServiceTargetsTest {
     }
 
     @Test
-    void changeUserIsRefusedAndTheSessionGoesOn() throws Exception {
+    void theTargetServicesFiltersRunInTheChildSession() throws Exception {
+        try (Connection c = connect("Shard-F-L", ""); Statement st = c.createStatement()) {
+            // regexfilter of A-Filtered rewrote the statement, its masking filter masked v in the reply on its
+            // way back through the child session; the plain A-Split service (below) did neither.
+            assertThat(rows(st, "SELECT v, 'marker-in' FROM db1.t WHERE id = 1"))
+                    .containsExactly(List.of("XXXX", "marker-out"));
+            assertThat(rows(st, "SELECT id, v FROM db1.t ORDER BY id")).containsExactly(List.of("1", "XXXX"));
+            // B-Split has no filters: its statements and replies are untouched.
+            st.executeUpdate("INSERT INTO db2.t2 VALUES (10, 'ten')");
+            assertThat(rows(st, "SELECT id, 'marker-in' FROM db2.t2 ORDER BY id"))
+                    .containsExactly(List.of("1", "marker-in"), List.of("10", "marker-in"));
+        } finally {
+            b.primary().execute("DELETE FROM db2.t2 WHERE id >= 10");
+        }
+        try (Connection c = connect(""); Statement st = c.createStatement()) {
+            assertThat(rows(st, "SELECT v, 'marker-in' FROM db1.t WHERE id = 1"))
+                    .containsExactly(List.of("on-a", "marker-in"));
+        }
+        // The mariadb CLI through the filtered shard sees the rewrite too.
+        Subprocess.Output out = Subprocess.run(List.of("mariadb", "--no-defaults", "--protocol=TCP",
+                "--connect-timeout=10", "-h127.0.0.1", "-P" + gatehouse.port("Shard-F-L"), "-u" + Accounts.APP_USER,
+                "-p" + Accounts.APP_PASSWORD, "-N", "-B", "-e", "SELECT v, 'marker-in' FROM db1.t WHERE id = 1"),
+                null, Duration.ofSeconds(30));
+        assertThat(out.exitCode()).as(out.describe()).isZero();
+        assertThat(out.stdout()).isEqualTo("XXXX\tmarker-out\n");
+    }
+
+    @Test
+    void optimisticTransactionsOfATargetServiceMoveToItsPrimaryAtTheFirstWrite() throws Exception {
+        try (Connection c = connect("Shard-O-L", ""); Statement st = c.createStatement()) {
+            // A read-only transaction stays on a replica of the target service.
+            st.execute("START TRANSACTION");
+            assertThat(scalar(st, "SELECT @@port FROM db1.t WHERE id = 1"))
+                    .isIn(a.replicas().stream().map(r -> String.valueOf(r.port())).toList());
+            st.execute("COMMIT");
+            // At the first write the filter replays the transaction on the primary (statements of its own, run
+            // in the child session before the client's) and the write lands there.
+            st.execute("START TRANSACTION");
+            assertThat(scalar(st, "SELECT v FROM db1.t WHERE id = 1")).isEqualTo("on-a");
+            st.executeUpdate("INSERT INTO db1.t VALUES (30, 'optimistic')");
+            assertThat(scalar(st, "SELECT @@port FROM db1.t WHERE id = 30"))
+                    .isEqualTo(String.valueOf(a.primary().port()));
+            st.execute("COMMIT");
+            assertThat(a.primary().queryValue("SELECT v FROM db1.t WHERE id = 30")).isEqualTo("optimistic");
+        } finally {
+            a.primary().execute("DELETE FROM db1.t WHERE id = 30");
+        }
+    }
+
+    @Test
+    void namedserverfilterRoutesToTheServicesItNames() throws Exception {
+        try (Connection c = connect("Shard-F-L", ""); Statement st = c.createStatement()) {
+            for (int i = 0; i < 3; i++) {
+                assertThat(scalar(st, "SELECT @@port, 'to-b'")).isIn(ports(b));
+                assertThat(scalar(st, "SELECT @@port, 'to-a'")).isIn(ports(a));
+            }
+        }
+        // A service the filter's service does not route to is refused, naming the parameter.
+        assertRefused("[N2]\ntype=filter\nmodule=namedserverfilter\nmatch01=/x/\ntarget01=Mirror\n\n"
+                + "[X]\ntype=service\nrouter=schemarouter\ntargets=A-Split,B-Split\nfilters=N2\n"
+                + credentials() + "\n", "[N2] target01: 'Mirror'", "no service using this filter names in targets");
+    }
+
+    @Test
+    void changeUserLogsEveryChildSessionInAgain() throws Exception {
         try (RawSession s = RawSession.connect("127.0.0.1", gatehouse.port("Shard-L"), new byte[0])) {
             s.readTimeout(20_000);
             assertThat(s.login(Accounts.APP_USER, Accounts.APP_PASSWORD)).isNull();
+            assertThat(s.execute("SET @kept = 'old'")).isNull();
             assertThat(s.scalar("SELECT v FROM db1.t WHERE id = 1")).isEqualTo("on-a");
-            // The child sessions cannot log in again yet: refused, never left as the old user.
-            assertThat(s.changeUser(Accounts.APP_USER, Accounts.APP_PASSWORD)).startsWith("1235 ")
-                    .contains("not supported yet");
+            assertThat(s.changeUser(OTHER_USER, OTHER_PASSWORD, "")).isNull();
+            // Both child sessions run as the new user now, and the old user's variables are gone from both.
+            assertThat(s.scalar("SELECT CURRENT_USER() FROM db1.t WHERE id = 1")).isEqualTo(OTHER_USER + "@%");
+            assertThat(s.scalar("SELECT CURRENT_USER() FROM db2.t2 WHERE id = 1")).isEqualTo(OTHER_USER + "@%");
+            assertThat(s.scalar("SELECT COALESCE(@kept, 'gone') FROM db2.t2 WHERE id = 1")).isEqualTo("gone");
+            // A wrong password is refused and the session stays the user it was.
+            assertThat(s.changeUser(Accounts.APP_USER, "wrong", "")).startsWith("1045 ");
+            assertThat(s.scalar("SELECT CURRENT_USER() FROM db2.t2 WHERE id = 1")).isEqualTo(OTHER_USER + "@%");
+            // Which child holds a database only the schemarouter knows: a request naming one is refused.
+            assertThat(s.changeUser(Accounts.APP_USER, Accounts.APP_PASSWORD, "db1")).startsWith("1235 ")
+                    .contains("then USE it");
             assertThat(s.scalar("SELECT v FROM db2.t2 WHERE id = 1")).isEqualTo("on-b");
+        }
+    }
+
+    @Test
+    void loadDataLocalInfileReachesTheOwningCluster() throws Exception {
+        Path file = dir.resolve("rows.tsv");
+        Files.writeString(file, "20\tloaded-1\n21\tloaded-2\n");
+        try {
+            // The mariadb CLI through the plain shard: the file goes to B-Split's primary.
+            Subprocess.Output out = Subprocess.run(List.of("mariadb", "--no-defaults", "--protocol=TCP",
+                    "--connect-timeout=10", "--local-infile=1", "-h127.0.0.1", "-P" + gatehouse.port("Shard-L"),
+                    "-u" + Accounts.APP_USER, "-p" + Accounts.APP_PASSWORD, "-N", "-B", "-e",
+                    "LOAD DATA LOCAL INFILE '" + file + "' INTO TABLE db2.t2;"
+                            + " SELECT COUNT(*) FROM db2.t2 WHERE v LIKE 'loaded-%'"), null, Duration.ofSeconds(30));
+            assertThat(out.exitCode()).as(out.describe()).isZero();
+            assertThat(out.stdout()).isEqualTo("2\n");
+            assertThat(b.primary().queryValue("SELECT COUNT(*) FROM db2.t2 WHERE v LIKE 'loaded-%'")).isEqualTo("2");
+            // Connector/J through the filtered shard: A-Filtered's filters see the reply that follows the file.
+            try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + gatehouse.port("Shard-F-L")
+                    + "/?allowLocalInfile=true&connectTimeout=10000&socketTimeout=20000", Accounts.APP_USER,
+                    Accounts.APP_PASSWORD); Statement st = c.createStatement()) {
+                assertThat(st.executeUpdate("LOAD DATA LOCAL INFILE '" + file + "' INTO TABLE db1.t")).isEqualTo(2);
+                assertThat(scalar(st, "SELECT v FROM db1.t WHERE id = 21")).isEqualTo("XXXXXXXX");
+            }
+            assertThat(a.primary().queryValue("SELECT COUNT(*) FROM db1.t WHERE v LIKE 'loaded-%'")).isEqualTo("2");
+        } finally {
+            a.primary().execute("DELETE FROM db1.t WHERE id >= 20");
+            b.primary().execute("DELETE FROM db2.t2 WHERE id >= 20");
         }
     }
 
@@ -329,11 +465,6 @@ class ServiceTargetsTest {
         assertRefused(cycle, "[X] targets: 'Y'", "X -> Y -> X");
         String unknown = "[X]\ntype=service\nrouter=schemarouter\ntargets=A-Split,nosuch\n" + credentials() + "\n";
         assertRefused(unknown, "[X] targets: 'A-Split,nosuch'", "'nosuch' is neither");
-        // A child session does not run the target's filters: such a target is refused, not silently weakened.
-        String filtered = "[F]\ntype=filter\nmodule=hintfilter\n\n[Y]\ntype=service\nrouter=readwritesplit\n"
-                + "cluster=A-Monitor\nfilters=F\n" + credentials() + "\n"
-                + "[X]\ntype=service\nrouter=schemarouter\ntargets=Y\n" + credentials() + "\n";
-        assertRefused(filtered, "[X] targets: 'Y'", "'Y' has filters=F");
         // servers= names servers only, as in MaxScale.
         String viaServers = "[X]\ntype=service\nrouter=schemarouter\nservers=A-Split\n" + credentials() + "\n";
         assertRefused(viaServers, "[X] servers: 'A-Split'", "names of server sections");

@@ -28,4 +28,15 @@ public interface FilterModule extends Module {
      */
     default void validateReferences(Params params, java.util.Set<String> servers, java.util.Set<String> services) {
     }
+
+    /**
+     * As {@link #validateReferences(Params, java.util.Set, java.util.Set)}, also told which services the filter's
+     * statements can be routed to: the services named in {@code targets} of the services whose chain holds it (a
+     * filter that sends statements to a named target, such as namedserverfilter, may name those). The core calls
+     * this one; the default ignores {@code serviceTargets}.
+     */
+    default void validateReferences(Params params, java.util.Set<String> servers, java.util.Set<String> services,
+                                    java.util.Set<String> serviceTargets) {
+        validateReferences(params, servers, services);
+    }
 }

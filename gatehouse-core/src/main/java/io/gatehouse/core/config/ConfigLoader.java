@@ -196,9 +196,17 @@ public final class ConfigLoader {
         java.util.Set<String> serviceNames = new java.util.HashSet<>();
         services.forEach(s -> serviceNames.add(s.name()));
         for (var f : filters) {
+            // The services a statement through this filter can reach: those its services name in targets.
+            java.util.Set<String> serviceTargets = new java.util.HashSet<>();
+            for (var s : services) {
+                if (filterNames(s.params()).contains(f.name()) && s.params().has("targets")) {
+                    s.params().list("targets").stream().filter(serviceNames::contains).forEach(serviceTargets::add);
+                }
+            }
             try {
                 modules.find(ModuleKind.FILTER, f.module(), io.gatehouse.api.filter.FilterModule.class)
-                        .validateReferences(f.params(), java.util.Set.copyOf(serverNames), java.util.Set.copyOf(serviceNames));
+                        .validateReferences(f.params(), java.util.Set.copyOf(serverNames),
+                                java.util.Set.copyOf(serviceNames), java.util.Set.copyOf(serviceTargets));
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(e.getMessage());
             }
@@ -414,12 +422,8 @@ public final class ConfigLoader {
         var serverNames = servers.stream().map(GatehouseConfig.ObjectConfig::name).toList();
         // What each service lists itself first, so that a service may name a service defined after it.
         java.util.Map<String, List<String>> direct = new java.util.HashMap<>();
-        java.util.Map<String, String> filters = new java.util.HashMap<>();
         for (var s : services) {
             Params p = s.params();
-            if (p.has("filters")) {
-                filters.put(s.name(), p.string("filters"));
-            }
             int given = (p.has("servers") ? 1 : 0) + (p.has("targets") ? 1 : 0) + (p.has("cluster") ? 1 : 0);
             if (given > 1) {
                 throw new ConfigException("[" + s.name() + "] cluster: '" + p.text("cluster")
@@ -441,7 +445,7 @@ public final class ConfigLoader {
             String key = p.has("cluster") ? "cluster" : p.has("servers") ? "servers" : "targets";
             // The servers reached, through the services named too: they give the service its user accounts and
             // version; the router sees the services themselves (Service.routingTargets).
-            List<String> targets = ServiceTargets.servers(s.name(), direct, filters, serverNames, key, p);
+            List<String> targets = ServiceTargets.servers(s.name(), direct, serverNames, key, p);
             out.add(new GatehouseConfig.ObjectConfig(s.name(), s.module(), p, targets));
         }
         return out;

@@ -22,14 +22,14 @@ final class ServiceTargets {
      *
      * @param direct the names each service lists, by service name
      */
-    static List<String> servers(String service, Map<String, List<String>> direct, Map<String, String> filters,
+    static List<String> servers(String service, Map<String, List<String>> direct,
                                 List<String> serverNames, String key, Params p) throws ConfigException {
         LinkedHashSet<String> out = new LinkedHashSet<>();
-        walk(service, direct, filters, serverNames, key, p, new ArrayList<>(List.of(service)), out);
+        walk(service, direct, serverNames, key, p, new ArrayList<>(List.of(service)), out);
         return new ArrayList<>(out);
     }
 
-    private static void walk(String service, Map<String, List<String>> direct, Map<String, String> filters,
+    private static void walk(String service, Map<String, List<String>> direct,
                              List<String> serverNames, String key, Params p, List<String> path,
                              LinkedHashSet<String> out) throws ConfigException {
         for (String t : direct.get(service)) {
@@ -48,15 +48,8 @@ final class ServiceTargets {
                 throw ConfigException.badValue(path.get(0), key, p.text(key),
                         "services that do not lead back to themselves; " + String.join(" -> ", cycle));
             }
-            String chain = filters.get(t);
-            if (chain != null && !chain.isBlank()) {
-                // A child session runs the target service's router only: its filters (masking, say) would be
-                // skipped without a word, so such a target is refused rather than silently weakened.
-                throw ConfigException.badValue(path.get(0), key, p.text(key), "services without filters; '" + t
-                        + "' has filters=" + chain + ", which do not run when it is reached through another service");
-            }
             path.add(t);
-            walk(t, direct, filters, serverNames, key, p, path, out);
+            walk(t, direct, serverNames, key, p, path, out);
             path.remove(path.size() - 1);
         }
     }

@@ -18,7 +18,8 @@ import java.util.Set;
 /**
  * The namedserverfilter module: attaches routing hints to statements that match a regular expression
  * ({@code match01}/{@code target01} ... {@code match25}/{@code target25}), for sessions of the {@code source}
- * addresses and {@code user} it names. Only statement routers (readwritesplit) act on the hints. Stateless; makes
+ * addresses and {@code user} it names. Only statement routers (readwritesplit, schemarouter) act on the hints; a
+ * target may name a service where the filter's service routes to services. Stateless; makes
  * one {@link NamedServerFilter} per section.
  */
 public final class NamedServerFilterModule implements FilterModule {
@@ -36,7 +37,7 @@ public final class NamedServerFilterModule implements FilterModule {
         for (int i = 1; i <= RouteRules.MAX_PAIRS; i++) {
             params.add(ParamSpec.of(RouteRules.matchName(i), ParamType.REGEX, null, true, "Regular expression to match"));
             params.add(ParamSpec.of(RouteRules.targetName(i), ParamType.STRING, null, true,
-                    "Target of matching statements: server names, ->master, ->slave or ->all"));
+                    "Target of matching statements: server (or target service) names, ->master, ->slave or ->all"));
         }
         return new ModuleDescriptor("namedserverfilter", ModuleKind.FILTER, Maturity.BETA, ApiVersion.CURRENT,
                 "A routing hint filter that uses regular expressions to direct queries", "1.1.0", params);
@@ -55,7 +56,13 @@ public final class NamedServerFilterModule implements FilterModule {
 
     @Override
     public void validateReferences(Params params, Set<String> servers, Set<String> services) {
-        RouteRules.of(params).checkTargets(params.section(), servers, services);
+        RouteRules.of(params).checkTargets(params.section(), servers, services, Set.of());
+    }
+
+    @Override
+    public void validateReferences(Params params, Set<String> servers, Set<String> services,
+                                   Set<String> serviceTargets) {
+        RouteRules.of(params).checkTargets(params.section(), servers, services, serviceTargets);
     }
 
     @Override

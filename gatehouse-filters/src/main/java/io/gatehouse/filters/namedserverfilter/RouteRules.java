@@ -116,15 +116,17 @@ final class RouteRules {
         return new Rule(matchParam, targetParam, match, p, List.copyOf(names), List.copyOf(hints));
     }
 
-    /** Checks that every named target is a server of the configuration. */
-    void checkTargets(String section, Set<String> servers, Set<String> services) {
+    /** Checks that every named target is a server of the configuration or a service in {@code serviceTargets}. */
+    void checkTargets(String section, Set<String> servers, Set<String> services, Set<String> serviceTargets) {
         for (Rule r : rules) {
             for (RouteHint h : r.hints()) {
-                if (h.type() != RouteHint.Type.SERVER || servers.contains(h.server())) {
+                if (h.type() != RouteHint.Type.SERVER || servers.contains(h.server())
+                        || serviceTargets.contains(h.server())) {
                     continue;
                 }
+                // A service is a target only where the filter's own service routes to it (targets=).
                 String why = services.contains(h.server())
-                        ? "'" + h.server() + "' is a service, and Gatehouse routes hints to servers only"
+                        ? "'" + h.server() + "' is a service that no service using this filter names in targets"
                         : "'" + h.server() + "' is not a server section";
                 throw badTarget(section, r.targetParameter(), String.join(",", r.targets()), why);
             }
@@ -147,7 +149,7 @@ final class RouteRules {
 
     private static IllegalArgumentException badTarget(String section, String param, String value, String why) {
         return new IllegalArgumentException("[" + section + "] " + param + ": '" + value
-                + "' (expected: a server name, a comma-separated list of server names, ->master, ->slave or ->all; "
+                + "' (expected: a server name, a comma-separated list of server names (or of services the filter's service targets), ->master, ->slave or ->all; "
                 + why + ")");
     }
 }

@@ -72,9 +72,14 @@ class NamedServerFilterUnitTest {
                 .hasMessageContaining("[N] match01");
         Params named = p(params("match01", "x", "target01", "server1,Other-Service", "match02", "y", "target02", "nosuch"));
         assertThatThrownBy(() -> module.validateReferences(named, Set.of("server1"), Set.of("Other-Service")))
-                .hasMessageContaining("[N] target01: 'server1,Other-Service'").hasMessageContaining("is a service");
+                .hasMessageContaining("[N] target01: 'server1,Other-Service'").hasMessageContaining("is a service that no service using this filter names in targets");
         assertThatThrownBy(() -> module.validateReferences(named, Set.of("server1", "Other-Service"), Set.of()))
                 .hasMessageContaining("[N] target02: 'nosuch'").hasMessageContaining("not a server");
         module.validateReferences(p(params("match", "x", "server", "server1")), Set.of("server1"), Set.of());
+        // A service the filter's own service targets is a valid target; the next rule's bad name is still found.
+        assertThatThrownBy(() -> module.validateReferences(named, Set.of("server1"), Set.of("Other-Service"),
+                Set.of("Other-Service"))).hasMessageContaining("[N] target02: 'nosuch'");
+        module.validateReferences(p(params("match01", "x", "target01", "Other-Service")), Set.of("server1"),
+                Set.of("Other-Service"), Set.of("Other-Service"));
     }
 }

@@ -29,6 +29,7 @@ public final class ChildSessions implements ServiceEndpointOwner {
     private final BooleanSupplier clientWritable;
     private final BooleanSupplier open;
     private final List<ServiceEndpoint> children = new ArrayList<>(2);
+    private java.util.function.Consumer<io.gatehouse.core.session.backend.BackendConnection> wrote = b -> { };
 
     /** {@code open} is false once the owner is closing: what children report then is dropped. */
     public ChildSessions(ClientSession session, Supplier<RouterSession> router, Delivery delivery,
@@ -38,6 +39,11 @@ public final class ChildSessions implements ServiceEndpointOwner {
         this.delivery = delivery;
         this.clientWritable = clientWritable;
         this.open = open;
+    }
+
+    /** Tells {@code wrote} of each connection of a child that a command was written to (for LOCAL INFILE). */
+    public void onWrite(java.util.function.Consumer<io.gatehouse.core.session.backend.BackendConnection> wrote) {
+        this.wrote = wrote;
     }
 
     /** Opens a child session of {@code target}'s service; its outcome reaches the router later. */
@@ -51,6 +57,12 @@ public final class ChildSessions implements ServiceEndpointOwner {
     public boolean any() {
         children.removeIf(ServiceEndpoint::isClosed);
         return !children.isEmpty();
+    }
+
+    /** The child sessions open now, in the order they were opened. */
+    public List<ServiceEndpoint> list() {
+        children.removeIf(ServiceEndpoint::isClosed);
+        return List.copyOf(children);
     }
 
     /** Adds the connections of every child (and of their children) with a statement running, for KILL QUERY. */
@@ -98,6 +110,11 @@ public final class ChildSessions implements ServiceEndpointOwner {
         if (children.remove(e) && open.getAsBoolean()) {
             router.get().endpointFailed(e, code, sqlState, message);
         }
+    }
+
+    @Override
+    public void childWroteTo(io.gatehouse.core.session.backend.BackendConnection b) {
+        wrote.accept(b);
     }
 
     @Override

@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The child logs in as the client, as a tee branch does (see {@link BranchSession} for the credentials). The last
  * chunk its router writes for a command is held until the router says the command is done, so that it carries the
- * completed {@link Reply} to the parent. The target service's filters do not run in the child session.
+ * completed {@link Reply} to the parent. The target service's filters run in the child session ({@link ChildFilters}):
+ * commands pass through them before its router, replies after it.
  */
 public final class ServiceEndpoint implements Endpoint, RouterSessionContext, BackendOwner, ServiceEndpointOwner {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceEndpoint.class);
@@ -52,14 +53,22 @@ public final class ServiceEndpoint implements Endpoint, RouterSessionContext, Ba
     /** Commands written while the child was logging in or busy, in order. */
     private final ArrayDeque<ByteBuf> waiting = new ArrayDeque<>();
     private RouterSession router;
+    /** The target service's filter chain, or null when it has none. */
+    private ChildFilters filters;
+    /** The endpoint whose reply bytes the router is being handed now, or null. */
+    private Endpoint deliveringFrom;
     private boolean ready;
     private boolean closed;
     private boolean starting;
+    /** The COM_CHANGE_USER under way, or null. */
+    private ChildChangeUser changing;
     /** True once the child took a session slot of its service ({@code max_connections}). */
     private boolean counted;
     /** A command with a reply to come is with the child's router. */
     private boolean busy;
     private int currentCommand;
+    /** Bytes of the current command's reply were held or passed on (a LOCAL INFILE request can only come first). */
+    private boolean replyBegun;
     /** The last chunk the router wrote for the current command, held to carry the reply. */
     private ByteBuf held;
     /** The reply completed by the bytes the router is handed now, or null. */
@@ -106,6 +115,7 @@ public final class ServiceEndpoint implements Endpoint, RouterSessionContext, Ba
             RouterSession rs = service.router().newSession(client);
             router = rs != null ? rs : new OneServerRouterSession(() -> service.router().selectBackend(client),
                     service.name());
+            filters = ChildFilters.of(session, service, client, new FilterHost());
             router.start(this);
         } finally {
             starting = false;
@@ -147,13 +157,19 @@ public final class ServiceEndpoint implements Endpoint, RouterSessionContext, Ba
     /** Hands waiting commands to the child's router while it is logged in and idle. */
     private void pump() {
         ByteBuf next;
-        while (ready && !closed && !busy && (next = waiting.pollFirst()) != null) {
+        while (ready && !closed && !busy && (filters == null || !filters.holding())
+                && (next = waiting.pollFirst()) != null) {
             Command c = new Command(next, sqlState);
             currentCommand = c.command();
             busy = !Commands.hasNoReply(currentCommand);
             passedOn = null;
+            replyBegun = false;
             service.countQuery();
-            router.routeQuery(c);
+            if (filters != null) {
+                filters.dispatch(c, busy);
+            } else {
+                router.routeQuery(c);
+            }
         }
     }
 
@@ -192,6 +208,14 @@ public final class ServiceEndpoint implements Endpoint, RouterSessionContext, Ba
             return;
         }
         closed = true;
+        if (changing != null) {
+            ChildChangeUser c = changing;
+            changing = null;
+            c.abort();
+        }
+        if (filters != null) {
+            filters.close();
+        }
         ByteBuf b;
         while ((b = waiting.pollFirst()) != null) {
             b.release();
@@ -254,9 +278,34 @@ public final class ServiceEndpoint implements Endpoint, RouterSessionContext, Ba
             buf.release();
             return;
         }
-        if (delivering != null) {
+        if (delivering != null && (filters == null || !filters.internalRunning())) {
             passedOn = delivering;
         }
+        if (filters != null) {
+            filters.reply(buf, deliveringFrom == null ? null : deliveringFrom.server().name());
+            return;
+        }
+        hold(buf);
+    }
+
+    /** True when {@code buf} starts with a LOCAL INFILE request (0xFB can never start a column count). */
+    private static boolean asksForFile(ByteBuf buf) {
+        return buf.readableBytes() > 4 && buf.getUnsignedByte(buf.readerIndex() + 4) == 0xFB;
+    }
+
+    /** Reply bytes for the parent (owned): the last chunk of a command is held until it is done. */
+    private void hold(ByteBuf buf) {
+        if (closed) {
+            buf.release();
+            return;
+        }
+        if (!replyBegun && currentCommand == Commands.COM_QUERY && asksForFile(buf)) {
+            // LOAD DATA LOCAL INFILE: the reply ends only after the client has sent its file, so the server's
+            // request must reach the client now (the file then goes straight to the connection that asked).
+            owner.childReply(this, buf, null);
+            return;
+        }
+        replyBegun = true;
         if (held != null) {
             owner.childReply(this, held, null);
         }
@@ -273,9 +322,25 @@ public final class ServiceEndpoint implements Endpoint, RouterSessionContext, Ba
 
     @Override
     public void commandDone() {
-        if (closed || !busy) {
+        if (closed) {
             return;
         }
+        if (filters != null && filters.internalRunning()) {
+            passedOn = null;
+            filters.internalDone();
+            return;
+        }
+        if (!busy) {
+            return;
+        }
+        if (filters != null) {
+            filters.replied(passedOn);
+        }
+        complete();
+    }
+
+    /** The current command's reply is whole: its last chunk goes to the parent with the reply, the next may go. */
+    private void complete() {
         busy = false;
         ByteBuf last = held;
         held = null;
@@ -374,7 +439,42 @@ public final class ServiceEndpoint implements Endpoint, RouterSessionContext, Ba
 
     @Override
     public void changeUserDone(BackendConnection b, ByteBuf result) {
-        result.release();                               // a child session never sends COM_CHANGE_USER
+        changeUserAnswer(b, result);
+    }
+
+    /**
+     * Logs every connection of the child (and of its children) in again as {@code backendUser} for the client's
+     * COM_CHANGE_USER; {@code done} gets one answer (owned), as {@link ChildChangeUser} decides it.
+     */
+    public void changeUser(String backendUser, io.gatehouse.protocol.ChangeUserRequest req, byte[] sha1,
+                           java.util.function.Consumer<ByteBuf> done) {
+        changing = ChildChangeUser.start(alloc(), service.name(), session.id(), this::sessionReset,
+                new ArrayList<>(connections), new ArrayList<>(children), backendUser, req, sha1, done);
+    }
+
+    private void changeUserAnswer(Object who, ByteBuf result) {
+        if (changing == null) {
+            result.release();
+            return;
+        }
+        changing.answer(who, result);
+    }
+
+    private void changeUserLost(Object who, String message) {
+        if (changing != null) {
+            changing.lost(who, message);
+        }
+    }
+
+    /** The old user's session state is gone: the child's SQL state, filters and router forget it. */
+    private void sessionReset() {
+        sqlState.reset();
+        if (filters != null) {
+            filters.sessionReset();
+        }
+        if (router != null) {
+            router.sessionReset();
+        }
     }
 
     @Override
@@ -385,6 +485,7 @@ public final class ServiceEndpoint implements Endpoint, RouterSessionContext, Ba
 
     @Override
     public void endpointClosed(BackendConnection b, int code, String sqlState, String message) {
+        changeUserLost(b, message);
         all.remove(b);
         if (connections.remove(b) && !closed) {
             router.endpointFailed(b, code, sqlState, message);
@@ -393,6 +494,12 @@ public final class ServiceEndpoint implements Endpoint, RouterSessionContext, Ba
 
     @Override
     public void wroteTo(BackendConnection b) {
+        owner.childWroteTo(b);
+    }
+
+    @Override
+    public void childWroteTo(BackendConnection b) {
+        owner.childWroteTo(b);
     }
 
     // ServiceEndpointOwner: what a child of this child (a service over services) reports.
@@ -408,10 +515,12 @@ public final class ServiceEndpoint implements Endpoint, RouterSessionContext, Ba
             return;
         }
         delivering = reply;
+        deliveringFrom = e;
         try {
             router.clientReply(e, buf, reply);
         } finally {
             delivering = null;
+            deliveringFrom = null;
         }
     }
 
@@ -426,6 +535,7 @@ public final class ServiceEndpoint implements Endpoint, RouterSessionContext, Ba
 
     @Override
     public void childFailed(ServiceEndpoint e, int code, String sqlState, String message) {
+        changeUserLost(e, message);
         all.remove(e);
         if (children.remove(e) && !closed) {
             router.endpointFailed(e, code, sqlState, message);
@@ -445,5 +555,50 @@ public final class ServiceEndpoint implements Endpoint, RouterSessionContext, Ba
                 task.run();
             }
         }, delayMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** What the child's filter chain asks of it. */
+    private final class FilterHost implements ChildFilters.Host {
+        @Override
+        public void route(Command command) {
+            router.routeQuery(command);
+        }
+
+        @Override
+        public void routeInternal(ByteBuf packet) {
+            router.routeQuery(new Command(packet, sqlState));
+        }
+
+        @Override
+        public void answered(ByteBuf reply) {
+            if (!busy || !reply.isReadable()) {
+                reply.release();                          // a command without a reply, swallowed
+                return;
+            }
+            io.gatehouse.protocol.frame.PacketSequence.renumber(reply, 1);
+            Reply[] done = new Reply[1];
+            io.gatehouse.protocol.reply.ReplyTracker t = new io.gatehouse.protocol.reply.ReplyTracker(
+                    session.clientCapabilities(), (r, end) -> done[0] = r);
+            t.expect(currentCommand);
+            t.scan(reply);
+            hold(reply);
+            passedOn = done[0];
+            complete();
+        }
+
+        @Override
+        public void emit(ByteBuf bytes) {
+            hold(bytes);
+        }
+
+        @Override
+        public void resume() {
+            pump();
+        }
+
+        @Override
+        public boolean closed() {
+            return closed;
+        }
     }
 }

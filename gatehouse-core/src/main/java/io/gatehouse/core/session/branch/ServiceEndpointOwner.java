@@ -23,4 +23,11 @@ public interface ServiceEndpointOwner {
 
     /** True while the client keeps up with replies (the child's connections read only then). */
     boolean clientWritable();
+
+    /**
+     * A command was written to {@code b}, a connection of the child (or of its children): the contents of a LOCAL
+     * INFILE the client sends next go to it, as they would to one of the session's own connections.
+     */
+    default void childWroteTo(io.gatehouse.core.session.backend.BackendConnection b) {
+    }
 }

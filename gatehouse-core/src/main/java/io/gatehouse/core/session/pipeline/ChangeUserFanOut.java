@@ -2,6 +2,7 @@ package io.gatehouse.core.session.pipeline;
 
 import io.gatehouse.core.session.ClientSession;
 import io.gatehouse.core.session.backend.BackendConnection;
+import io.gatehouse.core.session.branch.ServiceEndpoint;
 import io.gatehouse.core.session.login.ChangeUserLogin;
 import io.gatehouse.core.session.login.LoginCheck;
 import io.gatehouse.protocol.ChangeUserRequest;
@@ -19,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * logged-in backend connection logs in again, and the client gets one answer once all have. The first connection
  * (the primary, which a router opens first) decides, as the server the client would talk to directly: when it
  * accepts, the session is the new user; when it refuses, the session stays the old user, as the server leaves a
- * connection after a refused COM_CHANGE_USER (its session state reset). A connection that answered otherwise, or
+ * connection after a refused COM_CHANGE_USER (its session state reset). Child sessions (services a router reaches
+ * as targets) take part as one participant each, changing the user of their own connections. A connection that answered otherwise, or
  * that was still logging in or busy when the change began, is dropped and its router told, so no session is ever
  * served by two identities. Confined to the session's worker thread; it owns the command packet it starts from and
  * each connection's answer until the client gets one of them.
@@ -28,7 +30,8 @@ final class ChangeUserFanOut {
     private static final Logger LOG = LoggerFactory.getLogger(ChangeUserFanOut.class);
 
     private final SessionPipeline pipeline;
-    private final Map<BackendConnection, ByteBuf> results = new LinkedHashMap<>();
+    /** Each participant's answer (a BackendConnection or a child session), null until it came. */
+    private final Map<Object, ByteBuf> results = new LinkedHashMap<>();
     private int pending;
     private boolean underWay;
     /** The sequence number of the answer to the COM_CHANGE_USER being carried out. */
@@ -58,11 +61,12 @@ final class ChangeUserFanOut {
         } finally {
             packet.release();
         }
-        if (pipeline.children.any()) {
-            // A child session (a service named in targets=) would have to log in again through its own router,
-            // which is not done yet: refused, rather than leave its connections logged in as the old user.
-            pipeline.clientError(1, 1235, "42000", "COM_CHANGE_USER is not supported yet by a service whose"
-                    + " targets are services");
+        if (pipeline.children.any() && req.database() != null && !req.database().isEmpty()) {
+            // Which child session's servers hold the database only the router knows (a schemarouter's shard map);
+            // given to every child, those without it would refuse and be dropped. Refused with the way round it.
+            pipeline.clientError(1, 1235, "42000", "COM_CHANGE_USER naming a database ('" + req.database()
+                    + "') is not supported by a service whose targets are services: change the user without a"
+                    + " database, then USE it");
             pipeline.commandDone();
             return;
         }
@@ -79,7 +83,7 @@ final class ChangeUserFanOut {
             session.user(req.user(), backendUser, r);
             answerSeq = seq;
             results.clear();
-            List<BackendConnection> ready = new ArrayList<>();
+            List<Object> ready = new ArrayList<>();
             for (BackendConnection b : new ArrayList<>(pipeline.endpoints())) {
                 if (b.isReady() && !b.isBusy()) {
                     ready.add(b);
@@ -90,6 +94,15 @@ final class ChangeUserFanOut {
                             + " dropped: it was not ready when the session changed user");
                 }
             }
+            // Child sessions (services named in targets=) log their own connections in again and answer once.
+            for (ServiceEndpoint c : pipeline.children.list()) {
+                if (c.isReady() && !c.isBusy()) {
+                    ready.add(c);
+                    results.put(c, null);
+                } else {
+                    c.fail(2013, "HY000", "it was not ready when the session changed user");
+                }
+            }
             pending = ready.size();
             if (pending == 0) {
                 underWay = false;
@@ -97,15 +110,20 @@ final class ChangeUserFanOut {
                 pipeline.failWithSequence(answerSeq, 2013, "HY000", "No backend connection to change the user of");
                 return;
             }
-            for (BackendConnection b : ready) {
-                b.changeUser(backendUser, req, r.passwordSha1());
+            for (Object o : ready) {
+                if (o instanceof BackendConnection b) {
+                    b.changeUser(backendUser, req, r.passwordSha1());
+                } else {
+                    ServiceEndpoint c = (ServiceEndpoint) o;
+                    c.changeUser(backendUser, req, r.passwordSha1(), answer -> done(c, answer));
+                }
             }
         });
         login.start();
     }
 
     /** One connection finished; {@code result} (owned) is its OK or ERR packet. */
-    void done(BackendConnection b, ByteBuf result) {
+    void done(Object b, ByteBuf result) {
         if (!results.containsKey(b) || results.get(b) != null) {
             result.release();
             return;
@@ -118,8 +136,8 @@ final class ChangeUserFanOut {
         ClientSession session = session();
         ByteBuf answer = null;
         boolean accepted = false;
-        List<BackendConnection> disagree = new ArrayList<>();
-        for (Map.Entry<BackendConnection, ByteBuf> e : results.entrySet()) {
+        List<Object> disagree = new ArrayList<>();
+        for (Map.Entry<Object, ByteBuf> e : results.entrySet()) {
             boolean ok = isOk(e.getValue());
             if (answer == null) {
                 answer = e.getValue();
@@ -144,10 +162,14 @@ final class ChangeUserFanOut {
             }
             session.failedChangeUsers++;
         }
-        for (BackendConnection d : disagree) {
-            d.drop("Session " + session.id() + ": connection to " + d.server().name() + " dropped: it "
-                    + (accepted ? "refused" : "accepted") + " the COM_CHANGE_USER its session's first server "
-                    + (accepted ? "accepted" : "refused"));
+        for (Object o : disagree) {
+            String why = "it " + (accepted ? "refused" : "accepted") + " the COM_CHANGE_USER its session's first"
+                    + " server " + (accepted ? "accepted" : "refused");
+            if (o instanceof BackendConnection d) {
+                d.drop("Session " + session.id() + ": connection to " + d.server().name() + " dropped: " + why);
+            } else {
+                ((ServiceEndpoint) o).fail(2013, "HY000", why);
+            }
         }
         pipeline.sessionReset();
         answer.setByte(answer.readerIndex() + 3, answerSeq);

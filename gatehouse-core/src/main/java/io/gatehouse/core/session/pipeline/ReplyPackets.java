@@ -16,13 +16,16 @@ import java.util.List;
  * The reply-packet path of a session whose filter chain has filters that look at reply packets
  * ({@link FilterSession#needsReplyPackets()}): every byte a router sends to the client is cut into whole wire
  * packets, each is classified, passed through those filters' {@link FilterSession#replyPacket} nearest-the-router
- * first, and what is left is renumbered and written to the client. Sessions without such filters never create one,
+ * first, and what is left is renumbered and written to the client (or, in a child session of a service reached as
+ * a target, handed to the parent router through a sink). Sessions without such filters never create one,
  * so their replies keep going on as whole chunks. Confined to the session's worker thread; it owns every chunk it is
  * handed until the client channel takes it, and the partial packet it holds between reads (at most one wire packet,
  * 16 MiB, whatever the reply's size, so back-pressure on the client channel still bounds the session's memory).
  */
-final class ReplyPackets {
-    private final Channel client;
+public final class ReplyPackets {
+    private final io.netty.buffer.ByteBufAllocator alloc;
+    /** Where renumbered packets go (owned by it from the call on). */
+    private final java.util.function.Consumer<ByteBuf> sink;
     private final long capabilities;
     /** The filters that asked for packets, in reverse chain order. */
     private final List<FilterSession> filters;
@@ -33,27 +36,35 @@ final class ReplyPackets {
     /** The next packet starts a new numbering: the first of a reply, or the server's answer to a LOCAL INFILE. */
     private boolean rebase = true;
 
-    private ReplyPackets(Channel client, long capabilities, List<FilterSession> filters) {
-        this.client = client;
+    private ReplyPackets(io.netty.buffer.ByteBufAllocator alloc, java.util.function.Consumer<ByteBuf> sink,
+                         long capabilities, List<FilterSession> filters) {
+        this.alloc = alloc;
+        this.sink = sink;
         this.capabilities = capabilities;
         this.filters = filters;
         // Wire packets are at most 16 MiB - 1 bytes of payload: the framer never refuses one.
-        this.framer = new PacketAccumulator(client.alloc(), Packets.MAX_PAYLOAD);
+        this.framer = new PacketAccumulator(alloc, Packets.MAX_PAYLOAD);
     }
 
     /** The path for {@code chain} (asking each filter once), or null when no filter of it wants reply packets. */
     static ReplyPackets of(Channel client, long capabilities, List<FilterSession> chain) {
+        return of(client.alloc(), b -> client.write(b, client.voidPromise()), capabilities, chain);
+    }
+
+    /** The path for {@code chain} with its packets going to {@code sink}, or null when no filter wants packets. */
+    public static ReplyPackets of(io.netty.buffer.ByteBufAllocator alloc, java.util.function.Consumer<ByteBuf> sink,
+                                  long capabilities, List<FilterSession> chain) {
         List<FilterSession> wanting = new ArrayList<>();
         for (int i = chain.size() - 1; i >= 0; i--) {
             if (chain.get(i).needsReplyPackets()) {
                 wanting.add(chain.get(i));
             }
         }
-        return wanting.isEmpty() ? null : new ReplyPackets(client, capabilities, List.copyOf(wanting));
+        return wanting.isEmpty() ? null : new ReplyPackets(alloc, sink, capabilities, List.copyOf(wanting));
     }
 
     /** A command whose reply comes next went to the router; {@code command} is its command byte. */
-    void begin(int command) {
+    public void begin(int command) {
         classifier.begin(command, capabilities);
         rebase = true;
     }
@@ -64,7 +75,7 @@ final class ReplyPackets {
     }
 
     /** Reply bytes for the client, in any cut; owned here from the call on. */
-    void toClient(ByteBuf chunk) {
+    public void toClient(ByteBuf chunk) {
         framer.add(chunk);
         ByteBuf packet;
         while ((packet = framer.next()) != null) {
@@ -89,7 +100,7 @@ final class ReplyPackets {
         ByteBuf out = through(0, packet, kind);
         if (out.isReadable()) {
             nextSequence = PacketSequence.renumber(out, nextSequence);
-            client.write(out, client.voidPromise());
+            sink.accept(out);
         } else {
             out.release();
         }
@@ -105,7 +116,7 @@ final class ReplyPackets {
             ByteBuf given = out;
             out = filters.get(i).replyPacket(given, kind);
             if (out == null) {
-                out = client.alloc().buffer(0, 0);
+                out = alloc.buffer(0, 0);
             }
             if (out == given || !out.isReadable()) {
                 continue;
@@ -123,7 +134,7 @@ final class ReplyPackets {
 
     /** Sends each packet of {@code several} (owned) through the filters from {@code i} on; returns them joined. */
     private ByteBuf split(int i, ByteBuf several, ReplyPacketKind kind) {
-        CompositeByteBuf joined = client.alloc().compositeBuffer(Integer.MAX_VALUE);
+        CompositeByteBuf joined = alloc.compositeBuffer(Integer.MAX_VALUE);
         try {
             int at = several.readerIndex();
             int end = several.writerIndex();
@@ -146,7 +157,7 @@ final class ReplyPackets {
     }
 
     /** The session ends: the partial packet held is freed, and later chunks are released on arrival. */
-    void release() {
+    public void release() {
         framer.release();
     }
 }

@@ -84,6 +84,7 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
         this.replyWatch = new ReplyWatch(session.proxy().statementStats());
         this.children = new ChildSessions(session, () -> router, this::deliver, () -> clientWritable,
                 () -> !session.isClosedOrClosing());
+        this.children.onWrite(this::wroteTo);
     }
 
     public void start() {
