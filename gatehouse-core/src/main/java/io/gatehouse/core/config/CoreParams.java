@@ -167,8 +167,11 @@ public final class CoreParams {
                     "Read grant database names without their backslash escapes; only true (escapes are always read)"),
             of("session_track_trx_state", ParamType.BOOL, "false", true,
                     "Track transactions with session tracking; only false (status flags are read)"),
+            of("connection_keepalive", ParamType.DURATION, "300s", true,
+                    "Send COM_PING on a session's backend connection idle for this long, so the server's wait_timeout"
+                            + " or a firewall does not cut it; the answer is not passed to the client; 0 disables"),
             of("force_connection_keepalive", ParamType.BOOL, "false", true,
-                    "Ping idle backend connections of idle clients; only false"),
+                    "Ping backend connections even of clients idle past wait_timeout; only false, as such sessions are closed"),
             of("retain_last_statements", ParamType.INTEGER, "-1", false,
                     "Statements each session of the service keeps; -1 uses the global retain_last_statements"),
             of("log_debug", ParamType.BOOL, "false", true, "Debug messages for this service only; only false"),

@@ -30,7 +30,8 @@ final class SingleValueParams {
                             + " escaped names match the databases they name"),
                     "session_track_trx_state", new Only("false", "transaction state is read from the status flags"
                             + " of each reply"),
-                    "force_connection_keepalive", new Only("false", "idle backend connections are not pinged"),
+                    "force_connection_keepalive", new Only("false", "a session whose client is idle past"
+                            + " wait_timeout is closed, so its connections need no pings"),
                     "log_debug", new Only("false", PER_SERVICE_LOG),
                     "log_info", new Only("false", PER_SERVICE_LOG),
                     "log_notice", new Only("false", PER_SERVICE_LOG),
