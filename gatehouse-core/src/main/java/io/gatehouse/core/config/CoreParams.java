@@ -196,6 +196,13 @@ public final class CoreParams {
                     "SQL statements, one per line, run on each backend connection of the listener's sessions after"
                             + " login; each must succeed and return no rows"),
             of("user_mapping_file", ParamType.PATH, null, false, "MaxScale-format JSON mapping client users to backend credentials"),
+            of("connection_metadata", ParamType.STRING, io.gatehouse.core.session.login.ConnectionMetadata.DEFAULT, false,
+                    "name=value pairs sent to clients that track session state in the login's OK packet; auto takes"
+                            + " the value of the server's variable (from the first Master, else Slave, else Running"
+                            + " target when accounts load), maxscale=auto the proxy's version"),
+            of("redirect_url", ParamType.STRING, null, false,
+                    "mariadb://host[:port] or mysql://host[:port] sent to clients as the redirect_url variable after"
+                            + " login (MariaDB's connection redirection)"),
             of("ssl", ParamType.BOOL, "false", false, "Require clients to use TLS"),
             of("ssl_cert", ParamType.PATH, null, false, "PEM certificate (chain) presented to clients"),
             of("ssl_key", ParamType.PATH, null, false, "PEM private key of ssl_cert"),

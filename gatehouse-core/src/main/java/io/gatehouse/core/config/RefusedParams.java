@@ -63,8 +63,6 @@ final class RefusedParams {
                 {"idle_session_pool_time", "idle sessions do not give their backend connections back to the pool"},
         });
         put(m, "listener", new String[][] {
-                {"connection_metadata", "the handshake's OK packet carries no extra session metadata"},
-                {"redirect_url", "clients are never redirected"},
         });
         put(m, "monitor", new String[][] {
         });
