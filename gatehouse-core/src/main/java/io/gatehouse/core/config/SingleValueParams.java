@@ -22,7 +22,9 @@ final class SingleValueParams {
             "global", Map.of(
                     "substitute_variables", new Only("false", "environment variables are not substituted"),
                     "admin_auth", new Only("true", "the admin API always asks for a user and password"),
-                    "rebalance_period", new Only("0s", "sessions stay on the worker that accepted them"),
+                    "rebalance_period", new Only("0s", "no rebalancing: a session and its backend connections"
+                            + " live on the Netty event loop that accepted the client, and a channel cannot move"
+                            + " to another loop"),
                     "session_trace", new Only("0", "sessions keep no trace log")),
             "server", Map.of(),
             "service", Map.of(
@@ -39,8 +41,7 @@ final class SingleValueParams {
             "readwritesplit", Map.of(),
             "mariadbmon", Map.of(
                     "assume_unique_hostnames", new Only("true", "replicas are matched to servers by host and port"
-                            + " (server_id only when no server has that address)"),
-                    "switchover_on_low_disk_space", new Only("false", "a primary low on disk space loses Master (master_conditions) but is not switched over")));
+                            + " (server_id only when no server has that address)")));
 
     private SingleValueParams() {
     }
