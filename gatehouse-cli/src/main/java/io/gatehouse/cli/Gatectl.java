@@ -6,6 +6,7 @@ import io.gatehouse.cli.verbs.CallCommand;
 import io.gatehouse.cli.verbs.ClearCommand;
 import io.gatehouse.cli.verbs.ListCommand;
 import io.gatehouse.cli.verbs.ReloadCommand;
+import io.gatehouse.cli.verbs.RotateCommand;
 import io.gatehouse.cli.verbs.SetCommand;
 import io.gatehouse.cli.verbs.StatementsCommand;
 import io.gatehouse.cli.verbs.ShowCommand;
@@ -35,7 +36,7 @@ import picocli.CommandLine.Option;
         subcommands = {ListCommand.class, ShowCommand.class, SetCommand.class, ClearCommand.class, StartCommand.class,
                 StopCommand.class, CallCommand.class, CreateCommand.class, AlterCommand.class, DestroyCommand.class,
                 LinkCommand.class, UnlinkCommand.class, ReloadCommand.class, FirewallCommand.class,
-                StatementsCommand.class, ApiCommand.class, ClassifyCommand.class,
+                StatementsCommand.class, ApiCommand.class, ClassifyCommand.class, RotateCommand.class,
                 CommandLine.HelpCommand.class},
         versionProvider = Gatectl.Version.class)
 public final class Gatectl implements Runnable {

@@ -163,8 +163,7 @@ class DocumentedParametersTest {
                 .startsWith("[Svc] strip_db_esc: 'off' (expected: true only;");
         assertThat(errorOrNull(base(Map.of("Mon", Map.of("assume_unique_hostnames", "false")))))
                 .startsWith("[Mon] assume_unique_hostnames: 'false' (expected: true only;");
-        assertThat(errorOrNull(base(Map.of("Mon", Map.of("switchover_on_low_disk_space", "true")))))
-                .startsWith("[Mon] switchover_on_low_disk_space: 'true' (expected: false only;");
+        assertThat(errorOrNull(base(Map.of("Mon", Map.of("switchover_on_low_disk_space", "true"))))).isNull();
         assertThat(errorOrNull(base(Map.of("maxscale", Map.of("rebalance_period", "10s")))))
                 .startsWith("[maxscale] rebalance_period: '10s' (expected: 0s only;");
         assertThat(errorOrNull(base(Map.of("maxscale", Map.of("log_throttling", "10, 1s")))))

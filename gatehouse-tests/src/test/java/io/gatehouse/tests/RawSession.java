@@ -28,6 +28,8 @@ final class RawSession implements AutoCloseable {
     /** The connection id the greeting announced. */
     private long connectionId;
 
+    private byte[] lastOk;
+
     private RawSession(Socket socket) throws IOException {
         this.socket = socket;
         this.in = socket.getInputStream();
@@ -118,6 +120,7 @@ final class RawSession implements AutoCloseable {
             byte[] reply = readPacket();
             int first = reply.length == 0 ? -1 : reply[0] & 0xFF;
             if (first == 0x00) {
+                lastOk = reply;
                 return null;
             }
             if (first == 0x01 && parsecScramble != null) {
@@ -154,6 +157,11 @@ final class RawSession implements AutoCloseable {
             out.flush();
         }
         return "too many rounds";
+    }
+
+    /** The payload of the OK that ended the last successful login or change-user, or null. */
+    byte[] lastOk() {
+        return lastOk;
     }
 
     /** The SQL state of the error that ended the last login or change-user ("" when it had none). */

@@ -260,6 +260,10 @@ public final class Routes implements AutoCloseable {
         if (p.size() == 4 && p.get(0).equals("maxscale") && p.get(1).equals("modules")) {
             return commands.call(p.get(2), p.get(3), List.copyOf(r.query().keySet()));
         }
+        if (p.size() == 3 && p.get(0).equals("maxscale") && p.get(1).equals("logs") && p.get(2).equals("flush")) {
+            io.gatehouse.admin.logs.LogRotation.rotate();
+            return ApiResponse.noContent();
+        }
         if (p.size() == 3 && p.get(0).equals("maxscale") && p.get(1).equals("tls") && p.get(2).equals("reload")) {
             try {
                 ctx.runtime().reloadTls();
@@ -297,6 +301,12 @@ public final class Routes implements AutoCloseable {
             return ApiResponse.noContent();
         }
         if (p.size() == 1 && p.get(0).equals("maxscale")) {
+            new GlobalChanges(ctx.runtime()).alter(r.body());
+            return ApiResponse.noContent();
+        }
+        if (p.size() == 2 && p.get(0).equals("maxscale") && p.get(1).equals("logs")) {
+            // MaxScale's older logging resource (maxctrl's alter logging): its parameters are global ones.
+            LoggingInfo.requireLoggingParameters(r.body());
             new GlobalChanges(ctx.runtime()).alter(r.body());
             return ApiResponse.noContent();
         }

@@ -19,6 +19,25 @@ public final class LoggingInfo {
         this.ctx = ctx;
     }
 
+    /** The global parameters the logging resource shows, and so the only ones its PATCH changes. */
+    private static final java.util.Set<String> LOGGING = java.util.Set.of("ms_timestamp", "maxlog", "syslog",
+            "log_warning", "log_notice", "log_info", "log_debug", "log_throttling");
+
+    /** Refuses a PATCH of the logging resource that names a parameter it does not have. */
+    public static void requireLoggingParameters(com.fasterxml.jackson.databind.JsonNode body) {
+        var params = body == null ? null : body.path("data").path("attributes").path("parameters");
+        if (params == null || !params.isObject() || params.isEmpty()) {
+            throw io.gatehouse.admin.http.ApiException.badRequest(
+                    "data.attributes.parameters: missing (expected: logging parameters such as log_info)");
+        }
+        for (var e : params.properties()) {
+            if (!LOGGING.contains(e.getKey())) {
+                throw io.gatehouse.admin.http.ApiException.badRequest("'" + e.getKey() + "' is not a logging"
+                        + " parameter (expected: one of " + new java.util.TreeSet<>(LOGGING) + ")");
+            }
+        }
+    }
+
     public ObjectNode get(JsonApi api) {
         Params g;
         try {

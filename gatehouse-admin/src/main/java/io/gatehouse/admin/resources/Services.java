@@ -85,6 +85,22 @@ public final class Services {
         }
     }
 
+    /** The service's loaded accounts with MaxScale's fields (maxctrl's {@code show dbusers} reads them). */
+    private static void users(ArrayNode out, Service s) {
+        for (io.gatehouse.core.users.UserAccount u : s.users().snapshot().accounts()) {
+            ObjectNode o = out.addObject();
+            o.put("default_role", u.defaultRole() == null ? "" : u.defaultRole());
+            o.put("global_priv", u.globalDbAccess());
+            o.put("host", u.host());
+            o.put("plugin", u.plugin() == null || u.plugin().isEmpty() ? "mysql_native_password" : u.plugin());
+            // Gatehouse reads no proxy grants, so no account can log in as another through one.
+            o.put("proxy_priv", false);
+            o.put("ssl", u.sslType() != null && !u.sslType().isEmpty());
+            o.put("super_priv", u.superUser());
+            o.put("user", u.user());
+        }
+    }
+
     ObjectNode resource(JsonApi api, Service s) {
         Runtime rt = ctx.runtime();
         ObjectNode r = api.resource(s.name(), "services", "services/" + s.name());
@@ -111,6 +127,7 @@ public final class Services {
         stats.put("active_operations", active);
         Json.putValue(a, "router_diagnostics", s.router() == null ? java.util.Map.of() : s.router().diagnostics());
         perServerAsList((ObjectNode) a.get("router_diagnostics"));
+        users(a.putArray("users"), s);
         ArrayNode inline = a.putArray("listeners");
         List<Listener> ls = rt.listenersOf(s.name());
         for (Listener l : ls) {

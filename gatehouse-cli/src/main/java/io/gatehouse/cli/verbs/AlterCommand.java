@@ -10,7 +10,7 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code gatectl alter server|service|listener|monitor|filter NAME KEY VALUE...}, {@code alter maxscale KEY VALUE...},
- * {@code alter session ID trace true|false}
+ * {@code alter session ID trace true|false}, {@code alter logging KEY VALUE...}
  * and {@code alter service-filters SERVICE [FILTER...]}: changes parameters, or a service's filter chain, at runtime
  * with {@code PATCH}; prints OK. {@code alter user NAME PASSWORD} changes an admin API user's password. Runs on the command's thread.
  */
@@ -85,6 +85,12 @@ public final class AlterCommand {
     @Command(name = "maxscale", description = "Alter global parameters: KEY VALUE...")
     void maxscale(@Parameters(index = "0..*", paramLabel = "KEY_VALUE") List<String> pairs) {
         patch("maxscale", pairs);
+    }
+
+    /** maxctrl's {@code alter logging}: the logging resource's parameters (log levels, maxlog, ms_timestamp...). */
+    @Command(name = "logging", description = "Alter logging parameters: KEY VALUE...")
+    void logging(@Parameters(index = "0..*", paramLabel = "KEY_VALUE") List<String> pairs) {
+        patch("maxscale/logs", pairs);
     }
 
     @Command(name = "user", description = "Change an admin API user's password: NAME PASSWORD")

@@ -12,7 +12,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code gatectl show server|service|monitor|listener|filter|module|session|thread NAME}, {@code show maxscale|logging}:
+ * {@code gatectl show server|service|monitor|listener|filter|module|session|thread NAME}, {@code show maxscale|logging},
+ * {@code show dbusers SERVICE} (the service's loaded accounts, one row each):
  * one object as a two-column table of maxctrl's fields, nested values (parameters, statistics, diagnostics) as
  * indented JSON; the plural forms ({@code show servers} ...) print that table for every object of the collection,
  * read with one request. Runs on the command's thread.
@@ -206,6 +207,22 @@ public final class ShowCommand {
     @Command(name = "threads", description = "Show all routing threads")
     void threads() {
         showAll("maxscale/threads", threadFields());
+    }
+
+    /** maxctrl's {@code show dbusers}: the accounts the service loaded from its servers, one row each. */
+    @Command(name = "dbusers", description = "Show the database users a service loaded")
+    void dbusers(@Parameters(paramLabel = "SERVICE") String name) {
+        gatectl.eachHost(c -> {
+            BoxTable t = new BoxTable(List.of("User", "Host", "Plugin", "SSL", "Super", "Global", "Proxy",
+                    "Default role"));
+            for (JsonNode u : c.get("services/" + Paths.segment(name)).path("data").path("attributes")
+                    .path("users")) {
+                t.row(List.of(u.path("user").asText(), u.path("host").asText(), u.path("plugin").asText(),
+                        u.path("ssl").asText(), u.path("super_priv").asText(), u.path("global_priv").asText(),
+                        u.path("proxy_priv").asText(), u.path("default_role").asText()));
+            }
+            return gatectl.tsv() ? t.tsv() : t.render();
+        });
     }
 
     @Command(name = "logging", description = "Show the log file, the logged priorities and the logging parameters")

@@ -1,9 +1,6 @@
 package io.gatehouse.cli.verbs;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.cli.Gatectl;
-import java.util.ArrayList;
-import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -20,56 +17,36 @@ public final class StartCommand {
 
     @Command(name = "monitor", description = "Start a monitor")
     void monitor(@Parameters(paramLabel = "NAME") String name) {
-        put("monitors/" + Paths.segment(name) + "/start");
+        StateChanges.one(gatectl, "monitors", name, "start");
     }
 
     @Command(name = "service", description = "Start a service")
     void service(@Parameters(paramLabel = "NAME") String name) {
-        put("services/" + Paths.segment(name) + "/start");
+        StateChanges.one(gatectl, "services", name, "start");
     }
 
     @Command(name = "listener", description = "Start a listener")
     void listener(@Parameters(paramLabel = "NAME") String name) {
-        put("listeners/" + Paths.segment(name) + "/start");
+        StateChanges.one(gatectl, "listeners", name, "start");
     }
 
     @Command(name = "monitors", description = "Start every monitor")
     void monitors() {
-        all("monitors");
+        StateChanges.all(gatectl, "monitors", "start");
     }
 
     @Command(name = "services", description = "Start every service")
     void services() {
-        all("services");
+        StateChanges.all(gatectl, "services", "start");
     }
 
     @Command(name = "listeners", description = "Start every listener")
     void listeners() {
-        all("listeners");
+        StateChanges.all(gatectl, "listeners", "start");
     }
 
     @Command(name = "maxscale", description = "Start every service")
     void maxscale() {
-        all("services");
-    }
-
-    private void put(String path) {
-        gatectl.eachHost(c -> {
-            c.send("PUT", path, null);
-            return "OK\n";
-        });
-    }
-
-    private void all(String collection) {
-        gatectl.eachHost(c -> {
-            List<String> ids = new ArrayList<>();
-            for (JsonNode r : c.get(collection).path("data")) {
-                ids.add(r.path("id").asText());
-            }
-            for (String id : ids) {
-                c.send("PUT", collection + "/" + Paths.segment(id) + "/start", null);
-            }
-            return "OK\n";
-        });
+        StateChanges.all(gatectl, "services", "start");
     }
 }

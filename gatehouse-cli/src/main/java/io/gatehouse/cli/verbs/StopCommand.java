@@ -1,9 +1,6 @@
 package io.gatehouse.cli.verbs;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.cli.Gatectl;
-import java.util.ArrayList;
-import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -20,56 +17,36 @@ public final class StopCommand {
 
     @Command(name = "monitor", description = "Stop a monitor")
     void monitor(@Parameters(paramLabel = "NAME") String name) {
-        put("monitors/" + Paths.segment(name) + "/stop");
+        StateChanges.one(gatectl, "monitors", name, "stop");
     }
 
     @Command(name = "service", description = "Stop a service")
     void service(@Parameters(paramLabel = "NAME") String name) {
-        put("services/" + Paths.segment(name) + "/stop");
+        StateChanges.one(gatectl, "services", name, "stop");
     }
 
     @Command(name = "listener", description = "Stop a listener")
     void listener(@Parameters(paramLabel = "NAME") String name) {
-        put("listeners/" + Paths.segment(name) + "/stop");
+        StateChanges.one(gatectl, "listeners", name, "stop");
     }
 
     @Command(name = "monitors", description = "Stop every monitor")
     void monitors() {
-        all("monitors");
+        StateChanges.all(gatectl, "monitors", "stop");
     }
 
     @Command(name = "services", description = "Stop every service")
     void services() {
-        all("services");
+        StateChanges.all(gatectl, "services", "stop");
     }
 
     @Command(name = "listeners", description = "Stop every listener")
     void listeners() {
-        all("listeners");
+        StateChanges.all(gatectl, "listeners", "stop");
     }
 
     @Command(name = "maxscale", description = "Stop every service")
     void maxscale() {
-        all("services");
-    }
-
-    private void put(String path) {
-        gatectl.eachHost(c -> {
-            c.send("PUT", path, null);
-            return "OK\n";
-        });
-    }
-
-    private void all(String collection) {
-        gatectl.eachHost(c -> {
-            List<String> ids = new ArrayList<>();
-            for (JsonNode r : c.get(collection).path("data")) {
-                ids.add(r.path("id").asText());
-            }
-            for (String id : ids) {
-                c.send("PUT", collection + "/" + Paths.segment(id) + "/stop", null);
-            }
-            return "OK\n";
-        });
+        StateChanges.all(gatectl, "services", "stop");
     }
 }

@@ -167,8 +167,11 @@ public final class CoreParams {
                     "Read grant database names without their backslash escapes; only true (escapes are always read)"),
             of("session_track_trx_state", ParamType.BOOL, "false", true,
                     "Track transactions with session tracking; only false (status flags are read)"),
+            of("connection_keepalive", ParamType.DURATION, "300s", true,
+                    "Send COM_PING on a session's backend connection idle for this long, so the server's wait_timeout"
+                            + " or a firewall does not cut it; the answer is not passed to the client; 0 disables"),
             of("force_connection_keepalive", ParamType.BOOL, "false", true,
-                    "Ping idle backend connections of idle clients; only false"),
+                    "Ping backend connections even of clients idle past wait_timeout; only false, as such sessions are closed"),
             of("retain_last_statements", ParamType.INTEGER, "-1", false,
                     "Statements each session of the service keeps; -1 uses the global retain_last_statements"),
             of("log_debug", ParamType.BOOL, "false", true, "Debug messages for this service only; only false"),
@@ -193,6 +196,13 @@ public final class CoreParams {
                     "SQL statements, one per line, run on each backend connection of the listener's sessions after"
                             + " login; each must succeed and return no rows"),
             of("user_mapping_file", ParamType.PATH, null, false, "MaxScale-format JSON mapping client users to backend credentials"),
+            of("connection_metadata", ParamType.STRING, io.gatehouse.core.session.login.ConnectionMetadata.DEFAULT, false,
+                    "name=value pairs sent to clients that track session state in the login's OK packet; auto takes"
+                            + " the value of the server's variable (from the first Master, else Slave, else Running"
+                            + " target when accounts load), maxscale=auto the proxy's version"),
+            of("redirect_url", ParamType.STRING, null, false,
+                    "mariadb://host[:port] or mysql://host[:port] sent to clients as the redirect_url variable after"
+                            + " login (MariaDB's connection redirection)"),
             of("ssl", ParamType.BOOL, "false", false, "Require clients to use TLS"),
             of("ssl_cert", ParamType.PATH, null, false, "PEM certificate (chain) presented to clients"),
             of("ssl_key", ParamType.PATH, null, false, "PEM private key of ssl_cert"),

@@ -28,8 +28,8 @@ final class RefusedParams {
                 {"core_file", "the JVM decides about crash dumps (-XX options), not the configuration"},
                 {"auto_tune", "Gatehouse does not read the servers' variables to tune its own parameters"},
                 {"threads_max", "the worker count is fixed at start; no thread can be added at runtime"},
-                {"rebalance_threshold", "sessions stay on the worker that accepted them; no rebalancing"},
-                {"rebalance_window", "sessions stay on the worker that accepted them; no rebalancing"},
+                {"rebalance_threshold", "no rebalancing: a session and its backend connections live on the Netty event loop that accepted the client, and a channel cannot move to another loop"},
+                {"rebalance_window", "no rebalancing: a session and its backend connections live on the Netty event loop that accepted the client, and a channel cannot move to another loop"},
                 {"cachedir", "Gatehouse keeps no cache files"},
                 {"execdir", "Gatehouse runs no helper executables from a configured directory"},
                 {"connector_plugindir", "Gatehouse uses no Connector/C plugins"},
@@ -60,12 +60,9 @@ final class RefusedParams {
         put(m, "server", new String[][] {
         });
         put(m, "service", new String[][] {
-                {"connection_keepalive", "idle backend connections are not pinged"},
                 {"idle_session_pool_time", "idle sessions do not give their backend connections back to the pool"},
         });
         put(m, "listener", new String[][] {
-                {"connection_metadata", "the handshake's OK packet carries no extra session metadata"},
-                {"redirect_url", "clients are never redirected"},
         });
         put(m, "monitor", new String[][] {
         });

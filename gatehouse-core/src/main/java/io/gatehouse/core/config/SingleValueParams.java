@@ -22,7 +22,9 @@ final class SingleValueParams {
             "global", Map.of(
                     "substitute_variables", new Only("false", "environment variables are not substituted"),
                     "admin_auth", new Only("true", "the admin API always asks for a user and password"),
-                    "rebalance_period", new Only("0s", "sessions stay on the worker that accepted them"),
+                    "rebalance_period", new Only("0s", "no rebalancing: a session and its backend connections"
+                            + " live on the Netty event loop that accepted the client, and a channel cannot move"
+                            + " to another loop"),
                     "session_trace", new Only("0", "sessions keep no trace log")),
             "server", Map.of(),
             "service", Map.of(
@@ -30,7 +32,8 @@ final class SingleValueParams {
                             + " escaped names match the databases they name"),
                     "session_track_trx_state", new Only("false", "transaction state is read from the status flags"
                             + " of each reply"),
-                    "force_connection_keepalive", new Only("false", "idle backend connections are not pinged"),
+                    "force_connection_keepalive", new Only("false", "a session whose client is idle past"
+                            + " wait_timeout is closed, so its connections need no pings"),
                     "log_debug", new Only("false", PER_SERVICE_LOG),
                     "log_info", new Only("false", PER_SERVICE_LOG),
                     "log_notice", new Only("false", PER_SERVICE_LOG),
@@ -38,8 +41,7 @@ final class SingleValueParams {
             "readwritesplit", Map.of(),
             "mariadbmon", Map.of(
                     "assume_unique_hostnames", new Only("true", "replicas are matched to servers by host and port"
-                            + " (server_id only when no server has that address)"),
-                    "switchover_on_low_disk_space", new Only("false", "a primary low on disk space loses Master (master_conditions) but is not switched over")));
+                            + " (server_id only when no server has that address)")));
 
     private SingleValueParams() {
     }

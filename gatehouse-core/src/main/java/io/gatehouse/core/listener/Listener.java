@@ -130,11 +130,20 @@ public final class Listener {
                         + "' (expected: a readable file of SQL statements, one per line)", e);
             }
         }
+        io.gatehouse.core.session.login.ConnectionMetadata metadata;
+        try {
+            metadata = io.gatehouse.core.session.login.ConnectionMetadata.parse(
+                    p.has("connection_metadata") ? p.string("connection_metadata")
+                            : io.gatehouse.core.session.login.ConnectionMetadata.DEFAULT,
+                    p.has("redirect_url") ? p.string("redirect_url") : null);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("[" + p.section() + "] " + e.getMessage(), e);
+        }
         return new ClientSettings(tls, init, maxPacket, networks, mapping,
                 Boolean.parseBoolean(auth.get("skip_authentication")),
                 Boolean.parseBoolean(auth.get("clear_pw_passthrough")),
                 Boolean.parseBoolean(auth.get("clear_pw_without_tls")), "sha256".equals(auth.get("ed_mode")), rsa,
-                rules, initSql);
+                rules, initSql, metadata);
     }
 
     /** Reads this listener's certificate files again for new connections; open sessions keep theirs. */

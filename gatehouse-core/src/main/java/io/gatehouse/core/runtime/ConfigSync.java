@@ -30,9 +30,10 @@ import org.slf4j.LoggerFactory;
  * through {@link RuntimeChanges}, the sections that differ from its own. Sections merge one by one, so two instances
  * changing different objects at once both keep their change. Global parameters stay local to each instance.
  *
- * <p>Runs on its own thread for polling; {@link #changed} is called on the admin thread under the
- * {@link RuntimeChanges} lock and writes the table from there (a blocking query to the primary, never on a worker).
- * No buffers.
+ * <p>Runs on its own thread: polling, and writing the changes {@link #changed} queues. {@link #changed} is called on
+ * the admin thread under the {@link RuntimeChanges} lock and only queues the write, so an admin request returns once
+ * the change is in effect here, as in MaxScale, and no lock is held across a query to the primary. Never on a
+ * worker. No buffers.
  */
 public final class ConfigSync implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigSync.class);
@@ -54,6 +55,8 @@ public final class ConfigSync implements AutoCloseable {
     private volatile String status = "OK";
     /** True while this instance applies a section it read, so that applying it does not write it back. */
     private final ThreadLocal<Boolean> applying = ThreadLocal.withInitial(() -> false);
+    /** Objects with a local change queued and not yet written: a poll leaves them alone until it is shared. */
+    private final Map<String, Integer> pending = new java.util.concurrent.ConcurrentHashMap<>();
 
     ConfigSync(Runtime rt, Params g) {
         this.rt = rt;
@@ -100,13 +103,36 @@ public final class ConfigSync implements AutoCloseable {
     }
 
     /**
-     * A change made here: {@code section} is the object's whole section, or null when it was destroyed. Written to
-     * the shared copy at once; when that fails the change stays local and the failure is the sync status.
+     * A change made here: {@code section} is the object's whole section, or null when it was destroyed. Queued for
+     * the sync thread, which writes it to the shared copy next; when that fails the change stays local and the
+     * failure is the sync status.
      */
     void changed(String name, Map<String, String> section) {
         if (applying.get() || name.equals("maxscale") || name.equals("gatehouse")) {
             return;
         }
+        Map<String, String> copy = section == null ? null : new LinkedHashMap<>(section);
+        pending.merge(name, 1, Integer::sum);
+        try {
+            thread.execute(() -> {
+                try {
+                    write(name, copy);
+                } finally {
+                    pending.computeIfPresent(name, (k, n) -> n <= 1 ? null : n - 1);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            pending.computeIfPresent(name, (k, n) -> n <= 1 ? null : n - 1);
+        }
+    }
+
+    /** True while a local change is queued or being written (tests and the admin view). */
+    public boolean writing() {
+        return !pending.isEmpty();
+    }
+
+    /** Writes one change into the shared copy; on the sync thread. */
+    private void write(String name, Map<String, String> section) {
         try (BlockingClient c = connect()) {
             c.execute("CREATE TABLE IF NOT EXISTS " + table + " (cluster VARCHAR(256) PRIMARY KEY, version BIGINT NOT"
                     + " NULL, config JSON NOT NULL, origin VARCHAR(254) NOT NULL, nodes JSON NOT NULL)");
@@ -189,7 +215,8 @@ public final class ConfigSync implements AutoCloseable {
                 Map.Entry<String, JsonNode> e = it.next();
                 JsonNode s = e.getValue();
                 String t = s.has(DESTROYED) ? changes.typeOf(e.getKey()) : s.path("type").asText();
-                if (!type.equals(t)) {
+                if (!type.equals(t) || pending.containsKey(e.getKey())) {
+                    // A local change of it waits to be written: it merges in over this and comes back later.
                     continue;
                 }
                 try {

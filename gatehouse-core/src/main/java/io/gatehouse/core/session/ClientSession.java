@@ -61,6 +61,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     // The login phase's state: written by the login package's flows on this worker, read by the routing phase.
     public final Service service;
     public final ProxyContext proxy;
+    /** The version {@code connection_metadata}'s {@code maxscale=auto} sends: the jar's, as the admin API reports. */
+    private static final String PROXY_VERSION = ClientSession.class.getPackage().getImplementationVersion() == null
+            ? "0.1.0" : ClientSession.class.getPackage().getImplementationVersion();
     public final ClientSettings settings;
     /** retain_last_statements of this session's service (or the global one) and dump_last_statements. */
     private final StatementHistory statements;
@@ -394,6 +397,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (handshakeTimer != null) {
             handshakeTimer.cancel(false);
         }
+        okPacket = withMetadata(okPacket);
         okPacket.setByte(okPacket.readerIndex() + 3, nextSeq);
         state = State.ROUTING;
         client.writeAndFlush(okPacket);
@@ -402,6 +406,23 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             LOG.warn("Super user {}@{} logged in to service {}", user, remote, service.name());
         }
         return true;
+    }
+
+    /** The login OK (owned) with the listener's connection_metadata added for a client that tracks session state. */
+    private ByteBuf withMetadata(ByteBuf okPacket) {
+        io.gatehouse.core.session.login.ConnectionMetadata md = settings.metadata();
+        if (md == null || (clientCapabilities() & io.gatehouse.protocol.Capabilities.SESSION_TRACK) == 0) {
+            return okPacket;
+        }
+        try {
+            return io.gatehouse.core.session.login.ConnectionMetadata.rewrite(client.alloc(), okPacket,
+                    clientCapabilities(), md.resolve(service.users().serverVariables(), PROXY_VERSION,
+                            service.currentSessions(), id));
+        } catch (RuntimeException e) {
+            // An OK the codec cannot read goes on as the server sent it: the metadata is a hint, the login is not.
+            LOG.warn("Login OK of session {} could not carry connection_metadata: {}", id, e.getMessage());
+            return okPacket;
+        }
     }
 
     /** The router session chose the login result; {@code okPacket} (owned) goes to the client. */

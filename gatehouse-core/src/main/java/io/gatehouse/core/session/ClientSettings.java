@@ -27,18 +27,21 @@ import java.time.Duration;
  *                        {@code match_host} and {@code lower_case_table_names} options
  * @param initStatements  the statements of the listener's {@code connection_init_sql_file}, run on each backend
  *                        connection a session gets, before its first command; empty when none
+ * @param metadata        the listener's {@code connection_metadata} and {@code redirect_url}, added to the login OK
  */
 public record ClientSettings(ReloadableTls tls, Duration initTimeout, long maxPacketSize,
                              TrustedNetworks proxyNetworks, io.gatehouse.core.users.UserMapping userMapping,
                              boolean skipAuthentication, boolean clearPassthrough, boolean clearWithoutTls,
                              boolean edSha256, java.security.KeyPair rsaKeys,
                              io.gatehouse.core.users.MatchRules matchRules,
-                             java.util.List<String> initStatements) {
+                             java.util.List<String> initStatements,
+                             io.gatehouse.core.session.login.ConnectionMetadata metadata) {
     public ClientSettings {
         initStatements = java.util.List.copyOf(initStatements);
     }
 
     /** Settings for clients of a listener without TLS or PROXY protocol, with the defaults. */
     public static final ClientSettings PLAIN = new ClientSettings(null, Duration.ofSeconds(10), 1L << 30, null,
-            null, false, false, false, false, null, io.gatehouse.core.users.MatchRules.DEFAULT, java.util.List.of());
+            null, false, false, false, false, null, io.gatehouse.core.users.MatchRules.DEFAULT, java.util.List.of(),
+            io.gatehouse.core.session.login.ConnectionMetadata.NONE);
 }

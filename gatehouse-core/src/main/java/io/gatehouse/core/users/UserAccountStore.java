@@ -6,6 +6,7 @@ import io.gatehouse.core.server.Server;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -45,6 +46,8 @@ public final class UserAccountStore implements AutoCloseable {
     private final boolean skipNameResolve;
     private final ScheduledExecutorService thread;
     private volatile UserAccounts snapshot = UserAccounts.EMPTY;
+    /** Global variables of the service's first Master (else Slave, else Running) target, for connection_metadata. */
+    private volatile Map<String, String> serverVariables = Map.of();
     /** query_retries and query_retry_timeout: how often, and for how long, a load cut by the network is tried again. */
     private final int queryRetries;
     private final Duration queryRetryTimeout;
@@ -81,6 +84,11 @@ public final class UserAccountStore implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** The server variables read at the last load that reached a server; empty before. Any thread. */
+    public Map<String, String> serverVariables() {
+        return serverVariables;
     }
 
     /** The latest snapshot; never null. */
@@ -231,11 +239,28 @@ public final class UserAccountStore implements AutoCloseable {
             // The DNS lookups happen here, on the loader thread; workers only read the result.
             merged = merged.withHostNames(HostNames.resolve(merged.accounts()));
         }
+        // Before the snapshot: a login waiting for the accounts then finds the variables too.
+        loadVariables();
         snapshot = merged;
         snapshotStartNanos = startNanos;
         LOG.info("{}: loaded {} user accounts from {}", service, merged.size(), String.join(", ", from));
         if (!errors.isEmpty()) {
             LOG.warn("{}: user accounts not loaded from {}", service, errors);
+        }
+    }
+
+    /** Reads the variables connection_metadata's auto values take; a failure keeps the previous ones. */
+    private void loadVariables() {
+        Server s = ServerVariables.source(targets);
+        if (s == null) {
+            return;
+        }
+        try {
+            serverVariables = ServerVariables.load(s, serviceParams.string("user"), serviceParams.string("password"),
+                    connectTimeout, readTimeout, writeTimeout);
+        } catch (Exception e) {
+            LOG.warn("{}: could not read the server variables of {} for connection_metadata: {}", service, s.name(),
+                    e.getMessage());
         }
     }
 

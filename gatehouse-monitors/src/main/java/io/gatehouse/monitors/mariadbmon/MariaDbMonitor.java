@@ -37,6 +37,7 @@ final class MariaDbMonitor implements Monitor {
     private final MonitorContext context;
     private final List<ServerProbe> probes = new ArrayList<>();
     private final ClusterOperations ops;
+    private final LowDiskSwitchover lowDisk;
     private final ScheduledExecutorService thread;
     private final Journal journal;
     /** replication_heartbeat: lag in milliseconds, measured each pass when the parameter is on. */
@@ -58,6 +59,7 @@ final class MariaDbMonitor implements Monitor {
             probes.add(new ServerProbe(s));
         }
         this.ops = new ClusterOperations(probes);
+        this.lowDisk = new LowDiskSwitchover(context.name(), ops);
         this.journal = new Journal(context.dataDirectory());
         this.heartbeat = new Heartbeat(context.name());
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -266,7 +268,8 @@ final class MariaDbMonitor implements Monitor {
         // choice (primary_monitor_master) through the lock it holds on that server.
         boolean leads = cooperativeMajority();
         // A passive instance watches and routes; the active one changes the cluster.
-        if (s.acts() && leads && !context.passive() && act(s)) {
+        boolean acts = s.acts() || LowDiskSwitchover.enabled(context.params());
+        if (acts && leads && !context.passive() && act(s)) {
             observe(s);
         }
         ServerProbe m = masterOfRecord;
@@ -392,6 +395,19 @@ final class MariaDbMonitor implements Monitor {
                 failoverRefusal = e.getMessage();
                 LOG.error("Monitor {}: {}", context.name(), e.getMessage());
                 return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        if (LowDiskSwitchover.enabled(context.params())) {
+            try {
+                ServerProbe neu = lowDisk.act(primary, s);
+                if (neu != null) {
+                    masterOfRecord = neu;
+                    lastOperation = "switchover: new primary: " + neu.server.name() + " (low disk space)";
+                    return true;
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;

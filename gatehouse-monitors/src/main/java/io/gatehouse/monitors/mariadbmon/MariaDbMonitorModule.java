@@ -54,7 +54,7 @@ public final class MariaDbMonitorModule implements MonitorModule {
                     of("assume_unique_hostnames", ParamType.BOOL, "true", true,
                             "Match replicas to servers by host and port; only true"),
                     of("switchover_on_low_disk_space", ParamType.BOOL, "false", true,
-                            "Switch over away from a primary low on disk; only false (disk space is not monitored)"),
+                            "Switch over to a replica with disk space left when the primary is beyond its disk_space_threshold"),
                     of("enforce_read_only_servers", ParamType.BOOL, "false", true,
                             "Set read_only=ON on every running server other than the primary, replica or not; nothing"
                                     + " is changed while there is no primary"),

@@ -50,6 +50,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
     private final BackendLogin login;
     private final BackendReplies replies;
     private final BackendParking parking = new BackendParking(this);
+    private final BackendKeepAlive keepAlive = new BackendKeepAlive(this);
     private boolean counted;
     /** True while this connection holds one of its server's routing slots (max_routing_connections). */
     private boolean holdsSlot;
@@ -129,6 +130,14 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf buf = (ByteBuf) msg;
+        keepAlive.used();
+        if (keepAlive.awaitingAnswer()) {
+            // A keepalive ping's answer comes before anything sent after it: it is ours, whatever the state.
+            buf = keepAlive.strip(buf);
+            if (buf == null) {
+                return;
+            }
+        }
         if (pipeline == null) {
             parking.read(ctx, buf, framer);
             return;
@@ -241,6 +250,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
         }
         state = State.READY;
         replies.loggedIn(capabilities);
+        keepAlive.start(channel);
         readWhileClientKeepsUp(pipeline.clientWritable());
         if (changeUser) {
             pipeline.changeUserDone(this, packet.retain());
@@ -254,6 +264,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
         init = null;
         state = State.READY;
         replies.loggedIn(capabilities);
+        keepAlive.start(channel);
         readWhileClientKeepsUp(pipeline.clientWritable());
         pipeline.endpointReady(this, retainedLoginOk);
     }
@@ -281,6 +292,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        keepAlive.stop();
         framer.release();
         releaseInit();
         State was = state;
@@ -319,6 +331,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
             buf.release();
             return;
         }
+        keepAlive.used();
         channel.write(buf, channel.voidPromise());
     }
 
@@ -344,6 +357,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
     public void close() {
         if (state != State.CLOSED) {
             state = State.CLOSED;
+            keepAlive.stop();
             framer.release();
             releaseHeld();
             releaseInit();
@@ -452,6 +466,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
             return;
         }
         replies.sent(command);
+        keepAlive.used();
         pipeline.wroteTo(this);
         channel.writeAndFlush(packet, channel.voidPromise());
     }
@@ -465,6 +480,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
      * after the server confirmed.
      */
     void park(BackendPool into) {
+        keepAlive.stop();
         session = null;
         pipeline = null;
         parking.park(into, channel);

@@ -1,0 +1,153 @@
+package io.gatehouse.tests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.FileAppender;
+import io.gatehouse.cli.Gatectl;
+import io.gatehouse.server.Gatehouse;
+import io.gatehouse.testkit.Accounts;
+import io.gatehouse.testkit.MariaDbCluster;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.LoggerFactory;
+
+/**
+ * maxctrl's maintenance verbs in gatectl against a running Gatehouse on the shared cluster: {@code rotate logs}
+ * reopens the log file after it was moved away (a file appender like the one the daemon installs is added for the
+ * test), {@code alter logging} changes the logging parameters and refuses others, {@code show dbusers} lists the
+ * accounts the service loaded, and {@code start}/{@code stop} (one helper behind both) still act on one object or
+ * a whole collection. gatectl runs in this JVM on the JUnit thread.
+ */
+@ExtendWith(GatehouseExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class GatectlMaintenanceVerbsTest {
+    private final MariaDbCluster cluster;
+    private Gatehouse gatehouse;
+    private Path dir;
+
+    GatectlMaintenanceVerbsTest(MariaDbCluster cluster) {
+        this.cluster = cluster;
+    }
+
+    @BeforeAll
+    void start() throws Exception {
+        dir = Files.createTempDirectory("gatehouse-gatectl-maintenance");
+        Path cnf = dir.resolve("gatehouse.cnf");
+        Files.writeString(cnf, GatehouseExtension.config(cluster, dir));
+        gatehouse = Gatehouse.start(cnf);
+    }
+
+    @AfterAll
+    void stop() {
+        if (gatehouse != null) {
+            gatehouse.close();
+        }
+        TempDirs.delete(dir);
+    }
+
+    private record Run(int status, String out, String err) {
+    }
+
+    private Run gatectl(String... args) {
+        List<String> all = new ArrayList<>(List.of("--timeout", "30000", "--hosts",
+                "127.0.0.1:" + gatehouse.admin().port()));
+        all.addAll(Arrays.asList(args));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = Gatectl.run(all.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err));
+        return new Run(status, out.toString(), err.toString());
+    }
+
+    private Run ok(String... args) {
+        Run r = gatectl(args);
+        assertThat(r.status()).as("gatectl %s: %s", String.join(" ", args), r.err()).isZero();
+        return r;
+    }
+
+    @Test
+    void rotateLogsReopensTheFileAfterItWasMoved() throws Exception {
+        LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+        ch.qos.logback.classic.Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        Path log = dir.resolve("rotated.log");
+        FileAppender<ILoggingEvent> file = new FileAppender<>();
+        file.setContext(ctx);
+        file.setName("rotation-test-file");
+        file.setFile(log.toString());
+        PatternLayoutEncoder enc = new PatternLayoutEncoder();
+        enc.setContext(ctx);
+        enc.setPattern("%msg%n");
+        enc.start();
+        file.setEncoder(enc);
+        file.start();
+        root.addAppender(file);
+        try {
+            org.slf4j.Logger logger = LoggerFactory.getLogger("io.gatehouse.tests.Rotation");
+            logger.warn("before rotation");
+            Path moved = dir.resolve("rotated.log.1");
+            Files.move(log, moved);
+            assertThat(ok("rotate", "logs").out()).isEqualTo("OK\n");
+            logger.warn("after rotation");
+            assertThat(log).as("a new file at the configured path").exists();
+            assertThat(Files.readString(log)).contains("after rotation").doesNotContain("before rotation");
+            assertThat(Files.readString(moved)).contains("before rotation").doesNotContain("after rotation");
+        } finally {
+            root.detachAppender(file);
+            file.stop();
+        }
+    }
+
+    @Test
+    void alterLoggingChangesTheLoggingParametersOnly() {
+        ok("alter", "logging", "log_info", "true");
+        try {
+            assertThat(ok("api", "get", "maxscale/logs", "data.attributes.log_priorities").out()).contains("\"info\"");
+        } finally {
+            ok("alter", "logging", "log_info", "false");
+        }
+        assertThat(ok("api", "get", "maxscale/logs", "data.attributes.log_priorities").out())
+                .doesNotContain("\"info\"");
+        Run other = gatectl("alter", "logging", "users_refresh_time", "10s");
+        assertThat(other.status()).isEqualTo(1);
+        assertThat(other.err()).contains("users_refresh_time").contains("logging parameter");
+    }
+
+    @Test
+    void showDbusersListsTheAccountsTheServiceLoaded() {
+        String out = ok("show", "dbusers", "Write-Service").out();
+        assertThat(out).contains("User").contains("Host").contains("Plugin")
+                .contains(Accounts.APP_USER).contains(Accounts.SERVICE_USER);
+        String tsv = ok("--tsv", "show", "dbusers", "Write-Service").out();
+        assertThat(tsv.lines()).anyMatch(l -> l.startsWith(Accounts.APP_USER + "\t"));
+        Run missing = gatectl("show", "dbusers", "No-Such-Service");
+        assertThat(missing.status()).isEqualTo(1);
+        assertThat(missing.err()).contains("No-Such-Service");
+    }
+
+    @Test
+    void startAndStopActOnOneObjectOrAWholeCollection() {
+        ok("stop", "monitor", "Cluster-Monitor");
+        assertThat(ok("api", "get", "monitors/Cluster-Monitor", "data.attributes.state").out().trim())
+                .isEqualTo("\"Stopped\"");
+        ok("start", "monitors");
+        assertThat(ok("api", "get", "monitors/Cluster-Monitor", "data.attributes.state").out().trim())
+                .isEqualTo("\"Running\"");
+        ok("stop", "service", "Read-Service");
+        assertThat(ok("api", "get", "services/Read-Service", "data.attributes.state").out().trim())
+                .isEqualTo("\"Stopped\"");
+        ok("start", "maxscale");
+        assertThat(ok("api", "get", "services", "data[].attributes.state").out()).doesNotContain("Stopped");
+    }
+}
