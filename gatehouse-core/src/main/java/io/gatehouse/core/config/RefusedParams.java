@@ -61,7 +61,6 @@ final class RefusedParams {
         });
         put(m, "service", new String[][] {
                 {"connection_keepalive", "idle backend connections are not pinged"},
-                {"idle_session_pool_time", "idle sessions do not give their backend connections back to the pool"},
         });
         put(m, "listener", new String[][] {
                 {"connection_metadata", "the handshake's OK packet carries no extra session metadata"},
