@@ -623,6 +623,9 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
         }
         loggedIn = true;
         session.statementLoginDone(okPacket);
+        if (sharing != null) {
+            sharing.commandDone();                  // a session that only logs in is idle from then on
+        }
     }
 
     @Override
