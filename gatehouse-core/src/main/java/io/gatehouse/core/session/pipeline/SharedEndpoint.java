@@ -125,6 +125,8 @@ final class SharedEndpoint implements Endpoint, CommandCodes {
         history.sending(packet, command, c);
         if (command == COM_STMT_PREPARE) {
             prepareReplyDue = true;
+        } else if (command == COM_STMT_EXECUTE && packet.readableBytes() > 14) {
+            packet = history.withParameterTypes(packet, sharing.alloc());
         }
         current.write(mapStatementId(packet, command), command);
     }

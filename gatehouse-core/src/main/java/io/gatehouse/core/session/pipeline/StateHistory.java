@@ -48,6 +48,11 @@ final class StateHistory implements CommandCodes {
     /** Virtual ids with an open cursor, and with long data sent that no execute has consumed. */
     private final Set<Long> cursors = new HashSet<>();
     private final Set<Long> longData = new HashSet<>();
+    /** Per virtual id: its parameter count, and the parameter types its client last sent with an execute. */
+    private final Map<Long, Integer> parameterCounts = new HashMap<>();
+    private final Map<Long, byte[]> parameterTypes = new HashMap<>();
+    /** Virtual ids re-prepared on a new connection whose server has not been sent their parameter types yet. */
+    private final Set<Long> typesUnsent = new HashSet<>();
     private boolean full;
     private boolean unmapped;
     /** The virtual id the pending COM_STMT_PREPARE's reply was given. */
@@ -94,6 +99,9 @@ final class StateHistory implements CommandCodes {
                 realOf.remove(id);
                 cursors.remove(id);
                 longData.remove(id);
+                parameterCounts.remove(id);
+                parameterTypes.remove(id);
+                typesUnsent.remove(id);
             }
             case COM_STMT_RESET -> {
                 long id = packet.getUnsignedIntLE(ri + 5);
@@ -106,6 +114,14 @@ final class StateHistory implements CommandCodes {
                 longData.remove(id);
                 if (packet.readableBytes() > 9 && (packet.getUnsignedByte(ri + 9) & 0x07) != 0) {
                     cursors.add(id);                 // CURSOR_TYPE_READ_ONLY and friends: rows stay on the server
+                }
+                int n = parameterCounts.getOrDefault(id, 0);
+                int bound = ri + 14 + (n + 7) / 8;
+                if (n > 0 && packet.writerIndex() >= bound + 1 + 2 * n && packet.getByte(bound) == 1) {
+                    byte[] types = new byte[2 * n];
+                    packet.getBytes(bound + 1, types);
+                    parameterTypes.put(id, types);
+                    typesUnsent.remove(id);
                 }
             }
             case COM_RESET_CONNECTION -> pendingReset = true;
@@ -177,6 +193,7 @@ final class StateHistory implements CommandCodes {
             long virtual = preparedVirtual < 0 ? r.statementId() : preparedVirtual;
             preparedVirtual = -1;
             realOf.put(virtual, r.statementId());
+            parameterCounts.put(virtual, r.parameterCount());
             add(new Entry(p.command(), p.payload(), virtual, false));
             return virtual == r.statementId() ? r : new Reply(r.command(), r.kind(), r.resultSets(), r.rows(),
                     r.affectedRows(), r.lastInsertId(), r.warnings(), r.status(), r.errorCode(), r.sqlState(),
@@ -205,6 +222,34 @@ final class StateHistory implements CommandCodes {
         entries.add(e);
     }
 
+    /**
+     * A COM_STMT_EXECUTE (owned) as the current connection needs it: a client sends its parameters' types only
+     * when they change, so the first execute of a statement re-prepared on a new connection gets the types the
+     * client sent before (a new packet; the old one is released). Otherwise the packet itself.
+     */
+    ByteBuf withParameterTypes(ByteBuf packet, ByteBufAllocator alloc) {
+        int ri = packet.readerIndex();
+        long id = packet.getUnsignedIntLE(ri + 5);
+        if (!typesUnsent.remove(id)) {
+            return packet;
+        }
+        int n = parameterCounts.getOrDefault(id, 0);
+        byte[] types = parameterTypes.get(id);
+        int bound = ri + 14 + (n + 7) / 8;
+        if (n == 0 || types == null || packet.writerIndex() < bound + 1 || packet.getByte(bound) != 0
+                || packet.readableBytes() - 4 + types.length >= 0xFFFFFF) {
+            return packet;
+        }
+        ByteBuf out = alloc.buffer(packet.readableBytes() + types.length);
+        out.writeMediumLE(packet.readableBytes() - 4 + types.length);
+        out.writeBytes(packet, ri + 3, bound - (ri + 3));
+        out.writeByte(1);
+        out.writeBytes(types);
+        out.writeBytes(packet, bound + 1, packet.writerIndex() - bound - 1);
+        packet.release();
+        return out;
+    }
+
     /** A statement id the router writes (virtual), as the current connection knows it. */
     long realId(long virtual) {
         Long real = realOf.get(virtual);
@@ -222,6 +267,9 @@ final class StateHistory implements CommandCodes {
     /** A re-applied COM_STMT_PREPARE of {@code virtual} got {@code real} on the new connection. */
     void remapped(long virtual, long real) {
         realOf.put(virtual, real);
+        if (parameterCounts.getOrDefault(virtual, 0) > 0) {
+            typesUnsent.add(virtual);
+        }
     }
 
     /** The server forgot the session's state (COM_RESET_CONNECTION, COM_CHANGE_USER). */
@@ -230,6 +278,9 @@ final class StateHistory implements CommandCodes {
         realOf.clear();
         cursors.clear();
         longData.clear();
+        parameterCounts.clear();
+        parameterTypes.clear();
+        typesUnsent.clear();
         full = false;
         unmapped = false;
     }
