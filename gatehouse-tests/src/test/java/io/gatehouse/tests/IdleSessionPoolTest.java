@@ -35,9 +35,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code idle_session_pool_time} against the shared primary-and-replicas cluster, through readconnroute and
- * readwritesplit: a session idle that long gives its backend connections back (the servers' process lists and the
- * session's REST view show none), and its next statements run on new connections with its default database, user
+ * {@code idle_session_pool_time} against the shared primary-and-replicas cluster, through readconnroute,
+ * readwritesplit and schemarouter: a session idle that long gives its backend connections back (the servers'
+ * process lists and the session's REST view show none), and its next statements run on new connections with its default database, user
  * variables, session variables, collation, autocommit and prepared statements (Connector/J, server-side prepares)
  * re-applied; a session with an open transaction, a temporary table or a GET_LOCK keeps its connection, and the REST
  * API names the reason. No pooling ({@code persistpoolmax} is 0), so a given-back connection is closed on the server.
@@ -46,7 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(MariaDbExtension.class)
 class IdleSessionPoolTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String[] LISTENERS = {"Write-Listener", "Split-Listener"};
+    private static final String[] LISTENERS = {"Write-Listener", "Split-Listener", "Shard-Listener"};
     /** An account of this test's own, so that the servers' process lists show only its sessions' connections. */
     private static final String USER = "sharer";
     private static final String PASSWORD = "sharer-pw";
@@ -70,7 +70,11 @@ class IdleSessionPoolTest {
             st.execute("GRANT ALL ON " + Accounts.DATABASE + ".* TO '" + USER + "'@'%'");
         }
         String cnf = GatehouseExtension.config(cluster, dir)
-                .replace("type=service\n", "type=service\nidle_session_pool_time=1s\n");
+                .replace("type=service\n", "type=service\nidle_session_pool_time=1s\n")
+                + "[Shard-Service]\ntype=service\nrouter=schemarouter\nservers=" + cluster.primary().name()
+                + "\nuser=" + Accounts.SERVICE_USER + "\npassword=" + Accounts.SERVICE_PASSWORD
+                + "\nidle_session_pool_time=1s\n\n[Shard-Listener]\ntype=listener\nservice=Shard-Service\n"
+                + "protocol=MariaDBClient\naddress=127.0.0.1\nport=0\n";
         Path file = dir.resolve("gatehouse.cnf");
         Files.writeString(file, cnf);
         gh = Gatehouse.start(file);
