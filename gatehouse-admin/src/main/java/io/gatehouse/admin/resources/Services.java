@@ -115,9 +115,7 @@ public final class Services {
             sharing.put("released_sessions", sh.releasedSessions());
             sharing.put("pinned_sessions", sh.pinnedSessions());
             ObjectNode by = sharing.putObject("pinned_by");
-            for (io.gatehouse.core.session.PinReason why : io.gatehouse.core.session.PinReason.all()) {
-                by.put(why.label(), sh.pinned(why));
-            }
+            sh.pinnedByReason().forEach(by::put);
             sharing.put("connections_released", sh.connectionsReleased());
             sharing.put("connections_restored", sh.connectionsRestored());
         }

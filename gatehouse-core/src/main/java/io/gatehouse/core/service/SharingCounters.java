@@ -52,6 +52,15 @@ public final class SharingCounters {
         return pinned.get(reason.ordinal());
     }
 
+    /** Sessions pinned now by reason, under each {@link PinReason#label()}, in declaration order. */
+    public java.util.Map<String, Long> pinnedByReason() {
+        java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
+        for (PinReason r : PinReason.all()) {
+            out.put(r.label(), pinned(r));
+        }
+        return out;
+    }
+
     /** Sessions pinned now, for whatever reason. */
     public long pinnedSessions() {
         return pinnedSessions.get();
