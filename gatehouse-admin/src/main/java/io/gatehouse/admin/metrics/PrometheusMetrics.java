@@ -76,6 +76,7 @@ public final class PrometheusMetrics {
         for (Service s : rt.services().values()) {
             sample("gatehouse_service_queries_total", "service", s.name(), s.queries());
         }
+        sharing();
         family("gatehouse_service_routed_total", "counter", "Statements routed, by target: primary, replica or all");
         for (Service s : rt.services().values()) {
             Map<String, Object> d = s.router() == null ? Map.of() : s.router().diagnostics();
@@ -83,6 +84,40 @@ public final class PrometheusMetrics {
             routed(s.name(), d, "route_slave", "replica");
             routed(s.name(), d, "route_all", "all");
         }
+    }
+
+    /** Connection sharing (idle_session_pool_time): sessions without a connection, pinned ones by reason. */
+    private void sharing() {
+        family("gatehouse_service_sessions_released", "gauge",
+                "Sessions of a sharing service that hold no backend connection now");
+        for (Service s : sharingServices()) {
+            sample("gatehouse_service_sessions_released", "service", s.name(), s.sharing().releasedSessions());
+        }
+        family("gatehouse_service_sessions_pinned", "gauge",
+                "Sessions of a sharing service that keep their backend connections, by reason");
+        for (Service s : sharingServices()) {
+            s.sharing().pinnedByReason().forEach((reason, n) -> out.append(
+                    "gatehouse_service_sessions_pinned{service=\"").append(escape(s.name())).append("\",reason=\"")
+                    .append(reason).append("\"} ").append(n).append('\n'));
+        }
+        family("gatehouse_service_connections_released_total", "counter",
+                "Backend connections idle sessions gave back to the pool");
+        for (Service s : sharingServices()) {
+            sample("gatehouse_service_connections_released_total", "service", s.name(),
+                    s.sharing().connectionsReleased());
+        }
+        family("gatehouse_service_connections_restored_total", "counter",
+                "Backend connections taken again by sessions that had given theirs back, their state re-applied");
+        for (Service s : sharingServices()) {
+            sample("gatehouse_service_connections_restored_total", "service", s.name(),
+                    s.sharing().connectionsRestored());
+        }
+    }
+
+    /** The services whose sessions share connections (idle_session_pool_time set). */
+    private List<Service> sharingServices() {
+        return rt.services().values().stream().filter(s -> s.params().string("idle_session_pool_time") != null)
+                .toList();
     }
 
     private void routed(String service, Map<String, Object> d, String key, String target) {

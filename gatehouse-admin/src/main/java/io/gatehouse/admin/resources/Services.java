@@ -125,6 +125,16 @@ public final class Services {
             active += t.activeOperations();
         }
         stats.put("active_operations", active);
+        if (s.params().string("idle_session_pool_time") != null) {
+            var sh = s.sharing();
+            ObjectNode sharing = stats.putObject("connection_sharing");
+            sharing.put("released_sessions", sh.releasedSessions());
+            sharing.put("pinned_sessions", sh.pinnedSessions());
+            ObjectNode by = sharing.putObject("pinned_by");
+            sh.pinnedByReason().forEach(by::put);
+            sharing.put("connections_released", sh.connectionsReleased());
+            sharing.put("connections_restored", sh.connectionsRestored());
+        }
         Json.putValue(a, "router_diagnostics", s.router() == null ? java.util.Map.of() : s.router().diagnostics());
         perServerAsList((ObjectNode) a.get("router_diagnostics"));
         users(a.putArray("users"), s);

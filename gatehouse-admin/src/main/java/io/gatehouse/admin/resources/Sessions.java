@@ -94,6 +94,13 @@ public final class Sessions {
             o.put("server", c.server());
             servers.add(c.server());
         }
+        if (s.sharing() != null) {
+            // idle_session_pool_time: whether the session holds no backend connection, and what keeps them if any.
+            ObjectNode sh = a.putObject("sharing");
+            sh.put("released", s.sharing().released());
+            var why = sh.putArray("pinned_by");
+            s.sharing().pinnedBy().forEach(why::add);
+        }
         var queries = a.putArray("queries");
         for (var q : s.statements()) {
             ObjectNode o = queries.addObject();

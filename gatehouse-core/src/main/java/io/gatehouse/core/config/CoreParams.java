@@ -157,6 +157,7 @@ public final class CoreParams {
             of("auth_all_servers", ParamType.BOOL, "false", false, "Load accounts from every reachable server and use their union, not just the primary's"),
             of("localhost_match_wildcard_host", ParamType.BOOL, "true", true, "Let '%' hosts match clients from localhost"),
             of("connection_timeout", ParamType.DURATION, "0s", true, "Old name of wait_timeout"),
+            of("idle_session_pool_time", ParamType.DURATION, null, true, "A session idle this long, holding nothing that cannot move, gives its backend connections back to the pool; not set: never"),
             of("multiplex_timeout", ParamType.DURATION, "60s", true, "How long a session waits for a connection to a server at its max_routing_connections"),
             of("wait_timeout", ParamType.DURATION, "0s", true, "Close client sessions idle for longer than this; 0 disables"),
             of("net_write_timeout", ParamType.DURATION, "0s", true, "Close a session whose client has not read its replies for this long; 0 disables"),

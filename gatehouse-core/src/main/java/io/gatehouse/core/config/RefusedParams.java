@@ -60,7 +60,6 @@ final class RefusedParams {
         put(m, "server", new String[][] {
         });
         put(m, "service", new String[][] {
-                {"idle_session_pool_time", "idle sessions do not give their backend connections back to the pool"},
         });
         put(m, "listener", new String[][] {
         });

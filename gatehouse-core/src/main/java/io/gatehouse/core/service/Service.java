@@ -30,6 +30,7 @@ public final class Service {
     private final AtomicInteger sessions = new AtomicInteger();
     private final AtomicLong totalSessions = new AtomicLong();
     private final AtomicLong queries = new AtomicLong();
+    private final SharingCounters sharing = new SharingCounters();
 
     public Service(String name, String routerName, Params params, List<Server> targets, UserAccountStore users) {
         this.name = name;
@@ -159,6 +160,11 @@ public final class Service {
 
     public long queries() {
         return queries.get();
+    }
+
+    /** The connection-sharing figures of the service's sessions (idle_session_pool_time). */
+    public SharingCounters sharing() {
+        return sharing;
     }
 
     /**

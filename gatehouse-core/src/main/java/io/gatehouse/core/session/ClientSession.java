@@ -175,8 +175,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         SessionSnapshot s = snapshot;
         List<SessionSnapshot.Statement> retained = statements.entries();
         return s != null ? new SessionSnapshot(s.id(), s.user(), s.remote(), s.service(), s.connectedAt(),
-                s.connections(), retained)
-                : new SessionSnapshot(id, user, remote, service.name(), startedAtMillis, List.of(), retained);
+                s.connections(), retained, s.sharing())
+                : new SessionSnapshot(id, user, remote, service.name(), startedAtMillis, List.of(), retained, null);
     }
 
     /** The statements this session retains ({@code retain_last_statements}); written on its worker. */
@@ -195,7 +195,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         for (BackendConnection b : backends()) {
             conns.add(new SessionSnapshot.Connection(b.server().name(), b.threadId()));
         }
-        snapshot = new SessionSnapshot(id, user, remote, service.name(), startedAtMillis, conns, List.of());
+        var view = routing.sharingView();
+        snapshot = new SessionSnapshot(id, user, remote, service.name(), startedAtMillis, conns, List.of(),
+                view == null ? null : new SessionSnapshot.Sharing(view.released(), view.pinnedBy()));
     }
 
     /** The backend connections with a statement running, for KILL; on this session's worker. */

@@ -151,6 +151,11 @@ final class SessionRouting {
         return pipeline == null ? List.of() : pipeline.busyEndpoints();
     }
 
+    /** The session's connection sharing as the admin API shows it, or null when it does not share. */
+    SessionPipeline.SharingView sharingView() {
+        return pipeline == null ? null : pipeline.sharingView();
+    }
+
     /** The session's backend connections, open or opening. */
     List<BackendConnection> backends() {
         return pipeline == null ? List.of() : pipeline.endpoints();

@@ -14,9 +14,22 @@ import java.util.List;
  * @param connectedAt   when the client connected, in epoch milliseconds
  * @param connections   the session's backend connections, in the order they were opened
  * @param statements    the statements retained by {@code retain_last_statements}, oldest first
+ * @param sharing       the session's connection sharing, or null when its service does not share
  */
 public record SessionSnapshot(long id, String user, String remote, String service, long connectedAt,
-                              List<Connection> connections, List<Statement> statements) {
+                              List<Connection> connections, List<Statement> statements, Sharing sharing) {
+    /**
+     * The session's connection sharing ({@code idle_session_pool_time}), or null when its service does not share.
+     *
+     * @param released true while the session holds no backend connection
+     * @param pinnedBy why it keeps its connections now ({@link PinReason} labels), empty when it may give them back
+     */
+    public record Sharing(boolean released, List<String> pinnedBy) {
+        public Sharing {
+            pinnedBy = List.copyOf(pinnedBy);
+        }
+    }
+
     /**
      * One statement the session retained: its SQL, when it arrived and when its reply ended (0 while it has not).
      */

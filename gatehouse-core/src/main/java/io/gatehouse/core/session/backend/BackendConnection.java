@@ -56,6 +56,11 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
     private boolean holdsSlot;
     /** The listener's connection_init_sql_file statements in flight after login, or null. */
     private BackendInitSql init;
+    /**
+     * What the session's router knows this connection as: itself, or the session's lasting endpoint whose
+     * connections come and go (idle_session_pool_time).
+     */
+    private io.gatehouse.api.router.Endpoint face = this;
 
     public BackendConnection(ClientSession session, Server server, HandshakeResponse clientLogin, byte[] passwordSha1) {
         this.session = session;
@@ -66,6 +71,16 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
 
     public Channel channel() {
         return channel;
+    }
+
+    /** The endpoint the router knows this connection as (itself unless the session shares its connections). */
+    public io.gatehouse.api.router.Endpoint face() {
+        return face;
+    }
+
+    /** Serves {@code endpoint}, the lasting endpoint of a session that gives its connections back when idle. */
+    public void face(io.gatehouse.api.router.Endpoint endpoint) {
+        this.face = endpoint;
     }
 
     State state() {
@@ -483,6 +498,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
         keepAlive.stop();
         session = null;
         pipeline = null;
+        face = this;
         parking.park(into, channel);
     }
 
@@ -511,6 +527,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
      */
     public void adopt(ClientSession newSession, BackendOwner owner, HandshakeResponse newLogin, byte[] newSha1) {
         parking.adopted();
+        face = this;
         session = newSession;
         pipeline = owner;
         login.reuse(newLogin, newSha1);

@@ -104,6 +104,16 @@ final class ChangeUserFanOut {
                 }
             }
             pending = ready.size();
+            if (pending == 0 && pipeline.sharing() != null && pipeline.sharing().anyReleased()) {
+                // Every connection was given back while idle: the next ones log in as the new user.
+                underWay = false;
+                forgetPrevious();
+                pipeline.sessionReset();
+                session.clientChannel().writeAndFlush(io.gatehouse.protocol.OkPacket.write(pipeline.alloc(),
+                        answerSeq, 0, 0, 0x0002, 0, ""));
+                pipeline.commandDone();
+                return;
+            }
             if (pending == 0) {
                 underWay = false;
                 forgetPrevious();

@@ -26,7 +26,8 @@ public final class ConnectionRouterSession implements RouterSession {
 
     private final Router router;
     private SessionPipeline pipeline;
-    private BackendConnection endpoint;
+    /** The session's one endpoint: its connection, or the lasting endpoint of a session that shares them. */
+    private Endpoint endpoint;
     /** The server status the router last accepted for this session; -1 before the first command. */
     private int checkedStatus = -1;
 
@@ -34,8 +35,9 @@ public final class ConnectionRouterSession implements RouterSession {
         this.router = router;
     }
 
+    /** The connection the fast path streams to (a session on the fast path does not share connections). */
     BackendConnection endpoint() {
-        return endpoint;
+        return endpoint == null ? null : SharedEndpoint.connectionOf(endpoint);
     }
 
     @Override
@@ -53,7 +55,7 @@ public final class ConnectionRouterSession implements RouterSession {
                     + chosen.name() + "': a connection router's targets must be servers, not services");
             return;
         }
-        endpoint = (BackendConnection) context.connect(chosen);
+        endpoint = context.connect(chosen);
     }
 
     @Override
@@ -105,22 +107,22 @@ public final class ConnectionRouterSession implements RouterSession {
 
     @Override
     public void endpointFailed(Endpoint e, int code, String sqlState, String message) {
-        BackendConnection b = (BackendConnection) e;
+        BackendConnection b = SharedEndpoint.connectionOf(e);
         if (!pipeline.loggedIn()) {
-            b.server().authFailed();
+            ((io.gatehouse.core.server.Server) e.server()).authFailed();
             pipeline.fail(code, sqlState, message);
             return;
         }
-        ReplyTracker t = b.tracker();
+        ReplyTracker t = b == null ? null : b.tracker();
         if (t != null && t.busy()) {
             // A query was running: the session ends (a connection router cannot move a session to another server).
             // The pipeline ends a reply the client was receiving with an error after its whole packets; before any
             // reply it closes the connection without a packet, as the server would (KILL of a statement waiting for
             // a lock), and the client's library reports the lost connection itself.
-            pipeline.fail(2013, "HY000", "Lost connection to backend server '" + b.server().name()
+            pipeline.fail(2013, "HY000", "Lost connection to backend server '" + e.server().name()
                     + "' during query");
         } else {
-            LOG.info("{}: connection to {} of session {} closed", pipeline.session().service().name(), b.server(),
+            LOG.info("{}: connection to {} of session {} closed", pipeline.session().service().name(), e.server(),
                     pipeline.session().id());
             pipeline.closeQuietly();
         }

@@ -136,7 +136,7 @@ final class ReplyWatch {
      */
     int errorSequence(BackendConnection lost, boolean streamed) {
         ReplyTracker t = lost == null ? null : lost.tracker();
-        if (t == null || !streamed && lost != source) {
+        if (t == null || !streamed && lost.face() != source) {
             return -1;
         }
         if (t.replyAskedForFile() || !lost.clientHasWholePackets()) {

@@ -76,6 +76,8 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
     /** Statements filters run themselves before a client command (optimistictrx), with that command meanwhile. */
     private final InternalCommands internal = new InternalCommands(this);
     final ChildSessions children;                  // the router's sessions of services (ChangeUserFanOut reads it)
+    /** Connection sharing when the service sets idle_session_pool_time, else null. */
+    private final SessionSharing sharing;
 
     public SessionPipeline(ClientSession session, RouterSession router) {
         this.session = session;
@@ -85,6 +87,8 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
         this.children = new ChildSessions(session, () -> router, this::deliver, () -> clientWritable,
                 () -> !session.isClosedOrClosing());
         this.children.onWrite(this::wroteTo);
+        long idle = SessionSharing.idleNanos(session);
+        this.sharing = idle >= 0 ? new SessionSharing(this, session, idle) : null;
     }
 
     public void start() {
@@ -98,7 +102,9 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
         replyPackets = ReplyPackets.of(session.clientChannel(), session.clientCapabilities(), chain);
         watchReplies = !chain.isEmpty() || replyWatch.counting();
         // Retaining statements needs each command whole, so such sessions take the command-by-command path.
-        if (router instanceof ConnectionRouterSession c && !watchReplies && !session.statements().enabled()) {
+        // So does sharing connections, whose endpoints must see each command to re-apply the session's state.
+        if (router instanceof ConnectionRouterSession c && !watchReplies && !session.statements().enabled()
+                && sharing == null) {
             streaming = new StreamingCommands(session, this, c);
         }
         session.trace().router(session.service().routerName(), router instanceof ConnectionRouterSession,
@@ -311,6 +317,9 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
             return;
         }
         busy = false;
+        if (sharing != null) {
+            sharing.commandDone();
+        }
         session.statements().completed();
         session.trace().commandDone(replyWatch.sourceName(), session.service().targets());
         replyWatch.commandDone(filters);
@@ -351,6 +360,9 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
     /** After every connection logged in again: the router forgets the old user's session state. */
     void sessionReset() {
         sqlState.reset();
+        if (sharing != null) {
+            sharing.sessionReset();
+        }
         replyWatch.sessionReset();
         for (FilterSession f : filters) {
             f.sessionReset();
@@ -410,6 +422,14 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
             session.clientChannel().write(buf, session.clientChannel().voidPromise());
             return;
         }
+        if (b.face() instanceof SharedEndpoint s) {
+            if (s.restoring()) {
+                s.restoreReply(buf, reply);            // a reply to re-applied state: the router never sees it
+                return;
+            }
+            deliver(s, buf, s.passing(buf, reply));
+            return;
+        }
         deliver(b, buf, reply);
     }
 
@@ -432,7 +452,12 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
     }
 
     public void endpointReady(BackendConnection b, ByteBuf ok) {
-        router.endpointReady(b, ok);
+        if (b.face() instanceof SharedEndpoint s && s.restoring()) {
+            s.connected(ok);                           // a connection taken again: the router knew it as ready
+            session.publish();
+            return;
+        }
+        router.endpointReady(b.face(), ok);
         if (session.isRouting()) {
             session.publish();
         }
@@ -457,9 +482,15 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
         if (session.isClosedOrClosing()) {
             return;
         }
+        if (b.face() instanceof SharedEndpoint s) {
+            if (!s.lost(b)) {
+                return;                               // not the endpoint's connection any more
+            }
+            sharing.forget(s);
+        }
         failing = b;
         try {
-            router.endpointFailed(b, code, sqlState, message);
+            router.endpointFailed(b.face(), code, sqlState, message);
         } finally {
             failing = null;
         }
@@ -502,9 +533,48 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
         if (server instanceof ServiceTarget service) {
             return children.open(service, withDatabase);
         }
-        BackendConnection b = session.openBackend((Server) server, this, withDatabase);
+        if (sharing != null) {
+            return sharing.open((Server) server, withDatabase);
+        }
+        return openConnection((Server) server, withDatabase);
+    }
+
+    /** A backend connection of the session to {@code server}, pooled or new, logging in. */
+    BackendConnection openConnection(Server server, boolean withDatabase) {
+        BackendConnection b = session.openBackend(server, this, withDatabase);
         endpoints.add(b);
         return b;
+    }
+
+    /** A connection sharing gave back: it is no longer the session's. */
+    void forgetConnection(BackendConnection b) {
+        endpoints.remove(b);
+    }
+
+    /** True between commands: none under way or waiting, no file being sent, no change of user. */
+    boolean betweenCommands() {
+        return !busy && queue.isEmpty() && !inLocalInfile && !changeUser.underWay() && held == null
+                && !internal.running() && filterHolds == 0;
+    }
+
+    /** True while the client sends a LOCAL INFILE's contents. */
+    boolean sendingFile() {
+        return inLocalInfile;
+    }
+
+    /** The session's connection sharing (idle_session_pool_time), or null when it does not share. */
+    SessionSharing sharing() {
+        return sharing;
+    }
+
+    /** Why the session keeps its connections (PinReason labels), and whether it holds none; null without sharing. */
+    public SharingView sharingView() {
+        return sharing == null ? null : new SharingView(io.gatehouse.core.session.PinReason.labels(
+                sharing.lastReasons()), sharing.allReleased());
+    }
+
+    /** What the admin API shows of a session's sharing: its pin reasons now, and whether it holds no connection. */
+    public record SharingView(List<String> pinnedBy, boolean released) {
     }
 
     @Override
@@ -554,6 +624,9 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
         }
         loggedIn = true;
         session.statementLoginDone(okPacket);
+        if (sharing != null) {
+            sharing.commandDone();                  // a session that only logs in is idle from then on
+        }
     }
 
     @Override
@@ -613,6 +686,9 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
      * session is left on it (no command under way, no open transaction), or closes it.
      */
     public void release() {
+        if (sharing != null) {
+            sharing.release();
+        }
         boolean between = !busy && queue.isEmpty() && !inLocalInfile && !changeUser.underWay()
                 && (streaming == null || streaming.idle());
         if (held != null) {
