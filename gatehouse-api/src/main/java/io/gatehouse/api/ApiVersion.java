@@ -25,9 +25,12 @@ public record ApiVersion(int major, int minor) {
      * answer that waits for another process), a filter's module commands (Filter.commands, call), the router
      * session context's timer (RouterSessionContext.schedule) and per-session trace (RouterSessionContext.tracing,
      * traceDecision), a router's module commands (Router.commands, Router.call), the filters a router implies
-     * (Router.impliedFilters) and the replication lag in milliseconds (ServerState.replicationLagMillis).
+     * (Router.impliedFilters) and the replication lag in milliseconds (ServerState.replicationLagMillis); 5 added
+     * protocol modules (package {@code io.gatehouse.api.protocol}: ProtocolModule, Protocol, ListenerContext,
+     * ClientConnection and the service sessions a protocol opens for its clients, ServiceSession with its
+     * ServiceSessionListener and SessionLogin).
      */
-    public static final int MINOR = 4;
+    public static final int MINOR = 5;
     /** The API version this build of Gatehouse implements (read at run time). */
     public static final ApiVersion CURRENT = new ApiVersion(MAJOR, MINOR);
 
