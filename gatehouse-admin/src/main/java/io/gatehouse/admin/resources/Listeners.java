@@ -41,7 +41,9 @@ public final class Listeners {
     ObjectNode resource(JsonApi api, Listener l) {
         ObjectNode r = api.resource(l.name(), "listeners", "listeners/" + l.name());
         ObjectNode a = (ObjectNode) r.get("attributes");
-        ObjectNode p = ParamsJson.render(l.params(), CoreParams.LISTENER, Set.of());
+        List<io.gatehouse.api.config.ParamSpec> specs = new java.util.ArrayList<>(CoreParams.LISTENER);
+        specs.addAll(l.protocolParameters());
+        ObjectNode p = ParamsJson.render(l.params(), specs, Set.of());
         if (l.isRunning() && l.boundPort() > 0) {
             p.put("port", l.boundPort());
         }

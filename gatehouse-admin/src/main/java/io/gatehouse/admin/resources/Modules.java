@@ -58,6 +58,8 @@ public final class Modules {
                 params.addAll(CoreParams.SERVICE);
             } else if (d.kind() == ModuleKind.MONITOR) {
                 params.addAll(CoreParams.MONITOR);
+            } else if (d.kind() == ModuleKind.PROTOCOL) {
+                params.addAll(CoreParams.LISTENER);
             }
             String type = Character.toUpperCase(d.kind().word().charAt(0)) + d.kind().word().substring(1);
             ObjectNode r = module(api, d.name(), type, d.kind().word(), d.maturity().word(), d.version(),

@@ -120,11 +120,19 @@ public final class ConfigLoader {
                     services.add(new GatehouseConfig.ObjectConfig(s.name(), m.descriptor().name(), p, List.of()));
                 }
                 case "listener" -> {
-                    Params p = validate(s, CoreParams.LISTENER, "a listener", "listener");
-                    String proto = p.string("protocol").toLowerCase(java.util.Locale.ROOT);
-                    if (!proto.equals("mariadbclient") && !proto.equals("mariadb") && !proto.equals("mariadbprotocol")
-                            && !proto.equals("mysqlclient")) {
-                        throw ConfigException.badValue(s.name(), "protocol", p.string("protocol"), "MariaDBClient");
+                    String protoName = s.get("protocol") == null ? io.gatehouse.core.listener.MariaDBClientProtocol.NAME
+                            : s.get("protocol");
+                    io.gatehouse.api.protocol.ProtocolModule pm = modules.find(ModuleKind.PROTOCOL, protoName,
+                            io.gatehouse.api.protocol.ProtocolModule.class);
+                    if (pm == null) {
+                        throw ConfigException.badValue(s.name(), "protocol", protoName,
+                                "one of " + modules.names(ModuleKind.PROTOCOL));
+                    }
+                    Params p = validate(s, merge(CoreParams.LISTENER, pm.descriptor().parameters()),
+                            "a listener using " + pm.descriptor().name(), "listener", pm.descriptor().name());
+                    moduleRules(pm, p);
+                    if (!(pm instanceof io.gatehouse.core.listener.MariaDBClientProtocol)) {
+                        moduleProtocolRules(p, pm.descriptor().name());
                     }
                     tlsRules(p, true);
                     if (p.bool("ssl_verify_peer_host")) {
@@ -140,7 +148,8 @@ public final class ConfigLoader {
                     if (s.get("port") == null && p.string("socket") == null) {
                         throw new ConfigException("[" + s.name() + "] port: missing (expected: port or socket for a listener)");
                     }
-                    listeners.add(new GatehouseConfig.ObjectConfig(s.name(), "", p, List.of(p.string("service"))));
+                    listeners.add(new GatehouseConfig.ObjectConfig(s.name(), pm.descriptor().name(), p,
+                            List.of(p.string("service"))));
                 }
                 case "filter" -> {
                     String module = require(s, "module");
@@ -208,6 +217,23 @@ public final class ConfigLoader {
             }
         }
         return out;
+    }
+
+    /**
+     * A listener whose protocol is a module hands its client's channel to that module as accepted: TLS and PROXY
+     * headers on it are the MariaDB protocol's features, so asking for them there is refused rather than ignored.
+     */
+    private static void moduleProtocolRules(Params p, String protocol) throws ConfigException {
+        for (String tls : List.of("ssl", "ssl_verify_peer_certificate")) {
+            if (p.bool(tls)) {
+                throw ConfigException.badValue(p.section(), tls, p.text(tls), "false with protocol=" + protocol
+                        + "; TLS for clients is part of the MariaDB protocol");
+            }
+        }
+        if (p.string("proxy_protocol_networks") != null) {
+            throw ConfigException.badValue(p.section(), "proxy_protocol_networks", p.string("proxy_protocol_networks"),
+                    "unset with protocol=" + protocol + "; PROXY headers are read by the MariaDB protocol only");
+        }
     }
 
     /** TLS settings that cannot work (a listener without a key, an unreadable file) are refused at load. */

@@ -24,9 +24,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A listener: one bound socket (TCP address and port, or a unix socket) feeding one service. The acceptor loop
- * hands each new client to a routing worker, where its {@link ClientSession} lives. Started and stopped on the
- * main thread; holds no buffers.
+ * A listener: one bound socket (TCP address and port, or a unix socket) speaking one protocol and feeding one
+ * service. The acceptor loop hands each new client to a routing worker, where the protocol prepares its channel: the
+ * built-in MariaDB protocol installs a {@link ClientSession}; a protocol module installs its own handlers and opens
+ * sessions of the service through a {@link io.gatehouse.core.session.protocol.ServiceEntrance}. Started and stopped
+ * on the main thread; holds no buffers.
  */
 public final class Listener {
     private static final Logger LOG = LoggerFactory.getLogger(Listener.class);
@@ -36,14 +38,38 @@ public final class Listener {
     private final Service service;
     private final AtomicLong accepted = new AtomicLong();
     private final ClientSettings clients;
+    private final io.gatehouse.api.protocol.ProtocolModule module;
     private Channel channel;
+    /** The protocol made for this listener while it runs. */
+    private io.gatehouse.api.protocol.Protocol protocol;
+    /** Where a protocol module's sessions enter the service; null for the built-in MariaDB protocol. */
+    private io.gatehouse.core.session.protocol.ServiceEntrance entrance;
 
-    /** Throws {@link IllegalArgumentException} naming the parameter when its TLS or network settings are unusable. */
+    /** A listener speaking the built-in MariaDB protocol. */
     public Listener(String name, Params params, Service service) {
+        this(name, params, service, new MariaDBClientProtocol());
+    }
+
+    /**
+     * A listener speaking {@code protocol}. Throws {@link IllegalArgumentException} naming the parameter when its
+     * TLS or network settings are unusable.
+     */
+    public Listener(String name, Params params, Service service, io.gatehouse.api.protocol.ProtocolModule protocol) {
         this.name = name;
         this.params = params;
         this.service = service;
         this.clients = clientSettings(params);
+        this.module = protocol;
+    }
+
+    /** The listener parameters its protocol module adds to the core's (none for the MariaDB protocol). */
+    public java.util.List<io.gatehouse.api.config.ParamSpec> protocolParameters() {
+        return module.descriptor().parameters();
+    }
+
+    /** The protocol module's name ({@code MariaDBClient} for the built-in one). */
+    public String protocolName() {
+        return module.descriptor().name();
     }
 
     /**
@@ -151,6 +177,16 @@ public final class Listener {
 
     /** Binds and starts accepting; throws when the address cannot be bound. */
     public void start(ProxyContext proxy) throws Exception {
+        io.gatehouse.api.protocol.Protocol proto = module.create(new ListenerSetup(name, params, service, proxy,
+                clients));
+        boolean builtIn = module instanceof MariaDBClientProtocol;
+        io.gatehouse.core.session.protocol.ServiceEntrance door = null;
+        if (!builtIn) {
+            door = new io.gatehouse.core.session.protocol.ServiceEntrance(name, service,
+                    new io.gatehouse.core.service.ServiceTarget(service.name(), n -> service), clients);
+            door.start(proxy);
+        }
+        io.gatehouse.core.session.protocol.ServiceEntrance sessions = door;
         ServerBootstrap b = new ServerBootstrap()
                 .group(proxy.workers().acceptor(), proxy.workers().workers())
                 .option(ChannelOption.SO_BACKLOG, 1024)
@@ -160,7 +196,9 @@ public final class Listener {
                     @Override
                     protected void initChannel(Channel ch) {
                         accepted.incrementAndGet();
-                        ch.pipeline().addLast("session", new ClientSession(service, proxy, clients));
+                        // The MariaDB protocol installs its ClientSession directly: no connection object per client.
+                        proto.initChannel(ch, sessions == null ? null
+                                : new io.gatehouse.core.session.protocol.ModuleConnection(ch, sessions, service.name()));
                     }
                 });
         String socket = params.string("socket");
@@ -179,15 +217,30 @@ public final class Listener {
         try {
             channel = b.bind(addr).sync().channel();
         } catch (Exception e) {
+            if (door != null) {
+                door.stop();
+            }
+            proto.close();
             throw new Exception("[" + name + "] cannot listen on " + describe(addr) + ": " + e.getMessage(), e);
         }
-        LOG.info("Listening for connections at {} with protocol MariaDB", describe(channel.localAddress()));
+        protocol = proto;
+        entrance = door;
+        LOG.info("Listening for connections at {} with protocol {}", describe(channel.localAddress()),
+                module.descriptor().name());
     }
 
     public void stop() {
         if (channel != null) {
             channel.close().syncUninterruptibly();
             channel = null;
+        }
+        if (entrance != null) {
+            entrance.stop();
+            entrance = null;
+        }
+        if (protocol != null) {
+            protocol.close();
+            protocol = null;
         }
     }
 

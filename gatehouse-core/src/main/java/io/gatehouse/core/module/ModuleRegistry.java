@@ -44,6 +44,8 @@ public final class ModuleRegistry {
      */
     public static ModuleRegistry load(ClassLoader loader, Path libdir) {
         ModuleRegistry r = new ModuleRegistry();
+        // The MariaDB protocol is part of the core: always there, whatever the class path holds.
+        r.add(new io.gatehouse.core.listener.MariaDBClientProtocol(), null);
         r.loadFrom(ServiceLoader.load(Module.class, loader), null, null);
         for (PluginJar jar : PluginJar.openAll(libdir, loader)) {
             r.jars.add(jar);
@@ -111,6 +113,8 @@ public final class ModuleRegistry {
     private static List<String> aliases(ModuleDescriptor d) {
         return switch (d.name()) {
             case "mariadbmon" -> List.of("mysqlmon");
+            case io.gatehouse.core.listener.MariaDBClientProtocol.NAME ->
+                    io.gatehouse.core.listener.MariaDBClientProtocol.ALIASES;
             default -> List.of();
         };
     }

@@ -143,7 +143,7 @@ public final class Runtime implements AutoCloseable {
                     g.bool("statement_statistics") ? new StatementStats() : null);
             publishTargets();
             for (var lc : config.listeners()) {
-                Listener l = new Listener(lc.name(), lc.params(), services.get(lc.targets().get(0)));
+                Listener l = new Listener(lc.name(), lc.params(), services.get(lc.targets().get(0)), protocol(lc.module()));
                 l.start(proxy);
                 listeners.put(lc.name(), l);
             }
@@ -175,6 +175,17 @@ public final class Runtime implements AutoCloseable {
 
     public GatehouseConfig config() {
         return config;
+    }
+
+    /** The loaded protocol module a listener's configuration named (checked when it was loaded). */
+    public io.gatehouse.api.protocol.ProtocolModule protocol(String name) {
+        io.gatehouse.api.protocol.ProtocolModule m = modules.find(ModuleKind.PROTOCOL,
+                name == null || name.isEmpty() ? io.gatehouse.core.listener.MariaDBClientProtocol.NAME : name,
+                io.gatehouse.api.protocol.ProtocolModule.class);
+        if (m == null) {
+            throw new IllegalArgumentException("no protocol module named '" + name + "'");
+        }
+        return m;
     }
 
     public ModuleRegistry modules() {

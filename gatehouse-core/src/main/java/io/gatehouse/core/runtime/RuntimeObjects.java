@@ -144,7 +144,7 @@ final class RuntimeObjects {
     /** Creates a listener; it accepts clients at once unless its service is stopped. */
     void addListener(ObjectConfig c) throws Exception {
         Service svc = rt.services().get(c.targets().get(0));
-        Listener l = new Listener(c.name(), c.params(), svc);
+        Listener l = new Listener(c.name(), c.params(), svc, rt.protocol(c.module()));
         if (rt.isServiceStarted(svc.name())) {
             l.start(rt.proxy());
         }
