@@ -53,10 +53,10 @@ public record NosqlConfig(String user, String password, boolean unknownCommandIs
             ParamSpec.oneOf(PREFIX + "ordered_insert_behavior", ParamType.ENUM, "default", false,
                     List.of("default", "atomic"), "how an ordered multi-document insert is executed"),
             ParamSpec.of(PREFIX + "cursor_timeout", ParamType.DURATION, "60s", false, "how long an idle cursor is kept"),
-            ParamSpec.oneOf(PREFIX + "debug", ParamType.ENUM_MASK, "", false, List.of("in", "out", "back"),
-                    "debug logging of commands (not supported: leave empty)"),
-            ParamSpec.of(PREFIX + "internal_cache", ParamType.STRING, "", false,
-                    "a cache filter used internally (not supported: leave empty)"));
+            ParamSpec.of(PREFIX + "debug", ParamType.STRING, null, false,
+                    "debug logging of commands (not supported: leave unset)"),
+            ParamSpec.of(PREFIX + "internal_cache", ParamType.STRING, null, false,
+                    "a cache filter used internally (not supported: leave unset)"));
 
     /** Reads and checks the parameters; throws {@link IllegalArgumentException} naming the parameter that cannot be used. */
     public static NosqlConfig from(Params p) {

@@ -72,6 +72,11 @@ public final class Commands {
         throw new NosqlException(NosqlException.COMMAND_NOT_FOUND, "CommandNotFound", "no such command: '" + name + "'");
     }
 
+    /** The {@code ok: 0} reply for a failure: MongoDB's code for a {@link NosqlException}, InternalError otherwise. */
+    public static BsonDocument errorDocument(Throwable t) {
+        return errorReply(t);
+    }
+
     static BsonDocument errorReply(Throwable t) {
         Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
         if (cause instanceof NosqlException e) {
