@@ -63,6 +63,11 @@ public record NosqlConfig(String user, String password, boolean unknownCommandIs
         refuse(p, "authentication_required", "false", "client authentication (SCRAM) is not implemented in Gatehouse's nosqlprotocol");
         refuse(p, "authentication_shared", "false", "shared NoSQL accounts are not implemented");
         refuse(p, "authorization_enabled", "false", "role checks are not implemented");
+        // These only describe the account handling refused above; another value would be silently ignored.
+        refuse(p, "host", "%", "it is the host of MariaDB accounts made for NoSQL users, which are not implemented");
+        refuse(p, "authentication_db", "NoSQL", "shared NoSQL accounts are not implemented");
+        refuse(p, "authentication_user", "", "client authentication is not implemented");
+        refuse(p, "authentication_password", "", "client authentication is not implemented");
         String user = text(p, "user", "");
         if (user.isEmpty()) {
             throw new IllegalArgumentException("[" + p.section() + "] " + PREFIX + "user: '' (expected: the MariaDB user the "
