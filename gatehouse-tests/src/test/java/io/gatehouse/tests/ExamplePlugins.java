@@ -36,6 +36,52 @@ final class ExamplePlugins {
      * the jar it made.
      */
     static Path build(String name, Path work) throws Exception {
+        return build(name, work, List.of());
+    }
+
+    /**
+     * Like {@link #build(String, Path)}, but against the module API of this build (the reactor's
+     * {@code gatehouse-api/target/classes}) rather than the one installed in the local Maven repository, which may
+     * predate it: for an example that uses API added since the last install. The installed repository is only read:
+     * Maven gets a repository of links to it in which {@code gatehouse-api} alone is this build's.
+     */
+    static Path buildAgainstThisApi(String name, Path work) throws Exception {
+        Path repo = work.resolve("m2");
+        Path installed = Path.of(System.getProperty("user.home"), ".m2", "repository");
+        linkAllBut(installed, repo, "io");
+        linkAllBut(installed.resolve("io"), repo.resolve("io"), "gatehouse");
+        linkAllBut(installed.resolve("io/gatehouse"), repo.resolve("io/gatehouse"), "gatehouse-api");
+        Path api = Files.createDirectories(repo.resolve("io/gatehouse/gatehouse-api/0.1.0-SNAPSHOT"));
+        Path apiModule = examplesDir().getParent().resolve("gatehouse-api");
+        Files.copy(apiModule.resolve("pom.xml"), api.resolve("gatehouse-api-0.1.0-SNAPSHOT.pom"));
+        jarOf(apiModule.resolve("target/classes"), api.resolve("gatehouse-api-0.1.0-SNAPSHOT.jar"));
+        return build(name, work, List.of("-Dmaven.repo.local=" + repo));
+    }
+
+    /** Makes {@code to} a directory of links to every entry of {@code from} except {@code except}. */
+    private static void linkAllBut(Path from, Path to, String except) throws IOException {
+        Files.createDirectories(to);
+        try (Stream<Path> entries = Files.list(from)) {
+            for (Path e : entries.toList()) {
+                if (!e.getFileName().toString().equals(except)) {
+                    Files.createSymbolicLink(to.resolve(e.getFileName().toString()), e);
+                }
+            }
+        }
+    }
+
+    private static void jarOf(Path classes, Path jar) throws IOException {
+        try (OutputStream os = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(os);
+             Stream<Path> files = Files.walk(classes)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                out.putNextEntry(new JarEntry(classes.relativize(f).toString().replace('\\', '/')));
+                out.write(Files.readAllBytes(f));
+                out.closeEntry();
+            }
+        }
+    }
+
+    private static Path build(String name, Path work, List<String> mavenOptions) throws Exception {
         Path src = examplesDir().resolve(name);
         Path copy = work.resolve(name);
         try (Stream<Path> files = Files.walk(src)) {
@@ -48,8 +94,10 @@ final class ExamplePlugins {
                 }
             }
         }
-        Subprocess.Output out = Subprocess.run(List.of(maven(), "-B", "-ntp", "-q", "-f",
-                copy.resolve("pom.xml").toString(), "package"), null, Duration.ofMinutes(5));
+        List<String> command = new java.util.ArrayList<>(List.of(maven(), "-B", "-ntp", "-q"));
+        command.addAll(mavenOptions);
+        command.addAll(List.of("-f", copy.resolve("pom.xml").toString(), "package"));
+        Subprocess.Output out = Subprocess.run(command, null, Duration.ofMinutes(5));
         assertThat(out.exitCode()).as(out.describe()).isZero();
         try (Stream<Path> jars = Files.list(copy.resolve("target"))) {
             Path jar = jars.filter(p -> p.toString().endsWith(".jar")).findFirst().orElseThrow();

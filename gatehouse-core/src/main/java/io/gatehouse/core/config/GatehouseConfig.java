@@ -10,7 +10,7 @@ import java.util.List;
  */
 public record GatehouseConfig(Path source, Params global, List<ObjectConfig> servers, List<ObjectConfig> monitors,
                               List<ObjectConfig> services, List<ObjectConfig> listeners, List<ObjectConfig> filters) {
-    /** One object section: its name, its module (router or monitor name, empty otherwise), its parameters. */
+    /** One object section: its name, its module (router, monitor, filter or listener protocol; empty for a server), its parameters. */
     public record ObjectConfig(String name, String module, Params params, List<String> targets) {
         public ObjectConfig {
             targets = List.copyOf(targets);

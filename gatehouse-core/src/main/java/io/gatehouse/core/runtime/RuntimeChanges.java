@@ -168,7 +168,9 @@ public final class RuntimeChanges {
         if (!rt.listeners().containsKey(name)) {
             throw new IllegalArgumentException("no listener named '" + name + "'");
         }
-        checkRuntime(name, changes, CoreParams.LISTENER, "a listener");
+        List<ParamSpec> specs = new java.util.ArrayList<>(CoreParams.LISTENER);
+        specs.addAll(rt.listeners().get(name).protocolParameters());
+        checkRuntime(name, changes, specs, "a listener");
         Staged st = validate(name, changes);
         objects.replaceListener(listener(st.cfg(), name), listener(current, name));
         commit(st);

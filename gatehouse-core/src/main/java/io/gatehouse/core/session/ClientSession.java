@@ -93,8 +93,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     public int failedChangeUsers;
     /** A backend's refusal of this login under skip_authentication/clear_pw_passthrough was counted already. */
     private boolean backendRefusalCounted;
-    /** The real client's address when the channel is an in-process one (a protocol module's session), or null. */
-    private SocketAddress peer;
 
     public ClientSession(Service service, ProxyContext proxy) {
         this(service, proxy, ClientSettings.PLAIN);
@@ -248,7 +246,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         client = ctx.channel();
-        SocketAddress addr = peer != null ? peer : client.remoteAddress();
+        SocketAddress addr = client.remoteAddress();
         remote = addr instanceof InetSocketAddress isa ? isa.getAddress().getHostAddress() : "localhost";
         remotePort = addr instanceof InetSocketAddress isa ? isa.getPort() : 0;
         proxy.registry().add(this);
@@ -320,14 +318,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     public int nextSequence() {
         return nextSeq;
-    }
-
-    /**
-     * For a protocol module's session, whose channel is an in-process one: the address of the protocol's client,
-     * which the login checks and the session listings show. Set before the channel is active.
-     */
-    public void peer(SocketAddress address) {
-        this.peer = address;
     }
 
     /**
