@@ -34,7 +34,7 @@ class ArchitectureTest {
     @Test
     void modulesDoNotImportTheCore() {
         noClasses().that().resideInAnyPackage("io.gatehouse.routers..", "io.gatehouse.monitors..",
-                        "io.gatehouse.filters..")
+                        "io.gatehouse.filters..", "io.gatehouse.protocols..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.gatehouse.core..", "io.gatehouse.server..",
                         "io.gatehouse.admin..", "io.gatehouse.cli..")
                 .because("built-in modules use exactly the API third-party plugins get")

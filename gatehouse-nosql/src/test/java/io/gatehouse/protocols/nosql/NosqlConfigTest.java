@@ -1,0 +1,73 @@
+package io.gatehouse.protocols.nosql;
+
+import io.gatehouse.api.config.ParamSpec;
+import io.gatehouse.api.config.Params;
+import io.gatehouse.api.config.ValueParser;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The listener parameters: MaxScale's defaults, values that are wired, and the unimplemented ones refused by name. */
+class NosqlConfigTest {
+
+    /** Params as the core builds them: every declared parameter parsed from its text or default. */
+    private static Params params(String... pairs) {
+        Map<String, String> given = new HashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            given.put(NosqlConfig.PREFIX + pairs[i], pairs[i + 1]);
+        }
+        Map<String, Object> values = new HashMap<>();
+        Map<String, String> texts = new HashMap<>();
+        for (ParamSpec spec : NosqlConfig.PARAMETERS) {
+            String text = given.getOrDefault(spec.name(), spec.defaultValue());
+            if (text != null) {
+                texts.put(spec.name(), text);
+                values.put(spec.name(), ValueParser.parse(spec, text));
+            }
+        }
+        return new Params("NoSQL-Listener", values, texts);
+    }
+
+    @Test
+    void defaultsAreMaxScales() {
+        NosqlConfig c = NosqlConfig.from(params("user", "app", "password", "pw"));
+        assertThat(c).isEqualTo(NosqlConfig.defaults("app", "pw"));
+        assertThat(c.idLength()).isEqualTo(35);
+        assertThat(c.cursorTimeout()).isEqualTo(Duration.ofSeconds(60));
+    }
+
+    @Test
+    void valuesAreRead() {
+        NosqlConfig c = NosqlConfig.from(params("user", "app", "on_unknown_command", "return_empty", "log_unknown_command",
+                "true", "auto_create_tables", "false", "auto_create_databases", "false", "id_length", "100",
+                "ordered_insert_behavior", "atomic", "cursor_timeout", "5s"));
+        assertThat(c.unknownCommandIsError()).isFalse();
+        assertThat(c.logUnknownCommand()).isTrue();
+        assertThat(c.autoCreateTables()).isFalse();
+        assertThat(c.autoCreateDatabases()).isFalse();
+        assertThat(c.idLength()).isEqualTo(100);
+        assertThat(c.atomicInsert()).isTrue();
+        assertThat(c.cursorTimeout()).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void whatIsNotImplementedIsRefusedByName() {
+        assertThatThrownBy(() -> NosqlConfig.from(params())).hasMessageContaining("nosqlprotocol.user");
+        assertThatThrownBy(() -> NosqlConfig.from(params("user", "a", "authentication_required", "true")))
+                .hasMessageContaining("[NoSQL-Listener] nosqlprotocol.authentication_required: 'true'");
+        assertThatThrownBy(() -> NosqlConfig.from(params("user", "a", "authorization_enabled", "yes")))
+                .hasMessageContaining("nosqlprotocol.authorization_enabled");
+        assertThatThrownBy(() -> NosqlConfig.from(params("user", "a", "host", "10.%")))
+                .hasMessageContaining("nosqlprotocol.host");
+        assertThatThrownBy(() -> NosqlConfig.from(params("user", "a", "debug", "in")))
+                .hasMessageContaining("nosqlprotocol.debug");
+        assertThatThrownBy(() -> NosqlConfig.from(params("user", "a", "id_length", "34")))
+                .hasMessageContaining("nosqlprotocol.id_length: '34'");
+        assertThat(NosqlConfig.from(params("user", "a", "authentication_required", "off")).user()).isEqualTo("a");
+    }
+}
