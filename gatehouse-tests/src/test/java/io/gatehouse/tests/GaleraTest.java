@@ -37,8 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
  * readwritesplit (MariaDB Connector/J) writing on the Master and reading elsewhere, readconnroute
  * {@code router_options=synced}, a node desynced by FLUSH TABLES WITH READ LOCK shown as Donor and left out by both
  * routers (the state, wsrep_local_state 2, a state-transfer donor is in), and a
- * SIGKILLed Master replaced while clients write. One cluster for the class; the kill comes last. JUnit test thread
- * plus writer threads of the kill test.
+ * SIGKILLed Master replaced while clients write; then that node rejoins by a full state transfer, whose donor (held
+ * in the Donor state by a table lock its dump waits for) gets no sessions unless {@code available_when_donor}. One
+ * cluster for the class, in that order. JUnit test thread plus writer threads of the kill test.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GaleraTest {
@@ -258,6 +259,72 @@ class GaleraTest {
         assertThat(String.valueOf(cluster.node(newMaster).queryValue("SELECT COUNT(*) FROM " + Accounts.DATABASE
                 + ".galera_load WHERE writer = " + (cluster.node(newMaster).serverId() + 1000))))
                 .as("the write after the failover ran on the new Master").isEqualTo("1");
+    }
+
+    @Test
+    @Order(6)
+    void aDonorDuringAStateTransferGetsNoSessionsUnlessAvailableWhenDonor() throws Exception {
+        MariaDbServer joiner = cluster.nodes().stream().filter(n -> !n.isRunning()).findFirst().orElseThrow();
+        List<MariaDbServer> members = cluster.nodes().stream().filter(MariaDbServer::isRunning).toList();
+        try (Connection c = connect("Split-Listener"); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE IF NOT EXISTS sst_block (id INT PRIMARY KEY)");
+            st.execute("INSERT IGNORE INTO sst_block VALUES (1)");
+        }
+        awaitApplied(members, "SELECT COUNT(*) FROM " + Accounts.DATABASE + ".sst_block");
+        // Without its Galera state file the node cannot catch up incrementally: it asks for a full state transfer
+        // (mysqldump). A write lock on a table, held on every member, stops the donor's dump there, so the donor
+        // stays in state 2 (Donor/Desynced) until the lock is released: no timing involved.
+        java.nio.file.Files.deleteIfExists(joiner.dataDir().resolve("grastate.dat"));
+        List<Connection> locks = new ArrayList<>();
+        java.util.concurrent.CompletableFuture<Void> joined = null;
+        try {
+            for (MariaDbServer m : members) {
+                Connection lock = DriverManager.getConnection(m.jdbcUrl(), Accounts.ROOT_USER, Accounts.ROOT_PASSWORD);
+                locks.add(lock);
+                try (Statement st = lock.createStatement()) {
+                    st.execute("LOCK TABLES " + Accounts.DATABASE + ".sst_block WRITE");
+                }
+            }
+            joined = java.util.concurrent.CompletableFuture.runAsync(joiner::start);
+            awaitStates("a Donor", s -> s.values().stream().anyMatch(v -> v.contains("Donor")));
+            String donorName = states().entrySet().stream().filter(e -> e.getValue().contains("Donor"))
+                    .map(Map.Entry::getKey).findFirst().orElseThrow();
+            MariaDbServer donor = cluster.node(donorName);
+            assertThat(states().get(donorName)).isEqualTo("Donor, Running");
+            assertThat(syncedSessionServers()).doesNotContain(String.valueOf(donor.serverId()));
+            try (Connection c = connect("Split-Listener"); Statement reads = c.createStatement()) {
+                for (int i = 0; i < 4; i++) {
+                    assertThat(scalar(reads, "SELECT @@server_id")).isNotEqualTo(String.valueOf(donor.serverId()));
+                }
+            }
+            gatectl("alter", "monitor", "Galera-Monitor", "available_when_donor", "true");
+            awaitStates(donorName + " usable as donor", s -> s.get(donorName).contains("Synced, Donor, Running"));
+            assertThat(syncedSessionServers()).as("readconnroute synced uses the donor with available_when_donor")
+                    .contains(String.valueOf(donor.serverId()));
+            gatectl("alter", "monitor", "Galera-Monitor", "available_when_donor", "false");
+        } finally {
+            for (Connection lock : locks) {
+                closeQuietly(lock);                  // ends the lock: the dump goes on
+            }
+            if (joined != null) {
+                joined.get(120, TimeUnit.SECONDS);
+            }
+        }
+        cluster.awaitSynced(3, java.time.Duration.ofSeconds(120));
+        awaitStates("all Synced after the transfer", s -> s.values().stream().allMatch(v -> v.contains("Synced")));
+    }
+
+    /** Waits until {@code sql} (a count) is positive on every one of {@code nodes}. */
+    private static void awaitApplied(List<MariaDbServer> nodes, String sql) {
+        for (MariaDbServer n : nodes) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while ("0".equals(String.valueOf(n.queryValue(sql)))) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError(n.name() + " never applied the write: " + sql);
+                }
+                sleep(100);
+            }
+        }
     }
 
     private static Connection connect(String listener) throws SQLException {
