@@ -58,6 +58,7 @@ public final class Commands {
             case "killCursors" -> done(ReadCommands.killCursors(ctx, cmd));
             case "count" -> ReadCommands.count(ctx, db, cmd);
             case "distinct" -> ReadCommands.distinct(ctx, db, cmd);
+            case "aggregate" -> Aggregate.run(ctx, db, cmd);
             default -> done(unknown(ctx, name));
         };
     }

@@ -135,6 +135,17 @@ class CommandsTest {
         assertThat(run("{count: 'nums', skip: 8}").getInt32("n").getValue()).isEqualTo(2);
         assertThat(run("{count: 'missing'}").getInt32("n").getValue()).isZero();
         assertThat(find("{find: 'missing'}")).isEmpty();
+
+        // What countDocuments sends, and a plain read pipeline.
+        BsonDocument counted = run("{aggregate: 'nums', pipeline: [{$match: {n: {$lt: 5}}}, {$skip: 1},"
+                + " {$group: {_id: 1, n: {$sum: 1}}}], cursor: {}}");
+        assertThat(counted.getDocument("cursor").getArray("firstBatch").get(0).asDocument().toJson())
+                .isEqualTo("{\"_id\": 1, \"n\": 4}");
+        assertThat(run("{aggregate: 'nums', pipeline: [{$match: {_id: {$gt: 7}}}, {$sort: {_id: 1}}, {$project: {x: 1}}],"
+                + " cursor: {}}").getDocument("cursor").getArray("firstBatch")).extracting(v -> v.asDocument().toJson())
+                .containsExactly("{\"_id\": 8, \"x\": \"v8\"}", "{\"_id\": 9, \"x\": \"v9\"}");
+        assertThat(run("{aggregate: 'nums', pipeline: [{$unwind: '$x'}], cursor: {}}").getString("errmsg").getValue())
+                .contains("$unwind");
     }
 
     @Test
