@@ -196,4 +196,31 @@ class CommandsTest {
         assertThat(run("{hello: 1}").getInt32("maxWireVersion").getValue()).isEqualTo(AdminCommands.MAX_WIRE_VERSION);
         assertThat(run("{dropDatabase: 1}").getString("dropped").getValue()).isEqualTo(DB);
     }
+
+    @Test
+    void parametersChangeTheTranslation() {
+        NosqlConfig d = NosqlConfig.defaults("root", "");
+        ctx = new CommandContext(new NosqlConfig("root", "", false, true, false, false, 35, true, Duration.ZERO), sql,
+                new Cursors(Duration.ZERO), 1, "127.0.0.1:1");
+        // on_unknown_command=return_empty
+        assertThat(run("{frobnicate: 1}")).isEqualTo(new BsonDocument());
+        // auto_create_tables=false: the insert fails on the missing table instead of creating it.
+        BsonDocument refused = run("{insert: 'absent', documents: [{_id: 1}]}");
+        assertThat(refused.getArray("writeErrors").get(0).asDocument().getString("errmsg").getValue()).contains("1146");
+        // cursor_timeout=0: a cursor left idle is gone by the next getMore.
+        ctx = new CommandContext(d, sql, new Cursors(Duration.ZERO), 1, "127.0.0.1:1");
+        run("{insert: 'c', documents: [{_id: 1}, {_id: 2}, {_id: 3}]}");
+        long id = run("{find: 'c', batchSize: 1}").getDocument("cursor").getInt64("id").getValue();
+        assertThat(run("{getMore: NumberLong(" + id + "), collection: 'c'}").getInt32("code").getValue()).isEqualTo(43);
+        // ordered_insert_behavior=atomic: a failing document keeps the others of the same insert out.
+        ctx = new CommandContext(new NosqlConfig("root", "", true, false, true, true, 35, true, Duration.ofSeconds(60)), sql,
+                new Cursors(Duration.ofSeconds(60)), 1, "127.0.0.1:1");
+        BsonDocument atomic = run("{insert: 'c', documents: [{_id: 4}, {_id: 1}, {_id: 5}]}");
+        assertThat(atomic.getInt32("n").getValue()).isZero();
+        assertThat(run("{count: 'c'}").getInt32("n").getValue()).isEqualTo(3);
+        ctx = new CommandContext(d, sql, new Cursors(Duration.ofSeconds(60)), 1, "127.0.0.1:1");
+        BsonDocument ordered = run("{insert: 'c', documents: [{_id: 4}, {_id: 1}, {_id: 5}]}");
+        assertThat(ordered.getInt32("n").getValue()).isEqualTo(1);
+        assertThat(run("{count: 'c'}").getInt32("n").getValue()).isEqualTo(4);
+    }
 }
