@@ -194,6 +194,8 @@ class CommandsTest {
         assertThat(unknown.getString("codeName").getValue()).isEqualTo("CommandNotFound");
         assertThat(unknown.getString("errmsg").getValue()).contains("frobnicate");
         assertThat(run("{hello: 1}").getInt32("maxWireVersion").getValue()).isEqualTo(AdminCommands.MAX_WIRE_VERSION);
+        assertThat(run("{insert: 't', documents: [{_id: 1}], lsid: {id: 1}, txnNumber: NumberLong(1), startTransaction: true,"
+                + " autocommit: false}").getInt32("code").getValue()).isEqualTo(115);
         assertThat(run("{dropDatabase: 1}").getString("dropped").getValue()).isEqualTo(DB);
     }
 
