@@ -15,6 +15,11 @@ public interface ServiceSessionListener {
      * One whole MariaDB packet of a reply (4-byte header included, owned by the callee), in order. {@code reply} is
      * null except on the reply's last packet, where it describes the whole reply (OK, error, result set, row count,
      * affected rows ...). A payload of 16 MiB or more arrives as its separate wire packets.
+     *
+     * <p>The session logs in without DEPRECATE_EOF, so a result set has the classic layout: the column count, one
+     * column definition per column, an EOF packet, the rows, and an EOF packet (or an ERR packet when the statement
+     * fails midway); several result sets (CALL, several statements in one COM_QUERY) follow one another, each but
+     * the last ended by an EOF whose status has SERVER_MORE_RESULTS_EXIST.
      */
     void packet(ServiceSession session, ByteBuf packet, Reply reply);
 
