@@ -44,8 +44,6 @@ final class NosqlClient extends ChannelInboundHandlerAdapter implements ServiceS
     private ChannelHandlerContext ctx;
     private CommandContext commands;
     private ServiceSession session;
-    /** Why the service session ended, once it has: later statements fail with it. */
-    private String sessionFailure;
     private boolean running;
 
     private record Pending(CompletableFuture<SqlResult> result, ResultCollector collector) {
@@ -61,7 +59,6 @@ final class NosqlClient extends ChannelInboundHandlerAdapter implements ServiceS
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         commands = new CommandContext(config, this, new Cursors(config.cursorTimeout()), connectionId, connection.remote());
-        session = connection.openSession(new SessionLogin(config.user(), config.password(), null), this);
         ctx.fireChannelActive();
     }
 
@@ -109,8 +106,9 @@ final class NosqlClient extends ChannelInboundHandlerAdapter implements ServiceS
     @Override
     public CompletableFuture<SqlResult> run(String sql) {
         if (session == null) {
-            return CompletableFuture.failedFuture(new NosqlException(NosqlException.INTERNAL_ERROR, "InternalError",
-                    "the MariaDB session of this connection ended: " + sessionFailure));
+            // Opened on the first statement, and again after one ended (a refused login, a lost primary): a MongoDB
+            // client keeps its connection for long, and the handshake commands need no session.
+            session = connection.openSession(new SessionLogin(config.user(), config.password(), null), this);
         }
         byte[] text = sql.getBytes(StandardCharsets.UTF_8);
         int payload = text.length + 1;
@@ -165,10 +163,12 @@ final class NosqlClient extends ChannelInboundHandlerAdapter implements ServiceS
 
     @Override
     public void failed(ServiceSession s, int code, String sqlState, String message) {
-        session = null;
-        sessionFailure = "MariaDB error " + code + " (" + sqlState + "): " + message;
-        LOG.warn("nosqlprotocol: the service session of {} ended: {}", connection.remote(), sessionFailure);
-        NosqlException e = new NosqlException(NosqlException.INTERNAL_ERROR, "InternalError", sessionFailure);
+        if (session == s) {
+            session = null;
+        }
+        String why = "MariaDB error " + code + " (" + sqlState + "): " + message;
+        LOG.warn("nosqlprotocol: the service session of {} ended: {}", connection.remote(), why);
+        NosqlException e = new NosqlException(NosqlException.INTERNAL_ERROR, "InternalError", why);
         Pending p;
         while ((p = pending.poll()) != null) {
             p.result().completeExceptionally(e);

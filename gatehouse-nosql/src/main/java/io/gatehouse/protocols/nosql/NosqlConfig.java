@@ -101,7 +101,8 @@ public record NosqlConfig(String user, String password, boolean unknownCommandIs
     }
 
     private static String text(Params p, String name, String dflt) {
-        String v = p.has(PREFIX + name) ? p.text(PREFIX + name) : null;
+        // The parsed value, not the text: a password's text is masked.
+        String v = p.has(PREFIX + name) ? p.string(PREFIX + name) : null;
         return v == null ? dflt : v.trim();
     }
 

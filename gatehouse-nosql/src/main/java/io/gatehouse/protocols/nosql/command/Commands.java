@@ -34,6 +34,11 @@ public final class Commands {
 
     private static CompletableFuture<BsonDocument> dispatch(CommandContext ctx, String db, BsonDocument cmd) {
         String name = cmd.isEmpty() ? "" : cmd.getFirstKey();
+        if (cmd.containsKey("startTransaction") || cmd.containsKey("autocommit")) {
+            // Each statement commits on its own here; running a transaction's commands as if it were one would be a lie.
+            throw new NosqlException(NosqlException.COMMAND_NOT_SUPPORTED, "CommandNotSupported",
+                    "multi-document transactions are not supported by nosqlprotocol");
+        }
         return switch (name) {
             case "hello", "isMaster", "ismaster" -> done(AdminCommands.hello(ctx, name, cmd));
             case "buildInfo", "buildinfo" -> done(AdminCommands.buildInfo());
@@ -58,6 +63,7 @@ public final class Commands {
             case "killCursors" -> done(ReadCommands.killCursors(ctx, cmd));
             case "count" -> ReadCommands.count(ctx, db, cmd);
             case "distinct" -> ReadCommands.distinct(ctx, db, cmd);
+            case "aggregate" -> Aggregate.run(ctx, db, cmd);
             default -> done(unknown(ctx, name));
         };
     }

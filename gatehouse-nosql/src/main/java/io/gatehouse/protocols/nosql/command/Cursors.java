@@ -1,5 +1,6 @@
 package io.gatehouse.protocols.nosql.command;
 
+import io.gatehouse.protocols.nosql.wire.MongoWire;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonInt64;
@@ -20,6 +21,8 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class Cursors {
     /** MongoDB's default size of a find's first batch. */
     public static final int DEFAULT_FIRST_BATCH = 101;
+    /** The most document bytes in one batch: room is left under the 16 MiB reply limit for the reply's own fields. */
+    static final long MAX_BATCH_BYTES = 16L * 1024 * 1024 - 16 * 1024;
 
     private final Duration timeout;
     private final Map<Long, Cursor> open = new HashMap<>();
@@ -29,9 +32,9 @@ public final class Cursors {
         final ArrayDeque<BsonDocument> remaining;
         long lastUsedNanos;
 
-        Cursor(String ns, List<BsonDocument> rest, long now) {
+        Cursor(String ns, ArrayDeque<BsonDocument> rest, long now) {
             this.ns = ns;
-            this.remaining = new ArrayDeque<>(rest);
+            this.remaining = rest;
             this.lastUsedNanos = now;
         }
     }
@@ -46,16 +49,34 @@ public final class Cursors {
      */
     public BsonDocument first(String ns, List<BsonDocument> docs, int batchSize, boolean singleBatch) {
         expire();
-        int n = Math.min(docs.size(), Math.max(batchSize, 0));
-        BsonArray batch = new BsonArray(List.copyOf(docs.subList(0, n)));
+        ArrayDeque<BsonDocument> remaining = new ArrayDeque<>(docs);
+        BsonArray batch = take(remaining, Math.max(batchSize, 0));
         long id = 0;
-        if (n < docs.size() && !singleBatch) {
+        if (!remaining.isEmpty() && !singleBatch) {
             do {
                 id = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
             } while (open.containsKey(id));
-            open.put(id, new Cursor(ns, docs.subList(n, docs.size()), System.nanoTime()));
+            open.put(id, new Cursor(ns, remaining, System.nanoTime()));
         }
         return new BsonDocument("firstBatch", batch).append("id", new BsonInt64(id)).append("ns", new BsonString(ns));
+    }
+
+    /**
+     * Takes up to {@code count} documents, fewer when they would pass {@link #MAX_BATCH_BYTES} (but at least one),
+     * because a reply may not exceed the 16 MiB a client accepts.
+     */
+    private static BsonArray take(ArrayDeque<BsonDocument> from, int count) {
+        BsonArray batch = new BsonArray();
+        long bytes = 0;
+        while (batch.size() < count && !from.isEmpty()) {
+            int size = MongoWire.toBytes(from.peek()).length;
+            if (!batch.isEmpty() && bytes + size > MAX_BATCH_BYTES) {
+                break;
+            }
+            bytes += size;
+            batch.add(from.poll());
+        }
+        return batch;
     }
 
     /** The {@code cursor} sub-document of a getMore reply, or null when the cursor is unknown (or expired). */
@@ -66,11 +87,7 @@ public final class Cursors {
             return null;
         }
         c.lastUsedNanos = System.nanoTime();
-        int n = batchSize <= 0 ? c.remaining.size() : Math.min(batchSize, c.remaining.size());
-        BsonArray batch = new BsonArray();
-        for (int i = 0; i < n; i++) {
-            batch.add(c.remaining.poll());
-        }
+        BsonArray batch = take(c.remaining, batchSize <= 0 ? Integer.MAX_VALUE : batchSize);
         long nextId = id;
         if (c.remaining.isEmpty()) {
             open.remove(id);

@@ -135,6 +135,17 @@ class CommandsTest {
         assertThat(run("{count: 'nums', skip: 8}").getInt32("n").getValue()).isEqualTo(2);
         assertThat(run("{count: 'missing'}").getInt32("n").getValue()).isZero();
         assertThat(find("{find: 'missing'}")).isEmpty();
+
+        // What countDocuments sends, and a plain read pipeline.
+        BsonDocument counted = run("{aggregate: 'nums', pipeline: [{$match: {n: {$lt: 5}}}, {$skip: 1},"
+                + " {$group: {_id: 1, n: {$sum: 1}}}], cursor: {}}");
+        assertThat(counted.getDocument("cursor").getArray("firstBatch").get(0).asDocument().toJson())
+                .isEqualTo("{\"_id\": 1, \"n\": 4}");
+        assertThat(run("{aggregate: 'nums', pipeline: [{$match: {_id: {$gt: 7}}}, {$sort: {_id: 1}}, {$project: {x: 1}}],"
+                + " cursor: {}}").getDocument("cursor").getArray("firstBatch")).extracting(v -> v.asDocument().toJson())
+                .containsExactly("{\"_id\": 8, \"x\": \"v8\"}", "{\"_id\": 9, \"x\": \"v9\"}");
+        assertThat(run("{aggregate: 'nums', pipeline: [{$unwind: '$x'}], cursor: {}}").getString("errmsg").getValue())
+                .contains("$unwind");
     }
 
     @Test
@@ -183,6 +194,35 @@ class CommandsTest {
         assertThat(unknown.getString("codeName").getValue()).isEqualTo("CommandNotFound");
         assertThat(unknown.getString("errmsg").getValue()).contains("frobnicate");
         assertThat(run("{hello: 1}").getInt32("maxWireVersion").getValue()).isEqualTo(AdminCommands.MAX_WIRE_VERSION);
+        assertThat(run("{insert: 't', documents: [{_id: 1}], lsid: {id: 1}, txnNumber: NumberLong(1), startTransaction: true,"
+                + " autocommit: false}").getInt32("code").getValue()).isEqualTo(115);
         assertThat(run("{dropDatabase: 1}").getString("dropped").getValue()).isEqualTo(DB);
+    }
+
+    @Test
+    void parametersChangeTheTranslation() {
+        NosqlConfig d = NosqlConfig.defaults("root", "");
+        ctx = new CommandContext(new NosqlConfig("root", "", false, true, false, false, 35, true, Duration.ZERO), sql,
+                new Cursors(Duration.ZERO), 1, "127.0.0.1:1");
+        // on_unknown_command=return_empty
+        assertThat(run("{frobnicate: 1}")).isEqualTo(new BsonDocument());
+        // auto_create_tables=false: the insert fails on the missing table instead of creating it.
+        BsonDocument refused = run("{insert: 'absent', documents: [{_id: 1}]}");
+        assertThat(refused.getArray("writeErrors").get(0).asDocument().getString("errmsg").getValue()).contains("1146");
+        // cursor_timeout=0: a cursor left idle is gone by the next getMore.
+        ctx = new CommandContext(d, sql, new Cursors(Duration.ZERO), 1, "127.0.0.1:1");
+        run("{insert: 'c', documents: [{_id: 1}, {_id: 2}, {_id: 3}]}");
+        long id = run("{find: 'c', batchSize: 1}").getDocument("cursor").getInt64("id").getValue();
+        assertThat(run("{getMore: NumberLong(" + id + "), collection: 'c'}").getInt32("code").getValue()).isEqualTo(43);
+        // ordered_insert_behavior=atomic: a failing document keeps the others of the same insert out.
+        ctx = new CommandContext(new NosqlConfig("root", "", true, false, true, true, 35, true, Duration.ofSeconds(60)), sql,
+                new Cursors(Duration.ofSeconds(60)), 1, "127.0.0.1:1");
+        BsonDocument atomic = run("{insert: 'c', documents: [{_id: 4}, {_id: 1}, {_id: 5}]}");
+        assertThat(atomic.getInt32("n").getValue()).isZero();
+        assertThat(run("{count: 'c'}").getInt32("n").getValue()).isEqualTo(3);
+        ctx = new CommandContext(d, sql, new Cursors(Duration.ofSeconds(60)), 1, "127.0.0.1:1");
+        BsonDocument ordered = run("{insert: 'c', documents: [{_id: 4}, {_id: 1}, {_id: 5}]}");
+        assertThat(ordered.getInt32("n").getValue()).isEqualTo(1);
+        assertThat(run("{count: 'c'}").getInt32("n").getValue()).isEqualTo(4);
     }
 }
