@@ -84,12 +84,13 @@ public final class ParamsJson {
             o.put(n, t.startsWith("-") ? -1 : io.gatehouse.api.config.ValueParser.parseDuration(t).toSeconds());
             return;
         }
-        if (n.equals("admin_audit_exclude_methods")) {
-            // MaxScale answers this enum list as an array of method names.
+        if (n.equals("admin_audit_exclude_methods") || n.equals("connection_metadata")) {
+            // MaxScale answers these comma-separated lists as arrays (HTTP methods in upper case).
+            boolean methods = n.equals("admin_audit_exclude_methods");
             var a = o.putArray(n);
             for (String m : p.string(n).split(",")) {
                 if (!m.isBlank()) {
-                    a.add(m.trim().toUpperCase(java.util.Locale.ROOT));
+                    a.add(methods ? m.trim().toUpperCase(java.util.Locale.ROOT) : m.trim());
                 }
             }
             return;
