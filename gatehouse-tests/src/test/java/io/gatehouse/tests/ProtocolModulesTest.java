@@ -100,6 +100,23 @@ class ProtocolModulesTest {
         } finally {
             dropTable(cluster.primary());
         }
+
+        // A protocol module's listener parameters are checked like any module's: what it does not declare is refused,
+        // as are the MariaDB protocol's TLS and PROXY header features, rather than accepted and ignored.
+        // (In a directory of their own: every other .cnf file of persistdir counts as a runtime change.)
+        Path checks = Files.createDirectories(dir.resolve("checks"));
+        String base = cnf.substring(0, cnf.indexOf("[Bad-Login-Listener]"))
+                .replace("\npersistdir=" + dir + "\n", "\npersistdir=" + checks + "\n");
+        assertThat(base).contains("persistdir=" + checks);
+        Path bad = checks.resolve("bad.cnf");
+        Files.writeString(bad, base.replace("protocol=LineProtocol\n", "protocol=LineProtocol\ncolour=blue\n"));
+        assertThatThrownBy(() -> Gatehouse.check(bad)).hasMessageContaining("[Line-Listener] colour: 'blue'")
+                .hasMessageContaining("unknown parameter");
+        Files.writeString(bad, base.replace("protocol=LineProtocol\n", "protocol=LineProtocol\nssl=true\n"));
+        assertThatThrownBy(() -> Gatehouse.check(bad)).hasMessageContaining("[Line-Listener] ssl: 'true'")
+                .hasMessageContaining("protocol=lineprotocol");
+        Files.writeString(bad, base.replace("protocol=LineProtocol\n", "protocol=LineProtocol\nmax_line_length=0\n"));
+        assertThatThrownBy(() -> Gatehouse.check(bad)).hasMessageContaining("[Line-Listener] max_line_length: '0'");
     }
 
     @Test
