@@ -80,6 +80,13 @@ class ProtocolModulesTest {
                 // The session goes on after an error; several lines sent at once are answered in order.
                 assertThat(c.runAll("UPDATE line_proto SET note = 'x' WHERE id = 2", "DELETE FROM line_proto"))
                         .containsExactly("OK 1", "OK 2");
+                // The protocol's session is one of the service's sessions, with the client's address and the account.
+                JsonNode sessions = get(gh.admin().port(), "/v1/sessions").get("data");
+                assertThat(sessions.findValues("attributes")).anySatisfy(a -> {
+                    assertThat(a.get("user").asText()).isEqualTo(Accounts.APP_USER);
+                    assertThat(a.get("remote").asText()).isEqualTo("127.0.0.1");
+                });
+                assertThat(sessions.toString()).contains("Line-Service");
             }
             // The service's accounts check the protocol's login as they check a MariaDB client's.
             try (LineClient c = new LineClient(gh.port("Bad-Login-Listener"))) {
