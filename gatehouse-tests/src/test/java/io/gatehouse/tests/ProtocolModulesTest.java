@@ -80,6 +80,13 @@ class ProtocolModulesTest {
                 // The session goes on after an error; several lines sent at once are answered in order.
                 assertThat(c.runAll("UPDATE line_proto SET note = 'x' WHERE id = 2", "DELETE FROM line_proto"))
                         .containsExactly("OK 1", "OK 2");
+                // The protocol's session is one of the service's sessions, with the client's address and the account.
+                JsonNode sessions = get(gh.admin().port(), "/v1/sessions").get("data");
+                assertThat(sessions.findValues("attributes")).anySatisfy(a -> {
+                    assertThat(a.get("user").asText()).isEqualTo(Accounts.APP_USER);
+                    assertThat(a.get("remote").asText()).isEqualTo("127.0.0.1");
+                });
+                assertThat(sessions.toString()).contains("Line-Service");
             }
             // The service's accounts check the protocol's login as they check a MariaDB client's.
             try (LineClient c = new LineClient(gh.port("Bad-Login-Listener"))) {
@@ -100,6 +107,23 @@ class ProtocolModulesTest {
         } finally {
             dropTable(cluster.primary());
         }
+
+        // A protocol module's listener parameters are checked like any module's: what it does not declare is refused,
+        // as are the MariaDB protocol's TLS and PROXY header features, rather than accepted and ignored.
+        // (In a directory of their own: every other .cnf file of persistdir counts as a runtime change.)
+        Path checks = Files.createDirectories(dir.resolve("checks"));
+        String base = cnf.substring(0, cnf.indexOf("[Bad-Login-Listener]"))
+                .replace("\npersistdir=" + dir + "\n", "\npersistdir=" + checks + "\n");
+        assertThat(base).contains("persistdir=" + checks);
+        Path bad = checks.resolve("bad.cnf");
+        Files.writeString(bad, base.replace("protocol=LineProtocol\n", "protocol=LineProtocol\ncolour=blue\n"));
+        assertThatThrownBy(() -> Gatehouse.check(bad)).hasMessageContaining("[Line-Listener] colour: 'blue'")
+                .hasMessageContaining("unknown parameter");
+        Files.writeString(bad, base.replace("protocol=LineProtocol\n", "protocol=LineProtocol\nssl=true\n"));
+        assertThatThrownBy(() -> Gatehouse.check(bad)).hasMessageContaining("[Line-Listener] ssl: 'true'")
+                .hasMessageContaining("protocol=lineprotocol");
+        Files.writeString(bad, base.replace("protocol=LineProtocol\n", "protocol=LineProtocol\nmax_line_length=0\n"));
+        assertThatThrownBy(() -> Gatehouse.check(bad)).hasMessageContaining("[Line-Listener] max_line_length: '0'");
     }
 
     @Test

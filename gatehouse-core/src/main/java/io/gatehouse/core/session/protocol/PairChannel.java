@@ -24,7 +24,12 @@ import java.util.ArrayDeque;
 final class PairChannel extends AbstractChannel {
     private static final ChannelMetadata METADATA = new ChannelMetadata(false);
 
-    private final ChannelConfig config = new DefaultChannelConfig(this);
+    private final ChannelConfig config = new DefaultChannelConfig(this) {
+        @Override
+        protected void autoReadCleared() {
+            readPending = false;                        // AUTO_READ off stops reading at once, as for a socket
+        }
+    };
     private final SocketAddress local;
     private final SocketAddress remote;
     private final ArrayDeque<Object> inbound = new ArrayDeque<>();
