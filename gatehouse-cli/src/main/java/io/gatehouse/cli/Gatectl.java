@@ -4,6 +4,7 @@ import io.gatehouse.cli.verbs.ApiCommand;
 import io.gatehouse.cli.verbs.ClassifyCommand;
 import io.gatehouse.cli.verbs.CallCommand;
 import io.gatehouse.cli.verbs.ClearCommand;
+import io.gatehouse.cli.verbs.ClusterCommand;
 import io.gatehouse.cli.verbs.ListCommand;
 import io.gatehouse.cli.verbs.ReloadCommand;
 import io.gatehouse.cli.verbs.RotateCommand;
@@ -37,6 +38,7 @@ import picocli.CommandLine.Option;
                 StopCommand.class, CallCommand.class, CreateCommand.class, AlterCommand.class, DestroyCommand.class,
                 LinkCommand.class, UnlinkCommand.class, ReloadCommand.class, FirewallCommand.class,
                 StatementsCommand.class, ApiCommand.class, ClassifyCommand.class, RotateCommand.class,
+                ClusterCommand.class,
                 CommandLine.HelpCommand.class},
         versionProvider = Gatectl.Version.class)
 public final class Gatectl implements Runnable {
@@ -106,11 +108,16 @@ public final class Gatectl implements Runnable {
     public void eachHost(Function<AdminClient, String> action) {
         PrintWriter out = spec.commandLine().getOut();
         for (String h : hosts) {
-            javax.net.ssl.SSLContext tls = secure || h.startsWith("https://")
-                    ? ClientTls.context(tlsVerifyServerCert, tlsCaCert) : null;
-            out.print(action.apply(new AdminClient(h, user, password, Duration.ofMillis(timeoutMillis), tls)));
+            out.print(action.apply(client(h)));
         }
         out.flush();
+    }
+
+    /** A client of the admin API at {@code host} with this command line's credentials, timeout and TLS options. */
+    public AdminClient client(String host) {
+        javax.net.ssl.SSLContext tls = secure || host.startsWith("https://")
+                ? ClientTls.context(tlsVerifyServerCert, tlsCaCert) : null;
+        return new AdminClient(host, user, password, Duration.ofMillis(timeoutMillis), tls);
     }
 
     /** Prints text that is not per host (a report gathered from every host). */

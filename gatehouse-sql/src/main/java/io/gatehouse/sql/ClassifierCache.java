@@ -24,6 +24,8 @@ public final class ClassifierCache {
         final int hash;
         final Classification value;
         final int size;
+        /** Lookups this entry answered, for the admin view ({@code show qc_cache}). */
+        long hits;
         Entry next;
         Entry before;
         Entry after;
@@ -73,6 +75,7 @@ public final class ClassifierCache {
         Entry e = find(hash, sql, offset, length, m, version);
         if (e != null) {
             hits++;
+            e.hits++;
             moveToHead(e);
             return e.value;
         }
@@ -126,8 +129,22 @@ public final class ClassifierCache {
             return null;
         }
         hits++;
+        e.hits++;
         moveToHead(e);
         return e.value;
+    }
+
+    /** One cached statement and the lookups it answered. */
+    public record Cached(Classification classification, long hits) {
+    }
+
+    /** The cached statements, most recently used first; a copy for another thread, made on the owning one. */
+    public java.util.List<Cached> snapshot() {
+        java.util.List<Cached> out = new java.util.ArrayList<>(entries);
+        for (Entry e = head; e != null; e = e.after) {
+            out.add(new Cached(e.value, e.hits));
+        }
+        return out;
     }
 
     public long hits() {

@@ -137,6 +137,35 @@ class GatectlMaintenanceVerbsTest {
     }
 
     @Test
+    void alterSessionFiltersIsRefusedWithTheReason() throws Exception {
+        try (RawSession s = RawSession.connect("127.0.0.1", gatehouse.port("Write-Listener"), new byte[0])) {
+            assertThat(s.login(Accounts.APP_USER, Accounts.APP_PASSWORD)).isNull();
+            String id = ok("api", "get", "sessions", "data[0].id").out().trim().replace("\"", "");
+            Run r = gatectl("alter", "session-filters", id, "SomeFilter");
+            assertThat(r.status()).isEqualTo(1);
+            assertThat(r.err()).contains("filter chain cannot change while it runs");
+            assertThat(s.scalar("SELECT 'still serving'")).isEqualTo("still serving");
+        }
+    }
+
+    @Test
+    void showQcCacheListsTheStatementsTheWorkersClassified() throws Exception {
+        String marker = "SELECT 'qc-cache-marker' AS m";
+        try (RawSession s = RawSession.connect("127.0.0.1", gatehouse.port("Split-Listener"), new byte[0])) {
+            assertThat(s.login(Accounts.APP_USER, Accounts.APP_PASSWORD)).isNull();
+            for (int i = 0; i < 3; i++) {
+                assertThat(s.scalar(marker)).isEqualTo("qc-cache-marker");
+            }
+        }
+        String out = ok("--tsv", "show", "qc_cache").out();
+        String line = out.lines().filter(l -> l.startsWith(marker + "\t")).findFirst().orElseThrow(
+                () -> new AssertionError("no row for the statement in:\n" + out));
+        String[] cols = line.split("\t");
+        assertThat(Long.parseLong(cols[1])).as("lookups answered from the cache").isGreaterThanOrEqualTo(1);
+        assertThat(cols[2]).contains("QUERY_TYPE_READ");
+    }
+
+    @Test
     void startAndStopActOnOneObjectOrAWholeCollection() {
         ok("stop", "monitor", "Cluster-Monitor");
         assertThat(ok("api", "get", "monitors/Cluster-Monitor", "data.attributes.state").out().trim())

@@ -143,6 +143,9 @@ public final class Routes implements AutoCloseable {
                         };
                     }
                     case "query_classifier" -> {
+                        if (p.size() == 3 && p.get(2).equals("cache")) {
+                            yield new io.gatehouse.admin.resources.QcCache(ctx).list(api);
+                        }
                         if (p.size() != 3 || !p.get(2).equals("classify")) {
                             throw ApiException.notFound("resource '" + r.joined() + "'");
                         }

@@ -50,6 +50,11 @@ public final class Sessions {
      * trace on or off (each statement then logged and listed in {@code trace_entries}).
      */
     public void alter(String id, com.fasterxml.jackson.databind.JsonNode body) {
+        if (body != null && body.path("data").path("relationships").has("filters")) {
+            throw ApiException.badRequest("relationships.filters: a session's filter chain cannot change while it"
+                    + " runs (its filter sessions are made on its worker when it starts); change the service's filters"
+                    + " (alter service-filters) and new sessions use them");
+        }
         var params = body == null ? null : body.path("data").path("attributes").path("parameters");
         if (params == null || !params.isObject() || params.isEmpty()) {
             throw ApiException.badRequest("data.attributes.parameters: missing (expected: {\"trace\": true|false})");

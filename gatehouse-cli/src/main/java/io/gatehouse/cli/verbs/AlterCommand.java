@@ -76,6 +76,25 @@ public final class AlterCommand {
         });
     }
 
+    /**
+     * maxctrl's {@code alter session-filters}: sends MaxScale's request (the session's filters relationship); Gatehouse
+     * answers with why a running session keeps its chain, which is printed as the error.
+     */
+    @Command(name = "session-filters", description = "Set the filters of a session: ID [FILTER...]")
+    void sessionFilters(@Parameters(index = "0", paramLabel = "ID") String id,
+                        @Parameters(index = "1..*", arity = "0..*", paramLabel = "FILTER") List<String> filters) {
+        ObjectNode doc = JsonText.MAPPER.createObjectNode();
+        ObjectNode data = doc.putObject("data");
+        data.put("id", id);
+        data.put("type", "sessions");
+        data.putObject("relationships").putObject("filters")
+                .set("data", Bodies.identifiers("filters", filters == null ? List.of() : filters));
+        gatectl.eachHost(c -> {
+            c.send("PATCH", "sessions/" + Paths.segment(id), doc.toString());
+            return "OK\n";
+        });
+    }
+
     @Command(name = "session", description = "Trace a session's routing: ID trace true|false")
     void session(@Parameters(index = "0", paramLabel = "ID") String id,
                  @Parameters(index = "1..*", paramLabel = "KEY_VALUE") List<String> pairs) {

@@ -29,6 +29,15 @@ final class Rows {
         return String.join(sep, out);
     }
 
+    /** The ids of a relationship, in order; empty when the resource has none. */
+    static List<String> idList(JsonNode resource, String relationship) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode r : resource.path("relationships").path(relationship).path("data")) {
+            out.add(r.path("id").asText());
+        }
+        return out;
+    }
+
     static String print(Gatectl g, BoxTable t) {
         return g.tsv() ? t.tsv() : t.render();
     }

@@ -13,7 +13,7 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code gatectl show server|service|monitor|listener|filter|module|session|thread NAME}, {@code show maxscale|logging},
- * {@code show dbusers SERVICE} (the service's loaded accounts, one row each):
+ * {@code show dbusers SERVICE} (the service's loaded accounts, one row each), {@code show qc_cache}:
  * one object as a two-column table of maxctrl's fields, nested values (parameters, statistics, diagnostics) as
  * indented JSON; the plural forms ({@code show servers} ...) print that table for every object of the collection,
  * read with one request. Runs on the command's thread.
@@ -220,6 +220,19 @@ public final class ShowCommand {
                 t.row(List.of(u.path("user").asText(), u.path("host").asText(), u.path("plugin").asText(),
                         u.path("ssl").asText(), u.path("super_priv").asText(), u.path("global_priv").asText(),
                         u.path("proxy_priv").asText(), u.path("default_role").asText()));
+            }
+            return gatectl.tsv() ? t.tsv() : t.render();
+        });
+    }
+
+    /** maxctrl's {@code show qc_cache}: the statements the classifier caches hold, the most used first. */
+    @Command(name = "qc_cache", description = "Show the statements in the query classifier caches")
+    void qcCache() {
+        gatectl.eachHost(c -> {
+            BoxTable t = new BoxTable(List.of("Statement", "Hits", "Type"));
+            for (JsonNode r : c.get("maxscale/query_classifier/cache").path("data")) {
+                t.row(List.of(r.path("id").asText(), r.path("attributes").path("hits").asText(),
+                        r.path("attributes").path("classification").path("type_mask").asText()));
             }
             return gatectl.tsv() ? t.tsv() : t.render();
         });

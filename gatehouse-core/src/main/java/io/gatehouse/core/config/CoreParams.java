@@ -197,7 +197,7 @@ public final class CoreParams {
                     "SQL statements, one per line, run on each backend connection of the listener's sessions after"
                             + " login; each must succeed and return no rows"),
             of("user_mapping_file", ParamType.PATH, null, false, "MaxScale-format JSON mapping client users to backend credentials"),
-            of("connection_metadata", ParamType.STRING, io.gatehouse.core.session.login.ConnectionMetadata.DEFAULT, false,
+            of("connection_metadata", ParamType.STRING, io.gatehouse.core.session.ConnectionMetadata.DEFAULT, false,
                     "name=value pairs sent to clients that track session state in the login's OK packet; auto takes"
                             + " the value of the server's variable (from the first Master, else Slave, else Running"
                             + " target when accounts load), maxscale=auto the proxy's version"),

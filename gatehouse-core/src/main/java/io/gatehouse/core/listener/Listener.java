@@ -130,11 +130,11 @@ public final class Listener {
                         + "' (expected: a readable file of SQL statements, one per line)", e);
             }
         }
-        io.gatehouse.core.session.login.ConnectionMetadata metadata;
+        io.gatehouse.core.session.ConnectionMetadata metadata;
         try {
-            metadata = io.gatehouse.core.session.login.ConnectionMetadata.parse(
+            metadata = io.gatehouse.core.session.ConnectionMetadata.parse(
                     p.has("connection_metadata") ? p.string("connection_metadata")
-                            : io.gatehouse.core.session.login.ConnectionMetadata.DEFAULT,
+                            : io.gatehouse.core.session.ConnectionMetadata.DEFAULT,
                     p.has("redirect_url") ? p.string("redirect_url") : null);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("[" + p.section() + "] " + e.getMessage(), e);

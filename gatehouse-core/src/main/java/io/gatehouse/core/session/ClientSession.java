@@ -412,12 +412,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     /** The login OK (owned) with the listener's connection_metadata added for a client that tracks session state. */
     private ByteBuf withMetadata(ByteBuf okPacket) {
-        io.gatehouse.core.session.login.ConnectionMetadata md = settings.metadata();
+        ConnectionMetadata md = settings.metadata();
         if (md == null || (clientCapabilities() & io.gatehouse.protocol.Capabilities.SESSION_TRACK) == 0) {
             return okPacket;
         }
         try {
-            return io.gatehouse.core.session.login.ConnectionMetadata.rewrite(client.alloc(), okPacket,
+            return ConnectionMetadata.rewrite(client.alloc(), okPacket,
                     clientCapabilities(), md.resolve(service.users().serverVariables(), PROXY_VERSION,
                             service.currentSessions(), id));
         } catch (RuntimeException e) {

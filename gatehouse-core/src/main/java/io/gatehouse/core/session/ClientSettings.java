@@ -35,7 +35,7 @@ public record ClientSettings(ReloadableTls tls, Duration initTimeout, long maxPa
                              boolean edSha256, java.security.KeyPair rsaKeys,
                              io.gatehouse.core.users.MatchRules matchRules,
                              java.util.List<String> initStatements,
-                             io.gatehouse.core.session.login.ConnectionMetadata metadata) {
+                             ConnectionMetadata metadata) {
     public ClientSettings {
         initStatements = java.util.List.copyOf(initStatements);
     }
@@ -43,5 +43,5 @@ public record ClientSettings(ReloadableTls tls, Duration initTimeout, long maxPa
     /** Settings for clients of a listener without TLS or PROXY protocol, with the defaults. */
     public static final ClientSettings PLAIN = new ClientSettings(null, Duration.ofSeconds(10), 1L << 30, null,
             null, false, false, false, false, null, io.gatehouse.core.users.MatchRules.DEFAULT, java.util.List.of(),
-            io.gatehouse.core.session.login.ConnectionMetadata.NONE);
+            ConnectionMetadata.NONE);
 }

@@ -1,4 +1,4 @@
-package io.gatehouse.core.session.login;
+package io.gatehouse.core.session;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
