@@ -202,6 +202,22 @@ class IdleSessionPoolTest {
     }
 
     @Test
+    void aResetConnectionForgetsTheStateThatWouldBeReapplied() throws Exception {
+        String url = "jdbc:mariadb://127.0.0.1:" + gh.port("Split-Listener") + "/" + Accounts.DATABASE
+                + "?connectTimeout=20000&useResetConnection=true";
+        try (Connection c = DriverManager.getConnection(url, USER, PASSWORD); Statement st = c.createStatement()) {
+            st.execute("SET @uv = 9");
+            await("connections given back", () -> serverSideConnections() == 0);
+            c.unwrap(org.mariadb.jdbc.Connection.class).reset();    // COM_RESET_CONNECTION on a new connection
+            await("given back after the reset", () -> serverSideConnections() == 0);
+            try (ResultSet rs = st.executeQuery("SELECT @uv")) {
+                rs.next();
+                assertThat(rs.getString(1)).as("the reset variable is not re-applied").isNull();
+            }
+        }
+    }
+
+    @Test
     void aProcedureChangingSessionStatePinsTheSession() throws Exception {
         try (Connection root = DriverManager.getConnection(cluster.primary().jdbcUrl(), Accounts.ROOT_USER,
                 Accounts.ROOT_PASSWORD); Statement st = root.createStatement()) {
