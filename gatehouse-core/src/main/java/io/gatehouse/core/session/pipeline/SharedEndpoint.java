@@ -100,6 +100,12 @@ final class SharedEndpoint implements Endpoint, CommandCodes {
             packet.release();
             return;
         }
+        if (current == null && command == COM_STMT_CLOSE) {
+            // No reply is due: the statement leaves the history, and no connection is taken just to close it.
+            history.sending(packet, command, null);
+            packet.release();
+            return;
+        }
         if (current == null) {
             reacquire();
         }
