@@ -162,7 +162,7 @@ final class SharedEndpoint implements Endpoint, CommandCodes {
     private void reacquire() {
         restoring = true;
         history.connectionChanged();
-        attach(sharing.connect(this, server, withDatabase));
+        attach(sharing.connect(server, withDatabase));
         sharing.reattached();
     }
 

@@ -154,7 +154,7 @@ final class StateHistory implements CommandCodes {
     /**
      * The first bytes of the reply to a COM_STMT_PREPARE this endpoint's client side sent, before the router sees
      * them: the statement id the server gave is replaced by a virtual one when it collides with an id the client
-     * already uses for another statement. Returns the virtual id.
+     * already uses for another statement; the reply's end records it.
      */
     void prepareReplyStarts(ByteBuf buf) {
         preparedVirtual = -1;
