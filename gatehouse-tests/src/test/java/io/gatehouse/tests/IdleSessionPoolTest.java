@@ -39,8 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  * readwritesplit and schemarouter: a session idle that long gives its backend connections back (the servers'
  * process lists and the session's REST view show none), and its next statements run on new connections with its default database, user
  * variables, session variables, collation, autocommit and prepared statements (Connector/J, server-side prepares)
- * re-applied; a session with an open transaction, a temporary table or a GET_LOCK keeps its connection, and the REST
- * API names the reason. No pooling ({@code persistpoolmax} is 0), so a given-back connection is closed on the server.
+ * re-applied; a session with an open transaction, a temporary table, a GET_LOCK or a procedure's SET (seen through
+ * the server's session-state tracking) keeps its connection, and the REST API names the reason. No pooling ({@code persistpoolmax} is 0), so a given-back connection is closed on the server.
  * The JUnit thread with blocking clients; no Netty buffers.
  */
 @ExtendWith(MariaDbExtension.class)
@@ -197,6 +197,46 @@ class IdleSessionPoolTest {
                 await(listener + ": nothing pins it any more", () -> released(c.connectionId()));
                 assertThat(sharing(c.connectionId()).path("pinned_by")).isEmpty();
                 assertThat(c.query("SELECT 1").scalar()).isEqualTo("1");
+            }
+        }
+    }
+
+    @Test
+    void aResetConnectionForgetsTheStateThatWouldBeReapplied() throws Exception {
+        String url = "jdbc:mariadb://127.0.0.1:" + gh.port("Split-Listener") + "/" + Accounts.DATABASE
+                + "?connectTimeout=20000&useResetConnection=true";
+        try (Connection c = DriverManager.getConnection(url, USER, PASSWORD); Statement st = c.createStatement()) {
+            st.execute("SET @uv = 9");
+            await("connections given back", () -> serverSideConnections() == 0);
+            c.unwrap(org.mariadb.jdbc.Connection.class).reset();    // COM_RESET_CONNECTION on a new connection
+            await("given back after the reset", () -> serverSideConnections() == 0);
+            try (ResultSet rs = st.executeQuery("SELECT @uv")) {
+                rs.next();
+                assertThat(rs.getString(1)).as("the reset variable is not re-applied").isNull();
+            }
+        }
+    }
+
+    @Test
+    void aProcedureChangingSessionStatePinsTheSession() throws Exception {
+        try (Connection root = DriverManager.getConnection(cluster.primary().jdbcUrl(), Accounts.ROOT_USER,
+                Accounts.ROOT_PASSWORD); Statement st = root.createStatement()) {
+            st.execute("CREATE OR REPLACE PROCEDURE " + Accounts.DATABASE
+                    + ".sharing_set_zone() SET time_zone = '+03:00'");
+            st.execute("GRANT EXECUTE ON " + Accounts.DATABASE + ".* TO '" + USER + "'@'%'");
+        }
+        String url = "jdbc:mariadb://127.0.0.1:" + gh.port("Write-Listener") + "/" + Accounts.DATABASE
+                + "?connectTimeout=20000";
+        try (Connection c = DriverManager.getConnection(url, USER, PASSWORD); Statement st = c.createStatement()) {
+            long session = c.unwrap(org.mariadb.jdbc.Connection.class).getThreadId();
+            st.execute("CALL sharing_set_zone()");
+            Thread.sleep(2500);
+            JsonNode sh = sharing(session);
+            assertThat(sh.path("released").asBoolean()).isFalse();
+            assertThat(sh.path("pinned_by").toString()).contains("untracked-state");
+            try (ResultSet rs = st.executeQuery("SELECT @@time_zone")) {
+                rs.next();
+                assertThat(rs.getString(1)).isEqualTo("+03:00");
             }
         }
     }

@@ -1,9 +1,11 @@
 package io.gatehouse.tests;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gatehouse.protocol.client.BlockingClient;
 import io.gatehouse.protocol.client.ClientOptions;
+import io.gatehouse.protocol.client.ServerErrorException;
 import io.gatehouse.server.Gatehouse;
 import io.gatehouse.testkit.Accounts;
 import io.gatehouse.testkit.MariaDbServer;
@@ -31,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * it is idle) and {@code max_routing_connections=50}. All 2,000 connect and stay connected, then each runs queries
  * that depend on its own session state (a user variable set earlier) in rounds; sysbench then runs with 200 threads.
  * No client gets an error, and the server never sees more than 50 session connections (sampled on its process list
- * all along). The JUnit thread, a pool of 16 client threads and one sampler thread; no Netty buffers.
+ * all along). With one routing connection, a session whose connection was given back waits for it at most
+ * {@code multiplex_timeout} while another holds it in a transaction, then gets error 1040. The JUnit thread, a pool of 16 client threads and one sampler thread; no Netty buffers.
  */
 class ManyClientsSharingTest {
     private static final int CLIENTS = 2000;
@@ -53,7 +56,14 @@ class ManyClientsSharingTest {
                 + "[Svc]\ntype=service\nrouter=readconnroute\nrouter_options=running\nservers=db\nuser="
                 + Accounts.SERVICE_USER + "\npassword=" + Accounts.SERVICE_PASSWORD
                 + "\nidle_session_pool_time=0s\nmultiplex_timeout=60s\n\n"
-                + "[L]\ntype=listener\nservice=Svc\naddress=127.0.0.1\nport=0\n");
+                + "[L]\ntype=listener\nservice=Svc\naddress=127.0.0.1\nport=0\n\n"
+                // The same server under another name with one routing connection, for the wait that times out.
+                + "[db1]\ntype=server\naddress=127.0.0.1\nport=" + db.port()
+                + "\nmax_routing_connections=1\npersistpoolmax=1\n\n"
+                + "[Svc1]\ntype=service\nrouter=readconnroute\nrouter_options=running\nservers=db1\nuser="
+                + Accounts.SERVICE_USER + "\npassword=" + Accounts.SERVICE_PASSWORD
+                + "\nidle_session_pool_time=0s\nmultiplex_timeout=2s\n\n"
+                + "[L1]\ntype=listener\nservice=Svc1\naddress=127.0.0.1\nport=0\n");
         gh = Gatehouse.start(cnf);
     }
 
@@ -144,7 +154,33 @@ class ManyClientsSharingTest {
                 c.close();
             }
         }
-        assertThat(most.get()).as("session connections on the server").isPositive().isLessThanOrEqualTo(LIMIT);
+        // db1 names the same server: its one routing connection (the other test's) may still be pooled.
+        assertThat(most.get()).as("session connections on the server").isPositive().isLessThanOrEqualTo(LIMIT + 1);
+    }
+
+    @Test
+    void aSessionWaitingForASharedConnectionGetsTheLimitErrorAfterMultiplexTimeout() throws Exception {
+        try (BlockingClient a = one("L1"); BlockingClient b = one("L1")) {
+            b.execute("SET @mine = 2");
+            a.execute("BEGIN");
+            a.query("SELECT 1");                     // a holds the only connection while its transaction is open
+            assertThatThrownBy(() -> b.query("SELECT @mine"))
+                    .isInstanceOfSatisfying(ServerErrorException.class, e -> {
+                        assertThat(e.code()).isEqualTo(1040);
+                        assertThat(e.getMessage()).contains("max_routing_connections=1");
+                    });
+            a.execute("COMMIT");
+            assertThat(a.query("SELECT 5").scalar()).isEqualTo("5");
+        }
+        try (BlockingClient c = one("L1")) {
+            c.execute("SET @mine = 3");
+            assertThat(c.query("SELECT @mine").scalar()).as("the slot is free again").isEqualTo("3");
+        }
+    }
+
+    private static BlockingClient one(String listener) throws Exception {
+        return BlockingClient.connect(ClientOptions.tcp("127.0.0.1", gh.port(listener), Accounts.APP_USER,
+                Accounts.APP_PASSWORD).withDatabase(Accounts.DATABASE).withTimeouts(Duration.ofSeconds(20)));
     }
 
     /** The client's session still has its own variable, on whatever connection it runs now. */

@@ -34,6 +34,11 @@ public enum PinReason {
     HANDLER,
     /** A multi-statement query changed session state. */
     MULTI_STATEMENT,
+    /**
+     * The server reported a change of session variables or of the default database (session-state tracking) for a
+     * statement that Gatehouse does not replay, such as a procedure that sets a variable.
+     */
+    UNTRACKED_STATE,
     /** The session's state history grew beyond what Gatehouse keeps to re-apply it. */
     HISTORY_FULL,
     /** A prepared statement's id could not be mapped (its reply arrived cut). */

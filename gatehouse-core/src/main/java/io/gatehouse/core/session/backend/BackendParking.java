@@ -89,6 +89,16 @@ final class BackendParking {
         resetting = false;
         idleSinceNanos = System.nanoTime();
         connection.replies().wasReset();
+        if (connection.server().routingSlots().hasWaiters()) {
+            // A session waits for a slot of this server (max_routing_connections) and the pools were shed while this
+            // one was still being reset: it frees its slot now instead of waiting here.
+            if (pool != null) {
+                pool.remove(connection, connection.clientCapabilities());
+                pool = null;
+            }
+            connection.quit();
+            return;
+        }
         long maxIdle = connection.server().persistMaxTime().toNanos();
         if (maxIdle > 0) {
             // Expired entries go in the background, not only when a session next looks into the pool.

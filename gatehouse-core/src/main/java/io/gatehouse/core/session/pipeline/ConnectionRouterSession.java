@@ -113,6 +113,12 @@ public final class ConnectionRouterSession implements RouterSession {
             pipeline.fail(code, sqlState, message);
             return;
         }
+        if (code == 1040) {
+            // A session that gave its connection back (idle_session_pool_time) found none free within
+            // multiplex_timeout: its command gets the error that names the limit, and the session ends.
+            pipeline.fail(code, sqlState, message);
+            return;
+        }
         ReplyTracker t = b == null ? null : b.tracker();
         if (t != null && t.busy()) {
             // A query was running: the session ends (a connection router cannot move a session to another server).

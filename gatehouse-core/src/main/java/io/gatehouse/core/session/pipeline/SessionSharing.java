@@ -77,7 +77,7 @@ final class SessionSharing {
     }
 
     /** A released endpoint needs a connection again. */
-    BackendConnection connect(SharedEndpoint e, Server server, boolean withDatabase) {
+    BackendConnection connect(Server server, boolean withDatabase) {
         return pipeline.openConnection(server, withDatabase);
     }
 

@@ -100,6 +100,12 @@ final class SharedEndpoint implements Endpoint, CommandCodes {
             packet.release();
             return;
         }
+        if (current == null && command == COM_STMT_CLOSE) {
+            // No reply is due: the statement leaves the history, and no connection is taken just to close it.
+            history.sending(packet, command, null);
+            packet.release();
+            return;
+        }
         if (current == null) {
             reacquire();
         }
@@ -156,7 +162,7 @@ final class SharedEndpoint implements Endpoint, CommandCodes {
     private void reacquire() {
         restoring = true;
         history.connectionChanged();
-        attach(sharing.connect(this, server, withDatabase));
+        attach(sharing.connect(server, withDatabase));
         sharing.reattached();
     }
 

@@ -55,6 +55,7 @@ final class StateHistory implements CommandCodes {
     private final Set<Long> typesUnsent = new HashSet<>();
     private boolean full;
     private boolean unmapped;
+    private boolean untracked;
     /** The virtual id the pending COM_STMT_PREPARE's reply was given. */
     private long preparedVirtual = -1;
 
@@ -72,7 +73,8 @@ final class StateHistory implements CommandCodes {
         return (cursors.isEmpty() ? 0 : PinReason.OPEN_CURSOR.bit())
                 | (longData.isEmpty() ? 0 : PinReason.LONG_DATA.bit())
                 | (full ? PinReason.HISTORY_FULL.bit() : 0)
-                | (unmapped ? PinReason.STATEMENT_ID.bit() : 0);
+                | (unmapped ? PinReason.STATEMENT_ID.bit() : 0)
+                | (untracked ? PinReason.UNTRACKED_STATE.bit() : 0);
     }
 
     /**
@@ -152,7 +154,7 @@ final class StateHistory implements CommandCodes {
     /**
      * The first bytes of the reply to a COM_STMT_PREPARE this endpoint's client side sent, before the router sees
      * them: the statement id the server gave is replaced by a virtual one when it collides with an id the client
-     * already uses for another statement. Returns the virtual id.
+     * already uses for another statement; the reply's end records it.
      */
     void prepareReplyStarts(ByteBuf buf) {
         preparedVirtual = -1;
@@ -186,6 +188,9 @@ final class StateHistory implements CommandCodes {
             }
             return r;
         }
+        if (p == null && !r.isError() && changesSession(r.sessionTrack())) {
+            untracked = true;                        // the server says state changed that no replay would set
+        }
         if (p == null || r.isError()) {
             return r;
         }
@@ -201,6 +206,42 @@ final class StateHistory implements CommandCodes {
         }
         add(p);
         return r;
+    }
+
+    /**
+     * True when session-state-change bytes report a system variable (type 0) or the default database (type 1):
+     * entries of a type byte, a length-encoded length and that many bytes.
+     */
+    static boolean changesSession(byte[] track) {
+        if (track == null) {
+            return false;
+        }
+        int at = 0;
+        while (at < track.length) {
+            int type = track[at++] & 0xFF;
+            if (type == 0 || type == 1) {
+                return true;
+            }
+            if (at >= track.length) {
+                return false;
+            }
+            int first = track[at++] & 0xFF;
+            long len;
+            int width = first == 0xFC ? 2 : first == 0xFD ? 3 : first == 0xFE ? 8 : 0;
+            if (width == 0) {
+                len = first;
+            } else {
+                len = 0;
+                for (int i = 0; i < width && at < track.length; i++) {
+                    len |= (long) (track[at++] & 0xFF) << (8 * i);
+                }
+            }
+            if (len < 0 || len > track.length - at) {
+                return false;
+            }
+            at += (int) len;
+        }
+        return false;
     }
 
     private void add(Entry e) {
@@ -283,5 +324,6 @@ final class StateHistory implements CommandCodes {
         typesUnsent.clear();
         full = false;
         unmapped = false;
+        untracked = false;
     }
 }
