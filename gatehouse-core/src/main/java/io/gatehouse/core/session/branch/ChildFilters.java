@@ -26,8 +26,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The filter chain of a service reached as a target, run inside its child session ({@link ServiceEndpoint}) as the
- * service's own sessions run it: each command the parent router sends goes through every filter (rewrites, answers,
+ * The filter chain of a service reached as a target, run inside its child session ({@link ServiceEndpoint}) or a tee
+ * branch towards it ({@link BranchSession}) as the service's own sessions run it: each command the parent router sends goes through every filter (rewrites, answers,
  * deferred answers, routing hints, delays, statements of a filter's own run first) before the child's router gets
  * it, and each reply goes back through the filters (packets for those that ask, the completed reply for all) before
  * the parent router sees it. Confined to the client session's worker thread. It owns the command it holds back
@@ -53,6 +53,12 @@ final class ChildFilters {
         void resume();
 
         boolean closed();
+
+        /** A filter ends the session it runs in (throttlefilter): a child session ends the client's, a branch itself. */
+        void closeSession(int code, String sqlState, String message);
+
+        /** True when the chain stops once the client's session is closing (a tee branch runs on to drain its copies). */
+        boolean endsWithClient();
     }
 
     private record Queued(ByteBuf packet, InternalReply reply) {
@@ -91,6 +97,20 @@ final class ChildFilters {
     /** The chain of {@code service} for a child session, or null when the service has no filters. */
     static ChildFilters of(ClientSession session, Service service, ClientInfo client, Host host) {
         return service.filters().isEmpty() ? null : new ChildFilters(session, service, client, host);
+    }
+
+    /**
+     * The reply a filter's whole answer {@code reply} (renumbered from 1 here) completes for a command of kind
+     * {@code command}, or null when it is not a complete reply; {@code reply} stays the caller's.
+     */
+    static Reply answerReply(ByteBuf reply, int command, long clientCapabilities) {
+        io.gatehouse.protocol.frame.PacketSequence.renumber(reply, 1);
+        Reply[] done = new Reply[1];
+        io.gatehouse.protocol.reply.ReplyTracker t = new io.gatehouse.protocol.reply.ReplyTracker(
+                clientCapabilities, (r, end) -> done[0] = r);
+        t.expect(command);
+        t.scan(reply);
+        return done[0];
     }
 
     /** True while a filter holds commands back (tee's sync). */
@@ -301,7 +321,7 @@ final class ChildFilters {
      * send statements before the client's login completes (a schemarouter maps its shards then).
      */
     private boolean open() {
-        return !host.closed() && !session.isClosedOrClosing();
+        return !host.closed() && !(host.endsWithClient() && session.isClosedOrClosing());
     }
 
     /** One filter's view of the child session: as a service's own session gives it, on the same worker. */
@@ -323,11 +343,10 @@ final class ChildFilters {
             return open();
         }
 
-        /** A filter of a child ends the client's whole session, as it would if the service were the client's own. */
         @Override
         public void closeSession(int code, String sqlState, String message) {
             if (open()) {
-                session.sendErrorAndClose(1, code, sqlState, message);
+                host.closeSession(code, sqlState, message);
             }
         }
 
