@@ -113,7 +113,7 @@ public final class BranchSession implements Branch, RouterSessionContext, Backen
         } else {
             RouterSession rs = service.router().newSession(client);
             router = rs != null ? rs : new OneServerRouterSession(() -> service.router().selectBackend(client), target);
-            filters = ChildFilters.of(session, service, client, new FilterHost());
+            filters = ChildFilters.of(session, service, client, router, sqlState, new FilterHost());
         }
         starting = true;
         try {
@@ -454,16 +454,6 @@ public final class BranchSession implements Branch, RouterSessionContext, Backen
 
     /** What the target service's filter chain asks of the branch. */
     private final class FilterHost implements ChildFilters.Host {
-        @Override
-        public void route(Command command) {
-            router.routeQuery(command);
-        }
-
-        @Override
-        public void routeInternal(ByteBuf packet) {
-            router.routeQuery(new Command(packet, sqlState));
-        }
-
         @Override
         public void answered(ByteBuf reply) {
             if (!busy || !reply.isReadable()) {

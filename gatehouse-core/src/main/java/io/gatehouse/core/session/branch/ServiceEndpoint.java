@@ -117,7 +117,7 @@ public final class ServiceEndpoint implements Endpoint, RouterSessionContext, Ba
             RouterSession rs = service.router().newSession(client);
             router = rs != null ? rs : new OneServerRouterSession(() -> service.router().selectBackend(client),
                     service.name());
-            filters = ChildFilters.of(session, service, client, new FilterHost());
+            filters = ChildFilters.of(session, service, client, router, sqlState, new FilterHost());
             router.start(this);
         } finally {
             starting = false;
@@ -556,16 +556,6 @@ public final class ServiceEndpoint implements Endpoint, RouterSessionContext, Ba
 
     /** What the child's filter chain asks of it. */
     private final class FilterHost implements ChildFilters.Host {
-        @Override
-        public void route(Command command) {
-            router.routeQuery(command);
-        }
-
-        @Override
-        public void routeInternal(ByteBuf packet) {
-            router.routeQuery(new Command(packet, sqlState));
-        }
-
         @Override
         public void answered(ByteBuf reply) {
             if (!busy || !reply.isReadable()) {
