@@ -6,17 +6,12 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.FileAppender;
-import io.gatehouse.cli.Gatectl;
 import io.gatehouse.server.Gatehouse;
 import io.gatehouse.testkit.Accounts;
 import io.gatehouse.testkit.MariaDbCluster;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import io.gatehouse.tests.GatectlRunner.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,17 +53,8 @@ class GatectlMaintenanceVerbsTest {
         TempDirs.delete(dir);
     }
 
-    private record Run(int status, String out, String err) {
-    }
-
     private Run gatectl(String... args) {
-        List<String> all = new ArrayList<>(List.of("--timeout", "30000", "--hosts",
-                "127.0.0.1:" + gatehouse.admin().port()));
-        all.addAll(Arrays.asList(args));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int status = Gatectl.run(all.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err));
-        return new Run(status, out.toString(), err.toString());
+        return GatectlRunner.run(gatehouse, args);
     }
 
     private Run ok(String... args) {

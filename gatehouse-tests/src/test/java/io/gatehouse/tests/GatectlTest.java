@@ -2,21 +2,17 @@ package io.gatehouse.tests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatehouse.cli.Gatectl;
 import io.gatehouse.server.Gatehouse;
-import io.gatehouse.testkit.Accounts;
 import io.gatehouse.testkit.MariaDbCluster;
 import io.gatehouse.testkit.MariaDbExtension;
 import io.gatehouse.testkit.MariaDbServer;
+import io.gatehouse.tests.GatectlRunner.Run;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -40,16 +36,8 @@ class GatectlTest {
     static void start(MariaDbCluster c) throws Exception {
         cluster = c;
         dir = Files.createTempDirectory("gatehouse-gatectl");
-        StringBuilder sb = new StringBuilder("[maxscale]\nthreads=2\nadmin_port=0\nlogdir=" + dir + "\ndatadir=" + dir
-                + "\npersistdir=" + dir + "\npiddir=" + dir + "\n\n");
-        List<String> names = new ArrayList<>();
-        for (MariaDbServer s : c.servers()) {
-            sb.append('[').append(s.name()).append("]\ntype=server\naddress=127.0.0.1\nport=").append(s.port()).append("\n\n");
-            names.add(s.name());
-        }
-        String creds = "user=" + Accounts.SERVICE_USER + "\npassword=" + Accounts.SERVICE_PASSWORD + "\n";
-        sb.append("[MariaDB-Monitor]\ntype=monitor\nmodule=mariadbmon\nservers=").append(String.join(",", names))
-                .append('\n').append(creds).append("monitor_interval=500ms\nbackend_read_timeout=10s\n\n");
+        StringBuilder sb = GatectlRunner.clusterConfig(c, dir);
+        String creds = GatectlRunner.credentials();
         sb.append("[Read-Only-Service]\ntype=service\nrouter=readconnroute\nrouter_options=slave\ncluster=MariaDB-Monitor\n")
                 .append(creds).append('\n');
         sb.append("[Read-Only-Listener]\ntype=listener\nservice=Read-Only-Service\naddress=127.0.0.1\nport=0\n");
@@ -66,19 +54,8 @@ class GatectlTest {
         TempDirs.delete(dir);
     }
 
-    private record Run(int status, String out, String err) {
-    }
-
     private static Run gatectl(String... args) {
-        List<String> all = new ArrayList<>(List.of("--timeout", "30000"));
-        if (!Arrays.asList(args).contains("--hosts")) {
-            all.addAll(List.of("--hosts", "127.0.0.1:" + gatehouse.admin().port()));
-        }
-        all.addAll(Arrays.asList(args));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int status = Gatectl.run(all.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err));
-        return new Run(status, out.toString(), err.toString());
+        return GatectlRunner.run(gatehouse, args);
     }
 
     private static String reference(String name) {

@@ -35,33 +35,27 @@ class MirrorRouterTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     @TempDir
     static Path dir;
+    static TwoServerBed bed;
     static MariaDbServer a;
     static MariaDbServer b;
     static Gatehouse gatehouse;
 
     @BeforeAll
     static void start() throws Exception {
-        a = MariaDbServer.startStandalone(null, "mirrora", 81);
-        b = MariaDbServer.startStandalone(null, "mirrorb", 82);
+        bed = TwoServerBed.start("mirrora", 81, "mirrorb", 82);
+        a = bed.a();
+        b = bed.b();
         for (MariaDbServer s : List.of(a, b)) {
             s.execute("CREATE TABLE test.m (id INT PRIMARY KEY, v VARCHAR(20)); INSERT INTO test.m VALUES (1, 'same')");
         }
         b.execute("INSERT INTO test.m VALUES (2, 'only-on-b')");
-        Path cnf = dir.resolve("gatehouse.cnf");
-        Files.writeString(cnf, config("", dir));
-        gatehouse = Gatehouse.start(cnf);
+        gatehouse = bed.startGatehouse(dir, config("", dir));
     }
 
     @AfterAll
     static void stop() {
-        if (gatehouse != null) {
-            gatehouse.close();
-        }
-        if (b != null) {
-            b.close();
-        }
-        if (a != null) {
-            a.close();
+        if (bed != null) {
+            bed.close();
         }
     }
 
@@ -72,10 +66,7 @@ class MirrorRouterTest {
     }
 
     private static String config(String extra, Path dir) {
-        return "[maxscale]\nthreads=2\nadmin_enabled=false\nmax_auth_errors_until_block=0\n"
-                + "logdir=" + dir + "\npiddir=" + dir + "\ndatadir=" + dir + "\npersistdir=" + dir + "\n\n"
-                + "[A]\ntype=server\naddress=127.0.0.1\nport=" + a.port() + "\n\n"
-                + "[B]\ntype=server\naddress=127.0.0.1\nport=" + b.port() + "\n\n"
+        return bed.baseConfig(dir)
                 + service("Mirror", "exporter=file\nfile=" + dir.resolve("all.json") + "\n")
                 + service("Conflicts", "exporter=file\nfile=" + dir.resolve("conflicts.json")
                         + "\nreport=on_conflict\n")
@@ -236,9 +227,7 @@ class MirrorRouterTest {
     }
 
     private static void assertRefused(String extra, String start, String rule) throws Exception {
-        Path badDir = Files.createTempDirectory(dir, "bad");
-        Path cnf = badDir.resolve("bad.cnf");
-        Files.writeString(cnf, config(extra, badDir));
+        Path cnf = TwoServerBed.badConfig(dir, badDir -> config(extra, badDir));
         assertThatThrownBy(() -> Gatehouse.start(cnf).close()).hasMessageContaining(start).hasMessageContaining(rule);
     }
 }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.gatehouse.server.Gatehouse;
 import io.gatehouse.testkit.Accounts;
 import io.gatehouse.testkit.MariaDbServer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -34,34 +33,28 @@ import org.junit.jupiter.api.io.TempDir;
 class SchemaRouterTest {
     @TempDir
     static Path dir;
+    static TwoServerBed bed;
     static MariaDbServer a;
     static MariaDbServer b;
     static Gatehouse gatehouse;
 
     @BeforeAll
     static void start() throws Exception {
-        a = MariaDbServer.startStandalone(null, "sharda", 91);
-        b = MariaDbServer.startStandalone(null, "shardb", 92);
+        bed = TwoServerBed.start("sharda", 91, "shardb", 92);
+        a = bed.a();
+        b = bed.b();
         a.execute("CREATE DATABASE db1; CREATE TABLE db1.t (id INT PRIMARY KEY, v VARCHAR(20));"
                 + "INSERT INTO db1.t VALUES (1, 'on-a')");
         // Every testkit server has database test; on both it would be a duplicate, as in MaxScale.
         b.execute("DROP DATABASE test; CREATE DATABASE db2; CREATE TABLE db2.t2 (id INT PRIMARY KEY, v VARCHAR(20));"
                 + "INSERT INTO db2.t2 VALUES (1, 'on-b')");
-        Path cnf = dir.resolve("gatehouse.cnf");
-        Files.writeString(cnf, config("", dir));
-        gatehouse = Gatehouse.start(cnf);
+        gatehouse = bed.startGatehouse(dir, config("", dir));
     }
 
     @AfterAll
     static void stop() {
-        if (gatehouse != null) {
-            gatehouse.close();
-        }
-        if (b != null) {
-            b.close();
-        }
-        if (a != null) {
-            a.close();
+        if (bed != null) {
+            bed.close();
         }
     }
 
@@ -69,10 +62,7 @@ class SchemaRouterTest {
     private static String config(String extra, Path dir) {
         String svc = "type=service\nrouter=schemarouter\nservers=A,B\nuser=" + Accounts.SERVICE_USER + "\npassword="
                 + Accounts.SERVICE_PASSWORD + "\n";
-        return "[maxscale]\nthreads=2\nadmin_enabled=false\nmax_auth_errors_until_block=0\n"
-                + "logdir=" + dir + "\npiddir=" + dir + "\ndatadir=" + dir + "\npersistdir=" + dir + "\n\n"
-                + "[A]\ntype=server\naddress=127.0.0.1\nport=" + a.port() + "\n\n"
-                + "[B]\ntype=server\naddress=127.0.0.1\nport=" + b.port() + "\n\n"
+        return bed.baseConfig(dir)
                 + "[Shard]\n" + svc + extra + "\n"
                 + "[Shard-Dup]\n" + svc + "\n"
                 + "[Shard-Ignore]\n" + svc + "ignore_tables_regex=^dup\\.\n\n"
@@ -268,9 +258,7 @@ class SchemaRouterTest {
 
     private static void assertRefused(String extra, String parameter, String value) throws Exception {
         // Its own directories: the running Gatehouse's persisted sections would stand in for the file's.
-        Path badDir = Files.createTempDirectory(dir, "bad");
-        Path cnf = badDir.resolve("bad.cnf");
-        Files.writeString(cnf, config(extra, badDir));
+        Path cnf = TwoServerBed.badConfig(dir, badDir -> config(extra, badDir));
         assertThatThrownBy(() -> Gatehouse.start(cnf).close())
                 .hasMessageContaining("[Shard]").hasMessageContaining(parameter).hasMessageContaining(value);
     }

@@ -31,14 +31,16 @@ import org.junit.jupiter.api.io.TempDir;
 class SmartRouterTest {
     @TempDir
     static Path dir;
+    static TwoServerBed bed;
     static MariaDbServer a;
     static MariaDbServer b;
     static Gatehouse gatehouse;
 
     @BeforeAll
     static void start() throws Exception {
-        a = MariaDbServer.startStandalone(null, "smarta", 71);
-        b = MariaDbServer.startStandalone(null, "smartb", 72);
+        bed = TwoServerBed.start("smarta", 71, "smartb", 72);
+        a = bed.a();
+        b = bed.b();
         for (MariaDbServer s : List.of(a, b)) {
             boolean isA = s == a;
             s.execute("CREATE TABLE test.s (id INT PRIMARY KEY, v VARCHAR(20)); INSERT INTO test.s VALUES (1, 'one');"
@@ -48,29 +50,18 @@ class SmartRouterTest {
         }
         a.setGeneralLog(true);
         b.setGeneralLog(true);
-        Path cnf = dir.resolve("gatehouse.cnf");
-        Files.writeString(cnf, config("", dir));
-        gatehouse = Gatehouse.start(cnf);
+        gatehouse = bed.startGatehouse(dir, config("", dir));
     }
 
     @AfterAll
     static void stop() {
-        if (gatehouse != null) {
-            gatehouse.close();
-        }
-        if (b != null) {
-            b.close();
-        }
-        if (a != null) {
-            a.close();
+        if (bed != null) {
+            bed.close();
         }
     }
 
     private static String config(String extra, Path dir) {
-        return "[maxscale]\nthreads=2\nadmin_enabled=false\nmax_auth_errors_until_block=0\n"
-                + "logdir=" + dir + "\npiddir=" + dir + "\ndatadir=" + dir + "\npersistdir=" + dir + "\n\n"
-                + "[A]\ntype=server\naddress=127.0.0.1\nport=" + a.port() + "\n\n"
-                + "[B]\ntype=server\naddress=127.0.0.1\nport=" + b.port() + "\n\n"
+        return bed.baseConfig(dir)
                 + "[Smart]\ntype=service\nrouter=smartrouter\ntargets=A,B\nmaster=A\nuser=" + Accounts.SERVICE_USER
                 + "\npassword=" + Accounts.SERVICE_PASSWORD + "\n\n"
                 + "[Smart-L]\ntype=listener\nservice=Smart\naddress=127.0.0.1\nport=0\n\n" + extra;
@@ -136,9 +127,7 @@ class SmartRouterTest {
 
     @Test
     void aMasterThatIsNotATargetIsRefusedAtStart() throws Exception {
-        Path badDir = Files.createTempDirectory(dir, "bad");
-        Path cnf = badDir.resolve("bad.cnf");
-        Files.writeString(cnf, config("", badDir).replace("master=A", "master=C"));
+        Path cnf = TwoServerBed.badConfig(dir, badDir -> config("", badDir).replace("master=A", "master=C"));
         assertThatThrownBy(() -> Gatehouse.start(cnf).close()).hasMessageContaining("[Smart] master: 'C'")
                 .hasMessageContaining("A, B");
     }

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The tee filter on a readwritesplit and a readconnroute service of the shared cluster: statements reach both the
- * cluster and the branch target (a separate server, or a service over its own server), {@code match}/{@code exclude}
+ * cluster and the branch target (a separate server, or a service over its own server, whose filters the copies pass through), {@code match}/{@code exclude}
  * and {@code user} choose what is copied, a branch target killed mid-session does not disturb the client (with
  * {@code sync} it ends the session), and {@code sync} holds the client's next statement until the branch answered.
  * Clients: Connector/J and the mariadb CLI. JUnit test thread; the clients own no Netty buffers.
@@ -129,6 +129,36 @@ class TeeFilterTest {
             assertThat(bed.cli(CONN, "INSERT INTO " + t + " VALUES (5, 'e'); INSERT INTO " + t
                     + " VALUES (6, 'f') -- not-copied\n; SELECT COUNT(*) FROM " + t)).isEqualTo("6\n");
             awaitValue(teeB, "SELECT GROUP_CONCAT(id ORDER BY id) FROM test." + t, "1,3,4,5");
+        }
+    }
+
+    @Test
+    void aServiceTargetsFiltersRewriteTheBranchsStatements(MariaDbCluster cluster, @TempDir Path dir)
+            throws Exception {
+        String t = Names.unique("tee");
+        teeB.execute("CREATE TABLE test." + t + " (id INT PRIMARY KEY, v VARCHAR(40))");
+        // TeeSvc gets a regexfilter: the branch's copies go through it, the client's statements do not.
+        String section = tee("target=TeeSvc\nmatch=/insert into/").replace("servers=TeeB\n",
+                "servers=TeeB\nfilters=Upper\n")
+                + "\n\n[Upper]\ntype=filter\nmodule=regexfilter\nmatch=/'branch-(\\w+)'/\nreplace='REWRITTEN-$1'\n";
+        try (FilterBed bed = FilterBed.start(cluster, dir, section, "master")) {
+            for (String listener : new String[] {SPLIT, CONN}) {
+                int id = listener.equals(SPLIT) ? 1 : 2;
+                String tag = id == 1 ? "split" : "conn";
+                try (Connection c = bed.connect(listener)) {
+                    if (id == 1) {
+                        execute(c, "CREATE TABLE " + t + " (id INT PRIMARY KEY, v VARCHAR(40))");
+                    }
+                    execute(c, "INSERT INTO " + t + " VALUES (" + id + ", 'branch-" + tag + "')");
+                    assertThat(scalar(c, "SELECT v FROM " + t + " WHERE id = " + id + " FOR UPDATE"))
+                            .isEqualTo("branch-" + tag);
+                }
+            }
+            awaitValue(teeB, "SELECT GROUP_CONCAT(v ORDER BY id) FROM test." + t,
+                    "REWRITTEN-split,REWRITTEN-conn");
+            assertThat(cluster.primary().queryValue("SELECT GROUP_CONCAT(v ORDER BY id) FROM test." + t))
+                    .isEqualTo("branch-split,branch-conn");
+            assertThat(bed.diagnostics().get("branches_failed").asLong()).isZero();
         }
     }
 

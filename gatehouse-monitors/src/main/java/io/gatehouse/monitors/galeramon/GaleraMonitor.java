@@ -6,6 +6,7 @@ import io.gatehouse.api.monitor.MonitorContext;
 import io.gatehouse.api.server.MonitoredServer;
 import io.gatehouse.api.server.ServerState;
 import io.gatehouse.api.server.ServerStatus;
+import io.gatehouse.monitors.common.MonitorThread;
 import io.gatehouse.protocol.InitialHandshake;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,12 +14,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,13 +28,10 @@ final class GaleraMonitor implements Monitor {
 
     private final MonitorContext context;
     private final List<GaleraNode> nodes = new ArrayList<>();
-    private final ScheduledExecutorService thread;
-    private ScheduledFuture<?> task;
-    private volatile boolean running;
+    private final MonitorThread thread;
     private volatile long ticks;
     private volatile String masterName = "";
     private volatile String clusterUuid = "";
-    private volatile long lastSuspectNanos;
 
     /** The Master across restarts, for disable_master_failback. */
     private final GaleraJournal journal;
@@ -51,88 +43,42 @@ final class GaleraMonitor implements Monitor {
         for (MonitoredServer s : context.servers()) {
             nodes.add(new GaleraNode(s));
         }
-        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "gatehouse-monitor-" + context.name());
-            t.setDaemon(true);
-            return t;
-        });
+        this.thread = new MonitorThread(context.name(), this::tick,
+                () -> context.params().duration("monitor_interval").toMillis());
     }
 
     @Override
     public synchronized void start() {
-        if (running) {
+        if (thread.isRunning()) {
             return;
         }
-        running = true;
-        long interval = context.params().duration("monitor_interval").toMillis();
-        // Jitter the first pass so several monitors do not probe in lock-step.
-        schedule(ThreadLocalRandom.current().nextLong(Math.max(1, interval / 10)));
+        thread.start(context.params().duration("monitor_interval").toMillis());
         LOG.info("Monitor {} started for {}", context.name(),
                 context.servers().stream().map(MonitoredServer::name).toList());
-    }
-
-    private void schedule(long delayMillis) {
-        task = thread.schedule(this::loop, delayMillis, TimeUnit.MILLISECONDS);
-    }
-
-    private void loop() {
-        if (!running) {
-            return;
-        }
-        safeTick();
-        if (running) {
-            schedule(context.params().duration("monitor_interval").toMillis());
-        }
     }
 
     /** A broken proxy connection: one extra pass at once (at most one per 100 ms). */
     @Override
     public void serverSuspect(String server) {
-        long now = System.nanoTime();
-        if (!running || now - lastSuspectNanos < 100_000_000L) {
-            return;
-        }
-        lastSuspectNanos = now;
-        try {
-            thread.execute(() -> {
-                if (running) {
-                    safeTick();
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // Stopping: nothing to look at any more.
-        }
+        thread.suspect();
     }
 
     @Override
     public synchronized void stop() {
-        if (!running) {
-            return;
-        }
-        running = false;
-        if (task != null) {
-            task.cancel(false);
-        }
-        try {
-            thread.submit(() -> nodes.forEach(GaleraNode::close)).get(5, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            LOG.warn("Monitor {} did not stop cleanly: {}", context.name(), e.toString());
-        }
-        thread.shutdownNow();
+        thread.stop(() -> nodes.forEach(GaleraNode::close));
     }
 
     @Override
     public boolean isRunning() {
-        return running;
+        return thread.isRunning();
     }
 
     @Override
     public void tickNow() throws InterruptedException {
-        try {
-            thread.submit(this::safeTick).get();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        }
+        thread.call(() -> {
+            thread.pass();
+            return null;
+        });
     }
 
     @Override
@@ -154,15 +100,6 @@ final class GaleraMonitor implements Monitor {
         }
         d.put("server_info", perNode);
         return d;
-    }
-
-    private void safeTick() {
-        try {
-            tick();
-        } catch (RuntimeException e) {
-            // A monitor that dies leaves stale states behind; log and carry on with the next pass.
-            LOG.error("Monitor {}: pass failed: {}", context.name(), e.toString(), e);
-        }
     }
 
     private void tick() {

@@ -7,18 +7,13 @@ import io.gatehouse.api.server.MonitoredServer;
 import io.gatehouse.api.server.ServerState;
 import io.gatehouse.api.server.ServerStatus;
 import io.gatehouse.protocol.InitialHandshake;
+import io.gatehouse.monitors.common.MonitorThread;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,12 +33,10 @@ final class MariaDbMonitor implements Monitor {
     private final List<ServerProbe> probes = new ArrayList<>();
     private final ClusterOperations ops;
     private final LowDiskSwitchover lowDisk;
-    private final ScheduledExecutorService thread;
+    private final MonitorThread thread;
     private final Journal journal;
     /** replication_heartbeat: lag in milliseconds, measured each pass when the parameter is on. */
     private final Heartbeat heartbeat;
-    private ScheduledFuture<?> task;
-    private volatile boolean running;
     private ServerProbe primary;
     /** The last server seen as primary; kept while it is down, since failover starts from it. */
     private ServerProbe masterOfRecord;
@@ -62,19 +55,14 @@ final class MariaDbMonitor implements Monitor {
         this.lowDisk = new LowDiskSwitchover(context.name(), ops);
         this.journal = new Journal(context.dataDirectory());
         this.heartbeat = new Heartbeat(context.name());
-        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "gatehouse-monitor-" + context.name());
-            t.setDaemon(true);
-            return t;
-        });
+        this.thread = new MonitorThread(context.name(), this::tick, this::nextDelayMillis);
     }
 
     @Override
     public synchronized void start() {
-        if (running) {
+        if (thread.isRunning()) {
             return;
         }
-        running = true;
         Journal.Entry e = journal.read(context.params().duration("journal_max_age"));
         if (e != null) {
             for (ServerProbe p : probes) {
@@ -87,24 +75,8 @@ final class MariaDbMonitor implements Monitor {
                 }
             }
         }
-        long interval = context.params().duration("monitor_interval").toMillis();
-        // Jitter the first pass so several monitors (or several Gatehouses) do not probe in lock-step.
-        schedule(ThreadLocalRandom.current().nextLong(Math.max(1, interval / 10)));
+        thread.start(context.params().duration("monitor_interval").toMillis());
         LOG.info("Monitor {} started for {}", context.name(), context.servers().stream().map(MonitoredServer::name).toList());
-    }
-
-    private void schedule(long delayMillis) {
-        task = thread.schedule(this::loop, delayMillis, TimeUnit.MILLISECONDS);
-    }
-
-    private void loop() {
-        if (!running) {
-            return;
-        }
-        safeTick();
-        if (running) {
-            schedule(nextDelayMillis());
-        }
     }
 
     /** The normal interval, or a fast one while the primary is failing and failover may follow. */
@@ -118,53 +90,26 @@ final class MariaDbMonitor implements Monitor {
         return interval;
     }
 
-    private volatile long lastSuspectNanos;
-
     /** A broken proxy connection: one extra pass at once (at most one per 100 ms), then the fast rate applies. */
     @Override
     public void serverSuspect(String server) {
-        long now = System.nanoTime();
-        if (!running || now - lastSuspectNanos < 100_000_000L) {
-            return;
-        }
-        lastSuspectNanos = now;
-        try {
-            thread.execute(() -> {
-                if (running) {
-                    safeTick();
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // Stopping: nothing to look at any more.
-        }
+        thread.suspect();
     }
 
     @Override
     public synchronized void stop() {
-        if (!running) {
-            return;
-        }
-        running = false;
-        if (task != null) {
-            task.cancel(false);
-        }
-        try {
-            thread.submit(() -> probes.forEach(ServerProbe::close)).get(5, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            LOG.warn("Monitor {} did not stop cleanly: {}", context.name(), e.toString());
-        }
-        thread.shutdownNow();
+        thread.stop(() -> probes.forEach(ServerProbe::close));
     }
 
     @Override
     public boolean isRunning() {
-        return running;
+        return thread.isRunning();
     }
 
     @Override
     public void tickNow() throws InterruptedException {
-        onMonitorThread(() -> {
-            safeTick();
+        thread.call(() -> {
+            thread.pass();
             return null;
         });
     }
@@ -207,10 +152,10 @@ final class MariaDbMonitor implements Monitor {
             default -> throw new IllegalArgumentException("mariadbmon has no command '" + command + "' (expected: one of "
                     + String.join(", ", commands()) + ")");
         }
-        if (!running) {
+        if (!thread.isRunning()) {
             throw new IllegalStateException("monitor " + context.name() + " is not running");
         }
-        return onMonitorThread(() -> {
+        return thread.call(() -> {
             ClusterSettings s = ClusterSettings.from(context.params());
             String result;
             try {
@@ -227,7 +172,7 @@ final class MariaDbMonitor implements Monitor {
             } catch (ClusterOperations.Refused e) {
                 throw new IllegalStateException(e.getMessage());
             } finally {
-                safeTick();
+                thread.pass();
             }
             lastOperation = command + ": " + result;
             return Map.of("result", result);
@@ -237,27 +182,6 @@ final class MariaDbMonitor implements Monitor {
     private static void checkArgs(String command, List<String> a, int min, int max, String usage) {
         if (a.size() < min || a.size() > max) {
             throw new IllegalArgumentException(command + ": " + a.size() + " argument(s) (expected: " + usage + ")");
-        }
-    }
-
-    private <T> T onMonitorThread(Callable<T> work) throws InterruptedException {
-        try {
-            return thread.submit(work).get();
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(c.getMessage(), c);
-        }
-    }
-
-    private void safeTick() {
-        try {
-            tick();
-        } catch (RuntimeException e) {
-            // A monitor that dies leaves stale states behind; log and carry on with the next pass.
-            LOG.error("Monitor {}: pass failed: {}", context.name(), e.toString(), e);
         }
     }
 

@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
  * A filter's second session towards a server or a service (tee's branch target): a router session (the target
  * service's own, or one connection to the server) over backend connections logged in as the client, fed with copies
  * of the client's commands, one at a time in order; every reply byte is released here and never reaches the client.
+ * A service target's filters run in the branch too ({@link ChildFilters}), as in that service's own sessions.
  * Confined to the client session's worker thread (its connections are registered on the client's event loop); it
  * owns the copies it queues and every buffer its connections and router hand it.
  *
@@ -48,11 +49,18 @@ public final class BranchSession implements Branch, RouterSessionContext, Backen
     private final List<BackendConnection> endpoints = new ArrayList<>();
     /** Child sessions of services the target's router connected to (a service over services). */
     private final ChildSessions children;
+    private final RouterTimer timer;
     private final SessionSqlState sqlState = new SessionSqlState(endpoints);
     /** Copies waiting for the branch to log in or finish the one before. */
     private final ArrayDeque<ByteBuf> waiting = new ArrayDeque<>();
     private long waitingBytes;
     private RouterSession router;
+    /** The target service's filter chain, or null (a server target, or a service without filters). */
+    private ChildFilters filters;
+    /** The kind of the copy under way (what a filter's own answer to it completes). */
+    private int currentCommand;
+    /** The endpoint whose reply bytes the router is being handed now, or null. */
+    private Endpoint deliveringFrom;
     private boolean open = true;
     private boolean loggedIn;
     /** A copy with a reply to come is under way. */
@@ -79,6 +87,7 @@ public final class BranchSession implements Branch, RouterSessionContext, Backen
         this.client = service == null ? c : new ClientInfo(c.sessionId(), c.user(), c.remote(), c.database(),
                 service.name());
         this.children = new ChildSessions(session, () -> router, this::fromEndpoint, () -> true, () -> open);
+        this.timer = new RouterTimer(session, () -> open);
     }
 
     /**
@@ -104,6 +113,7 @@ public final class BranchSession implements Branch, RouterSessionContext, Backen
         } else {
             RouterSession rs = service.router().newSession(client);
             router = rs != null ? rs : new OneServerRouterSession(() -> service.router().selectBackend(client), target);
+            filters = ChildFilters.of(session, service, client, router, sqlState, new FilterHost());
         }
         starting = true;
         try {
@@ -153,7 +163,8 @@ public final class BranchSession implements Branch, RouterSessionContext, Backen
         pumping = true;
         try {
             ByteBuf next;
-            while (open && loggedIn && !busy && (next = waiting.pollFirst()) != null) {
+            while (open && loggedIn && !busy && (filters == null || !filters.holding())
+                    && (next = waiting.pollFirst()) != null) {
                 waitingBytes -= next.readableBytes();
                 boolean answered = !Commands.hasNoReply(Command.commandOf(next));
                 if (!listener.sending(next)) {
@@ -165,13 +176,18 @@ public final class BranchSession implements Branch, RouterSessionContext, Backen
                 }
                 Command copy = new Command(next, sqlState);
                 busy = answered;
+                currentCommand = copy.command();
                 lastReply = null;
                 passedOn = null;
                 if (service != null) {
                     service.countQuery();
                 }
                 LOG.debug("branch of session {} to '{}': command {}", session.id(), target, copy.command());
-                router.routeQuery(copy);
+                if (filters != null) {
+                    filters.dispatch(copy, answered);       // the target service's filters first, as for its own
+                } else {
+                    router.routeQuery(copy);
+                }
             }
         } finally {
             pumping = false;
@@ -234,6 +250,9 @@ public final class BranchSession implements Branch, RouterSessionContext, Backen
         }
         endpoints.clear();
         children.closeAll();
+        if (filters != null) {
+            filters.close();
+        }
     }
 
     // RouterSessionContext: what the target's router session sees.
@@ -250,11 +269,7 @@ public final class BranchSession implements Branch, RouterSessionContext, Backen
 
     @Override
     public void schedule(Runnable task, long delayMillis) {
-        session.clientChannel().eventLoop().schedule(() -> {
-            if (open) {
-                task.run();
-            }
-        }, delayMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        timer.schedule(task, delayMillis);
     }
 
     @Override
@@ -273,8 +288,13 @@ public final class BranchSession implements Branch, RouterSessionContext, Backen
 
     @Override
     public void clientWrite(ByteBuf buf) {
-        if (delivering != null) {
+        if (delivering != null && (filters == null || !filters.internalRunning())) {
             passedOn = delivering;                      // what the client would have got: the router's answer
+        }
+        if (filters != null && open) {
+            // Back through the target's filters (which may count or log it), then dropped in FilterHost.emit.
+            filters.reply(buf, deliveringFrom == null ? null : deliveringFrom.server().name());
+            return;
         }
         buf.release();                                  // the branch's replies never reach the client
     }
@@ -290,9 +310,24 @@ public final class BranchSession implements Branch, RouterSessionContext, Backen
         if (!open) {
             return;
         }
+        if (filters != null && filters.internalRunning()) {
+            // A statement of a filter's own finished: its reply was the filter's, not the copy's.
+            lastReply = null;
+            passedOn = null;
+            filters.internalDone();
+            return;
+        }
         LOG.debug("branch of session {} to '{}': reply done", session.id(), target);
-        busy = false;
         Reply r = passedOn != null ? passedOn : lastReply;
+        if (filters != null) {
+            filters.replied(r);
+        }
+        finish(r);
+    }
+
+    /** The current copy's reply is complete ({@code r}, or null): the filter hears of it and the next copy may go. */
+    private void finish(Reply r) {
+        busy = false;
         lastReply = null;
         passedOn = null;
         if (!draining) {
@@ -370,10 +405,12 @@ public final class BranchSession implements Branch, RouterSessionContext, Backen
             lastReply = reply;
         }
         delivering = reply;
+        deliveringFrom = b;
         try {
             router.clientReply(b, buf, reply);
         } finally {
             delivering = null;
+            deliveringFrom = null;
         }
     }
 
@@ -413,5 +450,45 @@ public final class BranchSession implements Branch, RouterSessionContext, Backen
 
     @Override
     public void wroteTo(BackendConnection b) {
+    }
+
+    /** What the target service's filter chain asks of the branch. */
+    private final class FilterHost implements ChildFilters.Host {
+        @Override
+        public void answered(ByteBuf reply) {
+            if (!busy || !reply.isReadable()) {
+                reply.release();                          // a command without a reply, swallowed
+                return;
+            }
+            Reply r = ChildFilters.answerReply(reply, currentCommand, session.clientCapabilities());
+            reply.release();                              // a branch's answers never reach the client
+            finish(r);
+        }
+
+        @Override
+        public void emit(ByteBuf bytes) {
+            bytes.release();
+        }
+
+        @Override
+        public void resume() {
+            pump();
+        }
+
+        @Override
+        public boolean closed() {
+            return !open;
+        }
+
+        /** A filter of the target ends the branch only: the client's own session goes on. */
+        @Override
+        public void closeSession(int code, String sqlState, String message) {
+            failBranch(message);
+        }
+
+        @Override
+        public boolean endsWithClient() {
+            return false;                                 // a closed branch still runs the copies it was given
+        }
     }
 }

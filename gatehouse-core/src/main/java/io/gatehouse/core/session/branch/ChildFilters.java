@@ -1,6 +1,7 @@
 package io.gatehouse.core.session.branch;
 
 import io.gatehouse.api.command.Command;
+import io.gatehouse.api.command.SessionSqlState;
 import io.gatehouse.api.filter.Branch;
 import io.gatehouse.api.filter.Filter;
 import io.gatehouse.api.filter.FilterSession;
@@ -10,6 +11,7 @@ import io.gatehouse.api.filter.ReplyOrigin;
 import io.gatehouse.api.filter.ReplyPacketKind;
 import io.gatehouse.api.reply.Reply;
 import io.gatehouse.api.router.ClientInfo;
+import io.gatehouse.api.router.RouterSession;
 import io.gatehouse.core.service.Service;
 import io.gatehouse.core.session.ClientSession;
 import io.gatehouse.core.session.pipeline.ReplyPackets;
@@ -26,23 +28,18 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The filter chain of a service reached as a target, run inside its child session ({@link ServiceEndpoint}) as the
- * service's own sessions run it: each command the parent router sends goes through every filter (rewrites, answers,
- * deferred answers, routing hints, delays, statements of a filter's own run first) before the child's router gets
- * it, and each reply goes back through the filters (packets for those that ask, the completed reply for all) before
- * the parent router sees it. Confined to the client session's worker thread. It owns the command it holds back
- * (delayed, waiting for a deferred answer or for statements of a filter's own), those statements until routed, and
- * every reply chunk from the call that hands it over until it passes it on.
+ * The filter chain of a service reached as a target, run inside its child session ({@link ServiceEndpoint}) or a tee
+ * branch towards it ({@link BranchSession}) as the service's own sessions run it: each command goes through every
+ * filter (rewrites, answers, deferred answers, routing hints, delays, statements of a filter's own run first) before
+ * the target's router gets it, and each reply goes back through the filters (packets for those that ask, the
+ * completed reply for all) before the parent router sees it (a branch then drops it). Confined to the client
+ * session's worker thread. It owns the command it holds back (delayed, waiting for a deferred answer or for
+ * statements of a filter's own), those statements until routed, and every reply chunk from the call that hands it
+ * over until it passes it on.
  */
 final class ChildFilters {
     /** What the chain needs of its child session; called on the worker thread. */
     interface Host {
-        /** Routes {@code command} (owned by the router from then on) through the child's router. */
-        void route(Command command);
-
-        /** Routes a filter's own statement {@code packet} (owned by the router from then on). */
-        void routeInternal(ByteBuf packet);
-
         /** A filter answered the current command: {@code reply} (owned, whole packets, maybe empty) is its reply. */
         void answered(ByteBuf reply);
 
@@ -53,6 +50,12 @@ final class ChildFilters {
         void resume();
 
         boolean closed();
+
+        /** A filter ends its session (throttlefilter): a child ends the client's session, a branch only itself. */
+        void closeSession(int code, String sqlState, String message);
+
+        /** True when the chain stops once the client's session is closing (a tee branch drains its copies first). */
+        boolean endsWithClient();
     }
 
     private record Queued(ByteBuf packet, InternalReply reply) {
@@ -60,6 +63,9 @@ final class ChildFilters {
 
     private final ClientSession session;
     private final Host host;
+    /** The router session the commands go to once through the chain; it owns each from then on. */
+    private final RouterSession router;
+    private final SessionSqlState sqlState;
     private final ByteBufAllocator alloc;
     private final List<FilterSession> chain = new ArrayList<>();
     private final List<BranchSession> branches = new ArrayList<>(1);
@@ -78,9 +84,12 @@ final class ChildFilters {
     private long bytes;
     private long firstNanos;
 
-    private ChildFilters(ClientSession session, Service service, ClientInfo client, Host host) {
+    private ChildFilters(ClientSession session, Service service, ClientInfo client, RouterSession router,
+                         SessionSqlState sqlState, Host host) {
         this.session = session;
         this.host = host;
+        this.router = router;
+        this.sqlState = sqlState;
         this.alloc = session.clientChannel().alloc();
         for (Filter f : service.filters()) {
             chain.add(f.newSession(client, new Context()));
@@ -88,9 +97,27 @@ final class ChildFilters {
         this.replyPackets = ReplyPackets.of(alloc, host::emit, session.clientCapabilities(), chain);
     }
 
-    /** The chain of {@code service} for a child session, or null when the service has no filters. */
-    static ChildFilters of(ClientSession session, Service service, ClientInfo client, Host host) {
-        return service.filters().isEmpty() ? null : new ChildFilters(session, service, client, host);
+    /**
+     * The chain of {@code service} for a child session or branch whose commands go on to {@code router} (with the
+     * session's {@code sqlState}), or null when the service has no filters.
+     */
+    static ChildFilters of(ClientSession session, Service service, ClientInfo client, RouterSession router,
+                           SessionSqlState sqlState, Host host) {
+        return service.filters().isEmpty() ? null : new ChildFilters(session, service, client, router, sqlState, host);
+    }
+
+    /**
+     * The reply a filter's whole answer {@code reply} (renumbered from 1 here) completes for a command of kind
+     * {@code command}, or null when it is not a complete reply; {@code reply} stays the caller's.
+     */
+    static Reply answerReply(ByteBuf reply, int command, long clientCapabilities) {
+        io.gatehouse.protocol.frame.PacketSequence.renumber(reply, 1);
+        Reply[] done = new Reply[1];
+        io.gatehouse.protocol.reply.ReplyTracker t = new io.gatehouse.protocol.reply.ReplyTracker(
+                clientCapabilities, (r, end) -> done[0] = r);
+        t.expect(command);
+        t.scan(reply);
+        return done[0];
     }
 
     /** True while a filter holds commands back (tee's sync). */
@@ -180,12 +207,12 @@ final class ChildFilters {
             session.clientChannel().eventLoop().schedule(() -> {
                 if (held == command && !host.closed()) {
                     held = null;
-                    host.route(command);
+                    router.routeQuery(command);
                 }
             }, delay, TimeUnit.NANOSECONDS);
             return;
         }
-        host.route(command);
+        router.routeQuery(command);
     }
 
     private void nextInternal() {
@@ -198,7 +225,7 @@ final class ChildFilters {
         }
         running = q.reply();
         internalClassifier.begin(Command.commandOf(q.packet()), session.clientCapabilities());
-        host.routeInternal(q.packet());
+        router.routeQuery(new Command(q.packet(), sqlState));
     }
 
     /** True while the router answers a statement of a filter's own: its reply is not the parent's. */
@@ -301,7 +328,7 @@ final class ChildFilters {
      * send statements before the client's login completes (a schemarouter maps its shards then).
      */
     private boolean open() {
-        return !host.closed() && !session.isClosedOrClosing();
+        return !host.closed() && !(host.endsWithClient() && session.isClosedOrClosing());
     }
 
     /** One filter's view of the child session: as a service's own session gives it, on the same worker. */
@@ -323,11 +350,10 @@ final class ChildFilters {
             return open();
         }
 
-        /** A filter of a child ends the client's whole session, as it would if the service were the client's own. */
         @Override
         public void closeSession(int code, String sqlState, String message) {
             if (open()) {
-                session.sendErrorAndClose(1, code, sqlState, message);
+                host.closeSession(code, sqlState, message);
             }
         }
 

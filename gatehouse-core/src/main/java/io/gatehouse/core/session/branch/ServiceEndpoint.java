@@ -45,6 +45,7 @@ public final class ServiceEndpoint implements Endpoint, RouterSessionContext, Ba
     private final ServiceEndpointOwner owner;
     private final boolean withDatabase;
     private final ClientInfo client;
+    private final RouterTimer timer;
     private final List<BackendConnection> connections = new ArrayList<>();
     private final List<ServiceEndpoint> children = new ArrayList<>();
     /** Every open connection, backend or child, for the classifier's view of server versions. */
@@ -86,6 +87,7 @@ public final class ServiceEndpoint implements Endpoint, RouterSessionContext, Ba
         ClientInfo c = session.clientInfo();
         this.client = new ClientInfo(c.sessionId(), c.user(), c.remote(), withDatabase ? c.database() : null,
                 service.name());
+        this.timer = new RouterTimer(session, () -> !closed);
     }
 
     /**
@@ -115,7 +117,7 @@ public final class ServiceEndpoint implements Endpoint, RouterSessionContext, Ba
             RouterSession rs = service.router().newSession(client);
             router = rs != null ? rs : new OneServerRouterSession(() -> service.router().selectBackend(client),
                     service.name());
-            filters = ChildFilters.of(session, service, client, new FilterHost());
+            filters = ChildFilters.of(session, service, client, router, sqlState, new FilterHost());
             router.start(this);
         } finally {
             starting = false;
@@ -549,40 +551,20 @@ public final class ServiceEndpoint implements Endpoint, RouterSessionContext, Ba
 
     @Override
     public void schedule(Runnable task, long delayMillis) {
-        // The child's router timer runs on the client's worker while the child lives.
-        session.clientChannel().eventLoop().schedule(() -> {
-            if (!closed) {
-                task.run();
-            }
-        }, delayMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        timer.schedule(task, delayMillis);
     }
 
     /** What the child's filter chain asks of it. */
     private final class FilterHost implements ChildFilters.Host {
-        @Override
-        public void route(Command command) {
-            router.routeQuery(command);
-        }
-
-        @Override
-        public void routeInternal(ByteBuf packet) {
-            router.routeQuery(new Command(packet, sqlState));
-        }
-
         @Override
         public void answered(ByteBuf reply) {
             if (!busy || !reply.isReadable()) {
                 reply.release();                          // a command without a reply, swallowed
                 return;
             }
-            io.gatehouse.protocol.frame.PacketSequence.renumber(reply, 1);
-            Reply[] done = new Reply[1];
-            io.gatehouse.protocol.reply.ReplyTracker t = new io.gatehouse.protocol.reply.ReplyTracker(
-                    session.clientCapabilities(), (r, end) -> done[0] = r);
-            t.expect(currentCommand);
-            t.scan(reply);
+            Reply r = ChildFilters.answerReply(reply, currentCommand, session.clientCapabilities());
             hold(reply);
-            passedOn = done[0];
+            passedOn = r;
             complete();
         }
 
@@ -599,6 +581,17 @@ public final class ServiceEndpoint implements Endpoint, RouterSessionContext, Ba
         @Override
         public boolean closed() {
             return closed;
+        }
+
+        /** A filter of a child ends the client's whole session, as it would if the service were the client's own. */
+        @Override
+        public void closeSession(int code, String sqlState, String message) {
+            session.sendErrorAndClose(1, code, sqlState, message);
+        }
+
+        @Override
+        public boolean endsWithClient() {
+            return true;
         }
     }
 }
