@@ -48,6 +48,10 @@ public final class UserAccountStore implements AutoCloseable {
     private volatile UserAccounts snapshot = UserAccounts.EMPTY;
     /** Global variables of the service's first Master (else Slave, else Running) target, for connection_metadata. */
     private volatile Map<String, String> serverVariables = Map.of();
+    private static final long VARIABLES_MAX_AGE_NANOS = 60_000_000_000L;
+    /** The server the variables were last read from, and when; loader thread only. */
+    private String variablesSource;
+    private long variablesReadNanos;
     /** query_retries and query_retry_timeout: how often, and for how long, a load cut by the network is tried again. */
     private final int queryRetries;
     private final Duration queryRetryTimeout;
@@ -249,15 +253,25 @@ public final class UserAccountStore implements AutoCloseable {
         }
     }
 
-    /** Reads the variables connection_metadata's auto values take; a failure keeps the previous ones. */
+    /**
+     * Reads the variables connection_metadata's auto values take; a failure keeps the previous ones. Only when the
+     * source server changed or the last read is {@link #VARIABLES_MAX_AGE_NANOS} old: an account load can run once a
+     * second under a flood of unknown users, and a second connection per load would double what the servers see.
+     */
     private void loadVariables() {
         Server s = ServerVariables.source(targets);
         if (s == null) {
             return;
         }
+        long now = System.nanoTime();
+        if (s.name().equals(variablesSource) && now - variablesReadNanos < VARIABLES_MAX_AGE_NANOS) {
+            return;
+        }
         try {
             serverVariables = ServerVariables.load(s, serviceParams.string("user"), serviceParams.string("password"),
                     connectTimeout, readTimeout, writeTimeout);
+            variablesSource = s.name();
+            variablesReadNanos = now;
         } catch (Exception e) {
             LOG.warn("{}: could not read the server variables of {} for connection_metadata: {}", service, s.name(),
                     e.getMessage());
