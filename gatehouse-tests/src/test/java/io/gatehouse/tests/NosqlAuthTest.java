@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.List;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -152,6 +153,32 @@ class NosqlAuthTest {
                                 c -> assertThat(c.getErrorCode()).isEqualTo(18));
                     });
         }
+    }
+
+    @Test
+    void pymongoLogsInWithScramSha256() throws Exception {
+        Subprocess.Output probe = Subprocess.run(List.of("/usr/bin/python3", "-c", "import pymongo"), "", Duration.ofSeconds(60));
+        Assumptions.assumeTrue(probe.exitCode() == 0, "python3-pymongo is not installed (scripts/install-deps.sh installs it)");
+        String script = String.join("\n",
+                "import sys, pymongo",
+                "def client(pw):",
+                "    return pymongo.MongoClient('127.0.0.1', int(sys.argv[1]), directConnection=True, username='alice',",
+                "        password=pw, authSource='" + DB + "', authMechanism='SCRAM-SHA-256', serverSelectionTimeoutMS=20000)",
+                "c = client('s3cret')",
+                "col = c['" + DB + "']['py']",
+                "col.insert_many([{'_id': i} for i in range(5)])",
+                "assert col.count_documents({}) == 5",
+                "try:",
+                "    client('wrong')['" + DB + "']['py'].count_documents({})",
+                "    sys.exit('a wrong password was accepted')",
+                "except pymongo.errors.OperationFailure as e:",
+                "    assert e.code == 18, e.code",
+                "print('pymongo auth ok')",
+                "");
+        Subprocess.Output out = Subprocess.run(List.of("/usr/bin/python3", "-c", script,
+                String.valueOf(gh.port("NoSQL-Listener"))), "", Duration.ofSeconds(120));
+        assertThat(out.exitCode()).as(out.describe()).isZero();
+        assertThat(out.stdout()).contains("pymongo auth ok");
     }
 
     @Test
