@@ -16,6 +16,7 @@ import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
+import com.mongodb.client.result.UpdateResult;
 import io.gatehouse.server.Gatehouse;
 import io.gatehouse.testkit.Accounts;
 import io.gatehouse.testkit.MariaDbCluster;
@@ -120,6 +121,23 @@ class NosqlProtocolTest {
         assertThat(people.deleteMany(Filters.gte("age", 40)).getDeletedCount()).isEqualTo(2);
         assertThat(people.distinct("_id", String.class).into(new ArrayList<>())).containsExactlyInAnyOrder("ann", "bob");
         assertThat(db().listCollectionNames().into(new ArrayList<>())).contains("people");
+    }
+
+    @Test
+    void anUpdateCountsMatchedAndChangedDocumentsApart() {
+        MongoCollection<Document> counts = db().getCollection("counts");
+        counts.insertMany(List.of(new Document("_id", 1).append("v", 7), new Document("_id", 2).append("v", 7),
+                new Document("_id", 3).append("v", 8)));
+        // Setting the value a document already has matches it without changing it: n 1, nModified 0, as MongoDB says.
+        UpdateResult same = counts.updateOne(Filters.eq("_id", 1), Updates.set("v", 7));
+        assertThat(same.getMatchedCount()).isEqualTo(1);
+        assertThat(same.getModifiedCount()).isZero();
+        UpdateResult some = counts.updateMany(Filters.in("_id", List.of(1, 2, 3)), Updates.set("v", 8));
+        assertThat(some.getMatchedCount()).isEqualTo(3);
+        assertThat(some.getModifiedCount()).isEqualTo(2);
+        UpdateResult none = counts.updateMany(Filters.eq("_id", 99), Updates.set("v", 1));
+        assertThat(none.getMatchedCount()).isZero();
+        assertThat(none.getModifiedCount()).isZero();
     }
 
     @Test

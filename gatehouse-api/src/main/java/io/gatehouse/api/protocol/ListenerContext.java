@@ -14,4 +14,12 @@ public interface ListenerContext {
 
     /** The listener section's validated parameters: the core's listener parameters and the protocol's own. */
     Params params();
+
+    /**
+     * The listener's own directory for what its protocol keeps across restarts (named after the listener, under the
+     * global {@code datadir}; it may not exist yet), or null when the listener was made without one (embedding, tests).
+     */
+    default java.nio.file.Path dataDirectory() {
+        return null;
+    }
 }

@@ -39,6 +39,7 @@ public final class Listener {
     private final AtomicLong accepted = new AtomicLong();
     private final ClientSettings clients;
     private final io.gatehouse.api.protocol.ProtocolModule module;
+    private final java.nio.file.Path dataDirectory;
     private Channel channel;
     /** The protocol made for this listener while it runs. */
     private io.gatehouse.api.protocol.Protocol protocol;
@@ -55,11 +56,21 @@ public final class Listener {
      * TLS or network settings are unusable.
      */
     public Listener(String name, Params params, Service service, io.gatehouse.api.protocol.ProtocolModule protocol) {
+        this(name, params, service, protocol, null);
+    }
+
+    /**
+     * A listener speaking {@code protocol} whose protocol keeps what must outlive a restart (nosqlprotocol's accounts)
+     * in {@code dataDirectory}, the listener's own directory under the global {@code datadir} (it may not exist yet).
+     */
+    public Listener(String name, Params params, Service service, io.gatehouse.api.protocol.ProtocolModule protocol,
+                    java.nio.file.Path dataDirectory) {
         this.name = name;
         this.params = params;
         this.service = service;
         this.clients = clientSettings(params);
         this.module = protocol;
+        this.dataDirectory = dataDirectory;
     }
 
     /** The listener parameters its protocol module adds to the core's (none for the MariaDB protocol). */
@@ -187,7 +198,7 @@ public final class Listener {
     /** Binds and starts accepting; throws when the address cannot be bound. */
     public void start(ProxyContext proxy) throws Exception {
         io.gatehouse.api.protocol.Protocol proto = module.create(new ListenerSetup(name, params, service, proxy,
-                clients));
+                clients, dataDirectory));
         boolean builtIn = module instanceof MariaDBClientProtocol;
         io.gatehouse.core.session.protocol.ServiceEntrance door = null;
         if (!builtIn) {

@@ -11,7 +11,7 @@ import io.gatehouse.core.session.ProxyContext;
  * built-in MariaDB protocol needs. Immutable; any thread.
  */
 record ListenerSetup(String listenerName, Params params, Service service, ProxyContext proxy,
-                     ClientSettings clients) implements ListenerContext {
+                     ClientSettings clients, java.nio.file.Path dataDirectory) implements ListenerContext {
     @Override
     public String serviceName() {
         return service.name();

@@ -143,7 +143,8 @@ public final class Runtime implements AutoCloseable {
                     g.bool("statement_statistics") ? new StatementStats() : null);
             publishTargets();
             for (var lc : config.listeners()) {
-                Listener l = new Listener(lc.name(), lc.params(), services.get(lc.targets().get(0)), protocol(lc.module()));
+                Listener l = new Listener(lc.name(), lc.params(), services.get(lc.targets().get(0)), protocol(lc.module()),
+                        monitorDirectory(g, lc.name()));
                 l.start(proxy);
                 listeners.put(lc.name(), l);
             }

@@ -144,7 +144,8 @@ final class RuntimeObjects {
     /** Creates a listener; it accepts clients at once unless its service is stopped. */
     void addListener(ObjectConfig c) throws Exception {
         Service svc = rt.services().get(c.targets().get(0));
-        Listener l = new Listener(c.name(), c.params(), svc, rt.protocol(c.module()));
+        Listener l = new Listener(c.name(), c.params(), svc, rt.protocol(c.module()),
+                Runtime.monitorDirectory(rt.config().global(), c.name()));
         if (rt.isServiceStarted(svc.name())) {
             l.start(rt.proxy());
         }

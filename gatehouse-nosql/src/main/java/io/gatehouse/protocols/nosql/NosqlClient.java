@@ -5,6 +5,9 @@ import io.gatehouse.api.protocol.ServiceSession;
 import io.gatehouse.api.protocol.ServiceSessionListener;
 import io.gatehouse.api.protocol.SessionLogin;
 import io.gatehouse.api.reply.Reply;
+import io.gatehouse.protocols.nosql.auth.LocalAccounts;
+import io.gatehouse.protocols.nosql.auth.NosqlAccount;
+import io.gatehouse.protocols.nosql.command.ClientAuth;
 import io.gatehouse.protocols.nosql.command.CommandContext;
 import io.gatehouse.protocols.nosql.command.Commands;
 import io.gatehouse.protocols.nosql.command.Cursors;
@@ -20,6 +23,8 @@ import org.bson.BsonDocument;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
@@ -38,27 +43,35 @@ final class NosqlClient extends ChannelInboundHandlerAdapter implements ServiceS
 
     private final ClientConnection connection;
     private final NosqlConfig config;
+    private final LocalAccounts accounts;
     private final long connectionId;
     private final ArrayDeque<MongoRequest> requests = new ArrayDeque<>();
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
     private CommandContext commands;
     private ServiceSession session;
+    /** Who the next session logs in as: the listener's user, or the account the client proved it holds. */
+    private SessionLogin login;
     private boolean running;
 
     private record Pending(CompletableFuture<SqlResult> result, ResultCollector collector) {
     }
 
-    NosqlClient(ClientConnection connection, NosqlConfig config, long connectionId) {
+    NosqlClient(ClientConnection connection, NosqlConfig config, LocalAccounts accounts, long connectionId) {
         this.connection = connection;
         this.config = config;
+        this.accounts = accounts;
         this.connectionId = connectionId;
+        this.login = new SessionLogin(config.user(), config.password(), null);
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        commands = new CommandContext(config, this, new Cursors(config.cursorTimeout()), connectionId, connection.remote());
+        ClientAuth auth = new ClientAuth(accounts, ctx.executor(), config.authenticationRequired(),
+                isLoopback(ctx.channel().remoteAddress()), this::loginAs);
+        commands = new CommandContext(config, this, new Cursors(config.cursorTimeout()), connectionId, connection.remote(),
+                auth);
         ctx.fireChannelActive();
     }
 
@@ -101,6 +114,26 @@ final class NosqlClient extends ChannelInboundHandlerAdapter implements ServiceS
         });
     }
 
+    /**
+     * Later statements run as {@code account}'s MariaDB user (null: the listener's user again). Called by
+     * {@link ClientAuth} only once SCRAM verified the client's proof ({@code ScramConversation.finish}), so the stored
+     * MariaDB password is never used for a client that did not prove it knows it. Commands run one at a time and
+     * the SASL commands send no SQL, so no statement is in flight in the old session, which ends here.
+     */
+    private void loginAs(NosqlAccount account) {
+        login = account == null ? new SessionLogin(config.user(), config.password(), null)
+                : new SessionLogin(account.mariadbUser(), account.mariadbPassword(), null);
+        if (session != null) {
+            ServiceSession old = session;
+            session = null;
+            old.close();
+        }
+    }
+
+    private static boolean isLoopback(SocketAddress address) {
+        return !(address instanceof InetSocketAddress a) || (a.getAddress() != null && a.getAddress().isLoopbackAddress());
+    }
+
     // SqlRunner: the translation's statements go into the service session as COM_QUERY packets.
 
     @Override
@@ -108,7 +141,7 @@ final class NosqlClient extends ChannelInboundHandlerAdapter implements ServiceS
         if (session == null) {
             // Opened on the first statement, and again after one ended (a refused login, a lost primary): a MongoDB
             // client keeps its connection for long, and the handshake commands need no session.
-            session = connection.openSession(new SessionLogin(config.user(), config.password(), null), this);
+            session = connection.openSession(login, this);
         }
         byte[] text = sql.getBytes(StandardCharsets.UTF_8);
         int payload = text.length + 1;

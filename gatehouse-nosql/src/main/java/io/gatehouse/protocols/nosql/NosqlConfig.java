@@ -19,20 +19,30 @@ import java.util.List;
  * @param idLength              the width of the {@code id} column of new tables
  * @param atomicInsert          {@code ordered_insert_behavior=atomic}: one statement for all documents of an insert
  * @param cursorTimeout         how long an idle cursor is kept
+ * @param authenticationRequired clients must log in (SCRAM-SHA-256) before any command but the handshake's
+ * @param host                  the host part of the MariaDB accounts made for NoSQL users
  */
 public record NosqlConfig(String user, String password, boolean unknownCommandIsError, boolean logUnknownCommand,
                           boolean autoCreateDatabases, boolean autoCreateTables, int idLength, boolean atomicInsert,
-                          Duration cursorTimeout) {
+                          Duration cursorTimeout, boolean authenticationRequired, String host) {
     public static final String PREFIX = "nosqlprotocol.";
+
+    /** Without the authentication settings: logins optional, accounts at any host ({@code %}). */
+    public NosqlConfig(String user, String password, boolean unknownCommandIsError, boolean logUnknownCommand,
+                       boolean autoCreateDatabases, boolean autoCreateTables, int idLength, boolean atomicInsert,
+                       Duration cursorTimeout) {
+        this(user, password, unknownCommandIsError, logUnknownCommand, autoCreateDatabases, autoCreateTables, idLength,
+                atomicInsert, cursorTimeout, false, "%");
+    }
 
     /** The listener parameters the module adds, with MaxScale's defaults. */
     public static final List<ParamSpec> PARAMETERS = List.of(
             ParamSpec.of(PREFIX + "user", ParamType.STRING, "", false, "MariaDB user of the clients' service sessions"),
             ParamSpec.of(PREFIX + "password", ParamType.PASSWORD, "", false, "password of that user"),
             ParamSpec.of(PREFIX + "authentication_required", ParamType.BOOL, "false", false,
-                    "clients must authenticate (only false is supported)"),
+                    "clients must log in (SCRAM-SHA-256) before other commands"),
             ParamSpec.of(PREFIX + "authentication_shared", ParamType.BOOL, "false", false,
-                    "share NoSQL accounts through the cluster (only false is supported)"),
+                    "keep NoSQL accounts in the cluster instead of the listener's data directory (only false is supported)"),
             ParamSpec.of(PREFIX + "authentication_db", ParamType.STRING, "NoSQL", false,
                     "database of shared NoSQL accounts (used with authentication_shared only)"),
             ParamSpec.of(PREFIX + "authentication_user", ParamType.STRING, "", false,
@@ -60,14 +70,19 @@ public record NosqlConfig(String user, String password, boolean unknownCommandIs
 
     /** Reads and checks the parameters; throws {@link IllegalArgumentException} naming the parameter that cannot be used. */
     public static NosqlConfig from(Params p) {
-        refuse(p, "authentication_required", "false", "client authentication (SCRAM) is not implemented in Gatehouse's nosqlprotocol");
-        refuse(p, "authentication_shared", "false", "shared NoSQL accounts are not implemented");
-        refuse(p, "authorization_enabled", "false", "role checks are not implemented");
-        // These only describe the account handling refused above; another value would be silently ignored.
-        refuse(p, "host", "%", "it is the host of MariaDB accounts made for NoSQL users, which are not implemented");
-        refuse(p, "authentication_db", "NoSQL", "shared NoSQL accounts are not implemented");
-        refuse(p, "authentication_user", "", "client authentication is not implemented");
-        refuse(p, "authentication_password", "", "client authentication is not implemented");
+        refuse(p, "authentication_shared", "false", "NoSQL accounts are kept in the listener's data directory only");
+        refuse(p, "authorization_enabled", "false", "the proxy does not check roles; the MariaDB privileges they grant "
+                + "are what the backend enforces");
+        // These only describe the handling refused above; another value would be silently ignored.
+        refuse(p, "authentication_db", "NoSQL", "it names where shared NoSQL accounts are kept, which is not implemented");
+        refuse(p, "authentication_user", "", "user management runs as the client's own MariaDB user "
+                + "(nosqlprotocol.user, or the user it logged in as)");
+        refuse(p, "authentication_password", "", "it belongs to authentication_user, which is not supported");
+        String host = text(p, "host", "%");
+        if (host.isEmpty()) {
+            throw new IllegalArgumentException("[" + p.section() + "] " + PREFIX + "host: '' (expected: a MariaDB host "
+                    + "pattern, such as % or 10.0.0.%)");
+        }
         String user = text(p, "user", "");
         if (user.isEmpty()) {
             throw new IllegalArgumentException("[" + p.section() + "] " + PREFIX + "user: '' (expected: the MariaDB user the "
@@ -89,7 +104,8 @@ public record NosqlConfig(String user, String password, boolean unknownCommandIs
                 text(p, "on_unknown_command", "return_error").equals("return_error"),
                 bool(p, "log_unknown_command", false), bool(p, "auto_create_databases", true),
                 bool(p, "auto_create_tables", true), (int) idLength,
-                text(p, "ordered_insert_behavior", "default").equals("atomic"), timeout);
+                text(p, "ordered_insert_behavior", "default").equals("atomic"), timeout,
+                bool(p, "authentication_required", false), host);
     }
 
     private static void refuse(Params p, String name, String only, String why) {

@@ -8,6 +8,7 @@ import io.gatehouse.api.config.Params;
 import io.gatehouse.api.protocol.ListenerContext;
 import io.gatehouse.api.protocol.Protocol;
 import io.gatehouse.api.protocol.ProtocolModule;
+import io.gatehouse.protocols.nosql.auth.LocalAccounts;
 
 /**
  * The {@code nosqlprotocol} protocol module: MongoDB clients on a listener, their documents kept in MariaDB tables
@@ -31,6 +32,8 @@ public final class NosqlProtocolModule implements ProtocolModule {
 
     @Override
     public Protocol create(ListenerContext listener) {
-        return new NosqlProtocol(NosqlConfig.from(listener.params()));
+        // Read once at start, off the workers; the accounts file is then only written by the store's own thread.
+        return new NosqlProtocol(NosqlConfig.from(listener.params()),
+                new LocalAccounts(listener.listenerName(), listener.dataDirectory()));
     }
 }

@@ -15,6 +15,8 @@ import java.util.List;
  * packet it is given (the caller releases it).
  */
 final class ResultCollector {
+    private static final byte[] MATCHED = "Rows matched: ".getBytes(StandardCharsets.US_ASCII);
+
     private enum State { FIRST, COLUMNS, ROWS }
 
     private State state = State.FIRST;
@@ -58,7 +60,42 @@ final class ResultCollector {
         if (reply.isError()) {
             return SqlResult.error(reply.errorCode(), reply.sqlState(), reply.errorMessage());
         }
-        return sawResultSet ? SqlResult.rows(rows) : SqlResult.ok(reply.affectedRows());
+        if (sawResultSet) {
+            return SqlResult.rows(rows);
+        }
+        long matched = head == 0x00 ? matchedRows(packet, payload, payload + length) : -1;
+        return SqlResult.ok(reply.affectedRows(), matched < 0 ? reply.affectedRows() : matched);
+    }
+
+    /**
+     * The matched-row count an UPDATE's OK carries in its info text ("Rows matched: N  Changed: M  Warnings: W"), or
+     * -1 when there is none. The affected rows count only changed rows unless the backend connection has
+     * CLIENT_FOUND_ROWS, which the core negotiates for all protocols alike; the info text says both either way, so
+     * MongoDB's {@code n} (matched) and {@code nModified} (changed) come out right behind any router.
+     */
+    static long matchedRows(ByteBuf packet, int from, int to) {
+        int start = -1;
+        for (int i = from; i + MATCHED.length <= to && start < 0; i++) {
+            int k = 0;
+            while (k < MATCHED.length && packet.getByte(i + k) == MATCHED[k]) {
+                k++;
+            }
+            start = k == MATCHED.length ? i + k : -1;
+        }
+        if (start < 0) {
+            return -1;
+        }
+        long n = 0;
+        int digits = 0;
+        for (int i = start; i < to; i++) {
+            int c = packet.getUnsignedByte(i);
+            if (c < '0' || c > '9') {
+                break;
+            }
+            n = n * 10 + (c - '0');
+            digits++;
+        }
+        return digits == 0 ? -1 : n;
     }
 
     private List<String> row(ByteBuf packet, int i, int end) {

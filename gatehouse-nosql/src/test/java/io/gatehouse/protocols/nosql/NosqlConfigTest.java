@@ -58,16 +58,26 @@ class NosqlConfigTest {
     @Test
     void whatIsNotImplementedIsRefusedByName() {
         assertThatThrownBy(() -> NosqlConfig.from(params())).hasMessageContaining("nosqlprotocol.user");
-        assertThatThrownBy(() -> NosqlConfig.from(params("user", "a", "authentication_required", "true")))
-                .hasMessageContaining("[NoSQL-Listener] nosqlprotocol.authentication_required: 'true'");
+        assertThatThrownBy(() -> NosqlConfig.from(params("user", "a", "authentication_shared", "true")))
+                .hasMessageContaining("[NoSQL-Listener] nosqlprotocol.authentication_shared: 'true'");
+        assertThatThrownBy(() -> NosqlConfig.from(params("user", "a", "authentication_user", "admin")))
+                .hasMessageContaining("nosqlprotocol.authentication_user");
+        assertThatThrownBy(() -> NosqlConfig.from(params("user", "a", "authentication_db", "Other")))
+                .hasMessageContaining("nosqlprotocol.authentication_db");
         assertThatThrownBy(() -> NosqlConfig.from(params("user", "a", "authorization_enabled", "yes")))
                 .hasMessageContaining("nosqlprotocol.authorization_enabled");
-        assertThatThrownBy(() -> NosqlConfig.from(params("user", "a", "host", "10.%")))
-                .hasMessageContaining("nosqlprotocol.host");
         assertThatThrownBy(() -> NosqlConfig.from(params("user", "a", "debug", "in")))
                 .hasMessageContaining("nosqlprotocol.debug");
         assertThatThrownBy(() -> NosqlConfig.from(params("user", "a", "id_length", "34")))
                 .hasMessageContaining("nosqlprotocol.id_length: '34'");
         assertThat(NosqlConfig.from(params("user", "a", "authentication_required", "off")).user()).isEqualTo("a");
+    }
+
+    @Test
+    void authenticationSettingsAreRead() {
+        NosqlConfig c = NosqlConfig.from(params("user", "a", "authentication_required", "true", "host", "10.0.%"));
+        assertThat(c.authenticationRequired()).isTrue();
+        assertThat(c.host()).isEqualTo("10.0.%");
+        assertThat(NosqlConfig.from(params("user", "a")).authenticationRequired()).isFalse();
     }
 }

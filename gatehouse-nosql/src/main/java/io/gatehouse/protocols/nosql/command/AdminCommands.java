@@ -58,6 +58,14 @@ final class AdminCommands {
         r.put("minWireVersion", new BsonInt32(0));
         r.put("maxWireVersion", new BsonInt32(MAX_WIRE_VERSION));
         r.put("readOnly", BsonBoolean.FALSE);
+        if (cmd.isString("saslSupportedMechs")) {
+            // "db.user": drivers ask which mechanisms the user has; every account here has SCRAM-SHA-256 only.
+            r.put("saslSupportedMechs", new BsonArray(List.of(new BsonString(AuthCommands.MECHANISM))));
+        }
+        BsonDocument speculative = AuthCommands.speculative(ctx, cmd);
+        if (speculative != null) {
+            r.put("speculativeAuthenticate", speculative);
+        }
         r.put("ok", new BsonDouble(1));
         return r;
     }
@@ -79,11 +87,6 @@ final class AdminCommands {
 
     static BsonDocument whatsMyUri(CommandContext ctx) {
         return new BsonDocument("you", new BsonString(ctx.remote())).append("ok", new BsonDouble(1));
-    }
-
-    static BsonDocument connectionStatus() {
-        return new BsonDocument("authInfo", new BsonDocument("authenticatedUsers", new BsonArray())
-                .append("authenticatedUserRoles", new BsonArray())).append("ok", new BsonDouble(1));
     }
 
     static BsonDocument lastError() {

@@ -15,8 +15,15 @@ import java.util.concurrent.CompletableFuture;
  *
  * @param connectionId the number {@code hello} reports as {@code connectionId}
  * @param remote       the client's address, for {@code whatsmyuri}
+ * @param auth         the client's authentication state and the listener's accounts
  */
-public record CommandContext(NosqlConfig config, SqlRunner sql, Cursors cursors, long connectionId, String remote) {
+public record CommandContext(NosqlConfig config, SqlRunner sql, Cursors cursors, long connectionId, String remote,
+                             ClientAuth auth) {
+
+    /** A client without accounts (embedding, tests). */
+    public CommandContext(NosqlConfig config, SqlRunner sql, Cursors cursors, long connectionId, String remote) {
+        this(config, sql, cursors, connectionId, remote, ClientAuth.none());
+    }
 
     /** The CREATE TABLE statement of a collection, the layout MaxScale uses (a virtual, unique {@code id} from {@code _id}). */
     public String createTableSql(String db, String collection, boolean ifNotExists) {

@@ -39,12 +39,23 @@ public final class Commands {
             throw new NosqlException(NosqlException.COMMAND_NOT_SUPPORTED, "CommandNotSupported",
                     "multi-document transactions are not supported by nosqlprotocol");
         }
+        ctx.auth().check(name);
         return switch (name) {
             case "hello", "isMaster", "ismaster" -> done(AdminCommands.hello(ctx, name, cmd));
+            case "saslStart" -> done(AuthCommands.saslStart(ctx, db, cmd));
+            case "saslContinue" -> done(AuthCommands.saslContinue(ctx, cmd));
+            case "logout" -> done(AuthCommands.logout(ctx));
+            case "createUser" -> UserCommands.createUser(ctx, db, cmd);
+            case "updateUser" -> UserCommands.updateUser(ctx, db, cmd);
+            case "dropUser" -> UserCommands.dropUser(ctx, db, cmd);
+            case "dropAllUsersFromDatabase" -> UserCommands.dropAllUsers(ctx, db);
+            case "grantRolesToUser" -> UserCommands.grantRoles(ctx, db, cmd);
+            case "revokeRolesFromUser" -> UserCommands.revokeRoles(ctx, db, cmd);
+            case "usersInfo" -> done(UserCommands.usersInfo(ctx, db, cmd));
             case "buildInfo", "buildinfo" -> done(AdminCommands.buildInfo());
             case "ping", "endSessions", "killSessions", "refreshSessions" -> done(ok());
             case "whatsmyuri" -> done(AdminCommands.whatsMyUri(ctx));
-            case "connectionStatus" -> done(AdminCommands.connectionStatus());
+            case "connectionStatus" -> done(AuthCommands.connectionStatus(ctx));
             case "getLastError", "getlasterror" -> done(AdminCommands.lastError());
             case "listDatabases" -> AdminCommands.listDatabases(ctx, cmd);
             case "listCollections" -> AdminCommands.listCollections(ctx, db, cmd);

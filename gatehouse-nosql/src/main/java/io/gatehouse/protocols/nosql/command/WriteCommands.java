@@ -144,7 +144,8 @@ final class WriteCommands {
             out.error(index, CommandContext.fromSql(r));
             return false;
         }
-        out.n += r.affectedRows();
+        // MongoDB's n counts documents the filter matched, nModified those the update changed.
+        out.n += r.matchedRows();
         out.nModified += r.affectedRows();
         return true;
     }
