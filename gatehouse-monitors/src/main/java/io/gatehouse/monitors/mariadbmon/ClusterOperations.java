@@ -169,8 +169,15 @@ final class ClusterOperations {
         long deadline = System.nanoTime() + s.failoverTimeout().toNanos();
         LOG.warn("Failover: {} is down; promoting {} (received {})", old.server.name(), candidate.server.name(), relay);
         try (BlockingClient c = candidate.admin(s.user(), s.password(), s.connectTimeout(), s.failoverTimeout())) {
-            ServerActions.awaitPosition(c, candidate, relay, deadline, "applying its relay log");
-            ServerActions.promote(c, candidate, old.enabledEvents, s);
+            boolean released = SemiSyncRelease.release(c, candidate);
+            try {
+                ServerActions.awaitPosition(c, candidate, relay, deadline, "applying its relay log");
+                ServerActions.promote(c, candidate, old.enabledEvents, s);
+            } finally {
+                if (released) {
+                    SemiSyncRelease.restore(c, candidate);
+                }
+            }
         } catch (ServerActions.StepFailed e) {
             throw new IllegalStateException("failover to " + candidate.server.name() + " failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -279,7 +286,10 @@ final class ClusterOperations {
         return neu;
     }
 
-    /** Points every running replica of {@code old} (except {@code skip}) at {@code neu}; returns what failed. */
+    /**
+     * Points every running replica of {@code old} (except {@code skip}) at {@code neu}, each freed from a semi-sync
+     * ACK wait first ({@link SemiSyncRelease}) so that its STOP SLAVE does not wait for it; returns what failed.
+     */
     private List<String> redirectReplicas(ServerProbe old, ServerProbe neu, ClusterSettings s, ServerProbe skip) {
         List<String> problems = new ArrayList<>();
         for (ServerProbe r : replicasOf(old)) {
@@ -288,7 +298,14 @@ final class ClusterOperations {
             }
             ServerProbe.SlaveConnection conn = connectionTo(r, old);
             try (BlockingClient c = r.admin(s.user(), s.password(), s.connectTimeout(), s.failoverTimeout())) {
-                ServerActions.redirect(c, r, conn.name(), neu, "slave_pos", s);
+                boolean released = SemiSyncRelease.release(c, r);
+                try {
+                    ServerActions.redirect(c, r, conn.name(), neu, "slave_pos", s);
+                } finally {
+                    if (released) {
+                        SemiSyncRelease.restore(c, r);
+                    }
+                }
             } catch (ServerActions.StepFailed e) {
                 problems.add(e.getMessage());
             } catch (Exception e) {

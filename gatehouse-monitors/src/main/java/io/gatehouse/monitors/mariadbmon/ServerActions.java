@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 final class ServerActions {
     private static final Logger LOG = LoggerFactory.getLogger(ServerActions.class);
     private static final long POLL_MILLIS = 50;
+    private static final long SLOW_STEP_MILLIS = 500;
 
     private ServerActions() {
     }
@@ -30,8 +31,10 @@ final class ServerActions {
     }
 
     static void run(BlockingClient c, String server, String sql) throws StepFailed {
+        long start = System.nanoTime();
         try {
             c.execute(sql);
+            logIfSlow(server, sql, start);
         } catch (ServerErrorException e) {
             throw new StepFailed(server + ": '" + redact(sql) + "' failed: " + e.getMessage());
         } catch (IOException e) {
@@ -40,12 +43,23 @@ final class ServerActions {
     }
 
     static QueryResult query(BlockingClient c, String server, String sql) throws StepFailed {
+        long start = System.nanoTime();
         try {
-            return c.query(sql);
+            QueryResult q = c.query(sql);
+            logIfSlow(server, sql, start);
+            return q;
         } catch (ServerErrorException e) {
             throw new StepFailed(server + ": '" + sql + "' failed: " + e.getMessage());
         } catch (IOException e) {
             throw new StepFailed(server + ": '" + sql + "' failed: " + e);
+        }
+    }
+
+    /** A statement of a cluster operation that took long is logged: the operator sees where a failover spent its time. */
+    private static void logIfSlow(String server, String sql, long startNanos) {
+        long millis = (System.nanoTime() - startNanos) / 1_000_000;
+        if (millis >= SLOW_STEP_MILLIS) {
+            LOG.warn("{}: '{}' took {} ms", server, redact(sql), millis);
         }
     }
 
@@ -286,9 +300,14 @@ final class ServerActions {
     static void awaitPosition(BlockingClient c, ServerProbe p, Gtid target, long deadlineNanos, String why)
             throws StepFailed, InterruptedException {
         String name = p.server.name();
+        long start = System.nanoTime();
         while (true) {
             Gtid now = Gtid.parse(scalar(c, name, "SELECT @@gtid_current_pos"));
             if (now.covers(target)) {
+                long millis = (System.nanoTime() - start) / 1_000_000;
+                if (millis >= SLOW_STEP_MILLIS) {
+                    LOG.warn("{} reached {} after {} ms ({})", name, target, millis, why);
+                }
                 return;
             }
             QueryResult st = query(c, name, "SHOW ALL SLAVES STATUS");
