@@ -97,8 +97,10 @@ class ServiceTargetsTest {
         sb.append('[').append(prefix).append("-Monitor]\ntype=monitor\nmodule=mariadbmon\nservers=")
                 .append(String.join(",", names)).append("\nuser=").append(Accounts.SERVICE_USER)
                 .append("\npassword=").append(Accounts.SERVICE_PASSWORD).append("\nmonitor_interval=500ms\n\n");
+        // causal_reads=local: the tests read what their session just wrote, and on a loaded machine a replica can
+        // be behind; MaxScale's users configure read-your-writes the same way.
         sb.append('[').append(prefix).append("-Split]\ntype=service\nrouter=readwritesplit\ncluster=").append(prefix)
-                .append("-Monitor\n").append(credentials()).append('\n');
+                .append("-Monitor\ncausal_reads=local\n").append(credentials()).append('\n');
         return sb.toString();
     }
 
@@ -125,7 +127,7 @@ class ServiceTargetsTest {
                 // namedserverfilter on the schemarouter over it naming its target services.
                 + "[Rx]\ntype=filter\nmodule=regexfilter\nmatch=/'marker-in'/\nreplace='marker-out'\n\n"
                 + "[Mask]\ntype=filter\nmodule=masking\nrules=" + maskingRules + "\n\n"
-                + "[A-Filtered]\ntype=service\nrouter=readwritesplit\ncluster=A-Monitor\nfilters=Rx|Mask\n"
+                + "[A-Filtered]\ntype=service\nrouter=readwritesplit\ncluster=A-Monitor\nfilters=Rx|Mask\ncausal_reads=local\n"
                 + credentials() + "\n"
                 + "[Named]\ntype=filter\nmodule=namedserverfilter\nmatch01=/'to-b'/\ntarget01=B-Split\n"
                 + "match02=/'to-a'/\ntarget02=A-Filtered\n\n"
