@@ -17,7 +17,9 @@
 # BENCH_CACHE_STORAGE (with BENCH_FILTER=cache: inmemory, the default, or redis or memcached: a redis-server or
 # memcached started on a free port for the run, used with cached_data=shared),
 # BENCH_TABLE_SIZE (rows per sysbench table, 10000; 4 tables: the number of distinct point selects),
-# BENCH_WORKLOAD (sysbench, the default, or connect: instead of sysbench, each round measures full logins per second
+# BENCH_SHARING (unset, or a duration such as 0s: Gatehouse's services get idle_session_pool_time with it, so that
+# sessions share backend connections; with more than 100 client threads the primary's max_connections is raised to
+# the thread count plus 200 for the direct and HAProxy targets), BENCH_WORKLOAD (sysbench, the default, or connect: instead of sysbench, each round measures full logins per second
 # (handshake, mysql_native_password, COM_QUIT; BENCH_CONNECT_PROCESSES client processes, 4) against the three
 # targets, then BENCH_IDLE_CLIENTS (2000) logged-in idle connections are held through HAProxy and through Gatehouse
 # in turn, and the growth of each proxy's resident memory, and of Gatehouse's Java heap after a full GC, is reported
@@ -55,6 +57,10 @@ esac
 CONNECT_PROCESSES=${BENCH_CONNECT_PROCESSES:-4}
 IDLE_CLIENTS=${BENCH_IDLE_CLIENTS:-2000}
 FILTER=${BENCH_FILTER:-none}
+if [ -n "${BENCH_SHARING:-}" ]; then
+  ROUTER_LINES="$ROUTER_LINES
+idle_session_pool_time=$BENCH_SHARING"
+fi
 case "$FILTER" in
   none|qla|cache) ;;
   *) echo "BENCH_FILTER: $FILTER (expected: none, qla or cache)" >&2; exit 2 ;;
@@ -251,6 +257,12 @@ sb() {
     --mysql-password=apppwd --mysql-db=test --mysql-ssl=off --tables=4 --table-size="$TABLE_SIZE" "$@"
 }
 if [ "$WORKLOAD" = sysbench ]; then
+  if [ "$CLIENT_THREADS" -gt 100 ]; then
+    # Every sysbench thread is a connection to the primary, directly and through HAProxy (and through Gatehouse
+    # unless BENCH_SHARING lets sessions share them).
+    mariadb --protocol=TCP -h 127.0.0.1 -P "$PRIMARY_PORT" -u maxuser -pmaxpwd \
+      -e "SET GLOBAL max_connections = $((CLIENT_THREADS + 200))" || { KEEP=1; exit 1; }
+  fi
   echo "Preparing sysbench tables on the primary (port $PRIMARY_PORT) ..."
   sb "$PRIMARY_PORT" prepare >"$WORK/prepare.log" 2>&1 || { cat "$WORK/prepare.log" >&2; exit 1; }
 fi
