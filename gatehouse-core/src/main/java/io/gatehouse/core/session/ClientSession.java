@@ -26,7 +26,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.security.SecureRandom;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -48,7 +47,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClientSession extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final int MAX_HANDSHAKE_PACKET = 64 * 1024;
 
     public enum State { GREETING_SENT, AUTH_SWITCH_SENT, AUTHENTICATING, CONNECTING, ROUTING, CLOSED }
@@ -112,10 +110,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 ? sp.integer("retain_last_statements") : -1));
         this.dump = policy.dump();
         this.trace = new SessionTrace(id);
-        // Printable bytes, as servers send: some clients mishandle NUL or high bytes in the nonce.
-        for (int i = 0; i < nonce.length; i++) {
-            nonce[i] = (byte) (33 + RANDOM.nextInt(94));
-        }
+        LoginNonce.fill(nonce);
     }
 
     /** Logins that took the caching_sha2_password fast path in this process (admin statistics and tests). */

@@ -21,7 +21,8 @@ final class PasswordErrors {
     }
 
     static boolean blocked(String service, UserAccount a, long maxPasswordErrors) {
-        if (exempt(a)) {
+        // Most logins find no counted failure at all: then the key (a hex string of the hash) is not built.
+        if (COUNTS.isEmpty() || exempt(a)) {
             return false;
         }
         Integer n = COUNTS.get(key(service, a));
@@ -36,7 +37,9 @@ final class PasswordErrors {
     }
 
     static void succeeded(String service, UserAccount a) {
-        COUNTS.remove(key(service, a));
+        if (!COUNTS.isEmpty()) {
+            COUNTS.remove(key(service, a));
+        }
     }
 
     private static boolean exempt(UserAccount a) {
