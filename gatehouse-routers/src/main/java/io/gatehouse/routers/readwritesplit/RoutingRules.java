@@ -68,7 +68,8 @@ final class RoutingRules {
             new Decision(Target.READ_ONLY_TRX_END, "ends the read-only transaction on its replica");
     private static final Decision RO_TRX_WRITE =
             new Decision(Target.PRIMARY, "a write inside a read-only transaction: the primary");
-    private static final Decision RO_TRX = new Decision(Target.READ_ONLY_TRX, "inside a read-only transaction: its replica");
+    private static final Decision RO_TRX =
+            new Decision(Target.READ_ONLY_TRX, "inside a read-only transaction: its replica");
     private static final Decision EXECUTE_READ =
             new Decision(Target.REPLICA, "EXECUTE of a prepared read outside a transaction: a replica");
     private static final Decision MULTI = new Decision(Target.PRIMARY, "several statements in one: the primary");
