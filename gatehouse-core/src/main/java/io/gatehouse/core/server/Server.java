@@ -16,6 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Server implements MonitoredServer {
     private final String name;
     private volatile Params params;
+    /** {@code rank=primary}, kept with {@link #params}: routers ask it for every candidate of every read. */
+    private volatile boolean primaryRank;
     private volatile ServerState state = ServerState.UNKNOWN;
     private volatile int adminBits;
     private volatile boolean monitored;
@@ -41,6 +43,7 @@ public final class Server implements MonitoredServer {
     public Server(String name, Params params, java.net.InetAddress localAddress) {
         this.name = name;
         this.params = params;
+        this.primaryRank = rankIsPrimary(params);
         this.localAddress = localAddress;
         try {
             this.tls = io.gatehouse.core.tls.ReloadableTls.forServer(io.gatehouse.core.tls.TlsSettings.of(params, false));
@@ -97,7 +100,12 @@ public final class Server implements MonitoredServer {
     }
 
     public void params(Params p) {
+        this.primaryRank = rankIsPrimary(p);
         this.params = p;
+    }
+
+    private static boolean rankIsPrimary(Params p) {
+        return "primary".equals(p.string("rank"));
     }
 
     @Override
@@ -172,7 +180,7 @@ public final class Server implements MonitoredServer {
 
     @Override
     public boolean primaryRank() {
-        return "primary".equals(params.string("rank"));
+        return primaryRank;
     }
 
     public int persistPoolMax() {

@@ -265,7 +265,8 @@ final class ReplyState {
             readEof(p, n);
             return true;
         }
-        long[] pos = {0};
+        long[] pos = cursor;
+        pos[0] = 0;
         long count = lenenc(p, n, pos);
         kind = Reply.Kind.RESULT_SET;
         resultSets++;
@@ -326,7 +327,8 @@ final class ReplyState {
     }
 
     private void readOk(byte[] p, int n) {
-        long[] pos = {1};
+        long[] pos = cursor;
+        pos[0] = 1;
         affectedRows = lenenc(p, n, pos);
         lastInsertId = lenenc(p, n, pos);
         int at = (int) pos[0];
@@ -364,6 +366,9 @@ final class ReplyState {
     private static boolean isTerminator(int first, int len) {
         return first == 0xFE && len < MAX_PAYLOAD;
     }
+
+    /** The read position of {@link #lenenc}, reused: a result set's first packet or an OK allocates nothing. */
+    private final long[] cursor = new long[1];
 
     Reply toReply() {
         return new Reply(command, kind, resultSets, rows, affectedRows, lastInsertId, warnings, status, errorCode,

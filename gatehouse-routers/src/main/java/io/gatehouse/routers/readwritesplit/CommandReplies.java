@@ -22,7 +22,13 @@ final class CommandReplies {
     // Identity-keyed and open-addressed: adding the command's target or its reply allocates nothing.
     private final Set<Endpoint> pending = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Map<Endpoint, Reply> replies = new IdentityHashMap<>();
+    /**
+     * The read itself, retained, with the indexes it had when written: writing it moves its reader index, and a
+     * retry puts them back, so no duplicate is made for every read.
+     */
     private ByteBuf retryCopy;
+    private int retryReaderIndex;
+    private int retryWriterIndex;
 
     /** A new command from the client. */
     void begin(int cmd) {
@@ -38,7 +44,9 @@ final class CommandReplies {
         pending.add(target);
         releaseRetryCopy();
         if (retryable) {
-            retryCopy = packet.retainedDuplicate();
+            retryReaderIndex = packet.readerIndex();
+            retryWriterIndex = packet.writerIndex();
+            retryCopy = packet.retain();
         }
     }
 
@@ -98,7 +106,7 @@ final class CommandReplies {
         if (ownerStarted || retryCopy == null) {
             return null;
         }
-        ByteBuf again = retryCopy;
+        ByteBuf again = retryCopy.setIndex(retryReaderIndex, retryWriterIndex);
         retryCopy = null;
         owner = primary;
         pending.add(primary);

@@ -66,7 +66,8 @@ final class PreparedStatements {
         Endpoint longDataTarget;
         /** The parameter types the client sent last, and the connections that have been told them. */
         byte[] types;
-        final java.util.Set<Endpoint> typesKnown = new java.util.HashSet<>();
+        final java.util.Set<Endpoint> typesKnown =
+                java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
         Entry(Map<Endpoint, Long> ids, Classification classification, int parameters) {
             this.ids = ids;
@@ -82,7 +83,8 @@ final class PreparedStatements {
     private Entry last;
 
     void add(long clientId, Map<Endpoint, Long> ids, Classification c, int parameters) {
-        last = new Entry(new HashMap<>(ids), c, parameters);
+        // Connections are compared by identity: an identity map looks one up without hashCode() and a node.
+        last = new Entry(new java.util.IdentityHashMap<>(ids), c, parameters);
         byClientId.put(clientId, last);
     }
 

@@ -31,8 +31,9 @@ final class ReadWriteSplit implements Router {
     /** Statements routed to each server, by name. */
     final java.util.concurrent.ConcurrentHashMap<String, LongAdder> perServer = new java.util.concurrent.ConcurrentHashMap<>();
 
-    void routedTo(String server) {
-        perServer.computeIfAbsent(server, k -> new LongAdder()).increment();
+    /** The count of statements routed to {@code server}; sessions keep it for the connection they route to. */
+    LongAdder routedCounter(String server) {
+        return perServer.computeIfAbsent(server, k -> new LongAdder());
     }
 
     ReadWriteSplit(RouterContext context) {

@@ -48,13 +48,14 @@ final class ReplicaSet {
                 continue;
             }
             long load = rules.load(s);
+            boolean primaryRank = s.primaryRank();
             // rank=primary replicas are used before rank=secondary ones, whatever their load.
-            boolean better = best == null || s.primaryRank() && !bestPrimaryRank
-                    || s.primaryRank() == bestPrimaryRank && load < bestLoad;
+            boolean better = best == null || primaryRank && !bestPrimaryRank
+                    || primaryRank == bestPrimaryRank && load < bestLoad;
             if (better) {
                 best = e;
                 bestLoad = load;
-                bestPrimaryRank = s.primaryRank();
+                bestPrimaryRank = primaryRank;
             }
         }
         if (rules.masterAcceptReads() && primary != null && primary.isReady()

@@ -63,6 +63,46 @@ final class RoutingRules {
     record Decision(Target target, String rule) {
     }
 
+    // Every decision is one of these constants: routing a statement allocates none.
+    private static final Decision RO_TRX_END =
+            new Decision(Target.READ_ONLY_TRX_END, "ends the read-only transaction on its replica");
+    private static final Decision RO_TRX_WRITE =
+            new Decision(Target.PRIMARY, "a write inside a read-only transaction: the primary");
+    private static final Decision RO_TRX =
+            new Decision(Target.READ_ONLY_TRX, "inside a read-only transaction: its replica");
+    private static final Decision EXECUTE_READ =
+            new Decision(Target.REPLICA, "EXECUTE of a prepared read outside a transaction: a replica");
+    private static final Decision MULTI = new Decision(Target.PRIMARY, "several statements in one: the primary");
+    private static final Decision MULTI_STRICT = new Decision(Target.PRIMARY, "several statements in one: the primary"
+            + ", and every later statement too (strict_multi_stmt)");
+    private static final String LOCKED_WHY =
+            "the session is locked to the primary (strict_sp_calls, strict_multi_stmt or SERIALIZABLE)";
+    private static final Decision LOCKED_SESSION =
+            new Decision(Target.ALL, "session command, run on every connection; " + LOCKED_WHY);
+    private static final Decision LOCKED = new Decision(Target.PRIMARY, LOCKED_WHY);
+    private static final Decision SETS_VARIABLES =
+            new Decision(Target.ALL, "sets user variables: a session command, run on every connection");
+    private static final Decision SESSION_COMMAND =
+            new Decision(Target.ALL, "changes the session: a session command, run on every connection");
+    private static final Decision RO_TRX_START =
+            new Decision(Target.READ_ONLY_TRX_START, "starts a read-only transaction: it runs on a replica");
+    private static final Decision IN_RW_TRX =
+            new Decision(Target.PRIMARY, "inside a read-write transaction (or autocommit off): the primary");
+    private static final Decision FOUND_ROWS =
+            new Decision(Target.LAST_READ, "FOUND_ROWS() reads where the last read ran");
+    private static final Decision READS_TEMPORARY =
+            new Decision(Target.PRIMARY, "reads a temporary table, which only the primary has");
+    private static final Decision READS_VARIABLES = new Decision(Target.PRIMARY,
+            "reads user variables that only the primary is sure to have"
+            + " (use_sql_variables_in=master, or a stored procedure ran)");
+    private static final Decision READ = new Decision(Target.REPLICA, "a read outside a transaction: a replica");
+    private static final Decision RW_TRX_START =
+            new Decision(Target.PRIMARY, "starts a read-write transaction: the primary");
+    private static final Decision UNKNOWN = new Decision(Target.PRIMARY,
+            "not understood by the classifier, so treated as a write: the primary");
+    private static final Decision WRITE =
+            new Decision(Target.PRIMARY, "a write (or not safe on a replica): the primary");
+
     /**
      * Where {@code c} goes; remembers what it changes for the statements after it (names, locks).
      * {@code inReadWriteTransaction}: statements run inside a transaction on the primary (one is open, or autocommit
@@ -112,60 +152,50 @@ final class RoutingRules {
         int mask = c.typeMask();
         if (inReadOnlyTransaction) {
             return (mask & (QueryType.COMMIT | QueryType.ROLLBACK)) != 0
-                    ? new Decision(Target.READ_ONLY_TRX_END, "ends the read-only transaction on its replica")
-                    : (mask & QueryType.WRITE) != 0
-                    ? new Decision(Target.PRIMARY, "a write inside a read-only transaction: the primary")
-                    : new Decision(Target.READ_ONLY_TRX, "inside a read-only transaction: its replica");
+                    ? RO_TRX_END : (mask & QueryType.WRITE) != 0 ? RO_TRX_WRITE : RO_TRX;
         }
         boolean varsOnPrimary = variablesOnlyOnPrimary || c.operation() == io.gatehouse.sql.Operation.CALL;
         if ((mask & QueryType.EXEC_STMT) != 0 && c.preparedName() != null && !inReadWriteTransaction) {
             Classification target = named.get(c.preparedName().toLowerCase(Locale.ROOT));
             if (target != null && target.isReadOnlySafe() && !readsTemporaryTable(target)
                     && !variablesOnPrimary(target.typeMask(), varsOnPrimary) && (mask & QueryType.USERVAR_WRITE) == 0) {
-                return new Decision(Target.REPLICA, "EXECUTE of a prepared read outside a transaction: a replica");
+                return EXECUTE_READ;
             }
         }
         if (c.isMultiStatement()) {
-            return new Decision(Target.PRIMARY, "several statements in one: the primary"
-                    + (strictMultiStmt ? ", and every later statement too (strict_multi_stmt)" : ""));
+            return strictMultiStmt ? MULTI_STRICT : MULTI;
         }
         if (lockedToPrimary || locks(c)) {
-            String why = "the session is locked to the primary (strict_sp_calls, strict_multi_stmt or SERIALIZABLE)";
-            return (mask & SESSION_BITS) != 0 && (mask & QueryType.WRITE) == 0
-                    ? new Decision(Target.ALL, "session command, run on every connection; " + why)
-                    : new Decision(Target.PRIMARY, why);
+            return (mask & SESSION_BITS) != 0 && (mask & QueryType.WRITE) == 0 ? LOCKED_SESSION : LOCKED;
         }
         if ((mask & SESSION_BITS) != 0 && (mask & (QueryType.WRITE | QueryType.GSYSVAR_WRITE)) == 0) {
-            return new Decision(Target.ALL, (mask & QueryType.USERVAR_WRITE) != 0
-                    ? "sets user variables: a session command, run on every connection"
-                    : "changes the session: a session command, run on every connection");
+            return (mask & QueryType.USERVAR_WRITE) != 0 ? SETS_VARIABLES : SESSION_COMMAND;
         }
         if ((mask & QueryType.BEGIN_TRX) != 0 && c.isReadOnlyTransaction() && !transactionOpen) {
-            return new Decision(Target.READ_ONLY_TRX_START, "starts a read-only transaction: it runs on a replica");
+            return RO_TRX_START;
         }
         if (inReadWriteTransaction) {
-            return new Decision(Target.PRIMARY, "inside a read-write transaction (or autocommit off): the primary");
+            return IN_RW_TRX;
         }
-        for (String f : c.functions()) {
-            if (f.equalsIgnoreCase("found_rows")) {
-                return new Decision(Target.LAST_READ, "FOUND_ROWS() reads where the last read ran");
+        java.util.List<String> functions = c.functions();
+        for (int i = 0, n = functions.size(); i < n; i++) {       // indexed: no iterator per statement
+            if (functions.get(i).equalsIgnoreCase("found_rows")) {
+                return FOUND_ROWS;
             }
         }
         if (c.isReadOnlySafe()) {
             if (readsTemporaryTable(c)) {
-                return new Decision(Target.PRIMARY, "reads a temporary table, which only the primary has");
+                return READS_TEMPORARY;
             }
             if (variablesOnPrimary(mask, varsOnPrimary)) {
-                return new Decision(Target.PRIMARY, "reads user variables that only the primary is sure to have"
-                        + " (use_sql_variables_in=master, or a stored procedure ran)");
+                return READS_VARIABLES;
             }
-            return new Decision(Target.REPLICA, "a read outside a transaction: a replica");
+            return READ;
         }
         if ((mask & QueryType.BEGIN_TRX) != 0) {
-            return new Decision(Target.PRIMARY, "starts a read-write transaction: the primary");
+            return RW_TRX_START;
         }
-        return new Decision(Target.PRIMARY, c.isUnknown() ? "not understood by the classifier, so treated as a write:"
-                + " the primary" : "a write (or not safe on a replica): the primary");
+        return c.isUnknown() ? UNKNOWN : WRITE;
     }
 
     /** Called after a statement succeeded: temporary tables it created or dropped are remembered. */
@@ -173,8 +203,9 @@ final class RoutingRules {
         if (last == null) {
             return;
         }
-        for (String t : last.temporaryTablesCreated()) {
-            temporaryTables.add(bare(t));
+        java.util.List<String> created = last.temporaryTablesCreated();
+        for (int i = 0, n = created.size(); i < n; i++) {    // indexed: no iterator per statement
+            temporaryTables.add(bare(created.get(i)));
         }
         if (last.isTemporaryTableDrop() || !last.tablesDropped().isEmpty()) {
             for (String t : last.tablesDropped()) {

@@ -211,6 +211,9 @@ final class RwSplitSession implements RouterSession {
     }
 
     private List<RouteHint> hints = List.of();
+    /** The connection the last statement was routed to, and its server's count of routed statements. */
+    private Endpoint countedTarget;
+    private java.util.concurrent.atomic.LongAdder countedRoutes;
 
     @Override
     public void routeQuery(Command in) {
@@ -218,7 +221,8 @@ final class RwSplitSession implements RouterSession {
             return;                                          // held until a primary is back
         }
         hints = in.hints();
-        for (RouteHint h : hints) {
+        for (int i = 0, n = hints.size(); i < n; i++) {      // indexed: no iterator per statement
+            RouteHint h = hints.get(i);
             if (h.type() == RouteHint.Type.MAX_SLAVE_LAG) {
                 rules.lagLimitForNextRead(h.value());
             }
@@ -426,7 +430,11 @@ final class RwSplitSession implements RouterSession {
         } else {
             router.routeSlave.increment();
         }
-        router.routedTo(target.server().name());
+        if (target != countedTarget) {                      // the same connection again: no lookup by name
+            countedTarget = target;
+            countedRoutes = router.routedCounter(target.server().name());
+        }
+        countedRoutes.increment();
         replies.toOne(target, packet, retryable);
         if (target == primary && recovery.beforePrimaryWrite(target, packet, cmd)) {
             return;                                          // a COMMIT waits for its marker
