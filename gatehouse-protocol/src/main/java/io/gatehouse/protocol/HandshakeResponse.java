@@ -159,7 +159,8 @@ public record HandshakeResponse(long capabilities, int maxPacketSize, int charse
 
     /** A copy with another default database (null: none, and CONNECT_WITH_DB is cleared). */
     public HandshakeResponse withDatabase(String newDatabase) {
-        long caps = newDatabase == null ? capabilities & ~Capabilities.CONNECT_WITH_DB : capabilities;
+        long caps = newDatabase == null ? capabilities & ~Capabilities.CONNECT_WITH_DB
+                : capabilities | Capabilities.CONNECT_WITH_DB;
         return new HandshakeResponse(caps, maxPacketSize, charset, user, authResponse, newDatabase, authPlugin,
                 connectAttributes);
     }

@@ -450,12 +450,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     /** After a COM_CHANGE_USER: the client is {@code newUser}, its backends log in as {@code backendUser}. */
-    public void user(String newUser, String backendUser, LoginCheck.Result newAuth) {
+    public void user(String newUser, String backendUser, LoginCheck.Result newAuth, String database) {
         this.user = newUser;
         this.auth = newAuth;
         publish();
-        // Connections opened from now on (replacements, statement routers) log in as the new user.
-        this.login = login.withAuth(backendUser, new byte[0], NativePassword.PLUGIN);
+        // Connections opened from now on (replacements, statement routers, a shared session's next connection) log
+        // in as the new user, into the database the COM_CHANGE_USER named (none when it named none).
+        this.login = login.withAuth(backendUser, new byte[0], NativePassword.PLUGIN)
+                .withDatabase(database == null || database.isEmpty() ? null : database);
     }
 
     /** Who the session is: what a COM_CHANGE_USER the backends refuse gives back with {@link #restore}. */

@@ -26,7 +26,7 @@ public enum PinReason {
     OPEN_CURSOR,
     /** COM_STMT_SEND_LONG_DATA sent parameter data that no execute has consumed yet. */
     LONG_DATA,
-    /** A query assigned user variables (SELECT ... INTO @v, @v := ...): the value cannot be re-applied. */
+    /** A query assigned user variables (SELECT ... INTO @v, @v := ..., a CALL): the value cannot be re-applied. */
     USER_VARIABLE_BY_QUERY,
     /** {@code SET TRANSACTION} applies to the next transaction, which has not started. */
     NEXT_TRANSACTION,

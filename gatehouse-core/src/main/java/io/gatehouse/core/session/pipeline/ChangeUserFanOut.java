@@ -80,7 +80,7 @@ final class ChangeUserFanOut {
                 return;
             }
             previous = session.identity();
-            session.user(req.user(), backendUser, r);
+            session.user(req.user(), backendUser, r, req.database());
             answerSeq = seq;
             results.clear();
             List<Object> ready = new ArrayList<>();

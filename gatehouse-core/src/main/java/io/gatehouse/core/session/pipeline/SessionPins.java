@@ -69,6 +69,11 @@ final class SessionPins {
         if ((m & QueryType.USERVAR_WRITE) != 0 && op != Operation.SET) {
             variableByQuery = true;
         }
+        if (op == Operation.CALL) {
+            // A procedure may assign user variables (an OUT parameter bound to @v, a SET @v in its body) that
+            // session-state tracking does not report, so no other connection could be given their values.
+            variableByQuery = true;
+        }
         if ((m & QueryType.NEXT_TRX) != 0) {
             nextTransaction = true;
         } else if ((m & (QueryType.BEGIN_TRX | QueryType.COMMIT | QueryType.ROLLBACK)) != 0) {
