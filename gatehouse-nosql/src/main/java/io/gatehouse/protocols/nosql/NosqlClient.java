@@ -103,15 +103,26 @@ final class NosqlClient extends ChannelInboundHandlerAdapter implements ServiceS
         }
         running = true;
         Commands.execute(commands, request.database(), request.command()).whenComplete((reply, error) -> {
-            BsonDocument doc = reply != null ? reply : Commands.errorDocument(error);
-            if (!request.moreToCome() && ctx.channel().isActive()) {
-                ByteBuf out = request.legacyQuery()
-                        ? MongoWire.encodeReply(ctx.alloc(), 0, request.requestId(), doc)
-                        : MongoWire.encodeMsg(ctx.alloc(), 0, request.requestId(), doc);
-                ctx.writeAndFlush(out, ctx.voidPromise());
+            // A stage that failed elsewhere (the accounts thread) completes there, skipping any executor: come back
+            // to the event loop, which owns the request queue and the service sessions.
+            if (ctx.executor().inEventLoop()) {
+                answer(request, reply, error);
+            } else {
+                ctx.executor().execute(() -> answer(request, reply, error));
             }
-            next();
         });
+    }
+
+    /** Writes a command's reply (unless the client asked for none), then runs the next; on the event loop. */
+    private void answer(MongoRequest request, BsonDocument reply, Throwable error) {
+        BsonDocument doc = reply != null ? reply : Commands.errorDocument(error);
+        if (!request.moreToCome() && ctx.channel().isActive()) {
+            ByteBuf out = request.legacyQuery()
+                    ? MongoWire.encodeReply(ctx.alloc(), 0, request.requestId(), doc)
+                    : MongoWire.encodeMsg(ctx.alloc(), 0, request.requestId(), doc);
+            ctx.writeAndFlush(out, ctx.voidPromise());
+        }
+        next();
     }
 
     /**

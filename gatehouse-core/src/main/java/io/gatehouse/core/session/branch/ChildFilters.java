@@ -268,7 +268,8 @@ final class ChildFilters {
         }
         internalFramer.add(chunk);
         ByteBuf packet;
-        while ((packet = internalFramer.next()) != null) {
+        // A packet's handler may end the child session, and close() drops the framer and the running statement.
+        while (internalFramer != null && running != null && (packet = internalFramer.next()) != null) {
             try {
                 ReplyPacketKind kind = internalClassifier.classify(packet);
                 running.packet(packet, kind);

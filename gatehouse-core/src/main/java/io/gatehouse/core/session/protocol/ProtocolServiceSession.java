@@ -236,10 +236,13 @@ public final class ProtocolServiceSession extends ChannelInboundHandlerAdapter i
     private void deliver(ByteBuf packet) {
         if (tracker.inFlight() == 0) {
             // Nothing was asked: the service says why it ends the session (KILL, a timeout) before it closes.
-            if (ErrPacket.isErr(packet.slice(packet.readerIndex() + 4, packet.readableBytes() - 4))) {
-                lastError = ErrPacket.decode(packet.slice(packet.readerIndex() + 4, packet.readableBytes() - 4));
+            try {
+                if (ErrPacket.isErr(packet.slice(packet.readerIndex() + 4, packet.readableBytes() - 4))) {
+                    lastError = ErrPacket.decode(packet.slice(packet.readerIndex() + 4, packet.readableBytes() - 4));
+                }
+            } finally {
+                packet.release();                   // a malformed error throws, and must not keep the packet
             }
-            packet.release();
             return;
         }
         completed = null;
