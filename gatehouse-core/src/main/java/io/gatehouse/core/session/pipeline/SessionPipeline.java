@@ -549,6 +549,9 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
     /** A connection sharing gave back: it is no longer the session's. */
     void forgetConnection(BackendConnection b) {
         endpoints.remove(b);
+        if (lastTarget == b) {
+            lastTarget = null;                       // another session may take it, with its own LOCAL INFILE
+        }
     }
 
     /** True between commands: none under way or waiting, no file being sent, no change of user. */

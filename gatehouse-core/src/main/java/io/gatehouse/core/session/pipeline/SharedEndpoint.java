@@ -103,6 +103,9 @@ final class SharedEndpoint implements Endpoint, CommandCodes {
         if (current == null && command == COM_STMT_CLOSE) {
             // No reply is due: the statement leaves the history, and no connection is taken just to close it.
             history.sending(packet, command, null);
+            if (packet.readableBytes() >= 9) {
+                history.closed(packet.getUnsignedIntLE(packet.readerIndex() + 5));
+            }
             packet.release();
             return;
         }
@@ -134,7 +137,12 @@ final class SharedEndpoint implements Endpoint, CommandCodes {
         } else if (command == COM_STMT_EXECUTE && packet.readableBytes() > 14) {
             packet = history.withParameterTypes(packet, sharing.alloc());
         }
+        long closing = command == COM_STMT_CLOSE && packet.readableBytes() >= 9
+                ? packet.getUnsignedIntLE(packet.readerIndex() + 5) : -1;
         current.write(mapStatementId(packet, command), command);
+        if (closing >= 0) {
+            history.closed(closing);                 // only now: the close above needed the real id
+        }
     }
 
     /** The packet with the client's statement id replaced by the current connection's, when they differ. */

@@ -85,6 +85,11 @@ final class StateHistory implements CommandCodes {
         pending = null;
         pendingReset = false;
         int ri = packet.readerIndex();
+        boolean carriesId = command == COM_STMT_CLOSE || command == COM_STMT_RESET
+                || command == COM_STMT_SEND_LONG_DATA || command == COM_STMT_EXECUTE;
+        if (carriesId && packet.readableBytes() < 9) {
+            return;                                  // too short to name a statement: the server refuses it
+        }
         switch (command) {
             case COM_INIT_DB, COM_SET_OPTION -> pending = entry(packet, command, -1, true);
             case COM_QUERY -> {
@@ -97,8 +102,8 @@ final class StateHistory implements CommandCodes {
             case COM_STMT_PREPARE -> pending = entry(packet, command, -1, false);
             case COM_STMT_CLOSE -> {
                 long id = packet.getUnsignedIntLE(ri + 5);
+                // realOf keeps the id until closed(id): the close itself still goes out under the real id.
                 entries.removeIf(e -> e.command() == COM_STMT_PREPARE && e.virtualId() == id);
-                realOf.remove(id);
                 cursors.remove(id);
                 longData.remove(id);
                 parameterCounts.remove(id);
@@ -292,6 +297,11 @@ final class StateHistory implements CommandCodes {
     }
 
     /** A statement id the router writes (virtual), as the current connection knows it. */
+    /** The client closed statement {@code virtual} and its close went out: its id is free again. */
+    void closed(long virtual) {
+        realOf.remove(virtual);
+    }
+
     long realId(long virtual) {
         Long real = realOf.get(virtual);
         return real == null ? virtual : real;
