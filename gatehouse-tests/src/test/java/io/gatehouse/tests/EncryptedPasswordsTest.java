@@ -79,7 +79,14 @@ class EncryptedPasswordsTest {
         List<String> seen = new ArrayList<>();
         try {
             String url = "jdbc:mariadb://127.0.0.1:" + port + "/" + Accounts.DATABASE + "?connectTimeout=5000";
-            String id = awaitQuery(url, "SELECT @@server_id");
+            String id;
+            try {
+                id = awaitQuery(url, "SELECT @@server_id");
+            } catch (java.sql.SQLException e) {
+                // The daemon's own output says why it did not answer (the temporary directory goes with the test).
+                throw new AssertionError("Gatehouse (alive: " + p.isAlive() + ") did not answer on port " + port
+                        + "; its output:\n" + Files.readString(dir.resolve("out.txt")), e);
+            }
             assertThat(id).as("the service logged in with the decrypted password and the monitor found the primary")
                     .isEqualTo(String.valueOf(cluster.primary().serverId()));
             for (int i = 0; i < 3; i++) {
