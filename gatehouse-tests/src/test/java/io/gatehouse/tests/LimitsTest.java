@@ -84,8 +84,10 @@ class LimitsTest {
                         // the greeting, then the error packet; the end of stream follows
                     }
                 }
+                // A connection the deadline missed would hit the 15 s read timeout above and fail the test; the total
+                // only guards against a deadline that waits per connection (1,000 x 2 s), with room for a loaded CI.
                 long seconds = (System.nanoTime() - start) / 1_000_000_000L;
-                assertThat(seconds).as("every stalled connection ended within the deadline's reach").isLessThan(15);
+                assertThat(seconds).as("every stalled connection ended within the deadline's reach").isLessThan(90);
                 assertThat(query(url(gh, "Write-Listener"), "SELECT 2")).isEqualTo("2");
             } finally {
                 for (Socket s : stalled) {
