@@ -73,6 +73,8 @@ final class QlaSession implements FilterSession {
     /** The bytes of the pending COM_QUERY's statement ({@link #sqlLength} of them), reused between statements. */
     private byte[] sqlBytes = new byte[0];
     private int sqlLength;
+    /** Where an execution's text is built, reused between executions. */
+    private StringBuilder rendered = new StringBuilder(64);
 
     /** A prepared statement: its text, parameter count, the types last bound and the parameters sent as long data. */
     private static final class Prepared {
@@ -175,7 +177,11 @@ final class QlaSession implements FilterSession {
                 int from = packet.readerIndex() + Packets.HEADER_SIZE + 1;
                 byte[] body = new byte[Math.max(0, packet.writerIndex() - from)];
                 packet.getBytes(from, body);
-                statement(executed(id == LAST_PREPARED ? lastPrepared : prepared.get(id), body), false, false);
+                if (rendered.capacity() > KEEP_SQL) {
+                    rendered = new StringBuilder(64);
+                }
+                statement(executed(id == LAST_PREPARED ? lastPrepared : prepared.get(id), body, rendered), false,
+                        false);
             }
             default -> {
             }
@@ -323,12 +329,12 @@ final class QlaSession implements FilterSession {
     }
 
     /** The SQL an execute of {@code ps} runs, its values in place; null for an unknown statement. */
-    private static String executed(Prepared ps, byte[] body) {
+    private static String executed(Prepared ps, byte[] body, StringBuilder out) {
         if (ps == null) {
             return null;
         }
         String sql = body == null ? ps.sql
-                : ExecuteText.render(ps.sql, ps.marks, ps.params, ps.types, ps.longData, body);
+                : ExecuteText.render(ps.sql, ps.marks, ps.params, ps.types, ps.longData, body, out);
         ps.longData.clear();
         return sql;
     }
