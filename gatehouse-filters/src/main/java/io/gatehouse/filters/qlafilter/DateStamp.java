@@ -16,11 +16,14 @@ final class DateStamp {
     private static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
             .withZone(ZoneId.systemDefault());
 
-    /** One formatted second: whole seconds since the epoch and the ASCII text. */
-    private record Second(long epochSecond, byte[] text) {
+    /**
+     * The newest formatted second and the one before it: lines are written in reply order, so a statement that
+     * arrived just before a second began can be logged after one that arrived in the new second.
+     */
+    private record Seconds(long epochSecond, byte[] text, long previousSecond, byte[] previousText) {
     }
 
-    private static volatile Second latest = new Second(Long.MIN_VALUE, new byte[0]);
+    private static volatile Seconds latest = new Seconds(Long.MIN_VALUE, new byte[0], Long.MIN_VALUE, new byte[0]);
 
     private DateStamp() {
     }
@@ -28,14 +31,17 @@ final class DateStamp {
     /** The date of {@code wallMillis} (epoch milliseconds) as ASCII bytes; the caller must not change them. */
     static byte[] of(long wallMillis) {
         long second = Math.floorDiv(wallMillis, 1000L);
-        Second s = latest;
-        if (s.epochSecond() != second) {
-            s = new Second(second, FORMAT.format(Instant.ofEpochSecond(second)).getBytes(StandardCharsets.US_ASCII));
-            // A statement that arrived just before a newer one was logged keeps the newest second cached.
-            if (second > latest.epochSecond()) {
-                latest = s;
-            }
+        Seconds s = latest;
+        if (s.epochSecond() == second) {
+            return s.text();
         }
-        return s.text();
+        if (s.previousSecond() == second) {
+            return s.previousText();
+        }
+        byte[] text = FORMAT.format(Instant.ofEpochSecond(second)).getBytes(StandardCharsets.US_ASCII);
+        if (second > s.epochSecond()) {
+            latest = new Seconds(second, text, s.epochSecond(), s.text());
+        }
+        return text;
     }
 }
