@@ -23,8 +23,15 @@
 # (handshake, mysql_native_password, COM_QUIT; BENCH_CONNECT_PROCESSES client processes, 4) against the three
 # targets, then BENCH_IDLE_CLIENTS (2000) logged-in idle connections are held through HAProxy and through Gatehouse
 # in turn, and the growth of each proxy's resident memory, and of Gatehouse's Java heap after a full GC, is reported
-# per idle client; see scripts/bench/connect.py).
-# Extra JVM options for Gatehouse go in GATEHOUSE_JAVA_OPTS, as for bin/gatehouse.
+# per idle client; see scripts/bench/connect.py),
+# BENCH_BASELINE_REF (unset, or a git commit or ref such as 1a2eab8b: that commit's distribution is built in a
+# temporary git worktree with `mvn -o package -DskipTests`, kept in ${TMPDIR:-/tmp}/gatehouse-baseline-FULLSHA for later
+# runs, and started as a second Gatehouse with the same [maxscale], servers, monitor and unfiltered service, measured
+# as one more target "baseline" after "gatehouse", so one run reports now/before ratios of throughput and proxy CPU
+# per query (per round and median) next to HAProxy's; a BENCH_FILTER service is not given to it; sysbench only;
+# a parameter the old commit does not know, such as BENCH_SHARING's, stops it at start: see baseline.out).
+# Extra JVM options for Gatehouse go in GATEHOUSE_JAVA_OPTS, as for bin/gatehouse; the baseline gets
+# BENCH_BASELINE_JAVA_OPTS, or GATEHOUSE_JAVA_OPTS when that is unset (set it to '' to keep a JFR recording off it).
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 HELPERS="$ROOT/scripts/bench"
@@ -65,6 +72,13 @@ case "$FILTER" in
   none|qla|cache) ;;
   *) echo "BENCH_FILTER: $FILTER (expected: none, qla or cache)" >&2; exit 2 ;;
 esac
+BASELINE_REF=${BENCH_BASELINE_REF:-}
+BASELINE_COMMIT=''
+if [ -n "$BASELINE_REF" ]; then
+  [ "$WORKLOAD" = sysbench ] || { echo "BENCH_BASELINE_REF: only with BENCH_WORKLOAD=sysbench (got $WORKLOAD)" >&2; exit 2; }
+  BASELINE_COMMIT=$(git -C "$ROOT" rev-parse --verify --quiet "$BASELINE_REF^{commit}") ||
+    { echo "BENCH_BASELINE_REF: $BASELINE_REF (expected: a commit of this repository)" >&2; exit 2; }
+fi
 while getopts r:t:w:c:n:k opt; do
   case "$opt" in
     r) ROUNDS=$OPTARG ;; t) TIME=$OPTARG ;; w) PROXY_THREADS=$OPTARG ;; c) CLIENT_THREADS=$OPTARG ;;
@@ -77,7 +91,8 @@ for tool in java sysbench mariadb python3 /usr/sbin/haproxy; do
 done
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/gatehouse-bench.XXXXXX")
-CLUSTER_PID='' HAPROXY_PID='' GATEHOUSE_PID='' SYSBENCH_PID='' STORAGE_PID='' HOLD_PID=''
+CLUSTER_PID='' HAPROXY_PID='' GATEHOUSE_PID='' SYSBENCH_PID='' STORAGE_PID='' HOLD_PID='' BASELINE_PID=''
+BASELINE_TREE=''
 
 # True while the process exists and is not a zombie (an exited child we have not waited for yet).
 alive() {
@@ -101,6 +116,8 @@ cleanup() {
   stop "$SYSBENCH_PID" 5
   stop "$HOLD_PID" 5
   stop "$GATEHOUSE_PID" 30
+  stop "$BASELINE_PID" 30
+  if [ -n "$BASELINE_TREE" ]; then git -C "$ROOT" worktree remove --force "$BASELINE_TREE" 2>/dev/null; fi
   stop "$HAPROXY_PID" 10
   stop "$STORAGE_PID" 10
   stop "$CLUSTER_PID" 60
@@ -134,7 +151,26 @@ cpu_ticks() { awk '{sub(/.*\) /, ""); print $12 + $13}' "/proc/$1/stat"; }
 
 if [ ! -x "$DIST/bin/gatehouse" ]; then
   echo "Building Gatehouse ..."
-  (cd "$ROOT" && mvn -q -B -pl gatehouse-server -am install -DskipTests)
+  (cd "$ROOT" && mvn -q -B -pl gatehouse-server -am package -DskipTests)
+fi
+
+# The baseline's distribution: built once per commit in a temporary worktree (offline, `package` only, so the
+# local Maven repository is not changed), then kept by its full commit id.
+if [ -n "$BASELINE_COMMIT" ]; then
+  BASELINE_HOME="${TMPDIR:-/tmp}/gatehouse-baseline-$BASELINE_COMMIT"
+  if [ ! -x "$BASELINE_HOME/bin/gatehouse" ]; then
+    echo "Building the baseline $BASELINE_REF ($BASELINE_COMMIT) in a temporary worktree ..."
+    BASELINE_TREE="$WORK/baseline-src"
+    { git -C "$ROOT" worktree add --detach "$BASELINE_TREE" "$BASELINE_COMMIT" &&
+      (cd "$BASELINE_TREE" && mvn -B -o -q -pl gatehouse-server -am package -DskipTests); } \
+      >"$WORK/baseline-build.log" 2>&1 ||
+      { echo "bench-proxy: building $BASELINE_REF failed; see $WORK/baseline-build.log" >&2; KEEP=1; exit 1; }
+    rm -rf "$BASELINE_HOME.tmp"
+    cp -R "$BASELINE_TREE/gatehouse-server/target/gatehouse-0.1.0-SNAPSHOT/gatehouse-0.1.0-SNAPSHOT" "$BASELINE_HOME.tmp"
+    mv "$BASELINE_HOME.tmp" "$BASELINE_HOME"
+    git -C "$ROOT" worktree remove --force "$BASELINE_TREE"
+    BASELINE_TREE=''
+  fi
 fi
 
 echo "Starting a MariaDB primary and $REPLICAS replica(s) in $WORK/cluster ..."
@@ -143,8 +179,8 @@ java -cp "$DIST/lib/*" io.gatehouse.testkit.ClusterMain "$WORK/cluster" --replic
 CLUSTER_PID=$!
 await "$CLUSTER_PID" 180 test -s "$WORK/cluster/servers.txt"
 PRIMARY_PORT=$(awk 'NR == 1 {print $3}' "$WORK/cluster/servers.txt")
-set -- $(python3 "$HELPERS/freeports.py" 5)
-HAPROXY_PORT=$1 GATEHOUSE_PORT=$2 FILTERED_PORT=$3 ADMIN_PORT=$4 STORAGE_PORT=$5
+set -- $(python3 "$HELPERS/freeports.py" 7)
+HAPROXY_PORT=$1 GATEHOUSE_PORT=$2 FILTERED_PORT=$3 ADMIN_PORT=$4 STORAGE_PORT=$5 BASELINE_PORT=$6 BASELINE_ADMIN_PORT=$7
 CACHE_LINES='cached_data=shared'
 if [ "$FILTER" = cache ] && [ "$CACHE_STORAGE" != inmemory ]; then
   mkdir -p "$WORK/storage"
@@ -176,11 +212,14 @@ EOF
 /usr/sbin/haproxy -db -f "$WORK/haproxy.cfg" </dev/null >"$WORK/haproxy.log" 2>&1 &
 HAPROXY_PID=$!
 
-mkdir -p "$WORK/gatehouse/log" "$WORK/gatehouse/data" "$WORK/gatehouse/run" "$WORK/gatehouse/persist"
-{
+# Writes a Gatehouse configuration to stdout: directories under $1, the service's listener on port $2, the admin
+# API on $3, and with $4 = filtered also the BENCH_FILTER service on FILTERED_PORT.
+gatehouse_config() {
+  home=$1 port=$2 admin=$3 with=$4
+  mkdir -p "$home/log" "$home/data" "$home/run" "$home/persist"
   printf '[maxscale]\nthreads=%s\nlogdir=%s/log\ndatadir=%s/data\npiddir=%s/run\npersistdir=%s/persist\n' \
-    "$PROXY_THREADS" "$WORK/gatehouse" "$WORK/gatehouse" "$WORK/gatehouse" "$WORK/gatehouse"
-  printf 'admin_host=127.0.0.1\nadmin_port=%s\n' "$ADMIN_PORT"
+    "$PROXY_THREADS" "$home" "$home" "$home" "$home"
+  printf 'admin_host=127.0.0.1\nadmin_port=%s\n' "$admin"
   awk '{printf "\n[%s]\ntype=server\naddress=%s\nport=%s\n", $1, $2, $3}' "$WORK/cluster/servers.txt"
   cat <<EOF
 
@@ -204,16 +243,16 @@ type=listener
 service=Bench-Service
 protocol=MariaDBClient
 address=127.0.0.1
-port=$GATEHOUSE_PORT
+port=$port
 EOF
-  if [ "$FILTER" != none ]; then
+  if [ "$with" = filtered ] && [ "$FILTER" != none ]; then
     if [ "$FILTER" = qla ]; then
       cat <<EOF
 
 [Bench-Filter]
 type=filter
 module=qlafilter
-filebase=$WORK/gatehouse/log/qla
+filebase=$home/log/qla
 log_type=unified
 log_data=date,user,query
 EOF
@@ -244,12 +283,20 @@ address=127.0.0.1
 port=$FILTERED_PORT
 EOF
   fi
-} >"$WORK/gatehouse.cnf"
+}
+gatehouse_config "$WORK/gatehouse" "$GATEHOUSE_PORT" "$ADMIN_PORT" filtered >"$WORK/gatehouse.cnf"
 "$DIST/bin/gatehouse" --foreground --config "$WORK/gatehouse.cnf" </dev/null >"$WORK/gatehouse.out" 2>&1 &
 GATEHOUSE_PID=$!
+if [ -n "$BASELINE_COMMIT" ]; then
+  gatehouse_config "$WORK/baseline" "$BASELINE_PORT" "$BASELINE_ADMIN_PORT" unfiltered >"$WORK/baseline.cnf"
+  GATEHOUSE_JAVA_OPTS=${BENCH_BASELINE_JAVA_OPTS-${GATEHOUSE_JAVA_OPTS:-}} \
+    "$BASELINE_HOME/bin/gatehouse" --foreground --config "$WORK/baseline.cnf" </dev/null >"$WORK/baseline.out" 2>&1 &
+  BASELINE_PID=$!
+fi
 
 await "$HAPROXY_PID" 30 login "$HAPROXY_PORT"
 await "$GATEHOUSE_PID" 60 login "$GATEHOUSE_PORT"
+[ -z "$BASELINE_PID" ] || await "$BASELINE_PID" 60 login "$BASELINE_PORT"
 
 sb() {
   port=$1; shift
@@ -282,18 +329,25 @@ run() {
 port_of() {
   case "$1" in
     direct) echo "$PRIMARY_PORT" ;; haproxy) echo "$HAPROXY_PORT" ;; filtered) echo "$FILTERED_PORT" ;;
-    *) echo "$GATEHOUSE_PORT" ;;
+    baseline) echo "$BASELINE_PORT" ;; *) echo "$GATEHOUSE_PORT" ;;
   esac
 }
-pid_of() { case "$1" in haproxy) echo "$HAPROXY_PID" ;; gatehouse|filtered) echo "$GATEHOUSE_PID" ;; *) echo '' ;; esac; }
+pid_of() {
+  case "$1" in
+    haproxy) echo "$HAPROXY_PID" ;; gatehouse|filtered) echo "$GATEHOUSE_PID" ;; baseline) echo "$BASELINE_PID" ;;
+    *) echo '' ;;
+  esac
+}
 if [ "$WORKLOAD" = connect ]; then
   . "$HELPERS/connect-rounds.sh"
   exit 0
 fi
 TARGETS='direct haproxy gatehouse'
+[ -z "$BASELINE_PID" ] || TARGETS="$TARGETS baseline"
 [ "$FILTER" = none ] || TARGETS="$TARGETS filtered"
 
 echo "Direct :$PRIMARY_PORT, HAProxy :$HAPROXY_PORT (pid $HAPROXY_PID), Gatehouse :$GATEHOUSE_PORT (pid $GATEHOUSE_PID);" \
+  "${BASELINE_PID:+baseline $BASELINE_REF ($BASELINE_COMMIT) :$BASELINE_PORT (pid $BASELINE_PID);}" \
   "proxy threads $PROXY_THREADS, sysbench threads $CLIENT_THREADS, $ROUNDS round(s) of ${TIME}s; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 mkdir -p "$WORK/results"
 if [ "$WARMUP" -gt 0 ]; then

@@ -8,7 +8,8 @@ import re
 import statistics
 import sys
 
-TARGETS = ("direct", "haproxy", "gatehouse", "filtered")  # "filtered": Gatehouse with BENCH_FILTER's filter
+# "baseline": BENCH_BASELINE_REF's build with the same service; "filtered": Gatehouse with BENCH_FILTER's filter
+TARGETS = ("direct", "haproxy", "gatehouse", "baseline", "filtered")
 MODES = {"disable": "text protocol (--db-ps-mode=disable)", "auto": "prepared statements (--db-ps-mode=auto)"}
 GOAL_THROUGHPUT = 0.85  # Gatehouse queries/s at least this times HAProxy's
 GOAL_CPU = 1.25  # Gatehouse CPU per query at most this times HAProxy's
@@ -92,6 +93,16 @@ def report_mode(mode, runs):
     print(f"- CPU per query Gatehouse/HAProxy: {fmt(c_med, 2)} [{', '.join(fmt(v, 2) for v in cpu)}] "
           f"(goal ≤ {GOAL_CPU}: {'met' if c_ok else 'NOT met'})")
     print(f"- throughput Gatehouse/direct: {fmt(d_med, 2)} [{', '.join(fmt(v, 2) for v in direct)}]")
+    report_pair(by_round, "baseline", "gatehouse", "now/before (Gatehouse / BENCH_BASELINE_REF's build)")
+    b_thr, b_cpu = [], []
+    for rnd in sorted(by_round):
+        b, h = by_round[rnd].get("baseline"), by_round[rnd].get("haproxy")
+        if b and h:
+            b_thr.append(ratio(b["qps"], h["qps"]))
+            b_cpu.append(ratio(b["cpu_us"], h["cpu_us"]))
+    if b_thr:
+        print(f"- throughput before/HAProxy: {fmt(median(b_thr), 2)} [{', '.join(fmt(v, 2) for v in b_thr)}]")
+        print(f"- CPU per query before/HAProxy: {fmt(median(b_cpu), 2)} [{', '.join(fmt(v, 2) for v in b_cpu)}]")
     f_thr, f_cpu = [], []
     for rnd in sorted(by_round):
         g, f = by_round[rnd].get("gatehouse"), by_round[rnd].get("filtered")
@@ -103,6 +114,19 @@ def report_mode(mode, runs):
               f"[{', '.join(fmt(v, 2) for v in f_thr)}]")
         print(f"- CPU per query with the filter / without: {fmt(median(f_cpu), 2)} "
               f"[{', '.join(fmt(v, 2) for v in f_cpu)}]")
+
+
+def report_pair(by_round, before, after, label):
+    """Prints the median and per-round ratios of throughput and CPU per query of target {after} to {before}."""
+    thr, cpu = [], []
+    for rnd in sorted(by_round):
+        b, a = by_round[rnd].get(before), by_round[rnd].get(after)
+        if b and a:
+            thr.append(ratio(a["qps"], b["qps"]))
+            cpu.append(ratio(a["cpu_us"], b["cpu_us"]))
+    if thr:
+        print(f"- throughput {label}: {fmt(median(thr), 2)} [{', '.join(fmt(v, 2) for v in thr)}]")
+        print(f"- CPU per query {label}: {fmt(median(cpu), 2)} [{', '.join(fmt(v, 2) for v in cpu)}]")
 
 
 def main():

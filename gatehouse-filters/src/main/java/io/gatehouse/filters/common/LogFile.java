@@ -1,9 +1,8 @@
 package io.gatehouse.filters.common;
 
-import java.io.BufferedWriter;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,8 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One text file a logging filter writes (or standard output), through a 64 KiB buffer so that a worker thread
- * writing an entry only copies characters, and touches the disk when the buffer fills or when {@code flush} asks
- * for it. A session's own file is used by its worker alone; a file shared by every session (qlafilter's unified
+ * writing an entry only copies bytes (entries come as UTF-8, either already encoded by the caller or as text encoded
+ * here), and touches the disk when the buffer fills or when {@code flush} asks for it. A session's own file is used by its worker alone; a file shared by every session (qlafilter's unified
  * log) is written by several workers, so each write takes the file's monitor for the time of one copy. A failed
  * write is reported once and later entries are dropped, never thrown at the session.
  */
@@ -28,14 +27,14 @@ public final class LogFile {
     private static final Map<Path, LogFile> SHARED = new HashMap<>();
 
     private final String name;
-    private final Writer out;
+    private final OutputStream out;
     private volatile boolean flushEach;
     private final boolean closeable;
     private boolean failed;
     private long entries;
     private int holders;
 
-    private LogFile(String name, Writer out, boolean flushEach, boolean closeable) {
+    private LogFile(String name, OutputStream out, boolean flushEach, boolean closeable) {
         this.name = name;
         this.out = out;
         this.flushEach = flushEach;
@@ -48,9 +47,9 @@ public final class LogFile {
      */
     public static LogFile open(Path path, boolean append, String header, boolean flushEach) throws IOException {
         boolean fresh = !append || !Files.exists(path) || Files.size(path) == 0;
-        Writer w = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(path, StandardOpenOption.CREATE,
+        OutputStream w = new BufferedOutputStream(Files.newOutputStream(path, StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE, append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING),
-                StandardCharsets.UTF_8), BUFFER);
+                BUFFER);
         LogFile f = new LogFile(path.toString(), w, flushEach, true);
         if (fresh && !header.isEmpty()) {
             f.write(header);
@@ -97,7 +96,7 @@ public final class LogFile {
      * called; closing it only flushes.
      */
     public static LogFile stdout(String header, boolean flushEach) {
-        Writer w = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), BUFFER);
+        OutputStream w = new BufferedOutputStream(System.out, BUFFER);
         LogFile f = new LogFile("stdout", w, flushEach, false);
         if (!header.isEmpty()) {
             f.write(header);
@@ -106,13 +105,22 @@ public final class LogFile {
         return f;
     }
 
-    /** Appends {@code text} (one or more whole lines). */
-    public synchronized void write(String text) {
+    /** Appends {@code text} (one or more whole lines), encoded as UTF-8. */
+    public void write(String text) {
+        byte[] b = text.getBytes(StandardCharsets.UTF_8);
+        write(b, 0, b.length);
+    }
+
+    /**
+     * Appends {@code len} bytes of {@code utf8} from {@code off}: one or more whole lines, UTF-8 encoded. The bytes
+     * are copied before this returns, so the caller may reuse the array.
+     */
+    public synchronized void write(byte[] utf8, int off, int len) {
         if (failed) {
             return;
         }
         try {
-            out.write(text);
+            out.write(utf8, off, len);
             entries++;
             if (flushEach) {
                 out.flush();

@@ -1,6 +1,7 @@
 package io.gatehouse.filters.qlafilter;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Locale;
 
@@ -31,6 +32,15 @@ final class ExecuteText {
      * once and executed many times is scanned for quotes and comments only once.
      */
     static String render(String sql, int[] marks, int params, byte[][] types, BitSet longData, byte[] body) {
+        return render(sql, marks, params, types, longData, body, new StringBuilder());
+    }
+
+    /**
+     * The same, built in {@code out} (emptied first; a session reuses one), with numbers appended without
+     * intermediate Strings and the bound types kept when an execute rebinds the same ones.
+     */
+    static String render(String sql, int[] marks, int params, byte[][] types, BitSet longData, byte[] body,
+                         StringBuilder out) {
         if (params == 0 || body.length < 9) {
             return sql;
         }
@@ -41,29 +51,77 @@ final class ExecuteText {
             at += bitmap;
             boolean bound = body[at++] == 1;
             if (bound) {
-                byte[] t = new byte[params * 2];
-                System.arraycopy(body, at, t, 0, t.length);
-                types[0] = t;
-                at += t.length;
+                int n = params * 2;
+                byte[] old = types[0];
+                if (old == null || old.length != n || !Arrays.equals(old, 0, n, body, at, at + n)) {
+                    byte[] t = new byte[n];
+                    System.arraycopy(body, at, t, 0, n);
+                    types[0] = t;
+                }
+                at += n;
             }
             byte[] t = types[0];
             if (t == null || t.length != params * 2) {
                 return sql;
             }
-            String[] values = new String[params];
+            out.setLength(0);
+            int from = 0;
             int[] pos = {at};
             for (int i = 0; i < params; i++) {
+                // Values past the last placeholder are still read, so that a truncated packet is noticed.
+                boolean shown = i < marks.length;
+                if (shown) {
+                    out.append(sql, from, marks[i]);
+                    from = marks[i] + 1;
+                }
                 if ((body[nulls + i / 8] & (1 << (i % 8))) != 0) {
-                    values[i] = "NULL";
+                    if (shown) {
+                        out.append("NULL");
+                    }
                 } else if (longData.get(i)) {
-                    values[i] = "?";
+                    if (shown) {
+                        out.append('?');
+                    }
+                } else if (shown) {
+                    appendValue(out, body, pos, t[2 * i] & 0xFF, (t[2 * i + 1] & 0x80) != 0);
                 } else {
-                    values[i] = value(body, pos, t[2 * i] & 0xFF, (t[2 * i + 1] & 0x80) != 0);
+                    value(body, pos, t[2 * i] & 0xFF, (t[2 * i + 1] & 0x80) != 0);
                 }
             }
-            return substitute(sql, marks, values);
+            return out.append(sql, from, sql.length()).toString();
         } catch (IndexOutOfBoundsException e) {
             return sql;
+        }
+    }
+
+    /** Appends the value {@link #value} reads, integers without an intermediate String. */
+    private static void appendValue(StringBuilder out, byte[] b, int[] pos, int type, boolean unsigned) {
+        int at = pos[0];
+        switch (type) {
+            case 1 -> {
+                pos[0] = at + 1;
+                out.append(unsigned ? b[at] & 0xFF : b[at]);
+            }
+            case 2, 13 -> {
+                pos[0] = at + 2;
+                int v = (b[at] & 0xFF) | (b[at + 1] & 0xFF) << 8;
+                out.append(unsigned || type == 13 ? v : (short) v);
+            }
+            case 3, 9 -> {
+                pos[0] = at + 4;
+                int v = (int) le(b, at, 4);
+                out.append(unsigned ? v & 0xFFFFFFFFL : v);
+            }
+            case 8 -> {
+                pos[0] = at + 8;
+                long v = le(b, at, 8);
+                if (unsigned && v < 0) {
+                    out.append(Long.toUnsignedString(v));
+                } else {
+                    out.append(v);
+                }
+            }
+            default -> out.append(value(b, pos, type, unsigned));
         }
     }
 

@@ -6,6 +6,7 @@ import io.gatehouse.api.router.ClientInfo;
 import io.gatehouse.filters.common.LogFile;
 import io.gatehouse.sql.Classifier;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,6 +24,11 @@ final class QlaFilter implements Filter {
     private final Classifier classifier = new Classifier();
     private final LogFile unified;
     private final LogFile stdout;
+    /** The settings in the form lines are formatted with: field arrays and UTF-8 separators. */
+    private final LogField[] fields;
+    private final LogField[] sessionFileFields;
+    private final byte[] separator;
+    private final byte[] newlineReplacement;
     private final AtomicLong sessions = new AtomicLong();
     /** Sessions not yet closed; when the filter is retired, the last of them releases the unified file. */
     private final AtomicLong live = new AtomicLong();
@@ -32,6 +38,10 @@ final class QlaFilter implements Filter {
     QlaFilter(String name, QlaSettings settings) throws IOException {
         this.name = name;
         this.settings = settings;
+        this.fields = settings.fields().toArray(new LogField[0]);
+        this.sessionFileFields = settings.sessionFileFields().toArray(new LogField[0]);
+        this.separator = settings.separator().getBytes(StandardCharsets.UTF_8);
+        this.newlineReplacement = settings.newlineReplacement().getBytes(StandardCharsets.UTF_8);
         String header = LogField.header(settings.fields(), settings.separator());
         this.unified = settings.unifiedFile()
                 ? LogFile.shared(Path.of(settings.filebase() + ".unified"), settings.append(), header, settings.flush())
@@ -76,6 +86,22 @@ final class QlaFilter implements Filter {
 
     QlaSettings settings() {
         return settings;
+    }
+
+    LogField[] fields() {
+        return fields;
+    }
+
+    LogField[] sessionFileFields() {
+        return sessionFileFields;
+    }
+
+    byte[] separator() {
+        return separator;
+    }
+
+    byte[] newlineReplacement() {
+        return newlineReplacement;
     }
 
     Classifier classifier() {

@@ -15,6 +15,7 @@ import io.gatehouse.api.reply.Reply;
 import io.gatehouse.api.router.ClientInfo;
 import io.gatehouse.filters.common.LogFile;
 import io.gatehouse.filters.common.StatementText;
+import io.gatehouse.protocol.Packets;
 import io.gatehouse.sql.Classification;
 import io.gatehouse.sql.QueryType;
 import io.netty.buffer.ByteBuf;
@@ -25,34 +26,55 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One session of the qlafilter: notes each statement (COM_QUERY, COM_STMT_PREPARE, and COM_STMT_EXECUTE as the text
  * it prepared) when it arrives and writes its line when the reply the client got is complete, to the session's
- * own file and to the filter's shared outputs. Confined to the session's worker thread; it reads packets without
- * keeping them. The logic is in {@link #onCommand} and {@link #onReply}, which take plain values.
+ * own file and to the filter's shared outputs. Confined to the session's worker thread; it copies what it needs of
+ * a packet and keeps no packet. The statement being answered is held in reused fields and a plain-ASCII COM_QUERY
+ * as a copy of its bytes, which go to the log as they are, so that the common case (a text statement, no pattern
+ * rules, no canonical form) formats its line into the worker's {@link LineBuffer} without allocating.
  */
 final class QlaSession implements FilterSession {
     private static final Logger LOG = LoggerFactory.getLogger(QlaSession.class);
     private static final int SESSION_TRACK_SCHEMA = 1;
     private static final long LAST_PREPARED = 0xFFFFFFFFL;
+    /** A statement copy grown past this by a huge statement is dropped after it, not kept for the session's life. */
+    private static final int KEEP_SQL = 4096;
 
     private final QlaFilter filter;
     private final QlaSettings settings;
     private final ClientInfo client;
     private final boolean active;
-    private final String userHost;
-    private final Set<LogField> fileFields;
+    /** True when no {@code match} or {@code exclude} needs the statement as a String. */
+    private final boolean noStatementRules;
     private final Map<Long, Prepared> prepared = new HashMap<>();
+    private final LogLine line = new LogLine();
     private LogFile file;
     /** The text of the newest prepared statement: an execute with id 0xFFFFFFFF (Connector/J's pipelining) means it. */
     private Prepared lastPrepared;
     private String database;
-    private Pending pending;
     private long transactionStart = -1;
+
+    // The statement whose reply is awaited, valid while hasPending.
+    private boolean hasPending;
+    private int pendingCommand;
+    /** The line shows the statement: as {@link #pendingSql}, or as the bytes in {@link #sqlBytes} when that is null. */
+    private boolean pendingLogged;
+    private String pendingSql;
+    /** The text after the command byte of COM_STMT_PREPARE and COM_INIT_DB, which a successful reply makes known. */
+    private String pendingText;
+    private long pendingStartNanos;
+    private long pendingWallMillis;
+    private int pendingTypeMask;
+    private String pendingUseDatabase;
+    /** The bytes of the pending COM_QUERY's statement ({@link #sqlLength} of them), reused between statements. */
+    private byte[] sqlBytes = new byte[0];
+    private int sqlLength;
+    /** Where an execution's text is built, reused between executions. */
+    private StringBuilder rendered = new StringBuilder(64);
 
     /** A prepared statement: its text, parameter count, the types last bound and the parameters sent as long data. */
     private static final class Prepared {
@@ -70,24 +92,21 @@ final class QlaSession implements FilterSession {
         }
     }
 
-    /** The statement whose reply is awaited; {@code sql} is null when it is not logged. */
-    private record Pending(int command, String sql, String text, long startNanos, long wallMillis, int typeMask,
-                           String useDatabase) {
-    }
-
     QlaSession(QlaFilter filter, ClientInfo client) {
         this.filter = filter;
         this.settings = filter.settings();
         this.client = client;
         this.active = settings.sessions().covers(client);
-        this.userHost = client.user() + "@" + client.remote();
+        this.noStatementRules = settings.statements().match() == null && settings.statements().exclude() == null;
         this.database = client.database();
-        this.fileFields = settings.sessionFileFields();
+        line.service = client.service();
+        line.sessionId = client.sessionId();
+        line.userHost = (client.user() + "@" + client.remote()).getBytes(StandardCharsets.UTF_8);
         if (active && settings.sessionFiles()) {
             Path path = Path.of(settings.filebase() + "." + client.sessionId());
             try {
                 file = LogFile.open(path, settings.append(),
-                        LogField.header(fileFields, settings.separator()), settings.flush());
+                        LogField.header(settings.sessionFileFields(), settings.separator()), settings.flush());
             } catch (IOException e) {
                 LOG.error("qlafilter: cannot open {}: {}", path, e.toString());
             }
@@ -101,25 +120,10 @@ final class QlaSession implements FilterSession {
 
     @Override
     public List<RouteHint> routeQuery(Command c) {
-        ByteBuf packet = c.packet();
-        int command = c.command();
         if (active) {
-            boolean hasText = command == COM_QUERY || command == COM_STMT_PREPARE || command == COM_INIT_DB;
-            boolean hasId = command == COM_STMT_EXECUTE || command == COM_STMT_CLOSE || command == COM_STMT_SEND_LONG_DATA;
-            byte[] body = null;
-            if (command == COM_STMT_EXECUTE || command == COM_STMT_SEND_LONG_DATA) {
-                int from = packet.readerIndex() + 5;
-                // Long data carries a parameter's value, of which only the statement and parameter ids are needed.
-                int len = command == COM_STMT_EXECUTE ? packet.writerIndex() - from
-                        : Math.min(6, packet.writerIndex() - from);
-                body = new byte[Math.max(0, len)];
-                packet.getBytes(from, body);
-            }
             current = c;
             try {
-                onCommand(command, hasText ? StatementText.payloadText(packet) : null,
-                        hasId ? StatementText.statementId(packet) : -1, body, System.nanoTime(),
-                        System.currentTimeMillis());
+                onCommand(c.command(), c.packet(), System.nanoTime(), System.currentTimeMillis());
             } finally {
                 current = null;
             }
@@ -134,46 +138,113 @@ final class QlaSession implements FilterSession {
         }
     }
 
-    /**
-     * A client command arrived.
-     *
-     * @param text        the text after the command byte for COM_QUERY, COM_STMT_PREPARE and COM_INIT_DB, else null
-     * @param statementId the statement id of COM_STMT_EXECUTE, COM_STMT_SEND_LONG_DATA and COM_STMT_CLOSE, else -1
-     * @param body        the bytes after the command byte of COM_STMT_EXECUTE (its bound values) and the first six of
-     *                    COM_STMT_SEND_LONG_DATA, else null
-     */
-    void onCommand(int command, String text, long statementId, byte[] body, long nowNanos, long wallMillis) {
+    /** A client command arrived ({@code packet} with its header, read and not kept). */
+    private void onCommand(int command, ByteBuf packet, long nowNanos, long wallMillis) {
         if (command == COM_STMT_CLOSE) {
-            prepared.remove(statementId);
+            prepared.remove(StatementText.statementId(packet));
             return;
         }
         if (command == COM_STMT_SEND_LONG_DATA) {
-            Prepared ps = prepared.get(statementId);
-            if (ps != null && body != null && body.length >= 6) {
-                ps.longData.set((body[4] & 0xFF) | (body[5] & 0xFF) << 8);
+            // Long data carries a parameter's value, of which only the statement and parameter ids are needed.
+            Prepared ps = prepared.get(StatementText.statementId(packet));
+            int at = packet.readerIndex() + Packets.HEADER_SIZE + 5;
+            if (ps != null && packet.writerIndex() - at >= 2) {
+                ps.longData.set(packet.getUnsignedShortLE(at));
             }
             return;
         }
         if (StatementText.noReply(command)) {
             return;
         }
-        String sql = switch (command) {
-            case COM_QUERY, COM_STMT_PREPARE -> text;
-            case COM_STMT_EXECUTE -> executed(statementId == LAST_PREPARED ? lastPrepared : prepared.get(statementId),
-                    body);
-            default -> null;
-        };
-        boolean logged = sql != null && !sql.isEmpty() && settings.statements().wants(sql);
-        boolean use = command == COM_QUERY && startsWithUse(text);
+        hasPending = true;
+        pendingCommand = command;
+        pendingStartNanos = nowNanos;
+        pendingWallMillis = wallMillis;
+        pendingLogged = false;
+        pendingSql = null;
+        pendingText = null;
+        pendingTypeMask = 0;
+        pendingUseDatabase = null;
+        switch (command) {
+            case COM_QUERY -> query(packet);
+            case COM_STMT_PREPARE -> {
+                pendingText = StatementText.payloadText(packet);
+                statement(pendingText, true, false);
+            }
+            case COM_INIT_DB -> pendingText = StatementText.payloadText(packet);
+            case COM_STMT_EXECUTE -> {
+                long id = StatementText.statementId(packet);
+                int from = packet.readerIndex() + Packets.HEADER_SIZE + 1;
+                byte[] body = new byte[Math.max(0, packet.writerIndex() - from)];
+                packet.getBytes(from, body);
+                if (rendered.capacity() > KEEP_SQL) {
+                    rendered = new StringBuilder(64);
+                }
+                statement(executed(id == LAST_PREPARED ? lastPrepared : prepared.get(id), body, rendered), false,
+                        false);
+            }
+            default -> {
+            }
+        }
+    }
+
+    /**
+     * A COM_QUERY: its statement is copied once; plain ASCII with no pattern rules is logged from that copy, anything
+     * else goes through {@link #statement} as a String (decoded as UTF-8, as MaxScale logs it).
+     */
+    private void query(ByteBuf packet) {
+        int from = packet.readerIndex() + Packets.HEADER_SIZE + 1;
+        int len = Math.max(0, packet.writerIndex() - from);
+        if (sqlBytes.length < len || sqlBytes.length > KEEP_SQL) {
+            sqlBytes = new byte[Math.max(len, Math.min(KEEP_SQL, 2 * sqlBytes.length))];
+        }
+        packet.getBytes(from, sqlBytes, 0, len);
+        sqlLength = len;
+        if (!noStatementRules || !ascii(sqlBytes, len)) {
+            statement(new String(sqlBytes, 0, len, StandardCharsets.UTF_8), true, true);
+            return;
+        }
+        boolean logged = len > 0;
+        boolean use = startsWithUse(sqlBytes, len);
         Classification c = null;
         if (use || (logged && (settings.canonical() || settings.needsTransaction()))) {
-            // A statement's own text shares the command's classification with the router; an execution's expanded
-            // text is classified here.
-            c = current != null && current.carriesSql() ? current.classification() : filter.classifier().classify(sql);
+            c = classification(null, true);
         }
-        String shown = logged && settings.canonical() ? c.canonical() : sql;
-        pending = new Pending(command, logged ? shown : null, text, nowNanos, wallMillis,
-                c == null ? 0 : c.typeMask(), use ? c.database() : null);
+        pendingLogged = logged;
+        pendingSql = logged && settings.canonical() ? c.canonical() : null;
+        pendingTypeMask = c == null ? 0 : c.typeMask();
+        pendingUseDatabase = use ? c.database() : null;
+    }
+
+    /**
+     * Notes {@code sql} (null when unknown) as the pending statement's text.
+     *
+     * @param ownText the command carries {@code sql} itself (not an execution's expanded text)
+     * @param query   the command is COM_QUERY, which may be a USE
+     */
+    private void statement(String sql, boolean ownText, boolean query) {
+        boolean logged = sql != null && !sql.isEmpty() && settings.statements().wants(sql);
+        boolean use = query && startsWithUse(sql);
+        Classification c = null;
+        if (use || (logged && (settings.canonical() || settings.needsTransaction()))) {
+            c = classification(sql, ownText);
+        }
+        pendingLogged = logged;
+        pendingSql = logged ? (settings.canonical() ? c.canonical() : sql) : null;
+        pendingTypeMask = c == null ? 0 : c.typeMask();
+        pendingUseDatabase = use ? c.database() : null;
+    }
+
+    /**
+     * A statement's own text shares the command's classification with the router; an execution's expanded text is
+     * classified here ({@code sql} is only read then).
+     */
+    private Classification classification(String sql, boolean ownText) {
+        if (ownText && current != null && current.carriesSql()) {
+            return current.classification();
+        }
+        return filter.classifier().classify(sql != null ? sql : new String(sqlBytes, 0, sqlLength,
+                StandardCharsets.UTF_8));
     }
 
     /**
@@ -184,75 +255,99 @@ final class QlaSession implements FilterSession {
      * @param firstNanos when its first byte went to the client, 0 when unknown
      */
     void onReply(Reply reply, String server, long bytes, long firstNanos, long nowNanos) {
-        Pending p = pending;
-        pending = null;
-        if (p == null) {
+        if (!hasPending) {
             return;
         }
+        hasPending = false;
         if (!reply.isError()) {
-            remember(p, reply);
+            remember(reply);
         }
-        if (p.sql() == null) {
+        if (!pendingLogged) {
             return;
         }
         String transaction = "";
         long transactionNanos = -1;
-        if ((p.typeMask() & QueryType.BEGIN_TRX) != 0) {
+        if ((pendingTypeMask & QueryType.BEGIN_TRX) != 0) {
             transaction = "BEGIN";
-            transactionStart = p.startNanos();
-        } else if ((p.typeMask() & QueryType.COMMIT) != 0) {
+            transactionStart = pendingStartNanos;
+        } else if ((pendingTypeMask & QueryType.COMMIT) != 0) {
             transaction = "COMMIT";
             transactionNanos = transactionStart < 0 ? -1 : nowNanos - transactionStart;
             transactionStart = -1;
-        } else if ((p.typeMask() & QueryType.ROLLBACK) != 0) {
+        } else if ((pendingTypeMask & QueryType.ROLLBACK) != 0) {
             transaction = "ROLLBACK";
             transactionStart = -1;
         }
-        LogLine line = new LogLine(client.service(), client.sessionId(), p.wallMillis(), userHost,
-                firstNanos == 0 ? -1 : Math.max(0, firstNanos - p.startNanos()), p.sql(), database,
-                nowNanos - p.startNanos(), reply.rows(), bytes, transaction, transactionNanos, reply.warnings(),
-                reply.isError() ? reply.errorMessage() : "", server, StatementText.commandName(p.command()));
-        write(line);
+        LogLine l = line;
+        l.wallMillis = pendingWallMillis;
+        l.replyNanos = firstNanos == 0 ? -1 : Math.max(0, firstNanos - pendingStartNanos);
+        l.sql = pendingSql;
+        l.sqlBytes = sqlBytes;
+        l.sqlLength = sqlLength;
+        l.defaultDb = database;
+        l.totalReplyNanos = nowNanos - pendingStartNanos;
+        l.rows = reply.rows();
+        l.replyBytes = bytes;
+        l.transaction = transaction;
+        l.transactionNanos = transactionNanos;
+        l.warnings = reply.warnings();
+        l.errorMessage = reply.isError() ? reply.errorMessage() : "";
+        l.server = server;
+        l.command = StatementText.commandName(pendingCommand);
+        write(l);
+        pendingSql = null;
     }
 
-    private void write(LogLine line) {
-        String sep = settings.separator();
-        String nl = settings.newlineReplacement();
+    private void write(LogLine l) {
         boolean us = settings.microseconds();
         if (file != null) {
-            file.write(line.format(fileFields, sep, nl, us));
+            LineBuffer b = LineBuffer.forThisThread();
+            l.format(b, filter.sessionFileFields(), filter.separator(), filter.newlineReplacement(), us);
+            file.write(b.array(), 0, b.length());
         }
-        if (filter.unified() != null || filter.stdout() != null) {
-            String all = line.format(settings.fields(), sep, nl, us);
-            if (filter.unified() != null) {
-                filter.unified().write(all);
+        LogFile unified = filter.unified();
+        LogFile stdout = filter.stdout();
+        if (unified != null || stdout != null) {
+            LineBuffer b = LineBuffer.forThisThread();
+            l.format(b, filter.fields(), filter.separator(), filter.newlineReplacement(), us);
+            if (unified != null) {
+                unified.write(b.array(), 0, b.length());
             }
-            if (filter.stdout() != null) {
-                filter.stdout().write(all);
+            if (stdout != null) {
+                stdout.write(b.array(), 0, b.length());
             }
         }
+    }
+
+    private static boolean ascii(byte[] b, int len) {
+        for (int i = 0; i < len; i++) {
+            if (b[i] < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The SQL an execute of {@code ps} runs, its values in place; null for an unknown statement. */
-    private static String executed(Prepared ps, byte[] body) {
+    private static String executed(Prepared ps, byte[] body, StringBuilder out) {
         if (ps == null) {
             return null;
         }
         String sql = body == null ? ps.sql
-                : ExecuteText.render(ps.sql, ps.marks, ps.params, ps.types, ps.longData, body);
+                : ExecuteText.render(ps.sql, ps.marks, ps.params, ps.types, ps.longData, body, out);
         ps.longData.clear();
         return sql;
     }
 
     /** What a successful reply teaches: a prepared statement's text, the current database. */
-    private void remember(Pending p, Reply reply) {
-        if (p.command() == COM_STMT_PREPARE && reply.kind() == Reply.Kind.PREPARE_OK && p.text() != null) {
-            lastPrepared = new Prepared(p.text(), reply.parameterCount());
+    private void remember(Reply reply) {
+        if (pendingCommand == COM_STMT_PREPARE && reply.kind() == Reply.Kind.PREPARE_OK && pendingText != null) {
+            lastPrepared = new Prepared(pendingText, reply.parameterCount());
             prepared.put(reply.statementId(), lastPrepared);
-        } else if (p.command() == COM_INIT_DB && p.text() != null) {
-            database = p.text();
-        } else if (p.useDatabase() != null) {
-            database = p.useDatabase();
+        } else if (pendingCommand == COM_INIT_DB && pendingText != null) {
+            database = pendingText;
+        } else if (pendingUseDatabase != null) {
+            database = pendingUseDatabase;
         }
         String tracked = trackedSchema(reply.sessionTrack());
         if (tracked != null) {
@@ -317,6 +412,16 @@ final class QlaSession implements FilterSession {
         }
         return sql.regionMatches(true, i, "use", 0, 3) && i + 3 < sql.length()
                 && (Character.isWhitespace(sql.charAt(i + 3)) || sql.charAt(i + 3) == '`');
+    }
+
+    /** The same test on the first {@code len} bytes of an ASCII statement. */
+    private static boolean startsWithUse(byte[] sql, int len) {
+        int i = 0;
+        while (i < len && Character.isWhitespace(sql[i])) {
+            i++;
+        }
+        return i + 3 < len && (sql[i] | 0x20) == 'u' && (sql[i + 1] | 0x20) == 's' && (sql[i + 2] | 0x20) == 'e'
+                && (Character.isWhitespace(sql[i + 3]) || sql[i + 3] == '`');
     }
 
     @Override

@@ -43,6 +43,32 @@ class ExecuteTextTest {
     }
 
     @Test
+    void integersOfEachWidthAndSignAndPlaceholderCountsThatDisagree() {
+        // TINY -1, unsigned TINY 255, SHORT -2, unsigned LONG 4294967295, signed LONGLONG -3, YEAR 2024
+        ByteArrayOutputStream b = head(0, 1, 1 | 0x8000, 2, 3 | 0x8000, 8, 13);
+        b.writeBytes(new byte[] {-1, -1, -2, -1, -1, -1, -1, -1});
+        b.writeBytes(new byte[] {-3, -1, -1, -1, -1, -1, -1, -1, (byte) 0xE8, 0x07});
+        byte[] body = b.toByteArray();
+        StringBuilder reused = new StringBuilder("left over");
+        byte[][] types = new byte[1][];
+        String all = "SELECT ?, ?, ?, ?, ?, ?";
+        assertThat(ExecuteText.render(all, ExecuteText.placeholders(all), 6, types, new BitSet(), body, reused))
+                .isEqualTo("SELECT -1, 255, -2, 4294967295, -3, 2024");
+        byte[] bound = types[0];
+        // Fewer placeholders than values: the extra values are read and dropped; more: the rest stay as they are.
+        String fewer = "SELECT ?, ?";
+        assertThat(ExecuteText.render(fewer, ExecuteText.placeholders(fewer), 6, types, new BitSet(), body, reused))
+                .isEqualTo("SELECT -1, 255");
+        assertThat(types[0]).as("the same types bound again are kept").isSameAs(bound);
+        String more = "SELECT ?, ?, ?, ?, ?, ?, ?, ?";
+        assertThat(ExecuteText.render(more, ExecuteText.placeholders(more), 6, types, new BitSet(), body, reused))
+                .isEqualTo("SELECT -1, 255, -2, 4294967295, -3, 2024, ?, ?");
+        byte[] cut = java.util.Arrays.copyOf(body, body.length - 1);
+        assertThat(ExecuteText.render(fewer, ExecuteText.placeholders(fewer), 6, types, new BitSet(), cut, reused))
+                .as("a value cut short, even past the last placeholder").isEqualTo(fewer);
+    }
+
+    @Test
     void longDataAndShortPacketsKeepPlaceholders() {
         BitSet longData = new BitSet();
         longData.set(0);

@@ -151,6 +151,23 @@ class QlaSessionTest {
     }
 
     @Test
+    void nonAsciiAndMalformedStatementsAreLoggedAsUtf8Text(@TempDir Path dir) throws Exception {
+        try (FilterHarness h = harness(dir, "log_data", "query,default_db", "newline_replacement", "\" \"")) {
+            h.send(TestPackets.command(h.alloc(), TestPackets.COM_QUERY,
+                    "SELECT 'żółw'\n, '€'".getBytes(StandardCharsets.UTF_8)));
+            h.reply(rows(1));
+            h.send(TestPackets.command(h.alloc(), TestPackets.COM_QUERY, new byte[] {'S', 'E', 'L', (byte) 0xC3}));
+            h.reply(rows(1));
+            h.query("  use shop2");
+            h.reply(TestPackets.okReply(TestPackets.COM_QUERY));
+            h.query("SELECT 2");
+            h.reply(rows(1));
+        }
+        assertThat(Files.readAllLines(dir.resolve("qla.7"), StandardCharsets.UTF_8)).containsExactly("Query,Default_db",
+                "SELECT 'żółw' , '€',shop", "SEL\uFFFD,shop", "  use shop2,shop2", "SELECT 2,shop2");
+    }
+
+    @Test
     void timesAndDate(@TempDir Path dir) throws Exception {
         try (FilterHarness h = harness(dir, "log_data", "date,reply_time,total_reply_time")) {
             h.query("SELECT SLEEP(0.05)");
