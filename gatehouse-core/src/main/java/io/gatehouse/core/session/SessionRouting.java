@@ -27,6 +27,8 @@ final class SessionRouting {
 
     private final ClientSession session;
     private SessionPipeline pipeline;
+    /** The pipeline's router session (a restart's new one takes over from it). */
+    private RouterSession routerSession;
     /** The COM_CHANGE_USER exchange waiting for the client's next packet, or null. */
     private ChangeUserLogin changingUser;
     /** The reasons ({@link ClientSession#BACKEND_FULL} and the others) the client is not read now. */
@@ -46,6 +48,7 @@ final class SessionRouting {
 
     /** Builds the pipeline over {@code router} and starts it: the router opens the backend connections it needs. */
     void start(RouterSession router) {
+        routerSession = router;
         pipeline = new SessionPipeline(session, router);
         pipeline.start();
     }
@@ -198,10 +201,14 @@ final class SessionRouting {
     void rebuild(List<Filter> filters) {
         SessionPipeline old = pipeline;
         List<BackendConnection> carried = old.restart().handOver();
-        old.release();
         RouterSession rs = session.service().router().newSession(session.clientInfo());
-        pipeline = new SessionPipeline(session, rs != null ? rs
-                : new ConnectionRouterSession(session.service().router()));
+        if (rs == null) {
+            rs = new ConnectionRouterSession(session.service().router());
+        }
+        rs.takeOver(routerSession);
+        old.release();
+        routerSession = rs;
+        pipeline = new SessionPipeline(session, rs);
         pipeline.restart().offer(carried);
         if (filters != null) {
             pipeline.restart().chain(filters);
