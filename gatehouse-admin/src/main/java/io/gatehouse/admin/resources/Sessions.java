@@ -7,7 +7,7 @@ import io.gatehouse.admin.json.Json;
 import io.gatehouse.admin.json.JsonApi;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.api.filter.Filter;
-import io.gatehouse.core.session.ClientSession;
+import io.gatehouse.core.session.SessionRegistry;
 import io.gatehouse.core.session.SessionSnapshot;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -55,7 +55,7 @@ public final class Sessions {
      * {@link #restart}). Everything is checked before anything changes.
      */
     public void alter(String id, JsonNode body) {
-        ClientSession session = session(id);
+        long session = session(id);
         JsonNode filters = filterData(body);
         var params = body == null ? null : body.path("data").path("attributes").path("parameters");
         boolean hasParams = params != null && params.isObject() && !params.isEmpty();
@@ -79,29 +79,18 @@ public final class Sessions {
         }
         List<Filter> chain = filters == null ? null : chain(filters);
         if (chain != null) {
-            String refusal = session.restartRefusal();
-            if (refusal != null) {
-                throw ApiException.badRequest(refusal);
-            }
+            restart(id, session, chain);           // refused without a change, so before the trace switch
         }
-        if (on != null && !ctx.runtime().sessions().trace(session.id(), on)) {
+        if (on != null && !ctx.runtime().sessions().trace(session, on)) {
             throw ApiException.notFound("session '" + id + "'");
-        }
-        if (chain != null) {
-            session.restartFromAnyThread(chain);
         }
     }
 
     /** {@code PATCH /sessions/:id/relationships/filters}: the body's {@code data} is the session's new chain. */
     public void alterFilters(String id, JsonNode body) {
-        ClientSession session = session(id);
+        long session = session(id);
         JsonNode data = body == null ? null : body.get("data");
-        List<Filter> chain = chain(data == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : data);
-        String refusal = session.restartRefusal();
-        if (refusal != null) {
-            throw ApiException.badRequest(refusal);
-        }
-        session.restartFromAnyThread(chain);
+        restart(id, session, chain(data == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : data));
     }
 
     /**
@@ -110,41 +99,39 @@ public final class Sessions {
      * client stays connected and its connections carry over.
      */
     public void restart(String id) {
-        ClientSession session = session(id);
-        String refusal = session.restartRefusal();
-        if (refusal != null) {
-            throw ApiException.badRequest(refusal);
+        restart(id, session(id), null);
+    }
+
+    private void restart(String id, long session, List<Filter> chain) {
+        SessionRegistry.RestartAnswer answer = ctx.runtime().sessions().restart(session, chain);
+        if (!answer.found()) {
+            throw ApiException.notFound("session '" + id + "'");
         }
-        session.restartFromAnyThread(null);
+        if (answer.refusal() != null) {
+            throw ApiException.badRequest(answer.refusal());
+        }
     }
 
     /** {@code POST /sessions/restart}: every session restarts as with {@link #restart}; those that cannot are named. */
     public void restartAll() {
-        List<String> refused = new ArrayList<>();
-        for (ClientSession s : ctx.runtime().sessions().all()) {
-            String refusal = s.restartRefusal();
-            if (refusal != null) {
-                refused.add("session " + s.id() + ": " + refusal);
-            } else {
-                s.restartFromAnyThread(null);
-            }
-        }
+        List<String> refused = ctx.runtime().sessions().restartAll();
         if (!refused.isEmpty()) {
             throw ApiException.badRequest("Could not restart all sessions: " + String.join("; ", refused));
         }
     }
 
-    private ClientSession session(String id) {
-        ClientSession s;
+    /** The id of the session {@code id} names; 404 when there is none. */
+    private long session(String id) {
+        long n;
         try {
-            s = ctx.runtime().sessions().get(Long.parseLong(id));
+            n = Long.parseLong(id);
         } catch (NumberFormatException e) {
-            s = null;
-        }
-        if (s == null) {
             throw ApiException.notFound("session '" + id + "'");
         }
-        return s;
+        if (ctx.runtime().sessions().snapshot(n) == null) {
+            throw ApiException.notFound("session '" + id + "'");
+        }
+        return n;
     }
 
     /**
@@ -203,12 +190,8 @@ public final class Sessions {
 
     /** The names of the session's filters (those still defined; a router's implied filters have none). */
     private List<String> filterNames(long id) {
-        ClientSession s = ctx.runtime().sessions().get(id);
-        if (s == null) {
-            return List.of();
-        }
         List<String> names = new ArrayList<>();
-        for (Filter f : s.filters()) {
+        for (Filter f : ctx.runtime().sessions().filters(id)) {
             for (var e : ctx.runtime().filters().entrySet()) {
                 if (e.getValue() == f) {
                     names.add(e.getKey());
