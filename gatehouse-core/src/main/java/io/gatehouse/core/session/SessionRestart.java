@@ -19,8 +19,12 @@ import org.slf4j.LoggerFactory;
  */
 final class SessionRestart {
     private static final Logger LOG = LoggerFactory.getLogger(SessionRestart.class);
-    /** How often a session that is not quiet is looked at again: a busy client's next pause comes soon. */
-    private static final long RETRY_MILLIS = 10;
+    /**
+     * How soon a session that is not quiet is looked at again: soon at first (a busy client's next pause comes soon),
+     * then less often up to the longest wait (a long transaction), so waiting sessions cost little.
+     */
+    private static final long FIRST_RETRY_MILLIS = 10;
+    private static final long LONGEST_RETRY_MILLIS = 100;
 
     private final ClientSession session;
     private final SessionRouting routing;
@@ -28,6 +32,7 @@ final class SessionRestart {
     /** The filters asked for, or null for the service's chain. */
     private List<Filter> chain;
     private ScheduledFuture<?> retry;
+    private long retryMillis = FIRST_RETRY_MILLIS;
     /** True from the rebuild until the new router is ready. */
     private boolean rebuilding;
     /** Client bytes read while rebuilding, or null. */
@@ -66,10 +71,12 @@ final class SessionRestart {
             return;
         }
         if (!session.isRouting() || !routing.quiet()) {
-            retry = session.client.eventLoop().schedule(this::attempt, RETRY_MILLIS, TimeUnit.MILLISECONDS);
+            retry = session.client.eventLoop().schedule(this::attempt, retryMillis, TimeUnit.MILLISECONDS);
+            retryMillis = Math.min(LONGEST_RETRY_MILLIS, retryMillis * 2);
             return;
         }
         pending = false;
+        retryMillis = FIRST_RETRY_MILLIS;
         List<Filter> filters = chain;
         chain = null;
         rebuilding = true;
