@@ -121,7 +121,7 @@ public final class Routes implements AutoCloseable {
             case "services" -> p.size() == 1 ? services.list(api) : relationshipsOr(p, services.one(api, b));
             case "listeners" -> p.size() == 1 ? listeners.list(api) : relationshipsOr(p, listeners.one(api, b));
             case "monitors" -> p.size() == 1 ? monitors.list(api) : relationshipsOr(p, monitors.one(api, b));
-            case "sessions" -> p.size() == 1 ? sessions.list(api) : sessions.one(api, b);
+            case "sessions" -> p.size() == 1 ? sessions.list(api) : relationshipsOr(p, sessions.one(api, b));
             case "sql" -> p.size() == 1 ? sql.list(api) : sql.one(api, b);
             case "filters" -> p.size() == 3 ? filterDocuments.read(api, b, p.get(2))
                     : p.size() == 1 ? filters.list(api) : relationshipsOr(p, filters.one(api, b));
@@ -281,6 +281,14 @@ public final class Routes implements AutoCloseable {
             ctx.runtime().services().get(p.get(1)).users().refresh(true).get(60, java.util.concurrent.TimeUnit.SECONDS);
             return ApiResponse.noContent();
         }
+        if (p.size() == 2 && p.get(0).equals("sessions") && p.get(1).equals("restart")) {
+            sessions.restartAll();
+            return ApiResponse.noContent();
+        }
+        if (p.size() == 3 && p.get(0).equals("sessions") && p.get(2).equals("restart")) {
+            sessions.restart(p.get(1));
+            return ApiResponse.noContent();
+        }
         if (p.size() == 2 && p.get(0).equals("users") && p.get(1).equals("inet")) {
             users.create(r.body());
             return ApiResponse.noContent();
@@ -315,6 +323,11 @@ public final class Routes implements AutoCloseable {
         }
         if (p.size() == 2 && p.get(0).equals("sessions")) {
             sessions.alter(p.get(1), r.body());
+            return ApiResponse.noContent();
+        }
+        if (p.size() == 4 && p.get(0).equals("sessions") && p.get(2).equals("relationships")
+                && p.get(3).equals("filters")) {
+            sessions.alterFilters(p.get(1), r.body());
             return ApiResponse.noContent();
         }
         if (p.size() == 2) {

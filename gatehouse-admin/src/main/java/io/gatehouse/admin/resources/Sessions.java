@@ -5,6 +5,9 @@ import io.gatehouse.admin.AdminContext;
 import io.gatehouse.admin.http.ApiException;
 import io.gatehouse.admin.json.Json;
 import io.gatehouse.admin.json.JsonApi;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.gatehouse.api.filter.Filter;
+import io.gatehouse.core.session.SessionRegistry;
 import io.gatehouse.core.session.SessionSnapshot;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -14,7 +17,7 @@ import java.util.Set;
 /**
  * The {@code /sessions} resource: each client session's id (the connection id its client sees), user, remote
  * address, start time, its backend connections (server and the backend's connection id, as MaxScale lists them)
- * and relationships to its service and servers. Runs on the admin thread and reads only the snapshots the
+ * and relationships to its service, servers and filters; changes of its filters, and restarts. Runs on the admin thread and reads only the snapshots the
  * sessions' workers publish; a session may end while it is being described.
  */
 public final class Sessions {
@@ -46,40 +49,157 @@ public final class Sessions {
     }
 
     /**
-     * {@code PATCH /sessions/:id} with {@code data.attributes.parameters.trace} true or false: turns the session's
-     * trace on or off (each statement then logged and listed in {@code trace_entries}).
+     * {@code PATCH /sessions/:id}: {@code data.attributes.parameters.trace} true or false turns the session's trace on
+     * or off (each statement then logged and listed in {@code trace_entries}); {@code data.relationships.filters}
+     * gives the session that filter chain, in that order (none: no filters), from its next quiet point (see
+     * {@link #restart}). Everything is checked before anything changes.
      */
-    public void alter(String id, com.fasterxml.jackson.databind.JsonNode body) {
-        if (body != null && body.path("data").path("relationships").has("filters")) {
-            throw ApiException.badRequest("relationships.filters: a session's filter chain cannot change while it"
-                    + " runs (its filter sessions are made on its worker when it starts); change the service's filters"
-                    + " (alter service-filters) and new sessions use them");
-        }
+    public void alter(String id, JsonNode body) {
+        long session = session(id);
+        JsonNode filters = filterData(body);
         var params = body == null ? null : body.path("data").path("attributes").path("parameters");
-        if (params == null || !params.isObject() || params.isEmpty()) {
-            throw ApiException.badRequest("data.attributes.parameters: missing (expected: {\"trace\": true|false})");
+        boolean hasParams = params != null && params.isObject() && !params.isEmpty();
+        if (filters == null && !hasParams) {
+            throw ApiException.badRequest("data.attributes.parameters: missing (expected: {\"trace\": true|false}, or"
+                    + " data.relationships.filters)");
         }
-        boolean on = false;
-        for (var e : params.properties()) {
-            if (!e.getKey().equals("trace")) {
-                throw ApiException.badRequest("session parameter '" + e.getKey() + "' cannot be changed (expected:"
-                        + " trace)");
+        Boolean on = null;
+        if (hasParams) {
+            for (var e : params.properties()) {
+                if (!e.getKey().equals("trace")) {
+                    throw ApiException.badRequest("session parameter '" + e.getKey() + "' cannot be changed"
+                            + " (expected: trace)");
+                }
+                String v = e.getValue().asText();
+                if (!v.equals("true") && !v.equals("false")) {
+                    throw ApiException.badRequest("trace: '" + v + "' (expected: true or false)");
+                }
+                on = v.equals("true");
             }
-            String v = e.getValue().asText();
-            if (!v.equals("true") && !v.equals("false")) {
-                throw ApiException.badRequest("trace: '" + v + "' (expected: true or false)");
-            }
-            on = v.equals("true");
         }
+        List<Filter> chain = filters == null ? null : chain(filters);
+        if (chain != null) {
+            restart(id, session, chain);           // refused without a change, so before the trace switch
+        }
+        if (on != null && !ctx.runtime().sessions().trace(session, on)) {
+            throw ApiException.notFound("session '" + id + "'");
+        }
+    }
+
+    /** {@code PATCH /sessions/:id/relationships/filters}: the body's {@code data} is the session's new chain. */
+    public void alterFilters(String id, JsonNode body) {
+        long session = session(id);
+        JsonNode data = body == null ? null : body.get("data");
+        restart(id, session, chain(data == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : data));
+    }
+
+    /**
+     * {@code POST /sessions/:id/restart}: the session makes its filter sessions and router session again from its
+     * service's configuration as it is now, at its next quiet point (between commands, no transaction open); the
+     * client stays connected and its connections carry over.
+     */
+    public void restart(String id) {
+        restart(id, session(id), null);
+    }
+
+    private void restart(String id, long session, List<Filter> chain) {
+        SessionRegistry.RestartAnswer answer = ctx.runtime().sessions().restart(session, chain);
+        if (!answer.found()) {
+            throw ApiException.notFound("session '" + id + "'");
+        }
+        if (answer.refusal() != null) {
+            throw ApiException.badRequest(answer.refusal());
+        }
+    }
+
+    /** {@code POST /sessions/restart}: every session restarts as with {@link #restart}; those that cannot are named. */
+    public void restartAll() {
+        List<String> refused = ctx.runtime().sessions().restartAll();
+        if (!refused.isEmpty()) {
+            throw ApiException.badRequest("Could not restart all sessions: " + String.join("; ", refused));
+        }
+    }
+
+    /** The id of the session {@code id} names; 404 when there is none. */
+    private long session(String id) {
         long n;
         try {
             n = Long.parseLong(id);
-        } catch (NumberFormatException ex) {
+        } catch (NumberFormatException e) {
             throw ApiException.notFound("session '" + id + "'");
         }
-        if (!ctx.runtime().sessions().trace(n, on)) {
+        if (ctx.runtime().sessions().snapshot(n) == null) {
             throw ApiException.notFound("session '" + id + "'");
         }
+        return n;
+    }
+
+    /**
+     * The filters list of a PATCH, or null when it names none: {@code data.relationships.filters.data} as maxctrl
+     * sends it, or under {@code data.attributes} as MaxScale's documentation shows it. JSON null is no filters.
+     */
+    private static JsonNode filterData(JsonNode body) {
+        if (body == null) {
+            return null;
+        }
+        for (JsonNode rel : List.of(body.path("data").path("relationships"),
+                body.path("data").path("attributes").path("relationships"))) {
+            if (rel.has("filters")) {
+                JsonNode data = rel.path("filters").get("data");
+                return data == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : data;
+            }
+        }
+        return null;
+    }
+
+    /** The filter instances {@code data} names, in order; MaxScale's errors for a bad entry or an unknown filter. */
+    private List<Filter> chain(JsonNode data) {
+        if (data.isNull()) {
+            return List.of();
+        }
+        if (!data.isArray()) {
+            throw ApiException.badRequest("Not a JSON array but a " + jsonType(data) + " (expected: relationships."
+                    + "filters.data as a list of {\"id\": NAME, \"type\": \"filters\"})");
+        }
+        List<Filter> chain = new ArrayList<>();
+        for (JsonNode ref : data) {
+            JsonNode name = ref.get("id");
+            if (name == null || !name.isTextual()) {
+                throw ApiException.badRequest("Not a JSON string but a " + (name == null ? "null" : jsonType(name)));
+            }
+            Filter f = ctx.runtime().filters().get(name.asText());
+            if (f == null) {
+                throw ApiException.badRequest("Not a valid filter: " + name.asText());
+            }
+            chain.add(f);
+        }
+        return chain;
+    }
+
+    /** A JSON value's type as MaxScale's messages name it. */
+    private static String jsonType(JsonNode v) {
+        return switch (v.getNodeType()) {
+            case OBJECT -> "object";
+            case ARRAY -> "array";
+            case STRING -> "string";
+            case BOOLEAN -> v.asBoolean() ? "true" : "false";
+            case NUMBER -> v.isIntegralNumber() ? "integer" : "real";
+            default -> "null";
+        };
+    }
+
+    /** The names of the session's filters (those still defined; a router's implied filters have none). */
+    private List<String> filterNames(long id) {
+        List<String> names = new ArrayList<>();
+        for (Filter f : ctx.runtime().sessions().filters(id)) {
+            for (var e : ctx.runtime().filters().entrySet()) {
+                if (e.getValue() == f) {
+                    names.add(e.getKey());
+                    break;
+                }
+            }
+        }
+        return names;
     }
 
     ObjectNode resource(JsonApi api, SessionSnapshot s) {
@@ -133,6 +253,11 @@ public final class Sessions {
         rel.set("services", api.relationship("sessions/" + id, "services", List.of(s.service())));
         if (!servers.isEmpty()) {
             rel.set("servers", api.relationship("sessions/" + id, "servers", new ArrayList<>(servers)));
+        }
+        List<String> filters = filterNames(s.id());
+        if (!filters.isEmpty()) {
+            // As MaxScale: the filters the session uses now (its service's, or those PATCHed onto it).
+            rel.set("filters", api.relationship("sessions/" + id, "filters", filters));
         }
         return r;
     }

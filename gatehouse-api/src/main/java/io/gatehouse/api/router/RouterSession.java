@@ -42,6 +42,15 @@ public interface RouterSession {
     default void sessionReset() {
     }
 
+    /**
+     * The session was restarted (the admin API) and this router session replaces {@code previous}, whose connections
+     * its context hands over, with their state on the servers, as it connects again; called before {@link #start}, while
+     * {@code previous} is still open. A router copies here what it alone knows of that state (statement ids it gave
+     * the client, the current database); the default copies nothing.
+     */
+    default void takeOver(RouterSession previous) {
+    }
+
     /** The session ends; close what is left. */
     void close();
 

@@ -77,8 +77,8 @@ public final class AlterCommand {
     }
 
     /**
-     * maxctrl's {@code alter session-filters}: sends MaxScale's request (the session's filters relationship); Gatehouse
-     * answers with why a running session keeps its chain, which is printed as the error.
+     * maxctrl's {@code alter session-filters}: sends MaxScale's request (the session's filters relationship); the
+     * session uses that chain, in that order (none given: no filters), from its next quiet point.
      */
     @Command(name = "session-filters", description = "Set the filters of a session: ID [FILTER...]")
     void sessionFilters(@Parameters(index = "0", paramLabel = "ID") String id,

@@ -55,6 +55,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     public static final int BACKEND_FULL = 1;
     public static final int QUEUE_FULL = 2;
     public static final int ANSWERING = 4;
+    public static final int RESTARTING = 8;
 
     // The login phase's state: written by the login package's flows on this worker, read by the routing phase.
     public final Service service;
@@ -86,6 +87,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private boolean sessionCounted;
     private ClientInfo clientInfo;
     private volatile SessionSnapshot snapshot;
+    /** The filters of the session's chain as last published. */
+    private volatile List<io.gatehouse.api.filter.Filter> chain = List.of();
     private final long startedAtMillis = System.currentTimeMillis();
     private byte[] clearPassword;
     private byte[] sha256Stage1;
@@ -191,6 +194,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             conns.add(new SessionSnapshot.Connection(b.server().name(), b.threadId()));
         }
         var view = routing.sharingView();
+        chain = routing.filters();
         snapshot = new SessionSnapshot(id, user, remote, service.name(), startedAtMillis, conns, List.of(),
                 view == null ? null : new SessionSnapshot.Sharing(view.released(), view.pinnedBy()));
     }
@@ -424,6 +428,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     /** The router session chose the login result; {@code okPacket} (owned) goes to the client. */
     public void statementLoginDone(ByteBuf okPacket) {
+        if (routing.restarting()) {
+            okPacket.release();                    // a restarted session's new router: the client logged in long ago
+            routing.restartReady();
+            return;
+        }
         if (!loginDone(okPacket)) {
             return;
         }
@@ -478,6 +487,36 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     public byte[] nonce() {
         return nonce;
+    }
+
+    /**
+     * Why this session cannot be restarted, in MaxScale's words, or null when it can; any thread. Connection sharing
+     * moves the session between connections, which a restart's hand-over cannot follow.
+     */
+    public String restartRefusal() {
+        return service.params().string("idle_session_pool_time") != null
+                ? "Cannot restart session if 'idle_session_pool_time' is in use." : null;
+    }
+
+    /**
+     * Rebuilds the session's filter sessions and router session, with {@code filters} (null: its service's chain as
+     * it is now) and the service's current parameters, at its next quiet point (between commands, no transaction
+     * open); its connections carry over. Any thread.
+     */
+    public void restartFromAnyThread(List<io.gatehouse.api.filter.Filter> filters) {
+        Channel c = client;
+        if (c != null) {
+            c.eventLoop().execute(() -> {
+                if (state != State.CLOSED) {
+                    routing.restart(filters);
+                }
+            });
+        }
+    }
+
+    /** The filters of the session's chain now, in order; any thread (each pipeline publishes its own). */
+    public List<io.gatehouse.api.filter.Filter> filters() {
+        return chain;
     }
 
     /** Ends the session from any thread (KILL from another session, shutdown). */

@@ -1,6 +1,7 @@
 package io.gatehouse.core.session;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -40,8 +41,8 @@ public final class SessionRegistry {
     }
 
     /** Every live session as its worker last published it, by id; any thread. */
-    public java.util.List<SessionSnapshot> snapshots() {
-        java.util.List<SessionSnapshot> out = new java.util.ArrayList<>();
+    public List<SessionSnapshot> snapshots() {
+        List<SessionSnapshot> out = new java.util.ArrayList<>();
         for (ClientSession s : sessions.values()) {
             out.add(s.snapshot());
         }
@@ -102,9 +103,52 @@ public final class SessionRegistry {
     }
 
     /** The traced statements of the session with this id (oldest first; empty when there is none); any thread. */
-    public java.util.List<SessionSnapshot.TraceEntry> traceEntries(long id) {
+    public List<SessionSnapshot.TraceEntry> traceEntries(long id) {
         ClientSession s = sessions.get(id);
-        return s == null ? java.util.List.of() : s.trace().entries();
+        return s == null ? List.of() : s.trace().entries();
+    }
+
+    /**
+     * What a restart request came to: {@code found} false when there is no such session, else {@code refusal} is
+     * MaxScale's reason it cannot be restarted, or null when it will be.
+     */
+    public record RestartAnswer(boolean found, String refusal) {
+    }
+
+    /**
+     * Restarts the session with this id at its next quiet point, with {@code filters} (null: its service's chain);
+     * any thread (see {@link ClientSession#restartFromAnyThread}).
+     */
+    public RestartAnswer restart(long id, List<io.gatehouse.api.filter.Filter> filters) {
+        ClientSession s = sessions.get(id);
+        if (s == null) {
+            return new RestartAnswer(false, null);
+        }
+        String refusal = s.restartRefusal();
+        if (refusal == null) {
+            s.restartFromAnyThread(filters);
+        }
+        return new RestartAnswer(true, refusal);
+    }
+
+    /** Restarts every session that can be; returns why the others cannot, one line each naming the session. */
+    public List<String> restartAll() {
+        List<String> refused = new java.util.ArrayList<>();
+        for (ClientSession s : sessions.values()) {
+            String refusal = s.restartRefusal();
+            if (refusal == null) {
+                s.restartFromAnyThread(null);
+            } else {
+                refused.add("session " + s.id() + ": " + refusal);
+            }
+        }
+        return refused;
+    }
+
+    /** The filters of the session with this id now, in order (empty when there is none); any thread. */
+    public List<io.gatehouse.api.filter.Filter> filters(long id) {
+        ClientSession s = sessions.get(id);
+        return s == null ? List.of() : s.filters();
     }
 
     public Collection<ClientSession> all() {

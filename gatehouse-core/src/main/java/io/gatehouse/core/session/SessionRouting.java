@@ -1,5 +1,6 @@
 package io.gatehouse.core.session;
 
+import io.gatehouse.api.filter.Filter;
 import io.gatehouse.api.router.RouterSession;
 import io.gatehouse.core.server.Server;
 import io.gatehouse.protocol.HandshakeResponse;
@@ -7,6 +8,7 @@ import io.gatehouse.core.session.backend.BackendConnection;
 import io.gatehouse.core.session.backend.BackendOwner;
 import io.gatehouse.core.session.backend.BackendDialer;
 import io.gatehouse.core.session.login.ChangeUserLogin;
+import io.gatehouse.core.session.pipeline.ConnectionRouterSession;
 import io.gatehouse.core.session.pipeline.SessionPipeline;
 import io.netty.buffer.ByteBuf;
 import java.util.List;
@@ -25,13 +27,18 @@ final class SessionRouting {
 
     private final ClientSession session;
     private SessionPipeline pipeline;
+    /** The pipeline's router session (a restart's new one takes over from it). */
+    private RouterSession routerSession;
     /** The COM_CHANGE_USER exchange waiting for the client's next packet, or null. */
     private ChangeUserLogin changingUser;
     /** The reasons ({@link ClientSession#BACKEND_FULL} and the others) the client is not read now. */
     private int readBlocks;
+    /** A restart the admin API asked for (new filters, router session from the service's configuration). */
+    private final SessionRestart restart;
 
     SessionRouting(ClientSession session) {
         this.session = session;
+        this.restart = new SessionRestart(session, this);
     }
 
     /** True once the pipeline was built (and until the session released it). */
@@ -41,6 +48,7 @@ final class SessionRouting {
 
     /** Builds the pipeline over {@code router} and starts it: the router opens the backend connections it needs. */
     void start(RouterSession router) {
+        routerSession = router;
         pipeline = new SessionPipeline(session, router);
         pipeline.start();
     }
@@ -118,6 +126,10 @@ final class SessionRouting {
 
     /** Client bytes of the routing phase, to the pipeline; takes ownership of {@code buf}. */
     void routeClientBytes(ByteBuf buf) {
+        if (restart.rebuilding()) {
+            restart.hold(buf);
+            return;
+        }
         if (pipeline == null) {
             buf.release();
             return;
@@ -170,8 +182,61 @@ final class SessionRouting {
         }
     }
 
+    // Restart (SessionRestart).
+
+    /** Rebuilds the session with {@code filters} (null: the service's) once it is quiet. */
+    void restart(List<Filter> filters) {
+        restart.request(filters);
+    }
+
+    /** True when the session may be rebuilt now (see {@link io.gatehouse.core.session.pipeline.PipelineRestart}). */
+    boolean quiet() {
+        return pipeline != null && changingUser == null && pipeline.restart().quiet();
+    }
+
+    /**
+     * Replaces the quiet pipeline with one built from the service as it is now (router session, and the filters
+     * given or the service's), which takes over the old one's connections as its router connects.
+     */
+    void rebuild(List<Filter> filters) {
+        SessionPipeline old = pipeline;
+        List<BackendConnection> carried = old.restart().handOver();
+        RouterSession rs = session.service().router().newSession(session.clientInfo());
+        if (rs == null) {
+            rs = new ConnectionRouterSession(session.service().router());
+        }
+        rs.takeOver(routerSession);
+        old.release();
+        routerSession = rs;
+        pipeline = new SessionPipeline(session, rs);
+        pipeline.restart().offer(carried);
+        if (filters != null) {
+            pipeline.restart().chain(filters);
+        }
+        pipeline.start();
+        if (session.isRouting()) {
+            session.publish();
+        }
+    }
+
+    /** The new pipeline's router is ready (its login OK, which the client does not get, was released). */
+    void restartReady() {
+        restart.ready();
+    }
+
+    /** True from a rebuild until its router is ready. */
+    boolean restarting() {
+        return restart.rebuilding();
+    }
+
+    /** The filters of the session's chain now. */
+    List<Filter> filters() {
+        return pipeline == null ? List.of() : pipeline.restart().filters();
+    }
+
     /** The session ends: the exchange and the pipeline free what they hold (the pipeline pools or closes backends). */
     void release() {
+        restart.release();
         if (changingUser != null) {
             changingUser.release();
             changingUser = null;

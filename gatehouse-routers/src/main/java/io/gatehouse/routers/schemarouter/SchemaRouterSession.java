@@ -81,9 +81,21 @@ final class SchemaRouterSession implements RouterSession {
     private String databaseOnSuccess;
     private List<RouteHint> hints = List.of();
     private final ShardStatements statements = new ShardStatements();
+    /** True when this session replaces one (a restart): its current database, not the login's, is made current. */
+    private boolean restarted;
 
     SchemaRouterSession(SchemaRouter router) {
         this.router = router;
+    }
+
+    /** A restart: the client's statement ids (its connections carry over) and its current database go on. */
+    @Override
+    public void takeOver(RouterSession previous) {
+        if (previous instanceof SchemaRouterSession p) {
+            statements.takeOver(p.statements);
+            currentDb = p.currentDb;
+            restarted = true;
+        }
     }
 
     @Override
@@ -166,7 +178,7 @@ final class SchemaRouterSession implements RouterSession {
             changeDatabase(use, heldUseCommand, heldUseDb, false);
             return;
         }
-        String db = ctx.client().database();
+        String db = restarted ? currentDb : ctx.client().database();
         if (db == null || db.isEmpty()) {
             finishLogin();
             return;

@@ -49,6 +49,13 @@ final class ShardStatements {
         return id;
     }
 
+    /** The statements {@code previous} knows, for a session that replaces its own (their connections carry over). */
+    void takeOver(ShardStatements previous) {
+        byClientId.putAll(previous.byClientId);
+        last = previous.last;
+        nextId = Math.max(nextId, previous.nextId);
+    }
+
     void remove(long clientId) {
         byClientId.remove(clientId);
     }

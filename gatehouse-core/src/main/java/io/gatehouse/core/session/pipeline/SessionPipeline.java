@@ -78,6 +78,8 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
     final ChildSessions children;                  // the router's sessions of services (ChangeUserFanOut reads it)
     /** Connection sharing when the service sets idle_session_pool_time, else null. */
     private final SessionSharing sharing;
+    /** What a restart of the session hands this pipeline: its chain, and the connections it may take over. */
+    private final PipelineRestart restart = new PipelineRestart(this);
 
     public SessionPipeline(ClientSession session, RouterSession router) {
         this.session = session;
@@ -93,7 +95,7 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
 
     public void start() {
         List<FilterSession> chain = new ArrayList<>();
-        for (Filter f : session.service().filters()) {
+        for (Filter f : restart.chainOr(session.service().filters())) {
             FilterContext context = new FilterContext(this);
             filterContexts.add(context);
             chain.add(f.newSession(session.clientInfo(), context));
@@ -110,6 +112,7 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
         session.trace().router(session.service().routerName(), router instanceof ConnectionRouterSession,
                 session.service().params());
         router.start(this);
+        restart.routerStarted();
     }
 
     /** The one endpoint of a connection router's session (the fast path writes to it), or null. */
@@ -541,9 +544,33 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
 
     /** A backend connection of the session to {@code server}, pooled or new, logging in. */
     BackendConnection openConnection(Server server, boolean withDatabase) {
-        BackendConnection b = session.openBackend(server, this, withDatabase);
+        BackendConnection b = restart.take(server);
+        if (b == null) {
+            b = session.openBackend(server, this, withDatabase);
+        }
         endpoints.add(b);
         return b;
+    }
+
+    /** The restart side of this pipeline: the chain it was given, the connections it takes over, when it is quiet. */
+    public PipelineRestart restart() {
+        return restart;
+    }
+
+    /** The ready connections, taken out of this pipeline for the one replacing it (see {@link PipelineRestart}). */
+    List<BackendConnection> handOverEndpoints() {
+        List<BackendConnection> out = new ArrayList<>(endpoints);
+        endpoints.clear();
+        lastTarget = null;
+        return out;
+    }
+
+    /** True when nothing of a command is under way, on the fast path or the command-by-command one. */
+    boolean idleForRestart() {
+        List<BackendConnection> childBusy = new ArrayList<>();
+        children.busyConnections(childBusy);
+        return loggedIn && sharing == null && childBusy.isEmpty()
+                && (streaming != null ? streaming.canLeave(streamEndpoint()) : betweenCommands());
     }
 
     /** A connection sharing gave back: it is no longer the session's. */
