@@ -182,8 +182,8 @@ class ConfigurationTest {
         // pamauth: what it does not implement is refused by name, and its options need it in the list.
         String pam = listener + "authenticator=mariadbauth,PAMAuth\n";
         assertThat(error(SERVERS + MONITOR + service + pam + "authenticator_options=pam_mode=password_2FA\n"))
-                .isEqualTo("[L] authenticator_options: pam_mode='password_2FA' (expected: password or suid; Gatehouse"
-                        + " does not implement pam_mode=password_2FA)");
+                .isEqualTo("[L] authenticator_options: pam_mode='password_2FA' (expected: password or suid; Gatehouse's"
+                        + " pamauth does not implement pam_mode=password_2FA)");
         assertThat(error(SERVERS + MONITOR + service + pam + "authenticator_options=pam_backend_mapping=mariadb\n"))
                 .startsWith("[L] authenticator_options: pam_backend_mapping='mariadb' (expected: none;");
         assertThat(error(SERVERS + MONITOR + service + pam + "authenticator_options=pam_mapped_pw_file=/tmp/pw.json\n"))

@@ -152,6 +152,18 @@ class PamAuthTest {
         assertThat(query("PamTls", "127.0.0.8", PASSWORD, "SELECT CURRENT_USER()")).isEqualTo(USER + "@%");
     }
 
+    @Test
+    void changeUserToAPamAccountIsCheckedWithPamAndTheBackendFollows() throws Exception {
+        try (RawSession s = RawSession.connect("127.0.0.5", bed.port("Pam"), new byte[0])) {
+            assertThat(s.login("nu", "nupwd")).isNull();
+            int before = checks();
+            assertThat(s.changeUser(USER, "not-it")).contains("Access denied");
+            assertThat(checks() - before).as("Gatehouse refused it alone").isEqualTo(1);
+            assertThat(s.changeUser(USER, PASSWORD)).isNull();
+            assertThat(s.scalar("SELECT CURRENT_USER()")).isEqualTo(USER + "@%");
+        }
+    }
+
     private static Subprocess.Output cli(String listener, String password) throws Exception {
         List<String> command = new ArrayList<>(List.of("mariadb", "-h127.0.0.1", "-P" + bed.port(listener),
                 "-u" + USER, "-p" + password, Accounts.DATABASE, "-N", "-e", "SELECT CURRENT_USER()"));

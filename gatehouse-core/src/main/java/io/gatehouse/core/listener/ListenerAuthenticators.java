@@ -123,13 +123,13 @@ final class ListenerAuthenticators {
                 case "pam_mode" -> out.put(key, pamMode(p, value));
                 case "pam_backend_mapping" -> {
                     if (!value.equalsIgnoreCase("none")) {
-                        throw bad(p, key, value, "none; Gatehouse does not implement pam_backend_mapping=mariadb"
-                                + " (backends are logged into as the client's own user)");
+                        throw bad(p, key, value, "none; Gatehouse's pamauth does not implement"
+                                + " pam_backend_mapping=mariadb (backends are logged into as the client's own user)");
                     }
                     out.put(key, "none");
                 }
                 case "pam_mapped_pw_file" -> throw bad(p, key, value, "no pam_mapped_pw_file; it serves"
-                        + " pam_backend_mapping=mariadb, which Gatehouse does not implement");
+                        + " pam_backend_mapping=mariadb, which Gatehouse's pamauth does not implement");
                 case "cache_dir", "inject_service_user" -> throw bad(p, key, value,
                         "none of " + key + "; MaxScale ignores this obsolete option, remove it");
                 default -> throw bad(p, key, value, "one of " + String.join(", ", KEYS));
@@ -145,7 +145,8 @@ final class ListenerAuthenticators {
     private static String pamMode(Params p, String value) {
         String mode = value.toLowerCase(Locale.ROOT);
         if (mode.equals("password_2fa")) {
-            throw bad(p, "pam_mode", value, "password or suid; Gatehouse does not implement pam_mode=password_2FA");
+            throw bad(p, "pam_mode", value, "password or suid; Gatehouse's pamauth does not implement"
+                    + " pam_mode=password_2FA");
         }
         if (!mode.equals("password") && !mode.equals("suid")) {
             throw bad(p, "pam_mode", value, "password or suid");
