@@ -21,7 +21,7 @@ import io.netty.channel.Channel;
 /**
  * The login exchange of one backend connection: reads the server's greeting, logs in as the client with its
  * recovered SHA1(password) (or the SHA-256, parsec, ed25519 or cleartext answer the client's login revealed enough
- * for), upgrades to TLS first when the server is configured with {@code ssl=true}, and logs the connection in
+ * for, and the PAM {@code dialog} answer for a password PAM accepted), upgrades to TLS first when the server is configured with {@code ssl=true}, and logs the connection in
  * again with COM_CHANGE_USER for a client's change of user or a new session taking it from the pool. Runs on the
  * session's worker thread; it reads the handshake packets its connection frames without keeping them, and every
  * packet it makes goes straight to the channel.
