@@ -26,8 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The pamauth authenticator against a real PAM stack: a PAM service written to /etc/pam.d for this run (removed
  * afterwards) checks the password with {@code pam_exec.so expose_authtok} and a script that logs every check, and
  * the backend's own {@code auth_pam} plugin uses the same service for the account {@code pamu} (IDENTIFIED VIA
- * pam). The mariadb CLI and MariaDB Connector/J log in through Gatehouse with the {@code dialog} exchange and with
- * {@code pam_use_cleartext_plugin}; a right password runs a query as {@code pamu} on the backend (two PAM checks:
+ * pam). The mariadb CLI and MariaDB Connector/J (over TLS listeners: it sends a password in clear only there) log in
+ * through Gatehouse with the {@code dialog} exchange and with {@code pam_use_cleartext_plugin}, and a raw client
+ * changes user to the PAM account; a right password runs a query as {@code pamu} on the backend (two PAM checks:
  * Gatehouse's, then the backend's), a wrong one is refused by Gatehouse with one PAM check and no backend login
  * (the backend's Aborted_connects does not move); wrong passwords count towards the host block. Needs root (to
  * write /etc/pam.d); skipped with that reason otherwise. The test thread; owns no buffers.
@@ -45,8 +46,8 @@ class PamAuthTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
-                "writing a PAM service to /etc/pam.d needs root");
+        Assumptions.assumeTrue(io.gatehouse.core.pam.PamAuthenticator.runningAsRoot(),
+                "not root (euid != 0): writing a PAM service to /etc/pam.d needs root");
         String service = "gatehouse-test-" + UUID.randomUUID().toString().substring(0, 8);
         checks = dir.resolve("pam-checks.log");
         Files.writeString(checks, "");
