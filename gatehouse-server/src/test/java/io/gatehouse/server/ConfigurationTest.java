@@ -176,9 +176,26 @@ class ConfigurationTest {
     void authenticatorsAndOptionsGatehouseWouldIgnoreAreRefusedByName() throws Exception {
         String service = "[S]\ntype=service\nrouter=readconnroute\ncluster=Mon\nuser=u\npassword=p\n";
         String listener = "[L]\ntype=listener\nservice=S\nport=4006\n";
-        assertThat(error(SERVERS + MONITOR + service + listener + "authenticator=pamauth\n"))
-                .isEqualTo("[L] authenticator: 'pamauth' (expected: a comma-separated list of mariadbauth and"
-                        + " ed25519auth; Gatehouse has no pamauth module)");
+        assertThat(error(SERVERS + MONITOR + service + listener + "authenticator=gssapiauth\n"))
+                .isEqualTo("[L] authenticator: 'gssapiauth' (expected: a comma-separated list of mariadbauth,"
+                        + " ed25519auth and pamauth; Gatehouse has no gssapiauth module)");
+        // pamauth: what it does not implement is refused by name, and its options need it in the list.
+        String pam = listener + "authenticator=mariadbauth,PAMAuth\n";
+        assertThat(error(SERVERS + MONITOR + service + pam + "authenticator_options=pam_mode=password_2FA\n"))
+                .isEqualTo("[L] authenticator_options: pam_mode='password_2FA' (expected: password or suid; Gatehouse's"
+                        + " pamauth does not implement pam_mode=password_2FA)");
+        assertThat(error(SERVERS + MONITOR + service + pam + "authenticator_options=pam_backend_mapping=mariadb\n"))
+                .startsWith("[L] authenticator_options: pam_backend_mapping='mariadb' (expected: none;");
+        assertThat(error(SERVERS + MONITOR + service + pam + "authenticator_options=pam_mapped_pw_file=/tmp/pw.json\n"))
+                .startsWith("[L] authenticator_options: pam_mapped_pw_file='/tmp/pw.json' (expected: no"
+                        + " pam_mapped_pw_file;");
+        assertThat(error(SERVERS + MONITOR + service + pam + "authenticator_options=pam_use_cleartext_plugin=perhaps\n"))
+                .isEqualTo("[L] authenticator_options: pam_use_cleartext_plugin='perhaps' (expected: true or false)");
+        assertThat(error(SERVERS + MONITOR + service + listener + "authenticator_options=pam_use_cleartext_plugin=true\n"))
+                .isEqualTo("[L] authenticator_options: pam_use_cleartext_plugin='true' (expected: only with pamauth"
+                        + " in the listener's authenticator list)");
+        load(SERVERS + MONITOR + service + pam
+                + "authenticator_options=pam_use_cleartext_plugin=true,pam_mode=password,pam_backend_mapping=none\n");
         assertThat(error(SERVERS + MONITOR + service + listener + "authenticator=MariaDBAuth,gssapiauth\n"))
                 .startsWith("[L] authenticator: 'gssapiauth'");
         assertThat(error(SERVERS + MONITOR + service + listener + "authenticator_options=log_password_mismatch=true\n"))

@@ -111,7 +111,7 @@ final class RawSession implements AutoCloseable {
     }
 
     /**
-     * Reads the answer to a login or change-user, answering switches (native, cleartext, ed25519, parsec); null for
+     * Reads the answer to a login or change-user, answering switches (native, cleartext, dialog, ed25519, parsec); null for
      * OK, else "code message".
      */
     private String authReply(String password) throws IOException {
@@ -141,7 +141,8 @@ final class RawSession implements AutoCloseable {
             String plugin = new String(reply, 1, end - 1, StandardCharsets.US_ASCII);
             byte[] data = Arrays.copyOfRange(reply, Math.min(end + 1, reply.length), reply.length);
             byte[] answer;
-            if (plugin.equals("mysql_clear_password")) {
+            if (plugin.equals("mysql_clear_password") || plugin.equals("dialog")) {
+                // dialog (PAM): the password answers the one password question, NUL-terminated as the client plugin.
                 answer = (password + "\0").getBytes(StandardCharsets.UTF_8);
             } else if (plugin.equals(NativePassword.PLUGIN)) {
                 answer = NativePassword.scramble(password.getBytes(StandardCharsets.UTF_8), Arrays.copyOf(data, 20));

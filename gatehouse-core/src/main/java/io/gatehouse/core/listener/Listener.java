@@ -154,7 +154,7 @@ public final class Listener {
                 Boolean.parseBoolean(auth.get("skip_authentication")),
                 Boolean.parseBoolean(auth.get("clear_pw_passthrough")),
                 Boolean.parseBoolean(auth.get("clear_pw_without_tls")), "sha256".equals(auth.get("ed_mode")), rsa,
-                rules, initSql, metadata);
+                rules, initSql, metadata, ListenerAuthenticators.pamSettings(p, auth));
     }
 
     /** Reads this listener's certificate files again for new connections; open sessions keep theirs. */

@@ -91,6 +91,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private volatile List<io.gatehouse.api.filter.Filter> chain = List.of();
     private final long startedAtMillis = System.currentTimeMillis();
     private byte[] clearPassword;
+    /** {@link #clearPassword} was checked by PAM for this user (pamauth), so a backend's PAM exchange may get it. */
+    private boolean pamPassword;
     private byte[] sha256Stage1;
     private final ClientLogin loginFlow = new ClientLogin(this);
     /** COM_CHANGE_USER attempts of this connection that were refused (ChangeUserLogin ends it after three). */
@@ -128,6 +130,21 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     public void clearPassword(byte[] password) {
         this.clearPassword = password;
+        this.pamPassword = false;
+    }
+
+    /**
+     * Keeps the password PAM accepted for this session's user (pamauth): the backends' own PAM exchange
+     * ({@code dialog} or {@code mysql_clear_password}) gets it, as MaxScale's PAM authenticator sends it.
+     */
+    public void pamPassword(byte[] password) {
+        this.clearPassword = password;
+        this.pamPassword = true;
+    }
+
+    /** True when {@link #clearPassword} is the password PAM accepted for this user (see {@link #pamPassword}). */
+    public boolean pamChecked() {
+        return pamPassword && clearPassword != null;
     }
 
     /** SHA256(client's password), known after a caching_sha2_password fast-path login, or null. */

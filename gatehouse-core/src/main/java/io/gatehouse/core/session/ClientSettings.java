@@ -28,6 +28,8 @@ import java.time.Duration;
  * @param initStatements  the statements of the listener's {@code connection_init_sql_file}, run on each backend
  *                        connection a session gets, before its first command; empty when none
  * @param metadata        the listener's {@code connection_metadata} and {@code redirect_url}, added to the login OK
+ * @param pam             the listener's pamauth options when its {@code authenticator} list names pamauth (PAM
+ *                        accounts log in, their passwords checked by Gatehouse through PAM), or null
  */
 public record ClientSettings(ReloadableTls tls, Duration initTimeout, long maxPacketSize,
                              TrustedNetworks proxyNetworks, io.gatehouse.core.users.UserMapping userMapping,
@@ -35,7 +37,7 @@ public record ClientSettings(ReloadableTls tls, Duration initTimeout, long maxPa
                              boolean edSha256, java.security.KeyPair rsaKeys,
                              io.gatehouse.core.users.MatchRules matchRules,
                              java.util.List<String> initStatements,
-                             ConnectionMetadata metadata) {
+                             ConnectionMetadata metadata, io.gatehouse.core.pam.PamSettings pam) {
     public ClientSettings {
         initStatements = java.util.List.copyOf(initStatements);
     }
@@ -43,5 +45,5 @@ public record ClientSettings(ReloadableTls tls, Duration initTimeout, long maxPa
     /** Settings for clients of a listener without TLS or PROXY protocol, with the defaults. */
     public static final ClientSettings PLAIN = new ClientSettings(null, Duration.ofSeconds(10), 1L << 30, null,
             null, false, false, false, false, null, io.gatehouse.core.users.MatchRules.DEFAULT, java.util.List.of(),
-            ConnectionMetadata.NONE);
+            ConnectionMetadata.NONE, null);
 }

@@ -21,7 +21,7 @@ import io.netty.channel.Channel;
 /**
  * The login exchange of one backend connection: reads the server's greeting, logs in as the client with its
  * recovered SHA1(password) (or the SHA-256, parsec, ed25519 or cleartext answer the client's login revealed enough
- * for), upgrades to TLS first when the server is configured with {@code ssl=true}, and logs the connection in
+ * for, and the PAM {@code dialog} answer for a password PAM accepted), upgrades to TLS first when the server is configured with {@code ssl=true}, and logs the connection in
  * again with COM_CHANGE_USER for a client's change of user or a new session taking it from the pool. Runs on the
  * session's worker thread; it reads the handshake packets its connection frames without keeping them, and every
  * packet it makes goes straight to the channel.
@@ -187,8 +187,24 @@ final class BackendLogin {
                     }
                     return;
                 }
+                if (BackendDialogLogin.PLUGIN.equals(sw.pluginName())) {
+                    // A backend's PAM plugin: answered only with a password PAM (or the passthrough rules) allows.
+                    String refused = pamChecked() ? null : clearPasswordRefusal(clear);
+                    if (refused != null) {
+                        c.fail(refused.replace("in clear (mysql_clear_password)", "in its PAM dialog"));
+                        return;
+                    }
+                    pluginLogin = new BackendDialogLogin(server.name(), sw.pluginData(), clear);
+                    try {
+                        send(seq + 1, pluginLogin.first());
+                    } catch (IllegalStateException e) {
+                        c.fail(server + ": " + e.getMessage());
+                    }
+                    return;
+                }
                 if (ClearPassword.PLUGIN.equals(sw.pluginName())) {
-                    String refused = clearPasswordRefusal(clear);
+                    // pamauth: PAM accepted this password for this user, and the backend's PAM plugin asks for it.
+                    String refused = pamChecked() ? null : clearPasswordRefusal(clear);
                     if (refused != null) {
                         c.fail(refused);
                         return;
@@ -232,7 +248,20 @@ final class BackendLogin {
                     c.fail(server + ": " + e.getMessage());
                 }
             }
-            default -> c.fail(server + " sent an unexpected authentication packet (first byte " + first + ")");
+            default -> {
+                if (pluginLogin instanceof BackendDialogLogin && BackendDialogLogin.isQuestion(first)) {
+                    // The server's PAM plugin sends its further questions without the auth-more-data prefix.
+                    byte[] question = new byte[payload.readableBytes()];
+                    payload.getBytes(payload.readerIndex(), question);
+                    try {
+                        send(seq + 1, pluginLogin.more(question));
+                    } catch (IllegalStateException e) {
+                        c.fail(server + ": " + e.getMessage());
+                    }
+                    return;
+                }
+                c.fail(server + " sent an unexpected authentication packet (first byte " + first + ")");
+            }
         }
     }
 
@@ -270,6 +299,12 @@ final class BackendLogin {
     private byte[] clientPassword() {
         ClientSession session = c.session();
         return session != null && session.user().equals(login.user()) ? session.clearPassword() : null;
+    }
+
+    /** True when the client's password (see {@link #clientPassword}) is the one PAM accepted for this user. */
+    private boolean pamChecked() {
+        ClientSession session = c.session();
+        return clientPassword() != null && session.pamChecked();
     }
 
     /** SHA256(client's password) under the same conditions as {@link #clientPassword}, or null. */

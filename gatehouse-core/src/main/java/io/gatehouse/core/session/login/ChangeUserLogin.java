@@ -48,6 +48,8 @@ public final class ChangeUserLogin implements LoginFlow {
     private final Outcome outcome;
     private final PacketAccumulator framer = new PacketAccumulator(ByteBufAllocator.DEFAULT, MAX_AUTH_PACKET);
     private final byte[] previousPassword;
+    /** The old user's password was PAM's (pamauth), so restoring it restores that too. */
+    private final boolean previousFromPam;
     private final byte[] previousStage1;
     private PluginExchange exchange;
     /** skip_authentication for this change (never for an account with a user_mapping_file entry). */
@@ -72,6 +74,7 @@ public final class ChangeUserLogin implements LoginFlow {
                 request.authResponse() == null ? new byte[0] : request.authResponse(), request.database(),
                 request.authPlugin(), request.connectAttributes());
         this.previousPassword = session.clearPassword();
+        this.previousFromPam = session.pamChecked();
         this.previousStage1 = session.sha256Stage1();
     }
 
@@ -112,7 +115,13 @@ public final class ChangeUserLogin implements LoginFlow {
     private void begin() {
         UserAccounts users = s.accounts();
         UserAccount account = LoginVerdict.accountOf(s, request.user());
-        skipCheck = s.settings.skipAuthentication() && !LoginVerdict.mapped(userMapping(), account);
+        exchange = PamExchange.forAccount(this, login, account);
+        // A PAM account on a pamauth listener is always checked by Gatehouse through PAM.
+        skipCheck = exchange == null && s.settings.skipAuthentication() && !LoginVerdict.mapped(userMapping(), account);
+        if (exchange != null) {
+            exchange.start();
+            return;
+        }
         if (s.settings.clearPassthrough()) {
             exchange = new ClearExchange(this, login, account);
         } else if (!skipCheck) {
@@ -298,7 +307,11 @@ public final class ChangeUserLogin implements LoginFlow {
      * secrets, which its backend connections, still the old user's, may need again.
      */
     public void restorePrevious() {
-        s.clearPassword(previousPassword);
+        if (previousFromPam) {
+            s.pamPassword(previousPassword);
+        } else {
+            s.clearPassword(previousPassword);
+        }
         s.sha256Stage1(previousStage1);
     }
 

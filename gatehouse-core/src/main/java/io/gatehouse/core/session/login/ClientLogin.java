@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * <li>clear_pw_passthrough ({@link ClearExchange}): the backends, with the client's password; for an account with a
  * user_mapping_file entry Gatehouse, against whatever the account stores;</li>
  * <li>skip_authentication: the backends, with the client's unchecked token; for an account with a user_mapping_file
- * entry Gatehouse, by the normal path.</li>
+ * entry Gatehouse, by the normal path;</li>
+ * <li>pam accounts on a pamauth listener ({@link PamExchange}): Gatehouse, with the system's PAM stack, before any
+ * backend is asked; then the backends again through their own PAM exchange with the same password.</li>
  * </ul>
  * Then {@link LoginVerdict} applies the checks every path shares. A login that the accounts would refuse (no account,
  * grant or database, or a wrong mysql_native_password token) is first decided again on accounts loaded after it
@@ -141,7 +143,15 @@ public final class ClientLogin implements LoginFlow {
         boolean pluginAuth = (s.login.capabilities() & Capabilities.PLUGIN_AUTH) != 0;
         io.gatehouse.core.users.UserAccount account = LoginVerdict.accountOf(s, s.login.user());
         // A mapped account's backend login is not the client's own: Gatehouse must check its password.
-        skipCheck = s.settings.skipAuthentication() && !LoginVerdict.mapped(s.settings.userMapping(), account);
+        exchange = pluginAuth ? PamExchange.forAccount(this, s.login, account) : null;
+        // A PAM account on a pamauth listener is always checked by Gatehouse through PAM.
+        skipCheck = exchange == null && s.settings.skipAuthentication()
+                && !LoginVerdict.mapped(s.settings.userMapping(), account);
+        if (exchange != null) {
+            s.state = ClientSession.State.AUTH_SWITCH_SENT;
+            exchange.start();
+            return;
+        }
         if (s.settings.clearPassthrough() && pluginAuth) {
             exchange = new ClearExchange(this, s.login, account);
         } else {

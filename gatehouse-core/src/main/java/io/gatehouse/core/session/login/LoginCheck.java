@@ -84,6 +84,11 @@ public final class LoginCheck {
                     + "'@'" + host + "' has a password in the old format; please change the password to the"
                     + " new format");
         }
+        if (account.nativeHash() == null && "pam".equals(account.plugin())) {
+            return Result.refused(account, 1045, "28000", "Access denied for user '" + user + "'@'" + host
+                    + "': authentication plugin 'pam' is not enabled on this listener (add pamauth to the"
+                    + " listener's authenticator setting, as in authenticator=mariadbauth,pamauth)");
+        }
         if (account.nativeHash() == null) {
             return Result.refused(account, 1045, "28000", "Access denied for user '" + user + "'@'" + host
                     + "': authentication plugin '" + account.plugin() + "' is not supported by Gatehouse yet");
