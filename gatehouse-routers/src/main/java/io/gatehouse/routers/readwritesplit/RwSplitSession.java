@@ -94,6 +94,9 @@ final class RwSplitSession implements RouterSession {
     @Override
     public void start(RouterSessionContext context) {
         this.ctx = context;
+        this.queryCount = router.queries.local();
+        this.masterCount = router.routeMaster.local();
+        this.slaveCount = router.routeSlave.local();
         this.sql = new SessionSqlContext(context.sqlState());
         causalWait.start(context);
         recovery.start(context);
@@ -213,7 +216,11 @@ final class RwSplitSession implements RouterSession {
     private List<RouteHint> hints = List.of();
     /** The connection the last statement was routed to, and its server's count of routed statements. */
     private Endpoint countedTarget;
-    private java.util.concurrent.atomic.LongAdder countedRoutes;
+    private WorkerCounter.Local countedRoutes;
+    /** This worker's counts of the service (taken at start, on the worker: only it bumps them). */
+    private WorkerCounter.Local queryCount;
+    private WorkerCounter.Local masterCount;
+    private WorkerCounter.Local slaveCount;
 
     @Override
     public void routeQuery(Command in) {
@@ -238,7 +245,7 @@ final class RwSplitSession implements RouterSession {
     private void route(Command in) {
         ByteBuf packet = in.packet();
         int cmd = in.command();
-        router.queries.increment();
+        queryCount.increment();
         idlePrimary.command();
         replies.begin(cmd);
         statement = null;
@@ -426,9 +433,9 @@ final class RwSplitSession implements RouterSession {
             return;
         }
         if (target == primary) {
-            router.routeMaster.increment();
+            masterCount.increment();
         } else {
-            router.routeSlave.increment();
+            slaveCount.increment();
         }
         if (target != countedTarget) {                      // the same connection again: no lookup by name
             countedTarget = target;
