@@ -3,6 +3,7 @@ package io.gatehouse.api.command;
 import io.gatehouse.api.filter.RouteHint;
 import io.gatehouse.sql.Classification;
 import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -88,8 +89,17 @@ public final class Command implements CommandCodes {
 
     /** The largest statement whose scratch array a worker keeps for the next one. */
     private static final int SCRATCH_KEPT = 64 * 1024;
-    /** Per worker thread: the classifier reads the statement bytes during the call and copies what it keeps. */
-    private static final ThreadLocal<byte[][]> SCRATCH = ThreadLocal.withInitial(() -> new byte[][] {new byte[512]});
+    /**
+     * Per worker thread: the classifier reads the statement bytes during the call and copies what it keeps. A
+     * FastThreadLocal because workers are Netty threads, where it is an indexed load; a ThreadLocal's hash probe
+     * was 5 % of the workers' Java samples under sysbench point selects.
+     */
+    private static final FastThreadLocal<byte[][]> SCRATCH = new FastThreadLocal<>() {
+        @Override
+        protected byte[][] initialValue() {
+            return new byte[][] {new byte[512]};
+        }
+    };
 
     /** This thread's scratch array of at least {@code len} bytes, valid until its next call on this thread. */
     private static byte[] scratch(int len) {

@@ -29,7 +29,8 @@ public final class Service {
     private final UserAccountStore users;
     private final AtomicInteger sessions = new AtomicInteger();
     private final AtomicLong totalSessions = new AtomicLong();
-    private final AtomicLong queries = new AtomicLong();
+    /** Bumped by every worker for every statement: an adder, so that workers do not contend for one cache line. */
+    private final java.util.concurrent.atomic.LongAdder queries = new java.util.concurrent.atomic.LongAdder();
     private final SharingCounters sharing = new SharingCounters();
 
     public Service(String name, String routerName, Params params, List<Server> targets, UserAccountStore users) {
@@ -155,11 +156,11 @@ public final class Service {
     }
 
     public void countQuery() {
-        queries.incrementAndGet();
+        queries.increment();
     }
 
     public long queries() {
-        return queries.get();
+        return queries.sum();
     }
 
     /** The connection-sharing figures of the service's sessions (idle_session_pool_time). */

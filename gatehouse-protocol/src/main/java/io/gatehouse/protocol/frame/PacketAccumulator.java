@@ -18,8 +18,8 @@ import java.util.List;
  * <p>This is the one frame decoder of the proxy: the core frames client commands with {@link #nextCommand} and the
  * login phases of clients and backends with {@link #next}.
  *
- * <p>Why it stays linear: a packet that lies whole inside one chunk is returned as a retained slice of that chunk,
- * so nothing is copied. A packet that spans chunks is returned as a composite of its pieces: a piece of at least
+ * <p>Why it stays linear: a packet that lies whole inside one chunk is returned as a retained slice of that chunk
+ * (or as the chunk itself when it holds nothing else), so nothing is copied. A packet that spans chunks is returned as a composite of its pieces: a piece of at least
  * {@value #ADOPT_MIN} bytes that fills at least half of its chunk is kept as a retained slice, without a copy,
  * which is what full socket reads (up to 64 KiB) of a large packet give; smaller pieces are copied once into
  * segments whose sizes double, and their chunks freed at once. Copying small pieces is cheaper than keeping them:
@@ -209,7 +209,13 @@ public final class PacketAccumulator {
                 throw new PacketTooLargeException(payloadBefore + len, maxPayload, header >>> 24);
             }
             int size = Packets.HEADER_SIZE + len;
-            if (first.readableBytes() >= size) {
+            if (first.readableBytes() == size) {
+                // The usual case (one command per read): the chunk itself is the packet, handed over as it is,
+                // which saves a slice and two reference-count updates per packet.
+                chunkBytes -= size;
+                return chunks.pollFirst();
+            }
+            if (first.readableBytes() > size) {
                 ByteBuf packet = first.readRetainedSlice(size);
                 chunkBytes -= size;
                 if (!first.isReadable()) {

@@ -148,6 +148,16 @@ public final class ReplyTracker {
         int end = buf.writerIndex();
         while (i < end) {
             if (payloadLeft == 0 && headerFill < 4) {
+                if (headerFill == 0 && end - i >= 4) {
+                    // The usual case: the whole header in one read (one bounds check instead of four).
+                    int h = buf.getIntLE(i);
+                    header[0] = (byte) h;
+                    header[1] = (byte) (h >>> 8);
+                    header[2] = (byte) (h >>> 16);
+                    header[3] = (byte) (h >>> 24);
+                    headerFill = 4;
+                    i += 4;
+                }
                 while (headerFill < 4 && i < end) {
                     header[headerFill++] = buf.getByte(i++);
                 }
@@ -163,19 +173,20 @@ public final class ReplyTracker {
             }
             int n = (int) Math.min(payloadLeft, end - i);
             if (inspectCurrent && inspectFill < inspectWanted) {
-                int copy = Math.min(n, inspectWanted - inspectFill);
-                boolean first = inspectFill == 0;
-                buf.getBytes(i, inspect, inspectFill, copy);
-                inspectFill += copy;
-                if (first) {
-                    // Rows are skipped after one byte; only terminators and errors are read whole.
+                int copied = 0;
+                if (inspectFill == 0) {
+                    // Rows are skipped after one byte (read alone, without a bulk copy); only terminators and
+                    // errors are read whole.
+                    inspect[0] = buf.getByte(i);
+                    inspectFill = 1;
+                    copied = 1;
                     inspectWanted = Math.min(state.bytesWanted(inspect[0] & 0xFF, currentLength()), MAX_INSPECT);
                     ensureInspectCapacity();
-                    if (inspectFill < inspectWanted) {
-                        int more = Math.min(n - copy, inspectWanted - inspectFill);
-                        buf.getBytes(i + copy, inspect, inspectFill, more);
-                        inspectFill += more;
-                    }
+                }
+                int more = Math.min(n - copied, inspectWanted - inspectFill);
+                if (more > 0) {
+                    buf.getBytes(i + copied, inspect, inspectFill, more);
+                    inspectFill += more;
                 }
             }
             i += n;

@@ -317,4 +317,29 @@ class PacketAccumulatorTest {
         assertThat(acc.bufferedBytes()).isZero();
         assertThat(acc.next()).isNull();
     }
+
+    /**
+     * A chunk that holds exactly one packet (a client's usual read) is handed over as it is: no slice, the caller
+     * owns the only reference; a chunk with two packets still gives slices, each with only its packet's bytes.
+     */
+    @Test
+    void chunkOfExactlyOnePacketIsHandedOverItself() {
+        PacketAccumulator acc = new PacketAccumulator(Bufs.ALLOC, MAX);
+        ByteBuf chunk = Bufs.of(packet(5, 0));
+        acc.add(chunk);
+        ByteBuf p = acc.next();
+        assertThat(p).isSameAs(chunk);
+        assertThat(p.refCnt()).isEqualTo(1);
+        assertThat(acc.bufferedBytes()).isZero();
+        assertThat(Bufs.drain(p)).isEqualTo(packet(5, 0));
+
+        ByteBuf two = Bufs.of(concat(packet(3, 0), packet(2, 1)));
+        acc.add(two);
+        ByteBuf first = acc.next();
+        ByteBuf second = acc.next();
+        assertThat(first).isNotSameAs(two);
+        assertThat(Bufs.drain(first)).isEqualTo(packet(3, 0));
+        assertThat(Bufs.drain(second)).isEqualTo(packet(2, 1));
+        assertThat(acc.next()).isNull();
+    }
 }

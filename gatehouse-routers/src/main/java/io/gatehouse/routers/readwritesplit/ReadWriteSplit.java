@@ -11,15 +11,16 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The readwritesplit instance of one service: the shared classifier (statements go through the worker's classifier
- * cache), the service's parameters and counters. Thread safe (counters are adders, the rest immutable); each client
+ * cache), the service's parameters and counters. Thread safe (counters are adders or per-worker counts, the rest immutable); each client
  * session gets its own {@link RwSplitSession}.
  */
 final class ReadWriteSplit implements Router {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ReadWriteSplit.class);
     final RouterContext context;
-    final LongAdder queries = new LongAdder();
-    final LongAdder routeMaster = new LongAdder();
-    final LongAdder routeSlave = new LongAdder();
+    // Bumped for every statement: counted per worker (no atomic instruction), summed when read.
+    final WorkerCounter queries = new WorkerCounter();
+    final WorkerCounter routeMaster = new WorkerCounter();
+    final WorkerCounter routeSlave = new WorkerCounter();
     final LongAdder routeAll = new LongAdder();
     final LongAdder rwTransactions = new LongAdder();
     final LongAdder roTransactions = new LongAdder();
@@ -29,11 +30,15 @@ final class ReadWriteSplit implements Router {
     /** The latest GTID written through this service (causal_reads=global and fast_global). */
     final ServiceGtid serviceGtid = new ServiceGtid();
     /** Statements routed to each server, by name. */
-    final java.util.concurrent.ConcurrentHashMap<String, LongAdder> perServer = new java.util.concurrent.ConcurrentHashMap<>();
+    final java.util.concurrent.ConcurrentHashMap<String, WorkerCounter> perServer =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
-    /** The count of statements routed to {@code server}; sessions keep it for the connection they route to. */
-    LongAdder routedCounter(String server) {
-        return perServer.computeIfAbsent(server, k -> new LongAdder());
+    /**
+     * The calling worker's count of statements routed to {@code server}; sessions keep it for the connection they
+     * route to.
+     */
+    WorkerCounter.Local routedCounter(String server) {
+        return perServer.computeIfAbsent(server, k -> new WorkerCounter()).local();
     }
 
     ReadWriteSplit(RouterContext context) {

@@ -1,24 +1,13 @@
 package io.gatehouse.routers.readwritesplit;
 
-import static io.gatehouse.protocol.Commands.COM_INIT_DB;
 import static io.gatehouse.protocol.Commands.COM_QUERY;
 import static io.gatehouse.protocol.Commands.COM_STMT_PREPARE;
-import static io.gatehouse.protocol.Commands.COM_STMT_EXECUTE;
-import static io.gatehouse.protocol.Commands.COM_STMT_CLOSE;
-import static io.gatehouse.protocol.Commands.COM_STMT_SEND_LONG_DATA;
-import static io.gatehouse.protocol.Commands.COM_STMT_RESET;
-import static io.gatehouse.protocol.Commands.COM_SET_OPTION;
-import static io.gatehouse.protocol.Commands.COM_STMT_FETCH;
-import static io.gatehouse.protocol.Commands.COM_RESET_CONNECTION;
-import static io.gatehouse.protocol.Commands.COM_STMT_BULK_EXECUTE;
 
 import io.gatehouse.api.command.Command;
-import io.gatehouse.api.filter.RouteHint;
 import io.gatehouse.api.reply.Reply;
 import io.gatehouse.api.router.Endpoint;
 import io.gatehouse.api.router.RouterSession;
 import io.gatehouse.api.router.RouterSessionContext;
-import io.gatehouse.sql.Classification;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,15 +16,16 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One client session of readwritesplit: connects the primary and the replicas, routes each command by what it does
- * (writes, transactions and anything unsure to the primary; autocommit reads to a replica; session commands to
- * every connection, answering with the primary's reply), maps prepared-statement ids per connection, and forwards
- * only the chosen connection's reply bytes. The parts that own their state: {@link SessionLogin} (connections
- * opening, the client's OK), {@link TransactionState}, {@link TargetChoice} (which replica reads),
- * {@link CausalWait} (a read held for causal reads), {@link CommandReplies} (who owes the reply to the command in
- * progress), {@link PreparedStatements}, {@link SessionHistory} and {@link SessionSqlContext}; this class routes
- * each command through them. Confined to the session's worker thread; owns each command packet it is given until
- * written, and each reply chunk until forwarded or released.
+ * One client session of readwritesplit: connects the primary and the replicas, hands each command to
+ * {@link CommandRouting} (which decides where it goes), forwards only the chosen connection's reply bytes, and when
+ * a command's replies are complete applies what they change (prepared-statement ids per connection, the session's
+ * SQL state, causal-read positions, replicas that disagreed). It also reacts to connections that open, fail or are
+ * replaced. The parts that own their state: {@link SessionLogin} (connections opening, the client's OK),
+ * {@link TransactionState}, {@link TargetChoice} (which replica reads), {@link CausalWait} (a read held for causal
+ * reads), {@link CommandReplies} (who owes the reply to the command in progress), {@link CommandRouting} (the
+ * command being routed), {@link PreparedStatements}, {@link SessionHistory}, {@link SessionSqlContext} and
+ * {@link PrimaryRecovery}; this class connects them. Confined to the session's worker thread; owns each reply chunk
+ * until forwarded or released, and each command packet until it hands it to {@link CommandRouting}.
  */
 final class RwSplitSession implements RouterSession {
 
@@ -47,13 +37,10 @@ final class RwSplitSession implements RouterSession {
     private final List<Endpoint> replicas = replicaSet.ready;
     /** Keeps the session's SQL state (made by the core) informed; set at start. */
     private SessionSqlContext sql;
-    /** The statement in progress (COM_QUERY, or the prepared statement of an execute), for what it changes. */
-    private Classification statement;
     private final SessionLogin login = new SessionLogin();
     private final PreparedStatements prepared = new PreparedStatements();
     /** The command in progress: who owes a reply, whose reply the client gets. */
     private final CommandReplies replies = new CommandReplies();
-    private Classification preparing;
     private long clientStatementId;
     private final TransactionState trx = new TransactionState();
     private final TargetChoice targets;
@@ -62,10 +49,11 @@ final class RwSplitSession implements RouterSession {
     private final SessionHistory history;
     /** Replacement replica connections, logging in or replaying the history; not used for reads yet. */
     private final Set<Endpoint> joining = replicaSet.joining;
-    private boolean lastWasWrite;
     private final IdlePrimaryProbe idlePrimary = new IdlePrimaryProbe();
     /** Follows the primary: role checks, reconnection, delayed retry, transaction replay. */
     private final PrimaryRecovery recovery;
+    /** Routes each command (made at start, when the session's context and SQL state exist). */
+    private CommandRouting routing;
 
     RwSplitSession(ReadWriteSplit router) {
         this.router = router;
@@ -75,7 +63,9 @@ final class RwSplitSession implements RouterSession {
                 router.context.params().bool("disable_sescmd_history"));
         this.causal = new CausalReads(router.causalMode, router.serviceGtid,
                 router.context.params().duration("causal_reads_timeout").toSeconds());
-        this.causalWait = new CausalWait(causal, () -> primary, replicas, this::toOne);
+        // The routing is made at start; the wait sends through it only once commands arrive.
+        this.causalWait = new CausalWait(causal, () -> primary, replicas,
+                (packet, cmd, target, retryable) -> routing.toOne(packet, cmd, target, retryable));
         this.targets = new TargetChoice(router, rules, replicaSet, history, trx, () -> primary, this::dropReplica);
         this.recovery = new PrimaryRecovery(ReplayConfig.of(router.context.params()), router.replay, history,
                 prepared, trx,
@@ -95,6 +85,8 @@ final class RwSplitSession implements RouterSession {
     public void start(RouterSessionContext context) {
         this.ctx = context;
         this.sql = new SessionSqlContext(context.sqlState());
+        this.routing = new CommandRouting(new CommandRouting.Parts(router, rules, context, () -> primary, replicaSet,
+                sql, prepared, replies, trx, targets, causal, causalWait, history, recovery));
         causalWait.start(context);
         recovery.start(context);
         targets.start(context);
@@ -210,270 +202,14 @@ final class RwSplitSession implements RouterSession {
         }
     }
 
-    private List<RouteHint> hints = List.of();
-    /** The connection the last statement was routed to, and its server's count of routed statements. */
-    private Endpoint countedTarget;
-    private java.util.concurrent.atomic.LongAdder countedRoutes;
 
     @Override
     public void routeQuery(Command in) {
         if (recovery.intercept(in)) {
             return;                                          // held until a primary is back
         }
-        hints = in.hints();
-        for (int i = 0, n = hints.size(); i < n; i++) {      // indexed: no iterator per statement
-            RouteHint h = hints.get(i);
-            if (h.type() == RouteHint.Type.MAX_SLAVE_LAG) {
-                rules.lagLimitForNextRead(h.value());
-            }
-        }
-        try {
-            route(in);
-        } finally {
-            hints = List.of();
-            rules.lagLimitForNextRead(0);
-        }
-    }
-
-    private void route(Command in) {
-        ByteBuf packet = in.packet();
-        int cmd = in.command();
-        router.queries.increment();
         idlePrimary.command();
-        replies.begin(cmd);
-        statement = null;
-        lastWasWrite = false;
-        switch (cmd) {
-            case COM_QUERY -> {
-                String explained = ExplainRoute.statementOf(packet);
-                if (explained != null) {
-                    packet.release();
-                    explain(explained);
-                } else {
-                    routeText(packet, in.classification());
-                }
-            }
-            case COM_STMT_PREPARE -> {
-                preparing = in.classification();
-                toAll(packet, cmd, true);
-            }
-            case COM_STMT_EXECUTE, COM_STMT_BULK_EXECUTE -> routeExecute(packet, cmd);
-            case COM_STMT_FETCH, COM_STMT_RESET -> {
-                PreparedStatements.Entry en = prepared.get(PreparedStatements.statementId(packet));
-                Endpoint target = en != null && en.lastExecuted != null ? en.lastExecuted : primary;
-                if (cmd == COM_STMT_RESET && en != null && en.longDataTarget != null) {
-                    // The reset discards long data, which only the connection chosen for the next execution has.
-                    target = en.longDataTarget;
-                    en.longDataTarget = null;
-                }
-                toOne(PreparedStatements.withStatementId(packet, en, target), cmd, target, false);
-            }
-            case COM_STMT_CLOSE -> {
-                long id = PreparedStatements.statementId(packet);
-                PreparedStatements.closeEverywhere(packet, cmd, prepared.get(id));
-                prepared.remove(id);
-                history.closed(id);
-            }
-            case COM_STMT_SEND_LONG_DATA -> prepared.sendLongData(packet, primary, targets);
-            case COM_INIT_DB, COM_SET_OPTION -> toAll(packet, cmd, true);
-            case COM_RESET_CONNECTION -> {
-                prepared.clear();
-                rules.forgetTemporaryTables();
-                sql.state().reset();
-                toAll(packet, cmd, true);
-            }
-            default -> toOne(packet, cmd, primary, false);
-        }
-    }
-
-    private void routeText(ByteBuf packet, Classification c) {
-        statement = c;
-        if (ctx.tracing()) {
-            ExplainRoute.Facts f = facts(c);
-            ctx.traceDecision(ExplainRoute.rule(f), ExplainRoute.weighed(f));
-        }
-        RoutingRules.Target t = rules.decide(c, trx.open(), trx.inTransaction(), trx.readOnlyTarget() != null);
-        boolean free = trx.free();
-        Endpoint hint = t == RoutingRules.Target.ALL || hints.isEmpty() ? null
-                : HintRouting.target(hints, c, free, primary, replicas, targets.lastRead, targets::replica);
-        if (hint != null) {
-            lastWasWrite = hint == primary && !c.isReadOnlySafe();
-            if (hint == primary) {
-                toOne(packet, COM_QUERY, primary, false);
-            } else {
-                targets.lastRead = hint;
-                causalWait.readOn(packet, COM_QUERY, hint, null);
-            }
-            return;
-        }
-        switch (t) {
-            case ALL -> toAll(packet, COM_QUERY, true);
-            case REPLICA -> {
-                Endpoint r = targets.replica();
-                targets.lastRead = r != null ? r : primary;
-                causalWait.readOn(packet, COM_QUERY, r, null);
-            }
-            case READ_ONLY_TRX_START -> {
-                Endpoint r = targets.replica();
-                router.roTransactions.increment();
-                if (r != null && r != primary && causal.mode() != CausalMode.NONE) {
-                    causalWait.readOnlyTransactionOn(packet, r, trx::readOnlyTarget);
-                    return;
-                }
-                trx.readOnlyTarget(r);
-                toOne(packet, COM_QUERY, r != null ? r : primary, false);
-            }
-            case READ_ONLY_TRX -> toOne(packet, COM_QUERY, trx.readOnlyTarget(), false);
-            case READ_ONLY_TRX_END -> {
-                Endpoint target = trx.readOnlyTarget();
-                trx.readOnlyTarget(null);
-                toOne(packet, COM_QUERY, target, false);
-            }
-            case LAST_READ -> toOne(packet, COM_QUERY, targets.lastReadOrPrimary(), false);
-            default -> {
-                if (c.is(io.gatehouse.sql.QueryType.BEGIN_TRX)) {
-                    router.rwTransactions.increment();
-                }
-                lastWasWrite = !c.isReadOnlySafe();
-                toOne(packet, COM_QUERY, primary, false);
-            }
-        }
-    }
-
-    /** EXPLAIN ROUTE: where {@code text} would go and why, answered here; nothing runs and nothing changes. */
-    private void explain(String text) {
-        List<List<String>> rows = ExplainRoute.rows(facts(sql.state().classify(text)));
-        ctx.clientWrite(ExplainRoute.resultSet(ctx.alloc(), ctx.clientCapabilities(), rows, trx.status()));
-        ctx.commandDone();
-    }
-
-    /** What decides the route of {@code c} now, for EXPLAIN ROUTE and the session trace; changes nothing. */
-    private ExplainRoute.Facts facts(Classification c) {
-        RoutingRules.Decision d = rules.explain(c, trx.open(), trx.inTransaction(), trx.readOnlyTarget() != null);
-        Endpoint hint = d.target() == RoutingRules.Target.ALL || hints.isEmpty() ? null
-                : HintRouting.target(hints, c, trx.free(), primary, replicas, targets.lastRead,
-                        () -> replicaSet.choose(primary, rules));
-        Endpoint read = null;
-        if (hint == null && (d.target() == RoutingRules.Target.REPLICA
-                || d.target() == RoutingRules.Target.READ_ONLY_TRX_START)) {
-            read = replicaSet.choose(primary, rules);
-        }
-        List<Endpoint> chosen = new ArrayList<>();
-        Endpoint one = hint != null ? hint : switch (d.target()) {
-            case ALL -> null;
-            case REPLICA, READ_ONLY_TRX_START -> read != null ? read : primary;
-            case READ_ONLY_TRX, READ_ONLY_TRX_END -> trx.readOnlyTarget();
-            case LAST_READ -> targets.lastReadOrPrimary();
-            default -> primary;
-        };
-        if (hint == null && d.target() == RoutingRules.Target.ALL) {
-            chosen.addAll(connected());
-        } else if (one != null) {
-            chosen.add(one);
-        }
-        String transaction = trx.readOnlyTarget() != null ? "read-only, on " + trx.readOnlyTarget().server().name()
-                : trx.inTransaction() ? "read-write" : trx.open() ? "autocommit off" : "none";
-        return new ExplainRoute.Facts(c, transaction, hints, d, hint, chosen, ctx.targets(), primary, replicas,
-                joining, rules);
-    }
-
-    private void routeExecute(ByteBuf packet, int cmd) {
-        PreparedStatements.Entry en = prepared.get(PreparedStatements.statementId(packet));
-        statement = en == null ? null : en.classification;
-        Endpoint target;
-        if (en != null && en.longDataTarget != null) {
-            // The execution consumes the long data, so it runs where the long data went.
-            target = en.longDataTarget;
-            en.longDataTarget = null;
-            if (!target.isReady()) {
-                packet.release();
-                ctx.clientError(1, 2013, "HY000", "Lost connection to backend server '" + target.server().name()
-                        + "' that holds the long data of the statement being executed");
-                ctx.commandDone();
-                return;
-            }
-        } else {
-            target = targets.execution(en, cmd);
-        }
-        if (en != null) {
-            en.lastExecuted = target;
-        }
-        if (cmd == COM_STMT_EXECUTE) {
-            packet = PreparedStatements.withTypes(packet, en, target, ctx.alloc());
-        }
-        if (target != primary && target != trx.readOnlyTarget()) {
-            causalWait.readOn(PreparedStatements.withStatementId(packet, en, target), cmd, target, en);
-            return;
-        }
-        lastWasWrite = target == primary && (en == null || !en.classification.isReadOnlySafe());
-        toOne(PreparedStatements.withStatementId(packet, en, target), cmd, target, false);
-    }
-
-    private void toOne(ByteBuf packet, int cmd, Endpoint target, boolean retryable) {
-        if (target == null && primary == null
-                && "fail_on_write".equals(router.context.params().string("master_failure_mode"))) {
-            packet.release();
-            ctx.fail(1290, "HY000", "The primary of service '" + router.context.serviceName()
-                    + "' is lost; the session ends at its first write (master_failure_mode=fail_on_write)");
-            return;
-        }
-        if (target == null || !target.isReady()) {
-            packet.release();
-            ctx.clientError(1, 2003, "HY000", target == null
-                    ? "No primary server is available for this statement"
-                    : "The server chosen for this statement is not available");
-            ctx.commandDone();
-            return;
-        }
-        if (target == primary) {
-            router.routeMaster.increment();
-        } else {
-            router.routeSlave.increment();
-        }
-        if (target != countedTarget) {                      // the same connection again: no lookup by name
-            countedTarget = target;
-            countedRoutes = router.routedCounter(target.server().name());
-        }
-        countedRoutes.increment();
-        replies.toOne(target, packet, retryable);
-        if (target == primary && recovery.beforePrimaryWrite(target, packet, cmd)) {
-            return;                                          // a COMMIT waits for its marker
-        }
-        target.write(packet, cmd);
-    }
-
-    /** Session commands: every connection runs them; the client gets the primary's (or first) reply. */
-    private void toAll(ByteBuf packet, int cmd, boolean hasReply) {
-        router.routeAll.increment();
-        if (cmd == COM_RESET_CONNECTION) {
-            history.clear();
-        } else {
-            history.add(packet, cmd);
-        }
-        List<Endpoint> all = connected();
-        if (all.isEmpty()) {
-            packet.release();
-            ctx.fail(2003, "HY000", "No server is connected");
-            return;
-        }
-        replies.toAll(all, hasReply);
-        for (Endpoint e : all) {
-            e.write(packet.retainedDuplicate(), cmd);
-        }
-        packet.release();
-    }
-
-    private List<Endpoint> connected() {
-        List<Endpoint> all = new ArrayList<>();
-        if (primary != null && primary.isReady()) {
-            all.add(primary);
-        }
-        for (Endpoint r : replicas) {
-            if (r.isReady()) {
-                all.add(r);
-            }
-        }
-        return all;
+        routing.routeQuery(in);
     }
 
     @Override
@@ -522,7 +258,7 @@ final class RwSplitSession implements RouterSession {
             if (from == primary) {
                 recovery.primaryBytes(buf);
             }
-            if (reply != null && from == primary && lastWasWrite && !reply.isError()
+            if (reply != null && from == primary && routing.lastWasWrite() && !reply.isError()
                     && (reply.status() & io.gatehouse.protocol.StatusFlags.IN_TRANS) == 0
                     && causalWait.fetchAfterWrite(buf, () -> writeDone(from, reply))) {
                 return; // causal_reads=global: the client hears of the write once the service knows its GTID
@@ -568,7 +304,7 @@ final class RwSplitSession implements RouterSession {
                 }
             });
             clientStatementId = owner.statementId();
-            prepared.add(clientStatementId, ids, preparing, owner.parameterCount());
+            prepared.add(clientStatementId, ids, routing.preparing(), owner.parameterCount());
             history.prepared(clientStatementId);
         }
         if (owner != null && replies.replies().size() > 1) {
@@ -583,9 +319,9 @@ final class RwSplitSession implements RouterSession {
             rules.afterStatement();
         }
         if (owner != null && !owner.isError()) {
-            sql.state().afterStatement(statement, owner);
+            sql.state().afterStatement(routing.statement(), owner);
         }
-        if (lastWasWrite && replyOwner == primary && owner != null && !owner.isError()) {
+        if (routing.lastWasWrite() && replyOwner == primary && owner != null && !owner.isError()) {
             causal.wrote();
         }
         replies.finish();
