@@ -256,6 +256,11 @@ class ThreadRebalanceTest {
             assertThat(onWorker(conns, 0)).isTrue();
             ok("alter", "maxscale", "threads", "2", "rebalance_threshold", "5", "rebalance_window", "2",
                     "rebalance_period", "1s");
+            JsonNode ms = JSON.readTree(ok("api", "get", "maxscale").out());
+            assertThat(ms.at("/data/attributes/parameters/threads").asInt()).isEqualTo(2);
+            assertThat(ms.at("/data/attributes/parameters/threads_max").asInt()).isEqualTo(3);
+            assertThat(ms.at("/data/attributes/parameters/rebalance_period").asText()).isEqualTo("1000ms");
+            assertThat(ms.at("/data/attributes/parameters/rebalance_threshold").asInt()).isEqualTo(5);
             List<Future<Long>> loops = new ArrayList<>();
             for (Connection c : conns) {
                 loops.add(pool.submit(() -> {

@@ -45,6 +45,15 @@ public final class MaxScaleInfo {
         if (rt.workers() != null) {
             params.put("threads", rt.workers().count());
         }
+        // The rebalancing settings change at runtime: shown as they are now, not as the file had them.
+        try {
+            var live = io.gatehouse.core.runtime.RuntimeChanges.of(rt).current().global();
+            params.put("rebalance_period", live.duration("rebalance_period").toMillis() + "ms");
+            params.put("rebalance_threshold", live.integer("rebalance_threshold"));
+            params.put("rebalance_window", live.integer("rebalance_window"));
+        } catch (io.gatehouse.core.config.ConfigException e) {
+            // no runtime changes can be read: the values from the file stand
+        }
         // MaxScale shows log_throttling as an object of its three parts, in milliseconds.
         var throttling = io.gatehouse.core.config.LogThrottling.parse(rt.config().global().string("log_throttling"));
         ObjectNode t = params.putObject("log_throttling");
