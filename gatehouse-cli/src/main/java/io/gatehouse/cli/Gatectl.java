@@ -6,6 +6,7 @@ import io.gatehouse.cli.verbs.CallCommand;
 import io.gatehouse.cli.verbs.ClearCommand;
 import io.gatehouse.cli.verbs.ClusterCommand;
 import io.gatehouse.cli.verbs.ListCommand;
+import io.gatehouse.cli.verbs.RebalanceCommand;
 import io.gatehouse.cli.verbs.ReloadCommand;
 import io.gatehouse.cli.verbs.RotateCommand;
 import io.gatehouse.cli.verbs.SetCommand;
@@ -36,7 +37,7 @@ import picocli.CommandLine.Option;
 @Command(name = "gatectl", description = "Administer Gatehouse through its REST API (maxctrl's commands).",
         subcommands = {ListCommand.class, ShowCommand.class, SetCommand.class, ClearCommand.class, StartCommand.class,
                 StopCommand.class, CallCommand.class, CreateCommand.class, AlterCommand.class, DestroyCommand.class,
-                LinkCommand.class, UnlinkCommand.class, ReloadCommand.class, FirewallCommand.class,
+                LinkCommand.class, UnlinkCommand.class, ReloadCommand.class, RebalanceCommand.class, FirewallCommand.class,
                 StatementsCommand.class, ApiCommand.class, ClassifyCommand.class, RotateCommand.class,
                 ClusterCommand.class,
                 CommandLine.HelpCommand.class},

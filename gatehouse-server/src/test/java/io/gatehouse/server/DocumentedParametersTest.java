@@ -164,8 +164,13 @@ class DocumentedParametersTest {
         assertThat(errorOrNull(base(Map.of("Mon", Map.of("assume_unique_hostnames", "false")))))
                 .startsWith("[Mon] assume_unique_hostnames: 'false' (expected: true only;");
         assertThat(errorOrNull(base(Map.of("Mon", Map.of("switchover_on_low_disk_space", "true"))))).isNull();
-        assertThat(errorOrNull(base(Map.of("maxscale", Map.of("rebalance_period", "10s")))))
-                .startsWith("[maxscale] rebalance_period: '10s' (expected: 0s only;");
+        assertThat(errorOrNull(base(Map.of("maxscale", Map.of("rebalance_period", "10s"))))).isNull();
+        assertThat(errorOrNull(base(Map.of("maxscale", Map.of("rebalance_threshold", "3")))))
+                .startsWith("[maxscale] rebalance_threshold: '3' (expected: a percentage from 5 to 100)");
+        assertThat(errorOrNull(base(Map.of("maxscale", Map.of("rebalance_window", "61")))))
+                .startsWith("[maxscale] rebalance_window: '61' (expected: a number of seconds from 1 to 60)");
+        assertThat(errorOrNull(base(Map.of("maxscale", Map.of("threads", "5", "threads_max", "4")))))
+                .startsWith("[maxscale] threads: '5' (expected: auto or 1 to threads_max=4)");
         assertThat(errorOrNull(base(Map.of("maxscale", Map.of("log_throttling", "10, 1s")))))
                 .startsWith("[maxscale] log_throttling: '10, 1s'");
     }

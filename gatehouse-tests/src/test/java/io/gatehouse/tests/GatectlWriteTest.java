@@ -136,9 +136,9 @@ class GatectlWriteTest {
         assertThat(listenerPort.status()).isEqualTo(1);
         assertThat(listenerPort.err()).startsWith("Error: ").contains("port");
         ok("alter", "maxscale", "log_info", "true");
-        Run threads = gatectl("alter", "maxscale", "threads", "4");
+        Run threads = gatectl("alter", "maxscale", "threads", "300");
         assertThat(threads.status()).isEqualTo(1);
-        assertThat(threads.err()).contains("threads");
+        assertThat(threads.err()).contains("threads").contains("threads_max=256");
 
         ok("link", "service", "Svc2", replica);
         assertThat(row("services", "Svc2")[4]).contains("extra").contains(replica);

@@ -263,6 +263,20 @@ public final class Routes implements AutoCloseable {
         if (p.size() == 4 && p.get(0).equals("maxscale") && p.get(1).equals("modules")) {
             return commands.call(p.get(2), p.get(3), List.copyOf(r.query().keySet()));
         }
+        if (p.size() == 4 && p.get(0).equals("maxscale") && p.get(1).equals("threads") && p.get(3).equals("rebalance")) {
+            var work = new io.gatehouse.admin.resources.ThreadRebalance(ctx.runtime()).one(p.get(2), r.query());
+            return ApiResponse.later(() -> {
+                work.call();
+                return ApiResponse.noContent();
+            });
+        }
+        if (p.size() == 3 && p.get(0).equals("maxscale") && p.get(1).equals("threads") && p.get(2).equals("rebalance")) {
+            var work = new io.gatehouse.admin.resources.ThreadRebalance(ctx.runtime()).all(r.query());
+            return ApiResponse.later(() -> {
+                work.call();
+                return ApiResponse.noContent();
+            });
+        }
         if (p.size() == 3 && p.get(0).equals("maxscale") && p.get(1).equals("logs") && p.get(2).equals("flush")) {
             io.gatehouse.admin.logs.LogRotation.rotate();
             return ApiResponse.noContent();

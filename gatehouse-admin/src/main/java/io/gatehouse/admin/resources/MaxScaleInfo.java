@@ -45,6 +45,15 @@ public final class MaxScaleInfo {
         if (rt.workers() != null) {
             params.put("threads", rt.workers().count());
         }
+        // The rebalancing settings change at runtime: shown as they are now, not as the file had them.
+        try {
+            var live = io.gatehouse.core.runtime.RuntimeChanges.of(rt).current().global();
+            params.put("rebalance_period", live.duration("rebalance_period").toMillis() + "ms");
+            params.put("rebalance_threshold", live.integer("rebalance_threshold"));
+            params.put("rebalance_window", live.integer("rebalance_window"));
+        } catch (io.gatehouse.core.config.ConfigException e) {
+            // no runtime changes can be read: the values from the file stand
+        }
         // MaxScale shows log_throttling as an object of its three parts, in milliseconds.
         var throttling = io.gatehouse.core.config.LogThrottling.parse(rt.config().global().string("log_throttling"));
         ObjectNode t = params.putObject("log_throttling");
@@ -73,17 +82,27 @@ public final class MaxScaleInfo {
     public ObjectNode threads(JsonApi api) {
         Runtime rt = ctx.runtime();
         List<ObjectNode> all = new ArrayList<>();
-        int n = rt.workers() == null ? 0 : rt.workers().count();
-        boolean listening = rt.listeners().values().stream().anyMatch(io.gatehouse.core.listener.Listener::isRunning);
-        for (int i = 0; i < n; i++) {
-            all.add(thread(api, i, listening));
+        if (rt.workers() != null) {
+            boolean listening = rt.listeners().values().stream().anyMatch(io.gatehouse.core.listener.Listener::isRunning);
+            var by = rt.balancer().sessionsByWorker();
+            for (int i = 0; i < by.size(); i++) {
+                all.add(thread(api, rt, i, by.get(i).size(), listening));
+            }
         }
         return api.collection(all, "maxscale/threads");
     }
 
     public ObjectNode thread(JsonApi api, String id) {
         Runtime rt = ctx.runtime();
-        int n = rt.workers() == null ? 0 : rt.workers().count();
+        int i = threadIndex(rt, id);
+        boolean listening = rt.listeners().values().stream().anyMatch(io.gatehouse.core.listener.Listener::isRunning);
+        int sessions = rt.balancer().sessionsByWorker().get(i).size();
+        return api.document(thread(api, rt, i, sessions, listening), "maxscale/threads/" + id);
+    }
+
+    /** The index of a worker that ran (the id in {@code /maxscale/threads/:id}); else a 404 naming it. */
+    public static int threadIndex(Runtime rt, String id) {
+        int n = rt.workers() == null ? 0 : rt.workers().inUse().size();
         int i;
         try {
             i = Integer.parseInt(id);
@@ -93,15 +112,22 @@ public final class MaxScaleInfo {
         if (i < 0 || i >= n) {
             throw io.gatehouse.admin.http.ApiException.notFound("thread '" + id + "'");
         }
-        boolean listening = rt.listeners().values().stream().anyMatch(io.gatehouse.core.listener.Listener::isRunning);
-        return api.document(thread(api, i, listening), "maxscale/threads/" + id);
+        return i;
     }
 
-    private ObjectNode thread(JsonApi api, int i, boolean listening) {
+    private ObjectNode thread(JsonApi api, Runtime rt, int i, int sessions, boolean listening) {
         ObjectNode t = api.resource(Integer.toString(i), "threads", "threads/" + i);
         ObjectNode stats = ((ObjectNode) t.get("attributes")).putObject("stats");
-        stats.put("state", "Active");
-        stats.put("listening", listening);
+        var state = rt.balancer().state(i, sessions);
+        stats.put("state", state.toString());
+        // Only the workers that get new clients listen, as in MaxScale.
+        stats.put("listening", listening && state == io.gatehouse.core.runtime.WorkerBalancer.State.ACTIVE);
+        stats.put("sessions", sessions);
+        var load = rt.balancer().load();
+        ObjectNode l = stats.putObject("load");
+        l.put("last_second", load.lastSecond(i));
+        l.put("last_minute", load.average(i, 60));
+        l.put("last_hour", load.lastHour(i));
         return t;
     }
 }

@@ -22,7 +22,7 @@ public final class QcCache {
 
     public ObjectNode list(JsonApi api) {
         List<ObjectNode> out = new ArrayList<>();
-        for (ClassifierCacheView.Statement s : ClassifierCacheView.collect(ctx.runtime().workers().workers())) {
+        for (ClassifierCacheView.Statement s : ClassifierCacheView.collect(ctx.runtime().workers().inUse())) {
             ObjectNode r = api.resource(s.sql(), "cache", null);
             r.remove("links");
             ObjectNode a = (ObjectNode) r.get("attributes");

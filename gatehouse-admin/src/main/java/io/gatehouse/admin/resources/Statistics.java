@@ -49,7 +49,7 @@ public final class Statistics {
 
     public void reset() {
         StatementStats stats = enabled(ctx.runtime());
-        stats.reset(ctx.runtime().workers().workers());
+        stats.reset(ctx.runtime().workers().inUse());
     }
 
     /** The merged totals, the {@code top} most executed first; refused when the statistics are off. */

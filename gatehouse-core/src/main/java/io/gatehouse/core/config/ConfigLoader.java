@@ -70,12 +70,7 @@ public final class ConfigLoader {
                 } catch (IllegalArgumentException e) {
                     throw new ConfigException(e.getMessage());
                 }
-                try {
-                    io.gatehouse.core.worker.Workers.parseThreads(global.string("threads"));
-                } catch (IllegalArgumentException e) {
-                    throw ConfigException.badValue(s.name(), "threads", global.text("threads"),
-                            "auto or a number of at least 1");
-                }
+                threadRules(s.name(), global);
                 sawGlobal = true;
                 continue;
             }
@@ -186,6 +181,38 @@ public final class ConfigLoader {
         services = resolveTargets(services, servers, monitors);
         filterReferences(filters, servers, services);
         return new GatehouseConfig(file, global, servers, monitors, services, listeners, filters);
+    }
+
+    /**
+     * {@code threads} is auto or 1 to {@code threads_max}; the rebalancing numbers are in MaxScale's ranges. Also
+     * used for runtime changes of the global section.
+     */
+    public static void threadRules(String section, Params global) throws ConfigException {
+        long max = global.integer("threads_max");
+        if (max < 1) {
+            throw ConfigException.badValue(section, "threads_max", global.text("threads_max"), "at least 1");
+        }
+        int threads;
+        try {
+            threads = io.gatehouse.core.worker.Workers.parseThreads(global.string("threads"));
+        } catch (IllegalArgumentException e) {
+            throw ConfigException.badValue(section, "threads", global.text("threads"), "auto or a number of at least 1");
+        }
+        boolean auto = global.string("threads").trim().equalsIgnoreCase("auto");
+        if (!auto && threads > max) {
+            throw ConfigException.badValue(section, "threads", global.text("threads"),
+                    "auto or 1 to threads_max=" + max);
+        }
+        long threshold = global.integer("rebalance_threshold");
+        if (threshold < 5 || threshold > 100) {
+            throw ConfigException.badValue(section, "rebalance_threshold", global.text("rebalance_threshold"),
+                    "a percentage from 5 to 100");
+        }
+        long window = global.integer("rebalance_window");
+        if (window < 1 || window > 60) {
+            throw ConfigException.badValue(section, "rebalance_window", global.text("rebalance_window"),
+                    "a number of seconds from 1 to 60");
+        }
     }
 
     /** Filters that name servers or services (namedserverfilter's targets) are checked once all sections are known. */

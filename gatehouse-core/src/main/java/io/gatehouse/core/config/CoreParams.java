@@ -17,7 +17,13 @@ public final class CoreParams {
     }
 
     public static final List<ParamSpec> GLOBAL = List.of(
-            of("threads", ParamType.STRING, "auto", false, "Number of routing workers, or auto for one per core"),
+            of("threads", ParamType.STRING, "auto", true,
+                    "Number of routing workers that get new clients, or auto for one per core; at most threads_max"),
+            of("threads_max", ParamType.COUNT, "256", false, "How many routing workers there can be at runtime"),
+            of("rebalance_threshold", ParamType.COUNT, "20", true,
+                    "Load difference (percent) between the busiest and the idlest worker that makes sessions move"),
+            of("rebalance_window", ParamType.COUNT, "10", true,
+                    "Seconds of load averaged when deciding whether to rebalance (1 to 60)"),
             of("writeq_high_water", ParamType.SIZE, "64Ki", true, "Stop reading the other side when a write queue exceeds this"),
             of("writeq_low_water", ParamType.SIZE, "1024", true, "Resume reading when the write queue drops below this"),
             of("users_refresh_time", ParamType.DURATION, "30s", true, "Minimum time between user-account reloads caused by a backend refusing a login Gatehouse accepted (a login Gatehouse would refuse always gets accounts loaded after it began)"),
@@ -97,8 +103,8 @@ public final class CoreParams {
                     "Replace $NAME values with environment variables; only false"),
             of("admin_auth", ParamType.BOOL, "true", false, "Require a user and password on the admin API; only true"),
             of("session_trace", ParamType.COUNT, "0", false, "Log lines kept per session; only 0"),
-            of("rebalance_period", ParamType.DURATION, "0s", false,
-                    "How often sessions are rebalanced between workers; only 0s, as sessions stay on their worker"),
+            of("rebalance_period", ParamType.DURATION, "0s", true,
+                    "How often the workers' loads are compared to move sessions from the busiest; 0s: never"),
             of("persist_runtime_changes", ParamType.BOOL, "true", false, "Persist runtime changes in persistdir"),
             of("load_persisted_configs", ParamType.BOOL, "true", false, "Load persisted runtime changes at start"));
 

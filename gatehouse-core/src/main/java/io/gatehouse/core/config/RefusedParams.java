@@ -27,9 +27,6 @@ final class RefusedParams {
         put(m, "global", new String[][] {
                 {"core_file", "the JVM decides about crash dumps (-XX options), not the configuration"},
                 {"auto_tune", "Gatehouse does not read the servers' variables to tune its own parameters"},
-                {"threads_max", "the worker count is fixed at start; no thread can be added at runtime"},
-                {"rebalance_threshold", "no rebalancing: a session and its backend connections live on the Netty event loop that accepted the client, and a channel cannot move to another loop"},
-                {"rebalance_window", "no rebalancing: a session and its backend connections live on the Netty event loop that accepted the client, and a channel cannot move to another loop"},
                 {"cachedir", "Gatehouse keeps no cache files"},
                 {"execdir", "Gatehouse runs no helper executables from a configured directory"},
                 {"connector_plugindir", "Gatehouse uses no Connector/C plugins"},

@@ -22,9 +22,6 @@ final class SingleValueParams {
             "global", Map.of(
                     "substitute_variables", new Only("false", "environment variables are not substituted"),
                     "admin_auth", new Only("true", "the admin API always asks for a user and password"),
-                    "rebalance_period", new Only("0s", "no rebalancing: a session and its backend connections"
-                            + " live on the Netty event loop that accepted the client, and a channel cannot move"
-                            + " to another loop"),
                     "session_trace", new Only("0", "sessions keep no trace log")),
             "server", Map.of(),
             "service", Map.of(

@@ -54,6 +54,7 @@ public final class Runtime implements AutoCloseable {
     private final Map<String, Long> serviceStartedAt = new LinkedHashMap<>();
     private final Map<String, java.nio.file.Path> persistedFiles = new java.util.concurrent.ConcurrentHashMap<>();
     private Workers workers;
+    private WorkerBalancer balancer;
     /** Each worker's share of query_classifier_cache_size, in bytes. */
     private long classifierCacheBytes;
     private ProxyContext proxy;
@@ -107,7 +108,7 @@ public final class Runtime implements AutoCloseable {
                 filters.put(fc.name(), fm.create(fc.name(), fc.params(), monitorDirectory(g, fc.name())));
             }
             classifierCacheBytes = io.gatehouse.core.worker.ClassifierBudget.perWorker(
-                    g.size("query_classifier_cache_size"), Workers.parseThreads(g.string("threads")));
+                    g.size("query_classifier_cache_size"), threads(g));
             for (var sc : config.services()) {
                 List<Server> targets = sc.targets().stream().map(servers::get).toList();
                 UserAccountStore users = new UserAccountStore(sc.name(), sc.params(), targets, g);
@@ -131,7 +132,8 @@ public final class Runtime implements AutoCloseable {
             for (Service s : services.values()) {
                 s.users().start();
             }
-            workers = new Workers(Workers.parseThreads(g.string("threads")));
+            workers = new Workers(threads(g), (int) g.integer("threads_max"));
+            balancer = new WorkerBalancer(workers, sessions, g);
             long high = g.size("writeq_high_water");
             long low = g.size("writeq_low_water");
             proxy = new ProxyContext(sessions, workers, killer, new BackendPool(), (int) Math.min(high, Integer.MAX_VALUE),
@@ -256,6 +258,16 @@ public final class Runtime implements AutoCloseable {
 
     public Workers workers() {
         return workers;
+    }
+
+    /** The thread balancer (loads, draining, rebalancing), or null when the proxy is not running. */
+    public WorkerBalancer balancer() {
+        return balancer;
+    }
+
+    /** {@code threads} as a number: auto is one per core, but never more than {@code threads_max}. */
+    public static int threads(Params global) {
+        return (int) Math.min(Workers.parseThreads(global.string("threads")), global.integer("threads_max"));
     }
 
     /** The statement statistics, or null when {@code statement_statistics} is off or the proxy is not running. */
@@ -501,6 +513,10 @@ public final class Runtime implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.warn("Closing a filter: {}", e.toString());
             }
+        }
+        if (balancer != null) {
+            balancer.close();
+            balancer = null;
         }
         if (workers != null) {
             workers.close();

@@ -221,6 +221,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         return routing.busyBackends();
     }
 
+    /** The routing phase, for {@link SessionMoves}; on this session's worker. */
+    SessionRouting routing() {
+        return routing;
+    }
+
     /** The session's backend connections, open or opening; on this session's worker. */
     List<BackendConnection> backends() {
         return routing.backends();
@@ -541,7 +546,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (client == null) {
             return;
         }
-        client.eventLoop().execute(this::close);
+        io.gatehouse.core.worker.ChannelLoop.run(client, this::close);
     }
 
     public void sendErrorAndClose(int seq, int code, String sqlState, String message) {

@@ -76,7 +76,7 @@ public final class SessionRegistry {
             if (s.clientChannel() == null) {
                 continue;
             }
-            s.clientChannel().eventLoop().execute(() -> {
+            io.gatehouse.core.worker.ChannelLoop.run(s.clientChannel(), () -> {
                 for (io.gatehouse.core.session.backend.BackendConnection b : new java.util.ArrayList<>(s.backends())) {
                     if (b.server().name().equals(server)) {
                         b.drop(why);

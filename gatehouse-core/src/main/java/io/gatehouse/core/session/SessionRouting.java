@@ -90,7 +90,7 @@ final class SessionRouting {
                         + " are in use and none was freed within multiplex_timeout");
             }
         });
-        for (io.netty.util.concurrent.EventExecutor w : s.proxy.workers().workers()) {
+        for (io.netty.util.concurrent.EventExecutor w : s.proxy.workers().inUse()) {
             w.execute(() -> s.proxy.pool().shed(server));
         }
         return b;
@@ -166,6 +166,11 @@ final class SessionRouting {
     /** The session's connection sharing as the admin API shows it, or null when it does not share. */
     SessionPipeline.SharingView sharingView() {
         return pipeline == null ? null : pipeline.sharingView();
+    }
+
+    /** True when the session may move to another worker now (see {@link SessionPipeline#movable()}). */
+    boolean movable() {
+        return pipeline != null && changingUser == null && readBlocks == 0 && pipeline.movable();
     }
 
     /** The session's backend connections, open or opening. */

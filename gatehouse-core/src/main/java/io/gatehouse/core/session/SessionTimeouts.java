@@ -66,7 +66,7 @@ final class SessionTimeouts extends ChannelInboundHandlerAdapter {
         } else if (writeCheck == null) {
             Duration limit = writeLimit(session.service().params());
             if (!limit.isZero()) {
-                writeCheck = ctx.executor().schedule(() -> {
+                writeCheck = io.gatehouse.core.worker.ChannelLoop.schedule(ctx.channel(), () -> {
                     writeCheck = null;
                     if (!ctx.channel().isWritable()) {
                         session.timedOut("the client did not read its replies for " + limit.toSeconds()
@@ -91,7 +91,8 @@ final class SessionTimeouts extends ChannelInboundHandlerAdapter {
         }
         long delay = Math.max(CHECK_FLOOR_MILLIS,
                 limit.toMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastReadNanos));
-        idleCheck = ctx.executor().schedule(() -> checkIdle(ctx), delay, TimeUnit.MILLISECONDS);
+        idleCheck = io.gatehouse.core.worker.ChannelLoop.schedule(ctx.channel(), () -> checkIdle(ctx), delay,
+                TimeUnit.MILLISECONDS);
     }
 
     private void checkIdle(ChannelHandlerContext ctx) {

@@ -1,6 +1,5 @@
 package io.gatehouse.core.stats;
 
-import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.Future;
@@ -42,7 +41,7 @@ public final class StatementStats {
      * Every worker's counts merged, the {@code top} statements with the most executions (all servers together)
      * first, each with one entry per server, then the rest folded into {@link #OTHER} per server.
      */
-    public List<StatementTotals> snapshot(EventLoopGroup workers, int top) {
+    public List<StatementTotals> snapshot(Iterable<? extends EventExecutor> workers, int top) {
         Map<String, Map<String, StatementTotals>> merged = new LinkedHashMap<>();
         for (List<StatementTotals> part : onEachWorker(workers, true)) {
             for (StatementTotals t : part) {
@@ -71,12 +70,12 @@ public final class StatementStats {
     }
 
     /** Forgets every count, on every worker. */
-    public void reset(EventLoopGroup workers) {
+    public void reset(Iterable<? extends EventExecutor> workers) {
         onEachWorker(workers, false);
     }
 
     /** Runs a copy (or a clear) on each worker's own thread and waits for all of them. */
-    private List<List<StatementTotals>> onEachWorker(EventLoopGroup workers, boolean copy) {
+    private List<List<StatementTotals>> onEachWorker(Iterable<? extends EventExecutor> workers, boolean copy) {
         List<Future<List<StatementTotals>>> futures = new ArrayList<>();
         for (EventExecutor e : workers) {
             futures.add(e.submit(() -> {

@@ -2,7 +2,6 @@ package io.gatehouse.core.worker;
 
 import io.gatehouse.sql.ClassifierCache;
 import io.gatehouse.sql.ClassifierCaches;
-import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import java.util.ArrayList;
@@ -25,7 +24,7 @@ public final class ClassifierCacheView {
     }
 
     /** The cached statements of all workers, the most used first. */
-    public static List<Statement> collect(EventLoopGroup workers) {
+    public static List<Statement> collect(Iterable<? extends EventExecutor> workers) {
         List<Future<List<ClassifierCache.Cached>>> futures = new ArrayList<>();
         for (EventExecutor e : workers) {
             futures.add(e.submit(() -> ClassifierCaches.current().snapshot()));

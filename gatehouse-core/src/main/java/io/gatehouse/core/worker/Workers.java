@@ -14,32 +14,127 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.EventLoop;
+import io.netty.channel.epoll.EpollIoHandle;
+import io.netty.channel.nio.NioIoHandle;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.EventExecutorChooserFactory;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The fixed set of routing workers: one Netty event loop each, native epoll on Linux and NIO elsewhere, plus one
- * acceptor loop that hands new clients to the workers. Created and closed on the main thread; the loops themselves
- * run the whole data path. Holds no buffers.
+ * The routing workers: {@code threads_max} Netty event loops (native epoll on Linux, NIO elsewhere) of which the
+ * first {@code threads} are active and get the new clients, round robin, plus one acceptor loop that hands new
+ * clients to them. A loop's thread and I/O handler start when it is first activated ({@link LazyIoHandler}), so the
+ * spare ones cost nothing. {@code threads} changes at runtime ({@link #activate(int)}, admin thread); a worker
+ * above it gets no new clients and its sessions are moved off it ({@code SessionMoves}). Created and closed on the
+ * main thread; the loops run the whole data path. Holds no buffers.
  */
 public final class Workers implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Workers.class);
+    /** MaxScale's default {@code threads_max}. */
+    public static final int DEFAULT_MAX = 256;
 
     private final boolean epoll;
     private final EventLoopGroup acceptor;
     private final EventLoopGroup workers;
-    private final int count;
+    private final EventLoop[] loops;
+    private final Map<EventExecutor, Integer> indexes = new IdentityHashMap<>();
+    /** How many workers get new clients ({@code threads}); read by the chooser on the acceptor thread. */
+    private final AtomicInteger active = new AtomicInteger();
+    /** How many workers were ever active: the others have no thread and no session. */
+    private final AtomicInteger used = new AtomicInteger();
+    private final AtomicInteger next = new AtomicInteger();
+    /** Each worker's thread id once it started (0 before), for its CPU time. */
+    private final AtomicLongArray threadIds;
 
     public Workers(int threads) {
+        this(threads, Math.max(threads, DEFAULT_MAX));
+    }
+
+    public Workers(int threads, int threadsMax) {
+        if (threads < 1 || threads > threadsMax) {
+            throw new IllegalArgumentException("threads: " + threads + " (expected: 1 to threads_max=" + threadsMax
+                    + ")");
+        }
         this.epoll = Epoll.isAvailable() && !Boolean.getBoolean("gatehouse.nio");
-        this.count = threads;
-        IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        IoHandlerFactory factory = epoll
+                ? LazyIoHandler.over(EpollIoHandler.newFactory(), EpollIoHandle.class::isAssignableFrom)
+                : LazyIoHandler.over(NioIoHandler.newFactory(), NioIoHandle.class::isAssignableFrom);
         IoHandlerFactory acceptFactory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("gatehouse-accept", true), acceptFactory);
-        this.workers = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("gatehouse-worker", true), factory);
-        LOG.info("Started {} routing workers using the {} transport", threads, epoll ? "epoll" : "NIO");
+        this.threadIds = new AtomicLongArray(threadsMax);
+        EventExecutorChooserFactory chooser = executors -> () -> {
+            int n = active.get();
+            return executors[Math.floorMod(next.getAndIncrement(), n)];
+        };
+        this.workers = new MultiThreadIoEventLoopGroup(threadsMax,
+                new io.netty.util.concurrent.ThreadPerTaskExecutor(new DefaultThreadFactory("gatehouse-worker", true)),
+                chooser, factory);
+        List<EventLoop> all = new ArrayList<>();
+        for (EventExecutor e : workers) {
+            indexes.put(e, all.size());
+            all.add((EventLoop) e);
+        }
+        this.loops = all.toArray(new EventLoop[0]);
+        activate(threads);
+        LOG.info("Started {} routing workers (threads_max={}) using the {} transport", threads, threadsMax,
+                epoll ? "epoll" : "NIO");
+    }
+
+    /**
+     * Makes the first {@code n} workers the ones new clients go to (runtime {@code threads}); the ones above keep
+     * their sessions until they are moved or end. Any thread.
+     */
+    public synchronized void activate(int n) {
+        if (n < 1 || n > loops.length) {
+            throw new IllegalArgumentException("threads: " + n + " (expected: 1 to threads_max=" + loops.length + ")");
+        }
+        for (int i = used.get(); i < n; i++) {
+            int index = i;
+            loops[i].execute(() -> threadIds.set(index, Thread.currentThread().getId()));
+        }
+        used.accumulateAndGet(n, Math::max);
+        active.set(n);
+    }
+
+    /** The worker with this index (0 to threads_max - 1). */
+    public EventLoop loop(int index) {
+        return loops[index];
+    }
+
+    /** The index of this worker's loop, or -1 when it is not one of them. */
+    public int index(EventExecutor loop) {
+        Integer i = indexes.get(loop);
+        return i == null ? -1 : i;
+    }
+
+    /** True when worker {@code index} gets new clients. */
+    public boolean isActive(int index) {
+        return index < active.get();
+    }
+
+    /** The workers that were ever active, in index order: the only ones that can hold sessions or state. */
+    public List<EventLoop> inUse() {
+        return List.of(loops).subList(0, used.get());
+    }
+
+    /** The id of worker {@code index}'s thread, or 0 when it has not started. */
+    public long threadId(int index) {
+        return threadIds.get(index);
+    }
+
+    /** {@code threads_max}: how many workers there can be. */
+    public int max() {
+        return loops.length;
     }
 
     /** {@code auto} means one worker per available processor. */
@@ -62,8 +157,9 @@ public final class Workers implements AutoCloseable {
         return workers;
     }
 
+    /** {@code threads}: how many workers get new clients now. */
     public int count() {
-        return count;
+        return active.get();
     }
 
     public boolean isEpoll() {

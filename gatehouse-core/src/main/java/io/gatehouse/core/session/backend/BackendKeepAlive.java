@@ -75,7 +75,7 @@ final class BackendKeepAlive {
     private void schedule(Channel channel, Duration interval) {
         long idleMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastUseNanos);
         long delay = Math.max(CHECK_FLOOR_MILLIS, interval.toMillis() - idleMillis);
-        check = channel.eventLoop().schedule(() -> check(channel), delay, TimeUnit.MILLISECONDS);
+        check = io.gatehouse.core.worker.ChannelLoop.schedule(channel, () -> check(channel), delay, TimeUnit.MILLISECONDS);
     }
 
     private void check(Channel channel) {

@@ -21,7 +21,7 @@ final class RouterTimer {
 
     /** Runs {@code task} after {@code delayMillis} on the client's event loop, unless the owner closed meanwhile. */
     void schedule(Runnable task, long delayMillis) {
-        session.clientChannel().eventLoop().schedule(() -> {
+        io.gatehouse.core.worker.ChannelLoop.schedule(session.clientChannel(), () -> {
             if (open.getAsBoolean()) {
                 task.run();
             }

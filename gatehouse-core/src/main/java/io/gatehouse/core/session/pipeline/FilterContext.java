@@ -33,7 +33,7 @@ final class FilterContext implements FilterSessionContext {
 
     @Override
     public ScheduledFuture<?> schedule(Runnable task, long delay, TimeUnit unit) {
-        return pipeline.session().clientChannel().eventLoop().schedule(task, delay, unit);
+        return io.gatehouse.core.worker.ChannelLoop.schedule(pipeline.session().clientChannel(), task, delay, unit);
     }
 
     @Override

@@ -51,13 +51,13 @@ final class KillRunner {
     }
 
     static void run(ClientSession killer, ClientSession target, boolean queryOnly, Runnable done) {
-        Runnable reportBack = () -> killer.clientChannel().eventLoop().execute(done);
+        Runnable reportBack = () -> io.gatehouse.core.worker.ChannelLoop.run(killer.clientChannel(), done);
         if (target == killer && !queryOnly) {
             // As the server does to a connection that kills itself: the KILL is answered with 1927, then closed.
             killer.sendErrorAndClose(1, 1927, "70100", "Connection was killed");
             return;
         }
-        target.clientChannel().eventLoop().execute(() -> {
+        io.gatehouse.core.worker.ChannelLoop.run(target.clientChannel(), () -> {
             List<BackendConnection> running = target.busyBackends();
             if (!queryOnly) {
                 target.close();

@@ -299,7 +299,7 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
     /** Routes a command a filter holds back after {@code nanos} unless the session ends; it stays busy meanwhile. */
     private void hold(Command command, long nanos) {
         held = command;
-        session.clientChannel().eventLoop().schedule(() -> {
+        io.gatehouse.core.worker.ChannelLoop.schedule(session.clientChannel(), () -> {
             if (held != command) {
                 return;                                      // released with the session
             }
@@ -519,7 +519,7 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
 
     @Override
     public void schedule(Runnable task, long delayMillis) {
-        session.clientChannel().eventLoop().schedule(() -> {
+        io.gatehouse.core.worker.ChannelLoop.schedule(session.clientChannel(), () -> {
             if (session.isRouting()) {
                 task.run();
                 session.clientChannel().flush();
@@ -585,6 +585,24 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
     boolean betweenCommands() {
         return !busy && queue.isEmpty() && !inLocalInfile && !changeUser.underWay() && held == null
                 && !internal.running() && filterHolds == 0;
+    }
+
+    /**
+     * True when the session may move to another worker now: logged in, between commands, no reply or answer under
+     * way, no branch or child session, no connection still logging in or holding a reply; {@code SessionMoves}.
+     */
+    public boolean movable() {
+        if (!loggedIn || !betweenCommands() || internal.pending() || children.any() || failing != null
+                || !clientWritable || (replyPackets != null && replyPackets.inReply())
+                || (streaming != null && !streaming.canLeave(streamEndpoint()))) {
+            return false;
+        }
+        for (BackendConnection b : endpoints) {
+            if (!b.isReady() || b.isBusy()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** True while the client sends a LOCAL INFILE's contents. */

@@ -121,7 +121,8 @@ final class SessionSharing {
         // Counted between commands: the lasting reasons only, not the next command already waiting.
         count(reasons() & ~(PinReason.REPLY_PENDING.bit() | PinReason.LOAD_DATA.bit()));
         if (timer == null && !ended) {
-            timer = session.clientChannel().eventLoop().schedule(this::idleCheck, idleNanos, TimeUnit.NANOSECONDS);
+            timer = io.gatehouse.core.worker.ChannelLoop.schedule(session.clientChannel(), this::idleCheck, idleNanos,
+                    TimeUnit.NANOSECONDS);
         }
     }
 
@@ -132,7 +133,7 @@ final class SessionSharing {
         }
         long idle = System.nanoTime() - lastDoneNanos;
         if (idle < idleNanos) {
-            timer = session.clientChannel().eventLoop().schedule(this::idleCheck, idleNanos - idle,
+            timer = io.gatehouse.core.worker.ChannelLoop.schedule(session.clientChannel(), this::idleCheck, idleNanos - idle,
                     TimeUnit.NANOSECONDS);
             return;
         }
