@@ -72,6 +72,8 @@ public record NosqlConfig(String user, String password, boolean unknownCommandIs
             ParamSpec.of(PREFIX + "cursor_timeout", ParamType.DURATION, "60s", false, "how long an idle cursor is kept"),
             ParamSpec.of(PREFIX + "debug", ParamType.STRING, null, false,
                     "debug logging of commands (not supported: leave unset)"),
+            ParamSpec.of(PREFIX + "authentication_key_id", ParamType.STRING, null, false,
+                    "key encrypting shared NoSQL accounts (not supported: they hold only sealed passwords; leave unset)"),
             ParamSpec.of(PREFIX + "internal_cache", ParamType.STRING, null, false,
                     "a cache filter used internally (not supported: leave unset)"));
 
@@ -111,7 +113,7 @@ public record NosqlConfig(String user, String password, boolean unknownCommandIs
             throw new IllegalArgumentException("[" + p.section() + "] " + PREFIX + "id_length: '" + idLength
                     + "' (expected: an integer from 35 to 2048)");
         }
-        for (String unsupported : List.of("debug", "internal_cache")) {
+        for (String unsupported : List.of("debug", "internal_cache", "authentication_key_id")) {
             if (!text(p, unsupported, "").isEmpty()) {
                 throw new IllegalArgumentException("[" + p.section() + "] " + PREFIX + unsupported + ": '"
                         + text(p, unsupported, "") + "' (expected: empty; this feature is not implemented)");

@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * The MariaDB privileges behind MongoDB's built-in roles, as GRANT statements for a NoSQL user's MariaDB account: the
- * backend enforces what a user may do (and the proxy too, with {@code authorization_enabled}: {@link RoleCheck}). Stateless; any thread; no buffers.
+ * backend enforces what a user may do (and the proxy too, with {@code authorization_enabled}: {@link RoleCheck}).
+ * Stateless; any thread; no buffers.
  */
 public final class RoleGrants {
     private static final String READ = "SELECT";
@@ -83,7 +84,7 @@ public final class RoleGrants {
             case "readWriteAnyDatabase" -> List.of(READ_WRITE + " ON *.*");
             case "dbAdminAnyDatabase" -> List.of(DB_ADMIN + " ON *.*");
             case "userAdminAnyDatabase" -> List.of("CREATE USER, GRANT OPTION ON *.*");
-            case "root" -> List.of("ALL PRIVILEGES ON *.*");
+            case "root" -> List.of("ALL PRIVILEGES ON *.*", "GRANT OPTION ON *.*");
             default -> throw new NosqlException(31, "RoleNotFound", "Could not find role: " + name + "@"
                     + role.getString("db").getValue());
         };
