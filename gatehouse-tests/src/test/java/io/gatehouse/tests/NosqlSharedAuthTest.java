@@ -41,7 +41,7 @@ class NosqlSharedAuthTest {
     private static final String ADMIN = "nosql_shared_admin", ADMIN_PASSWORD = "sharedadminpwd";
     private static final String KEEPER = "nosql_keeper", KEEPER_PASSWORD = "keeperpwd";
     private static final String ACCOUNTS_DB = "nosql_accounts_" + DB;
-    private static final List<String> MARIADB_USERS = List.of("admin.boss", DB + ".reader", DB + ".writer", DB + ".old",
+    private static final List<String> MARIADB_USERS = List.of("admin.boss", DB + ".reader", DB + ".writer", DB + ".old", DB + ".temp",
             ADMIN, KEEPER);
     private MariaDbCluster cluster;
     private Gatehouse first;
@@ -150,7 +150,18 @@ class NosqlSharedAuthTest {
                 + DB + ".writer'");
         assertThat(data).contains("SCRAM-SHA-256", "SCRAM-SHA-1", "sealed_password", "stored_key")
                 .doesNotContain("writerpwd").doesNotContain("mariadb_password");
-        // A wrong password is refused by the other proxy too.
+        // Dropped through one proxy, the account is gone from the other at once; a wrong password is refused there too.
+        createThroughSecond("temp", new Document("role", "read"));
+        try (MongoClient temp = client(first, MongoCredential.createScramSha256Credential("temp", DB, "temppwd".toCharArray()))) {
+            assertThat(temp.getDatabase(DB).getCollection("notes").countDocuments()).isEqualTo(2);
+        }
+        try (MongoClient boss = client(first, MongoCredential.createScramSha256Credential("boss", "admin", "bosspwd".toCharArray()))) {
+            boss.getDatabase(DB).runCommand(new Document("dropUser", "temp"));
+        }
+        try (MongoClient temp = client(second, MongoCredential.createScramSha256Credential("temp", DB, "temppwd".toCharArray()))) {
+            assertThatThrownBy(() -> temp.getDatabase(DB).getCollection("notes").countDocuments())
+                    .satisfies(e -> assertThat(securityCode(e)).isEqualTo(18));
+        }
         try (MongoClient wrong = client(second, MongoCredential.createScramSha256Credential("writer", DB, "nope".toCharArray()))) {
             assertThatThrownBy(() -> wrong.getDatabase(DB).getCollection("notes").countDocuments())
                     .satisfies(e -> assertThat(securityCode(e)).isEqualTo(18));
@@ -171,7 +182,7 @@ class NosqlSharedAuthTest {
                     .isInstanceOfSatisfying(MongoCommandException.class, e -> {
                         assertThat(e.getErrorCode()).isEqualTo(13);
                         assertThat(e.getErrorCodeName()).isEqualTo("Unauthorized");
-                        assertThat(e.getErrorMessage()).startsWith("not authorized on " + DB + " to execute command { \"insert\"");
+                        assertThat(e.getErrorMessage()).startsWith("not authorized on " + DB + " to execute command {\"insert\"");
                     });
             // User management needs userAdmin: reader has only read.
             assertThatThrownBy(() -> reader.getDatabase(DB).runCommand(new Document("createUser", "mallory").append("pwd", "secret")
@@ -191,7 +202,12 @@ class NosqlSharedAuthTest {
         // No mechanism given: the driver asks hello for saslSupportedMechs and, without SCRAM-SHA-256 there, uses SHA-1.
         try (MongoClient old = client(first, MongoCredential.createCredential("old", DB, "oldpwd".toCharArray()))) {
             old.getDatabase(DB).getCollection("legacy").insertOne(new Document("_id", 1));
-            Document info = old.getDatabase(DB).runCommand(new Document("usersInfo", "old"));
+            // usersInfo is user management: it needs userAdmin, which "old" does not have.
+            assertThatThrownBy(() -> old.getDatabase(DB).runCommand(new Document("usersInfo", "old")))
+                    .isInstanceOfSatisfying(MongoCommandException.class, e -> assertThat(e.getErrorCode()).isEqualTo(13));
+        }
+        try (MongoClient boss = client(first, MongoCredential.createScramSha256Credential("boss", "admin", "bosspwd".toCharArray()))) {
+            Document info = boss.getDatabase(DB).runCommand(new Document("usersInfo", "old"));
             assertThat(info.getList("users", Document.class).get(0).getList("mechanisms", String.class))
                     .containsExactly("SCRAM-SHA-1");
         }

@@ -107,17 +107,21 @@ final class AuthCommands {
         });
     }
 
-    /** The mechanisms of {@code db.user} for {@code hello}'s {@code saslSupportedMechs}; empty for no such account. */
+    /**
+     * The mechanisms of {@code db.user} for {@code hello}'s {@code saslSupportedMechs}; null (no field, as MongoDB
+     * answers) when there is no such account.
+     */
     static CompletableFuture<BsonArray> supportedMechanisms(CommandContext ctx, String dbDotUser) {
         int dot = dbDotUser.indexOf('.');
         if (dot < 0 || ctx.auth().storeOrNull() == null) {
-            return CompletableFuture.completedFuture(new BsonArray());
+            return CompletableFuture.completedFuture(null);
         }
         return ctx.auth().storeOrNull().find(dbDotUser.substring(0, dot), dbDotUser.substring(dot + 1)).thenApply(a -> {
-            BsonArray out = new BsonArray();
-            if (a != null) {
-                a.mechanisms().forEach(m -> out.add(new BsonString(m.mongoName())));
+            if (a == null) {
+                return null;
             }
+            BsonArray out = new BsonArray();
+            a.mechanisms().forEach(m -> out.add(new BsonString(m.mongoName())));
             return out;
         });
     }
