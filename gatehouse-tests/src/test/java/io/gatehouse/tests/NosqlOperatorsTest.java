@@ -106,7 +106,8 @@ class NosqlOperatorsTest {
     void queryOperatorsSelectWhatMongoDbSelects() {
         assertThat(ids(Filters.regex("name", "^alpha"))).isEmpty();
         assertThat(ids(Filters.regex("name", "^alpha", "i"))).containsExactly(1, 4);
-        assertThat(ids(Filters.eq("name", Pattern.compile("a$")))).containsExactly(2, 3);
+        assertThat(ids(Filters.eq("name", Pattern.compile("a$")))).containsExactly(1, 2, 3);
+        assertThat(ids(Filters.eq("name", Pattern.compile("^[a-z]+a$")))).containsExactly(2, 3);
         assertThat(ids(Filters.size("tags", 1))).containsExactly(2);
         assertThat(ids(Filters.size("tags", 0))).containsExactly(3);
         assertThat(ids(Filters.all("tags", List.of("a", "b")))).containsExactly(1);
