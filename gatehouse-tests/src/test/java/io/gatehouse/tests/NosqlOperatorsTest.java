@@ -30,7 +30,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The query operators {@code $regex $size $all $elemMatch $type $mod $alwaysTrue $alwaysFalse} and the update operators
- * {@code $rename $mul $min $max $push $pop $currentDate $bit} through a {@code nosqlprotocol} listener over a primary with
+ * {@code $rename $mul $min $max $push $addToSet $pop $currentDate $bit} through a {@code nosqlprotocol} listener over a primary with
  * two replicas, with the MongoDB Java driver; each answer is the one MongoDB gives for the same documents. JUnit and
  * driver threads; no Netty buffers of its own.
  */
@@ -159,6 +159,15 @@ class NosqlOperatorsTest {
         assertThat(d.get("a")).isEqualTo(6);
         assertThat(d.getList("list", Integer.class)).containsExactly(2, 3, 4);
         assertThat(d.getList("fresh", String.class)).containsExactly("p");
+
+        // $addToSet adds only what is not there yet (once each); $push leaves a field that is not an array alone.
+        u.updateOne(Filters.eq("_id", "d"), Updates.combine(Updates.addEachToSet("list", List.of(3, 5, 5, 6)),
+                Updates.addToSet("fresh", "p"), Updates.addToSet("set", new Document("k", 1)), Updates.push("a", 7)));
+        d = u.find(Filters.eq("_id", "d")).first();
+        assertThat(d.getList("list", Integer.class)).containsExactly(2, 3, 4, 5, 6);
+        assertThat(d.getList("fresh", String.class)).containsExactly("p");
+        assertThat(d.getList("set", Document.class)).containsExactly(new Document("k", 1));
+        assertThat(d.get("a")).isEqualTo(6);
 
         assertThatThrownBy(() -> u.updateOne(Filters.eq("_id", "d"), new Document("$mul", new Document("a", "two"))))
                 .hasMessageContaining("non-numeric");

@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * The field update operators of {@link UpdateSql} beyond {@code $set $unset $inc}: {@code $mul $min $max $rename
- * $currentDate $push $pop $bit}. Each turns the expression of the document so far ({@code expr}) into the next one,
+ * $currentDate $push $addToSet $pop $bit}. Each turns the expression of the document so far ({@code expr}) into the next one,
  * reading the old values from {@code doc} as it was before the update, as MongoDB applies the operators of one update
  * to the document it found. Stateless; any thread.
  */
@@ -41,7 +41,7 @@ final class UpdateOperators {
                 }
                 yield "JSON_SET(" + expr + ", " + path + ", " + UpdateSql.value(new BsonDateTime(System.currentTimeMillis())) + ")";
             }
-            case "$push" -> push(expr, path, old, arg);
+            case "$push", "$addToSet" -> push(op, expr, path, old, arg);
             case "$pop" -> {
                 if (!arg.isNumber() || Math.abs(arg.asNumber().doubleValue()) != 1) {
                     throw NosqlException.badValue("$pop expects 1 or -1, found: " + arg);
@@ -94,35 +94,45 @@ final class UpdateOperators {
     /**
      * {@code $push} of a value or {@code {$each: [...]}}: appended to the array, which a missing field starts; a field
      * that is not an array is left as it is (MongoDB fails the update there; SQL has no way to fail one row's update
-     * with a chosen error).
+     * with a chosen error). {@code $addToSet} appends only the values the array does not hold yet. Written so that
+     * {@code expr} appears once, as every branch is JSON (an IF mixing JSON with SQL values would store text).
      */
-    private static String push(String expr, String path, String old, BsonValue arg) {
+    private static String push(String op, String expr, String path, String old, BsonValue arg) {
         List<BsonValue> values = new ArrayList<>();
         if (arg.isDocument() && arg.asDocument().containsKey("$each")) {
             for (String key : arg.asDocument().keySet()) {
                 if (!key.equals("$each")) {
-                    throw NosqlException.badValue("$push modifier " + key + " is not supported (only $each)");
+                    throw NosqlException.badValue(op + " modifier " + key + " is not supported (only $each)");
                 }
             }
             if (!arg.asDocument().isArray("$each")) {
-                throw NosqlException.badValue("The argument to $each in $push must be an array");
+                throw NosqlException.badValue("The argument to $each in " + op + " must be an array");
             }
             values.addAll(arg.asDocument().getArray("$each").getValues());
         } else {
             values.add(arg);
         }
-        if (values.isEmpty()) {
-            return "IF(" + old + " IS NULL, JSON_SET(" + expr + ", " + path + ", JSON_ARRAY()), " + expr + ")";
+        if (op.equals("$addToSet")) {
+            values = values.stream().distinct().toList();
         }
-        List<String> appends = new ArrayList<>();
         List<String> items = new ArrayList<>();
         for (BsonValue v : values) {
-            appends.add(path + ", " + UpdateSql.value(v));
             items.add(UpdateSql.value(v));
         }
-        return "IF(JSON_TYPE(" + old + ") = 'ARRAY', JSON_ARRAY_APPEND(" + expr + ", " + String.join(", ", appends)
-                + "), IF(" + old + " IS NULL, JSON_SET(" + expr + ", " + path + ", JSON_ARRAY(" + String.join(", ", items)
-                + ")), " + expr + "))";
+        String all = "JSON_ARRAY(" + String.join(", ", items) + ")";
+        String added = all;
+        if (op.equals("$addToSet") && !values.isEmpty()) {
+            // Remove, from the highest index down, the values the array already holds; the others get the index just
+            // past the end, which removes nothing.
+            List<String> paths = new ArrayList<>();
+            for (int i = values.size() - 1; i >= 0; i--) {
+                paths.add("IF(JSON_CONTAINS(" + old + ", " + SqlText.literal(DocumentJson.valueJson(values.get(i)))
+                        + "), '$[" + i + "]', '$[" + values.size() + "]')");
+            }
+            added = "JSON_REMOVE(" + all + ", " + String.join(", ", paths) + ")";
+        }
+        return "JSON_SET(" + expr + ", " + path + ", IF(JSON_TYPE(" + old + ") = 'ARRAY', JSON_MERGE_PRESERVE(" + old + ", "
+                + added + "), IF(" + old + " IS NULL, " + all + ", " + old + ")))";
     }
 
     /** {@code $bit}: {@code and}, {@code or}, {@code xor} with integers, on an integer field (a missing one is 0). */
