@@ -1,18 +1,15 @@
 package io.gatehouse.protocols.nosql;
 
 import io.gatehouse.api.protocol.ClientConnection;
-import io.gatehouse.api.protocol.ServiceSession;
-import io.gatehouse.api.protocol.ServiceSessionListener;
 import io.gatehouse.api.protocol.SessionLogin;
-import io.gatehouse.api.reply.Reply;
+import io.gatehouse.protocols.nosql.auth.AccountStore;
 import io.gatehouse.protocols.nosql.auth.LocalAccounts;
+import io.gatehouse.protocols.nosql.auth.SharedAccounts;
 import io.gatehouse.protocols.nosql.auth.NosqlAccount;
 import io.gatehouse.protocols.nosql.command.ClientAuth;
 import io.gatehouse.protocols.nosql.command.CommandContext;
 import io.gatehouse.protocols.nosql.command.Commands;
 import io.gatehouse.protocols.nosql.command.Cursors;
-import io.gatehouse.protocols.nosql.sql.SqlResult;
-import io.gatehouse.protocols.nosql.sql.SqlRunner;
 import io.gatehouse.protocols.nosql.wire.MongoRequest;
 import io.gatehouse.protocols.nosql.wire.MongoWire;
 import io.gatehouse.protocols.nosql.wire.MongoWireException;
@@ -25,52 +22,61 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * One MongoDB client: decodes each frame into a command, runs the commands one at a time through the translation
- * ({@link Commands}), whose SQL goes as COM_QUERY packets into this client's session of the listener's service, and
+ * ({@link Commands}), whose SQL goes into this client's session of the listener's service ({@link ServiceSql}), and
  * writes each reply document back. Runs on the client channel's worker event loop, as the service session's
- * callbacks do, so every future here completes on that loop. It releases each frame once decoded and each reply
- * packet once read; the COM_QUERY packets it writes are owned by the session from then on.
+ * callbacks do, so every future here completes on that loop. It releases each frame once decoded; the reply
+ * buffers it writes are the channel's from then on.
  */
-final class NosqlClient extends ChannelInboundHandlerAdapter implements ServiceSessionListener, SqlRunner {
+final class NosqlClient extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(NosqlClient.class);
-    private static final int COM_QUERY = 3;
-    private static final int MAX_PAYLOAD = 0xFFFFFF;
 
     private final ClientConnection connection;
     private final NosqlConfig config;
-    private final LocalAccounts accounts;
+    private final String listener;
+    private final LocalAccounts localAccounts;
+    private final Executor keyThread;
     private final long connectionId;
     private final ArrayDeque<MongoRequest> requests = new ArrayDeque<>();
-    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    /** The translation's statements: as the listener's user, or as the account the client proved it holds. */
+    private final ServiceSql sql;
+    /** With {@code authentication_shared}: the statements on the accounts table, as {@code authentication_user}. */
+    private ServiceSql accountsSql;
     private ChannelHandlerContext ctx;
     private CommandContext commands;
-    private ServiceSession session;
-    /** Who the next session logs in as: the listener's user, or the account the client proved it holds. */
-    private SessionLogin login;
     private boolean running;
 
-    private record Pending(CompletableFuture<SqlResult> result, ResultCollector collector) {
-    }
-
-    NosqlClient(ClientConnection connection, NosqlConfig config, LocalAccounts accounts, long connectionId) {
+    /**
+     * @param localAccounts the listener's account file, or null with {@code authentication_shared}
+     * @param keyThread     where shared accounts' keys are derived (null without {@code authentication_shared})
+     */
+    NosqlClient(ClientConnection connection, NosqlConfig config, String listener, LocalAccounts localAccounts,
+                Executor keyThread, long connectionId) {
         this.connection = connection;
         this.config = config;
-        this.accounts = accounts;
+        this.listener = listener;
+        this.localAccounts = localAccounts;
+        this.keyThread = keyThread;
         this.connectionId = connectionId;
-        this.login = new SessionLogin(config.user(), config.password(), null);
+        this.sql = new ServiceSql(connection, new SessionLogin(config.user(), config.password(), null));
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        ClientAuth auth = new ClientAuth(accounts, ctx.executor(), config.authenticationRequired(),
-                isLoopback(ctx.channel().remoteAddress()), this::loginAs);
-        commands = new CommandContext(config, this, new Cursors(config.cursorTimeout()), connectionId, connection.remote(),
+        AccountStore store = localAccounts;
+        if (config.authenticationShared()) {
+            accountsSql = new ServiceSql(connection, new SessionLogin(config.authenticationUser(),
+                    config.authenticationPassword(), null));
+            store = new SharedAccounts(accountsSql, config.authenticationDb(), listener, keyThread);
+        }
+        ClientAuth auth = new ClientAuth(store, ctx.executor(), config.authenticationRequired(),
+                config.authorizationEnabled(), isLoopback(ctx.channel().remoteAddress()), this::loginAs);
+        commands = new CommandContext(config, sql, new Cursors(config.cursorTimeout()), connectionId, connection.remote(),
                 auth);
         ctx.fireChannelActive();
     }
@@ -132,97 +138,19 @@ final class NosqlClient extends ChannelInboundHandlerAdapter implements ServiceS
      * the SASL commands send no SQL, so no statement is in flight in the old session, which ends here.
      */
     private void loginAs(NosqlAccount account) {
-        login = account == null ? new SessionLogin(config.user(), config.password(), null)
-                : new SessionLogin(account.mariadbUser(), account.mariadbPassword(), null);
-        if (session != null) {
-            ServiceSession old = session;
-            session = null;
-            old.close();
-        }
+        sql.login(account == null ? new SessionLogin(config.user(), config.password(), null)
+                : new SessionLogin(account.mariadbUser(), account.mariadbPassword(), null));
     }
 
     private static boolean isLoopback(SocketAddress address) {
         return !(address instanceof InetSocketAddress a) || (a.getAddress() != null && a.getAddress().isLoopbackAddress());
     }
 
-    // SqlRunner: the translation's statements go into the service session as COM_QUERY packets.
-
-    @Override
-    public CompletableFuture<SqlResult> run(String sql) {
-        if (session == null) {
-            // Opened on the first statement, and again after one ended (a refused login, a lost primary): a MongoDB
-            // client keeps its connection for long, and the handshake commands need no session.
-            session = connection.openSession(login, this);
-        }
-        byte[] text = sql.getBytes(StandardCharsets.UTF_8);
-        int payload = text.length + 1;
-        ByteBuf packet = ctx.alloc().buffer(payload + 4 * (payload / MAX_PAYLOAD + 1));
-        // A statement of 16 MiB or more goes as several packets of one command, the last one shorter than the maximum.
-        int seq = 0;
-        int at = -1;
-        do {
-            int chunk = Math.min(MAX_PAYLOAD, payload - (at + 1));
-            packet.writeMediumLE(chunk).writeByte(seq++);
-            if (at < 0) {
-                packet.writeByte(COM_QUERY).writeBytes(text, 0, chunk - 1);
-            } else {
-                packet.writeBytes(text, at, chunk);
-            }
-            at += chunk;
-            if (chunk < MAX_PAYLOAD) {
-                break;
-            }
-        } while (true);
-        Pending p = new Pending(new CompletableFuture<>(), new ResultCollector());
-        pending.add(p);
-        session.write(packet, COM_QUERY);
-        return p.result();
-    }
-
-    // ServiceSessionListener.
-
-    @Override
-    public void ready(ServiceSession s) {
-    }
-
-    @Override
-    public void packet(ServiceSession s, ByteBuf packet, Reply reply) {
-        try {
-            Pending p = pending.peek();
-            if (p == null) {
-                return;
-            }
-            SqlResult result = p.collector().packet(packet, reply);
-            if (result != null) {
-                pending.poll();
-                p.result().complete(result);
-            }
-        } finally {
-            packet.release();
-        }
-        if (!ctx.channel().isWritable()) {
-            s.readReplies(false);
-        }
-    }
-
-    @Override
-    public void failed(ServiceSession s, int code, String sqlState, String message) {
-        if (session == s) {
-            session = null;
-        }
-        String why = "MariaDB error " + code + " (" + sqlState + "): " + message;
-        LOG.warn("nosqlprotocol: the service session of {} ended: {}", connection.remote(), why);
-        NosqlException e = new NosqlException(NosqlException.INTERNAL_ERROR, "InternalError", why);
-        Pending p;
-        while ((p = pending.poll()) != null) {
-            p.result().completeExceptionally(e);
-        }
-    }
-
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (session != null) {
-            session.readReplies(ctx.channel().isWritable());
+        sql.readReplies(ctx.channel().isWritable());
+        if (accountsSql != null) {
+            accountsSql.readReplies(ctx.channel().isWritable());
         }
         ctx.fireChannelWritabilityChanged();
     }

@@ -19,12 +19,19 @@ import java.util.List;
  * @param idLength              the width of the {@code id} column of new tables
  * @param atomicInsert          {@code ordered_insert_behavior=atomic}: one statement for all documents of an insert
  * @param cursorTimeout         how long an idle cursor is kept
- * @param authenticationRequired clients must log in (SCRAM-SHA-256) before any command but the handshake's
+ * @param authenticationRequired clients must log in (SCRAM) before any command but the handshake's
  * @param host                  the host part of the MariaDB accounts made for NoSQL users
+ * @param authenticationShared  the accounts are kept in a table of the cluster instead of the listener's file
+ * @param authenticationDb      the database of that table
+ * @param authenticationUser    the MariaDB user that reads and writes that table
+ * @param authenticationPassword its password
+ * @param authorizationEnabled  the proxy checks the roles of logged-in users before running their commands
  */
 public record NosqlConfig(String user, String password, boolean unknownCommandIsError, boolean logUnknownCommand,
                           boolean autoCreateDatabases, boolean autoCreateTables, int idLength, boolean atomicInsert,
-                          Duration cursorTimeout, boolean authenticationRequired, String host) {
+                          Duration cursorTimeout, boolean authenticationRequired, String host, boolean authenticationShared,
+                          String authenticationDb, String authenticationUser, String authenticationPassword,
+                          boolean authorizationEnabled) {
     public static final String PREFIX = "nosqlprotocol.";
 
     /** Without the authentication settings: logins optional, accounts at any host ({@code %}). */
@@ -32,7 +39,7 @@ public record NosqlConfig(String user, String password, boolean unknownCommandIs
                        boolean autoCreateDatabases, boolean autoCreateTables, int idLength, boolean atomicInsert,
                        Duration cursorTimeout) {
         this(user, password, unknownCommandIsError, logUnknownCommand, autoCreateDatabases, autoCreateTables, idLength,
-                atomicInsert, cursorTimeout, false, "%");
+                atomicInsert, cursorTimeout, false, "%", false, "NoSQL", "", "", false);
     }
 
     /** The listener parameters the module adds, with MaxScale's defaults. */
@@ -40,17 +47,17 @@ public record NosqlConfig(String user, String password, boolean unknownCommandIs
             ParamSpec.of(PREFIX + "user", ParamType.STRING, "", false, "MariaDB user of the clients' service sessions"),
             ParamSpec.of(PREFIX + "password", ParamType.PASSWORD, "", false, "password of that user"),
             ParamSpec.of(PREFIX + "authentication_required", ParamType.BOOL, "false", false,
-                    "clients must log in (SCRAM-SHA-256) before other commands"),
+                    "clients must log in (SCRAM) before other commands"),
             ParamSpec.of(PREFIX + "authentication_shared", ParamType.BOOL, "false", false,
-                    "keep NoSQL accounts in the cluster instead of the listener's data directory (only false is supported)"),
+                    "keep NoSQL accounts in a table of the cluster instead of the listener's data directory"),
             ParamSpec.of(PREFIX + "authentication_db", ParamType.STRING, "NoSQL", false,
-                    "database of shared NoSQL accounts (used with authentication_shared only)"),
+                    "database of the table of shared NoSQL accounts (with authentication_shared)"),
             ParamSpec.of(PREFIX + "authentication_user", ParamType.STRING, "", false,
-                    "user managing NoSQL accounts (used with authentication_required only)"),
+                    "MariaDB user reading and writing the shared NoSQL accounts (with authentication_shared)"),
             ParamSpec.of(PREFIX + "authentication_password", ParamType.PASSWORD, "", false,
                     "password of authentication_user"),
             ParamSpec.of(PREFIX + "authorization_enabled", ParamType.BOOL, "false", false,
-                    "check roles of authenticated users (only false is supported)"),
+                    "the proxy checks the roles of logged-in users"),
             ParamSpec.of(PREFIX + "host", ParamType.STRING, "%", false, "host part of MariaDB accounts made for NoSQL users"),
             ParamSpec.oneOf(PREFIX + "on_unknown_command", ParamType.ENUM, "return_error", false,
                     List.of("return_error", "return_empty"), "answer to a command that is not supported"),
@@ -65,19 +72,32 @@ public record NosqlConfig(String user, String password, boolean unknownCommandIs
             ParamSpec.of(PREFIX + "cursor_timeout", ParamType.DURATION, "60s", false, "how long an idle cursor is kept"),
             ParamSpec.of(PREFIX + "debug", ParamType.STRING, null, false,
                     "debug logging of commands (not supported: leave unset)"),
+            ParamSpec.of(PREFIX + "authentication_key_id", ParamType.STRING, null, false,
+                    "key encrypting shared NoSQL accounts (not supported: they hold only sealed passwords; leave unset)"),
             ParamSpec.of(PREFIX + "internal_cache", ParamType.STRING, null, false,
                     "a cache filter used internally (not supported: leave unset)"));
 
     /** Reads and checks the parameters; throws {@link IllegalArgumentException} naming the parameter that cannot be used. */
     public static NosqlConfig from(Params p) {
-        refuse(p, "authentication_shared", "false", "NoSQL accounts are kept in the listener's data directory only");
-        refuse(p, "authorization_enabled", "false", "the proxy does not check roles; the MariaDB privileges they grant "
-                + "are what the backend enforces");
-        // These only describe the handling refused above; another value would be silently ignored.
-        refuse(p, "authentication_db", "NoSQL", "it names where shared NoSQL accounts are kept, which is not implemented");
-        refuse(p, "authentication_user", "", "user management runs as the client's own MariaDB user "
-                + "(nosqlprotocol.user, or the user it logged in as)");
-        refuse(p, "authentication_password", "", "it belongs to authentication_user, which is not supported");
+        boolean shared = bool(p, "authentication_shared", false);
+        String authDb = text(p, "authentication_db", "NoSQL");
+        String authUser = text(p, "authentication_user", "");
+        String authPassword = text(p, "authentication_password", "");
+        if (shared && authUser.isEmpty()) {
+            throw new IllegalArgumentException("[" + p.section() + "] " + PREFIX + "authentication_user: '' (expected: the "
+                    + "MariaDB user that keeps the shared NoSQL accounts; it is mandatory with authentication_shared=true)");
+        }
+        if (shared && authDb.isEmpty()) {
+            throw new IllegalArgumentException("[" + p.section() + "] " + PREFIX + "authentication_db: '' (expected: the "
+                    + "database of the shared NoSQL accounts' table)");
+        }
+        if (!shared && (!authUser.isEmpty() || !authPassword.isEmpty() || !authDb.equals("NoSQL"))) {
+            // They only describe the shared store; set without it they would be silently ignored.
+            String name = !authUser.isEmpty() ? "authentication_user" : !authPassword.isEmpty() ? "authentication_password"
+                    : "authentication_db";
+            throw new IllegalArgumentException("[" + p.section() + "] " + PREFIX + name + ": set without "
+                    + PREFIX + "authentication_shared=true (expected: leave it unset, or share the accounts)");
+        }
         String host = text(p, "host", "%");
         if (host.isEmpty()) {
             throw new IllegalArgumentException("[" + p.section() + "] " + PREFIX + "host: '' (expected: a MariaDB host "
@@ -93,7 +113,7 @@ public record NosqlConfig(String user, String password, boolean unknownCommandIs
             throw new IllegalArgumentException("[" + p.section() + "] " + PREFIX + "id_length: '" + idLength
                     + "' (expected: an integer from 35 to 2048)");
         }
-        for (String unsupported : List.of("debug", "internal_cache")) {
+        for (String unsupported : List.of("debug", "internal_cache", "authentication_key_id")) {
             if (!text(p, unsupported, "").isEmpty()) {
                 throw new IllegalArgumentException("[" + p.section() + "] " + PREFIX + unsupported + ": '"
                         + text(p, unsupported, "") + "' (expected: empty; this feature is not implemented)");
@@ -105,15 +125,8 @@ public record NosqlConfig(String user, String password, boolean unknownCommandIs
                 bool(p, "log_unknown_command", false), bool(p, "auto_create_databases", true),
                 bool(p, "auto_create_tables", true), (int) idLength,
                 text(p, "ordered_insert_behavior", "default").equals("atomic"), timeout,
-                bool(p, "authentication_required", false), host);
-    }
-
-    private static void refuse(Params p, String name, String only, String why) {
-        String value = text(p, name, only);
-        if (!value.equalsIgnoreCase(only) && !(only.equals("false") && List.of("off", "no", "0").contains(value.toLowerCase()))) {
-            throw new IllegalArgumentException("[" + p.section() + "] " + PREFIX + name + ": '" + value + "' (expected: "
-                    + only + "; " + why + ")");
-        }
+                bool(p, "authentication_required", false), host, shared, authDb, authUser, authPassword,
+                bool(p, "authorization_enabled", false));
     }
 
     private static String text(Params p, String name, String dflt) {

@@ -33,7 +33,8 @@ public final class NosqlProtocolModule implements ProtocolModule {
     @Override
     public Protocol create(ListenerContext listener) {
         // Read once at start, off the workers; the accounts file is then only written by the store's own thread.
-        return new NosqlProtocol(NosqlConfig.from(listener.params()),
-                new LocalAccounts(listener.listenerName(), listener.dataDirectory()));
+        NosqlConfig config = NosqlConfig.from(listener.params());
+        return new NosqlProtocol(config, listener.listenerName(), config.authenticationShared() ? null
+                : new LocalAccounts(listener.listenerName(), listener.dataDirectory()));
     }
 }

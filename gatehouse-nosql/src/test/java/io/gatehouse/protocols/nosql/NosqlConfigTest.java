@@ -58,16 +58,17 @@ class NosqlConfigTest {
     @Test
     void whatIsNotImplementedIsRefusedByName() {
         assertThatThrownBy(() -> NosqlConfig.from(params())).hasMessageContaining("nosqlprotocol.user");
+        // Shared accounts need the user that keeps them; its settings alone would be silently ignored.
         assertThatThrownBy(() -> NosqlConfig.from(params("user", "a", "authentication_shared", "true")))
-                .hasMessageContaining("[NoSQL-Listener] nosqlprotocol.authentication_shared: 'true'");
+                .hasMessageContaining("[NoSQL-Listener] nosqlprotocol.authentication_user: ''");
         assertThatThrownBy(() -> NosqlConfig.from(params("user", "a", "authentication_user", "admin")))
-                .hasMessageContaining("nosqlprotocol.authentication_user");
+                .hasMessageContaining("nosqlprotocol.authentication_user: set without nosqlprotocol.authentication_shared=true");
         assertThatThrownBy(() -> NosqlConfig.from(params("user", "a", "authentication_db", "Other")))
                 .hasMessageContaining("nosqlprotocol.authentication_db");
-        assertThatThrownBy(() -> NosqlConfig.from(params("user", "a", "authorization_enabled", "yes")))
-                .hasMessageContaining("nosqlprotocol.authorization_enabled");
         assertThatThrownBy(() -> NosqlConfig.from(params("user", "a", "debug", "in")))
                 .hasMessageContaining("nosqlprotocol.debug");
+        assertThatThrownBy(() -> NosqlConfig.from(params("user", "a", "internal_cache", "c")))
+                .hasMessageContaining("nosqlprotocol.internal_cache");
         assertThatThrownBy(() -> NosqlConfig.from(params("user", "a", "id_length", "34")))
                 .hasMessageContaining("nosqlprotocol.id_length: '34'");
         assertThat(NosqlConfig.from(params("user", "a", "authentication_required", "off")).user()).isEqualTo("a");
@@ -79,5 +80,16 @@ class NosqlConfigTest {
         assertThat(c.authenticationRequired()).isTrue();
         assertThat(c.host()).isEqualTo("10.0.%");
         assertThat(NosqlConfig.from(params("user", "a")).authenticationRequired()).isFalse();
+
+        NosqlConfig shared = NosqlConfig.from(params("user", "a", "authentication_shared", "true", "authentication_user", "keeper",
+                "authentication_password", "kpw", "authorization_enabled", "yes"));
+        assertThat(shared.authenticationShared()).isTrue();
+        assertThat(shared.authenticationDb()).isEqualTo("NoSQL");
+        assertThat(shared.authenticationUser()).isEqualTo("keeper");
+        assertThat(shared.authenticationPassword()).isEqualTo("kpw");
+        assertThat(shared.authorizationEnabled()).isTrue();
+        assertThat(NosqlConfig.from(params("user", "a", "authentication_shared", "true", "authentication_user", "k",
+                "authentication_db", "accounts")).authenticationDb()).isEqualTo("accounts");
+        assertThat(NosqlConfig.from(params("user", "a")).authorizationEnabled()).isFalse();
     }
 }

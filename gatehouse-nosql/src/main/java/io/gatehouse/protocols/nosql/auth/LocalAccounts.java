@@ -15,6 +15,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -30,7 +31,7 @@ import java.util.function.UnaryOperator;
  * written by this store's own thread ("nosql-accounts-&lt;listener&gt;"), as is the slow key derivation, so no event
  * loop does file I/O or PBKDF2. Thread-safe; no buffers. Futures it returns complete on its thread.
  */
-public final class LocalAccounts implements AutoCloseable {
+public final class LocalAccounts implements AccountStore, AutoCloseable {
     private static final String FILE = "nosql_accounts.json";
 
     private final Path file;
@@ -48,17 +49,35 @@ public final class LocalAccounts implements AutoCloseable {
         });
     }
 
-    /** The account {@code user} of database {@code db}, or null. */
-    public NosqlAccount find(String db, String user) {
-        return accounts.get().get(db + "." + user);
+    @Override
+    public CompletableFuture<NosqlAccount> find(String db, String user) {
+        return CompletableFuture.completedFuture(accounts.get().get(db + "." + user));
     }
 
-    /** Every account, in creation order. */
-    public Map<String, NosqlAccount> all() {
-        return accounts.get();
+    @Override
+    public CompletableFuture<List<NosqlAccount>> list(String db) {
+        return CompletableFuture.completedFuture(accounts.get().values().stream()
+                .filter(a -> db == null || a.db().equals(db)).toList());
+    }
+
+    @Override
+    public CompletableFuture<Void> put(NosqlAccount account) {
+        return update(m -> {
+            m.put(account.key(), account);
+            return m;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> remove(List<NosqlAccount> gone) {
+        return update(m -> {
+            gone.forEach(a -> m.remove(a.key()));
+            return m;
+        });
     }
 
     /** Runs slow work (key derivation) on the store's thread. */
+    @Override
     public <T> CompletableFuture<T> offload(Supplier<T> work) {
         return CompletableFuture.supplyAsync(work, io);
     }
@@ -67,7 +86,7 @@ public final class LocalAccounts implements AutoCloseable {
      * Replaces the accounts with {@code change} of them and writes the file; the future completes once it is written.
      * {@code change} runs on the store's thread, so changes never overwrite each other.
      */
-    public CompletableFuture<Void> update(UnaryOperator<Map<String, NosqlAccount>> change) {
+    private CompletableFuture<Void> update(UnaryOperator<Map<String, NosqlAccount>> change) {
         return CompletableFuture.runAsync(() -> {
             Map<String, NosqlAccount> next = Collections.unmodifiableMap(new LinkedHashMap<>(
                     change.apply(new LinkedHashMap<>(accounts.get()))));
@@ -81,7 +100,7 @@ public final class LocalAccounts implements AutoCloseable {
             return;
         }
         BsonArray list = new BsonArray();
-        next.values().forEach(a -> list.add(a.toDocument()));
+        next.values().forEach(a -> list.add(a.toDocument(true)));
         String json = new BsonDocument("accounts", list).toJson(JsonWriterSettings.builder().outputMode(JsonMode.EXTENDED).build());
         try {
             Files.createDirectories(file.getParent());

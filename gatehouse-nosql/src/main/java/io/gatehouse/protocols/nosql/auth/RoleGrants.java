@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * The MariaDB privileges behind MongoDB's built-in roles, as GRANT statements for a NoSQL user's MariaDB account: the
- * backend, not the proxy, enforces what a user may do. Stateless; any thread; no buffers.
+ * backend enforces what a user may do (and the proxy too, with {@code authorization_enabled}: {@link RoleCheck}).
+ * Stateless; any thread; no buffers.
  */
 public final class RoleGrants {
     private static final String READ = "SELECT";
@@ -52,7 +53,7 @@ public final class RoleGrants {
     public static List<String> grants(String account, BsonArray roles) {
         List<String> out = new ArrayList<>();
         for (BsonValue r : roles) {
-            out.add("GRANT " + privileges(r.asDocument()) + " TO " + account);
+            privileges(r.asDocument()).forEach(p -> out.add("GRANT " + p + " TO " + account));
         }
         return out;
     }
@@ -61,24 +62,29 @@ public final class RoleGrants {
     public static List<String> revokes(String account, BsonArray roles) {
         List<String> out = new ArrayList<>();
         for (BsonValue r : roles) {
-            out.add("REVOKE " + privileges(r.asDocument()) + " FROM " + account);
+            privileges(r.asDocument()).forEach(p -> out.add("REVOKE " + p + " FROM " + account));
         }
         return out;
     }
 
-    /** {@code <privileges> ON <scope>} of one role; an unknown role is refused with MongoDB's RoleNotFound. */
-    private static String privileges(BsonDocument role) {
+    /**
+     * The {@code <privileges> ON <scope>} clauses of one role; an unknown role is refused with MongoDB's RoleNotFound.
+     * {@code userAdmin} is MaxScale's CREATE USER and GRANT OPTION; CREATE USER exists only globally in MariaDB.
+     */
+    private static List<String> privileges(BsonDocument role) {
         String name = role.getString("role").getValue();
         String on = " ON " + SqlText.ident(role.getString("db").getValue()) + ".*";
         return switch (name) {
-            case "read" -> READ + on;
-            case "readWrite" -> READ_WRITE + on;
-            case "dbAdmin" -> DB_ADMIN + on;
-            case "dbOwner" -> "ALL PRIVILEGES" + on;
-            case "readAnyDatabase" -> READ + " ON *.*";
-            case "readWriteAnyDatabase" -> READ_WRITE + " ON *.*";
-            case "dbAdminAnyDatabase" -> DB_ADMIN + " ON *.*";
-            case "root" -> "ALL PRIVILEGES ON *.*";
+            case "read" -> List.of(READ + on);
+            case "readWrite" -> List.of(READ_WRITE + on);
+            case "dbAdmin" -> List.of(DB_ADMIN + on);
+            case "userAdmin" -> List.of("GRANT OPTION" + on, "CREATE USER ON *.*");
+            case "dbOwner" -> List.of("ALL PRIVILEGES" + on);
+            case "readAnyDatabase" -> List.of(READ + " ON *.*");
+            case "readWriteAnyDatabase" -> List.of(READ_WRITE + " ON *.*");
+            case "dbAdminAnyDatabase" -> List.of(DB_ADMIN + " ON *.*");
+            case "userAdminAnyDatabase" -> List.of("CREATE USER, GRANT OPTION ON *.*");
+            case "root" -> List.of("ALL PRIVILEGES ON *.*", "GRANT OPTION ON *.*");
             default -> throw new NosqlException(31, "RoleNotFound", "Could not find role: " + name + "@"
                     + role.getString("db").getValue());
         };

@@ -4,21 +4,24 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
- * One SCRAM-SHA-256 exchange of a client, server side: reads the client-first message, answers with the salt and
+ * One SCRAM exchange of a client (SCRAM-SHA-1 or SCRAM-SHA-256), server side: reads the client-first message, answers with the salt and
  * iteration count of the account, then checks the client-final message's proof. This class is who checks the
  * password: {@link #finish} returns the account only when the proof holds, and only then may the proxy use the
  * account's MariaDB credentials. Confined to the client channel's event loop; no buffers.
  */
 public final class ScramConversation {
-    private final NosqlAccount account;
+    private NosqlAccount account;
+    private final Scram.Keys keys;
     private final String clientFirstBare;
     private final String serverFirst;
     private final String nonce;
     private final String gs2Header;
     private boolean verified;
 
-    private ScramConversation(NosqlAccount account, String clientFirstBare, String serverFirst, String nonce, String gs2Header) {
+    private ScramConversation(NosqlAccount account, Scram.Keys keys, String clientFirstBare, String serverFirst, String nonce,
+                              String gs2Header) {
         this.account = account;
+        this.keys = keys;
         this.clientFirstBare = clientFirstBare;
         this.serverFirst = serverFirst;
         this.nonce = nonce;
@@ -30,14 +33,22 @@ public final class ScramConversation {
         return attribute(bare(clientFirst), 'n', "client-first message");
     }
 
-    /** Starts an exchange for {@code account}, whose name the client-first message gave. */
-    public static ScramConversation start(NosqlAccount account, String clientFirst) {
+    /**
+     * Starts an exchange with {@code mechanism} for {@code account}, whose name the client-first message gave; throws
+     * {@link ScramException} when the account has no keys for that mechanism.
+     */
+    public static ScramConversation start(NosqlAccount account, Scram.Mechanism mechanism, String clientFirst) {
+        Scram.Keys keys = account.keys().get(mechanism);
+        if (keys == null) {
+            throw new ScramException("the account has no " + mechanism.mongoName() + " credentials");
+        }
         String bare = bare(clientFirst);
         String clientNonce = attribute(bare, 'r', "client-first message");
-        String nonce = clientNonce + ScramSha256.nonce();
-        String serverFirst = "r=" + nonce + ",s=" + Base64.getEncoder().encodeToString(account.keys().salt())
-                + ",i=" + account.keys().iterations();
-        return new ScramConversation(account, bare, serverFirst, nonce, clientFirst.substring(0, clientFirst.length() - bare.length()));
+        String nonce = clientNonce + Scram.nonce();
+        String serverFirst = "r=" + nonce + ",s=" + Base64.getEncoder().encodeToString(keys.salt())
+                + ",i=" + keys.iterations();
+        return new ScramConversation(account, keys, bare, serverFirst, nonce,
+                clientFirst.substring(0, clientFirst.length() - bare.length()));
     }
 
     public String serverFirst() {
@@ -69,11 +80,24 @@ public final class ScramConversation {
             throw new ScramException("the proof is not base64");
         }
         String authMessage = clientFirstBare + "," + serverFirst + "," + withoutProof;
-        if (!ScramSha256.verify(account.keys(), authMessage, proof)) {
+        byte[] clientKey = Scram.verify(keys, authMessage, proof);
+        if (clientKey == null) {
             throw new ScramException("wrong password");
         }
+        if (account.mariadbPassword() == null) {
+            // A shared account: the proof's client key is what opens the MariaDB password sealed under it.
+            byte[] sealed = account.sealed().get(keys.mechanism());
+            if (sealed == null) {
+                throw new ScramException("the account has no sealed MariaDB password for " + keys.mechanism().mongoName());
+            }
+            try {
+                account = account.withPassword(PasswordSeal.open(clientKey, account.mariadbUser(), sealed));
+            } catch (IllegalArgumentException e) {
+                throw new ScramException(e.getMessage());
+            }
+        }
         verified = true;
-        return "v=" + Base64.getEncoder().encodeToString(ScramSha256.serverSignature(account.keys(), authMessage));
+        return "v=" + Base64.getEncoder().encodeToString(Scram.serverSignature(keys, authMessage));
     }
 
     /** The account, once {@link #finish} verified the proof; null before. */

@@ -38,7 +38,7 @@ final class AdminCommands {
     private AdminCommands() {
     }
 
-    static BsonDocument hello(CommandContext ctx, String name, BsonDocument cmd) {
+    static CompletableFuture<BsonDocument> hello(CommandContext ctx, String name, BsonDocument cmd) {
         BsonDocument r = new BsonDocument();
         if (name.equals("hello")) {
             r.put("isWritablePrimary", BsonBoolean.TRUE);
@@ -58,16 +58,22 @@ final class AdminCommands {
         r.put("minWireVersion", new BsonInt32(0));
         r.put("maxWireVersion", new BsonInt32(MAX_WIRE_VERSION));
         r.put("readOnly", BsonBoolean.FALSE);
-        if (cmd.isString("saslSupportedMechs")) {
-            // "db.user": drivers ask which mechanisms the user has; every account here has SCRAM-SHA-256 only.
-            r.put("saslSupportedMechs", new BsonArray(List.of(new BsonString(AuthCommands.MECHANISM))));
-        }
-        BsonDocument speculative = AuthCommands.speculative(ctx, cmd);
-        if (speculative != null) {
-            r.put("speculativeAuthenticate", speculative);
-        }
-        r.put("ok", new BsonDouble(1));
-        return r;
+        // "db.user": drivers ask which mechanisms the user has and pick SCRAM-SHA-256 when it is there.
+        CompletableFuture<BsonArray> mechanisms = cmd.isString("saslSupportedMechs")
+                ? AuthCommands.supportedMechanisms(ctx, cmd.getString("saslSupportedMechs").getValue())
+                : CompletableFuture.completedFuture(null);
+        return mechanisms.thenCompose(m -> {
+            if (m != null) {
+                r.put("saslSupportedMechs", m);
+            }
+            return AuthCommands.speculative(ctx, cmd);
+        }).thenApplyAsync(speculative -> {
+            if (speculative != null) {
+                r.put("speculativeAuthenticate", speculative);
+            }
+            r.put("ok", new BsonDouble(1));
+            return r;
+        }, ctx.auth().loop());
     }
 
     static BsonDocument buildInfo() {

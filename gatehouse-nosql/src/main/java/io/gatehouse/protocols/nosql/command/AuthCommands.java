@@ -2,6 +2,7 @@ package io.gatehouse.protocols.nosql.command;
 
 import io.gatehouse.protocols.nosql.NosqlException;
 import io.gatehouse.protocols.nosql.auth.NosqlAccount;
+import io.gatehouse.protocols.nosql.auth.Scram;
 import io.gatehouse.protocols.nosql.auth.ScramConversation;
 import org.bson.BsonArray;
 import org.bson.BsonBinary;
@@ -15,42 +16,49 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * SCRAM-SHA-256 logins: {@code saslStart}, {@code saslContinue}, the {@code speculativeAuthenticate} a driver puts in
+ * SCRAM-SHA-1 and SCRAM-SHA-256 logins: {@code saslStart}, {@code saslContinue}, the {@code speculativeAuthenticate} a driver puts in
  * its {@code hello}, and {@code logout}. The password is checked by {@link ScramConversation#finish}; only after it
  * succeeded does {@link ClientAuth#succeeded} switch the client's backend session to the account's MariaDB user.
- * Stateless; called on the client channel's event loop; no buffers.
+ * Stateless; called on the client channel's event loop, and the futures it returns complete there; no buffers.
  */
 final class AuthCommands {
-    static final String MECHANISM = "SCRAM-SHA-256";
     private static final Logger LOG = LoggerFactory.getLogger(AuthCommands.class);
 
     private AuthCommands() {
     }
 
-    static BsonDocument saslStart(CommandContext ctx, String db, BsonDocument cmd) {
-        String mechanism = cmd.isString("mechanism") ? cmd.getString("mechanism").getValue() : "";
-        if (!mechanism.equals(MECHANISM)) {
-            throw new NosqlException(334, "MechanismUnavailable", "Received authentication for mechanism " + mechanism
-                    + " which is not enabled (only " + MECHANISM + " is)");
+    static CompletableFuture<BsonDocument> saslStart(CommandContext ctx, String db, BsonDocument cmd) {
+        String name = cmd.isString("mechanism") ? cmd.getString("mechanism").getValue() : "";
+        Scram.Mechanism mechanism = Scram.Mechanism.of(name);
+        if (mechanism == null) {
+            throw new NosqlException(334, "MechanismUnavailable", "Received authentication for mechanism " + name
+                    + " which is not enabled (SCRAM-SHA-1 and SCRAM-SHA-256 are)");
         }
         String clientFirst = payload(cmd);
-        ScramConversation c;
+        String user;
         try {
-            String user = ScramConversation.userOf(clientFirst);
-            NosqlAccount account = ctx.auth().store().find(db, user);
-            if (account == null) {
-                throw new ScramConversation.ScramException("no account " + user + "@" + db);
-            }
-            c = ScramConversation.start(account, clientFirst);
+            user = ScramConversation.userOf(clientFirst);
         } catch (ScramConversation.ScramException e) {
             throw failed(ctx, e);
         }
-        BsonDocument options = cmd.isDocument("options") ? cmd.getDocument("options") : new BsonDocument();
-        int id = ctx.auth().begin(c, Commands.bool(options, "skipEmptyExchange", false));
-        return new BsonDocument("conversationId", new BsonInt32(id)).append("done", BsonBoolean.FALSE)
-                .append("payload", binary(c.serverFirst())).append("ok", new BsonDouble(1));
+        return ctx.auth().store().find(db, user).thenApplyAsync(account -> {
+            ScramConversation c;
+            try {
+                if (account == null) {
+                    throw new ScramConversation.ScramException("no account " + user + "@" + db);
+                }
+                c = ScramConversation.start(account, mechanism, clientFirst);
+            } catch (ScramConversation.ScramException e) {
+                throw failed(ctx, e);
+            }
+            BsonDocument options = cmd.isDocument("options") ? cmd.getDocument("options") : new BsonDocument();
+            int id = ctx.auth().begin(c, Commands.bool(options, "skipEmptyExchange", false));
+            return new BsonDocument("conversationId", new BsonInt32(id)).append("done", BsonBoolean.FALSE)
+                    .append("payload", binary(c.serverFirst())).append("ok", new BsonDouble(1));
+        }, ctx.auth().loop());
     }
 
     static BsonDocument saslContinue(CommandContext ctx, BsonDocument cmd) {
@@ -79,18 +87,43 @@ final class AuthCommands {
     }
 
     /** The first step of a login a driver sends inside {@code hello}; null (no field in the reply) when it fails. */
-    static BsonDocument speculative(CommandContext ctx, BsonDocument hello) {
+    static CompletableFuture<BsonDocument> speculative(CommandContext ctx, BsonDocument hello) {
         BsonValue v = hello.get("speculativeAuthenticate");
         if (v == null || !v.isDocument() || !v.asDocument().isString("db")) {
-            return null;
+            return CompletableFuture.completedFuture(null);
         }
+        CompletableFuture<BsonDocument> start;
         try {
-            BsonDocument r = saslStart(ctx, v.asDocument().getString("db").getValue(), v.asDocument());
-            r.remove("ok");
-            return r;
+            start = saslStart(ctx, v.asDocument().getString("db").getValue(), v.asDocument());
         } catch (NosqlException e) {
-            return null;   // the driver then logs in with saslStart and gets the error there
+            return CompletableFuture.completedFuture(null);
         }
+        // A failure leaves the field out: the driver then logs in with saslStart and gets the error there.
+        return start.handle((r, error) -> {
+            if (r != null) {
+                r.remove("ok");
+            }
+            return r;
+        });
+    }
+
+    /**
+     * The mechanisms of {@code db.user} for {@code hello}'s {@code saslSupportedMechs}; null (no field, as MongoDB
+     * answers) when there is no such account.
+     */
+    static CompletableFuture<BsonArray> supportedMechanisms(CommandContext ctx, String dbDotUser) {
+        int dot = dbDotUser.indexOf('.');
+        if (dot < 0 || ctx.auth().storeOrNull() == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return ctx.auth().storeOrNull().find(dbDotUser.substring(0, dot), dbDotUser.substring(dot + 1)).thenApply(a -> {
+            if (a == null) {
+                return null;
+            }
+            BsonArray out = new BsonArray();
+            a.mechanisms().forEach(m -> out.add(new BsonString(m.mongoName())));
+            return out;
+        });
     }
 
     static BsonDocument logout(CommandContext ctx) {

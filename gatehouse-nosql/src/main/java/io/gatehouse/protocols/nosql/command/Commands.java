@@ -39,10 +39,18 @@ public final class Commands {
             throw new NosqlException(NosqlException.COMMAND_NOT_SUPPORTED, "CommandNotSupported",
                     "multi-document transactions are not supported by nosqlprotocol");
         }
-        ctx.auth().check(name);
+        CompletableFuture<Void> gate = ctx.auth().check(name, db, cmd);
+        if (gate.isDone() && !gate.isCompletedExceptionally()) {
+            return run(ctx, db, cmd, name);
+        }
+        // Only the localhost exception looks accounts up first, and their store may answer on its own thread.
+        return gate.thenComposeAsync(x -> run(ctx, db, cmd, name), ctx.auth().loop());
+    }
+
+    private static CompletableFuture<BsonDocument> run(CommandContext ctx, String db, BsonDocument cmd, String name) {
         return switch (name) {
-            case "hello", "isMaster", "ismaster" -> done(AdminCommands.hello(ctx, name, cmd));
-            case "saslStart" -> done(AuthCommands.saslStart(ctx, db, cmd));
+            case "hello", "isMaster", "ismaster" -> AdminCommands.hello(ctx, name, cmd);
+            case "saslStart" -> AuthCommands.saslStart(ctx, db, cmd);
             case "saslContinue" -> done(AuthCommands.saslContinue(ctx, cmd));
             case "logout" -> done(AuthCommands.logout(ctx));
             case "createUser" -> UserCommands.createUser(ctx, db, cmd);
@@ -51,7 +59,7 @@ public final class Commands {
             case "dropAllUsersFromDatabase" -> UserCommands.dropAllUsers(ctx, db);
             case "grantRolesToUser" -> UserCommands.grantRoles(ctx, db, cmd);
             case "revokeRolesFromUser" -> UserCommands.revokeRoles(ctx, db, cmd);
-            case "usersInfo" -> done(UserCommands.usersInfo(ctx, db, cmd));
+            case "usersInfo" -> UserCommands.usersInfo(ctx, db, cmd);
             case "buildInfo", "buildinfo" -> done(AdminCommands.buildInfo());
             case "ping", "endSessions", "killSessions", "refreshSessions" -> done(ok());
             case "whatsmyuri" -> done(AdminCommands.whatsMyUri(ctx));

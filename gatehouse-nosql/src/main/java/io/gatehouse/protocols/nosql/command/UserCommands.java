@@ -1,10 +1,10 @@
 package io.gatehouse.protocols.nosql.command;
 
 import io.gatehouse.protocols.nosql.NosqlException;
-import io.gatehouse.protocols.nosql.auth.LocalAccounts;
+import io.gatehouse.protocols.nosql.auth.AccountStore;
 import io.gatehouse.protocols.nosql.auth.NosqlAccount;
 import io.gatehouse.protocols.nosql.auth.RoleGrants;
-import io.gatehouse.protocols.nosql.auth.ScramSha256;
+import io.gatehouse.protocols.nosql.auth.Scram;
 import io.gatehouse.protocols.nosql.sql.SqlText;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
@@ -14,7 +14,9 @@ import org.bson.BsonString;
 import org.bson.BsonValue;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -35,17 +37,19 @@ final class UserCommands {
     static CompletableFuture<BsonDocument> createUser(CommandContext ctx, String db, BsonDocument cmd) {
         String user = name(cmd, "createUser");
         String pwd = password(cmd);
-        mechanisms(cmd);
+        Set<Scram.Mechanism> mechanisms = mechanisms(cmd, EnumSet.allOf(Scram.Mechanism.class));
         BsonArray roles = RoleGrants.normalize(cmd.get("roles"), db);
         BsonDocument custom = cmd.isDocument("customData") ? cmd.getDocument("customData") : new BsonDocument();
-        LocalAccounts store = ctx.auth().store();
-        if (store.find(db, user) != null) {
-            throw exists(db, user);
-        }
+        AccountStore store = ctx.auth().store();
         String mariadbUser = NosqlAccount.mariadbUserOf(db, user);
         String host = ctx.config().host();
         String account = account(mariadbUser, host);
-        return ctx.sql().run("CREATE USER " + account + " IDENTIFIED BY " + SqlText.literal(pwd)).thenCompose(r -> {
+        return onLoop(ctx, store.find(db, user)).thenCompose(found -> {
+            if (found != null) {
+                throw exists(db, user);
+            }
+            return ctx.sql().run("CREATE USER " + account + " IDENTIFIED BY " + SqlText.literal(pwd));
+        }).thenCompose(r -> {
             if (r.errorCode() == ER_CANNOT_USER) {
                 throw exists(db, user);
             }
@@ -58,109 +62,122 @@ final class UserCommands {
                     throw error instanceof RuntimeException e ? e : new IllegalStateException(error);
                 });
             }
-            return store.offload(() -> ScramSha256.derive(pwd)).thenCompose(keys -> store.update(m -> {
-                m.put(db + "." + user, new NosqlAccount(db, user, mariadbUser, host, pwd, keys, roles, custom));
-                return m;
-            })).thenApplyAsync(x -> Commands.ok(), ctx.auth().loop());
+            return onLoop(ctx, store.offload(() -> NosqlAccount.create(db, user, mariadbUser, host, pwd, mechanisms, roles,
+                    custom))).thenCompose(a -> onLoop(ctx, store.put(a))).thenApply(x -> Commands.ok());
         });
     }
 
     static CompletableFuture<BsonDocument> updateUser(CommandContext ctx, String db, BsonDocument cmd) {
-        NosqlAccount a = existing(ctx, db, name(cmd, "updateUser"));
         String pwd = cmd.containsKey("pwd") ? password(cmd) : null;
-        mechanisms(cmd);
-        BsonArray roles = cmd.containsKey("roles") ? RoleGrants.normalize(cmd.get("roles"), db) : a.roles();
-        BsonDocument custom = cmd.isDocument("customData") ? cmd.getDocument("customData") : a.customData();
-        String account = account(a.mariadbUser(), a.mariadbHost());
-        List<String> statements = new ArrayList<>();
-        if (pwd != null) {
-            statements.add("ALTER USER " + account + " IDENTIFIED BY " + SqlText.literal(pwd));
-        }
-        return replaceRoles(ctx, account, a.roles(), roles, statements, a, pwd, custom);
+        return existing(ctx, db, name(cmd, "updateUser")).thenCompose(a -> {
+            Set<Scram.Mechanism> mechanisms = mechanisms(cmd, EnumSet.copyOf(a.keys().keySet()));
+            if (pwd == null && !mechanisms.equals(a.keys().keySet())) {
+                throw NosqlException.badValue("mechanisms can be changed only with a new 'pwd'");
+            }
+            BsonArray roles = cmd.containsKey("roles") ? RoleGrants.normalize(cmd.get("roles"), db) : a.roles();
+            BsonDocument custom = cmd.isDocument("customData") ? cmd.getDocument("customData") : a.customData();
+            String account = account(a.mariadbUser(), a.mariadbHost());
+            List<String> statements = new ArrayList<>();
+            if (pwd != null) {
+                statements.add("ALTER USER " + account + " IDENTIFIED BY " + SqlText.literal(pwd));
+            }
+            return replaceRoles(ctx, account, a, roles, statements, pwd, mechanisms, custom);
+        });
     }
 
     static CompletableFuture<BsonDocument> grantRoles(CommandContext ctx, String db, BsonDocument cmd) {
-        NosqlAccount a = existing(ctx, db, name(cmd, "grantRolesToUser"));
-        BsonArray roles = a.roles().clone();
-        for (BsonValue r : RoleGrants.normalize(cmd.get("roles"), db)) {
-            if (!roles.contains(r)) {
-                roles.add(r);
+        BsonArray granted = RoleGrants.normalize(cmd.get("roles"), db);
+        return existing(ctx, db, name(cmd, "grantRolesToUser")).thenCompose(a -> {
+            BsonArray roles = a.roles().clone();
+            for (BsonValue r : granted) {
+                if (!roles.contains(r)) {
+                    roles.add(r);
+                }
             }
-        }
-        return replaceRoles(ctx, account(a.mariadbUser(), a.mariadbHost()), a.roles(), roles, new ArrayList<>(), a, null,
-                a.customData());
+            return replaceRoles(ctx, account(a.mariadbUser(), a.mariadbHost()), a, roles, new ArrayList<>(), null, null,
+                    a.customData());
+        });
     }
 
     static CompletableFuture<BsonDocument> revokeRoles(CommandContext ctx, String db, BsonDocument cmd) {
-        NosqlAccount a = existing(ctx, db, name(cmd, "revokeRolesFromUser"));
-        BsonArray roles = a.roles().clone();
-        roles.removeAll(RoleGrants.normalize(cmd.get("roles"), db));
-        return replaceRoles(ctx, account(a.mariadbUser(), a.mariadbHost()), a.roles(), roles, new ArrayList<>(), a, null,
-                a.customData());
+        BsonArray revoked = RoleGrants.normalize(cmd.get("roles"), db);
+        return existing(ctx, db, name(cmd, "revokeRolesFromUser")).thenCompose(a -> {
+            BsonArray roles = a.roles().clone();
+            roles.removeAll(revoked);
+            return replaceRoles(ctx, account(a.mariadbUser(), a.mariadbHost()), a, roles, new ArrayList<>(), null, null,
+                    a.customData());
+        });
     }
 
     static CompletableFuture<BsonDocument> dropUser(CommandContext ctx, String db, BsonDocument cmd) {
-        NosqlAccount a = existing(ctx, db, name(cmd, "dropUser"));
-        return drop(ctx, List.of(a)).thenApply(n -> Commands.ok());
+        return existing(ctx, db, name(cmd, "dropUser")).thenCompose(a -> drop(ctx, List.of(a))).thenApply(n -> Commands.ok());
     }
 
     static CompletableFuture<BsonDocument> dropAllUsers(CommandContext ctx, String db) {
-        List<NosqlAccount> of = ctx.auth().store().all().values().stream().filter(a -> a.db().equals(db)).toList();
-        return drop(ctx, of).thenApply(n -> new BsonDocument("n", new BsonInt32(n)).append("ok", new BsonDouble(1)));
+        return onLoop(ctx, ctx.auth().store().list(db)).thenCompose(of -> drop(ctx, of))
+                .thenApply(n -> new BsonDocument("n", new BsonInt32(n)).append("ok", new BsonDouble(1)));
     }
 
-    static BsonDocument usersInfo(CommandContext ctx, String db, BsonDocument cmd) {
+    static CompletableFuture<BsonDocument> usersInfo(CommandContext ctx, String db, BsonDocument cmd) {
         BsonValue which = cmd.get("usersInfo");
-        List<NosqlAccount> found = new ArrayList<>();
+        AccountStore store = ctx.auth().store();
         List<BsonValue> wanted = which.isArray() ? which.asArray().getValues() : List.of(which);
+        CompletableFuture<List<NosqlAccount>> found = CompletableFuture.completedFuture(new ArrayList<>());
         for (BsonValue w : wanted) {
+            CompletableFuture<List<NosqlAccount>> more;
             if (w.isNumber()) {
-                ctx.auth().store().all().values().stream().filter(a -> a.db().equals(db)).forEach(found::add);
+                more = store.list(db);
             } else if (w.isString()) {
-                add(found, ctx.auth().store().find(db, w.asString().getValue()));
+                more = store.find(db, w.asString().getValue()).thenApply(UserCommands::listOf);
             } else if (w.isDocument() && w.asDocument().isString("user") && w.asDocument().isString("db")) {
-                add(found, ctx.auth().store().find(w.asDocument().getString("db").getValue(),
-                        w.asDocument().getString("user").getValue()));
+                more = store.find(w.asDocument().getString("db").getValue(), w.asDocument().getString("user").getValue())
+                        .thenApply(UserCommands::listOf);
             } else {
                 throw NosqlException.badValue("usersInfo takes 1, a user name, {user, db} or an array of them");
             }
+            found = found.thenCombine(more, (l, m) -> {
+                m.stream().filter(a -> l.stream().noneMatch(b -> b.key().equals(a.key()))).forEach(l::add);
+                return l;
+            });
         }
-        BsonArray users = new BsonArray();
-        for (NosqlAccount a : found) {
-            BsonDocument u = new BsonDocument("_id", new BsonString(a.db() + "." + a.user()))
-                    .append("user", new BsonString(a.user())).append("db", new BsonString(a.db()))
-                    .append("roles", a.roles()).append("mechanisms", new BsonArray(List.of(new BsonString(AuthCommands.MECHANISM))));
-            if (!a.customData().isEmpty()) {
-                u.append("customData", a.customData());
+        return onLoop(ctx, found).thenApply(list -> {
+            BsonArray users = new BsonArray();
+            for (NosqlAccount a : list) {
+                BsonArray mechanisms = new BsonArray();
+                a.mechanisms().forEach(m -> mechanisms.add(new BsonString(m.mongoName())));
+                BsonDocument u = new BsonDocument("_id", new BsonString(a.db() + "." + a.user()))
+                        .append("user", new BsonString(a.user())).append("db", new BsonString(a.db()))
+                        .append("roles", a.roles()).append("mechanisms", mechanisms);
+                if (!a.customData().isEmpty()) {
+                    u.append("customData", a.customData());
+                }
+                users.add(u);
             }
-            users.add(u);
-        }
-        return new BsonDocument("users", users).append("ok", new BsonDouble(1));
+            return new BsonDocument("users", users).append("ok", new BsonDouble(1));
+        });
     }
 
-    private static void add(List<NosqlAccount> found, NosqlAccount a) {
-        if (a != null && !found.contains(a)) {
-            found.add(a);
-        }
+    private static List<NosqlAccount> listOf(NosqlAccount a) {
+        return a == null ? List.of() : List.of(a);
     }
 
-    /** Runs {@code first}, takes back the old roles' privileges, grants the new roles', then stores the account. */
-    private static CompletableFuture<BsonDocument> replaceRoles(CommandContext ctx, String account, BsonArray old,
-                                                                BsonArray roles, List<String> first, NosqlAccount a,
-                                                                String pwd, BsonDocument custom) {
-        LocalAccounts store = ctx.auth().store();
-        List<String> grants = old.equals(roles) ? List.of() : RoleGrants.grants(account, roles);
-        List<String> revokes = old.equals(roles) ? List.of() : RoleGrants.revokes(account, old);
+    /**
+     * Runs {@code first}, takes back the old roles' privileges, grants the new roles', then stores the account (with
+     * new keys when {@code pwd} is set).
+     */
+    private static CompletableFuture<BsonDocument> replaceRoles(CommandContext ctx, String account, NosqlAccount a,
+                                                                BsonArray roles, List<String> first, String pwd,
+                                                                Set<Scram.Mechanism> mechanisms, BsonDocument custom) {
+        AccountStore store = ctx.auth().store();
+        List<String> grants = a.roles().equals(roles) ? List.of() : RoleGrants.grants(account, roles);
+        List<String> revokes = a.roles().equals(roles) ? List.of() : RoleGrants.revokes(account, a.roles());
         return runAll(ctx, first, false)
                 .thenCompose(x -> runAll(ctx, revokes, true))
                 .thenCompose(x -> runAll(ctx, grants, false))
-                .thenCompose(x -> pwd == null ? CompletableFuture.completedFuture(a.keys())
-                        : store.offload(() -> ScramSha256.derive(pwd)))
-                .thenCompose(keys -> store.update(m -> {
-                    m.put(a.key(), new NosqlAccount(a.db(), a.user(), a.mariadbUser(), a.mariadbHost(),
-                            pwd == null ? a.mariadbPassword() : pwd, keys, roles, custom));
-                    return m;
-                })).thenApplyAsync(x -> Commands.ok(), ctx.auth().loop());
+                .thenCompose(x -> pwd == null ? CompletableFuture.completedFuture(a.with(roles, custom))
+                        : onLoop(ctx, store.offload(() -> NosqlAccount.create(a.db(), a.user(), a.mariadbUser(),
+                                a.mariadbHost(), pwd, mechanisms, roles, custom))))
+                .thenCompose(updated -> onLoop(ctx, store.put(updated))).thenApply(x -> Commands.ok());
     }
 
     private static CompletableFuture<Integer> drop(CommandContext ctx, List<NosqlAccount> accounts) {
@@ -169,11 +186,8 @@ final class UserCommands {
             chain = chain.thenCompose(x -> ctx.sql().run("DROP USER IF EXISTS " + account(a.mariadbUser(), a.mariadbHost())))
                     .thenAccept(CommandContext::check);
         }
-        LocalAccounts store = ctx.auth().store();
-        return chain.thenCompose(x -> store.update(m -> {
-            accounts.forEach(a -> m.remove(a.key()));
-            return m;
-        })).thenApplyAsync(x -> accounts.size(), ctx.auth().loop());
+        AccountStore store = ctx.auth().store();
+        return chain.thenCompose(x -> onLoop(ctx, store.remove(accounts))).thenApply(x -> accounts.size());
     }
 
     /** Runs statements one after the other, failing on the first error (or, with {@code lenient}, ignoring revokes of privileges already gone). */
@@ -189,12 +203,21 @@ final class UserCommands {
         return chain;
     }
 
-    private static NosqlAccount existing(CommandContext ctx, String db, String user) {
-        NosqlAccount a = ctx.auth().store().find(db, user);
-        if (a == null) {
-            throw new NosqlException(11, "UserNotFound", "User '" + user + "@" + db + "' not found");
+    /** A store's result brought back to the client's event loop (a local store answers on its own thread). */
+    private static <T> CompletableFuture<T> onLoop(CommandContext ctx, CompletableFuture<T> f) {
+        if (f.isDone()) {
+            return f;
         }
-        return a;
+        return f.thenApplyAsync(x -> x, ctx.auth().loop());
+    }
+
+    private static CompletableFuture<NosqlAccount> existing(CommandContext ctx, String db, String user) {
+        return onLoop(ctx, ctx.auth().store().find(db, user)).thenApply(a -> {
+            if (a == null) {
+                throw new NosqlException(11, "UserNotFound", "User '" + user + "@" + db + "' not found");
+            }
+            return a;
+        });
     }
 
     private static String account(String user, String host) {
@@ -214,19 +237,31 @@ final class UserCommands {
             throw NosqlException.badValue("Must provide a 'pwd' field for all user documents");
         }
         if (cmd.containsKey("digestPassword") && !Commands.bool(cmd, "digestPassword", true)) {
-            throw NosqlException.badValue("digestPassword: false is not supported (SCRAM-SHA-256 digests on the server)");
+            throw NosqlException.badValue("digestPassword: false is not supported (the server digests the password)");
         }
         return cmd.getString("pwd").getValue();
     }
 
-    private static void mechanisms(BsonDocument cmd) {
+    /** The {@code mechanisms} of a command (SCRAM-SHA-1, SCRAM-SHA-256), or {@code dflt} without the field. */
+    private static Set<Scram.Mechanism> mechanisms(BsonDocument cmd, Set<Scram.Mechanism> dflt) {
         BsonValue m = cmd.get("mechanisms");
         if (m == null) {
-            return;
+            return dflt;
         }
-        if (!m.isArray() || m.asArray().stream().anyMatch(v -> !v.equals(new BsonString(AuthCommands.MECHANISM)))) {
-            throw NosqlException.badValue("mechanisms: only " + AuthCommands.MECHANISM + " is supported");
+        Set<Scram.Mechanism> out = EnumSet.noneOf(Scram.Mechanism.class);
+        if (m.isArray()) {
+            for (BsonValue v : m.asArray()) {
+                Scram.Mechanism one = v.isString() ? Scram.Mechanism.of(v.asString().getValue()) : null;
+                if (one == null) {
+                    throw NosqlException.badValue("mechanisms: " + v + " (expected: SCRAM-SHA-1 or SCRAM-SHA-256)");
+                }
+                out.add(one);
+            }
         }
+        if (out.isEmpty()) {
+            throw NosqlException.badValue("mechanisms: " + m + " (expected: a non-empty array of SCRAM-SHA-1, SCRAM-SHA-256)");
+        }
+        return out;
     }
 
     private static NosqlException exists(String db, String user) {

@@ -11,9 +11,10 @@ import java.util.Map;
 
 /**
  * Translates a MongoDB query filter into a SQL condition on a collection table's {@code doc} column. Supported:
- * equality (a scalar also matches an array that contains it), {@code $eq $ne $gt $gte $lt $lte $in $nin $exists
- * $not} on fields and {@code $and $or $nor} at any level; anything else is refused with a BadValue error naming the
- * operator. Stateless; any thread.
+ * equality (a scalar also matches an array that contains it; a regular expression matches strings), {@code $eq $ne
+ * $gt $gte $lt $lte $in $nin $exists $not $type $mod $regex $size $all $elemMatch} on fields and {@code $and $or $nor
+ * $alwaysTrue $alwaysFalse} at any level; anything else is refused with a BadValue error naming the operator.
+ * Stateless; any thread.
  *
  * <p>Every condition it writes is 0 or 1, never NULL (a missing field compares as NULL in SQL), so that a
  * {@code NOT} around it ({@code $ne}, {@code $nin}, {@code $not}, {@code $nor}) matches documents without the field
@@ -23,6 +24,8 @@ public final class FilterSql {
     private static final java.util.regex.Pattern WRAPPED_TEXT =
             java.util.regex.Pattern.compile("\"\\$(?:date|oid)\"\\s*:\\s*\"([^\"]*)\"");
     private static final String NUMBER_TYPES = "('INTEGER','DOUBLE','DECIMAL')";
+    /** The field name that stands for the array element {@code $elemMatch} looks at: the whole of its {@code doc}. */
+    private static final String ELEMENT = "";
 
     private FilterSql() {
     }
@@ -41,6 +44,8 @@ public final class FilterSql {
                 case "$or" -> parts.add(join(clauses(key, value), " OR ", "FALSE"));
                 case "$nor" -> parts.add("NOT " + join(clauses(key, value), " OR ", "FALSE"));
                 case "$comment" -> { }
+                case "$alwaysTrue" -> parts.add("TRUE");
+                case "$alwaysFalse" -> parts.add("FALSE");
                 default -> {
                     if (key.startsWith("$")) {
                         throw NosqlException.badValue("unknown top level operator: " + key);
@@ -69,8 +74,17 @@ public final class FilterSql {
     private static String field(String name, BsonValue value) {
         if (value.isDocument() && isOperatorDocument(value.asDocument())) {
             List<String> parts = new ArrayList<>();
-            for (Map.Entry<String, BsonValue> op : value.asDocument().entrySet()) {
-                parts.add(operator(name, op.getKey(), op.getValue()));
+            BsonDocument ops = value.asDocument();
+            for (Map.Entry<String, BsonValue> op : ops.entrySet()) {
+                if (op.getKey().equals("$options")) {
+                    if (!ops.containsKey("$regex")) {
+                        throw NosqlException.badValue("$options needs a $regex");
+                    }
+                } else if (op.getKey().equals("$regex")) {
+                    parts.add(regex(name, op.getValue(), ops.get("$options")));
+                } else {
+                    parts.add(operator(name, op.getKey(), op.getValue()));
+                }
             }
             return join(parts, " AND ", "TRUE");
         }
@@ -91,13 +105,18 @@ public final class FilterSql {
             case "$lte" -> compare(name, "<=", arg);
             case "$in" -> in(name, arg);
             case "$nin" -> "NOT " + in(name, arg);
-            case "$exists" -> (truthy(arg) ? "" : "NOT ") + "JSON_CONTAINS_PATH(doc, 'one', " + SqlText.path(name) + ")";
+            case "$exists" -> (truthy(arg) ? "" : "NOT ") + "JSON_CONTAINS_PATH(doc, 'one', " + path(name) + ")";
             case "$not" -> {
                 if (!arg.isDocument() || !isOperatorDocument(arg.asDocument())) {
                     throw NosqlException.badValue("$not needs a document of operators");
                 }
                 yield "NOT " + field(name, arg);
             }
+            case "$type" -> FilterOperators.type(extract(name), arg);
+            case "$mod" -> FilterOperators.mod(extract(name), "JSON_VALUE(doc, " + path(name) + ")", arg);
+            case "$size" -> FilterOperators.size(extract(name), arg);
+            case "$all" -> all(name, arg);
+            case "$elemMatch" -> elemMatch(name, arg);
             default -> throw NosqlException.badValue("unknown operator: " + op);
         };
     }
@@ -118,7 +137,10 @@ public final class FilterSql {
         if (value.isDocument() && isOperatorDocument(value.asDocument())) {
             throw NosqlException.badValue("unknown operator: " + value.asDocument().getFirstKey());
         }
-        String x = SqlText.extract(name);
+        if (value.isRegularExpression()) {
+            return regex(name, value, null);
+        }
+        String x = extract(name);
         if (value.isNull()) {
             return "(" + x + " IS NULL OR JSON_TYPE(" + x + ") = 'NULL')";
         }
@@ -129,13 +151,13 @@ public final class FilterSql {
         }
         String scalar;
         if (value.isNumber()) {
-            scalar = "JSON_TYPE(" + x + ") IN " + NUMBER_TYPES + " AND JSON_VALUE(doc, " + SqlText.path(name) + ") = "
+            scalar = "JSON_TYPE(" + x + ") IN " + NUMBER_TYPES + " AND JSON_VALUE(doc, " + path(name) + ") = "
                     + DocumentJson.valueJson(value);
         } else if (value.isString()) {
-            scalar = "JSON_TYPE(" + x + ") = 'STRING' AND BINARY JSON_VALUE(doc, " + SqlText.path(name) + ") = BINARY "
+            scalar = "JSON_TYPE(" + x + ") = 'STRING' AND BINARY JSON_VALUE(doc, " + path(name) + ") = BINARY "
                     + SqlText.literal(value.asString().getValue());
         } else if (value.isBoolean()) {
-            scalar = "JSON_TYPE(" + x + ") = 'BOOLEAN' AND JSON_VALUE(doc, " + SqlText.path(name) + ") = "
+            scalar = "JSON_TYPE(" + x + ") = 'BOOLEAN' AND JSON_VALUE(doc, " + path(name) + ") = "
                     + (value.asBoolean().getValue() ? "'true'" : "'false'");
         } else {
             scalar = "JSON_EQUALS(" + x + ", " + json + ")";
@@ -145,8 +167,8 @@ public final class FilterSql {
     }
 
     private static String compare(String name, String sqlOp, BsonValue value) {
-        String x = SqlText.extract(name);
-        String v = "JSON_VALUE(doc, " + SqlText.path(name) + ")";
+        String x = extract(name);
+        String v = "JSON_VALUE(doc, " + path(name) + ")";
         if (value.isNumber()) {
             return "IFNULL(JSON_TYPE(" + x + ") IN " + NUMBER_TYPES + " AND CAST(" + v + " AS DOUBLE) " + sqlOp + " "
                     + DocumentJson.valueJson(value) + ", 0)";
@@ -169,8 +191,49 @@ public final class FilterSql {
         throw NosqlException.badValue("comparison with a value of type " + value.getBsonType() + " is not supported");
     }
 
+    private static String regex(String name, BsonValue pattern, BsonValue options) {
+        return FilterOperators.regex(extract(name), "JSON_VALUE(doc, " + path(name) + ")", pattern, options);
+    }
+
+    /** {@code $all}: every value is there (each as equality means it, so in an array too). */
+    private static String all(String name, BsonValue arg) {
+        if (!arg.isArray()) {
+            throw NosqlException.badValue("$all needs an array");
+        }
+        List<String> parts = new ArrayList<>();
+        for (BsonValue v : arg.asArray()) {
+            parts.add(v.isDocument() && isOperatorDocument(v.asDocument()) ? field(name, v) : equal(name, v));
+        }
+        return join(parts, " AND ", "FALSE");
+    }
+
+    /**
+     * {@code $elemMatch}: some element of the array matches, either a document's conditions or operators on the element
+     * itself. Each element is a row of JSON_TABLE whose column is named {@code doc}, so the conditions written for the
+     * table's {@code doc} apply to the element as they are.
+     */
+    private static String elemMatch(String name, BsonValue arg) {
+        if (!arg.isDocument() || arg.asDocument().isEmpty()) {
+            throw NosqlException.badValue("$elemMatch needs a nonempty document");
+        }
+        BsonDocument d = arg.asDocument();
+        String condition = isOperatorDocument(d) ? field(ELEMENT, d) : where(d);
+        String x = extract(name);
+        return "IFNULL(JSON_TYPE(" + x + ") = 'ARRAY' AND EXISTS (SELECT 1 FROM JSON_TABLE(" + x
+                + ", '$[*]' COLUMNS (doc JSON PATH '$')) AS element WHERE " + condition + "), 0)";
+    }
+
+    /** The JSON path literal of a field, {@code '$'} for the element of {@code $elemMatch}. */
+    private static String path(String name) {
+        return name.equals(ELEMENT) ? "'$'" : SqlText.path(name);
+    }
+
+    private static String extract(String name) {
+        return "JSON_EXTRACT(doc, " + path(name) + ")";
+    }
+
     private static String pathText(String field) {
-        String quoted = SqlText.path(field);
+        String quoted = path(field);
         return quoted.substring(1, quoted.length() - 1).replace("''", "'").replace("\\\\", "\\");
     }
 

@@ -9,8 +9,9 @@ import java.util.Map;
 
 /**
  * Translates a MongoDB update document into the SQL expression of a collection table's new {@code doc}: a
- * replacement document (which keeps the stored {@code _id}) or the update operators {@code $set}, {@code $unset}
- * and {@code $inc}; other operators and pipelines are refused with a BadValue error naming them. Stateless; any thread.
+ * replacement document (which keeps the stored {@code _id}) or the update operators {@code $set}, {@code $unset},
+ * {@code $inc} and those of {@link UpdateOperators}; other operators and pipelines are refused with a BadValue error
+ * naming them. Stateless; any thread.
  */
 public final class UpdateSql {
     private UpdateSql() {
@@ -65,7 +66,7 @@ public final class UpdateSql {
                         yield "JSON_SET(" + expr + ", " + path + ", IFNULL(JSON_VALUE(doc, " + path + "), 0) + "
                                 + DocumentJson.valueJson(f.getValue()) + ")";
                     }
-                    default -> throw NosqlException.badValue("unsupported update operator: " + op.getKey());
+                    default -> UpdateOperators.apply(op.getKey(), expr, field, f.getValue());
                 };
             }
         }
