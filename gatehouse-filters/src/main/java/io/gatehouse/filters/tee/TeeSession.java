@@ -34,8 +34,12 @@ final class TeeSession implements FilterSession, Branch.Listener {
     /** The command bytes of those copies, oldest first, to know which branch replies answer prepares. */
     private final ArrayDeque<Integer> awaitedCommands = new ArrayDeque<>();
     private final StatementIds statements = new StatementIds();
-    /** The command being routed is a COM_STMT_PREPARE whose copy went to the branch. */
-    private boolean preparing;
+    /**
+     * For each COM_STMT_PREPARE routed and not yet answered by the main target, oldest first: whether its copy went
+     * to the branch. A queue, not a flag: a client may pipeline a prepare and its first execution, so the next
+     * command can be routed before the prepare's answer arrives.
+     */
+    private final ArrayDeque<Boolean> mainPrepares = new ArrayDeque<>();
 
     TeeSession(TeeFilter filter, ClientInfo client, FilterSessionContext context) {
         this.filter = filter;
@@ -55,11 +59,7 @@ final class TeeSession implements FilterSession, Branch.Listener {
 
     @Override
     public List<RouteHint> routeQuery(Command command) {
-        if (preparing) {
-            // The previous copied prepare got no answer from a backend (its router answered): nothing to pair.
-            preparing = false;
-            statements.mainPrepared(StatementIds.none());
-        }
+        boolean copied = false;
         if (branch != null && branch.isOpen() && copies(command)) {
             filter.copied();
             if (command.command() == Command.COM_RESET_CONNECTION) {
@@ -68,11 +68,14 @@ final class TeeSession implements FilterSession, Branch.Listener {
             if (branch.send(command)) {
                 awaiting++;
                 awaitedCommands.addLast(command.command());
-                preparing = command.command() == Command.COM_STMT_PREPARE;
+                copied = true;
                 if (filter.settings().sync()) {
                     context.holdCommands(true);
                 }
             }
+        }
+        if (command.command() == Command.COM_STMT_PREPARE) {
+            mainPrepares.addLast(copied);
         }
         return List.of();
     }
@@ -96,8 +99,7 @@ final class TeeSession implements FilterSession, Branch.Listener {
 
     @Override
     public void clientReply(Reply reply) {
-        if (preparing) {
-            preparing = false;
+        if (reply.command() == Command.COM_STMT_PREPARE && !mainPrepares.isEmpty() && mainPrepares.pollFirst()) {
             statements.mainPrepared(reply.kind() == Reply.Kind.PREPARE_OK ? reply.statementId() : StatementIds.none());
         }
     }
