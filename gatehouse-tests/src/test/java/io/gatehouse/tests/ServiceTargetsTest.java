@@ -1,5 +1,7 @@
 package io.gatehouse.tests;
 
+import static io.gatehouse.tests.ShardBed.rows;
+import static io.gatehouse.tests.ShardBed.scalar;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -53,11 +55,7 @@ class ServiceTargetsTest {
     static void start() throws Exception {
         a = MariaDbCluster.start(null, 1);
         b = MariaDbCluster.start(null, 1);
-        a.primary().execute("CREATE DATABASE db1; CREATE TABLE db1.t (id INT PRIMARY KEY, v VARCHAR(20));"
-                + "INSERT INTO db1.t VALUES (1, 'on-a')");
-        // Every testkit server has database test; on both clusters it would be a duplicate, as in MaxScale.
-        b.primary().execute("DROP DATABASE test; CREATE DATABASE db2;"
-                + " CREATE TABLE db2.t2 (id INT PRIMARY KEY, v VARCHAR(20)); INSERT INTO db2.t2 VALUES (1, 'on-b')");
+        ShardBed.fill(a.primary(), b.primary());
         for (MariaDbCluster c : List.of(a, b)) {
             c.primary().execute("CREATE USER '" + OTHER_USER + "'@'%' IDENTIFIED BY '" + OTHER_PASSWORD + "';"
                     + " GRANT SELECT, INSERT, UPDATE, DELETE ON *.* TO '" + OTHER_USER + "'@'%'");
@@ -147,29 +145,7 @@ class ServiceTargetsTest {
     }
 
     private static Connection connect(String listener, String db) throws SQLException {
-        return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + gatehouse.port(listener) + "/" + db
-                + "?connectTimeout=10000&socketTimeout=20000", Accounts.APP_USER, Accounts.APP_PASSWORD);
-    }
-
-    private static List<List<String>> rows(Statement st, String sql) throws SQLException {
-        List<List<String>> out = new ArrayList<>();
-        try (ResultSet rs = st.executeQuery(sql)) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                List<String> row = new ArrayList<>();
-                for (int i = 1; i <= n; i++) {
-                    row.add(rs.getString(i));
-                }
-                out.add(row);
-            }
-        }
-        return out;
-    }
-
-    private static String scalar(Statement st, String sql) throws SQLException {
-        List<List<String>> r = rows(st, sql);
-        assertThat(r).as(sql).isNotEmpty();
-        return r.get(0).get(0);
+        return ShardBed.connect(gatehouse.port(listener), db);
     }
 
     private static List<String> ports(MariaDbCluster c) {
