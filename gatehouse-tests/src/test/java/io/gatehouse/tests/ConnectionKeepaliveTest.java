@@ -2,11 +2,13 @@ package io.gatehouse.tests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.core.runtime.RuntimeChanges;
 import io.gatehouse.server.Gatehouse;
 import io.gatehouse.testkit.Accounts;
 import io.gatehouse.testkit.MariaDbCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,7 +48,9 @@ class ConnectionKeepaliveTest {
                 + "[Ka-Split]\ntype=service\nrouter=readwritesplit\nmax_slave_connections=1\nconnection_keepalive=1000ms\n" + creds + "\n"
                 + "[Off-Conn]\ntype=service\nrouter=readconnroute\nrouter_options=master\nconnection_keepalive=0\n"
                 + creds + "\n"
-                + listener("Ka-Conn") + listener("Ka-Split") + listener("Off-Conn"));
+                + "[Ka-Altered]\ntype=service\nrouter=readconnroute\nrouter_options=master\nconnection_keepalive=1s\n"
+                + creds + "\n"
+                + listener("Ka-Conn") + listener("Ka-Split") + listener("Off-Conn") + listener("Ka-Altered"));
         gatehouse = Gatehouse.start(cnf);
     }
 
@@ -100,6 +104,34 @@ class ConnectionKeepaliveTest {
             Thread.sleep(IDLE_MILLIS);
             assertThat(primaryThread(s)).isEqualTo(primary);
             assertThat(s.scalar("SELECT CONNECTION_ID()")).isEqualTo(replica);
+        }
+    }
+
+    /**
+     * A session keeps the configuration it started with: turning the keepalive off at runtime leaves a running
+     * session's pings going (its connection outlives wait_timeout), and a session started after the change has none.
+     */
+    @Test
+    void aRuntimeChangeReachesOnlyTheSessionsStartedAfterIt() throws Exception {
+        try (RawSession before = session("Ka-Altered")) {
+            String thread = before.scalar("SELECT CONNECTION_ID()");
+            RuntimeChanges.of(gatehouse.runtime()).alterService("Ka-Altered", Map.of("connection_keepalive", "0"));
+            try (RawSession after = session("Ka-Altered")) {
+                assertThat(after.scalar("SELECT 1")).isEqualTo("1");
+                Thread.sleep(IDLE_MILLIS);
+                assertThat(before.scalar("SELECT CONNECTION_ID()")).as("started before the change: still pinged")
+                        .isEqualTo(thread);
+                assertThat(answerAfterIdle(after)).as("started after the change: no keepalive").isNotEqualTo("1");
+            }
+        }
+    }
+
+    /** What {@code SELECT 1} gets now, or how the connection ended. */
+    private static String answerAfterIdle(RawSession s) throws Exception {
+        try {
+            return s.scalar("SELECT 1");
+        } catch (java.io.IOException e) {
+            return "closed: " + e.getMessage();
         }
     }
 

@@ -1,8 +1,6 @@
 package io.gatehouse.tests;
 
-import io.gatehouse.testkit.MariaDbServer;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -26,7 +24,6 @@ class MariaDbCliThroughSplitTest extends MariaDbCliSuite {
 
     @Override
     protected Set<Long> expectedServerIds() {
-        return gatehouse.cluster().replicas().stream().map(MariaDbServer::serverId).map(Long::valueOf)
-                .collect(Collectors.toSet());
+        return MariaDbCliThroughProxy.replicaIds(gatehouse.cluster());
     }
 }

@@ -4,19 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gatehouse.protocol.client.BlockingClient;
-import io.gatehouse.protocol.client.ClientOptions;
 import io.gatehouse.protocol.client.ServerErrorException;
 import io.gatehouse.server.Gatehouse;
-import io.gatehouse.testkit.Accounts;
 import io.gatehouse.testkit.MariaDbCluster;
-import io.gatehouse.testkit.MariaDbServer;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,18 +23,11 @@ class ReadWriteSplitPrimaryLossTest {
     @Test
     void sessionsOutliveThePrimaryUntilTheyWrite(@TempDir Path dir) throws Exception {
         try (MariaDbCluster cluster = MariaDbCluster.start(null, 2)) {
-            String cnf = GatehouseExtension.config(cluster, dir)
-                    + "[Errors-Service]\ntype=service\nrouter=readwritesplit\nmaster_failure_mode=error_on_write\n"
-                    + "cluster=Cluster-Monitor\nuser=" + Accounts.SERVICE_USER + "\npassword="
-                    + Accounts.SERVICE_PASSWORD + "\n\n[Errors-Listener]\ntype=listener\nservice=Errors-Service\n"
-                    + "address=127.0.0.1\nport=0\n";
-            Path file = dir.resolve("gatehouse.cnf");
-            Files.writeString(file, cnf);
-            Set<String> replicas = cluster.replicas().stream().map(MariaDbServer::serverId).map(String::valueOf)
-                    .collect(Collectors.toSet());
+            Path file = PrimaryLossBed.configWithSplitService(cluster, dir, "Errors", "master_failure_mode=error_on_write\n");
+            Set<String> replicas = PrimaryLossBed.replicaIds(cluster);
             try (Gatehouse gh = Gatehouse.start(file);
-                 BlockingClient failOnWrite = connect(gh.port("Split-Listener"));
-                 BlockingClient errorOnWrite = connect(gh.port("Errors-Listener"))) {
+                 BlockingClient failOnWrite = PrimaryLossBed.connect(gh.port("Split-Listener"));
+                 BlockingClient errorOnWrite = PrimaryLossBed.connect(gh.port("Errors-Listener"))) {
                 failOnWrite.execute("CREATE TABLE IF NOT EXISTS pl (a INT)");
                 cluster.primary().kill();
                 Thread.sleep(300);
@@ -61,10 +48,5 @@ class ReadWriteSplitPrimaryLossTest {
                 assertThat(perServer).containsKey(cluster.primary().name());
             }
         }
-    }
-
-    private static BlockingClient connect(int port) throws Exception {
-        return BlockingClient.connect(ClientOptions.tcp("127.0.0.1", port, Accounts.APP_USER, Accounts.APP_PASSWORD)
-                .withDatabase(Accounts.DATABASE).withTimeouts(Duration.ofSeconds(20)));
     }
 }

@@ -1,5 +1,7 @@
 package io.gatehouse.tests;
 
+import static io.gatehouse.tests.ShardBed.rows;
+import static io.gatehouse.tests.ShardBed.scalar;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,7 +10,6 @@ import io.gatehouse.testkit.Accounts;
 import io.gatehouse.testkit.MariaDbServer;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -43,11 +44,7 @@ class SchemaRouterTest {
         bed = TwoServerBed.start("sharda", 91, "shardb", 92);
         a = bed.a();
         b = bed.b();
-        a.execute("CREATE DATABASE db1; CREATE TABLE db1.t (id INT PRIMARY KEY, v VARCHAR(20));"
-                + "INSERT INTO db1.t VALUES (1, 'on-a')");
-        // Every testkit server has database test; on both it would be a duplicate, as in MaxScale.
-        b.execute("DROP DATABASE test; CREATE DATABASE db2; CREATE TABLE db2.t2 (id INT PRIMARY KEY, v VARCHAR(20));"
-                + "INSERT INTO db2.t2 VALUES (1, 'on-b')");
+        ShardBed.fill(a, b);
         gatehouse = bed.startGatehouse(dir, config("", dir));
     }
 
@@ -75,29 +72,7 @@ class SchemaRouterTest {
     }
 
     private static Connection connect(String service, String db) throws SQLException {
-        return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + gatehouse.port(service + "-L") + "/"
-                + db + "?connectTimeout=10000&socketTimeout=20000", Accounts.APP_USER, Accounts.APP_PASSWORD);
-    }
-
-    private static List<List<String>> rows(Statement st, String sql) throws SQLException {
-        List<List<String>> out = new ArrayList<>();
-        try (ResultSet rs = st.executeQuery(sql)) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                List<String> row = new ArrayList<>();
-                for (int i = 1; i <= n; i++) {
-                    row.add(rs.getString(i));
-                }
-                out.add(row);
-            }
-        }
-        return out;
-    }
-
-    private static String scalar(Statement st, String sql) throws SQLException {
-        List<List<String>> r = rows(st, sql);
-        assertThat(r).as(sql).isNotEmpty();
-        return r.get(0).get(0);
+        return ShardBed.connect(gatehouse.port(service + "-L"), db);
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.gatehouse.tests;
 
+import static io.gatehouse.tests.ShardBed.rows;
+import static io.gatehouse.tests.ShardBed.scalar;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -34,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * schemarouter sends statements to the target services it names; a target readwritesplit with
  * {@code optimistic_trx} (an implied filter that runs statements of its own) starts transactions on a replica and
  * moves them at a write. A cycle of services and a target that is neither a server nor a service are refused at
- * start; COM_CHANGE_USER logs every child session in again as the new user;
+ * start; COM_CHANGE_USER logs every child session in again as the new user, also several in a row;
  * LOAD DATA LOCAL INFILE (mariadb CLI, Connector/J) reaches the owning cluster through its service;
  * Connector/J's cancel (KILL QUERY) stops a statement running in a child session. JUnit test thread; the clients
  * own no Netty buffers.
@@ -53,11 +55,7 @@ class ServiceTargetsTest {
     static void start() throws Exception {
         a = MariaDbCluster.start(null, 1);
         b = MariaDbCluster.start(null, 1);
-        a.primary().execute("CREATE DATABASE db1; CREATE TABLE db1.t (id INT PRIMARY KEY, v VARCHAR(20));"
-                + "INSERT INTO db1.t VALUES (1, 'on-a')");
-        // Every testkit server has database test; on both clusters it would be a duplicate, as in MaxScale.
-        b.primary().execute("DROP DATABASE test; CREATE DATABASE db2;"
-                + " CREATE TABLE db2.t2 (id INT PRIMARY KEY, v VARCHAR(20)); INSERT INTO db2.t2 VALUES (1, 'on-b')");
+        ShardBed.fill(a.primary(), b.primary());
         for (MariaDbCluster c : List.of(a, b)) {
             c.primary().execute("CREATE USER '" + OTHER_USER + "'@'%' IDENTIFIED BY '" + OTHER_PASSWORD + "';"
                     + " GRANT SELECT, INSERT, UPDATE, DELETE ON *.* TO '" + OTHER_USER + "'@'%'");
@@ -147,29 +145,7 @@ class ServiceTargetsTest {
     }
 
     private static Connection connect(String listener, String db) throws SQLException {
-        return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + gatehouse.port(listener) + "/" + db
-                + "?connectTimeout=10000&socketTimeout=20000", Accounts.APP_USER, Accounts.APP_PASSWORD);
-    }
-
-    private static List<List<String>> rows(Statement st, String sql) throws SQLException {
-        List<List<String>> out = new ArrayList<>();
-        try (ResultSet rs = st.executeQuery(sql)) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                List<String> row = new ArrayList<>();
-                for (int i = 1; i <= n; i++) {
-                    row.add(rs.getString(i));
-                }
-                out.add(row);
-            }
-        }
-        return out;
-    }
-
-    private static String scalar(Statement st, String sql) throws SQLException {
-        List<List<String>> r = rows(st, sql);
-        assertThat(r).as(sql).isNotEmpty();
-        return r.get(0).get(0);
+        return ShardBed.connect(gatehouse.port(listener), db);
     }
 
     private static List<String> ports(MariaDbCluster c) {
@@ -376,6 +352,39 @@ class ServiceTargetsTest {
             assertThat(s.changeUser(Accounts.APP_USER, Accounts.APP_PASSWORD, "db1")).startsWith("1235 ")
                     .contains("then USE it");
             assertThat(s.scalar("SELECT v FROM db2.t2 WHERE id = 1")).isEqualTo("on-b");
+        }
+    }
+
+    /**
+     * Two COM_CHANGE_USER right after each other (MySQL Connector/J's changeUser), then a third: each change is
+     * answered, and every child session (one per target service) runs as the user of the last change. A child that
+     * kept its finished change as the one under way would give an answer that comes at once to that old change and
+     * never answer the new one: the client's socket timeout would end the test.
+     */
+    @Test
+    void changesOfUserInARowAreEachAnswered() throws Exception {
+        String url = "jdbc:mysql://127.0.0.1:" + gatehouse.port("Shard-L")
+                + "/?sslMode=DISABLED&allowPublicKeyRetrieval=true&connectTimeout=10000&socketTimeout=20000";
+        try (Connection c = DriverManager.getConnection(url, Accounts.APP_USER, Accounts.APP_PASSWORD)) {
+            try (Statement st = c.createStatement()) {
+                // Both child sessions exist before the changes.
+                assertThat(scalar(st, "SELECT v FROM db1.t WHERE id = 1")).isEqualTo("on-a");
+                assertThat(scalar(st, "SELECT v FROM db2.t2 WHERE id = 1")).isEqualTo("on-b");
+            }
+            com.mysql.cj.jdbc.JdbcConnection mysql = c.unwrap(com.mysql.cj.jdbc.JdbcConnection.class);
+            mysql.changeUser(OTHER_USER, OTHER_PASSWORD);
+            mysql.changeUser(Accounts.APP_USER, Accounts.APP_PASSWORD);
+            assertThat(usersOfBothChildren(c)).containsOnly(Accounts.APP_USER + "@%");
+            mysql.changeUser(OTHER_USER, OTHER_PASSWORD);
+            assertThat(usersOfBothChildren(c)).containsOnly(OTHER_USER + "@%");
+        }
+    }
+
+    /** CURRENT_USER() as the child session of each target service sees it (db1 is on A, db2 on B). */
+    private static List<String> usersOfBothChildren(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            return List.of(scalar(st, "SELECT CURRENT_USER() FROM db1.t WHERE id = 1"),
+                    scalar(st, "SELECT CURRENT_USER() FROM db2.t2 WHERE id = 1"));
         }
     }
 

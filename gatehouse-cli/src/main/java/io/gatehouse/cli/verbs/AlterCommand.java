@@ -20,11 +20,26 @@ public final class AlterCommand {
     Gatectl gatectl;
 
     private void patch(String path, List<String> pairs) {
-        String body = Bodies.text(Bodies.pairs(pairs));
+        send(path, Bodies.text(Bodies.pairs(pairs)));
+    }
+
+    /** PATCHes {@code body} to {@code path} on every host and prints OK for each. */
+    private void send(String path, String body) {
         gatectl.eachHost(c -> {
             c.send("PATCH", path, body);
             return "OK\n";
         });
+    }
+
+    /** PATCHes the filters relationship of {@code type}'s {@code id} to exactly {@code filters} (none: empty). */
+    private void patchFilters(String type, String id, List<String> filters) {
+        ObjectNode doc = JsonText.MAPPER.createObjectNode();
+        ObjectNode data = doc.putObject("data");
+        data.put("id", id);
+        data.put("type", type);
+        data.putObject("relationships").putObject("filters")
+                .set("data", Bodies.identifiers("filters", filters == null ? List.of() : filters));
+        send(type + "/" + Paths.segment(id), Bodies.text(doc));
     }
 
     @Command(name = "server", description = "Alter server parameters: NAME KEY VALUE...")
@@ -64,16 +79,7 @@ public final class AlterCommand {
     @Command(name = "service-filters", description = "Set the filters of a service, in order: SERVICE [FILTER...]")
     void serviceFilters(@Parameters(index = "0", paramLabel = "SERVICE") String name,
                         @Parameters(index = "1..*", arity = "0..*", paramLabel = "FILTER") List<String> filters) {
-        ObjectNode doc = JsonText.MAPPER.createObjectNode();
-        ObjectNode data = doc.putObject("data");
-        data.put("id", name);
-        data.put("type", "services");
-        data.putObject("relationships").putObject("filters")
-                .set("data", Bodies.identifiers("filters", filters == null ? List.of() : filters));
-        gatectl.eachHost(c -> {
-            c.send("PATCH", "services/" + Paths.segment(name), doc.toString());
-            return "OK\n";
-        });
+        patchFilters("services", name, filters);
     }
 
     /**
@@ -83,16 +89,7 @@ public final class AlterCommand {
     @Command(name = "session-filters", description = "Set the filters of a session: ID [FILTER...]")
     void sessionFilters(@Parameters(index = "0", paramLabel = "ID") String id,
                         @Parameters(index = "1..*", arity = "0..*", paramLabel = "FILTER") List<String> filters) {
-        ObjectNode doc = JsonText.MAPPER.createObjectNode();
-        ObjectNode data = doc.putObject("data");
-        data.put("id", id);
-        data.put("type", "sessions");
-        data.putObject("relationships").putObject("filters")
-                .set("data", Bodies.identifiers("filters", filters == null ? List.of() : filters));
-        gatectl.eachHost(c -> {
-            c.send("PATCH", "sessions/" + Paths.segment(id), doc.toString());
-            return "OK\n";
-        });
+        patchFilters("sessions", id, filters);
     }
 
     @Command(name = "session", description = "Trace a session's routing: ID trace true|false")
@@ -115,12 +112,8 @@ public final class AlterCommand {
     @Command(name = "user", description = "Change an admin API user's password: NAME PASSWORD")
     void user(@Parameters(index = "0", paramLabel = "NAME") String name,
               @Parameters(index = "1", paramLabel = "PASSWORD") String password) {
-        com.fasterxml.jackson.databind.node.ObjectNode doc = Bodies.resource(name, "inet");
+        ObjectNode doc = Bodies.resource(name, "inet");
         Bodies.attributes(doc).put("password", password);
-        String body = Bodies.text(doc);
-        gatectl.eachHost(c -> {
-            c.send("PATCH", "users/inet/" + Paths.segment(name), body);
-            return "OK\n";
-        });
+        send("users/inet/" + Paths.segment(name), Bodies.text(doc));
     }
 }

@@ -60,6 +60,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     // The login phase's state: written by the login package's flows on this worker, read by the routing phase.
     public final Service service;
     public final ProxyContext proxy;
+    /**
+     * The service's parameters as they were when this session started: the session keeps them, so a runtime change
+     * (REST API, gatectl) reaches the sessions that start after it.
+     */
+    private final Params params;
     /** The version {@code connection_metadata}'s {@code maxscale=auto} sends: the jar's, as the admin API reports. */
     private static final String PROXY_VERSION = ClientSession.class.getPackage().getImplementationVersion() == null
             ? "0.1.0" : ClientSession.class.getPackage().getImplementationVersion();
@@ -108,9 +113,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         this.service = service;
         this.proxy = proxy;
         this.settings = settings;
+        this.params = service.params();
         this.id = proxy.registry().newId();
         StatementHistory.Policy policy = proxy.statements() == null ? StatementHistory.Policy.OFF : proxy.statements();
-        Params sp = service.params();
+        Params sp = params;
         this.statements = new StatementHistory(policy.retainFor(sp.has("retain_last_statements")
                 ? sp.integer("retain_last_statements") : -1));
         this.dump = policy.dump();
@@ -179,6 +185,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     public Service service() {
         return service;
+    }
+
+    /** The service's parameters as they were when this session started (they do not change under it). */
+    public Params params() {
+        return params;
     }
 
     public long startedAtMillis() {

@@ -13,11 +13,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The service's {@code connection_keepalive} for one backend connection of a session: when the connection has carried
- * nothing for that long and awaits no reply, it sends COM_PING, so that the server's {@code wait_timeout} or a
- * firewall does not cut a connection the session still holds; the server's answer to each ping is taken out of the
- * byte stream here, before the login, the pool or the session see it, so no client ever gets it. Confined to the
- * connection's worker thread; it releases the reply bytes it takes out and hands the rest of each chunk on.
+ * The {@code connection_keepalive} for one backend connection of a session, as the session's configuration (its
+ * service's parameters when it started) says: when the connection has carried nothing for that long and awaits no
+ * reply, it sends COM_PING, so that the server's {@code wait_timeout} or a firewall does not cut a connection the
+ * session still holds; the server's answer to each ping is taken out of the byte stream here, before the login, the
+ * pool or the session see it, so no client ever gets it. Confined to the connection's worker thread; it releases the
+ * reply bytes it takes out and hands the rest of each chunk on.
  */
 final class BackendKeepAlive {
     private static final Logger LOG = LoggerFactory.getLogger(BackendKeepAlive.class);
@@ -51,17 +52,18 @@ final class BackendKeepAlive {
     }
 
     /**
-     * The connection is ready for a session: checks start, unless its service has the keepalive off; a changed value
-     * applies at the next check.
+     * The connection is ready for a session: checks start, unless the session's configuration (its service's
+     * parameters when it started) has the keepalive off. A runtime change reaches the sessions started after it, and
+     * a pooled connection taken by one of them.
      */
     void start(Channel channel) {
         stop();
         used();
         ClientSession s = connection.session();
-        if (s == null || channel == null || interval(s.service().params()).isZero()) {
+        if (s == null || channel == null || interval(s.params()).isZero()) {
             return;
         }
-        schedule(channel, interval(s.service().params()));
+        schedule(channel, interval(s.params()));
     }
 
     /** No more checks: the connection closed or went to the pool. */
@@ -84,7 +86,7 @@ final class BackendKeepAlive {
         if (s == null || !channel.isActive() || connection.isClosed()) {
             return;
         }
-        Duration interval = interval(s.service().params());
+        Duration interval = interval(s.params());
         if (interval.isZero()) {
             return;
         }

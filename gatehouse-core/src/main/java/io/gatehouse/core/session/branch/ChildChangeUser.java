@@ -37,16 +37,23 @@ final class ChildChangeUser {
     }
 
     /**
-     * Starts the change on {@code connections} and {@code children}; {@code done} gets the answer (owned), at once
-     * when there is nothing to change. Returns the change while it is under way, else null.
+     * A change whose answer (owned) goes to {@code done}; nothing is sent before {@link #begin}, so the owner can
+     * hold it as its change under way before a participant may answer (some answer at once).
      */
-    static ChildChangeUser start(ByteBufAllocator alloc, String service, long sessionId, Runnable reset,
-                                 List<BackendConnection> connections, List<ServiceEndpoint> children,
-                                 String backendUser, ChangeUserRequest req, byte[] sha1, Consumer<ByteBuf> done) {
-        ChildChangeUser c = new ChildChangeUser(alloc, service, sessionId, reset, done);
+    static ChildChangeUser of(ByteBufAllocator alloc, String service, long sessionId, Runnable reset,
+                              Consumer<ByteBuf> done) {
+        return new ChildChangeUser(alloc, service, sessionId, reset, done);
+    }
+
+    /**
+     * Starts the change on {@code connections} and {@code children}; the answer goes to {@code done} once all of
+     * them answered, at once when there is nothing to change.
+     */
+    void begin(List<BackendConnection> connections, List<ServiceEndpoint> children, String backendUser,
+               ChangeUserRequest req, byte[] sha1) {
         for (BackendConnection b : connections) {
             if (b.isReady() && !b.isBusy()) {
-                c.answers.put(b, null);
+                answers.put(b, null);
             } else if (!b.isClosed()) {
                 b.drop("Session " + sessionId + ": connection to " + b.server().name() + " of service '" + service
                         + "' dropped: it was not ready when the session changed user");
@@ -54,25 +61,34 @@ final class ChildChangeUser {
         }
         for (ServiceEndpoint e : children) {
             if (e.isReady() && !e.isBusy()) {
-                c.answers.put(e, null);
+                answers.put(e, null);
             } else {
                 e.fail(2013, "HY000", "it was not ready when the session changed user");
             }
         }
-        if (c.answers.isEmpty()) {
-            done.accept(ErrPacket.write(alloc, 1, 2013, "HY000", "Service '" + service
+        if (answers.isEmpty()) {
+            handOn(ErrPacket.write(alloc, 1, 2013, "HY000", "Service '" + service
                     + "' has no connection to change the user of"));
-            return null;
+            return;
         }
-        for (Object o : new ArrayList<>(c.answers.keySet())) {
+        for (Object o : new ArrayList<>(answers.keySet())) {
+            if (done == null) {
+                return;                              // the participants asked so far ended it (lost at once)
+            }
             if (o instanceof BackendConnection b) {
                 b.changeUser(backendUser, req, sha1);
             } else {
                 ServiceEndpoint e = (ServiceEndpoint) o;
-                e.changeUser(backendUser, req, sha1, answer -> c.answer(e, answer));
+                e.changeUser(backendUser, req, sha1, answer -> answer(e, answer));
             }
         }
-        return c.done == null ? null : c;
+    }
+
+    /** Gives {@code answer} (owned) to the owner; the change is over from then on. */
+    private void handOn(ByteBuf answer) {
+        Consumer<ByteBuf> to = done;
+        done = null;
+        to.accept(answer);
     }
 
     /** True until the answer was handed on. */
@@ -107,8 +123,6 @@ final class ChildChangeUser {
             }
         }
         answers.clear();
-        Consumer<ByteBuf> to = done;
-        done = null;
         String why = "it " + (accepted ? "refused" : "accepted") + " the COM_CHANGE_USER the first one "
                 + (accepted ? "accepted" : "refused");
         for (Object d : disagree) {
@@ -120,7 +134,7 @@ final class ChildChangeUser {
             }
         }
         reset.run();
-        to.accept(first);
+        handOn(first);
     }
 
     /** {@code who} is gone before it answered: a refusal, so the change does not hang. */
@@ -139,9 +153,7 @@ final class ChildChangeUser {
         }
         answers.clear();
         if (done != null) {
-            Consumer<ByteBuf> to = done;
-            done = null;
-            to.accept(ErrPacket.write(alloc, 1, 2013, "HY000", "Service '" + service + "' closed while changing user"));
+            handOn(ErrPacket.write(alloc, 1, 2013, "HY000", "Service '" + service + "' closed while changing user"));
         }
     }
 }

@@ -450,8 +450,15 @@ public final class ServiceEndpoint implements Endpoint, RouterSessionContext, Ba
      */
     public void changeUser(String backendUser, io.gatehouse.protocol.ChangeUserRequest req, byte[] sha1,
                            java.util.function.Consumer<ByteBuf> done) {
-        changing = ChildChangeUser.start(alloc(), service.name(), session.id(), this::sessionReset,
-                new ArrayList<>(connections), new ArrayList<>(children), backendUser, req, sha1, done);
+        // Held as the change under way before any participant is asked: an answer given at once must reach it, not
+        // a change that ended before. Whatever the outcome (answer, refusal, abort), it is cleared as it is handed on.
+        ChildChangeUser change = ChildChangeUser.of(alloc(), service.name(), session.id(), this::sessionReset,
+                answer -> {
+                    changing = null;
+                    done.accept(answer);
+                });
+        changing = change;
+        change.begin(new ArrayList<>(connections), new ArrayList<>(children), backendUser, req, sha1);
     }
 
     private void changeUserAnswer(Object who, ByteBuf result) {

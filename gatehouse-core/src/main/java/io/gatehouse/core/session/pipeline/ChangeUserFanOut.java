@@ -64,7 +64,7 @@ final class ChangeUserFanOut {
         if (pipeline.children.any() && req.database() != null && !req.database().isEmpty()) {
             // Which child session's servers hold the database only the router knows (a schemarouter's shard map);
             // given to every child, those without it would refuse and be dropped. Refused with the way round it.
-            pipeline.clientError(1, 1235, "42000", "COM_CHANGE_USER naming a database ('" + req.database()
+            pipeline.context().clientError(1, 1235, "42000", "COM_CHANGE_USER naming a database ('" + req.database()
                     + "') is not supported by a service whose targets are services: change the user without a"
                     + " database, then USE it");
             pipeline.commandDone();
@@ -75,7 +75,7 @@ final class ChangeUserFanOut {
             if (!r.ok()) {
                 underWay = false;
                 login = null;
-                pipeline.clientError(seq, r.errorCode(), r.sqlState(), r.message());
+                pipeline.context().clientError(seq, r.errorCode(), r.sqlState(), r.message());
                 pipeline.commandDone();
                 return;
             }
@@ -117,7 +117,8 @@ final class ChangeUserFanOut {
             if (pending == 0) {
                 underWay = false;
                 forgetPrevious();
-                pipeline.failWithSequence(answerSeq, 2013, "HY000", "No backend connection to change the user of");
+                pipeline.context().failWithSequence(answerSeq, 2013, "HY000",
+                        "No backend connection to change the user of");
                 return;
             }
             for (Object o : ready) {

@@ -25,7 +25,7 @@ public final class ConnectionRouterSession implements RouterSession {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionRouterSession.class);
 
     private final Router router;
-    private SessionPipeline pipeline;
+    private SessionRouterContext pipeline;
     /** The session's one endpoint: its connection, or the lasting endpoint of a session that shares them. */
     private Endpoint endpoint;
     /** The server status the router last accepted for this session; -1 before the first command. */
@@ -42,7 +42,7 @@ public final class ConnectionRouterSession implements RouterSession {
 
     @Override
     public void start(RouterSessionContext context) {
-        pipeline = (SessionPipeline) context;
+        pipeline = (SessionRouterContext) context;
         ServerView chosen = router.selectBackend(context.client());
         if (chosen == null) {
             context.fail(2003, "HY000", "No server of service '" + pipeline.session().service().name()

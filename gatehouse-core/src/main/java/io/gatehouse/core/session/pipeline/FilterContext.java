@@ -44,7 +44,8 @@ final class FilterContext implements FilterSessionContext {
     @Override
     public void closeSession(int code, String sqlState, String message) {
         if (isOpen()) {
-            pipeline.failWithSequence(pipeline.loggedIn() ? 1 : pipeline.session().nextSequence(), code, sqlState,
+            SessionRouterContext context = pipeline.context();
+            context.failWithSequence(context.loggedIn() ? 1 : pipeline.session().nextSequence(), code, sqlState,
                     message);
         }
     }

@@ -67,7 +67,7 @@ final class InternalCommands {
             return;
         }
         running = q.reply();
-        classifier.begin(Command.commandOf(q.packet()), pipeline.clientCapabilities());
+        classifier.begin(Command.commandOf(q.packet()), pipeline.session().clientCapabilities());
         pipeline.routeInternal(q.packet());
     }
 

@@ -79,7 +79,7 @@ public final class PipelineRestart {
             BackendConnection b = offered.get(i);
             if (b.server() == server && b.isReady()) {
                 offered.remove(i);
-                b.routeThrough(pipeline);
+                pipeline.backends().adopt(b);
                 b.readWhileClientKeepsUp(pipeline.clientWritable());
                 taken.add(b);
                 return b;

@@ -2,77 +2,55 @@ package io.gatehouse.core.session.pipeline;
 
 import io.gatehouse.api.command.Command;
 import io.gatehouse.api.command.SessionSqlState;
-import io.gatehouse.api.filter.Filter;
 import io.gatehouse.api.filter.FilterSession;
 import io.gatehouse.api.filter.InternalReply;
-import io.gatehouse.api.reply.Reply;
-import io.gatehouse.api.router.ClientInfo;
-import io.gatehouse.api.router.Endpoint;
 import io.gatehouse.api.router.RouterSession;
-import io.gatehouse.api.router.RouterSessionContext;
-import io.gatehouse.api.server.ServerView;
 import io.gatehouse.core.server.Server;
-import io.gatehouse.core.service.ServiceTarget;
-import io.gatehouse.core.session.branch.ChildSessions;
 import io.gatehouse.core.session.ClientSession;
+import io.gatehouse.core.session.PinReason;
 import io.gatehouse.core.session.backend.BackendConnection;
-import io.gatehouse.core.session.backend.BackendOwner;
+import io.gatehouse.core.session.branch.ChildSessions;
 import io.gatehouse.protocol.Commands;
-import io.gatehouse.protocol.ErrPacket;
 import io.gatehouse.protocol.frame.PacketSequence;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The routing phase of every session, whatever its router: client commands go through the service's filter chain
- * to the {@link RouterSession}, which drives the session's endpoints (backend connections); replies come back the
- * same way. A connection router is a router session over one endpoint ({@link ConnectionRouterSession}); when no
- * filter needs whole packets its bytes take the zero-copy fast path of {@link StreamingCommands}, chosen per
- * session. When a filter looks at reply packets, what routers send the client goes through {@link ReplyPackets}
- * instead of straight to the channel. Back-pressure, the bound on pipelined commands and the backend pool apply
- * here, so every router gets them. Confined to the session's worker thread; it owns the client bytes it holds until
- * they form a command, and each command until the router takes it.
+ * The routing phase of every session, whatever its router: it takes the client's bytes, cuts them into commands and
+ * keeps their order (one under way, the rest parked, LOCAL INFILE contents, KILL, COM_CHANGE_USER), and sends each
+ * through the service's {@link FilterChain} to the {@link RouterSession}. The router sees the session through
+ * {@link SessionRouterContext}; backend connections report to {@link SessionBackends}. A connection router is a
+ * router session over one endpoint ({@link ConnectionRouterSession}); when no filter needs whole packets its bytes
+ * take the zero-copy fast path of {@link StreamingCommands}, chosen per session. When a filter looks at reply
+ * packets, what routers send the client goes through {@link ReplyPackets}. Confined to the session's worker thread;
+ * it owns the client bytes it holds until they form a command, and each command until the router takes it.
  */
-public final class SessionPipeline implements RouterSessionContext, BackendOwner {
-    private static final Logger LOG = LoggerFactory.getLogger(SessionPipeline.class);
-
+public final class SessionPipeline {
     private final ClientSession session;
     private final RouterSession router;
-    private final List<BackendConnection> endpoints = new ArrayList<>();
+    private final SessionRouterContext context;
+    private final SessionBackends backends;
     /** What classifying this session's SQL needs (sql_mode, the versions of its servers), for every command. */
-    private final SessionSqlState sqlState = new SessionSqlState(endpoints);
+    private final SessionSqlState sqlState;
     private final CommandQueue queue;
     private final ChangeUserFanOut changeUser = new ChangeUserFanOut(this);
-    private List<FilterSession> filters = List.of();
-    /** Each filter's view of the session (its branches, whether it holds commands back), in chain order. */
-    private final List<FilterContext> filterContexts = new ArrayList<>();
-    /** How many filters hold the client's next commands back now (tee's sync). */
-    private int filterHolds;
+    private final FilterChain filters = new FilterChain();
     /** The zero-copy path of a connection router without packet filters, or null. */
     private StreamingCommands streaming;
     /** The packet-cut reply path, when a filter of the chain looks at reply packets; else null (whole chunks). */
     private ReplyPackets replyPackets;
     private boolean busy;
-    private boolean loggedIn;
     private boolean inLocalInfile;
-    private BackendConnection lastTarget;
     /** A command a filter holds back (throttling) until its timer routes it, or null. */
     private Command held;
     /** The command whose answer a filter gives later (answerLater), if any. */
     private final DeferredAnswer deferred = new DeferredAnswer(this);
-    private boolean clientWritable = true;
     /** The filters' view of the current command's reply: what reached the client, from which connection. */
     private final ReplyWatch replyWatch;
-    /** True when the reply watch must follow replies: for filters, or for the statement statistics. */
-    private boolean watchReplies;
-    /** The connection whose loss the router is being told of, for an error ending its reply; else null. */
-    private BackendConnection failing;
     /** Statements filters run themselves before a client command (optimistictrx), with that command meanwhile. */
     private final InternalCommands internal = new InternalCommands(this);
     final ChildSessions children;                  // the router's sessions of services (ChangeUserFanOut reads it)
@@ -86,23 +64,21 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
         this.router = router;
         this.queue = new CommandQueue(session);
         this.replyWatch = new ReplyWatch(session.proxy().statementStats());
-        this.children = new ChildSessions(session, () -> router, this::deliver, () -> clientWritable,
+        this.context = new SessionRouterContext(this, session);
+        this.backends = new SessionBackends(this, session, router, replyWatch);
+        this.sqlState = new SessionSqlState(backends.live());
+        this.children = new ChildSessions(session, () -> router, backends::deliver, backends::clientWritable,
                 () -> !session.isClosedOrClosing());
-        this.children.onWrite(this::wroteTo);
+        this.children.onWrite(backends::wroteTo);
         long idle = SessionSharing.idleNanos(session);
         this.sharing = idle >= 0 ? new SessionSharing(this, session, idle) : null;
     }
 
     public void start() {
-        List<FilterSession> chain = new ArrayList<>();
-        for (Filter f : restart.chainOr(session.service().filters())) {
-            FilterContext context = new FilterContext(this);
-            filterContexts.add(context);
-            chain.add(f.newSession(session.clientInfo(), context));
-        }
-        filters = chain;
-        replyPackets = ReplyPackets.of(session.clientChannel(), session.clientCapabilities(), chain);
-        watchReplies = !chain.isEmpty() || replyWatch.counting();
+        filters.start(this, session, restart.chainOr(session.service().filters()));
+        replyPackets = ReplyPackets.of(session.clientChannel(), session.clientCapabilities(), filters.sessions());
+        // True when the reply watch must follow replies: for filters, or for the statement statistics.
+        boolean watchReplies = !filters.isEmpty() || replyWatch.counting();
         // Retaining statements needs each command whole, so such sessions take the command-by-command path.
         // So does sharing connections, whose endpoints must see each command to re-apply the session's state.
         if (router instanceof ConnectionRouterSession c && !watchReplies && !session.statements().enabled()
@@ -111,7 +87,7 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
         }
         session.trace().router(session.service().routerName(), router instanceof ConnectionRouterSession,
                 session.service().params());
-        router.start(this);
+        router.start(context);
         restart.routerStarted();
     }
 
@@ -125,7 +101,46 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
     }
 
     List<FilterSession> filters() {
-        return filters;
+        return filters.sessions();
+    }
+
+    SessionRouterContext context() {
+        return context;
+    }
+
+    SessionSqlState sqlState() {
+        return sqlState;
+    }
+
+    ReplyWatch replyWatch() {
+        return replyWatch;
+    }
+
+    /** The packet-cut reply path, or null when replies go to the client in whole chunks. */
+    ReplyPackets replyPackets() {
+        return replyPackets;
+    }
+
+    InternalCommands internal() {
+        return internal;
+    }
+
+    ChangeUserFanOut changeUser() {
+        return changeUser;
+    }
+
+    /** True while the session is on the zero-copy fast path. */
+    boolean streaming() {
+        return streaming != null;
+    }
+
+    /** The connection whose loss the router is being told of now, or null. */
+    BackendConnection failingConnection() {
+        return backends.failing();
+    }
+
+    ByteBufAllocator alloc() {
+        return session.clientChannel().alloc();
     }
 
     // Client side.
@@ -157,6 +172,7 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
 
     /** True while the client sends a LOCAL INFILE's contents: from the server's request to the empty packet. */
     private boolean localInfile() {
+        BackendConnection lastTarget = backends.lastTarget();
         if (!inLocalInfile && lastTarget != null && lastTarget.tracker() != null
                 && lastTarget.tracker().takeLocalInfileRequest()) {
             inLocalInfile = true;
@@ -171,10 +187,11 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
             if (command.getUnsignedMediumLE(command.readerIndex()) == 0) {
                 inLocalInfile = false;
             }
+            BackendConnection lastTarget = backends.lastTarget();
             lastTarget.channel().writeAndFlush(command, lastTarget.channel().voidPromise());
             return;
         }
-        if (busy || filterHolds > 0) {
+        if (busy || filters.holding()) {
             queue.park(command);
             return;
         }
@@ -213,7 +230,7 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
         session.service().countQuery();
         if (session.statements().enabled() && (cmd == Commands.COM_QUERY || cmd == Commands.COM_STMT_PREPARE)) {
             session.statements().received(packet.toString(packet.readerIndex() + 5, packet.readableBytes() - 5,
-                    java.nio.charset.StandardCharsets.UTF_8));
+                    StandardCharsets.UTF_8));
         }
         Command command = new Command(packet, sqlState);
         replyWatch.commandStarts(command);
@@ -223,9 +240,7 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
             return;
         }
         ByteBufAllocator alloc = alloc();
-        for (FilterSession f : filters) {
-            command.replace(f.rewriteQuery(command, alloc));
-        }
+        filters.rewrite(command, alloc);
         if (busy && deferred.ask(command, alloc)) {  // a filter answers after asking another process (remote cache)
             return;
         }
@@ -234,22 +249,13 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
 
     /** The rest of a command's way through the chain: a filter's answer, or its routing hints and the router. */
     void answerOrRoute(Command command, ByteBufAllocator alloc) {
-        for (FilterSession f : filters) {
-            ByteBuf answer = f.answer(command, alloc);
-            if (answer != null) {
-                command.packet().release();
-                answered(answer);
-                return;
-            }
+        ByteBuf answer = filters.answer(command, alloc);
+        if (answer != null) {
+            command.packet().release();
+            answered(answer);
+            return;
         }
-        long delay = 0;
-        for (FilterSession f : filters) {
-            command.attach(f.routeQuery(command));
-            delay = Math.max(delay, f.delayNanos(command));
-            if (!session.isRouting()) {
-                break;                               // the chain was closed with the session
-            }
-        }
+        long delay = filters.route(command, session);
         if (!session.isRouting()) {                  // a filter ended the session (throttlefilter): route nothing
             command.packet().release();
             return;
@@ -313,8 +319,8 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
         }, nanos, TimeUnit.NANOSECONDS);
     }
 
-    @Override
-    public void commandDone() {
+    /** The current command's reply ended (or a filter's own statement's): the next command may go. */
+    void commandDone() {
         if (internal.running()) {
             internal.done();
             return;
@@ -325,7 +331,7 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
         }
         session.statements().completed();
         session.trace().commandDone(replyWatch.sourceName(), session.service().targets());
-        replyWatch.commandDone(filters);
+        replyWatch.commandDone(filters.sessions());
         if (streaming != null) {
             streaming.resume();
             return;
@@ -335,15 +341,14 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
 
     private void routeParked() {
         ByteBuf next;
-        while (!busy && filterHolds == 0 && session.isRouting() && (next = queue.unpark()) != null) {
+        while (!busy && !filters.holding() && session.isRouting() && (next = queue.unpark()) != null) {
             dispatch(next);
         }
     }
 
     /** A filter starts or stops holding the client's next commands back; the last to stop lets them through. */
     void filterHolds(boolean hold) {
-        filterHolds += hold ? 1 : -1;
-        if (filterHolds == 0 && !busy && streaming == null) {
+        if (filters.hold(hold) && !busy && streaming == null) {
             routeParked();
             flushBackends();
         }
@@ -355,11 +360,6 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
         changeUser.start(packet);
     }
 
-    /** One connection finished COM_CHANGE_USER; {@code result} (owned) is its OK or ERR packet. */
-    public void changeUserDone(BackendConnection b, ByteBuf result) {
-        changeUser.done(b, result);
-    }
-
     /** After every connection logged in again: the router forgets the old user's session state. */
     void sessionReset() {
         sqlState.reset();
@@ -367,189 +367,42 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
             sharing.sessionReset();
         }
         replyWatch.sessionReset();
-        for (FilterSession f : filters) {
-            f.sessionReset();
-        }
+        filters.sessionReset();
         router.sessionReset();
     }
 
-    /** The connections with a statement running, for KILL QUERY. */
-    public List<BackendConnection> busyEndpoints() {
-        List<BackendConnection> out = new ArrayList<>(endpoints.stream().filter(BackendConnection::isBusy).toList());
-        children.busyConnections(out);                       // a service target's own connections too
-        return out;
-    }
-
-    /** Every backend connection of the session, open or opening. */
-    public List<BackendConnection> endpoints() {
-        return Collections.unmodifiableList(endpoints);
-    }
-
-    public void wroteTo(BackendConnection b) {
-        lastTarget = b;
-    }
-
-    public void flushBackends() {
-        for (int i = 0; i < endpoints.size(); i++) {
-            endpoints.get(i).flush();
-        }
-    }
-
-    // Back-pressure: backends are read only while the client keeps up, the client only while every backend does.
-
-    public void clientWritable(boolean writable) {
-        clientWritable = writable;
-        for (int i = 0; i < endpoints.size(); i++) {
-            endpoints.get(i).readWhileClientKeepsUp(writable);
-        }
-        children.clientWritable(writable);
-    }
-
-    public boolean clientWritable() {
-        return clientWritable;
-    }
-
-    public void backendWritabilityChanged() {
-        boolean full = false;
-        for (int i = 0; i < endpoints.size(); i++) {
-            full |= !endpoints.get(i).isWritable();
-        }
-        session.blockReads(ClientSession.BACKEND_FULL, full);
-    }
-
-    // Backend side.
-
-    public void fromBackend(BackendConnection b, ByteBuf buf, Reply reply) {
-        if (streaming != null) {
-            b.server().packetRouted();
-            session.clientChannel().write(buf, session.clientChannel().voidPromise());
-            return;
-        }
-        if (b.face() instanceof SharedEndpoint s) {
-            if (s.restoring()) {
-                s.restoreReply(buf, reply);            // a reply to re-applied state: the router never sees it
-                return;
-            }
-            deliver(s, buf, s.passing(buf, reply));
-            return;
-        }
-        deliver(b, buf, reply);
-    }
-
-    /** Reply bytes of a backend connection or of a child session (owned by the router from here). */
-    private void deliver(Endpoint from, ByteBuf buf, Reply reply) {
-        // Watched even without filters: a connection lost mid-reply must know whether its bytes reached the client.
-        replyWatch.delivering(from, reply);
-        try {
-            router.clientReply(from, buf, reply);
-        } finally {
-            replyWatch.delivered();
-        }
-    }
-
-    public void backendReadComplete() {
-        session.clientChannel().flush();
+    /** After a batch of backend reads: the fast path may read the client again. */
+    void afterBackendRead() {
         if (streaming != null) {
             streaming.afterBackendRead();
         }
     }
 
-    public void endpointReady(BackendConnection b, ByteBuf ok) {
-        if (b.face() instanceof SharedEndpoint s && s.restoring()) {
-            s.connected(ok);                           // a connection taken again: the router knew it as ready
-            session.publish();
-            return;
-        }
-        router.endpointReady(b.face(), ok);
-        if (session.isRouting()) {
-            session.publish();
-        }
+    // Backends: the session's connections live in SessionBackends.
+
+    /** The connections with a statement running, for KILL QUERY. */
+    public List<BackendConnection> busyEndpoints() {
+        return backends.busy();
     }
 
-    /** A connection its router (or the session) closed has gone: forget it, so it holds no client read back. */
-    public void endpointGone(BackendConnection b) {
-        if (endpoints.remove(b) && session.isRouting()) {
-            session.publish();
-            backendWritabilityChanged();
-        }
+    /** Every backend connection of the session, open or opening. */
+    public List<BackendConnection> endpoints() {
+        return backends.all();
     }
 
-    public void endpointClosed(BackendConnection b, int code, String sqlState, String message) {
-        if (!endpoints.remove(b)) {
-            return;                                   // dropped already (its socket failed to open afterwards)
-        }
-        if (session.isRouting()) {
-            session.publish();
-        }
-        changeUser.lost(b, code, sqlState, message);
-        if (session.isClosedOrClosing()) {
-            return;
-        }
-        if (b.face() instanceof SharedEndpoint s) {
-            if (!s.lost(b)) {
-                return;                               // not the endpoint's connection any more
-            }
-            sharing.forget(s);
-        }
-        failing = b;
-        try {
-            router.endpointFailed(b.face(), code, sqlState, message);
-        } finally {
-            failing = null;
-        }
-        backendWritabilityChanged();
+    public void flushBackends() {
+        backends.flush();
     }
 
-    // RouterSessionContext.
-
-    @Override
-    public SessionSqlState sqlState() {
-        return sqlState;
-    }
-
-    @Override
-    public List<ServerView> targets() {
-        return session.service().routingTargets();             // already immutable: no copy, no wrapper
-    }
-
-    @Override
-    public Endpoint connect(ServerView server) {
-        return open(server, true);
-    }
-
-    @Override
-    public void schedule(Runnable task, long delayMillis) {
-        io.gatehouse.core.worker.ChannelLoop.schedule(session.clientChannel(), () -> {
-            if (session.isRouting()) {
-                task.run();
-                session.clientChannel().flush();
-            }
-        }, delayMillis, TimeUnit.MILLISECONDS);
-    }
-
-    @Override
-    public Endpoint connectWithoutDatabase(ServerView server) {
-        return open(server, false);
-    }
-
-    private Endpoint open(ServerView server, boolean withDatabase) {
-        if (server instanceof ServiceTarget service) {
-            return children.open(service, withDatabase);
-        }
-        if (sharing != null) {
-            return sharing.open((Server) server, withDatabase);
-        }
-        return openConnection((Server) server, withDatabase);
+    /** The client's channel became writable or not: backends are read only while it keeps up. */
+    public void clientWritable(boolean writable) {
+        backends.clientWritable(writable);
     }
 
     /** A backend connection of the session to {@code server}, pooled or new, logging in. */
     BackendConnection openConnection(Server server, boolean withDatabase) {
         BackendConnection b = restart.take(server);
-        if (b == null) {
-            b = session.openBackend(server, this, withDatabase);
-        }
-        endpoints.add(b);
-        return b;
+        return b != null ? b : backends.open(server, withDatabase);
     }
 
     /** The restart side of this pipeline: the chain it was given, the connections it takes over, when it is quiet. */
@@ -559,32 +412,41 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
 
     /** The ready connections, taken out of this pipeline for the one replacing it (see {@link PipelineRestart}). */
     List<BackendConnection> handOverEndpoints() {
-        List<BackendConnection> out = new ArrayList<>(endpoints);
-        endpoints.clear();
-        lastTarget = null;
-        return out;
+        return backends.handOver();
+    }
+
+    /** The side of the pipeline its backend connections report to (a taken-over connection is routed through it). */
+    SessionBackends backends() {
+        return backends;
+    }
+
+    /** Whether the client's channel keeps up (taken-over connections are read only while it does). */
+    boolean clientWritable() {
+        return backends.clientWritable();
+    }
+
+    /** A taken-over connection is ready for the new router, with {@code ok} as its login answer. */
+    void endpointReady(BackendConnection b, ByteBuf ok) {
+        backends.endpointReady(b, ok);
     }
 
     /** True when nothing of a command is under way, on the fast path or the command-by-command one. */
     boolean idleForRestart() {
         List<BackendConnection> childBusy = new ArrayList<>();
         children.busyConnections(childBusy);
-        return loggedIn && sharing == null && childBusy.isEmpty()
+        return context.loggedIn() && sharing == null && childBusy.isEmpty()
                 && (streaming != null ? streaming.canLeave(streamEndpoint()) : betweenCommands());
     }
 
     /** A connection sharing gave back: it is no longer the session's. */
     void forgetConnection(BackendConnection b) {
-        endpoints.remove(b);
-        if (lastTarget == b) {
-            lastTarget = null;                       // another session may take it, with its own LOCAL INFILE
-        }
+        backends.forget(b);
     }
 
     /** True between commands: none under way or waiting, no file being sent, no change of user. */
     boolean betweenCommands() {
         return !busy && queue.isEmpty() && !inLocalInfile && !changeUser.underWay() && held == null
-                && !internal.running() && filterHolds == 0;
+                && !internal.running() && !filters.holding();
     }
 
     /**
@@ -592,12 +454,13 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
      * way, no branch or child session, no connection still logging in or holding a reply; {@code SessionMoves}.
      */
     public boolean movable() {
-        if (!loggedIn || !betweenCommands() || internal.pending() || children.any() || failing != null
-                || !clientWritable || (replyPackets != null && replyPackets.inReply())
+        if (!context.loggedIn() || !betweenCommands() || internal.pending() || children.any()
+                || backends.failing() != null || !backends.clientWritable()
+                || (replyPackets != null && replyPackets.inReply())
                 || (streaming != null && !streaming.canLeave(streamEndpoint()))) {
             return false;
         }
-        for (BackendConnection b : endpoints) {
+        for (BackendConnection b : backends.all()) {
             if (!b.isReady() || b.isBusy()) {
                 return false;
             }
@@ -617,116 +480,12 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
 
     /** Why the session keeps its connections (PinReason labels), and whether it holds none; null without sharing. */
     public SharingView sharingView() {
-        return sharing == null ? null : new SharingView(io.gatehouse.core.session.PinReason.labels(
-                sharing.lastReasons()), sharing.allReleased());
+        return sharing == null ? null : new SharingView(PinReason.labels(sharing.lastReasons()),
+                sharing.allReleased());
     }
 
     /** What the admin API shows of a session's sharing: its pin reasons now, and whether it holds no connection. */
     public record SharingView(List<String> pinnedBy, boolean released) {
-    }
-
-    @Override
-    public boolean tracing() {
-        return session.trace().on();
-    }
-
-    @Override
-    public void traceDecision(String rule, List<String> facts) {
-        session.trace().decision(rule, facts);
-    }
-
-    @Override
-    public void clientWrite(ByteBuf buf) {
-        if (internal.running()) {
-            internal.reply(buf);
-            return;
-        }
-        replyWatch.toClient(buf.readableBytes());
-        if (replyPackets != null) {
-            replyPackets.toClient(buf);
-            return;
-        }
-        session.clientChannel().write(buf, session.clientChannel().voidPromise());
-    }
-
-    @Override
-    public void clientError(int sequence, int code, String sqlState, String message) {
-        if (internal.running()) {
-            internal.reply(ErrPacket.write(alloc(), sequence, code, sqlState, message));
-            return;
-        }
-        if (replyPackets != null && replyPackets.inReply()) {
-            // The error ends the current reply: the filters see it, and it is numbered after what they passed on.
-            replyPackets.toClient(ErrPacket.write(alloc(), sequence, code, sqlState, message));
-            session.clientChannel().flush();
-            return;
-        }
-        session.clientChannel().writeAndFlush(ErrPacket.write(alloc(), sequence, code, sqlState, message));
-    }
-
-    @Override
-    public void loginDone(ByteBuf okPacket) {
-        if (loggedIn) {
-            okPacket.release();
-            return;
-        }
-        loggedIn = true;
-        session.statementLoginDone(okPacket);
-        if (sharing != null) {
-            sharing.commandDone();                  // a session that only logs in is idle from then on
-        }
-    }
-
-    @Override
-    public void fail(int code, String sqlState, String message) {
-        int midReply = loggedIn ? replyWatch.errorSequence(failing, streaming != null) : -1;
-        if (midReply >= 0) {
-            // Whole packets of the lost connection's reply reached the client: an error numbered after them ends
-            // it, so the client reads a well-formed reply that says what happened (never a cut or a bad number).
-            LOG.warn("{}: session {} ends: {}", session.service().name(), session.id(), message);
-            LostReplyError.send(session, replyPackets, midReply, code, sqlState, message);
-            return;
-        }
-        if (loggedIn && code == 2013) {
-            // A backend connection went away before its reply began (its server failed, or ended the session: KILL,
-            // a timeout). Directly, the client would find its connection closed, with no packet: so it does here
-            // (after what was already sent to it), and its library reports the loss as from the server itself.
-            LOG.warn("{}: session {} ends: {}", session.service().name(), session.id(), message);
-            session.flushAndClose();
-            return;
-        }
-        failWithSequence(loggedIn ? 1 : session.nextSequence(), code, sqlState, message);
-    }
-
-    /** Ends the session with an error numbered {@code sequence} (a reply may be half sent). */
-    void failWithSequence(int sequence, int code, String sqlState, String message) {
-        LOG.warn("{}: session {} ends: {}", session.service().name(), session.id(), message);
-        session.sendErrorAndClose(sequence, code, sqlState, message);
-    }
-
-    /** Ends the session without an error, as when the server closes an idle connection. */
-    @Override
-    public void closeQuietly() {
-        session.flushAndClose();
-    }
-
-    boolean loggedIn() {
-        return loggedIn;
-    }
-
-    @Override
-    public ByteBufAllocator alloc() {
-        return session.clientChannel().alloc();
-    }
-
-    @Override
-    public ClientInfo client() {
-        return session.clientInfo();
-    }
-
-    @Override
-    public long clientCapabilities() {
-        return session.clientCapabilities();
     }
 
     /**
@@ -755,18 +514,7 @@ public final class SessionPipeline implements RouterSessionContext, BackendOwner
         }
         router.close();
         children.closeAll();
-        for (FilterSession f : filters) {
-            f.close();
-        }
-        filters = List.of();
-        for (FilterContext c : filterContexts) {
-            c.release();
-        }
-        for (BackendConnection b : new ArrayList<>(endpoints)) {
-            if (!(between && b.poolable() && session.proxy().pool().offer(b, session.clientCapabilities()))) {
-                b.quit();
-            }
-        }
-        endpoints.clear();
+        filters.close();
+        backends.release(between);
     }
 }
