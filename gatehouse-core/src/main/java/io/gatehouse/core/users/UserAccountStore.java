@@ -241,7 +241,11 @@ public final class UserAccountStore implements AutoCloseable {
         }
         if (!skipNameResolve) {
             // The DNS lookups happen here, on the loader thread; workers only read the result.
-            merged = merged.withHostNames(HostNames.resolve(merged.accounts()));
+            HostNames names = HostNames.resolve(merged.accounts());
+            merged = merged.withHostNames(names);
+            if (names.size() > 0) {
+                LOG.info("{}: looked up {} host name(s) of accounts (skip_name_resolve=false)", service, names.size());
+            }
         }
         // Before the snapshot: a login waiting for the accounts then finds the variables too.
         loadVariables();
