@@ -100,6 +100,12 @@ class AdminRestShapesTest {
         assertThat(gh.get("/v1/maxscale/threads").at("/data").size()).isEqualTo(2);
         assertThat(gh.get("/v1/filters").at("/data").size()).isZero();
         assertThat(gh.get("/v1/users/inet").at("/data/0/attributes/account").asText()).isEqualTo("admin");
+        // GET /users lists every admin user, as /users/inet does; /users/unix is MaxScale's deprecated no-op.
+        sameShape("users_inet", "/v1/users");
+        assertThat(gh.get("/v1/users").at("/data").findValuesAsText("id"))
+                .isEqualTo(gh.get("/v1/users/inet").at("/data").findValuesAsText("id"));
+        assertThat(gh.get("/v1/users/unix").at("/data").isArray()).isTrue();
+        assertThat(gh.get("/v1/users/unix").at("/data").size()).isZero();
     }
 
     @Test

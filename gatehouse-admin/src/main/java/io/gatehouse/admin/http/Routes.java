@@ -162,7 +162,15 @@ public final class Routes implements AutoCloseable {
                 yield statistics.statements(api, r.param("top"));
             }
             case "users" -> {
-                if (b == null || !b.equals("inet")) {
+                if (b == null) {
+                    // MaxScale 24.02: all admin users, which are the network users since UNIX accounts went away.
+                    yield users.list(api);
+                }
+                if (b.equals("unix") && p.size() == 2) {
+                    // Deprecated in MaxScale and kept there as a no-op; an empty collection tells scripts so.
+                    yield api.collection(List.of(), "users/unix");
+                }
+                if (!b.equals("inet")) {
                     throw ApiException.notFound("resource '" + r.joined() + "'");
                 }
                 yield p.size() == 2 ? users.list(api) : users.one(api, p.get(2));
