@@ -94,8 +94,15 @@ final class AdminFixture implements AutoCloseable {
     }
 
     HttpResponse<String> send(String method, String path, String body, String user, String password) {
+        return send(method, path, body, user, password, java.util.Map.of());
+    }
+
+    /** A request with extra headers ({@code If-Match} and the like). */
+    HttpResponse<String> send(String method, String path, String body, String user, String password,
+                              java.util.Map<String, String> headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(b::header);
         if (user != null) {
             b.header("Authorization", "Basic " + Base64.getEncoder()
                     .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));

@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -71,10 +72,13 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
         // A script's request (the web GUI's) marks itself; a Basic challenge on its 401 would make the browser open
         // its own password dialog instead of letting the page show the failure.
         boolean challenge = !req.headers().contains("X-Requested-With");
+        boolean reading = head || method.equals("GET");
+        HttpHeaders asked = reading ? req.headers().copy() : null;
         ApiResponse resp = answer(() -> handle(c, req), method, uri);
         if (resp.later() == null) {
             audit(c, method, uri, resp.status(), start);
-            write(c, head, keepAlive, challenge, resp);
+            noteChange(reading, resp.status());
+            write(c, head, keepAlive, challenge, resp, asked);
             return;
         }
         String user = requestUser;
@@ -90,14 +94,42 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
                     requestUser = user;
                     requestBody = body;
                     audit(c, method, uri, done.status(), start);
-                    write(c, head, keepAlive, challenge, done);
+                    noteChange(reading, done.status());
+                    write(c, head, keepAlive, challenge, done, asked);
                     c.channel().config().setAutoRead(true);
                 });
             });
         } catch (RejectedExecutionException e) {
             write(c, head, keepAlive, challenge, new ApiResponse(503, JsonApi.error("too many module commands under way;"
-                    + " try again when one has finished"), null, "application/json"));
+                    + " try again when one has finished"), null, "application/json"), null);
             c.channel().config().setAutoRead(true);
+        }
+    }
+
+    /** A write that succeeded moves Last-Modified, so copies read before it are no longer current. */
+    private void noteChange(boolean reading, int status) {
+        if (!reading && status >= 200 && status < 300) {
+            routes.conditionals().changed();
+        }
+    }
+
+    /**
+     * If-Match and If-Unmodified-Since of a write, checked against the resource as a GET of the same path answers
+     * now; a failed one is refused with 412 before anything changes.
+     */
+    private void checkPrecondition(FullHttpRequest req, ApiRequest r) throws ApiException {
+        String failed = routes.conditionals().failedPrecondition(req.headers(), () -> {
+            try {
+                ApiResponse now = routes.handle(new ApiRequest("GET", r.path(), java.util.Map.of(), null, r.user(),
+                        r.baseUrl()));
+                return now.status() == 200 && now.json() != null
+                        ? Conditionals.etag(Json.MAPPER.writeValueAsBytes(now.json())) : null;
+            } catch (Exception e) {
+                return null;                               // no such resource: nothing can match
+            }
+        });
+        if (failed != null) {
+            throw new ApiException(412, "Precondition Failed: " + failed);
         }
     }
 
@@ -173,6 +205,9 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
             }
             hostRules(c, reading);
             r = new ApiRequest(r.method(), r.path(), r.query(), r.body(), user.name(), r.baseUrl());
+            if (!reading) {
+                checkPrecondition(req, r);
+            }
         }
         return routes.handle(r);
     }
@@ -278,8 +313,9 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
         }
     }
 
-    private static void write(ChannelHandlerContext c, boolean head, boolean keepAlive, boolean challenge,
-                              ApiResponse resp) {
+    /** {@code asked}: the headers of a GET or HEAD, whose JSON answer gets ETag and Last-Modified (or a 304). */
+    private void write(ChannelHandlerContext c, boolean head, boolean keepAlive, boolean challenge,
+                       ApiResponse resp, HttpHeaders asked) {
         byte[] bytes;
         if (resp.json() != null) {
             try {
@@ -292,8 +328,21 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
         } else {
             bytes = new byte[0];
         }
-        FullHttpResponse out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(resp.status()),
+        int status = resp.status();
+        String etag = null;
+        if (asked != null && status == 200 && resp.json() != null) {
+            etag = Conditionals.etag(bytes);
+            if (routes.conditionals().notModified(asked, etag)) {
+                status = 304;
+                head = true;                               // a 304 has no body
+            }
+        }
+        FullHttpResponse out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
                 head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(bytes));
+        if (etag != null) {
+            out.headers().set(HttpHeaderNames.ETAG, etag);
+            out.headers().set(HttpHeaderNames.LAST_MODIFIED, routes.conditionals().lastModified());
+        }
         if (resp.contentType() != null) {
             out.headers().set(HttpHeaderNames.CONTENT_TYPE, resp.contentType());
         }

@@ -84,6 +84,13 @@ public final class Routes implements AutoCloseable {
         return false;
     }
 
+    /** The conditional-request state (ETag, Last-Modified) shared by every admin connection. */
+    private final Conditionals conditionals = new Conditionals();
+
+    public Conditionals conditionals() {
+        return conditionals;
+    }
+
     /** Closes what the routes hold open: the SQL editor's connections. */
     @Override
     public void close() {
