@@ -130,6 +130,31 @@ class AdminAuthTest {
         assertThat(bearer(token).statusCode()).isEqualTo(200);
     }
 
+    @Test
+    void persistedTokensLiveInTwoCookiesAndAuthenticateWithoutAHeader() {
+        HttpResponse<String> auth = gh.send("GET", "/v1/auth?persist=yes&max-age=600", null);
+        assertThat(auth.statusCode()).isEqualTo(204);
+        assertThat(auth.body()).doesNotContain("token");
+        java.util.List<String> cookies = auth.headers().allValues("Set-Cookie");
+        assertThat(cookies).hasSize(2);
+        String body = cookies.stream().filter(c -> c.startsWith("token_body=")).findFirst().orElseThrow();
+        String sig = cookies.stream().filter(c -> c.startsWith("token_sig=")).findFirst().orElseThrow();
+        assertThat(sig).contains("HttpOnly").contains("Max-Age=600").contains("SameSite=Strict");
+        assertThat(body).doesNotContain("HttpOnly");
+        String bodyPair = body.substring(0, body.indexOf(';'));
+        String sigPair = sig.substring(0, sig.indexOf(';'));
+        assertThat(bodyPair.split("\\.")).hasSize(2);      // the JWT's header and claims, not its signature
+
+        // The browser sends both back: that is a login; either alone, or a changed signature, is not.
+        assertThat(gh.send("GET", "/v1/servers", null, null, null, java.util.Map.of("Cookie", bodyPair + "; " + sigPair))
+                .statusCode()).isEqualTo(200);
+        assertThat(gh.send("GET", "/v1/servers", null, null, null, java.util.Map.of("Cookie", bodyPair)).statusCode())
+                .isEqualTo(401);
+        String forged = sigPair.substring(0, sigPair.length() - 2) + (sigPair.endsWith("AA") ? "BB" : "AA");
+        assertThat(gh.send("GET", "/v1/servers", null, null, null, java.util.Map.of("Cookie", bodyPair + "; " + forged))
+                .statusCode()).isEqualTo(401);
+    }
+
     private static HttpResponse<String> bearer(String token) throws Exception {
         return bearer(token, "/v1/servers");
     }

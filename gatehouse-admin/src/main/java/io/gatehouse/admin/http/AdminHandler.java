@@ -58,6 +58,8 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
     private String requestUser;
     private JsonNode requestBody;
     private boolean requestAuthFailed;
+    /** Set-Cookie values of the answer being written ({@code /auth?persist=yes}). */
+    private List<String> setCookies = List.of();
 
     @Override
     protected void channelRead0(ChannelHandlerContext c, FullHttpRequest req) {
@@ -69,6 +71,7 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
         requestUser = null;
         requestBody = null;
         requestAuthFailed = false;
+        setCookies = List.of();
         // A script's request (the web GUI's) marks itself; a Basic challenge on its 401 would make the browser open
         // its own password dialog instead of letting the page show the failure.
         boolean challenge = !req.headers().contains("X-Requested-With");
@@ -209,7 +212,49 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
                 checkPrecondition(req, r);
             }
         }
-        return routes.handle(r);
+        ApiResponse resp = routes.handle(r);
+        if ("auth".equals(r.segment(0)) && r.path().size() == 1 && "yes".equals(r.param("persist"))
+                && resp.json() != null) {
+            return persistToken(resp.json().path("meta").path("token").asText(), r);
+        }
+        return resp;
+    }
+
+    /**
+     * {@code /auth?persist=yes}, as MaxScale's GUI logs in: the token goes into two cookies instead of the body,
+     * {@code token_body} (header and claims, which the page may read) and {@code token_sig} (the signature,
+     * HttpOnly so that page scripts never hold a whole token), both for the token's life and SameSite=Strict so that
+     * other sites' pages cannot make the browser send them.
+     */
+    private ApiResponse persistToken(String token, ApiRequest r) {
+        int dot = token.lastIndexOf('.');
+        long maxAge = Math.min(8 * 3600, ctx.tokens().maxAgeSeconds());
+        if (r.param("max-age") != null) {
+            maxAge = Math.min(ctx.tokens().maxAgeSeconds(), Long.parseLong(r.param("max-age")));
+        }
+        String attrs = "; Path=/; Max-Age=" + maxAge + "; SameSite=Strict" + (ctx.settings().secure() ? "; Secure" : "");
+        setCookies = List.of("token_body=" + token.substring(0, dot) + attrs,
+                "token_sig=" + token.substring(dot + 1) + attrs + "; HttpOnly");
+        return ApiResponse.noContent();
+    }
+
+    /** The token a browser sends back in the two cookies of {@code /auth?persist=yes}, or null. */
+    private static String cookieToken(FullHttpRequest req) {
+        String header = req.headers().get(HttpHeaderNames.COOKIE);
+        if (header == null) {
+            return null;
+        }
+        String body = null;
+        String sig = null;
+        for (io.netty.handler.codec.http.cookie.Cookie c
+                : io.netty.handler.codec.http.cookie.ServerCookieDecoder.STRICT.decode(header)) {
+            if (c.name().equals("token_body")) {
+                body = c.value();
+            } else if (c.name().equals("token_sig")) {
+                sig = c.value();
+            }
+        }
+        return body != null && sig != null ? body + "." + sig : null;
     }
 
     /**
@@ -269,7 +314,9 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
     private AdminUsers.AdminUser authenticate(ChannelHandlerContext c, FullHttpRequest req) {
         String auth = req.headers().get(HttpHeaderNames.AUTHORIZATION);
         if (auth == null) {
-            return null;
+            String token = cookieToken(req);
+            String user = token == null ? null : ctx.tokens().verify(token);
+            return user == null ? null : ctx.users().get(user);
         }
         if (auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
             String user = ctx.tokens().verify(auth.substring(7).trim());
@@ -347,6 +394,9 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
             out.headers().set(HttpHeaderNames.CONTENT_TYPE, resp.contentType());
         }
         out.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, head ? 0 : bytes.length);
+        for (String cookie : setCookies) {
+            out.headers().add(HttpHeaderNames.SET_COOKIE, cookie);
+        }
         if (resp.status() == 401 && challenge) {
             out.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"gatehouse\"");
         }
