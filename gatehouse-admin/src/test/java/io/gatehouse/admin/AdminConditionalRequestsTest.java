@@ -82,6 +82,20 @@ class AdminConditionalRequestsTest {
     }
 
     @Test
+    void whatMovesOnItsOwnChangesTheDocumentButDoesNotFailIfMatch() {
+        HttpResponse<String> read = send("GET", USER, null, Map.of());
+        String etag = read.headers().firstValue("ETag").orElseThrow();
+        // The user logs in: its last_login moves, which is not a change made through the API.
+        assertThat(gh.send("GET", "/v1/servers", null, "etaguser", "etagpw").statusCode()).isEqualTo(200);
+        HttpResponse<String> now = send("GET", USER, null, Map.of("If-None-Match", etag));
+        assertThat(now.statusCode()).as("a copy with another last_login is not current").isEqualTo(200);
+        assertThat(AdminFixture.parse(now.body()).at("/data/attributes/last_login").isNull()).isFalse();
+        String account = AdminFixture.parse(now.body()).at("/data/attributes/account").asText();
+        assertThat(send("PATCH", USER, account(account), Map.of("If-Match", etag)).statusCode())
+                .as("no change was made through the API since the tag was read").isEqualTo(204);
+    }
+
+    @Test
     void datesDecideWhenNoTagIsGiven() {
         ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
         String hourAgo = httpDate(now.minusHours(1));

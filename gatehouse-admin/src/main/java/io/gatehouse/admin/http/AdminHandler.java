@@ -63,6 +63,11 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
 
     @Override
     protected void channelRead0(ChannelHandlerContext c, FullHttpRequest req) {
+        // X-HTTP-Method-Override: clients limited to GET and PUT send the method they mean in this header.
+        String override = req.headers().get("X-HTTP-Method-Override");
+        if (override != null && List.of("GET", "HEAD", "PUT", "POST", "PATCH", "DELETE").contains(override.trim())) {
+            req.setMethod(io.netty.handler.codec.http.HttpMethod.valueOf(override.trim()));
+        }
         String method = req.method().name();
         String uri = req.uri();
         boolean head = method.equals("HEAD");
@@ -117,18 +122,17 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
     }
 
     /**
-     * If-Match and If-Unmodified-Since of a write, checked against the resource as a GET of the same path answers
-     * now; a failed one is refused with 412 before anything changes.
+     * If-Match and If-Unmodified-Since of a write, checked against the changes made through the API since (the
+     * resource must still answer a GET of the same path); a failed one is refused with 412 before anything changes.
      */
     private void checkPrecondition(FullHttpRequest req, ApiRequest r) throws ApiException {
         String failed = routes.conditionals().failedPrecondition(req.headers(), () -> {
             try {
                 ApiResponse now = routes.handle(new ApiRequest("GET", r.path(), java.util.Map.of(), null, r.user(),
                         r.baseUrl()));
-                return now.status() == 200 && now.json() != null
-                        ? Conditionals.etag(Json.MAPPER.writeValueAsBytes(now.json())) : null;
+                return now.status() == 200;
             } catch (Exception e) {
-                return null;                               // no such resource: nothing can match
+                return false;                              // no such resource: nothing can match
             }
         });
         if (failed != null) {
@@ -221,24 +225,25 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
     }
 
     /**
-     * {@code /auth?persist=yes}, as MaxScale's GUI logs in: the token goes into two cookies instead of the body,
-     * {@code token_body} (header and claims, which the page may read) and {@code token_sig} (the signature,
-     * HttpOnly so that page scripts never hold a whole token), both for the token's life and SameSite=Strict so that
-     * other sites' pages cannot make the browser send them.
+     * {@code /auth?persist=yes}, as MaxScale's GUI logs in: the token goes into the HttpOnly cookie
+     * {@code token_sig} instead of the body, so that page scripts never hold it, and SameSite=Strict so that other
+     * sites' pages cannot make the browser send it.
      */
     private ApiResponse persistToken(String token, ApiRequest r) {
-        int dot = token.lastIndexOf('.');
-        long maxAge = Math.min(8 * 3600, ctx.tokens().maxAgeSeconds());
+        // Max-Age only when the client asked for a lifetime, as MaxScale does; otherwise a browser-session cookie.
+        String maxAge = "";
         if (r.param("max-age") != null) {
-            maxAge = Math.min(ctx.tokens().maxAgeSeconds(), Long.parseLong(r.param("max-age")));
+            maxAge = "; Max-Age=" + Math.min(ctx.tokens().maxAgeSeconds(), Long.parseLong(r.param("max-age")));
         }
-        String attrs = "; Path=/; Max-Age=" + maxAge + "; SameSite=Strict" + (ctx.settings().secure() ? "; Secure" : "");
-        setCookies = List.of("token_body=" + token.substring(0, dot) + attrs,
-                "token_sig=" + token.substring(dot + 1) + attrs + "; HttpOnly");
+        setCookies = List.of("token_sig=" + token + "; Path=/" + maxAge + "; HttpOnly; SameSite=Strict"
+                + (ctx.settings().secure() ? "; Secure" : ""));
         return ApiResponse.noContent();
     }
 
-    /** The token a browser sends back in the two cookies of {@code /auth?persist=yes}, or null. */
+    /**
+     * The token a browser sends back after {@code /auth?persist=yes}: {@code token_sig} holding it whole, or, from
+     * older MaxScale GUIs, {@code token_body} and {@code token_sig} holding its two halves; null without them.
+     */
     private static String cookieToken(FullHttpRequest req) {
         String header = req.headers().get(HttpHeaderNames.COOKIE);
         if (header == null) {
@@ -254,7 +259,10 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
                 sig = c.value();
             }
         }
-        return body != null && sig != null ? body + "." + sig : null;
+        if (sig != null && sig.chars().filter(ch -> ch == '.').count() == 2) {
+            return sig;                                    // MaxScale 24.02: the whole token in token_sig
+        }
+        return body != null && sig != null ? body + "." + sig : null;   // older GUIs: header.claims + signature
     }
 
     /**
@@ -378,7 +386,7 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
         int status = resp.status();
         String etag = null;
         if (asked != null && status == 200 && resp.json() != null) {
-            etag = Conditionals.etag(bytes);
+            etag = routes.conditionals().etag(bytes);
             if (routes.conditionals().notModified(asked, etag)) {
                 status = 304;
                 head = true;                               // a 304 has no body

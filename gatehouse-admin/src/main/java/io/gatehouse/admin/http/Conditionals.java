@@ -10,19 +10,24 @@ import java.util.HexFormat;
 
 /**
  * The REST API's conditional requests, as MaxScale documents them: every JSON answer to a GET carries an
- * {@code ETag} (a digest of the document) and {@code Last-Modified} (the last change made through this API, or the
- * start); a GET with a matching {@code If-None-Match}, or an {@code If-Modified-Since} not older than that change,
- * gets 304; a write whose {@code If-Match} no longer matches the resource as a GET shows it now, or whose
- * {@code If-Unmodified-Since} is older than the last change, gets 412 and changes nothing. One per admin server,
- * used on its event loop; the change time is volatile because module commands finish on the command executor. No
- * buffers.
+ * {@code ETag} and {@code Last-Modified} (the last change made through this API, or the start). The tag is the
+ * API's change count and a digest of the document: a GET whose {@code If-None-Match} names it (the document is
+ * byte for byte the same) or whose {@code If-Modified-Since} is not older than the last change gets 304; a write's
+ * {@code If-Match} holds while no change was made through the API since the tag was read, as MaxScale's tags ignore
+ * state and statistics that move on their own, so a PATCH is not refused because a counter moved. A failed
+ * precondition ({@code If-Match}, or {@code If-Unmodified-Since} older than the last change) gets 412 and changes
+ * nothing. One per admin server, used on its event loop; the fields are volatile because module commands finish on
+ * the command executor. No buffers.
  */
 public final class Conditionals {
     /** Seconds since the epoch of the last change through the API (HTTP dates have whole seconds). */
     private volatile long lastModifiedSeconds = System.currentTimeMillis() / 1000;
+    /** How many changes were made through the API; the first part of every tag. */
+    private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
 
     /** A write answered with success: documents fetched before it may be stale. */
     public void changed() {
+        changes.incrementAndGet();
         lastModifiedSeconds = System.currentTimeMillis() / 1000;
     }
 
@@ -31,11 +36,11 @@ public final class Conditionals {
         return DateFormatter.format(new Date(lastModifiedSeconds * 1000));
     }
 
-    /** The entity tag of a document's bytes: quoted, strong. */
-    public static String etag(byte[] body) {
+    /** The entity tag of a document's bytes now: quoted, strong; the change count, a dash, a digest. */
+    public String etag(byte[] body) {
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(body);
-            return "\"" + HexFormat.of().formatHex(d, 0, 16) + "\"";
+            return "\"" + changes.get() + "-" + HexFormat.of().formatHex(d, 0, 16) + "\"";
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -53,16 +58,18 @@ public final class Conditionals {
     }
 
     /**
-     * The precondition of a write: null when it holds (or none was given), else why not. {@code current} gives the
-     * tag of the resource as a GET shows it now, or null when there is none.
+     * The precondition of a write: null when it holds (or none was given), else why not. {@code exists} tells
+     * whether the resource can be read now (a tag cannot match what does not exist).
      */
-    public String failedPrecondition(HttpHeaders request, java.util.function.Supplier<String> current) {
+    public String failedPrecondition(HttpHeaders request, java.util.function.BooleanSupplier exists) {
         String match = request.get(HttpHeaderNames.IF_MATCH);
         if (match != null) {
-            String now = current.get();
-            if (now == null || !(match.trim().equals("*") || listMatches(match, now))) {
-                return "If-Match: the resource has changed since it was read (its ETag is now "
-                        + (now == null ? "none, it does not exist" : now) + ")";
+            if (!exists.getAsBoolean()) {
+                return "If-Match: the resource does not exist";
+            }
+            if (!match.trim().equals("*") && !sameChangeCount(match)) {
+                return "If-Match: the configuration was changed through the API since the resource was read (at "
+                        + lastModified() + ")";
             }
             return null;
         }
@@ -82,6 +89,21 @@ public final class Conditionals {
                 tag = tag.substring(2);
             }
             if (tag.equals("*") || tag.equals(etag)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True when one of the header's tags was made at the current change count. */
+    private boolean sameChangeCount(String header) {
+        String now = "\"" + changes.get() + "-";
+        for (String t : header.split(",")) {
+            String tag = t.trim();
+            if (tag.startsWith("W/")) {
+                tag = tag.substring(2);
+            }
+            if (tag.startsWith(now)) {
                 return true;
             }
         }

@@ -27,6 +27,7 @@ import io.gatehouse.admin.gui.GuiFiles;
 import io.gatehouse.admin.resources.Statistics;
 import io.gatehouse.admin.resources.Users;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Maps a method and path to the resource that answers it; every path works with or without the {@code /v1}
@@ -194,7 +195,24 @@ public final class Routes implements AutoCloseable {
             }
             default -> throw ApiException.notFound("resource '" + r.joined() + "'");
         };
+        if (!("maxscale".equals(a) && "logs".equals(b))) {
+            // The log resources page by their own cursor; everything else takes MaxScale's common parameters.
+            QueryShaping.apply(doc, r.query(), selfUrl(r));
+        }
         return ApiResponse.ok(doc);
+    }
+
+    /** The request's own URL with its query, for pagination links. */
+    private static String selfUrl(ApiRequest r) {
+        StringBuilder sb = new StringBuilder(r.baseUrl()).append(r.joined());
+        char sep = '?';
+        for (Map.Entry<String, List<String>> e : r.query().entrySet()) {
+            for (String v : e.getValue()) {
+                sb.append(sep).append(e.getKey()).append('=').append(v);
+                sep = '&';
+            }
+        }
+        return sb.toString();
     }
 
     /** {@code /type/name/relationships/other} answers the relationship object; anything else the resource. */
