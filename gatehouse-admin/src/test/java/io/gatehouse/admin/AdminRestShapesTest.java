@@ -66,6 +66,14 @@ class AdminRestShapesTest {
         sameShape("listeners", "/v1/listeners");
         sameShape("monitors", "/v1/monitors");
         sameShape("monitors_MariaDB-Monitor", "/v1/monitors/MariaDB-Monitor");
+        // The older path of a service's listeners, which MaxScale keeps: only that service's.
+        sameShape("listeners", "/v1/services/RW-Split-Router/listeners");
+        assertThat(gh.get("/v1/services/RW-Split-Router/listeners").at("/data").findValuesAsText("id"))
+                .contains("RW-Split-Listener").doesNotContain("Read-Only-Listener");
+        assertThat(gh.get("/v1/services/RW-Split-Router/listeners/RW-Split-Listener").at("/data/id").asText())
+                .isEqualTo("RW-Split-Listener");
+        assertThat(gh.send("GET", "/v1/services/RW-Split-Router/listeners/Read-Only-Listener", null).statusCode())
+                .isEqualTo(404);
         JsonNode svc = gh.get("/v1/services/Read-Only-Service");
         assertThat(svc.at("/data/attributes/router").asText()).isEqualTo("readconnroute");
         assertThat(svc.at("/data/attributes/state").asText()).isEqualTo("Started");

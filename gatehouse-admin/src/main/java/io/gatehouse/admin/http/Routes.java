@@ -126,7 +126,13 @@ public final class Routes implements AutoCloseable {
         }
         ObjectNode doc = switch (a) {
             case "servers" -> p.size() == 1 ? servers.list(api) : relationshipsOr(p, servers.one(api, b));
-            case "services" -> p.size() == 1 ? services.list(api) : relationshipsOr(p, services.one(api, b));
+            case "services" -> {
+                if (p.size() >= 3 && p.get(2).equals("listeners") && p.size() <= 4) {
+                    Services.require(ctx.runtime(), b);
+                    yield p.size() == 3 ? listeners.ofService(api, b) : listeners.oneOfService(api, b, p.get(3));
+                }
+                yield p.size() == 1 ? services.list(api) : relationshipsOr(p, services.one(api, b));
+            }
             case "listeners" -> p.size() == 1 ? listeners.list(api) : relationshipsOr(p, listeners.one(api, b));
             case "monitors" -> p.size() == 1 ? monitors.list(api) : relationshipsOr(p, monitors.one(api, b));
             case "sessions" -> p.size() == 1 ? sessions.list(api) : relationshipsOr(p, sessions.one(api, b));

@@ -38,6 +38,26 @@ public final class Listeners {
         return api.document(resource(api, l), "listeners/" + name);
     }
 
+    /** {@code GET /services/:service/listeners}: the listeners of one service (MaxScale keeps this older path). */
+    public ObjectNode ofService(JsonApi api, String service) {
+        List<ObjectNode> all = new ArrayList<>();
+        for (Listener l : ctx.runtime().listeners().values()) {
+            if (l.service().name().equals(service)) {
+                all.add(resource(api, l));
+            }
+        }
+        return api.collection(all, "services/" + service + "/listeners");
+    }
+
+    /** {@code GET /services/:service/listeners/:name}: one listener, only through the service it serves. */
+    public ObjectNode oneOfService(JsonApi api, String service, String name) {
+        Listener l = ctx.runtime().listeners().get(name);
+        if (l == null || !l.service().name().equals(service)) {
+            throw ApiException.notFound("listener '" + name + "' of service '" + service + "'");
+        }
+        return api.document(resource(api, l), "services/" + service + "/listeners/" + name);
+    }
+
     ObjectNode resource(JsonApi api, Listener l) {
         ObjectNode r = api.resource(l.name(), "listeners", "listeners/" + l.name());
         ObjectNode a = (ObjectNode) r.get("attributes");
