@@ -30,6 +30,8 @@ public final class Gatehouse implements AutoCloseable {
 
     /** Loads, validates and starts. */
     public static Gatehouse start(Path config) throws Exception {
+        // Before anything logs: GET /maxscale/logs/entries then shows the start too, not only what followed it.
+        io.gatehouse.admin.logs.LogRing.install();
         Runtime rt = PersistedConfigs.create(config, modules(config));
         rt.start();
         AdminServer admin;

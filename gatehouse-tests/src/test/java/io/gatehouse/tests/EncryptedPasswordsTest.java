@@ -102,6 +102,8 @@ class EncryptedPasswordsTest {
                 seen.add(get(admin, "/v1/" + path));
             }
             seen.add(metrics(admin));
+            // The log ring holds what was logged before the admin API started (the listeners' start), as MaxScale's.
+            assertThat(get(admin, "/v1/maxscale/logs/entries?page%5Bsize%5D=5000")).contains("Listening for connections");
         } finally {
             p.toHandle().destroy();
             p.waitFor(20, TimeUnit.SECONDS);
