@@ -52,6 +52,9 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
         this.commandRunner = commandRunner;
     }
 
+    /** Answer of a request that became a WebSocket: the handshake wrote the reply already. */
+    private static final ApiResponse UPGRADED = new ApiResponse(101, null, null, null);
+
     /** The admin_audit file, shared by every admin connection of the process. */
     private static final io.gatehouse.admin.logs.AdminAudit AUDIT = new io.gatehouse.admin.logs.AdminAudit();
     /** What the request being answered on this connection revealed, for the audit row. */
@@ -83,6 +86,10 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
         boolean reading = head || method.equals("GET");
         HttpHeaders asked = reading ? req.headers().copy() : null;
         ApiResponse resp = answer(() -> handle(c, req), method, uri);
+        if (resp == UPGRADED) {
+            audit(c, method, uri, 101, start);             // the handshake answered; this handler is leaving
+            return;
+        }
         if (resp.later() == null) {
             audit(c, method, uri, resp.status(), start);
             noteChange(reading, resp.status());
@@ -112,6 +119,41 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
                     + " try again when one has finished"), null, "application/json"), null);
             c.channel().config().setAutoRead(true);
         }
+    }
+
+    /**
+     * {@code GET /maxscale/logs/stream}: upgrades this connection to a WebSocket and hands it to a {@link
+     * io.gatehouse.admin.logs.LogStream} in place of this handler; without an upgrade request, 426 as MaxScale.
+     */
+    private ApiResponse streamLogs(ChannelHandlerContext c, FullHttpRequest req, ApiRequest r, String host)
+            throws ApiException {
+        if (!"websocket".equalsIgnoreCase(req.headers().get(HttpHeaderNames.UPGRADE))) {
+            throw new ApiException(426, "Upgrade Required: /v1/maxscale/logs/stream streams the log over a WebSocket;"
+                    + " connect with a WebSocket client");
+        }
+        long cursor;
+        try {
+            cursor = r.param("page[cursor]") == null ? 0 : Long.parseLong(r.param("page[cursor]"));
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("page[cursor]: '" + r.param("page[cursor]") + "' (expected: a log entry id)");
+        }
+        var priorities = io.gatehouse.admin.resources.LogEntries.priorities(r.param("priority"));
+        var handshaker = new io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory(
+                (ctx.settings().secure() ? "wss://" : "ws://") + host + "/v1/maxscale/logs/stream", null, false, 65536)
+                .newHandshaker(req);
+        if (handshaker == null) {
+            io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory
+                    .sendUnsupportedVersionResponse(c.channel());
+            return UPGRADED;
+        }
+        handshaker.handshake(c.channel(), req).addListener(f -> {
+            if (f.isSuccess()) {
+                c.pipeline().replace(this, "log-stream", new io.gatehouse.admin.logs.LogStream(priorities, cursor));
+            } else {
+                c.close();
+            }
+        });
+        return UPGRADED;
     }
 
     /** A write that succeeded moves Last-Modified, so copies read before it are no longer current. */
@@ -214,6 +256,9 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
             r = new ApiRequest(r.method(), r.path(), r.query(), r.body(), user.name(), r.baseUrl());
             if (!reading) {
                 checkPrecondition(req, r);
+            }
+            if (reading && r.path().equals(List.of("maxscale", "logs", "stream"))) {
+                return streamLogs(c, req, r, host);
             }
         }
         ApiResponse resp = routes.handle(r);

@@ -31,6 +31,9 @@ public final class LogRing extends AppenderBase<ILoggingEvent> {
     private static volatile LogRing installed;
 
     private final ArrayDeque<Entry> entries = new ArrayDeque<>();
+    /** Who hears of each new entry as it is appended ({@code /logs/stream}); called on the logging thread. */
+    private final java.util.concurrent.CopyOnWriteArrayList<java.util.function.Consumer<Entry>> followers =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
     private final int capacity;
     private final long maxBytes;
     private long bytes;
@@ -93,6 +96,31 @@ public final class LogRing extends AppenderBase<ILoggingEvent> {
             entries.addLast(entry);
             bytes += size;
         }
+        for (java.util.function.Consumer<Entry> f : followers) {
+            f.accept(entry);
+        }
+    }
+
+    /**
+     * Hands every entry appended from now on to {@code follower}, on the thread that logs it (the follower must only
+     * hand it on, never block or log); closing the returned handle stops it.
+     */
+    public AutoCloseable follow(java.util.function.Consumer<Entry> follower) {
+        followers.add(follower);
+        return () -> followers.remove(follower);
+    }
+
+    /** The entries with an id above {@code after}, oldest first. */
+    public List<Entry> after(long after) {
+        List<Entry> out = new ArrayList<>();
+        synchronized (entries) {
+            for (Entry e : entries) {
+                if (e.id() > after) {
+                    out.add(e);
+                }
+            }
+        }
+        return out;
     }
 
     /** Up to {@code max} newest entries with an id below {@code before} (0: no bound), oldest first. */

@@ -23,7 +23,7 @@ public final class LogEntries {
             .withZone(ZoneId.systemDefault());
 
     /** MaxScale's priority words for our levels, matching how the daemon maps MaxScale's log settings. */
-    static String priority(String level) {
+    public static String priority(String level) {
         return switch (level) {
             case "ERROR" -> "error";
             case "WARN" -> "warning";
@@ -73,16 +73,26 @@ public final class LogEntries {
             if (wanted != null && !wanted.contains(prio)) {
                 continue;
             }
-            ObjectNode a = io.gatehouse.admin.json.Json.object();
-            a.put("id", String.valueOf(e.id()));
-            a.put("timestamp", TIME.format(Instant.ofEpochMilli(e.timestampMillis())));
-            a.put("priority", prio);
-            a.put("message", e.message());
-            a.put("module", e.logger());
-            a.put("thread", e.thread());
-            out.add(a);
+            out.add(json(e));
         }
         return out.size() > size ? out.subList(out.size() - size, out.size()) : out;
+    }
+
+    /** One entry as the {@code log} array of {@code /logs/data} and each message of {@code /logs/stream} show it. */
+    public static ObjectNode json(LogRing.Entry e) {
+        ObjectNode a = io.gatehouse.admin.json.Json.object();
+        a.put("id", String.valueOf(e.id()));
+        a.put("timestamp", TIME.format(Instant.ofEpochMilli(e.timestampMillis())));
+        a.put("priority", priority(e.level()));
+        a.put("message", e.message());
+        a.put("module", e.logger());
+        a.put("thread", e.thread());
+        return a;
+    }
+
+    /** The priorities a {@code priority} parameter keeps, or null for all. */
+    public static Set<String> priorities(String filter) {
+        return filter == null ? null : Set.of(filter.toLowerCase(Locale.ROOT).split(","));
     }
 
     private static void links(JsonApi api, ObjectNode doc, String path, String oldestId, int size) {
