@@ -59,6 +59,7 @@ class AdminConditionalRequestsTest {
         String etag = first.headers().firstValue("ETag").orElseThrow();
         assertThat(etag).startsWith("\"").endsWith("\"");
         assertThat(first.headers().firstValue("Last-Modified")).isPresent();
+        assertThat(first.headers().firstValue("Cache-Control")).hasValue("no-cache");
 
         HttpResponse<String> again = send("GET", USER, null, Map.of("If-None-Match", etag));
         assertThat(again.statusCode()).isEqualTo(304);

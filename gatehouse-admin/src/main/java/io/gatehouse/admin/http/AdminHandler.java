@@ -442,6 +442,9 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
         if (etag != null) {
             out.headers().set(HttpHeaderNames.ETAG, etag);
             out.headers().set(HttpHeaderNames.LAST_MODIFIED, routes.conditionals().lastModified());
+            // Without it a browser may answer the GUI's polls from its cache, heuristically, on Last-Modified alone;
+            // no-cache makes it ask every time (and the tag keeps unchanged answers cheap).
+            out.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
         }
         if (resp.contentType() != null) {
             out.headers().set(HttpHeaderNames.CONTENT_TYPE, resp.contentType());
