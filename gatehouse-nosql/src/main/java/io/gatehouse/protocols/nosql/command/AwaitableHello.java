@@ -78,7 +78,8 @@ public final class AwaitableHello {
                     + " (expected: both, for an awaitable hello, or neither)");
         }
         if (!max.isNumber() || max.asNumber().longValue() < 0) {
-            throw NosqlException.badValue("hello: maxAwaitTimeMS: " + max + " (expected: a non-negative integer)");
+            throw NosqlException.badValue("hello: maxAwaitTimeMS: " + (max.isNumber() ? max.asNumber().longValue()
+                    : max.getBsonType().name()) + " (expected: a non-negative integer)");
         }
         if (!version.isDocument() || !version.asDocument().isObjectId("processId")
                 || !version.asDocument().isNumber("counter")) {

@@ -60,7 +60,7 @@ class AwaitableHelloTest {
         assertThat(refusal(BsonDocument.parse("{hello: 1, maxAwaitTimeMS: 500}"))).contains("maxAwaitTimeMS given without topologyVersion");
         assertThat(refusal(new BsonDocument("hello", new BsonInt64(1)).append("topologyVersion", ours())))
                 .contains("topologyVersion given without maxAwaitTimeMS");
-        assertThat(refusal(hello("hello", ours(), -1))).contains("maxAwaitTimeMS");
+        assertThat(refusal(hello("hello", ours(), -1))).contains("maxAwaitTimeMS: -1 (expected: a non-negative integer)");
         assertThat(refusal(hello("hello", new BsonDocument("counter", new BsonInt64(0)), 500))).contains("processId");
         assertThat(refusal(hello("hello", ours().append("counter", new BsonInt64(1)), 500))).contains("counter: 1");
     }
