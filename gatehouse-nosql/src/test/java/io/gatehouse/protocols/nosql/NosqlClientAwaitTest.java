@@ -45,12 +45,12 @@ class NosqlClientAwaitTest {
         }
     }
 
-    private static EmbeddedChannel client() {
+    private static EmbeddedChannel client() throws Exception {
         EmbeddedChannel channel = new EmbeddedChannel(false, false);
         channel.pipeline().addLast(new MongoFrameDecoder(), new NosqlClient(new NoService(channel),
                 NosqlConfig.defaults("app", ""), "NoSQL-Listener", null, null, 1));
-        channel.freezeTime();
         channel.register();
+        channel.freezeTime();
         return channel;
     }
 
@@ -79,7 +79,7 @@ class NosqlClientAwaitTest {
     }
 
     @Test
-    void anAwaitableHelloWaitsItsTimeAndTheCommandsBehindItFollowInOrder() {
+    void anAwaitableHelloWaitsItsTimeAndTheCommandsBehindItFollowInOrder() throws Exception {
         EmbeddedChannel channel = client();
         try {
             channel.writeInbound(request(1, new BsonDocument("hello", new BsonInt32(1))));
@@ -103,7 +103,7 @@ class NosqlClientAwaitTest {
     }
 
     @Test
-    void theTimerOfAnAwaitableHelloEndsWithTheConnection() {
+    void theTimerOfAnAwaitableHelloEndsWithTheConnection() throws Exception {
         EmbeddedChannel channel = client();
         try {
             channel.writeInbound(request(1, new BsonDocument("hello", new BsonInt32(1))));
