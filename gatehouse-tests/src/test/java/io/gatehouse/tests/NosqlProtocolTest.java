@@ -3,7 +3,9 @@ package io.gatehouse.tests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.mongodb.ConnectionString;
 import com.mongodb.ErrorCategory;
+import com.mongodb.MongoClientSettings;
 import com.mongodb.MongoCommandException;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoClient;
@@ -17,6 +19,10 @@ import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.result.UpdateResult;
+import com.mongodb.connection.ServerMonitoringMode;
+import com.mongodb.event.ServerHeartbeatFailedEvent;
+import com.mongodb.event.ServerHeartbeatSucceededEvent;
+import com.mongodb.event.ServerMonitorListener;
 import io.gatehouse.server.Gatehouse;
 import io.gatehouse.testkit.Accounts;
 import io.gatehouse.testkit.MariaDbCluster;
@@ -27,7 +33,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.bson.Document;
+import org.bson.types.ObjectId;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,7 +47,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The official MongoDB Java driver against a {@code protocol=nosqlprotocol} listener of a readwritesplit service
  * over a primary with two replicas: CRUD, a cursor read with getMore, errors, and where statements went (writes to
- * the primary, reads to a replica). JUnit test thread and the driver's threads; no Netty buffers of its own.
+ * the primary, reads to a replica), and the awaitable hello of the driver's server monitor. JUnit test thread and the
+ * driver's threads; no Netty buffers of its own.
  */
 @ExtendWith(MariaDbExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -241,5 +251,85 @@ class NosqlProtocolTest {
                 r.execute("SET SESSION sql_log_bin = 0; DELETE FROM " + DB + ".routed WHERE id = '\"replica-only\"'");
             }
         }
+    }
+
+    /** The fastest of three runs of {@code command}, in ms: a single run may be slow on a loaded machine. */
+    private long fastestMillis(Document command) {
+        long best = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            long start = System.nanoTime();
+            assertThat(client.getDatabase("admin").runCommand(command).get("ok", Number.class).intValue()).isEqualTo(1);
+            best = Math.min(best, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        }
+        return best;
+    }
+
+    @Test
+    void anAwaitableHelloIsAnsweredAfterMaxAwaitTimeMS() {
+        Document plain = client.getDatabase("admin").runCommand(new Document("hello", 1));
+        Document version = plain.get("topologyVersion", Document.class);
+        assertThat(version.get("processId")).isInstanceOf(ObjectId.class);
+        assertThat(version.get("counter")).isInstanceOf(Long.class);
+        assertThat(fastestMillis(new Document("hello", 1))).as("a plain hello answers at once").isLessThan(450);
+
+        long start = System.nanoTime();
+        Document awaited = client.getDatabase("admin").runCommand(new Document("hello", 1)
+                .append("topologyVersion", version).append("maxAwaitTimeMS", 500L));
+        long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertThat(elapsed).as("the awaitable hello waits for maxAwaitTimeMS").isGreaterThanOrEqualTo(450).isLessThan(10_000);
+        assertThat(awaited.get("isWritablePrimary")).isEqualTo(true);
+        assertThat(awaited.get("topologyVersion", Document.class)).isEqualTo(version);
+
+        // A version of another process, or an older counter of ours: the client's view is stale, so at once.
+        Document otherProcess = new Document("processId", new ObjectId()).append("counter", 0L);
+        assertThat(fastestMillis(new Document("isMaster", 1).append("topologyVersion", otherProcess)
+                .append("maxAwaitTimeMS", 5_000L))).as("another processId answers at once").isLessThan(450);
+        Document older = new Document(version).append("counter", version.getLong("counter") - 1);
+        assertThat(fastestMillis(new Document("hello", 1).append("topologyVersion", older)
+                .append("maxAwaitTimeMS", 5_000L))).as("an older counter answers at once").isLessThan(450);
+        assertThatThrownBy(() -> client.getDatabase("admin").runCommand(new Document("hello", 1).append("maxAwaitTimeMS", 500L)))
+                .isInstanceOfSatisfying(MongoCommandException.class, e -> assertThat(e.getErrorCode()).isEqualTo(2))
+                .hasMessageContaining("topologyVersion");
+    }
+
+    @Test
+    void theDriversStreamingMonitorDoesNotSpin() throws InterruptedException {
+        AtomicInteger heartbeats = new AtomicInteger();
+        AtomicInteger awaited = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
+        ServerMonitorListener counter = new ServerMonitorListener() {
+            @Override
+            public void serverHeartbeatSucceeded(ServerHeartbeatSucceededEvent event) {
+                heartbeats.incrementAndGet();
+                if (event.isAwaited()) {
+                    awaited.incrementAndGet();
+                }
+            }
+
+            @Override
+            public void serverHeartbeatFailed(ServerHeartbeatFailedEvent event) {
+                failed.incrementAndGet();
+            }
+        };
+        // The monitor sends maxAwaitTimeMS = heartbeatFrequency; 500 ms is the smallest the driver allows.
+        MongoClientSettings settings = MongoClientSettings.builder()
+                .applyConnectionString(new ConnectionString("mongodb://127.0.0.1:" + gh.port("NoSQL-Listener")
+                        + "/?directConnection=true&serverSelectionTimeoutMS=20000"))
+                .applyToServerSettings(b -> b.heartbeatFrequency(500, TimeUnit.MILLISECONDS)
+                        .serverMonitoringMode(ServerMonitoringMode.STREAM).addServerMonitorListener(counter))
+                .build();
+        int answered, streamed, failures;
+        try (MongoClient monitored = MongoClients.create(settings)) {
+            monitored.getDatabase("admin").runCommand(new Document("ping", 1));
+            Thread.sleep(3_000);
+            // Counted before the close, which interrupts the monitor's pending hello.
+            answered = heartbeats.get();
+            streamed = awaited.get();
+            failures = failed.get();
+        }
+        // Answered at once, the streaming monitor asks again at once: thousands of hellos in 3 s, not about six.
+        assertThat(streamed).as("the monitor streams awaitable hellos").isPositive();
+        assertThat(answered).as("hellos the monitor had answered in about 3 s").isLessThanOrEqualTo(15);
+        assertThat(failures).as("failed heartbeats").isZero();
     }
 }

@@ -6,6 +6,7 @@ import io.gatehouse.protocols.nosql.auth.AccountStore;
 import io.gatehouse.protocols.nosql.auth.LocalAccounts;
 import io.gatehouse.protocols.nosql.auth.SharedAccounts;
 import io.gatehouse.protocols.nosql.auth.NosqlAccount;
+import io.gatehouse.protocols.nosql.command.AwaitableHello;
 import io.gatehouse.protocols.nosql.command.ClientAuth;
 import io.gatehouse.protocols.nosql.command.CommandContext;
 import io.gatehouse.protocols.nosql.command.Commands;
@@ -24,6 +25,8 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One MongoDB client: decodes each frame into a command, runs the commands one at a time through the translation
@@ -31,6 +34,11 @@ import java.util.concurrent.Executor;
  * writes each reply document back. Runs on the client channel's worker event loop, as the service session's
  * callbacks do, so every future here completes on that loop. It releases each frame once decoded; the reply
  * buffers it writes are the channel's from then on.
+ *
+ * <p>An awaitable {@code hello} (a driver's server monitor) is held on the event loop's timer for its
+ * {@code maxAwaitTimeMS} ({@link AwaitableHello}) before it runs, as MongoDB holds it until the topology changes;
+ * the worker thread is never blocked, the request holds no buffer while it waits, and the timer is cancelled when
+ * the connection closes.
  */
 final class NosqlClient extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(NosqlClient.class);
@@ -49,6 +57,8 @@ final class NosqlClient extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private CommandContext commands;
     private boolean running;
+    /** The timer holding an awaitable hello, until it fires or the connection closes. */
+    private ScheduledFuture<?> awaiting;
 
     /**
      * @param localAccounts the listener's account file, or null with {@code authentication_shared}
@@ -108,6 +118,24 @@ final class NosqlClient extends ChannelInboundHandlerAdapter {
             return;
         }
         running = true;
+        long delay = AwaitableHello.delayMillis(request.command());
+        if (delay > 0) {
+            // Answered at once, the monitor would ask again at once: its streaming protocol never sleeps between hellos.
+            awaiting = ctx.executor().schedule(() -> {
+                awaiting = null;
+                run(request);
+            }, delay, TimeUnit.MILLISECONDS);
+            return;
+        }
+        run(request);
+    }
+
+    /** Runs one command and answers it; on the event loop. */
+    private void run(MongoRequest request) {
+        if (!ctx.channel().isActive()) {
+            running = false;
+            return;
+        }
         Commands.execute(commands, request.database(), request.command()).whenComplete((reply, error) -> {
             // A stage that failed elsewhere (the accounts thread) completes there, skipping any executor: come back
             // to the event loop, which owns the request queue and the service sessions.
@@ -144,6 +172,16 @@ final class NosqlClient extends ChannelInboundHandlerAdapter {
 
     private static boolean isLoopback(SocketAddress address) {
         return !(address instanceof InetSocketAddress a) || (a.getAddress() != null && a.getAddress().isLoopbackAddress());
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (awaiting != null) {
+            awaiting.cancel(false);
+            awaiting = null;
+        }
+        requests.clear();
+        ctx.fireChannelInactive();
     }
 
     @Override

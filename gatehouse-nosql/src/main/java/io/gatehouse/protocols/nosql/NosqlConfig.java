@@ -6,6 +6,7 @@ import io.gatehouse.api.config.Params;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The {@code nosqlprotocol.*} parameters of a listener, with MaxScale's names and defaults. Immutable; any thread.
@@ -70,8 +71,8 @@ public record NosqlConfig(String user, String password, boolean unknownCommandIs
             ParamSpec.oneOf(PREFIX + "ordered_insert_behavior", ParamType.ENUM, "default", false,
                     List.of("default", "atomic"), "how an ordered multi-document insert is executed"),
             ParamSpec.of(PREFIX + "cursor_timeout", ParamType.DURATION, "60s", false, "how long an idle cursor is kept"),
-            ParamSpec.of(PREFIX + "debug", ParamType.STRING, null, false,
-                    "debug logging of commands (not supported: leave unset)"),
+            ParamSpec.oneOf(PREFIX + "debug", ParamType.ENUM_MASK, "none", false, List.of("none", "in", "out", "back"),
+                    "what to log of each command (only none is supported: logging commands is not implemented)"),
             ParamSpec.of(PREFIX + "authentication_key_id", ParamType.STRING, null, false,
                     "key encrypting shared NoSQL accounts (not supported: they hold only sealed passwords; leave unset)"),
             ParamSpec.of(PREFIX + "internal_cache", ParamType.STRING, null, false,
@@ -113,7 +114,13 @@ public record NosqlConfig(String user, String password, boolean unknownCommandIs
             throw new IllegalArgumentException("[" + p.section() + "] " + PREFIX + "id_length: '" + idLength
                     + "' (expected: an integer from 35 to 2048)");
         }
-        for (String unsupported : List.of("debug", "internal_cache", "authentication_key_id")) {
+        // MaxScale's default, none, is what Gatehouse does; a config that spells it out must still start.
+        Set<String> debug = p.has(PREFIX + "debug") ? p.mask(PREFIX + "debug") : Set.of("none");
+        if (!debug.equals(Set.of("none"))) {
+            throw new IllegalArgumentException("[" + p.section() + "] " + PREFIX + "debug: '" + p.text(PREFIX + "debug")
+                    + "' (expected: none; logging the commands (in, out, back) is not implemented)");
+        }
+        for (String unsupported : List.of("internal_cache", "authentication_key_id")) {
             if (!text(p, unsupported, "").isEmpty()) {
                 throw new IllegalArgumentException("[" + p.section() + "] " + PREFIX + unsupported + ": '"
                         + text(p, unsupported, "") + "' (expected: empty; this feature is not implemented)");

@@ -66,7 +66,13 @@ class NosqlConfigTest {
         assertThatThrownBy(() -> NosqlConfig.from(params("user", "a", "authentication_db", "Other")))
                 .hasMessageContaining("nosqlprotocol.authentication_db");
         assertThatThrownBy(() -> NosqlConfig.from(params("user", "a", "debug", "in")))
-                .hasMessageContaining("nosqlprotocol.debug");
+                .hasMessageContaining("[NoSQL-Listener] nosqlprotocol.debug: 'in' (expected: none");
+        assertThatThrownBy(() -> NosqlConfig.from(params("user", "a", "debug", "none,out")))
+                .hasMessageContaining("nosqlprotocol.debug: 'none,out'");
+        // MaxScale's default spelt out, and its type's rule for a word it does not know.
+        assertThat(NosqlConfig.from(params("user", "a", "debug", "none")).user()).isEqualTo("a");
+        assertThatThrownBy(() -> params("user", "a", "debug", "verbose")).hasMessageContaining("not an allowed value");
+        assertThat(NosqlConfig.from(params("user", "a", "internal_cache", "")).user()).isEqualTo("a");
         assertThatThrownBy(() -> NosqlConfig.from(params("user", "a", "internal_cache", "c")))
                 .hasMessageContaining("nosqlprotocol.internal_cache");
         assertThatThrownBy(() -> NosqlConfig.from(params("user", "a", "id_length", "34")))

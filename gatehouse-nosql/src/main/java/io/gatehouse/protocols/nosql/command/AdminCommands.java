@@ -12,10 +12,8 @@ import org.bson.BsonDouble;
 import org.bson.BsonInt32;
 import org.bson.BsonInt64;
 import org.bson.BsonNull;
-import org.bson.BsonObjectId;
 import org.bson.BsonString;
 import org.bson.BsonValue;
-import org.bson.types.ObjectId;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -31,14 +29,14 @@ final class AdminCommands {
     static final int MAX_WIRE_VERSION = 13;
     static final int MAX_BSON_OBJECT_SIZE = 16 * 1024 * 1024;
     static final int MAX_WRITE_BATCH_SIZE = 100_000;
-    /** Identifies this process in {@code topologyVersion}; drivers require an ObjectId there. */
-    private static final ObjectId PROCESS_ID = new ObjectId();
     private static final List<String> SYSTEM_SCHEMAS = List.of("information_schema", "mysql", "performance_schema", "sys");
 
     private AdminCommands() {
     }
 
+    /** The hello reply; an awaitable hello reaches here once its wait is over ({@link AwaitableHello#delayMillis}). */
     static CompletableFuture<BsonDocument> hello(CommandContext ctx, String name, BsonDocument cmd) {
+        AwaitableHello.check(cmd);
         BsonDocument r = new BsonDocument();
         if (name.equals("hello")) {
             r.put("isWritablePrimary", BsonBoolean.TRUE);
@@ -48,7 +46,7 @@ final class AdminCommands {
         if (cmd.containsKey("helloOk")) {
             r.put("helloOk", BsonBoolean.TRUE);
         }
-        r.put("topologyVersion", new BsonDocument("processId", new BsonObjectId(PROCESS_ID)).append("counter", new BsonInt64(0)));
+        r.put("topologyVersion", AwaitableHello.topologyVersion());
         r.put("maxBsonObjectSize", new BsonInt32(MAX_BSON_OBJECT_SIZE));
         r.put("maxMessageSizeBytes", new BsonInt32(MongoFrameDecoder.MAX_MESSAGE_SIZE));
         r.put("maxWriteBatchSize", new BsonInt32(MAX_WRITE_BATCH_SIZE));
