@@ -18,6 +18,7 @@ import io.gatehouse.protocol.ErrPacket;
 import io.gatehouse.protocol.HandshakeResponse;
 import io.gatehouse.protocol.auth.NativePassword;
 import io.gatehouse.protocol.frame.PacketAccumulator;
+import io.gatehouse.core.worker.ChannelLoop;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
@@ -539,7 +540,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     public void restartFromAnyThread(List<io.gatehouse.api.filter.Filter> filters) {
         Channel c = client;
         if (c != null) {
-            c.eventLoop().execute(() -> {
+            ChannelLoop.later(c, () -> {
                 if (state != State.CLOSED) {
                     routing.restart(filters);
                 }

@@ -11,6 +11,7 @@ import io.gatehouse.protocol.PacketTooLargeException;
 import io.gatehouse.protocol.Packets;
 import io.gatehouse.protocol.auth.NativePassword;
 import io.gatehouse.protocol.frame.PacketAccumulator;
+import io.gatehouse.core.worker.ChannelLoop;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.Arrays;
@@ -99,7 +100,7 @@ public final class ChangeUserLogin implements LoginFlow {
         startedNanos = System.nanoTime();
         if (LoginVerdict.needsNewerAccounts(s, startedNanos, request.user(), request.database())) {
             // As for a new login: the accounts would refuse it but may be older than what it names.
-            s.service.users().freshSince(startedNanos).whenComplete((v, e) -> s.client.eventLoop().execute(() -> {
+            s.service.users().freshSince(startedNanos).whenComplete((v, e) -> ChannelLoop.later(s.client, () -> {
                 if (!finished && s.isClosedOrClosing()) {
                     release();
                 } else if (!finished) {
@@ -191,7 +192,7 @@ public final class ChangeUserLogin implements LoginFlow {
         if (!result.ok() && result.retryAfterReload() && !reloaded && s.service.users().olderThan(startedNanos)) {
             // The password may have changed since the accounts were loaded: decide on newer ones.
             reloaded = true;
-            s.service.users().freshSince(startedNanos).whenComplete((v, e) -> s.client.eventLoop().execute(() -> {
+            s.service.users().freshSince(startedNanos).whenComplete((v, e) -> ChannelLoop.later(s.client, () -> {
                 if (!finished && s.isClosedOrClosing()) {
                     release();
                 } else if (!finished) {

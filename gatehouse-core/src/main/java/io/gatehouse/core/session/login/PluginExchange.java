@@ -7,6 +7,7 @@ import io.gatehouse.protocol.HandshakeResponse;
 import io.gatehouse.protocol.auth.Ed25519Password;
 import io.gatehouse.protocol.auth.NativePassword;
 import io.gatehouse.protocol.auth.Sha2Password;
+import io.gatehouse.core.worker.ChannelLoop;
 
 /**
  * A client login that takes more than the mysql_native_password token: the exchange of another authentication
@@ -133,7 +134,7 @@ abstract class PluginExchange {
             return;
         }
         retried = true;
-        users.freshSince(flow.startedNanos()).whenComplete((v, e) -> session.client.eventLoop().execute(() -> {
+        users.freshSince(flow.startedNanos()).whenComplete((v, e) -> ChannelLoop.later(session.client, () -> {
             if (session.isClosedOrClosing()) {
                 return;                                    // the session's end frees what the flow holds
             }
