@@ -1,13 +1,13 @@
 package io.gatehouse.core.session.login;
 
 import io.gatehouse.core.session.ClientSession;
+import io.gatehouse.core.worker.ChannelLoop;
 import io.gatehouse.protocol.AuthSwitchRequest;
 import io.gatehouse.protocol.Capabilities;
 import io.gatehouse.protocol.HandshakeResponse;
 import io.gatehouse.protocol.PacketTooLargeException;
 import io.gatehouse.protocol.Packets;
 import io.gatehouse.protocol.auth.NativePassword;
-import io.gatehouse.core.worker.ChannelLoop;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import org.slf4j.Logger;

@@ -3,11 +3,11 @@ package io.gatehouse.core.session.login;
 import io.gatehouse.core.session.ClientSession;
 import io.gatehouse.core.users.UserAccount;
 import io.gatehouse.core.users.UserAccounts;
+import io.gatehouse.core.worker.ChannelLoop;
 import io.gatehouse.protocol.HandshakeResponse;
 import io.gatehouse.protocol.auth.Ed25519Password;
 import io.gatehouse.protocol.auth.NativePassword;
 import io.gatehouse.protocol.auth.Sha2Password;
-import io.gatehouse.core.worker.ChannelLoop;
 
 /**
  * A client login that takes more than the mysql_native_password token: the exchange of another authentication
