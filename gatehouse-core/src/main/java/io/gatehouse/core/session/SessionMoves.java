@@ -10,7 +10,9 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -30,6 +32,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SessionMoves {
     private static final Logger LOG = LoggerFactory.getLogger(SessionMoves.class);
+    /** The sessions being moved now, from the first step until the move finished or was undone. */
+    private static final Set<ClientSession> MOVING = ConcurrentHashMap.newKeySet();
 
     private SessionMoves() {
     }
@@ -51,10 +55,13 @@ public final class SessionMoves {
 
     private static void moveNow(ClientSession s, EventLoop target, CompletableFuture<Boolean> done) {
         Channel client = s.clientChannel();
-        if (client.eventLoop() == target || !idle(s)) {
+        // A second request that reaches the worker before the first one's deregistration ran finds the channels
+        // still registered there: it is turned down, or both would register them and undo each other.
+        if (client.eventLoop() == target || !idle(s) || !MOVING.add(s)) {
             done.complete(false);
             return;
         }
+        done.whenComplete((moved, error) -> MOVING.remove(s));
         EventLoop from = client.eventLoop();
         List<Channel> channels = new ArrayList<>();
         channels.add(client);
