@@ -14,6 +14,7 @@ import io.gatehouse.core.session.login.ProxyHeaderDetector;
 import io.gatehouse.core.session.login.Sha2Exchange;
 import io.gatehouse.core.session.pipeline.ConnectionRouterSession;
 import io.gatehouse.core.session.pipeline.SessionPipeline;
+import io.gatehouse.core.worker.ChannelLoop;
 import io.gatehouse.protocol.ErrPacket;
 import io.gatehouse.protocol.HandshakeResponse;
 import io.gatehouse.protocol.auth.NativePassword;
@@ -539,7 +540,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     public void restartFromAnyThread(List<io.gatehouse.api.filter.Filter> filters) {
         Channel c = client;
         if (c != null) {
-            c.eventLoop().execute(() -> {
+            ChannelLoop.later(c, () -> {
                 if (state != State.CLOSED) {
                     routing.restart(filters);
                 }

@@ -3,14 +3,18 @@ package io.gatehouse.core.session;
 import io.gatehouse.core.session.backend.BackendConnection;
 import io.gatehouse.core.worker.ChannelLoop;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.unix.DomainSocketChannel;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,14 +22,18 @@ import org.slf4j.LoggerFactory;
  * Moves a session to another worker (thread rebalancing, a lowered {@code threads}): when it is idle, its client
  * channel and all its backend channels are taken off their event loop and registered on the target's, together, so
  * the session stays confined to one thread at every moment. Worker-confined state needs nothing more: the backend
- * pools, classifier cache and statement counts are looked up per call on the running worker, so the session uses
- * the new worker's from then on, and its timers follow it ({@link ChannelLoop}). A session that is not idle (a
- * command or reply under way, data written but not sent, a branch, a service target, a protocol module's in-process
- * channel) stays where it is. Requests come from any thread; the move runs on the session's worker. Holds no
- * buffers: channels keep theirs while they are between loops.
+ * pools, classifier cache and statement counts are looked up per call on the running worker (readwritesplit takes
+ * its per-worker counts again when a command runs on another thread), so the session uses the new worker's from then
+ * on, and its timers and asynchronous callbacks follow it ({@link ChannelLoop}). A session that is not idle (a
+ * command or reply under way, data written but not sent, a filter's branch such as tee's, a service target, a
+ * protocol module's in-process channel) stays where it is, and so does one whose move fails: its channels go back to
+ * its worker. Requests come from any thread; the move runs on the session's worker. Holds no buffers: channels keep
+ * theirs while they are between loops.
  */
 public final class SessionMoves {
     private static final Logger LOG = LoggerFactory.getLogger(SessionMoves.class);
+    /** The sessions being moved now, from the first step until the move finished or was undone. */
+    private static final Set<ClientSession> MOVING = ConcurrentHashMap.newKeySet();
 
     private SessionMoves() {
     }
@@ -47,10 +55,14 @@ public final class SessionMoves {
 
     private static void moveNow(ClientSession s, EventLoop target, CompletableFuture<Boolean> done) {
         Channel client = s.clientChannel();
-        if (client.eventLoop() == target || !idle(s)) {
+        // A second request that reaches the worker before the first one's deregistration ran finds the channels
+        // still registered there: it is turned down, or both would register them and undo each other.
+        if (client.eventLoop() == target || !idle(s) || !MOVING.add(s)) {
             done.complete(false);
             return;
         }
+        done.whenComplete((moved, error) -> MOVING.remove(s));
+        EventLoop from = client.eventLoop();
         List<Channel> channels = new ArrayList<>();
         channels.add(client);
         for (BackendConnection b : s.backends()) {
@@ -58,8 +70,9 @@ public final class SessionMoves {
         }
         // Taken off the old loop first, all of them, then put on the new one: between the two no event is read
         // from any of them, and tasks for them wait (ChannelLoop), so no two threads ever run the session.
-        all(channels, Channel::deregister, () -> all(channels, target::register,
-                () -> done.complete(true), why -> fail(s, done, why)), why -> fail(s, done, why));
+        all(from, channels, Channel::deregister, () -> all(from, channels, target::register,
+                () -> done.complete(true), why -> stay(s, from, channels, done, why)),
+                why -> stay(s, from, channels, done, why));
     }
 
     /** Idle enough to move: routing, every channel a live socket with nothing left to send, no command under way. */
@@ -84,17 +97,25 @@ public final class SessionMoves {
         return (c instanceof SocketChannel || c instanceof DomainSocketChannel) && c.isRegistered();
     }
 
-    /** Applies {@code step} to every channel and calls {@code then} (on the calling loop) when all succeeded. */
-    private static void all(List<Channel> channels, java.util.function.Function<Channel, ChannelFuture> step,
+    /**
+     * Applies {@code step} to every channel and calls {@code then} on {@code here} (the session's old loop) when all
+     * succeeded, else {@code failed} with the first failure once every step finished.
+     */
+    private static void all(EventLoop here, List<Channel> channels, Function<Channel, Future<?>> step,
                             Runnable then, Consumer<Throwable> failed) {
         int[] left = {channels.size()};
         Throwable[] first = {null};
-        EventLoop here = channels.get(0).eventLoop();
         for (Channel c : channels) {
-            step.apply(c).addListener(f -> {
+            Future<?> f;
+            try {
+                f = step.apply(c);
+            } catch (RuntimeException e) {
+                f = here.newFailedFuture(e);
+            }
+            f.addListener(done -> {
                 Runnable count = () -> {
-                    if (!f.isSuccess() && first[0] == null) {
-                        first[0] = f.cause();
+                    if (!done.isSuccess() && first[0] == null) {
+                        first[0] = done.cause();
                     }
                     if (--left[0] == 0) {
                         if (first[0] == null) {
@@ -113,12 +134,61 @@ public final class SessionMoves {
         }
     }
 
-    private static void fail(ClientSession s, CompletableFuture<Boolean> done, Throwable why) {
-        LOG.warn("Session {}: moving it to another worker failed ({}); closing it", s.id(), why.toString());
-        done.complete(false);
-        for (BackendConnection b : s.backends()) {
-            b.channel().close();
+    /**
+     * A step of the move failed: every channel goes back onto the old loop (a channel still on it stays, one between
+     * loops is registered there again, one the new loop took is taken off it first), and the session goes on there
+     * as if it had never been asked to move: still registered, same connections. Only when a channel did not
+     * survive (Netty closes a channel whose registration failed half-way) does the session end, as it would on a
+     * lost connection. Runs on the old loop.
+     */
+    private static void stay(ClientSession s, EventLoop from, List<Channel> channels, CompletableFuture<Boolean> done,
+                             Throwable why) {
+        all(from, channels, c -> back(c, from), () -> {
+            done.complete(false);
+            for (Channel c : channels) {
+                if (!c.isOpen()) {
+                    close(s, channels, why, "a connection closed as it failed");
+                    return;
+                }
+            }
+            LOG.warn("Session {}: moving it to another worker failed ({}); it stays on its worker", s.id(),
+                    why.toString());
+        }, again -> {
+            done.complete(false);
+            close(s, channels, why, "putting it back failed too: " + again);
+        });
+    }
+
+    /** Puts {@code c} back on {@code from}; a future that completes once it is registered there (or gone). */
+    private static Future<?> back(Channel c, EventLoop from) {
+        if (!c.isOpen() || (c.isRegistered() && c.eventLoop() == from)) {
+            return from.newSucceededFuture(null);
         }
-        s.clientChannel().close();
+        if (!c.isRegistered()) {
+            return from.register(c);
+        }
+        Promise<Void> back = from.newPromise();
+        c.deregister().addListener(off -> {
+            if (!off.isSuccess()) {
+                back.tryFailure(off.cause());
+                return;
+            }
+            from.register(c).addListener(on -> {
+                if (on.isSuccess()) {
+                    back.trySuccess(null);
+                } else {
+                    back.tryFailure(on.cause());
+                }
+            });
+        });
+        return back;
+    }
+
+    private static void close(ClientSession s, List<Channel> channels, Throwable why, String more) {
+        LOG.warn("Session {}: moving it to another worker failed ({}), {}; closing it", s.id(), why.toString(),
+                more);
+        for (Channel c : channels) {
+            c.close();
+        }
     }
 }

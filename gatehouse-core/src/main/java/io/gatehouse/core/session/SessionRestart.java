@@ -1,6 +1,7 @@
 package io.gatehouse.core.session;
 
 import io.gatehouse.api.filter.Filter;
+import io.gatehouse.core.worker.ChannelLoop;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import java.util.List;
@@ -71,7 +72,7 @@ final class SessionRestart {
             return;
         }
         if (!session.isRouting() || !routing.quiet()) {
-            retry = session.client.eventLoop().schedule(this::attempt, retryMillis, TimeUnit.MILLISECONDS);
+            retry = ChannelLoop.schedule(session.client, this::attempt, retryMillis, TimeUnit.MILLISECONDS);
             retryMillis = Math.min(LONGEST_RETRY_MILLIS, retryMillis * 2);
             return;
         }

@@ -27,6 +27,15 @@ public final class ChannelLoop {
         }
     }
 
+    /**
+     * Runs {@code task} as a later task of {@code channel}'s worker, never inside this call (for a callback its
+     * caller must have returned from first, or one completing on another thread), following the channel to the
+     * worker it is on when the task runs.
+     */
+    public static void later(Channel channel, Runnable task) {
+        channel.eventLoop().execute(() -> run(channel, task));
+    }
+
     /** Runs {@code task} after {@code delay} on the worker {@code channel} is on then. */
     public static ScheduledFuture<?> schedule(Channel channel, Runnable task, long delay, TimeUnit unit) {
         return channel.eventLoop().schedule(() -> run(channel, task), delay, unit);

@@ -67,10 +67,16 @@ final class CommandRouting {
     /** The connection the last statement was routed to, and its server's count of routed statements. */
     private Endpoint countedTarget;
     private WorkerCounter.Local countedRoutes;
-    /** This worker's counts of the service (taken when the session starts, on its worker: only it bumps them). */
-    private final WorkerCounter.Local queryCount;
-    private final WorkerCounter.Local masterCount;
-    private final WorkerCounter.Local slaveCount;
+    /**
+     * The running worker's counts of the service: only that thread may bump them. A session can move to another
+     * worker between commands (thread rebalancing), so they are taken again when a command runs on another thread
+     * than {@link #countingThread}; bumping the old worker's from here would race with its own sessions.
+     */
+    private WorkerCounter.Local queryCount;
+    private WorkerCounter.Local masterCount;
+    private WorkerCounter.Local slaveCount;
+    /** The thread the counts above belong to. */
+    private Thread countingThread;
 
     CommandRouting(Parts p) {
         this.router = p.router();
@@ -88,9 +94,17 @@ final class CommandRouting {
         this.causalWait = p.causalWait();
         this.history = p.history();
         this.recovery = p.recovery();
-        this.queryCount = router.queries.local();
-        this.masterCount = router.routeMaster.local();
-        this.slaveCount = router.routeSlave.local();
+        takeCounters();
+    }
+
+    /** Takes the calling worker's counts (at start, and after the session moved to another worker). */
+    private void takeCounters() {
+        countingThread = Thread.currentThread();
+        queryCount = router.queries.local();
+        masterCount = router.routeMaster.local();
+        slaveCount = router.routeSlave.local();
+        countedTarget = null;                               // its per-server count is the old worker's too
+        countedRoutes = null;
     }
 
     private Endpoint primary() {
@@ -132,6 +146,9 @@ final class CommandRouting {
     private void route(Command in) {
         ByteBuf packet = in.packet();
         int cmd = in.command();
+        if (Thread.currentThread() != countingThread) {
+            takeCounters();
+        }
         queryCount.increment();
         replies.begin(cmd);
         statement = null;

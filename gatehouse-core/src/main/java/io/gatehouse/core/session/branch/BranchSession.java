@@ -14,6 +14,7 @@ import io.gatehouse.core.service.Service;
 import io.gatehouse.core.session.ClientSession;
 import io.gatehouse.core.session.backend.BackendConnection;
 import io.gatehouse.core.session.backend.BackendOwner;
+import io.gatehouse.core.worker.ChannelLoop;
 import io.gatehouse.protocol.Commands;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -135,6 +136,14 @@ public final class BranchSession implements Branch, RouterSessionContext, Backen
         return open && !draining;
     }
 
+    /**
+     * True until the branch shut down: open, or closed by its filter and still draining its copies; its connections
+     * are on the client session's worker meanwhile.
+     */
+    public boolean holdsConnections() {
+        return open;
+    }
+
     @Override
     public boolean send(Command command) {
         if (!open || draining) {
@@ -212,7 +221,7 @@ public final class BranchSession implements Branch, RouterSessionContext, Backen
             return;
         }
         draining = true;
-        session.clientChannel().eventLoop().schedule(() -> {
+        ChannelLoop.schedule(session.clientChannel(), () -> {
             if (open) {
                 LOG.warn("{}: branch of session {} to '{}' closed with {} statements not run: they took over {}s",
                         session.service().name(), session.id(), target, waiting.size() + (busy ? 1 : 0),
@@ -353,7 +362,7 @@ public final class BranchSession implements Branch, RouterSessionContext, Backen
             LOG.warn("{}: branch of session {} to '{}' closed: {}", session.service().name(), session.id(), target,
                     message);
             shutDown();
-            session.clientChannel().eventLoop().execute(() -> listener.failed(message));
+            ChannelLoop.later(session.clientChannel(), () -> listener.failed(message));
             return;
         }
         failBranch(message);

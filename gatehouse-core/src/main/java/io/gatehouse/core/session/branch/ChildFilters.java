@@ -15,6 +15,7 @@ import io.gatehouse.api.router.RouterSession;
 import io.gatehouse.core.service.Service;
 import io.gatehouse.core.session.ClientSession;
 import io.gatehouse.core.session.pipeline.ReplyPackets;
+import io.gatehouse.core.worker.ChannelLoop;
 import io.gatehouse.protocol.Packets;
 import io.gatehouse.protocol.frame.PacketAccumulator;
 import io.gatehouse.protocol.reply.ReplyPacketClassifier;
@@ -138,8 +139,8 @@ final class ChildFilters {
                 CompletionStage<ByteBuf> later = f.answerLater(command, alloc);
                 if (later != null) {
                     held = command;
-                    later.whenComplete((buf, error) -> session.clientChannel().eventLoop()
-                            .execute(() -> deferredAnswer(command, error == null ? buf : null)));
+                    later.whenComplete((buf, error) -> ChannelLoop.later(session.clientChannel(),
+                            () -> deferredAnswer(command, error == null ? buf : null)));
                     return;
                 }
             }
@@ -204,7 +205,7 @@ final class ChildFilters {
         }
         if (delay > 0 && replied) {
             held = command;
-            session.clientChannel().eventLoop().schedule(() -> {
+            ChannelLoop.schedule(session.clientChannel(), () -> {
                 if (held == command && !host.closed()) {
                     held = null;
                     router.routeQuery(command);
@@ -343,7 +344,7 @@ final class ChildFilters {
 
         @Override
         public ScheduledFuture<?> schedule(Runnable task, long delay, TimeUnit unit) {
-            return session.clientChannel().eventLoop().schedule(task, delay, unit);
+            return ChannelLoop.schedule(session.clientChannel(), task, delay, unit);
         }
 
         @Override

@@ -14,6 +14,7 @@ import io.gatehouse.core.service.ServiceTarget;
 import io.gatehouse.core.session.ClientSession;
 import io.gatehouse.core.session.backend.BackendConnection;
 import io.gatehouse.core.session.backend.BackendOwner;
+import io.gatehouse.core.worker.ChannelLoop;
 import io.gatehouse.protocol.Commands;
 import io.gatehouse.protocol.ErrPacket;
 import io.netty.buffer.ByteBuf;
@@ -383,7 +384,7 @@ public final class ServiceEndpoint implements Endpoint, RouterSessionContext, Ba
         close();
         if (starting) {
             // The parent router is still inside connect(): it hears of the failure once that call has returned.
-            session.clientChannel().eventLoop().execute(() -> owner.childFailed(this, code, sqlState, why));
+            ChannelLoop.later(session.clientChannel(), () -> owner.childFailed(this, code, sqlState, why));
         } else {
             owner.childFailed(this, code, sqlState, why);
         }

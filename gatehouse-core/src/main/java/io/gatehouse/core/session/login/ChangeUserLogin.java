@@ -4,6 +4,7 @@ import io.gatehouse.core.session.ClientSession;
 import io.gatehouse.core.users.UserAccount;
 import io.gatehouse.core.users.UserAccounts;
 import io.gatehouse.core.users.UserMapping;
+import io.gatehouse.core.worker.ChannelLoop;
 import io.gatehouse.protocol.AuthSwitchRequest;
 import io.gatehouse.protocol.ChangeUserRequest;
 import io.gatehouse.protocol.HandshakeResponse;
@@ -99,7 +100,7 @@ public final class ChangeUserLogin implements LoginFlow {
         startedNanos = System.nanoTime();
         if (LoginVerdict.needsNewerAccounts(s, startedNanos, request.user(), request.database())) {
             // As for a new login: the accounts would refuse it but may be older than what it names.
-            s.service.users().freshSince(startedNanos).whenComplete((v, e) -> s.client.eventLoop().execute(() -> {
+            s.service.users().freshSince(startedNanos).whenComplete((v, e) -> ChannelLoop.later(s.client, () -> {
                 if (!finished && s.isClosedOrClosing()) {
                     release();
                 } else if (!finished) {
@@ -191,7 +192,7 @@ public final class ChangeUserLogin implements LoginFlow {
         if (!result.ok() && result.retryAfterReload() && !reloaded && s.service.users().olderThan(startedNanos)) {
             // The password may have changed since the accounts were loaded: decide on newer ones.
             reloaded = true;
-            s.service.users().freshSince(startedNanos).whenComplete((v, e) -> s.client.eventLoop().execute(() -> {
+            s.service.users().freshSince(startedNanos).whenComplete((v, e) -> ChannelLoop.later(s.client, () -> {
                 if (!finished && s.isClosedOrClosing()) {
                     release();
                 } else if (!finished) {

@@ -1,6 +1,7 @@
 package io.gatehouse.core.session.login;
 
 import io.gatehouse.core.session.ClientSession;
+import io.gatehouse.core.worker.ChannelLoop;
 import io.gatehouse.protocol.AuthSwitchRequest;
 import io.gatehouse.protocol.Capabilities;
 import io.gatehouse.protocol.HandshakeResponse;
@@ -103,7 +104,7 @@ public final class ClientLogin implements LoginFlow {
                     // The accounts would refuse it but may be older than the account or database it names: decide
                     // on accounts loaded after it began, back on this worker.
                     s.state = ClientSession.State.AUTHENTICATING;
-                    s.service.users().freshSince(startedNanos).whenComplete((v, e) -> s.client.eventLoop().execute(
+                    s.service.users().freshSince(startedNanos).whenComplete((v, e) -> ChannelLoop.later(s.client,
                             () -> {
                                 if (s.state == ClientSession.State.AUTHENTICATING && !s.isClosedOrClosing()) {
                                     beginChecked();
@@ -262,7 +263,7 @@ public final class ClientLogin implements LoginFlow {
             // The password may have changed since the accounts were loaded: decide again on accounts loaded after
             // this login began, back on this worker.
             reloadedUsers = true;
-            s.service.users().freshSince(startedNanos).whenComplete((v, e) -> s.client.eventLoop().execute(() -> {
+            s.service.users().freshSince(startedNanos).whenComplete((v, e) -> ChannelLoop.later(s.client, () -> {
                 if (s.state == ClientSession.State.AUTHENTICATING) {
                     authenticate(token);
                 }

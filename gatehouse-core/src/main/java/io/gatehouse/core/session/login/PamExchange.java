@@ -3,6 +3,7 @@ package io.gatehouse.core.session.login;
 import io.gatehouse.core.pam.PamAuthenticator;
 import io.gatehouse.core.pam.PamSettings;
 import io.gatehouse.core.users.UserAccount;
+import io.gatehouse.core.worker.ChannelLoop;
 import io.gatehouse.protocol.HandshakeResponse;
 import io.gatehouse.protocol.auth.ClearPassword;
 import io.gatehouse.protocol.auth.NativePassword;
@@ -77,7 +78,7 @@ final class PamExchange extends PluginExchange {
         Arrays.fill(payload, (byte) 0);
         String service = PamSettings.service(account.authString());
         PamAuthenticator.get().authenticate(service, login.user(), password, session.remote())
-                .whenComplete((result, error) -> session.client.eventLoop().execute(() -> {
+                .whenComplete((result, error) -> ChannelLoop.later(session.client, () -> {
                     if (decided || session.isClosedOrClosing()) {
                         Arrays.fill(password, (byte) 0);
                         return;                            // the session's end frees what the flow holds

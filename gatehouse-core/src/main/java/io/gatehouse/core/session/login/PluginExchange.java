@@ -3,6 +3,7 @@ package io.gatehouse.core.session.login;
 import io.gatehouse.core.session.ClientSession;
 import io.gatehouse.core.users.UserAccount;
 import io.gatehouse.core.users.UserAccounts;
+import io.gatehouse.core.worker.ChannelLoop;
 import io.gatehouse.protocol.HandshakeResponse;
 import io.gatehouse.protocol.auth.Ed25519Password;
 import io.gatehouse.protocol.auth.NativePassword;
@@ -133,7 +134,7 @@ abstract class PluginExchange {
             return;
         }
         retried = true;
-        users.freshSince(flow.startedNanos()).whenComplete((v, e) -> session.client.eventLoop().execute(() -> {
+        users.freshSince(flow.startedNanos()).whenComplete((v, e) -> ChannelLoop.later(session.client, () -> {
             if (session.isClosedOrClosing()) {
                 return;                                    // the session's end frees what the flow holds
             }

@@ -4,7 +4,6 @@ import io.gatehouse.api.command.Command;
 import io.gatehouse.api.filter.FilterSession;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.EventLoop;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,14 +32,9 @@ final class DeferredAnswer {
             CompletionStage<ByteBuf> later = f.answerLater(command, alloc);
             if (later != null) {
                 waiting = command;
-                EventLoop loop = pipeline.session().clientChannel().eventLoop();
-                later.whenComplete((answer, error) -> {
-                    if (loop.inEventLoop()) {
-                        resume(command, answer, error, alloc);
-                    } else {
-                        loop.execute(() -> resume(command, answer, error, alloc));
-                    }
-                });
+                // On the worker the session is on when the answer comes, not the one it was on when asked.
+                later.whenComplete((answer, error) -> io.gatehouse.core.worker.ChannelLoop.run(
+                        pipeline.session().clientChannel(), () -> resume(command, answer, error, alloc)));
                 return true;
             }
         }

@@ -86,6 +86,16 @@ final class FilterChain {
         return holds > 0;
     }
 
+    /** True while a filter's branch still holds connections on the session's worker (see FilterContext). */
+    boolean holdsBranch() {
+        for (FilterContext c : contexts) {
+            if (c.holdsBranch()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** After a change of user: every filter forgets the old user's session state. */
     void sessionReset() {
         for (FilterSession f : sessions) {

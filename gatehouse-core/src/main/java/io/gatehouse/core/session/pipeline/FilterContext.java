@@ -74,6 +74,19 @@ final class FilterContext implements FilterSessionContext {
         pipeline.runBefore(packet, reply);
     }
 
+    /**
+     * True while a branch this filter opened still holds connections (open, or draining its last copies): they are
+     * registered on the session's worker, so the session must not move to another one ({@code SessionMoves}).
+     */
+    boolean holdsBranch() {
+        for (BranchSession b : branches) {
+            if (b.holdsConnections()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The session ended: the branches still open close (their connections are not pooled). */
     void release() {
         for (BranchSession b : branches) {

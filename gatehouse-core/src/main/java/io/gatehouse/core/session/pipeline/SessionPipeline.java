@@ -452,9 +452,11 @@ public final class SessionPipeline {
     /**
      * True when the session may move to another worker now: logged in, between commands, no reply or answer under
      * way, no branch or child session, no connection still logging in or holding a reply; {@code SessionMoves}.
+     * A filter's branch (tee) keeps the session where it is for as long as the branch holds connections: they are
+     * not among the channels a move takes along, so they would stay on the old worker.
      */
     public boolean movable() {
-        if (!context.loggedIn() || !betweenCommands() || internal.pending() || children.any()
+        if (!context.loggedIn() || !betweenCommands() || internal.pending() || children.any() || filters.holdsBranch()
                 || backends.failing() != null || !backends.clientWritable()
                 || (replyPackets != null && replyPackets.inReply())
                 || (streaming != null && !streaming.canLeave(streamEndpoint()))) {
