@@ -39,8 +39,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * statement runs with the id it got and still reads on a replica, its temporary table is still read (on the primary),
  * its user variable, default database and sql_mode are kept, autocommit stays off (reads stay on the primary, a write
  * is not seen by others before COMMIT), and a replica connected only after the restart has replayed the session's
- * commands before it serves a read. A restart whose new filter cannot start ends the session with an error. Real
- * cluster; the REST calls run on the JUnit thread.
+ * commands before it serves a read, unless the session's history overflowed (max_sescmd_history without pruning):
+ * then no replica is connected and reads stay on the primary. A restart whose new filter cannot start ends the
+ * session with an error. Real cluster; the REST calls run on the JUnit thread.
  */
 @ExtendWith(GatehouseExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -76,7 +77,10 @@ class SessionRestartStateTest {
                 + "[State-Listener]\ntype=listener\nservice=State-Service\naddress=127.0.0.1\nport=0\n\n"
                 + "[Lazy-Service]\ntype=service\nrouter=readwritesplit\ncluster=Cluster-Monitor\nlazy_connect=true\n"
                 + svc + "\n"
-                + "[Lazy-Listener]\ntype=listener\nservice=Lazy-Service\naddress=127.0.0.1\nport=0\n\n";
+                + "[Lazy-Listener]\ntype=listener\nservice=Lazy-Service\naddress=127.0.0.1\nport=0\n\n"
+                + "[Short-Service]\ntype=service\nrouter=readwritesplit\ncluster=Cluster-Monitor\nlazy_connect=true\n"
+                + "max_sescmd_history=2\nprune_sescmd_history=false\n" + svc + "\n"
+                + "[Short-Listener]\ntype=listener\nservice=Short-Service\naddress=127.0.0.1\nport=0\n\n";
         Path cnf = dir.resolve("gatehouse.cnf");
         Files.writeString(cnf, config);
         gatehouse = Gatehouse.start(cnf);
@@ -179,6 +183,26 @@ class SessionRestartStateTest {
             assertThat(prepared[0]).as("the prepare, replayed on the replica").isNotEqualTo(primaryId);
             assertThat(List.of(prepared).subList(1, 4)).containsExactly("replayed", otherDb, "p");
             ps.close();
+            assertThat(sessionIdOf(c)).isEqualTo(id);
+        }
+    }
+
+    @Test
+    void aHistoryThatOverflowedBeforeTheRestartConnectsNoReplicaAfterIt() throws Exception {
+        try (Connection c = connect("Short-Listener")) {
+            String id = sessionId(c);
+            execute(c, "USE " + otherDb);
+            execute(c, "SET @short_var = 'a'");
+            execute(c, "SET @short_var = 'b'");        // a third session command: over max_sescmd_history=2
+
+            restartTwice(id);
+
+            // No replica can be brought to the session's state: every read stays on the primary, which has it.
+            for (int i = 0; i < 30; i++) {
+                assertThat(row(c, "SELECT @@server_id, @short_var, DATABASE()"))
+                        .isEqualTo(primaryId + "|b|" + otherDb);
+                Thread.sleep(40);
+            }
             assertThat(sessionIdOf(c)).isEqualTo(id);
         }
     }
