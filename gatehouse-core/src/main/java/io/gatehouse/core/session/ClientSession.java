@@ -257,6 +257,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         return state == State.ROUTING;
     }
 
+    /** True from an admin restart's rebuild until its new router is ready (the client waits, between commands). */
+    public boolean restarting() {
+        return routing.restarting();
+    }
+
     public boolean isClosedOrClosing() {
         return state == State.CLOSED || client == null || !client.isActive();
     }

@@ -201,26 +201,75 @@ final class SessionRouting {
 
     /**
      * Replaces the quiet pipeline with one built from the service as it is now (router session, and the filters
-     * given or the service's), which takes over the old one's connections as its router connects.
+     * given or the service's), which takes over the old one's connections as its router connects. When the new
+     * pipeline cannot be built (its router session or a filter session cannot start) the session ends, logged, with
+     * an error to the client: half of the state may already have moved to the new router, so neither goes on.
      */
     void rebuild(List<Filter> filters) {
         SessionPipeline old = pipeline;
         List<BackendConnection> carried = old.restart().handOver();
-        RouterSession rs = session.service().router().newSession(session.clientInfo());
-        if (rs == null) {
-            rs = new ConnectionRouterSession(session.service().router());
+        RouterSession rs = null;
+        try {
+            rs = session.service().router().newSession(session.clientInfo());
+            if (rs == null) {
+                rs = new ConnectionRouterSession(session.service().router());
+            }
+            rs.takeOver(routerSession);
+        } catch (RuntimeException | LinkageError e) {
+            closeQuietly(rs);
+            for (BackendConnection b : carried) {
+                if (!b.isClosed()) {
+                    b.quit();
+                }
+            }
+            restartFailed(e);                                // releases the old pipeline and its router
+            return;
         }
-        rs.takeOver(routerSession);
-        old.release();
+        pipeline = null;
         routerSession = rs;
+        try {
+            old.release();
+        } catch (RuntimeException e) {
+            // The old router's close failed: what it held is lost, but the new pipeline can carry on.
+            LOG.warn("{}: session {}: closing the replaced router session failed", session.service().name(),
+                    session.id(), e);
+        }
         pipeline = new SessionPipeline(session, rs);
         pipeline.restart().offer(carried);
         if (filters != null) {
             pipeline.restart().chain(filters);
         }
-        pipeline.start();
+        try {
+            pipeline.start();
+        } catch (RuntimeException | LinkageError e) {
+            if (pipeline != null) {
+                pipeline.restart().abandon();                // the connections no router took
+            }
+            restartFailed(e);                                // releases the new pipeline, its router and filters
+            return;
+        }
         if (session.isRouting()) {
             session.publish();
+        }
+    }
+
+    /** A rebuild failed: logged with its cause, and the session ends with an error the client can read. */
+    private void restartFailed(Throwable e) {
+        String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        LOG.error("{}: session {} ends: its restart failed: {}", session.service().name(), session.id(), why, e);
+        session.sendErrorAndClose(0, 1927, "70100", "Connection killed by Gatehouse: the session could not restart: "
+                + why);
+    }
+
+    private void closeQuietly(RouterSession rs) {
+        if (rs == null) {
+            return;
+        }
+        try {
+            rs.close();
+        } catch (RuntimeException e) {
+            LOG.debug("{}: session {}: closing a router session that did not start", session.service().name(),
+                    session.id(), e);
         }
     }
 

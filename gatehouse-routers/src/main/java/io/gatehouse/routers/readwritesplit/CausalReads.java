@@ -90,6 +90,17 @@ final class CausalReads {
         confirmed.remove(e);
     }
 
+    /**
+     * A restart: the replaced session's own position (its last write's GTID, and whether one must still be fetched)
+     * and what its replicas were seen to reach; {@link #forget} the connections not carried over.
+     */
+    void takeOver(CausalReads from) {
+        own = from.own;
+        writtenSinceFetch = from.writtenSinceFetch;
+        confirmed.putAll(from.confirmed);
+        from.confirmed.clear();
+    }
+
     /** The query that reads the position: the session's last GTID, or (universal) everything the primary has. */
     ByteBuf gtidQuery(ByteBufAllocator alloc) {
         return query(alloc, mode.universal() ? "SELECT @@gtid_binlog_pos" : "SELECT @@last_gtid");

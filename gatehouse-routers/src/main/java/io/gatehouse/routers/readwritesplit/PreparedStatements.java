@@ -114,6 +114,16 @@ final class PreparedStatements {
         byClientId.clear();
     }
 
+    /**
+     * A restart: the statements of the session this one replaces move here, under the ids the client knows, with each
+     * connection's own id ({@link #forget} those of connections not carried over); {@code from} is left empty.
+     */
+    void takeOver(PreparedStatements from) {
+        byClientId.putAll(from.byClientId);
+        last = from.last;
+        from.clear();
+    }
+
     static long statementId(ByteBuf packet) {
         return packet.readableBytes() >= 9 ? packet.getUnsignedIntLE(packet.readerIndex() + 5) : -1;
     }

@@ -224,6 +224,20 @@ final class RoutingRules {
         return strictTmpTables && !temporaryTables.isEmpty();
     }
 
+    /**
+     * A restart: what the replaced session's statements left that decides routing from now on moves here: its
+     * temporary tables (which bind it to the primary under strict_tmp_tables), its text prepared statements, and
+     * whether user variables or everything are bound to the primary.
+     */
+    void takeOver(RoutingRules from) {
+        temporaryTables.addAll(from.temporaryTables);
+        from.temporaryTables.clear();
+        named.putAll(from.named);
+        from.named.clear();
+        variablesOnlyOnPrimary |= from.variablesOnlyOnPrimary;
+        lockedToPrimary |= from.lockedToPrimary;
+    }
+
     void forgetTemporaryTables() {
         temporaryTables.clear();
         named.clear();

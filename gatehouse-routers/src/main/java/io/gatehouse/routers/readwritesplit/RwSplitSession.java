@@ -54,6 +54,12 @@ final class RwSplitSession implements RouterSession {
     private final PrimaryRecovery recovery;
     /** Routes each command (made at start, when the session's context and SQL state exist). */
     private CommandRouting routing;
+    /**
+     * After a restart: the replaced session's connections (until start) and then those this one took over, which
+     * carry the client's state on their servers; a connection opened anew gets the session's history first. Else
+     * null.
+     */
+    private Set<Endpoint> carried;
 
     RwSplitSession(ReadWriteSplit router) {
         this.router = router;
@@ -81,6 +87,28 @@ final class RwSplitSession implements RouterSession {
         e.close();
     }
 
+    /**
+     * A restart: what only the router knows of the client's state moves here from {@code previous} (which is closed
+     * next, its connections left alone): the prepared statements under the client's ids, the session command history,
+     * the temporary tables and the other routing bindings, autocommit, the causal-read position.
+     */
+    @Override
+    public void takeOver(RouterSession previous) {
+        if (!(previous instanceof RwSplitSession p)) {
+            return;
+        }
+        prepared.takeOver(p.prepared);
+        history.takeOver(p.history);
+        rules.takeOver(p.rules);
+        trx.takeOver(p.trx);
+        causal.takeOver(p.causal);
+        carried = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        if (p.primary != null) {
+            carried.add(p.primary);
+        }
+        carried.addAll(p.replicas);
+    }
+
     @Override
     public void start(RouterSessionContext context) {
         this.ctx = context;
@@ -91,6 +119,37 @@ final class RwSplitSession implements RouterSession {
         recovery.start(context);
         targets.start(context);
         primary = login.open(context, router.context.params(), router.context.serviceName(), replicas);
+        if (carried != null) {
+            keepCarried();
+        }
+    }
+
+    /**
+     * After a restart's connections were opened: those taken over from the replaced session (the same endpoints) stay
+     * {@link #carried}; what was kept about the replaced session's others, which its pipeline closes, is forgotten.
+     */
+    private void keepCarried() {
+        Set<Endpoint> taken = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        if (primary != null && carried.contains(primary)) {
+            taken.add(primary);
+        }
+        for (Endpoint e : replicas) {
+            if (carried.contains(e)) {
+                taken.add(e);
+            }
+        }
+        for (Endpoint e : carried) {
+            if (!taken.contains(e)) {
+                prepared.forget(e);
+                causal.forget(e);
+            }
+        }
+        carried = taken;
+    }
+
+    /** True when {@code e}, a replica, was opened anew for a restarted session: it lacks the client's state. */
+    private boolean newSinceRestart(Endpoint e) {
+        return carried != null && e != primary && !carried.contains(e);
     }
 
     @Override
@@ -113,6 +172,17 @@ final class RwSplitSession implements RouterSession {
         }
         if (login.ready(e, ok, primary)) {
             sql.ask(e, ctx.alloc());
+        } else if (newSinceRestart(e) && replicas.remove(e)) {
+            // A replica the replaced session had no connection to: it serves reads once it has replayed the
+            // client's session commands (USE, SET, prepares), or not at all when the history cannot bring it there.
+            if (!history.usable()) {
+                prepared.forget(e);
+                e.close();
+            } else if (history.startReplay(e)) {
+                joining.add(e);
+            } else {
+                replicas.add(e);
+            }
         }
         finishLoginIfDone();
     }

@@ -146,6 +146,31 @@ final class SessionHistory {
         replays.remove(e);
     }
 
+    /**
+     * A restart: the commands of the session this one replaces move here (the packets with them), so that a connection
+     * opened from now on is brought to the client's state. This history's own limits apply: over
+     * {@code max_sescmd_history} the oldest go when pruning, else (as when the replaced one had overflowed, or when
+     * the history is disabled) nothing is kept and no connection can be replaced. {@code from} is left empty.
+     */
+    void takeOver(SessionHistory from) {
+        if (!from.enabled) {
+            enabled = false;
+        }
+        if (enabled) {
+            commands.addAll(from.commands);
+            from.commands.clear();
+            while (max > 0 && commands.size() > max) {
+                if (prune) {
+                    commands.pollFirst().packet.release();
+                } else {
+                    clear();
+                    enabled = false;
+                }
+            }
+        }
+        from.clear();
+    }
+
     void clear() {
         for (Command c : commands) {
             c.packet.release();

@@ -56,6 +56,12 @@ final class TransactionState {
         }
     }
 
+    /** A restart: the replaced session's state as its primary last reported it (no transaction is open then). */
+    void takeOver(TransactionState from) {
+        inTransaction = from.inTransaction;
+        autocommit = from.autocommit;
+    }
+
     /** The session was logged in again: no transaction, autocommit on. */
     void reset() {
         inTransaction = false;

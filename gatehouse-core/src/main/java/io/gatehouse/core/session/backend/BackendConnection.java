@@ -439,6 +439,14 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
         return channel == null || state == State.CLOSED || !channel.isActive() || channel.isWritable();
     }
 
+    /**
+     * The server status flags the server reported last (an OK or the end of a result set): autocommit, an open
+     * transaction; {@code AUTOCOMMIT} alone before the first reply.
+     */
+    public int serverStatus() {
+        return replies.lastStatus();
+    }
+
     /** True when the last status the server reported says a transaction is open. */
     public boolean inTransaction() {
         return replies.inTransaction();

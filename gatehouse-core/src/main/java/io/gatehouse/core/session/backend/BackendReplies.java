@@ -86,6 +86,11 @@ final class BackendReplies {
         return (lastStatus & StatusFlags.IN_TRANS) != 0;
     }
 
+    /** The server status flags of the last OK or result set (autocommit, open transaction, ...). */
+    int lastStatus() {
+        return lastStatus;
+    }
+
     /** The server confirmed COM_RESET_CONNECTION: no transaction is open any more. */
     void wasReset() {
         lastStatus = StatusFlags.AUTOCOMMIT;

@@ -24,12 +24,13 @@ final class FilterChain {
     /** Opens a session of every filter of {@code chainFilters} (the service's, or a restart's), in chain order. */
     void start(SessionPipeline pipeline, ClientSession session, List<Filter> chainFilters) {
         List<FilterSession> chain = new ArrayList<>();
+        // Kept as they open: a filter that cannot start leaves the ones before it to close() (the pipeline's release).
+        sessions = chain;
         for (Filter f : chainFilters) {
             FilterContext context = new FilterContext(pipeline);
             contexts.add(context);
             chain.add(f.newSession(session.clientInfo(), context));
         }
-        sessions = chain;
     }
 
     /** The filters' sessions in chain order; empty once the chain is closed. */

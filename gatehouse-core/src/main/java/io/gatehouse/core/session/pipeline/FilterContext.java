@@ -45,8 +45,7 @@ final class FilterContext implements FilterSessionContext {
     public void closeSession(int code, String sqlState, String message) {
         if (isOpen()) {
             SessionRouterContext context = pipeline.context();
-            context.failWithSequence(context.loggedIn() ? 1 : pipeline.session().nextSequence(), code, sqlState,
-                    message);
+            context.failWithSequence(context.endingSequence(), code, sqlState, message);
         }
     }
 

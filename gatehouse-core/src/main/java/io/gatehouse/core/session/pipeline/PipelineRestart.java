@@ -89,6 +89,20 @@ public final class PipelineRestart {
     }
 
     /**
+     * The rebuild failed: the offered connections no router took get a goodbye to their server (those taken are
+     * the pipeline's, and go with it).
+     */
+    public void abandon() {
+        for (BackendConnection b : offered) {
+            if (!b.isClosed()) {
+                b.quit();
+            }
+        }
+        offered = List.of();
+        taken.clear();
+    }
+
+    /**
      * The router has started: the connections it took over are ready at once (it hears of them as of new ones, with
      * an OK of their own), and those it did not ask for are closed, after a goodbye to their server.
      */
@@ -101,7 +115,11 @@ public final class PipelineRestart {
         taken.clear();
         for (BackendConnection b : ready) {
             if (b.isReady() && pipeline.endpoints().contains(b)) {
-                pipeline.endpointReady(b, OkPacket.write(pipeline.alloc(), 2, 0, 0, StatusFlags.AUTOCOMMIT, 0, ""));
+                // The connection's own last state, not a fresh login's: a client that turned autocommit off keeps it
+                // off (a router reads this OK as a new connection's). Only the lasting session flags: no
+                // transaction is open (the session was quiet), and no reply follows this one.
+                int status = b.serverStatus() & (StatusFlags.AUTOCOMMIT | StatusFlags.NO_BACKSLASH_ESCAPES);
+                pipeline.endpointReady(b, OkPacket.write(pipeline.alloc(), 2, 0, 0, status, 0, ""));
             }
         }
     }

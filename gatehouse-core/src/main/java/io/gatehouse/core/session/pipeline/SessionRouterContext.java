@@ -161,7 +161,15 @@ final class SessionRouterContext implements RouterSessionContext {
             session.flushAndClose();
             return;
         }
-        failWithSequence(loggedIn ? 1 : session.nextSequence(), code, sqlState, message);
+        failWithSequence(endingSequence(), code, sqlState, message);
+    }
+
+    /**
+     * The number of an error that ends the session: 1 answers the client's command; before the login answer, the
+     * login's next; while a restart's new router starts the client waits between commands, so 0, as a KILL's.
+     */
+    int endingSequence() {
+        return loggedIn ? 1 : session.restarting() ? 0 : session.nextSequence();
     }
 
     /** Ends the session with an error numbered {@code sequence} (a reply may be half sent). */
