@@ -91,24 +91,38 @@ final class MonitorCommands {
         }
         Command cmd = claim(op);
         if (!async) {
-            return Map.of("result", thread.call(() -> execute(cmd, a)));
+            try {
+                return Map.of("result", thread.call(() -> execute(cmd, a)));
+            } catch (RuntimeException e) {
+                abandon(cmd, e);
+                throw e;
+            }
         }
         try {
             Future<?> f = thread.submit(() -> {
                 try {
                     execute(cmd, a);
-                } catch (RuntimeException | InterruptedException e) {
+                } catch (RuntimeException e) {
                     // Recorded in cmd for fetch-cmd-result; nobody waits for this task.
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
             });
             synchronized (this) {
                 cmd.queued = f;
             }
-        } catch (IllegalStateException e) {
-            finish(cmd, false, e.getMessage());
+        } catch (RuntimeException e) {
+            abandon(cmd, e);
             throw e;
         }
         return null;
+    }
+
+    /** A command the monitor thread never took (it is stopping) must not block the next ones. */
+    private synchronized void abandon(Command cmd, RuntimeException why) {
+        if (cmd.state == State.PENDING) {
+            finish(cmd, false, why.getMessage() == null ? why.toString() : why.getMessage());
+        }
     }
 
     /** Makes {@code op} the current command, unless the last one has not finished. */
