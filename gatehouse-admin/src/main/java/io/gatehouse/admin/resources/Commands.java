@@ -12,8 +12,8 @@ import java.util.List;
 /**
  * Module commands, {@code POST /maxscale/modules/:module/:command?arg1&arg2...}: the first argument names the
  * monitor, filter or service (for a router's command) that runs the command, the rest are handed to it
- * ({@code switchover}, {@code failover}, {@code rejoin} of mariadbmon; {@code reload} of masking; {@code reset-gtid}
- * of readwritesplit). The checks run on the admin thread; the call, which waits while the monitor's thread carries the
+ * ({@code switchover}, {@code failover}, {@code rejoin}, their {@code async-} forms and {@code fetch-cmd-result} of
+ * mariadbmon; {@code reload} of masking; {@code reset-gtid} of readwritesplit). The checks run on the admin thread; the call, which waits while the monitor's thread carries the
  * command out, is answered later on the admin command executor.
  */
 public final class Commands {

@@ -3,6 +3,7 @@ package io.gatehouse.monitors.common;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -111,6 +112,21 @@ public final class MonitorThread {
                 throw re;
             }
             throw new IllegalStateException(c.getMessage(), c);
+        }
+    }
+
+    /**
+     * Queues {@code work} for the monitor thread, to run after the pass under way (at once when idle), and returns
+     * without waiting; the future cancels it while it has not started. Refused once the thread is stopping.
+     */
+    public Future<?> submit(Runnable work) {
+        if (!running) {
+            throw new IllegalStateException("monitor " + monitor + " is not running");
+        }
+        try {
+            return thread.submit(work);
+        } catch (RejectedExecutionException e) {
+            throw new IllegalStateException("monitor " + monitor + " is stopping");
         }
     }
 

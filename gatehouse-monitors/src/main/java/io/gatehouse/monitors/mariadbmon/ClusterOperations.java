@@ -117,10 +117,11 @@ final class ClusterOperations {
     }
 
     /**
-     * Why failing over from {@code old} is not possible now, or null when it is. {@code automatic} adds the checks
-     * of automatic failover: verify_master_failure and, with auto_failover=safe, that no transaction is lost.
+     * Why failing over from {@code old} is not possible now, or null when it is. {@code automatic} adds the check of
+     * automatic failover, verify_master_failure; {@code safe} (auto_failover=safe, the failover-safe command) the
+     * check that the candidate received every GTID the monitor last saw in the old primary's binlog.
      */
-    String failoverRefusal(ServerProbe old, boolean automatic, ClusterSettings s) {
+    String failoverRefusal(ServerProbe old, boolean automatic, boolean safe, ClusterSettings s) {
         if (old == null) {
             return "no primary has been seen, so there is nothing to fail over from";
         }
@@ -145,11 +146,11 @@ final class ClusterOperations {
             return "no replica of " + old.server.name() + " may be promoted (all are in servers_no_promotion or"
                     + " in maintenance)";
         }
-        if (automatic && s.autoFailover() == ClusterSettings.AutoFailover.SAFE) {
+        if (safe) {
             Gtid lastSeen = Gtid.parse(old.gtidBinlogPos);
             Gtid.Triple missing = received(candidate, old).firstMissing(lastSeen);
             if (missing != null) {
-                return "auto_failover=safe: " + old.server.name() + " had written GTID " + missing
+                return (automatic ? "auto_failover=safe: " : "failover-safe: ") + old.server.name() + " had written GTID " + missing
                         + " but the most advanced replica " + candidate.server.name() + " received only "
                         + received(candidate, old) + "; promoting it would lose transactions";
             }
@@ -158,9 +159,9 @@ final class ClusterOperations {
     }
 
     /** Promotes the best replica of the failed {@code old} primary and points the other replicas at it. */
-    ServerProbe failover(ServerProbe old, boolean automatic, ClusterSettings s)
+    ServerProbe failover(ServerProbe old, boolean automatic, boolean safe, ClusterSettings s)
             throws Refused, InterruptedException {
-        String why = failoverRefusal(old, automatic, s);
+        String why = failoverRefusal(old, automatic, safe, s);
         if (why != null) {
             throw new Refused("failover refused: " + why);
         }

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * The mariadbmon monitor: on its own named thread it probes each server every {@code monitor_interval}, works out the
  * replication topology and the primary, publishes each server's status, lag and GTID positions as one immutable
  * {@link ServerState}, and then acts on the cluster as configured (automatic failover, rejoin, read_only
- * enforcement). Module commands (switchover, failover, rejoin) run on the same thread, so passes and commands never
+ * enforcement). The operations of module commands ({@link MonitorCommands}: switchover, failover, rejoin,
+ * reset-replication, release-locks, waited for or queued) run on the same thread, so passes and commands never
  * interleave. While the primary is failing, passes come faster so that {@code failcount} is reached in a fraction of
  * {@code monitor_interval} × {@code failcount}. A pass never throws. No buffers.
  */
@@ -35,6 +36,7 @@ final class MariaDbMonitor implements Monitor {
     private final LowDiskSwitchover lowDisk;
     private final MonitorThread thread;
     private final Journal journal;
+    private final MonitorCommands manualCommands;
     /** replication_heartbeat: lag in milliseconds, measured each pass when the parameter is on. */
     private final Heartbeat heartbeat;
     private ServerProbe primary;
@@ -56,6 +58,9 @@ final class MariaDbMonitor implements Monitor {
         this.journal = new Journal(context.dataDirectory());
         this.heartbeat = new Heartbeat(context.name());
         this.thread = new MonitorThread(context.name(), this::tick, this::nextDelayMillis);
+        java.util.Set<String> names = new java.util.HashSet<>();
+        context.servers().forEach(srv -> names.add(srv.name()));
+        this.manualCommands = new MonitorCommands(context.name(), thread, names, this::operate);
     }
 
     @Override
@@ -135,54 +140,48 @@ final class MariaDbMonitor implements Monitor {
 
     @Override
     public List<String> commands() {
-        return List.of("switchover", "switchover-force", "failover", "rejoin");
+        return MonitorCommands.NAMES;
+    }
+
+    /** See {@link MonitorCommands}: the operation runs on the monitor thread, fetch-cmd-result and cancel-cmd do not. */
+    @Override
+    public Object call(String command, List<String> args) throws InterruptedException {
+        return manualCommands.call(command, args);
     }
 
     /**
-     * Runs {@code switchover [new] [old]}, {@code switchover-force [new] [old]}, {@code failover} or
-     * {@code rejoin <server>} on the monitor thread, then a monitoring pass so the result is published at once.
+     * Runs one manual operation on the monitor thread, then a monitoring pass so the result is published at once;
+     * says what was done, or throws IllegalStateException with the reason it was refused or failed.
      */
-    @Override
-    public Object call(String command, List<String> args) throws InterruptedException {
-        List<String> a = args == null ? List.of() : args.stream().filter(s -> s != null && !s.isBlank()).toList();
-        switch (command) {
-            case "switchover", "switchover-force" -> checkArgs(command, a, 0, 2, "[new primary] [old primary]");
-            case "failover" -> checkArgs(command, a, 0, 0, "no arguments");
-            case "rejoin" -> checkArgs(command, a, 1, 1, "<server>");
-            default -> throw new IllegalArgumentException("mariadbmon has no command '" + command + "' (expected: one of "
-                    + String.join(", ", commands()) + ")");
+    private String operate(String op, List<String> a) throws InterruptedException {
+        ClusterSettings s = ClusterSettings.from(context.params());
+        String result;
+        try {
+            result = switch (op) {
+                case "failover", "failover-safe" -> "new primary: "
+                        + ops.failover(masterOfRecord, false, op.equals("failover-safe"), s).server.name();
+                case "rejoin" -> {
+                    ServerProbe p = ops.find(a.get(0));
+                    ops.rejoin(p, primary, s);
+                    yield p.server.name() + " replicates from " + primary.server.name();
+                }
+                case "reset-replication" -> {
+                    ServerProbe neu = a.isEmpty() ? primary : ops.find(a.get(0));
+                    List<String> problems = ResetReplication.run(probes, neu, masterOfRecord, s);
+                    masterOfRecord = neu;
+                    yield "new primary: " + neu.server.name() + (problems.isEmpty() ? "" : "; problems: " + problems);
+                }
+                case "release-locks" -> releaseLocks();
+                default -> "new primary: " + ops.switchover(a.isEmpty() ? null : a.get(0),
+                        a.size() < 2 ? null : a.get(1), primary, op.endsWith("-force"), s).server.name();
+            };
+        } catch (ClusterOperations.Refused e) {
+            throw new IllegalStateException(e.getMessage());
+        } finally {
+            thread.pass();
         }
-        if (!thread.isRunning()) {
-            throw new IllegalStateException("monitor " + context.name() + " is not running");
-        }
-        return thread.call(() -> {
-            ClusterSettings s = ClusterSettings.from(context.params());
-            String result;
-            try {
-                result = switch (command) {
-                    case "failover" -> "new primary: " + ops.failover(masterOfRecord, false, s).server.name();
-                    case "rejoin" -> {
-                        ServerProbe p = ops.find(a.get(0));
-                        ops.rejoin(p, primary, s);
-                        yield p.server.name() + " replicates from " + primary.server.name();
-                    }
-                    default -> "new primary: " + ops.switchover(a.isEmpty() ? null : a.get(0),
-                            a.size() < 2 ? null : a.get(1), primary, command.endsWith("-force"), s).server.name();
-                };
-            } catch (ClusterOperations.Refused e) {
-                throw new IllegalStateException(e.getMessage());
-            } finally {
-                thread.pass();
-            }
-            lastOperation = command + ": " + result;
-            return Map.of("result", result);
-        });
-    }
-
-    private static void checkArgs(String command, List<String> a, int min, int max, String usage) {
-        if (a.size() < min || a.size() > max) {
-            throw new IllegalArgumentException(command + ": " + a.size() + " argument(s) (expected: " + usage + ")");
-        }
+        lastOperation = op + ": " + result;
+        return result;
     }
 
     private void tick() {
@@ -251,9 +250,16 @@ final class MariaDbMonitor implements Monitor {
         return mode != null && !mode.equals("none") && !cooperativePrimary;
     }
 
-    /** The lock several Gatehouse (or MaxScale-like) monitors of one cluster compete for. */
-    private static final String COOPERATIVE_LOCK = "gatehouse_mariadbmon_lock";
+    /**
+     * The lock the monitors of one cluster compete for; MaxScale's name, so Gatehouse and MaxScale instances can
+     * cooperate on one cluster.
+     */
+    private static final String COOPERATIVE_LOCK = "maxscale_mariadbmonitor";
+    /** How long release-locks keeps this monitor from taking the locks again (MaxScale's minute). */
+    private static final long LOCK_HOLD_OFF_NANOS = Duration.ofMinutes(1).toNanos();
     private volatile boolean cooperativePrimary = true;
+    /** System.nanoTime() until which release-locks keeps the locks free, or 0; monitor thread only. */
+    private long lockHoldOffUntil;
 
     /**
      * {@code cooperative_monitoring_locks}: only the monitor holding the lock on a majority of the servers (all of
@@ -266,6 +272,11 @@ final class MariaDbMonitor implements Monitor {
             cooperativePrimary = true;
             return true;
         }
+        if (lockHoldOffUntil != 0 && System.nanoTime() - lockHoldOffUntil < 0) {
+            cooperativePrimary = false;
+            return false;
+        }
+        lockHoldOffUntil = 0;
         int held = 0;
         int running = 0;
         for (ServerProbe p : probes) {
@@ -295,13 +306,38 @@ final class MariaDbMonitor implements Monitor {
         return majority;
     }
 
+    /**
+     * release-locks: gives back every cooperative-monitoring lock this monitor holds and takes none for a minute, so
+     * that another monitor can become the primary one. Refused when locks are not in use or none was held.
+     */
+    private String releaseLocks() {
+        String mode = context.params().string("cooperative_monitoring_locks");
+        if (mode == null || mode.equals("none")) {
+            throw new IllegalStateException("release-locks: cooperative_monitoring_locks is none, so this monitor"
+                    + " uses no locks");
+        }
+        int released = 0;
+        for (ServerProbe p : probes) {
+            released += (p.unlock(COOPERATIVE_LOCK) ? 1 : 0) + (p.releaseMasterLock() ? 1 : 0);
+        }
+        cooperativePrimary = false;
+        lockHoldOffUntil = System.nanoTime() + LOCK_HOLD_OFF_NANOS;
+        if (released == 0) {
+            throw new IllegalStateException("release-locks: this monitor held no locks; it will not take any for"
+                    + " 1 minute");
+        }
+        LOG.warn("Monitor {}: released {} lock(s); it will not take any for 1 minute", context.name(), released);
+        return "released " + released + " lock(s); none will be taken for 1 minute";
+    }
+
     /** Automatic actions after a pass; true when the cluster was changed and must be observed again. */
     private boolean act(ClusterSettings s) {
         ServerProbe m = masterOfRecord;
         if (s.autoFailover() != ClusterSettings.AutoFailover.OFF && primary == null && m != null && !m.reachable
                 && m.consecutiveFailures >= s.failcount()
                 && !ServerStatus.has(m.server.status(), ServerStatus.MAINTENANCE)) {
-            String why = ops.failoverRefusal(m, true, s);
+            boolean safe = s.autoFailover() == ClusterSettings.AutoFailover.SAFE;
+            String why = ops.failoverRefusal(m, true, safe, s);
             if (why != null) {
                 if (!why.equals(failoverRefusal)) {
                     LOG.error("Monitor {}: automatic failover not done: {}", context.name(), why);
@@ -311,7 +347,7 @@ final class MariaDbMonitor implements Monitor {
             }
             failoverRefusal = "";
             try {
-                ServerProbe neu = ops.failover(m, true, s);
+                ServerProbe neu = ops.failover(m, true, safe, s);
                 masterOfRecord = neu;
                 lastOperation = "failover: new primary: " + neu.server.name();
                 return true;

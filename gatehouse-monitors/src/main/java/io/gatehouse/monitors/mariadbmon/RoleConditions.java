@@ -13,8 +13,11 @@ import java.util.Set;
  * disk-space checks it always holds, as in MaxScale.
  */
 final class RoleConditions {
-    /** The lock the primary monitor of cooperating monitors holds on the server it chose as primary. */
-    static final String MASTER_LOCK = "gatehouse_mariadbmon_master";
+    /**
+     * The lock the primary monitor of cooperating monitors holds on the server it chose as primary (MaxScale's
+     * name, as for the server lock).
+     */
+    static final String MASTER_LOCK = "maxscale_mariadbmonitor_master";
 
     private final Set<String> master;
     private final Set<String> slave;

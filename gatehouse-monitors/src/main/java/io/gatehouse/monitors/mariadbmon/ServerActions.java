@@ -72,18 +72,42 @@ final class ServerActions {
         String name = p.server.name();
         removeReplication(c, p);
         run(c, name, "SET GLOBAL read_only = OFF");
-        if (s.handleEvents() && !oldPrimaryEvents.isEmpty()) {
-            QueryResult q = query(c, name, "SELECT EVENT_SCHEMA, EVENT_NAME FROM information_schema.EVENTS"
-                    + " WHERE STATUS = 'SLAVESIDE_DISABLED'");
-            Set<ScheduledEvent> wanted = Set.copyOf(oldPrimaryEvents);
-            for (List<String> r : q.rows()) {
-                ScheduledEvent ev = new ScheduledEvent(r.get(0), r.get(1));
-                if (wanted.contains(ev)) {
-                    run(c, name, "ALTER EVENT " + ev.sql() + " ENABLE");
-                }
+        enableEvents(c, p, oldPrimaryEvents, s);
+        runFile(c, name, s.promotionSqlFile(), false);
+    }
+
+    /**
+     * With handle_events, enables on the new primary {@code p} the events of {@code oldPrimaryEvents} that it holds
+     * disabled as a replica (SLAVESIDE_DISABLED).
+     */
+    static void enableEvents(BlockingClient c, ServerProbe p, List<ScheduledEvent> oldPrimaryEvents,
+                             ClusterSettings s) throws StepFailed {
+        if (!s.handleEvents() || oldPrimaryEvents.isEmpty()) {
+            return;
+        }
+        String name = p.server.name();
+        QueryResult q = query(c, name, "SELECT EVENT_SCHEMA, EVENT_NAME FROM information_schema.EVENTS"
+                + " WHERE STATUS = 'SLAVESIDE_DISABLED'");
+        Set<ScheduledEvent> wanted = Set.copyOf(oldPrimaryEvents);
+        for (List<String> r : q.rows()) {
+            ScheduledEvent ev = new ScheduledEvent(r.get(0), r.get(1));
+            if (wanted.contains(ev)) {
+                run(c, name, "ALTER EVENT " + ev.sql() + " ENABLE");
             }
         }
-        runFile(c, name, s.promotionSqlFile(), false);
+    }
+
+    /** With handle_events, disables every enabled event of {@code p} as on a replica (DISABLE ON SLAVE). */
+    static void disableEvents(BlockingClient c, ServerProbe p, ClusterSettings s) throws StepFailed {
+        if (!s.handleEvents()) {
+            return;
+        }
+        String name = p.server.name();
+        QueryResult q = query(c, name, "SELECT EVENT_SCHEMA, EVENT_NAME FROM information_schema.EVENTS"
+                + " WHERE STATUS = 'ENABLED'");
+        for (List<String> r : q.rows()) {
+            run(c, name, "ALTER EVENT " + new ScheduledEvent(r.get(0), r.get(1)).sql() + " DISABLE ON SLAVE");
+        }
     }
 
     /** Stops every replication connection of {@code p} and forgets it. */

@@ -119,9 +119,10 @@ final class ServerProbe {
         }
     }
 
-    /** Gives the lock back, so that another monitor can gather a majority. */
-    void unlock(String name) {
-        if (connection != null && holdsLock) {
+    /** Gives the lock back, so that another monitor can gather a majority; true when it was held. */
+    boolean unlock(String name) {
+        boolean held = connection != null && holdsLock;
+        if (held) {
             try {
                 connection.query("SELECT RELEASE_LOCK(" + Sql.literal(name) + ")");
             } catch (Exception e) {
@@ -129,6 +130,14 @@ final class ServerProbe {
             }
         }
         holdsLock = false;
+        return held;
+    }
+
+    /** Gives back {@link RoleConditions#MASTER_LOCK} (release-locks); true when it was held. */
+    boolean releaseMasterLock() {
+        boolean held = connection != null && holdsMasterLock;
+        markChosenPrimary(false);
+        return held;
     }
 
     /** Connects if needed and reads the server's state; records a failure instead of throwing. */
