@@ -165,10 +165,27 @@ final class ClusterOperations {
         if (why != null) {
             throw new Refused("failover refused: " + why);
         }
+        return promoteReplacement(old, s);
+    }
+
+    /**
+     * Fails over from a primary that runs but cannot write (it failed mariadbmon's write test with
+     * write_test_fail_action=failover and is in maintenance now): the checks that the primary is down and that no
+     * replica hears it any more do not apply; a replica must still be there to promote.
+     */
+    ServerProbe failoverFromUnwritable(ServerProbe old, ClusterSettings s) throws Refused, InterruptedException {
+        if (replicasOf(old).isEmpty() || chooseCandidate(old, s) == null) {
+            throw new Refused("failover refused: no replica of " + old.server.name() + " may be promoted");
+        }
+        return promoteReplacement(old, s);
+    }
+
+    /** Promotes the best replica of {@code old} and points the other replicas at it. */
+    private ServerProbe promoteReplacement(ServerProbe old, ClusterSettings s) throws InterruptedException {
         ServerProbe candidate = chooseCandidate(old, s);
         Gtid relay = received(candidate, old);
         long deadline = System.nanoTime() + s.failoverTimeout().toNanos();
-        LOG.warn("Failover: {} is down; promoting {} (received {})", old.server.name(), candidate.server.name(), relay);
+        LOG.warn("Failover from {}: promoting {} (received {})", old.server.name(), candidate.server.name(), relay);
         try (BlockingClient c = candidate.admin(s.user(), s.password(), s.connectTimeout(), s.failoverTimeout())) {
             boolean released = SemiSyncRelease.release(c, candidate);
             try {

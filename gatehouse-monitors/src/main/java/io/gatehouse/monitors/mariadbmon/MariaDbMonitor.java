@@ -36,6 +36,7 @@ final class MariaDbMonitor implements Monitor {
     private final LowDiskSwitchover lowDisk;
     private final MonitorThread thread;
     private final Journal journal;
+    private final WriteTest writeTest;
     private final MonitorCommands manualCommands;
     /** replication_heartbeat: lag in milliseconds, measured each pass when the parameter is on. */
     private final Heartbeat heartbeat;
@@ -56,6 +57,7 @@ final class MariaDbMonitor implements Monitor {
         this.ops = new ClusterOperations(probes);
         this.lowDisk = new LowDiskSwitchover(context.name(), ops);
         this.journal = new Journal(context.dataDirectory());
+        this.writeTest = new WriteTest(context.name());
         this.heartbeat = new Heartbeat(context.name());
         this.thread = new MonitorThread(context.name(), this::tick, this::nextDelayMillis);
         java.util.Set<String> names = new java.util.HashSet<>();
@@ -129,6 +131,8 @@ final class MariaDbMonitor implements Monitor {
         d.put("failover_refused", failoverRefusal.isEmpty() ? null : failoverRefusal);
         d.put("rejoin_refused", Map.copyOf(rejoinRefusals));
         d.put("journal", journal.file().toString());
+        d.put("write_tests", writeTest.performed());
+        d.put("write_test_failures", writeTest.failures());
         // Gatehouse extension: each server's lag in milliseconds (heartbeat-measured with replication_heartbeat).
         Map<String, Object> lagMs = new LinkedHashMap<>();
         for (ServerProbe p : probes) {
@@ -195,10 +199,37 @@ final class MariaDbMonitor implements Monitor {
         if (acts && leads && !context.passive() && act(s)) {
             observe(s);
         }
+        if (leads && !context.passive() && writeTest.failsOver(primary, context.params(), s) && failOverUnwritable(s)) {
+            observe(s);
+        }
         ServerProbe m = masterOfRecord;
         if (m != null) {
             journal.write(new Journal.Entry(m.server.name(), String.valueOf(m.server.address()), m.server.port(),
                     m.gtidBinlogPos, m.enabledEvents, System.currentTimeMillis()), Duration.ofMinutes(1));
+        }
+    }
+
+    /**
+     * The primary failed the write test and write_test_fail_action=failover: it goes into maintenance (routers stop
+     * using it, and it is never chosen again until an operator clears it) and a replica takes over.
+     */
+    private boolean failOverUnwritable(ClusterSettings s) {
+        ServerProbe old = primary;
+        old.server.enterMaintenance();
+        try {
+            ServerProbe neu = ops.failoverFromUnwritable(old, s);
+            // The old primary still runs: without this the next pass would keep it as the primary it was.
+            primary = neu;
+            masterOfRecord = neu;
+            lastOperation = "failover: new primary: " + neu.server.name() + " (" + old.server.name()
+                    + " failed the write test)";
+            return true;
+        } catch (ClusterOperations.Refused | IllegalStateException e) {
+            LOG.error("Monitor {}: {}", context.name(), e.getMessage());
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

@@ -86,7 +86,14 @@ public final class MariaDbMonitorModule implements MonitorModule {
                     ParamSpec.oneOf("slave_conditions", ParamType.ENUM_MASK, "none", true,
                             List.of("none", "linked_master", "running_master", "writable_master",
                                     "primary_monitor_master"),
-                            "What a replica must also show to be Slave")));
+                            "What a replica must also show to be Slave"),
+                    of("write_test_interval", ParamType.DURATION, "0s", true,
+                            "Insert a row on the primary when its binary log has been still this long (0s: never)"),
+                    of("write_test_table", ParamType.STRING, "mxs.maxscale_write_test", true,
+                            "The table (database.table) the write test inserts into; created when missing"),
+                    ParamSpec.oneOf("write_test_fail_action", ParamType.ENUM, "log", true,
+                            List.of("log", "failover"),
+                            "What a failed write test does: log it, or also fail over from the primary")));
 
     @Override
     public ModuleDescriptor descriptor() {
@@ -114,6 +121,11 @@ public final class MariaDbMonitorModule implements MonitorModule {
                 throw new IllegalArgumentException("[" + params.section() + "] " + name + ": '" + f
                         + "' (expected: a readable file)");
             }
+        }
+        String badTable = WriteTest.invalidTable(params.string("write_test_table"));
+        if (badTable != null) {
+            throw new IllegalArgumentException("[" + params.section() + "] " + badTable
+                    + " (expected: a database and a table, as in mxs.maxscale_write_test)");
         }
         List<String> servers = params.list("servers");
         for (String s : params.list("servers_no_promotion")) {
