@@ -39,6 +39,8 @@ import picocli.CommandLine.Option;
                 StopCommand.class, CallCommand.class, CreateCommand.class, AlterCommand.class, DestroyCommand.class,
                 LinkCommand.class, UnlinkCommand.class, ReloadCommand.class, RebalanceCommand.class, FirewallCommand.class,
                 StatementsCommand.class, ApiCommand.class, ClassifyCommand.class, RotateCommand.class,
+                io.gatehouse.cli.verbs.LogPriorityCommand.Enable.class,
+                io.gatehouse.cli.verbs.LogPriorityCommand.Disable.class,
                 ClusterCommand.class,
                 CommandLine.HelpCommand.class},
         versionProvider = Gatectl.Version.class)

@@ -111,6 +111,23 @@ class GatectlMaintenanceVerbsTest {
     }
 
     @Test
+    void enableAndDisableLogPriorityAsMaxctrl() {
+        assertThat(ok("enable", "log-priority", "info").out()).isEqualTo("OK\n");
+        try {
+            assertThat(ok("api", "get", "maxscale/logs", "data.attributes.log_priorities").out()).contains("\"info\"");
+            assertThat(ok("api", "get", "maxscale", "data.attributes.parameters.log_info").out().strip())
+                    .isEqualTo("true");
+        } finally {
+            assertThat(ok("disable", "log-priority", "info").out()).isEqualTo("OK\n");
+        }
+        assertThat(ok("api", "get", "maxscale/logs", "data.attributes.log_priorities").out())
+                .doesNotContain("\"info\"");
+        Run bad = gatectl("enable", "log-priority", "loud");
+        assertThat(bad.status()).isEqualTo(1);
+        assertThat(bad.err()).contains("loud").contains("info, notice, warning, debug");
+    }
+
+    @Test
     void showDbusersListsTheAccountsTheServiceLoaded() {
         String out = ok("show", "dbusers", "Write-Service").out();
         assertThat(out).contains("User").contains("Host").contains("Plugin")

@@ -41,21 +41,20 @@ public final class MaxScaleInfo {
             a.set("config_sync", ctx.runtime().configSync().describe());
         }
         a.put("process_datadir", rt.config().global().string("datadir"));
-        ObjectNode params = ParamsJson.render(rt.config().global(), CoreParams.GLOBAL, Set.of());
+        // Shown as they are now, runtime changes (PATCH /maxscale: log levels, rebalancing, ...) included, so that
+        // the document can be PATCHed back and shows what is in effect.
+        io.gatehouse.api.config.Params global;
+        try {
+            global = io.gatehouse.core.runtime.RuntimeChanges.of(rt).current().global();
+        } catch (io.gatehouse.core.config.ConfigException e) {
+            global = rt.config().global();                 // no runtime changes can be read: the file's values stand
+        }
+        ObjectNode params = ParamsJson.render(global, CoreParams.GLOBAL, Set.of());
         if (rt.workers() != null) {
             params.put("threads", rt.workers().count());
         }
-        // The rebalancing settings change at runtime: shown as they are now, not as the file had them.
-        try {
-            var live = io.gatehouse.core.runtime.RuntimeChanges.of(rt).current().global();
-            params.put("rebalance_period", live.duration("rebalance_period").toMillis() + "ms");
-            params.put("rebalance_threshold", live.integer("rebalance_threshold"));
-            params.put("rebalance_window", live.integer("rebalance_window"));
-        } catch (io.gatehouse.core.config.ConfigException e) {
-            // no runtime changes can be read: the values from the file stand
-        }
         // MaxScale shows log_throttling as an object of its three parts, in milliseconds.
-        var throttling = io.gatehouse.core.config.LogThrottling.parse(rt.config().global().string("log_throttling"));
+        var throttling = io.gatehouse.core.config.LogThrottling.parse(global.string("log_throttling"));
         ObjectNode t = params.putObject("log_throttling");
         t.put("count", throttling.count());
         t.put("suppress", throttling.suppression().toMillis());
