@@ -96,10 +96,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     /** The filters of the session's chain as last published. */
     private volatile List<io.gatehouse.api.filter.Filter> chain = List.of();
     private final long startedAtMillis = System.currentTimeMillis();
-    private byte[] clearPassword;
-    /** {@link #clearPassword} was checked by PAM for this user (pamauth), so a backend's PAM exchange may get it. */
-    private boolean pamPassword;
-    private byte[] sha256Stage1;
+    private final ClientCredentials credentials = new ClientCredentials();
     private final ClientLogin loginFlow = new ClientLogin(this);
     /** COM_CHANGE_USER attempts of this connection that were refused (ChangeUserLogin ends it after three). */
     public int failedChangeUsers;
@@ -130,37 +127,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         return Sha2Exchange.fastLogins();
     }
 
-    /** The client's password in clear, known only with clear_pw_passthrough (for the backend logins), or null. */
-    public byte[] clearPassword() {
-        return clearPassword;
-    }
-
-    public void clearPassword(byte[] password) {
-        this.clearPassword = password;
-        this.pamPassword = false;
-    }
-
-    /**
-     * Keeps the password PAM accepted for this session's user (pamauth): the backends' own PAM exchange
-     * ({@code dialog} or {@code mysql_clear_password}) gets it, as MaxScale's PAM authenticator sends it.
-     */
-    public void pamPassword(byte[] password) {
-        this.clearPassword = password;
-        this.pamPassword = true;
-    }
-
-    /** True when {@link #clearPassword} is the password PAM accepted for this user (see {@link #pamPassword}). */
-    public boolean pamChecked() {
-        return pamPassword && clearPassword != null;
-    }
-
-    /** SHA256(client's password), known after a caching_sha2_password fast-path login, or null. */
-    public byte[] sha256Stage1() {
-        return sha256Stage1;
-    }
-
-    public void sha256Stage1(byte[] stage1) {
-        this.sha256Stage1 = stage1;
+    /** The forms of the client's password its checked login left, for the backend logins. */
+    public ClientCredentials credentials() {
+        return credentials;
     }
 
     public long id() {
@@ -615,14 +584,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     private void cleanup() {
-        if (clearPassword != null) {
-            java.util.Arrays.fill(clearPassword, (byte) 0);     // no longer needed: do not leave it in the heap
-            clearPassword = null;
-        }
-        if (sha256Stage1 != null) {
-            java.util.Arrays.fill(sha256Stage1, (byte) 0);
-            sha256Stage1 = null;
-        }
+        credentials.wipe();
         if (state == State.CLOSED && !routing.started() && !sessionCounted) {
             proxy.registry().remove(this);
             return;

@@ -72,7 +72,7 @@ public record NosqlConfig(String user, String password, boolean unknownCommandIs
                     List.of("default", "atomic"), "how an ordered multi-document insert is executed"),
             ParamSpec.of(PREFIX + "cursor_timeout", ParamType.DURATION, "60s", false, "how long an idle cursor is kept"),
             ParamSpec.oneOf(PREFIX + "debug", ParamType.ENUM_MASK, "none", false, List.of("none", "in", "out", "back"),
-                    "what to log of each command (only none is supported: logging commands is not implemented)"),
+                    "what to log of each command (only none: Gatehouse does not log the commands of MongoDB clients)"),
             ParamSpec.of(PREFIX + "authentication_key_id", ParamType.STRING, null, false,
                     "key encrypting shared NoSQL accounts (not supported: they hold only sealed passwords; leave unset)"),
             ParamSpec.of(PREFIX + "internal_cache", ParamType.STRING, null, false,
@@ -118,7 +118,7 @@ public record NosqlConfig(String user, String password, boolean unknownCommandIs
         Set<String> debug = p.has(PREFIX + "debug") ? p.mask(PREFIX + "debug") : Set.of("none");
         if (!debug.equals(Set.of("none"))) {
             throw new IllegalArgumentException("[" + p.section() + "] " + PREFIX + "debug: '" + p.text(PREFIX + "debug")
-                    + "' (expected: none; logging the commands (in, out, back) is not implemented)");
+                    + "' (expected: none; Gatehouse does not log the commands (in, out, back) of MongoDB clients)");
         }
         for (String unsupported : List.of("internal_cache", "authentication_key_id")) {
             if (!text(p, unsupported, "").isEmpty()) {

@@ -298,19 +298,19 @@ final class BackendLogin {
      */
     private byte[] clientPassword() {
         ClientSession session = c.session();
-        return session != null && session.user().equals(login.user()) ? session.clearPassword() : null;
+        return session != null && session.user().equals(login.user()) ? session.credentials().clearPassword() : null;
     }
 
     /** True when the client's password (see {@link #clientPassword}) is the one PAM accepted for this user. */
     private boolean pamChecked() {
         ClientSession session = c.session();
-        return clientPassword() != null && session.pamChecked();
+        return clientPassword() != null && session.credentials().pamChecked();
     }
 
     /** SHA256(client's password) under the same conditions as {@link #clientPassword}, or null. */
     private byte[] clientStage1() {
         ClientSession session = c.session();
-        return session != null && session.user().equals(login.user()) ? session.sha256Stage1() : null;
+        return session != null && session.user().equals(login.user()) ? session.credentials().sha256Stage1() : null;
     }
 
     /** Logs the connection in again as {@code user} for the client's COM_CHANGE_USER. */

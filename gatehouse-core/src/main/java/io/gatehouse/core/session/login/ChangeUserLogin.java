@@ -74,15 +74,15 @@ public final class ChangeUserLogin implements LoginFlow {
         this.login = new HandshakeResponse(session.clientCapabilities(), 0, request.charset(), request.user(),
                 request.authResponse() == null ? new byte[0] : request.authResponse(), request.database(),
                 request.authPlugin(), request.connectAttributes());
-        this.previousPassword = session.clearPassword();
-        this.previousFromPam = session.pamChecked();
-        this.previousStage1 = session.sha256Stage1();
+        this.previousPassword = session.credentials().clearPassword();
+        this.previousFromPam = session.credentials().pamChecked();
+        this.previousStage1 = session.credentials().sha256Stage1();
     }
 
     /** Decides at once (mysql_native_password) or sends the first packet of the plugin's exchange. */
     public void start() {
-        s.clearPassword(null);
-        s.sha256Stage1(null);
+        s.credentials().clearPassword(null);
+        s.credentials().sha256Stage1(null);
         if (s.failedChangeUsers >= MAX_FAILED_CHANGE_USERS) {
             // As MariaDB: after three failed attempts a connection gets no more, and is closed.
             LOG.warn("Session {} from {}: COM_CHANGE_USER after {} failed attempts; closing it", s.id, s.remote,
@@ -309,11 +309,11 @@ public final class ChangeUserLogin implements LoginFlow {
      */
     public void restorePrevious() {
         if (previousFromPam) {
-            s.pamPassword(previousPassword);
+            s.credentials().pamPassword(previousPassword);
         } else {
-            s.clearPassword(previousPassword);
+            s.credentials().clearPassword(previousPassword);
         }
-        s.sha256Stage1(previousStage1);
+        s.credentials().sha256Stage1(previousStage1);
     }
 
     /** Every backend took the new user: the old user's secrets are no longer needed. */

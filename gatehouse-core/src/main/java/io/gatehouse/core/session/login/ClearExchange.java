@@ -30,7 +30,7 @@ final class ClearExchange extends PluginExchange {
     void onPacket(byte[] payload) {
         String password = Sha2Password.cleartext(payload);
         byte[] bytes = password.getBytes(StandardCharsets.UTF_8);
-        session.clearPassword(bytes);
+        session.credentials().clearPassword(bytes);
         if (LoginVerdict.mapped(flow.userMapping(), account)) {
             byte[] sha1 = checkRevealedAnyPlugin(password);
             if (sha1 == null) {

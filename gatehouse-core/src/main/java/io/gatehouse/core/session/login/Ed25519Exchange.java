@@ -91,7 +91,7 @@ final class Ed25519Exchange extends PluginExchange {
             return;
         }
         byte[] bytes = password.getBytes(StandardCharsets.UTF_8);
-        session.clearPassword(bytes);
+        session.credentials().clearPassword(bytes);
         proven(NativePassword.sha1(bytes));
     }
 }

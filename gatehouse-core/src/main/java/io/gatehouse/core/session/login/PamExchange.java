@@ -99,7 +99,7 @@ final class PamExchange extends PluginExchange {
                         refused();
                         return;
                     }
-                    session.pamPassword(password);
+                    session.credentials().pamPassword(password);
                     decided = true;
                     proven(password.length == 0 ? new byte[0] : NativePassword.sha1(password));
                 }));

@@ -74,7 +74,7 @@ public final class Sha2Exchange extends PluginExchange {
             if (cached != null && Sha2Password.verifyFast(token, cached[0], session.nonce())) {
                 fastLogins++;
                 // All a MySQL 8 backend's fast path needs; the password itself stays unknown.
-                session.sha256Stage1(Sha2Password.stage1(token, cached[0], session.nonce()));
+                session.credentials().sha256Stage1(Sha2Password.stage1(token, cached[0], session.nonce()));
                 flow.sendAuthMoreData(new byte[] {(byte) Sha2Password.FAST_AUTH_OK});
                 proven(cached[1]);
                 return;
@@ -132,7 +132,7 @@ public final class Sha2Exchange extends PluginExchange {
             FAST.put(cacheKey(), new byte[][] {Sha2Password.stage2(password), sha1});
         }
         // Kept for the session's own backend logins (SHA-256 plugins of MySQL 8 accounts), wiped when it ends.
-        session.clearPassword(password.getBytes(StandardCharsets.UTF_8));
+        session.credentials().clearPassword(password.getBytes(StandardCharsets.UTF_8));
         proven(sha1);
     }
 }
