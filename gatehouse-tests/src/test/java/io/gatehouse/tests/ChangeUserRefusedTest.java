@@ -132,6 +132,9 @@ class ChangeUserRefusedTest {
     private String connectorJChangeUser(int port) throws Exception {
         String url = "jdbc:mysql://127.0.0.1:" + port + "/" + Accounts.DATABASE
                 + "?sslMode=DISABLED&allowPublicKeyRetrieval=true&socketTimeout=20000";
+        // A session that ended as the limited user (the previous round, or another test of the class) leaves its
+        // backend connection closing a moment later; holding the one allowed connection before that fails.
+        awaitNoConnectionOf(cluster.primary(), LIMITED);
         try (RawSession held = hold(cluster.primary());
              java.sql.Connection c = java.sql.DriverManager.getConnection(url, Accounts.APP_USER,
                      Accounts.APP_PASSWORD)) {
