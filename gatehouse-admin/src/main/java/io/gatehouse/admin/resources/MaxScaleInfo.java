@@ -120,7 +120,8 @@ public final class MaxScaleInfo {
         var state = rt.balancer().state(i, sessions);
         stats.put("state", state.toString());
         // Only the workers that get new clients listen, as in MaxScale.
-        stats.put("listening", listening && state == io.gatehouse.core.runtime.WorkerBalancer.State.ACTIVE);
+        stats.put("listening", listening && state == io.gatehouse.core.runtime.WorkerBalancer.State.ACTIVE
+                && rt.workers().isListening(i));
         stats.put("sessions", sessions);
         var load = rt.balancer().load();
         ObjectNode l = stats.putObject("load");
