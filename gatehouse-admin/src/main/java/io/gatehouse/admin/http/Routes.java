@@ -127,6 +127,9 @@ public final class Routes implements AutoCloseable {
         if (a.equals("maxscale") && "debug".equals(b) && p.size() == 3) {
             return new io.gatehouse.admin.resources.DebugResources(ctx.runtime()).get(api, p.get(2));
         }
+        if (a.equals("sql")) {
+            return sql.get(r);
+        }
         ObjectNode doc = switch (a) {
             case "servers" -> p.size() == 1 ? servers.list(api) : relationshipsOr(p, servers.one(api, b));
             case "services" -> {
@@ -139,7 +142,6 @@ public final class Routes implements AutoCloseable {
             case "listeners" -> p.size() == 1 ? listeners.list(api) : relationshipsOr(p, listeners.one(api, b));
             case "monitors" -> p.size() == 1 ? monitors.list(api) : relationshipsOr(p, monitors.one(api, b));
             case "sessions" -> p.size() == 1 ? sessions.list(api) : relationshipsOr(p, sessions.one(api, b));
-            case "sql" -> p.size() == 1 ? sql.list(api) : sql.one(api, b);
             case "filters" -> p.size() == 3 ? filterDocuments.read(api, b, p.get(2))
                     : p.size() == 1 ? filters.list(api) : relationshipsOr(p, filters.one(api, b));
             case "threads" -> p.size() == 1 ? maxscale.threads(api) : maxscale.thread(api, b);
@@ -301,11 +303,8 @@ public final class Routes implements AutoCloseable {
 
     private ApiResponse post(ApiRequest r) throws Exception {
         List<String> p = r.path();
-        if (p.size() == 1 && p.get(0).equals("sql")) {
-            return sql.connect(r);
-        }
-        if (p.size() == 3 && p.get(0).equals("sql") && p.get(2).equals("queries")) {
-            return sql.query(r, p.get(1));
+        if (!p.isEmpty() && p.get(0).equals("sql")) {
+            return sql.post(r);
         }
         if (p.size() == 3 && p.get(0).equals("filters")) {
             return ApiResponse.ok(filterDocuments.write(new JsonApi(r.baseUrl()), p.get(1), p.get(2), r.body(), false));
@@ -411,8 +410,8 @@ public final class Routes implements AutoCloseable {
 
     private ApiResponse delete(ApiRequest r) throws Exception {
         List<String> p = r.path();
-        if (p.size() == 2 && p.get(0).equals("sql")) {
-            return sql.close(r, p.get(1));
+        if (!p.isEmpty() && p.get(0).equals("sql")) {
+            return sql.delete(r);
         }
         if (p.size() == 3 && p.get(0).equals("filters")) {
             return ApiResponse.ok(filterDocuments.remove(new JsonApi(r.baseUrl()), p.get(1), p.get(2), r.query()));
