@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * busy one. No Netty buffers are touched.
  */
 final class SqlConnection {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SqlConnection.class);
     /**
      * How long a query may run before the client gives up on the socket. Queries are bounded by their own
      * {@code timeout} and by cancel; this only keeps a thread from waiting for ever on a server that went silent.
@@ -166,8 +167,7 @@ final class SqlConnection {
         try {
             cancel();
         } catch (IOException | ServerErrorException | RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(SqlConnection.class)
-                    .warn("SQL API: the query timeout of connection {} could not cancel its query: {}", id, e.toString());
+            LOG.warn("SQL API: the query timeout of connection {} could not cancel its query: {}", id, e.toString());
         }
     }
 
@@ -186,7 +186,7 @@ final class SqlConnection {
             } catch (IOException | ServerErrorException e) {
                 alive = false;                             // killed or gone: replacing it is the point
             }
-            if (alive && (old.status() & SERVER_STATUS_IN_TRANS) != 0) {
+            if (alive && (old.status() & io.gatehouse.protocol.StatusFlags.IN_TRANS) != 0) {
                 throw new IllegalStateException("a transaction is open on SQL connection '" + id
                         + "'; commit or roll it back before reconnecting");
             }
@@ -196,8 +196,6 @@ final class SqlConnection {
         old.close();
         latest = null;
     }
-
-    private static final int SERVER_STATUS_IN_TRANS = 0x0001;
 
     /** Closes the client (the caller holds the connection, or the admin server is stopping). */
     void close() {

@@ -303,7 +303,7 @@ public final class SqlConnections implements AutoCloseable {
                 throw new ApiException(503, "the SQL API is stopping");
             }
             String self = "sql/" + id + "/queries/" + queryId;
-            return new ApiResponse(202, queryDocument(api, c, a, null), null, "application/json")
+            return new ApiResponse(202, runningDocument(api, c, a), null, "application/json")
                     .withHeader("Location", api.base() + self + "/");
         }
         return ApiResponse.later(() -> {
@@ -326,15 +326,12 @@ public final class SqlConnections implements AutoCloseable {
         });
     }
 
-    /** A query document: {@code attributes} as given; the running {@code a}'s sql and time so far otherwise. */
-    private static ObjectNode queryDocument(JsonApi api, SqlConnection c, SqlConnection.Async a, String queryId) {
-        String qid = a != null ? a.queryId : queryId;
+    /** The document of the asynchronous query {@code a} still running: its sql and its time so far. */
+    private static ObjectNode runningDocument(JsonApi api, SqlConnection c, SqlConnection.Async a) {
         ObjectNode attributes = io.gatehouse.admin.json.Json.object();
-        if (a != null) {
-            attributes.put("execution_time", (System.nanoTime() - a.startNanos) / 1e9);
-            attributes.put("sql", a.sql);
-        }
-        return resultDocument(api, c, qid, attributes);
+        attributes.put("execution_time", (System.nanoTime() - a.startNanos) / 1e9);
+        attributes.put("sql", a.sql);
+        return resultDocument(api, c, a.queryId, attributes);
     }
 
     private static ObjectNode resultDocument(JsonApi api, SqlConnection c, String queryId, ObjectNode attributes) {
@@ -357,7 +354,7 @@ public final class SqlConnections implements AutoCloseable {
                     + " query, a DELETE or a reconnect)");
         }
         if (a.running()) {
-            return new ApiResponse(202, queryDocument(api, c, a, null), null, "application/json")
+            return new ApiResponse(202, runningDocument(api, c, a), null, "application/json")
                     .withHeader("Location", api.base() + "sql/" + id + "/queries/" + a.queryId + "/");
         }
         if (a.lost != null) {
