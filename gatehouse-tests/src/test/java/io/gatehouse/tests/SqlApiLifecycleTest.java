@@ -157,6 +157,8 @@ class SqlApiLifecycleTest {
         assertThat(second.body()).contains("busy");
         assertThat(send("DELETE", "/v1/sql/" + c.id() + "/queries/" + queryId + c.auth(), null).statusCode())
                 .isEqualTo(503);
+        assertThat(send("DELETE", "/v1/sql/" + c.id() + c.auth(), null).statusCode()).as("closing a busy connection")
+                .isEqualTo(503);
 
         HttpResponse<String> done = awaitResult(c, location, Duration.ofSeconds(20));
         assertThat(done.statusCode()).as(done.body()).isEqualTo(201);
@@ -254,6 +256,12 @@ class SqlApiLifecycleTest {
         MariaDbServer primary = cluster.primary();
         Conn c = connect(primary.name(), "");
         long before = c.doc().at("/data/attributes/thread_id").asLong();
+        // Not inside a transaction, as MaxScale: its work would be lost silently.
+        assertThat(query(c, "START TRANSACTION", false).statusCode()).isEqualTo(201);
+        HttpResponse<String> inTrx = send("POST", "/v1/sql/" + c.id() + "/reconnect" + c.auth(), null);
+        assertThat(inTrx.statusCode()).as(inTrx.body()).isEqualTo(503);
+        assertThat(inTrx.body()).contains("transaction");
+        assertThat(query(c, "ROLLBACK", false).statusCode()).isEqualTo(201);
         assertThat(query(c, "SET @kept = 1", false).statusCode()).isEqualTo(201);
         primary.execute("KILL " + before);
 
