@@ -360,4 +360,27 @@ class SqlApiLifecycleTest {
             assertThat(d.at("/type").asText()).isEqualTo("drivers");
         }
     }
+
+    /** A server that accepts the connection and never greets: the login gives up after the request's timeout. */
+    @Test
+    void aServerThatNeverGreetsFailsTheOpenAfterItsTimeout() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 5,
+                java.net.InetAddress.getLoopbackAddress())) {
+            HttpResponse<String> created = send("POST", "/v1/servers", "{\"data\":{\"id\":\"sql-silent\","
+                    + "\"type\":\"servers\",\"attributes\":{\"parameters\":{\"address\":\"127.0.0.1\","
+                    + "\"port\":" + silent.getLocalPort() + "}}}}");
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(204);
+            try {
+                long start = System.nanoTime();
+                HttpResponse<String> r = send("POST", "/v1/sql", "{\"target\":\"sql-silent\",\"user\":\""
+                        + Accounts.APP_USER + "\",\"password\":\"" + Accounts.APP_PASSWORD + "\",\"timeout\":2}");
+                long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+                assertThat(r.statusCode()).as(r.body()).isNotEqualTo(201);
+                assertThat(r.body()).contains("timed out");
+                assertThat(seconds).as("seconds until the open gave up").isLessThan(30);
+            } finally {
+                send("DELETE", "/v1/servers/sql-silent", null);
+            }
+        }
+    }
 }

@@ -71,7 +71,10 @@ final class SqlConnection {
 
     /** Opens a client with {@code options}; blocks up to their connect timeout. */
     static BlockingClient open(ClientOptions options) throws IOException, ServerErrorException {
-        return BlockingClient.connect(options);
+        // The login is bounded by the request's timeout; only then may a read wait as long as a query can run.
+        BlockingClient c = BlockingClient.connect(options);
+        c.readTimeout(QUERY_READ_TIMEOUT);
+        return c;
     }
 
     long threadId() {

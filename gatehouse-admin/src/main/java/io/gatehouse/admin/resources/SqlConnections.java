@@ -173,9 +173,9 @@ public final class SqlConnections implements AutoCloseable {
         if (timeout <= 0) {
             throw ApiException.badRequest("timeout: " + timeout + " (expected: a positive number of seconds)");
         }
-        // The timeout bounds the connecting; a query may run longer (its own timeout and cancel bound it).
-        ClientOptions opts = address(target, user, password).withTimeouts(Duration.ofSeconds(timeout))
-                .withReadTimeout(SqlConnection.QUERY_READ_TIMEOUT);
+        // The timeout bounds the connecting and the login; a query may run longer (SqlConnection.open lengthens
+        // the read timeout once logged in; the query's own timeout and cancel bound it).
+        ClientOptions opts = address(target, user, password).withTimeouts(Duration.ofSeconds(timeout));
         if (db != null && !db.isEmpty()) {
             opts = opts.withDatabase(db);
         }
