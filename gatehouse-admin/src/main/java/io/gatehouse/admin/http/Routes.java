@@ -124,6 +124,9 @@ public final class Routes implements AutoCloseable {
         if (a.equals("health")) {
             return new Health(ctx.runtime()).check(p);
         }
+        if (a.equals("maxscale") && "debug".equals(b) && p.size() == 3) {
+            return new io.gatehouse.admin.resources.DebugResources(ctx.runtime()).get(api, p.get(2));
+        }
         ObjectNode doc = switch (a) {
             case "servers" -> p.size() == 1 ? servers.list(api) : relationshipsOr(p, servers.one(api, b));
             case "services" -> {
@@ -163,6 +166,9 @@ public final class Routes implements AutoCloseable {
                         };
                     }
                     case "query_classifier" -> {
+                        if (p.size() == 2) {
+                            yield new io.gatehouse.admin.resources.QcCache(ctx).properties(api);
+                        }
                         if (p.size() == 3 && p.get(2).equals("cache")) {
                             yield new io.gatehouse.admin.resources.QcCache(ctx).list(api);
                         }
@@ -247,6 +253,11 @@ public final class Routes implements AutoCloseable {
 
     private ApiResponse put(ApiRequest r) throws Exception {
         List<String> p = r.path();
+        if (p.size() == 5 && p.get(0).equals("maxscale") && p.get(1).equals("debug") && p.get(2).equals("threads")
+                && (p.get(4).equals("listen") || p.get(4).equals("unlisten"))) {
+            return new io.gatehouse.admin.resources.DebugResources(ctx.runtime()).listen(p.get(3),
+                    p.get(4).equals("listen"));
+        }
         if (p.size() == 3 && p.get(0).equals("filters")) {
             return ApiResponse.ok(filterDocuments.write(new JsonApi(r.baseUrl()), p.get(1), p.get(2), r.body(), true));
         }
@@ -372,6 +383,10 @@ public final class Routes implements AutoCloseable {
         }
         if (p.size() == 1 && p.get(0).equals("maxscale")) {
             new GlobalChanges(ctx.runtime()).alter(r.body());
+            return ApiResponse.noContent();
+        }
+        if (p.size() == 2 && p.get(0).equals("maxscale") && p.get(1).equals("query_classifier")) {
+            new io.gatehouse.admin.resources.QcCache(ctx).alter(r.body());
             return ApiResponse.noContent();
         }
         if (p.size() == 2 && p.get(0).equals("maxscale") && p.get(1).equals("logs")) {

@@ -159,7 +159,8 @@ public final class MaxScaleInfo {
         stats.put("hangups", c.hangups);
         var state = rt.balancer().state(i, sessions);
         // Only the workers that get new clients listen, as in MaxScale.
-        stats.put("listening", listening && state == io.gatehouse.core.runtime.WorkerBalancer.State.ACTIVE);
+        stats.put("listening", listening && state == io.gatehouse.core.runtime.WorkerBalancer.State.ACTIVE
+                && rt.workers().isListening(i));
         var load = rt.balancer().load();
         ObjectNode l = stats.putObject("load");
         l.put("last_hour", load.lastHour(i));
