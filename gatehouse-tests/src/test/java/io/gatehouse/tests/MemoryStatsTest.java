@@ -34,7 +34,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * readwritesplit: the thread statistics have the keys of MaxScale 24.02's (fixture {@code rest/maxscale_threads.json}),
  * and the values move with real traffic: accepts, reads, sessions and descriptors while clients are connected,
  * classifier-cache inserts and bytes after distinct statements, session memory for the statements
- * {@code retain_last_statements} keeps, a hangup for a client that goes away, and sessions' memory back to 0 once they
+ * {@code retain_last_statements} keeps and for the bytes a client that reads nothing leaves waiting, a hangup for a client that goes away, and sessions' memory back to 0 once they
  * all ended. Own Gatehouse (two workers, {@code retain_last_statements=5}) so that no other test's traffic counts;
  * JDBC and gatectl on the test thread.
  */
@@ -236,6 +236,35 @@ class MemoryStatsTest {
                 throw new AssertionError(e);
             }
         });
+    }
+
+    @Test
+    void bytesHeldForAClientThatReadsNothingAreItsSessionsMemory() throws Exception {
+        try (RawSession s = RawSession.connect("127.0.0.1", gatehouse.port("Split-Listener"), new byte[0])) {
+            assertThat(s.login(Accounts.APP_USER, Accounts.APP_PASSWORD)).isNull();
+            String id = Long.toString(s.connectionId());
+            s.send("SELECT REPEAT('m', 1000000) FROM test.seq_1_to_50");
+            // The client reads nothing: what its socket does not take waits in its write queue.
+            await("the stalled client's write queue in its session's memory", () -> {
+                try {
+                    return get("sessions/" + id).at("/data/attributes/memory/connection_buffers/client/writeq")
+                            .asLong() > 0;
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            });
+            JsonNode m = get("sessions/" + id).at("/data/attributes/memory");
+            assertThat(m.path("total").asLong()).isGreaterThanOrEqualTo(m.at("/connection_buffers/client/writeq")
+                    .asLong());
+            assertThat(memory().at("/process/sessions").asLong()).isGreaterThanOrEqualTo(m.at(
+                    "/connection_buffers/client/writeq").asLong());
+            s.readTimeout(60_000);
+            long[] got = s.readResultSet();
+            assertThat(got[0]).as("rows").isEqualTo(50);
+            assertThat(s.scalar("SELECT 5")).isEqualTo("5");
+            assertThat(get("sessions/" + id).at("/data/attributes/memory/connection_buffers/client/writeq").asLong())
+                    .as("nothing waits once the client read it all").isZero();
+        }
     }
 
     @Test
