@@ -152,6 +152,12 @@ public final class Routes implements AutoCloseable {
                 yield switch (b) {
                     case "threads" -> p.size() == 2 ? maxscale.threads(api) : maxscale.thread(api, p.get(2));
                     case "modules" -> p.size() == 2 ? modules.list(api) : modules.one(api, p.get(2));
+                    case "memory" -> {
+                        if (p.size() != 2) {
+                            throw ApiException.notFound("resource '" + r.joined() + "'");
+                        }
+                        yield maxscale.memory(api);
+                    }
                     case "logs" -> {
                         String what = p.size() == 2 ? "" : p.size() == 3 ? p.get(2) : "?";
                         yield switch (what) {
