@@ -85,4 +85,16 @@ public final class StatementHistory {
     public synchronized List<SessionSnapshot.Statement> entries() {
         return List.copyOf(entries);
     }
+
+    /** Writes the retained statements of session {@code id} to the log as it ends, as {@code dump} asks. */
+    void logAtEnd(long id, Dump dump, boolean error) {
+        if (dump == Dump.NEVER || (dump == Dump.ON_ERROR && !error) || !enabled()) {
+            return;
+        }
+        org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ClientSession.class);
+        int n = 0;
+        for (SessionSnapshot.Statement e : entries()) {
+            log.info("Session {}, stmt {}: {}", id, ++n, e.sql());
+        }
+    }
 }
