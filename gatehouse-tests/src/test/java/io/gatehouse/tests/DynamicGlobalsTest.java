@@ -194,6 +194,81 @@ class DynamicGlobalsTest {
     }
 
     @Test
+    void usersRefreshTimeLimitsReloadsAfterABackendRefusal() throws Exception {
+        String user = "dyn_refresh_time_user";
+        cluster.primary().execute("DROP USER IF EXISTS '" + user + "'@'%'");
+        try {
+            cluster.primary().execute("CREATE USER '" + user + "'@'%' IDENTIFIED BY 'pw';"
+                    + " GRANT SELECT ON test.* TO '" + user + "'@'%'");
+            // An unknown user makes Gatehouse load the accounts at once, whatever users_refresh_time says.
+            assertThat(loginError(user, "pw")).isZero();
+            cluster.primary().execute("DROP USER '" + user + "'@'%'");
+            // Gatehouse still knows the account: the backend refuses, and the reload it asks for waits 30 s.
+            assertThat(loginError(user, "pw")).isEqualTo(1045);
+            Thread.sleep(2500);
+            assertThat(ok("show", "dbusers", "Write-Service").out()).as("no reload within users_refresh_time")
+                    .contains(user);
+            alter("users_refresh_time", "0s");
+            assertThat(loginError(user, "pw")).isEqualTo(1045);
+            await("the refusal reloads the accounts at once",
+                    () -> !ok("show", "dbusers", "Write-Service").out().contains(user));
+        } finally {
+            ok("alter", "maxscale", "users_refresh_time", "30s");
+            cluster.primary().execute("DROP USER IF EXISTS '" + user + "'@'%'");
+        }
+    }
+
+    @Test
+    void skipNameResolveDecidesWhetherHostNameAccountsMatchAfterTheChange() throws Exception {
+        String hostName = localHostName();
+        org.junit.jupiter.api.Assumptions.assumeTrue(hostName != null, "this machine's name does not resolve to 127.0.0.1");
+        String user = "dyn_hn_user";
+        try {
+            // The name account has no grant on test; the address account has (the backends skip name resolution,
+            // so only Gatehouse's own choice of account differs).
+            cluster.primary().execute("CREATE USER '" + user + "'@'" + hostName + "' IDENTIFIED BY 'pw';"
+                    + " CREATE USER '" + user + "'@'127.0.0.%' IDENTIFIED BY 'pw';"
+                    + " GRANT SELECT ON test.* TO '" + user + "'@'127.0.0.%'");
+            assertThat(loginError(user, "pw")).as("names resolved: the name account is chosen").isEqualTo(1044);
+            alter("skip_name_resolve", "true");
+            await("the reload without names lets the address account in", () -> loginError(user, "pw") == 0);
+            alter("skip_name_resolve", "false");
+            await("names resolved again", () -> loginError(user, "pw") == 1044);
+        } finally {
+            ok("alter", "maxscale", "skip_name_resolve", "false");
+            cluster.primary().execute("DROP USER IF EXISTS '" + user + "'@'" + hostName + "';"
+                    + " DROP USER IF EXISTS '" + user + "'@'127.0.0.%'");
+        }
+    }
+
+    /** This machine's name when it resolves to 127.0.0.1 (and is not localhost), else null. */
+    private static String localHostName() {
+        try {
+            String name = java.net.InetAddress.getLocalHost().getHostName();
+            for (java.net.InetAddress a : java.net.InetAddress.getAllByName(name)) {
+                if (a.getHostAddress().equals("127.0.0.1") && !name.equalsIgnoreCase("localhost")) {
+                    return name;
+                }
+            }
+        } catch (java.net.UnknownHostException e) {
+            return null;
+        }
+        return null;
+    }
+
+    /** 0 when {@code user} logs in to the test database through Write-Listener, else the error code. */
+    private int loginError(String user, String password) {
+        try (BlockingClient c = BlockingClient.connect(ClientOptions.tcp("127.0.0.1", gatehouse.port("Write-Listener"),
+                user, password).withTimeouts(Duration.ofSeconds(10)).withDatabase(Accounts.DATABASE))) {
+            return 0;
+        } catch (io.gatehouse.protocol.client.ServerErrorException e) {
+            return e.code();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
     void queryClassifierCacheSizeResizesEveryWorkersCache() throws Exception {
         String marker = "SELECT 'dyn-qc-marker' AS m";
         try {
