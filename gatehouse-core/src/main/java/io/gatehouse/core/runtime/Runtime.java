@@ -5,10 +5,8 @@ import io.gatehouse.api.config.Params;
 import io.gatehouse.api.monitor.Monitor;
 import io.gatehouse.api.monitor.MonitorContext;
 import io.gatehouse.api.monitor.MonitorModule;
-import io.gatehouse.api.router.RouterContext;
 import io.gatehouse.api.router.RouterModule;
 import io.gatehouse.api.server.MonitoredServer;
-import io.gatehouse.api.server.ServerView;
 import io.gatehouse.core.config.GatehouseConfig;
 import io.gatehouse.core.listener.Listener;
 import io.gatehouse.core.module.ModuleRegistry;
@@ -588,33 +586,5 @@ public final class Runtime implements AutoCloseable {
             safe = "_" + safe;
         }
         return java.nio.file.Path.of(global.string("datadir")).toAbsolutePath().normalize().resolve(safe);
-    }
-
-    /** {@code cacheBytes}: read at each call, so that routers see a runtime change of the classifier cache size. */
-    record ServiceRouterContext(Service service, java.util.function.LongSupplier cacheBytes) implements RouterContext {
-        @Override
-        public String serviceName() {
-            return service.name();
-        }
-
-        @Override
-        public Params params() {
-            return service.params();
-        }
-
-        @Override
-        public List<ServerView> targets() {
-            return service.routingTargets();
-        }
-
-        @Override
-        public long queries() {
-            return service.queries();
-        }
-
-        @Override
-        public long classifierCacheBytes() {
-            return cacheBytes.getAsLong();
-        }
     }
 }
