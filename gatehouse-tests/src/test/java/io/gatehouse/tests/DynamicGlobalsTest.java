@@ -297,6 +297,27 @@ class DynamicGlobalsTest {
     }
 
     @Test
+    void aChangedGlobalIsInEffectAfterARestart() throws Exception {
+        try {
+            alter("retain_last_statements", "3");
+            // A second instance from the same files stands for the restarted one (the ports of this file are free).
+            try (Gatehouse restarted = Gatehouse.start(dir.resolve("gatehouse.cnf"))) {
+                assertThat(restarted.runtime().global().integer("retain_last_statements")).isEqualTo(3);
+                try (BlockingClient c = BlockingClient.connect(ClientOptions.tcp("127.0.0.1",
+                        restarted.port("Running-Listener"), Accounts.APP_USER, Accounts.APP_PASSWORD)
+                        .withTimeouts(Duration.ofSeconds(10)))) {
+                    c.query("SELECT 'kept after restart'");
+                    long id = c.connectionId();
+                    assertThat(restarted.runtime().sessions().snapshot(id).statements())
+                            .extracting(s -> s.sql()).containsExactly("SELECT 'kept after restart'");
+                }
+            }
+        } finally {
+            ok("alter", "maxscale", "retain_last_statements", "0");
+        }
+    }
+
+    @Test
     void whatGatehouseCannotHonourIsRefusedNamingIt() {
         for (String[] kv : new String[][] {{"syslog", "true"}, {"session_trace", "5"}, {"key_manager", "file"},
             {"admin_port", "9999"}}) {
