@@ -123,13 +123,18 @@ class DynamicGlobalsTest {
                 assertThat(login(from, "wrong")).as("blocking is off (0)").startsWith("1045");
             }
             alter("max_auth_errors_until_block", "2");
+            alter("auth_block_time", "2s");
             assertThat(login(from, "wrong")).startsWith("1045");
             assertThat(login(from, "wrong")).startsWith("1045");
             assertThat(login(from, Accounts.APP_PASSWORD)).as("two failures after the change block the host")
                     .startsWith("1129");
             assertThat(login("127.0.0.1", Accounts.APP_PASSWORD)).as("another host").isEqualTo("ok");
+            Thread.sleep(2500);
+            assertThat(login(from, Accounts.APP_PASSWORD)).as("the block of auth_block_time=2s is over")
+                    .isEqualTo("ok");
         } finally {
             ok("alter", "maxscale", "max_auth_errors_until_block", "0");
+            ok("alter", "maxscale", "auth_block_time", "60s");
         }
         assertThat(login(from, Accounts.APP_PASSWORD)).as("0 turns blocking off again").isEqualTo("ok");
     }
