@@ -8,7 +8,6 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.gatehouse.core.session.ClientSettings;
 import io.gatehouse.core.session.login.TrustedNetworks;
@@ -210,12 +209,12 @@ public final class Listener {
         ServerBootstrap b = new ServerBootstrap()
                 .group(proxy.workers().acceptor(), proxy.workers().workers())
                 .option(ChannelOption.SO_BACKLOG, 1024)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
-                        new WriteBufferWaterMark(proxy.writeqLowWater(), proxy.writeqHighWater()))
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
                         accepted.incrementAndGet();
+                        // Read per client, not once at bind: a runtime change of writeq_*_water reaches new clients.
+                        ch.config().setWriteBufferWaterMark(proxy.waterMark());
                         // The MariaDB protocol installs its ClientSession directly: no connection object per client.
                         proto.initChannel(ch, sessions == null ? null
                                 : new io.gatehouse.core.session.protocol.ModuleConnection(ch, sessions, service.name()));

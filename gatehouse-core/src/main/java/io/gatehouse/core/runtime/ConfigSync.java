@@ -59,7 +59,16 @@ public final class ConfigSync implements AutoCloseable {
     private final Map<String, Integer> pending = new java.util.concurrent.ConcurrentHashMap<>();
 
     ConfigSync(Runtime rt, Params g) {
+        this(rt, g, 0);
+    }
+
+    /**
+     * {@code version}: the shared version this instance has applied already, when sharing restarts with new
+     * {@code config_sync_*} values at runtime (so that it does not apply again what it has).
+     */
+    ConfigSync(Runtime rt, Params g, long version) {
         this.rt = rt;
+        this.version = version;
         this.cluster = g.string("config_sync_cluster");
         this.table = "`" + g.string("config_sync_db").replace("`", "``") + "`.maxscale_config";
         Params mon = rt.monitorParams(cluster);
