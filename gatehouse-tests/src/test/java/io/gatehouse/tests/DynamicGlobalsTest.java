@@ -296,8 +296,18 @@ class DynamicGlobalsTest {
                 }
             }
             assertThat(ok("--tsv", "show", "qc_cache").out()).contains(marker);
+            // 0 turns the cache off, as in MaxScale (not "the default size").
+            alter("query_classifier_cache_size", "0");
+            assertThat(gatehouse.runtime().services().get("Split-Service").router().diagnostics())
+                    .containsEntry("classifier_cache_size", 0L);
+            try (BlockingClient c = connect("Split-Listener")) {
+                assertThat(c.query(marker).scalar()).isEqualTo("dyn-qc-marker");
+            }
+            assertThat(ok("--tsv", "show", "qc_cache").out()).doesNotContain("dyn-qc-marker");
         } finally {
-            ok("alter", "maxscale", "query_classifier_cache_size", "0");
+            // The classifier caches are per JVM: give the later tests of this JVM the default size back.
+            ok("alter", "maxscale", "query_classifier_cache_size",
+                    Long.toString(io.gatehouse.core.worker.ClassifierBudget.defaultTotal()));
         }
     }
 
