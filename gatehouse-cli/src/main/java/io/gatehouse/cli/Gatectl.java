@@ -41,7 +41,7 @@ import picocli.CommandLine.Option;
                 StatementsCommand.class, ApiCommand.class, ClassifyCommand.class, RotateCommand.class,
                 io.gatehouse.cli.verbs.LogPriorityCommand.Enable.class,
                 io.gatehouse.cli.verbs.LogPriorityCommand.Disable.class,
-                ClusterCommand.class,
+                ClusterCommand.class, io.gatehouse.cli.verbs.DebugCommand.class,
                 CommandLine.HelpCommand.class},
         versionProvider = Gatectl.Version.class)
 public final class Gatectl implements Runnable {

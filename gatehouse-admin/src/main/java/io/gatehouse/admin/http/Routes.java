@@ -147,6 +147,12 @@ public final class Routes implements AutoCloseable {
                 yield switch (b) {
                     case "threads" -> p.size() == 2 ? maxscale.threads(api) : maxscale.thread(api, p.get(2));
                     case "modules" -> p.size() == 2 ? modules.list(api) : modules.one(api, p.get(2));
+                    case "debug" -> {
+                        if (p.size() != 3 || !p.get(2).equals("stacktrace")) {
+                            throw ApiException.notFound("resource '" + r.joined() + "'");
+                        }
+                        yield io.gatehouse.admin.resources.Stacktraces.get();
+                    }
                     case "logs" -> {
                         String what = p.size() == 2 ? "" : p.size() == 3 ? p.get(2) : "?";
                         yield switch (what) {
@@ -268,7 +274,13 @@ public final class Routes implements AutoCloseable {
             case "services" -> {
                 Services.require(ctx.runtime(), name);
                 switch (action) {
-                    case "stop" -> ctx.runtime().stopService(name);
+                    case "stop" -> {
+                        ctx.runtime().stopService(name);
+                        if (force(r)) {
+                            // maxctrl's stop service --force: its sessions end too.
+                            ctx.runtime().listenersOf(name).forEach(io.gatehouse.core.listener.Listener::closeClients);
+                        }
+                    }
                     case "start" -> ctx.runtime().startService(name);
                     default -> throw ApiException.notFound("resource '" + r.joined() + "'");
                 }
@@ -278,7 +290,12 @@ public final class Routes implements AutoCloseable {
                     throw ApiException.notFound("listener '" + name + "'");
                 }
                 switch (action) {
-                    case "stop" -> ctx.runtime().stopListener(name);
+                    case "stop" -> {
+                        ctx.runtime().stopListener(name);
+                        if (force(r)) {
+                            ctx.runtime().listeners().get(name).closeClients();
+                        }
+                    }
                     case "start" -> ctx.runtime().startListener(name);
                     default -> throw ApiException.notFound("resource '" + r.joined() + "'");
                 }
@@ -407,7 +424,17 @@ public final class Routes implements AutoCloseable {
             return ApiResponse.noContent();
         }
         if (p.size() == 2 && p.get(0).equals("sessions")) {
-            if (!ctx.runtime().sessions().close(parseId(p.get(1)))) {
+            long id = parseId(p.get(1));
+            long ttl = r.param("ttl") == null ? 0 : parseId(r.param("ttl"));
+            if (ttl > 0) {
+                // maxctrl's destroy session --ttl: the session has that many seconds to finish, then is closed.
+                if (ctx.runtime().sessions().snapshot(id) == null) {
+                    throw ApiException.notFound("session '" + p.get(1) + "'");
+                }
+                var sessionsRegistry = ctx.runtime().sessions();
+                java.util.concurrent.CompletableFuture.delayedExecutor(ttl, java.util.concurrent.TimeUnit.SECONDS)
+                        .execute(() -> sessionsRegistry.close(id));
+            } else if (!ctx.runtime().sessions().close(id)) {
                 throw ApiException.notFound("session '" + p.get(1) + "'");
             }
             return ApiResponse.noContent();
@@ -426,6 +453,10 @@ public final class Routes implements AutoCloseable {
             return ApiResponse.noContent();
         }
         throw ApiException.notFound("resource '" + r.joined() + "'");
+    }
+
+    private static boolean force(ApiRequest r) {
+        return "yes".equalsIgnoreCase(r.param("force")) || "true".equalsIgnoreCase(r.param("force"));
     }
 
     private static long parseId(String s) {
