@@ -41,7 +41,7 @@ public final class CreateReport implements Runnable {
     boolean archive;
 
     /** maxctrl's --archive: only for a Gatehouse on this machine, since the files are read here. */
-    private void writeArchive(String report) {
+    private void requireLocalHosts() {
         for (String h : create.gatectl.hosts()) {
             String host = h.replaceFirst("^https?://", "");
             if (!host.startsWith("127.0.0.1") && !host.startsWith("localhost") && !host.startsWith("[::1]")) {
@@ -49,6 +49,9 @@ public final class CreateReport implements Runnable {
                         + " to localhost or 127.0.0.1, not " + h);
             }
         }
+    }
+
+    private void writeArchive(String report) {
         var c = create.gatectl.client(create.gatectl.hosts().get(0));
         String persist = c.get("maxscale").at("/data/attributes/parameters/persistdir").asText(null);
         String log = c.get("maxscale/logs").at("/data/attributes/log_file").asText(null);
@@ -64,6 +67,9 @@ public final class CreateReport implements Runnable {
 
     @Override
     public void run() {
+        if (archive) {
+            requireLocalHosts();
+        }
         Map<String, ObjectNode> reports = new LinkedHashMap<>();
         create.gatectl.eachHost(c -> {
             ObjectNode r = JsonText.MAPPER.createObjectNode();
