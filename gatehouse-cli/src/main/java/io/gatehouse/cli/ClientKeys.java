@@ -101,7 +101,10 @@ final class ClientKeys {
                                 info.getAlgParameters());
                         return pkcs8(file, info.getKeySpec(c).getEncoded());
                     } catch (IOException | GeneralSecurityException e) {
-                        throw new CliException("--tls-passphrase: cannot decrypt " + file + ": " + e.getMessage());
+                        // The JDK reads PBES2 with AES only; OpenSSL's req may have used 3DES.
+                        throw new CliException("--tls-passphrase: cannot decrypt " + file + ": " + e.getMessage()
+                                + " (an AES-encrypted PKCS#8 key is read: openssl pkcs8 -topk8 -v2 aes-256-cbc"
+                                + " -in KEY -out NEWKEY)");
                     }
                 }
                 default -> {
