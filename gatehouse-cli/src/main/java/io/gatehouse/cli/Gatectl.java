@@ -116,6 +116,7 @@ public final class Gatectl implements Runnable {
             err.flush();
             return 1;
         }
+        addHelp(cl);
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
@@ -134,6 +135,17 @@ public final class Gatectl implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** As in maxctrl, {@code --help} works after any verb ({@code gatectl list servers --help}). */
+    private static void addHelp(CommandLine cl) {
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            if (sub.getCommandSpec().findOption("--help") == null) {
+                sub.getCommandSpec().addOption(CommandLine.Model.OptionSpec.builder("--help").usageHelp(true)
+                        .description("Show this help").build());
+            }
+            addHelp(sub);
+        }
     }
 
     /**

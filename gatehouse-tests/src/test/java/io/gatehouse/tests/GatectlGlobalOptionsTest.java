@@ -168,6 +168,18 @@ class GatectlGlobalOptionsTest {
     }
 
     @Test
+    void helpAndVersion() {
+        Run help = bare("--help");
+        assertThat(help.status()).isZero();
+        assertThat(help.out()).contains("--skip-sync").contains("--tls-passphrase").contains("debug");
+        assertThat(bare("--version").out()).startsWith("gatectl ");
+        Run verbHelp = bare("list", "queries", "--help");
+        assertThat(verbHelp.status()).isZero();
+        assertThat(verbHelp.out()).contains("--max-length");
+        assertThat(bare("help", "show").out()).contains("replication");
+    }
+
+    @Test
     void listQueriesNamesTheParameterItNeeds() {
         Run r = gatectl("list", "queries");
         assertThat(r.status()).isEqualTo(1);
