@@ -345,7 +345,7 @@ class GatectlEveryVerbTest {
         String folded = ok("debug", "stacktrace", "--fold", "--raw", "--interval", "100", "--duration", "0.5").out();
         List<Integer> counts = new ArrayList<>();
         for (String line : folded.lines().toList()) {
-            assertThat(line).matches("thread .*;.* \\d+");
+            assertThat(line).matches(".*\\[thread .*\\] \\d+");
             counts.add(Integer.parseInt(line.substring(line.lastIndexOf(' ') + 1)));
         }
         assertThat(counts).as("idle threads show the same stack in every sample").anyMatch(c -> c >= 3);

@@ -124,6 +124,12 @@ public final class Routes implements AutoCloseable {
         if (a.equals("health")) {
             return new Health(ctx.runtime()).check(p);
         }
+        if (a.equals("maxscale") && "debug".equals(b) && p.size() == 3) {
+            return new io.gatehouse.admin.resources.DebugResources(ctx.runtime()).get(api, p.get(2));
+        }
+        if (a.equals("sql")) {
+            return sql.get(r);
+        }
         ObjectNode doc = switch (a) {
             case "servers" -> p.size() == 1 ? servers.list(api) : relationshipsOr(p, servers.one(api, b));
             case "services" -> {
@@ -136,7 +142,6 @@ public final class Routes implements AutoCloseable {
             case "listeners" -> p.size() == 1 ? listeners.list(api) : relationshipsOr(p, listeners.one(api, b));
             case "monitors" -> p.size() == 1 ? monitors.list(api) : relationshipsOr(p, monitors.one(api, b));
             case "sessions" -> p.size() == 1 ? sessions.list(api) : relationshipsOr(p, sessions.one(api, b));
-            case "sql" -> p.size() == 1 ? sql.list(api) : sql.one(api, b);
             case "filters" -> p.size() == 3 ? filterDocuments.read(api, b, p.get(2))
                     : p.size() == 1 ? filters.list(api) : relationshipsOr(p, filters.one(api, b));
             case "threads" -> p.size() == 1 ? maxscale.threads(api) : maxscale.thread(api, b);
@@ -147,11 +152,11 @@ public final class Routes implements AutoCloseable {
                 yield switch (b) {
                     case "threads" -> p.size() == 2 ? maxscale.threads(api) : maxscale.thread(api, p.get(2));
                     case "modules" -> p.size() == 2 ? modules.list(api) : modules.one(api, p.get(2));
-                    case "debug" -> {
-                        if (p.size() != 3 || !p.get(2).equals("stacktrace")) {
+                    case "memory" -> {
+                        if (p.size() != 2) {
                             throw ApiException.notFound("resource '" + r.joined() + "'");
                         }
-                        yield io.gatehouse.admin.resources.Stacktraces.get();
+                        yield maxscale.memory(api);
                     }
                     case "logs" -> {
                         String what = p.size() == 2 ? "" : p.size() == 3 ? p.get(2) : "?";
@@ -163,6 +168,9 @@ public final class Routes implements AutoCloseable {
                         };
                     }
                     case "query_classifier" -> {
+                        if (p.size() == 2) {
+                            yield new io.gatehouse.admin.resources.QcCache(ctx).properties(api);
+                        }
                         if (p.size() == 3 && p.get(2).equals("cache")) {
                             yield new io.gatehouse.admin.resources.QcCache(ctx).list(api);
                         }
@@ -247,6 +255,11 @@ public final class Routes implements AutoCloseable {
 
     private ApiResponse put(ApiRequest r) throws Exception {
         List<String> p = r.path();
+        if (p.size() == 5 && p.get(0).equals("maxscale") && p.get(1).equals("debug") && p.get(2).equals("threads")
+                && (p.get(4).equals("listen") || p.get(4).equals("unlisten"))) {
+            return new io.gatehouse.admin.resources.DebugResources(ctx.runtime()).listen(p.get(3),
+                    p.get(4).equals("listen"));
+        }
         if (p.size() == 3 && p.get(0).equals("filters")) {
             return ApiResponse.ok(filterDocuments.write(new JsonApi(r.baseUrl()), p.get(1), p.get(2), r.body(), true));
         }
@@ -307,11 +320,8 @@ public final class Routes implements AutoCloseable {
 
     private ApiResponse post(ApiRequest r) throws Exception {
         List<String> p = r.path();
-        if (p.size() == 1 && p.get(0).equals("sql")) {
-            return sql.connect(r);
-        }
-        if (p.size() == 3 && p.get(0).equals("sql") && p.get(2).equals("queries")) {
-            return sql.query(r, p.get(1));
+        if (!p.isEmpty() && p.get(0).equals("sql")) {
+            return sql.post(r);
         }
         if (p.size() == 3 && p.get(0).equals("filters")) {
             return ApiResponse.ok(filterDocuments.write(new JsonApi(r.baseUrl()), p.get(1), p.get(2), r.body(), false));
@@ -385,6 +395,10 @@ public final class Routes implements AutoCloseable {
             new GlobalChanges(ctx.runtime()).alter(r.body());
             return ApiResponse.noContent();
         }
+        if (p.size() == 2 && p.get(0).equals("maxscale") && p.get(1).equals("query_classifier")) {
+            new io.gatehouse.admin.resources.QcCache(ctx).alter(r.body());
+            return ApiResponse.noContent();
+        }
         if (p.size() == 2 && p.get(0).equals("maxscale") && p.get(1).equals("logs")) {
             // MaxScale's older logging resource (maxctrl's alter logging): its parameters are global ones.
             LoggingInfo.requireLoggingParameters(r.body());
@@ -413,8 +427,8 @@ public final class Routes implements AutoCloseable {
 
     private ApiResponse delete(ApiRequest r) throws Exception {
         List<String> p = r.path();
-        if (p.size() == 2 && p.get(0).equals("sql")) {
-            return sql.close(r, p.get(1));
+        if (!p.isEmpty() && p.get(0).equals("sql")) {
+            return sql.delete(r);
         }
         if (p.size() == 3 && p.get(0).equals("filters")) {
             return ApiResponse.ok(filterDocuments.remove(new JsonApi(r.baseUrl()), p.get(1), p.get(2), r.query()));

@@ -183,7 +183,8 @@ public final class ShowCommand {
         return List.of(f("Id", "/id"), f("Service", "rel:services"), f("State", "/attributes/state"),
                 f("User", "/attributes/user"), f("Host", "/attributes/remote"), f("Connected", "/attributes/connected"),
                 f("Servers", "rel:servers"), f("Connections", "/attributes/connections"),
-                f("Queries", "/attributes/queries"));
+                f("Queries", "/attributes/queries"), f("Memory", "/attributes/memory"),
+                f("I/O-Activity", "/attributes/io_activity"));
     }
 
     @Command(name = "session", description = "Show a session")
@@ -198,8 +199,21 @@ public final class ShowCommand {
     }
 
     private static List<Field> threadFields() {
-        return List.of(f("Id", "/id"), f("State", "/attributes/stats/state"),
-                f("Listening", "/attributes/stats/listening"), f("Statistics", "/attributes/stats"));
+        String st = "/attributes/stats/";
+        return List.of(f("Id", "/id"), f("State", st + "state"), f("Listening", st + "listening"),
+                f("Accepts", st + "accepts"), f("Reads", st + "reads"), f("Writes", st + "writes"),
+                f("Hangups", st + "hangups"), f("Errors", st + "errors"),
+                f("Avg event queue length", st + "avg_event_queue_length"),
+                f("Max event queue length", st + "max_event_queue_length"), f("Max exec time", st + "max_exec_time"),
+                f("Max queue time", st + "max_queue_time"), f("Current FDs", st + "current_descriptors"),
+                f("Total FDs", st + "total_descriptors"), f("Load (1s)", st + "load/last_second"),
+                f("Load (1m)", st + "load/last_minute"), f("Load (1h)", st + "load/last_hour"),
+                f("QC cache size", st + "query_classifier_cache/size"),
+                f("QC cache inserts", st + "query_classifier_cache/inserts"),
+                f("QC cache hits", st + "query_classifier_cache/hits"),
+                f("QC cache misses", st + "query_classifier_cache/misses"),
+                f("QC cache evictions", st + "query_classifier_cache/evictions"), f("Sessions", st + "sessions"),
+                f("Zombies", st + "zombies"), f("Memory", st + "memory/total"));
     }
 
     @Command(name = "thread", description = "Show a routing thread")

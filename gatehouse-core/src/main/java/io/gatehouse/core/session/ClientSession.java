@@ -29,6 +29,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
+import io.gatehouse.core.worker.WorkerCounters;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -102,6 +103,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     public int failedChangeUsers;
     /** A backend's refusal of this login under skip_authentication/clear_pw_passthrough was counted already. */
     private boolean backendRefusalCounted;
+    /** Read events of the client's and the backends' connections ({@code io_activity}); worker thread. */
+    private long ioEvents;
 
     public ClientSession(Service service, ProxyContext proxy) {
         this(service, proxy, ClientSettings.PLAIN);
@@ -222,6 +225,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         return out == null ? 0 : out.totalPendingWriteBytes();
     }
 
+    /** Counts a read event of one of the session's backend connections; worker thread. */
+    public void backendRead() {
+        ioEvents++;
+    }
+
+    /** Read events of the session's client and backend connections so far; worker thread. */
+    public long ioEvents() {
+        return ioEvents;
+    }
+
     public boolean isRouting() {
         return state == State.ROUTING;
     }
@@ -258,6 +271,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         client = ctx.channel();
+        WorkerCounters counters = WorkerCounters.current();
+        counters.accepts++;
+        counters.totalDescriptors++;
         SocketAddress addr = client.remoteAddress();
         remote = addr instanceof InetSocketAddress isa ? isa.getAddress().getHostAddress() : "localhost";
         remotePort = addr instanceof InetSocketAddress isa ? isa.getPort() : 0;
@@ -284,6 +300,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        long start = System.nanoTime();
+        try {
+            read(ctx, msg);
+        } finally {
+            WorkerCounters.current().executed(start);
+        }
+    }
+
+    private void read(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof io.netty.handler.codec.haproxy.HAProxyMessage header) {
             loginFlow.proxyHeader(header);
             return;
@@ -317,6 +342,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        WorkerCounters.current().reads++;
+        ioEvents++;
         routing.readComplete();
     }
 
@@ -342,16 +369,23 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            WorkerCounters.current().writes++;
+        }
         routing.clientWritable(ctx.channel().isWritable());
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (state != State.CLOSED) {
+            WorkerCounters.current().hangups++;     // not closed by us: the client went away
+        }
         cleanup();
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        WorkerCounters.current().errors++;
         LOG.warn("Client session {} from {}: {}", id, remote, cause.toString());
         ctx.close();
     }

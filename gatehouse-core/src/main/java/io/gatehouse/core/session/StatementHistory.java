@@ -72,6 +72,15 @@ public final class StatementHistory {
         }
     }
 
+    /** The characters of the retained statements' SQL (each entry's times and references not counted). */
+    public synchronized long bytes() {
+        long n = 0;
+        for (SessionSnapshot.Statement e : entries) {
+            n += e.sql().length();
+        }
+        return n;
+    }
+
     /** The retained statements, oldest first; any thread. */
     public synchronized List<SessionSnapshot.Statement> entries() {
         return List.copyOf(entries);

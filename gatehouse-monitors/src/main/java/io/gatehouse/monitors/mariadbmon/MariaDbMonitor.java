@@ -161,6 +161,12 @@ final class MariaDbMonitor implements Monitor {
      * says what was done, or throws IllegalStateException with the reason it was refused or failed.
      */
     private String operate(String op, List<String> a) throws InterruptedException {
+        // MaxScale runs manual cluster operations only in active mode. Checked here, on the monitor thread, so a
+        // command queued before passive was switched on is refused too. Releasing locks changes no server's role.
+        if (context.passive() && !op.equals("release-locks")) {
+            throw new IllegalStateException(op + " refused: this instance is passive (global passive=true); only an"
+                    + " active instance changes the cluster");
+        }
         ClusterSettings s = ClusterSettings.from(context.params());
         String result;
         try {
