@@ -341,7 +341,7 @@ class GatectlEveryVerbTest {
     @Test
     void debugStacktraceSamplesTheThreads() {
         String once = ok("debug", "stacktrace").out();
-        assertThat(once).startsWith("Count: 1\n").contains("java.lang.Thread");
+        assertThat(once).startsWith("Count: ").contains("\nCount: 1\n").contains("java.lang.Thread");
         String folded = ok("debug", "stacktrace", "--fold", "--raw", "--interval", "100", "--duration", "0.5").out();
         List<Integer> counts = new ArrayList<>();
         for (String line : folded.lines().toList()) {
