@@ -24,7 +24,8 @@ import javax.net.ssl.KeyManagerFactory;
 
 /**
  * The client certificate of {@code --tls-key}/{@code --tls-cert}/{@code --tls-passphrase}: reads the PEM files and
- * builds key managers that present them. Errors name the option whose file is wrong. Stateless; used on the
+ * builds key managers that present them (encrypted keys: {@link Pbes2}, else the JDK's PBE schemes). Errors name
+ * the option whose file is wrong. Stateless; used on the
  * command's thread.
  */
 final class ClientKeys {
@@ -89,6 +90,15 @@ final class ClientKeys {
                         throw new CliException("--tls-key: " + file + " is encrypted; give --tls-passphrase");
                     }
                     try {
+                        byte[] plain = Pbes2.decrypt(der, passphrase.toCharArray());
+                        if (plain != null) {
+                            return pkcs8(file, plain);
+                        }
+                    } catch (GeneralSecurityException e) {
+                        throw new CliException("--tls-passphrase: cannot decrypt " + file + " (wrong passphrase?): "
+                                + e.getMessage());
+                    }
+                    try {
                         EncryptedPrivateKeyInfo info = new EncryptedPrivateKeyInfo(der);
                         // OpenSSL 3 writes PBES2; the JDK names the scheme only through its parameters.
                         String alg = info.getAlgName();
@@ -101,9 +111,8 @@ final class ClientKeys {
                                 info.getAlgParameters());
                         return pkcs8(file, info.getKeySpec(c).getEncoded());
                     } catch (IOException | GeneralSecurityException e) {
-                        // The JDK reads PBES2 with AES only; OpenSSL's req may have used 3DES.
                         throw new CliException("--tls-passphrase: cannot decrypt " + file + ": " + e.getMessage()
-                                + " (an AES-encrypted PKCS#8 key is read: openssl pkcs8 -topk8 -v2 aes-256-cbc"
+                                + " (PBES2 with AES or 3DES is read: openssl pkcs8 -topk8 -v2 aes-256-cbc"
                                 + " -in KEY -out NEWKEY)");
                     }
                 }

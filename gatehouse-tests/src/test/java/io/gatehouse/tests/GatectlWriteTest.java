@@ -211,6 +211,15 @@ class GatectlWriteTest {
         assertThat(gatectl("--tls-key", key, "--tls-cert", cert, "--tls-passphrase", "wrong", "list", "monitors")
                 .err()).contains("--tls-passphrase");
 
+        // openssl req encrypts its new key with 3DES, which the JDK alone cannot read.
+        String reqKey = dir.resolve("client-req-key.pem").toString();
+        String reqCert = dir.resolve("client-req-cert.pem").toString();
+        openssl("req", "-x509", "-newkey", "rsa:2048", "-passout", "pass:secret", "-days", "2", "-subj", "/CN=req",
+                "-keyout", reqKey, "-out", reqCert);
+        Run des = gatectl("--tls-key", reqKey, "--tls-cert", reqCert, "--tls-passphrase", "secret", "--tsv", "list",
+                "monitors");
+        assertThat(des.status()).as(des.err()).isZero();
+
         String rsa = dir.resolve("client-rsa.pem").toString();
         String rsaCert = dir.resolve("client-rsa-cert.pem").toString();
         openssl("genrsa", "-traditional", "-out", rsa, "2048");
