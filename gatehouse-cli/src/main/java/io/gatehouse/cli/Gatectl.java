@@ -31,8 +31,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code gatectl}: the command-line client of Gatehouse's admin API, with maxctrl's verbs, options and table
- * layout. Parses the command line and runs one verb on the calling thread; every verb talks only HTTP. Exit status
- * 0 on success, 1 when the API refuses or cannot be reached.
+ * layout. Parses the command line (global options may come from maxctrl's configuration file, see
+ * {@link ConfigFile}) and runs one verb on the calling thread; every verb talks only HTTP. Exit status 0 on
+ * success, 1 when the API refuses or cannot be reached, 2 on a usage error.
  */
 @Command(name = "gatectl", description = "Administer Gatehouse through its REST API (maxctrl's commands).",
         subcommands = {ListCommand.class, ShowCommand.class, SetCommand.class, ClearCommand.class, StartCommand.class,

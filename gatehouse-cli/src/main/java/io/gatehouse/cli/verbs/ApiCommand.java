@@ -13,8 +13,8 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code gatectl api post|patch RESOURCE JSON [--pretty]} send a raw document and print the answer (OK when it
- * has none). {@code gatectl api get RESOURCE [PATH] [--pretty] [--sum]}: the raw JSON of any admin API resource, optionally
- * narrowed by maxctrl's dotted path ({@code data[].attributes.state}: {@code name[]} maps the rest of the path over
+ * has none). {@code gatectl api get RESOURCE [PATH] [--pretty] [--sum]}: the raw JSON of any admin API resource,
+ * optionally narrowed by maxctrl's dotted path ({@code data[].attributes.state}: {@code name[]} maps the rest of the path over
  * an array, {@code name[2]} picks one element). Scripts use it for values no table shows. Runs on the command's
  * thread.
  */

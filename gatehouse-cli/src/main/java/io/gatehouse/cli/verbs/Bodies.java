@@ -127,7 +127,8 @@ final class Bodies {
     /** Sets {@code data.relationships.<type>.data} to exactly the given ids, none included (which clears it). */
     static void relateExactly(ObjectNode doc, String type, List<String> ids) {
         ObjectNode data = (ObjectNode) doc.get("data");
-        ObjectNode rels = data.has("relationships") ? (ObjectNode) data.get("relationships") : data.putObject("relationships");
+        ObjectNode rels = data.has("relationships") ? (ObjectNode) data.get("relationships")
+                : data.putObject("relationships");
         rels.putObject(type).set("data", identifiers(type, ids));
     }
 
