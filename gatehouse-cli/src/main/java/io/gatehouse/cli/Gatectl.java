@@ -78,9 +78,14 @@ public final class Gatectl implements Runnable {
     @Option(names = {"-s", "--secure"}, description = "Use HTTPS for the admin API")
     boolean secure;
 
-    @Option(names = {"-n", "--tls-verify-server-cert"}, arity = "1", defaultValue = "true",
-            description = "Verify the admin API's certificate and host name (default: ${DEFAULT-VALUE})")
+    @Option(names = {"-n", "--tls-verify-server-cert"}, arity = "0..1", defaultValue = "true", fallbackValue = "true",
+            description = "Verify the admin API's certificate and host name: -n false or"
+                    + " --tls-verify-server-cert=false turns it off (default: ${DEFAULT-VALUE})")
     boolean tlsVerifyServerCert = true;
+
+    /** yargs, which maxctrl is built on, negates every boolean option with a {@code --no-} prefix. */
+    @Option(names = "--no-tls-verify-server-cert", description = "Do not verify the admin API's certificate")
+    boolean noTlsVerifyServerCert;
 
     @Option(names = "--tls-ca-cert", description = "PEM CA certificate that signed the admin API's certificate")
     java.nio.file.Path tlsCaCert;
@@ -181,7 +186,7 @@ public final class Gatectl implements Runnable {
             throw new CliException(tlsKey == null ? "--tls-cert needs --tls-key" : "--tls-key needs --tls-cert");
         }
         javax.net.ssl.SSLContext tls = secure || host.startsWith("https://")
-                ? ClientTls.context(tlsVerifyServerCert, tlsCaCert, tlsKey, tlsCert, tlsPassphrase) : null;
+                ? ClientTls.context(tlsVerifyServerCert && !noTlsVerifyServerCert, tlsCaCert, tlsKey, tlsCert, tlsPassphrase) : null;
         return new AdminClient(host, user, password(), Duration.ofMillis(timeoutMillis), tls, skipSync);
     }
 

@@ -175,6 +175,14 @@ class GatectlWriteTest {
         Run unverified = raw("--secure", "--tls-verify-server-cert=false", "--tsv", "list", "servers");
         assertThat(unverified.status()).as(unverified.err()).isZero();
         assertThat(unverified.out()).contains(cluster.primary().name() + "\t127.0.0.1\t");
+        for (String[] off : new String[][] {{"-n", "false"}, {"--no-tls-verify-server-cert"}}) {
+            List<String> args = new ArrayList<>(List.of("--secure"));
+            args.addAll(Arrays.asList(off));
+            args.addAll(List.of("--tsv", "list", "monitors"));
+            Run r = raw(args.toArray(String[]::new));
+            assertThat(r.status()).as(String.join(" ", off) + ": " + r.err()).isZero();
+        }
+        assertThat(raw("--secure", "-n", "--tsv", "list", "monitors").status()).as("-n alone verifies").isEqualTo(1);
         Run plain = raw("list", "servers");
         assertThat(plain.status()).isEqualTo(1);
         Run trusted = gatectl("--tsv", "list", "monitors");
