@@ -287,7 +287,13 @@ public final class Routes implements AutoCloseable {
             case "services" -> {
                 Services.require(ctx.runtime(), name);
                 switch (action) {
-                    case "stop" -> ctx.runtime().stopService(name);
+                    case "stop" -> {
+                        ctx.runtime().stopService(name);
+                        if (force(r)) {
+                            // maxctrl's stop service --force: its sessions end too.
+                            ctx.runtime().listenersOf(name).forEach(io.gatehouse.core.listener.Listener::closeClients);
+                        }
+                    }
                     case "start" -> ctx.runtime().startService(name);
                     default -> throw ApiException.notFound("resource '" + r.joined() + "'");
                 }
@@ -297,7 +303,12 @@ public final class Routes implements AutoCloseable {
                     throw ApiException.notFound("listener '" + name + "'");
                 }
                 switch (action) {
-                    case "stop" -> ctx.runtime().stopListener(name);
+                    case "stop" -> {
+                        ctx.runtime().stopListener(name);
+                        if (force(r)) {
+                            ctx.runtime().listeners().get(name).closeClients();
+                        }
+                    }
                     case "start" -> ctx.runtime().startListener(name);
                     default -> throw ApiException.notFound("resource '" + r.joined() + "'");
                 }
@@ -427,7 +438,17 @@ public final class Routes implements AutoCloseable {
             return ApiResponse.noContent();
         }
         if (p.size() == 2 && p.get(0).equals("sessions")) {
-            if (!ctx.runtime().sessions().close(parseId(p.get(1)))) {
+            long id = parseId(p.get(1));
+            long ttl = r.param("ttl") == null ? 0 : parseId(r.param("ttl"));
+            if (ttl > 0) {
+                // maxctrl's destroy session --ttl: the session has that many seconds to finish, then is closed.
+                if (ctx.runtime().sessions().snapshot(id) == null) {
+                    throw ApiException.notFound("session '" + p.get(1) + "'");
+                }
+                var sessionsRegistry = ctx.runtime().sessions();
+                java.util.concurrent.CompletableFuture.delayedExecutor(ttl, java.util.concurrent.TimeUnit.SECONDS)
+                        .execute(() -> sessionsRegistry.close(id));
+            } else if (!ctx.runtime().sessions().close(id)) {
                 throw ApiException.notFound("session '" + p.get(1) + "'");
             }
             return ApiResponse.noContent();
@@ -446,6 +467,10 @@ public final class Routes implements AutoCloseable {
             return ApiResponse.noContent();
         }
         throw ApiException.notFound("resource '" + r.joined() + "'");
+    }
+
+    private static boolean force(ApiRequest r) {
+        return "yes".equalsIgnoreCase(r.param("force")) || "true".equalsIgnoreCase(r.param("force"));
     }
 
     private static long parseId(String s) {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
@@ -18,7 +19,7 @@ import picocli.CommandLine.ParentCommand;
  * indented JSON; the plural forms ({@code show servers} ...) print that table for every object of the collection,
  * read with one request. Runs on the command's thread.
  */
-@Command(name = "show", description = "Show one object")
+@Command(name = "show", description = "Show one object", subcommands = ShowReplication.class)
 public final class ShowCommand {
     @ParentCommand
     Gatectl gatectl;
@@ -173,8 +174,9 @@ public final class ShowCommand {
     }
 
     @Command(name = "modules", description = "Show all loaded modules")
-    void modules() {
-        showAll("maxscale/modules", moduleFields());
+    void modules(@Option(names = "--load-all", description = "Load every module first (Gatehouse's are built in)")
+                 boolean loadAll) {
+        showAll(loadAll ? "maxscale/modules?load=all" : "maxscale/modules", moduleFields());
     }
 
     private static List<Field> sessionFields() {
@@ -186,13 +188,14 @@ public final class ShowCommand {
     }
 
     @Command(name = "session", description = "Show a session")
-    void session(@Parameters(paramLabel = "ID") String id) {
-        show("sessions/" + id, sessionFields());
+    void session(@Parameters(paramLabel = "ID") String id,
+                 @Option(names = "--rdns", description = "Show the client's host name (reverse DNS)") boolean rdns) {
+        show("sessions/" + id + (rdns ? "?rdns=true" : ""), sessionFields());
     }
 
     @Command(name = "sessions", description = "Show all sessions")
-    void sessions() {
-        showAll("sessions", sessionFields());
+    void sessions(@Option(names = "--rdns", description = "Show client host names (reverse DNS)") boolean rdns) {
+        showAll(rdns ? "sessions?rdns=true" : "sessions", sessionFields());
     }
 
     private static List<Field> threadFields() {
@@ -219,8 +222,24 @@ public final class ShowCommand {
     }
 
     @Command(name = "threads", description = "Show all routing threads")
-    void threads() {
-        showAll("maxscale/threads", threadFields());
+    void threads(@Option(names = "--kind", defaultValue = "running",
+                         description = "running (threads not Dormant) or all (default: ${DEFAULT-VALUE})") String kind) {
+        if (!kind.equals("running") && !kind.equals("all")) {
+            throw new io.gatehouse.cli.CliException("--kind is running or all, not '" + kind + "'");
+        }
+        gatectl.eachHost(c -> {
+            StringBuilder sb = new StringBuilder();
+            for (JsonNode r : c.get("maxscale/threads").path("data")) {
+                if (kind.equals("running") && r.at("/attributes/stats/state").asText().equals("Dormant")) {
+                    continue;
+                }
+                if (sb.length() > 0 && !gatectl.tsv()) {
+                    sb.append('\n');
+                }
+                sb.append(render(r, threadFields()));
+            }
+            return sb.toString();
+        });
     }
 
     /** maxctrl's {@code show dbusers}: the accounts the service loaded from its servers, one row each. */
@@ -241,10 +260,15 @@ public final class ShowCommand {
 
     /** maxctrl's {@code show qc_cache}: the statements the classifier caches hold, the most used first. */
     @Command(name = "qc_cache", description = "Show the statements in the query classifier caches")
-    void qcCache() {
+    void qcCache(@Option(names = "--top", defaultValue = "20",
+                         description = "Show the N most used entries (default: ${DEFAULT-VALUE})") int top) {
         gatectl.eachHost(c -> {
             BoxTable t = new BoxTable(List.of("Statement", "Hits", "Type"));
-            for (JsonNode r : c.get("maxscale/query_classifier/cache").path("data")) {
+            // The most used first, cut at --top here too: the API may list every entry in no order.
+            List<JsonNode> rows = new ArrayList<>();
+            c.get("maxscale/query_classifier/cache?top=" + top).path("data").forEach(rows::add);
+            rows.sort(java.util.Comparator.comparingLong((JsonNode r) -> -r.at("/attributes/hits").asLong()));
+            for (JsonNode r : rows.subList(0, Math.min(Math.max(top, 0), rows.size()))) {
                 t.row(List.of(r.path("id").asText(), r.path("attributes").path("hits").asText(),
                         r.path("attributes").path("classification").path("type_mask").asText()));
             }

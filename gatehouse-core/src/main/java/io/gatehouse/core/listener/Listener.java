@@ -46,6 +46,10 @@ public final class Listener {
     private io.gatehouse.core.session.protocol.ServiceEntrance entrance;
 
     /** A listener speaking the built-in MariaDB protocol. */
+    /** The open client connections it accepted; closed ones leave the group by themselves. */
+    private final io.netty.channel.group.ChannelGroup clientChannels =
+            new io.netty.channel.group.DefaultChannelGroup(io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
+
     public Listener(String name, Params params, Service service) {
         this(name, params, service, new MariaDBClientProtocol());
     }
@@ -215,6 +219,7 @@ public final class Listener {
                         accepted.incrementAndGet();
                         // Read per client, not once at bind: a runtime change of writeq_*_water reaches new clients.
                         ch.config().setWriteBufferWaterMark(proxy.waterMark());
+                        clientChannels.add(ch);
                         // The MariaDB protocol installs its ClientSession directly: no connection object per client.
                         proto.initChannel(ch, sessions == null ? null
                                 : new io.gatehouse.core.session.protocol.ModuleConnection(ch, sessions, service.name()));
@@ -246,6 +251,14 @@ public final class Listener {
         entrance = door;
         LOG.info("Listening for connections at {} with protocol {}", describe(channel.localAddress()),
                 module.descriptor().name());
+    }
+
+    /**
+     * Closes the client connection of every session this listener accepted (stop with force); each session ends
+     * as when its client leaves. Any thread.
+     */
+    public void closeClients() {
+        clientChannels.close();
     }
 
     public void stop() {

@@ -44,6 +44,8 @@ final class MariaDbMonitor implements Monitor {
     /** The last server seen as primary; kept while it is down, since failover starts from it. */
     private ServerProbe masterOfRecord;
     private volatile long ticks;
+    /** Each server's replication connections as of the last pass (MaxScale's server_info), for the admin thread. */
+    private volatile List<Map<String, Object>> serverInfo = List.of();
     private volatile String primaryName = "";
     private volatile String lastOperation = "";
     private volatile String failoverRefusal = "";
@@ -126,6 +128,7 @@ final class MariaDbMonitor implements Monitor {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("primary", primaryName.isEmpty() ? null : primaryName);
         d.put("ticks", ticks);
+        d.put("server_info", serverInfo);
         d.put("cooperative_primary", cooperativePrimary);
         d.put("last_operation", lastOperation.isEmpty() ? null : lastOperation);
         d.put("failover_refused", failoverRefusal.isEmpty() ? null : failoverRefusal);
@@ -267,6 +270,7 @@ final class MariaDbMonitor implements Monitor {
         for (ServerProbe probe : probes) {
             publish(probe, previous, events);
         }
+        serverInfo = ReplicationInfo.of(probes);
         ticks++;
         String script = p.string("script");
         if (script != null && !script.isBlank() && !context.passive()) {
