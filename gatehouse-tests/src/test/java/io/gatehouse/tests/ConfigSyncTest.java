@@ -111,6 +111,13 @@ class ConfigSyncTest {
             await("the parameter changed with gatectl on instance 1", () -> "17".equals(param(g, "Svc", "max_connections")));
         }
 
+        // gatectl --skip-sync (maxctrl's, REST sync=false): the change stays on the instance it was made on.
+        gatectl(gh[1], "--skip-sync", "alter", "service", "Svc", "max_connections", "23");
+        assertThat(param(gh[1], "Svc", "max_connections")).isEqualTo("23");
+        Thread.sleep(1500);
+        assertThat(param(gh[0], "Svc", "max_connections")).as("not shared").isEqualTo("17");
+        assertThat(param(gh[2], "Svc", "max_connections")).as("not shared").isEqualTo("17");
+
         RuntimeChanges.of(gh[2].runtime()).destroy("server", "extra", true);
         for (Gatehouse g : gh) {
             await("the server destroyed on instance 2", () -> !g.runtime().servers().containsKey("extra"));

@@ -136,6 +136,10 @@ class GatectlEveryVerbTest {
         try (RawSession s = client("Write-Listener")) {
             String id = newSessions(before).get(0);
             assertThat(ok("--tsv", "list", "sessions", "--rdns").out()).contains(id + "\t" + Accounts.APP_USER);
+            // rdns=true names the client by a reverse lookup of its address (skip_name_resolve is off here).
+            String name = java.net.InetAddress.getByName("127.0.0.1").getCanonicalHostName();
+            assertThat(ok("--tsv", "list", "sessions", "--rdns").out())
+                    .contains(id + "\t" + Accounts.APP_USER + "\t" + name);
             assertThat(ok("show", "session", id, "--rdns").out()).contains(Accounts.APP_USER);
             assertThat(ok("show", "sessions", "--rdns").out()).contains(Accounts.APP_USER);
             assertThat(s.scalar("SELECT 1")).isEqualTo("1");

@@ -34,6 +34,7 @@ import java.util.Map;
  * prefix. Runs on the admin thread; authentication and roles are checked before it by {@link AdminHandler}.
  */
 public final class Routes implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Routes.class);
     private final AdminContext ctx;
     private final Servers servers;
     private final Services services;
@@ -99,6 +100,16 @@ public final class Routes implements AutoCloseable {
     }
 
     public ApiResponse handle(ApiRequest r) throws Exception {
+        String sync = r.param("sync");
+        if (sync != null && !r.method().equals("GET") && !r.method().equals("HEAD") && (sync.equalsIgnoreCase("false")
+                || sync.equalsIgnoreCase("no") || sync.equalsIgnoreCase("off") || sync.equals("0"))) {
+            LOG.info("Configuration sync disabled for: {} {}", r.method(), r.joined());
+            return io.gatehouse.core.runtime.ConfigSync.locally(() -> route(r));
+        }
+        return route(r);
+    }
+
+    private ApiResponse route(ApiRequest r) throws Exception {
         JsonApi api = new JsonApi(r.baseUrl());
         return switch (r.method()) {
             case "GET", "HEAD" -> get(r, api);
@@ -141,7 +152,13 @@ public final class Routes implements AutoCloseable {
             }
             case "listeners" -> p.size() == 1 ? listeners.list(api) : relationshipsOr(p, listeners.one(api, b));
             case "monitors" -> p.size() == 1 ? monitors.list(api) : relationshipsOr(p, monitors.one(api, b));
-            case "sessions" -> p.size() == 1 ? sessions.list(api) : relationshipsOr(p, sessions.one(api, b));
+            case "sessions" -> {
+                ObjectNode d = p.size() == 1 ? sessions.list(api) : relationshipsOr(p, sessions.one(api, b));
+                if (isTruthy(r.param("rdns"))) {
+                    sessions.resolveNames(d);
+                }
+                yield d;
+            }
             case "filters" -> p.size() == 3 ? filterDocuments.read(api, b, p.get(2))
                     : p.size() == 1 ? filters.list(api) : relationshipsOr(p, filters.one(api, b));
             case "threads" -> p.size() == 1 ? maxscale.threads(api) : maxscale.thread(api, b);
@@ -471,6 +488,12 @@ public final class Routes implements AutoCloseable {
 
     private static boolean force(ApiRequest r) {
         return "yes".equalsIgnoreCase(r.param("force")) || "true".equalsIgnoreCase(r.param("force"));
+    }
+
+    /** A query option MaxScale reads as true: {@code true}, {@code yes}, {@code on} or {@code 1}. */
+    private static boolean isTruthy(String v) {
+        return v != null && (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("yes") || v.equalsIgnoreCase("on")
+                || v.equals("1"));
     }
 
     private static long parseId(String s) {

@@ -42,6 +42,33 @@ public final class Sessions {
         return api.collection(all, "sessions");
     }
 
+    /**
+     * {@code ?rdns=true} (maxctrl's {@code --rdns}): each session's {@code remote} as the host name a reverse lookup
+     * gives, unless {@code skip_name_resolve} is on, as MaxScale does. Blocks the admin thread on DNS as MaxScale's
+     * does; each address is looked up once per request.
+     */
+    public void resolveNames(ObjectNode doc) {
+        if (ctx.runtime().global().bool("skip_name_resolve")) {
+            return;
+        }
+        Map<String, String> names = new java.util.HashMap<>();
+        com.fasterxml.jackson.databind.JsonNode data = doc.path("data");
+        for (com.fasterxml.jackson.databind.JsonNode r : data.isArray() ? data : List.of(data)) {
+            if (r.path("attributes") instanceof ObjectNode a && a.path("remote").isTextual()) {
+                String addr = a.get("remote").asText();
+                a.put("remote", names.computeIfAbsent(addr, Sessions::reverseName));
+            }
+        }
+    }
+
+    private static String reverseName(String address) {
+        try {
+            return java.net.InetAddress.getByName(address).getCanonicalHostName();
+        } catch (java.io.IOException | SecurityException e) {
+            return address;
+        }
+    }
+
     public ObjectNode one(JsonApi api, String id) {
         SessionSnapshot s;
         try {
