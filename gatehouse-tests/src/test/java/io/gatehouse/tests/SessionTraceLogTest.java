@@ -79,6 +79,7 @@ class SessionTraceLogTest {
 
             dropped.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
             lineOf(log, "Session trace of session " + id + ": ");
+            lineOf(log, "Session " + id + ": the client from 127.0.0.1 closed the connection");
             assertThat(Files.readAllLines(log)).filteredOn(l -> l.contains("trdrop@127.0.0.1 logged in"))
                     .as("written only as the trace").isNotEmpty()
                     .allMatch(l -> l.contains("Session trace of session " + id + ": "));

@@ -389,12 +389,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (state != State.CLOSED) {
-            WorkerCounters.current().hangups++;     // not closed by us: the client went away
-            LOG.debug("Session {}: the client from {} closed the connection", id, remote);
-        }
         Object outer = SessionLog.enter(log);
         try {
+            if (state != State.CLOSED) {
+                WorkerCounters.current().hangups++;     // not closed by us: the client went away
+                LOG.debug("Session {}: the client from {} closed the connection", id, remote);
+            }
             cleanup();
         } finally {
             SessionLog.exit(outer);
