@@ -420,8 +420,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     /** A timeout of the service ended the session: tell the client why, as the server's KILL would. */
     void timedOut(String why) {
-        LOG.info("{}: session {} from {} closed: {}", service.name(), id, remote, why);
-        sendErrorAndClose(0, 1927, "70100", "Connection killed by Gatehouse: " + why);
+        Object outer = SessionLog.enter(log);        // a timer's task: the line belongs to the session's trace
+        try {
+            LOG.info("{}: session {} from {} closed: {}", service.name(), id, remote, why);
+            sendErrorAndClose(0, 1927, "70100", "Connection killed by Gatehouse: " + why);
+        } finally {
+            SessionLog.exit(outer);
+        }
     }
 
     public long maxPacketSize() {
