@@ -14,7 +14,6 @@ import io.gatehouse.core.session.login.ProxyHeaderDetector;
 import io.gatehouse.core.session.login.Sha2Exchange;
 import io.gatehouse.core.session.pipeline.ConnectionRouterSession;
 import io.gatehouse.core.session.pipeline.SessionPipeline;
-import io.gatehouse.core.worker.ChannelLoop;
 import io.gatehouse.protocol.ErrPacket;
 import io.gatehouse.protocol.HandshakeResponse;
 import io.gatehouse.protocol.auth.NativePassword;
@@ -35,8 +34,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client session, on the worker that accepted the client (its backend channels are registered on the same
- * event loop): it owns the client channel and every buffer read from it until it hands it on or releases it. It
+ * One client session, on one worker at a time (the one that accepted the client, until a rebalance moves it between
+ * commands; its backend channels are registered on the same event loop): it owns the client channel and every buffer read from it until it hands it on or releases it. It
  * greets the client, keeps the login-phase state that {@link ClientLogin} (and the exchanges and checks of the
  * login package) fill in, and once the login is accepted hands the routing phase to {@link SessionRouting}, which
  * builds its {@link SessionPipeline} (filters, router session, backend connections), the same for every router.
@@ -389,28 +388,22 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        Object outer = SessionLog.enter(log);
-        try {
+        SessionLog.traced(this, () -> {
             if (state != State.CLOSED) {
                 WorkerCounters.current().hangups++;     // not closed by us: the client went away
                 LOG.debug("Session {}: the client from {} closed the connection", id, remote);
             }
             cleanup();
-        } finally {
-            SessionLog.exit(outer);
-        }
+        });
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         WorkerCounters.current().errors++;
-        Object outer = SessionLog.enter(log);
-        try {
+        SessionLog.traced(this, () -> {
             LOG.warn("Client session {} from {}: {}", id, remote, cause.toString());
             ctx.close();
-        } finally {
-            SessionLog.exit(outer);
-        }
+        });
     }
 
     /** True when the client presented a certificate that the listener's CA verified. */
@@ -420,13 +413,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     /** A timeout of the service ended the session: tell the client why, as the server's KILL would. */
     void timedOut(String why) {
-        Object outer = SessionLog.enter(log);        // a timer's task: the line belongs to the session's trace
-        try {
+        // A timer's task: the line belongs to the session's trace.
+        SessionLog.traced(this, () -> {
             LOG.info("{}: session {} from {} closed: {}", service.name(), id, remote, why);
             sendErrorAndClose(0, 1927, "70100", "Connection killed by Gatehouse: " + why);
-        } finally {
-            SessionLog.exit(outer);
-        }
+        });
     }
 
     public long maxPacketSize() {
@@ -498,60 +489,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         loginFlow.backendRefused();
     }
 
-    /** After a COM_CHANGE_USER: the client is {@code newUser}, its backends log in as {@code backendUser}. */
-    public void user(String newUser, String backendUser, LoginCheck.Result newAuth, String database) {
-        this.user = newUser;
-        this.auth = newAuth;
-        publish();
-        // Connections opened from now on (replacements, statement routers, a shared session's next connection) log
-        // in as the new user, into the database the COM_CHANGE_USER named (none when it named none).
-        this.login = login.withAuth(backendUser, new byte[0], NativePassword.PLUGIN)
-                .withDatabase(database == null || database.isEmpty() ? null : database);
-    }
-
-    /** Who the session is: what a COM_CHANGE_USER the backends refuse gives back with {@link #restore}. */
-    public record Identity(String user, LoginCheck.Result auth, HandshakeResponse login) {
-    }
-
-    public Identity identity() {
-        return new Identity(user, auth, login);
-    }
-
-    /** The backends refused a COM_CHANGE_USER: the session is again who it was (their connections stayed so). */
-    public void restore(Identity who) {
-        this.user = who.user();
-        this.auth = who.auth();
-        this.login = who.login();
-        publish();
-    }
-
     public byte[] nonce() {
         return nonce;
-    }
-
-    /**
-     * Why this session cannot be restarted, in MaxScale's words, or null when it can; any thread. Connection sharing
-     * moves the session between connections, which a restart's hand-over cannot follow.
-     */
-    public String restartRefusal() {
-        return service.params().string("idle_session_pool_time") != null
-                ? "Cannot restart session if 'idle_session_pool_time' is in use." : null;
-    }
-
-    /**
-     * Rebuilds the session's filter sessions and router session, with {@code filters} (null: its service's chain as
-     * it is now) and the service's current parameters, at its next quiet point (between commands, no transaction
-     * open); its connections carry over. Any thread.
-     */
-    public void restartFromAnyThread(List<io.gatehouse.api.filter.Filter> filters) {
-        Channel c = client;
-        if (c != null) {
-            ChannelLoop.later(c, () -> {
-                if (state != State.CLOSED) {
-                    routing.restart(filters);
-                }
-            });
-        }
     }
 
     /** The filters of the session's chain now, in order; any thread (each pipeline publishes its own). */

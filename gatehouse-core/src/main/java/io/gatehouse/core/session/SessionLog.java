@@ -57,8 +57,8 @@ public final class SessionLog {
     }
 
     /**
-     * The worker starts handling {@code log}'s session (null: none, as for a pooled connection); returns what {@link #exit} needs. While tracing is off this
-     * is one volatile read and the session is not marked.
+     * The worker starts handling {@code log}'s session (null: none, as for a pooled connection); returns what
+     * {@link #exit} needs. While tracing is off this is one volatile read and the session is not marked.
      */
     public static Object enter(SessionLog log) {
         if (settings.size() == 0 || log == null) {
@@ -67,6 +67,19 @@ public final class SessionLog {
         SessionLog previous = CURRENT.get();
         CURRENT.set(log);
         return previous;
+    }
+
+    /**
+     * Runs {@code work} (not on the per-packet path: it allocates a lambda) with the log lines it writes going to the
+     * trace of {@code session} (null: none); worker thread.
+     */
+    public static void traced(ClientSession session, Runnable work) {
+        Object outer = enter(session == null ? null : session.log());
+        try {
+            work.run();
+        } finally {
+            exit(outer);
+        }
     }
 
     /** The worker is done with the session {@link #enter} marked: publishes its new lines, restores the mark. */

@@ -130,16 +130,16 @@ public final class SessionRegistry {
 
     /**
      * Restarts the session with this id at its next quiet point, with {@code filters} (null: its service's chain);
-     * any thread (see {@link ClientSession#restartFromAnyThread}).
+     * any thread (see {@link #restart}).
      */
     public RestartAnswer restart(long id, List<io.gatehouse.api.filter.Filter> filters) {
         ClientSession s = sessions.get(id);
         if (s == null) {
             return new RestartAnswer(false, null);
         }
-        String refusal = s.restartRefusal();
+        String refusal = restartRefusal(s);
         if (refusal == null) {
-            s.restartFromAnyThread(filters);
+            restart(s, filters);
         }
         return new RestartAnswer(true, refusal);
     }
@@ -148,9 +148,9 @@ public final class SessionRegistry {
     public List<String> restartAll() {
         List<String> refused = new java.util.ArrayList<>();
         for (ClientSession s : sessions.values()) {
-            String refusal = s.restartRefusal();
+            String refusal = restartRefusal(s);
             if (refusal == null) {
-                s.restartFromAnyThread(null);
+                restart(s, null);
             } else {
                 refused.add("session " + s.id() + ": " + refusal);
             }
@@ -170,5 +170,30 @@ public final class SessionRegistry {
 
     public int size() {
         return sessions.size();
+    }
+
+    /**
+     * Why session {@code s} cannot be restarted, in MaxScale's words, or null when it can; any thread. Connection
+     * sharing moves the session between connections, which a restart's hand-over cannot follow.
+     */
+    private static String restartRefusal(ClientSession s) {
+        return s.service.params().string("idle_session_pool_time") != null
+                ? "Cannot restart session if 'idle_session_pool_time' is in use." : null;
+    }
+
+    /**
+     * Rebuilds the filter sessions and router session of {@code s}, with {@code filters} (null: its service's chain
+     * as it is now) and the service's current parameters, at its next quiet point (between commands, no transaction
+     * open), on its worker; its connections carry over. Any thread.
+     */
+    private static void restart(ClientSession s, List<io.gatehouse.api.filter.Filter> filters) {
+        io.netty.channel.Channel c = s.client;
+        if (c != null) {
+            io.gatehouse.core.worker.ChannelLoop.later(c, () -> {
+                if (s.state != ClientSession.State.CLOSED) {
+                    s.routing().restart(filters);
+                }
+            });
+        }
     }
 }

@@ -161,7 +161,9 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         long start = System.nanoTime();
-        Object outer = enterSession();
+        // session_trace: lines logged while reading belong to the session using this connection, if any.
+        ClientSession s = session;
+        Object outer = SessionLog.enter(s == null ? null : s.log());
         try {
             read(ctx, (ByteBuf) msg);
         } finally {
@@ -260,10 +262,8 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
     }
 
     private void releaseHeld() {
-        if (held != null) {
-            held.release();
-            held = null;
-        }
+        io.netty.util.ReferenceCountUtil.release(held);
+        held = null;
     }
 
     /**
@@ -341,18 +341,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        Object outer = enterSession();
-        try {
-            inactive();
-        } finally {
-            SessionLog.exit(outer);
-        }
-    }
-
-    /** session_trace: lines logged from here on belong to the session using this connection, if any. */
-    private Object enterSession() {
-        ClientSession s = session;
-        return SessionLog.enter(s == null ? null : s.log());
+        SessionLog.traced(session, this::inactive);
     }
 
     private void inactive() {
@@ -387,13 +376,10 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         WorkerCounters.current().errors++;
-        Object outer = enterSession();
-        try {
+        SessionLog.traced(session, () -> {
             LOG.warn("Connection to {} failed: {}", server, cause.getMessage());
             ctx.close();
-        } finally {
-            SessionLog.exit(outer);
-        }
+        });
     }
 
     /** Writes bytes to the backend; takes ownership of {@code buf}. */

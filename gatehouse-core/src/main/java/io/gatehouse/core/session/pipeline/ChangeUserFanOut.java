@@ -37,7 +37,7 @@ final class ChangeUserFanOut {
     /** The sequence number of the answer to the COM_CHANGE_USER being carried out. */
     private int answerSeq = 1;
     /** The session before the change, given back when the backends refuse the new user. */
-    private ClientSession.Identity previous;
+    private io.gatehouse.core.session.SessionIdentity previous;
     private ChangeUserLogin login;
 
     ChangeUserFanOut(SessionPipeline pipeline) {
@@ -79,8 +79,8 @@ final class ChangeUserFanOut {
                 pipeline.commandDone();
                 return;
             }
-            previous = session.identity();
-            session.user(req.user(), backendUser, r, req.database());
+            previous = io.gatehouse.core.session.SessionIdentity.of(session);
+            io.gatehouse.core.session.SessionIdentity.change(session, req.user(), backendUser, r, req.database());
             answerSeq = seq;
             results.clear();
             List<Object> ready = new ArrayList<>();
@@ -165,7 +165,7 @@ final class ChangeUserFanOut {
         if (accepted) {
             forgetPrevious();
         } else {
-            session.restore(previous);
+            previous.restoreTo(session);
             previous = null;
             if (login != null) {
                 login.restorePrevious();
