@@ -11,6 +11,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
@@ -114,8 +115,10 @@ final class JournalAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
                 group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("gatehouse-journal", true),
                         EpollIoHandler.newFactory());
                 address = new DomainSocketAddress(socket.toFile());
-                // Unconnected (each datagram names the socket), so a restarted journald is reached again.
+                // Unconnected (each datagram names the socket), so a restarted journald is reached again; such a
+                // channel only writes once active, which needs the option as it is never bound or connected.
                 channel = new Bootstrap().group(group).channel(EpollDomainDatagramChannel.class)
+                        .option(ChannelOption.DATAGRAM_CHANNEL_ACTIVE_ON_REGISTRATION, true)
                         .handler(new ChannelInboundHandlerAdapter()).register().syncUninterruptibly().channel();
             } catch (RuntimeException e) {
                 unavailable = "cannot open a unix datagram socket for the journal " + socket + ": " + e;

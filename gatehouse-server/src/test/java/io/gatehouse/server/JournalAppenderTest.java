@@ -9,7 +9,9 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.EpollDomainDatagramChannel;
@@ -45,7 +47,9 @@ class JournalAppenderTest {
     @BeforeEach
     void bindJournal() {
         group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        // Datagram channels read 2 KiB by default and would cut a long entry; journald reads whole datagrams.
         journal = new Bootstrap().group(group).channel(EpollDomainDatagramChannel.class)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(256 * 1024))
                 .handler(new SimpleChannelInboundHandler<DomainDatagramPacket>() {
                     @Override
                     protected void channelRead0(ChannelHandlerContext c, DomainDatagramPacket p) {
