@@ -162,6 +162,19 @@ class JournalAppenderTest {
     }
 
     @Test
+    void theLastEntriesBeforeStopReachTheJournal() throws Exception {
+        JournalAppender appender = new JournalAppender(dir.resolve("journal.sock"));
+        Logger log = logger(appender);
+        log.info("shutting down");
+        log.info("stopped");
+        appender.stop();
+        assertThat(next()).containsEntry("MESSAGE", "shutting down");
+        assertThat(next()).containsEntry("MESSAGE", "stopped");
+        log.info("after stop");
+        assertThat(entries.poll(300, TimeUnit.MILLISECONDS)).isNull();
+    }
+
+    @Test
     void withoutTheSocketEntriesAreDroppedAndTheReasonIsKnown() throws Exception {
         JournalAppender appender = new JournalAppender(dir.resolve("no-journal.sock"));
         Logger log = logger(appender);
