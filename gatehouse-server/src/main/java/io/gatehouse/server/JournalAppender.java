@@ -26,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -50,10 +51,14 @@ final class JournalAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
      * open to the JVM, so a longer message is cut here rather than lost.
      */
     static final int MAX_MESSAGE = 48 * 1024;
+    /** How long {@link #stop} waits for entries not yet written. */
+    static final long STOP_WAIT_MS = 2000;
 
     private final Path socket;
     private final String pid = Long.toString(ProcessHandle.current().pid());
     private final AtomicLong dropped = new AtomicLong();
+    /** Entries handed to the channel and not yet written or failed; {@link #stop} waits for them. */
+    private final AtomicInteger pending = new AtomicInteger();
     private final AtomicBoolean sendFailureReported = new AtomicBoolean();
     private volatile boolean codeFields;
     private volatile String unavailable;
@@ -146,7 +151,9 @@ final class JournalAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
             dropped.incrementAndGet();
             return;
         }
+        pending.incrementAndGet();
         ch.writeAndFlush(new DomainDatagramPacket(entry, address)).addListener((ChannelFutureListener) f -> {
+            pending.decrementAndGet();
             if (!f.isSuccess()) {
                 dropped.incrementAndGet();
                 // Once: the warning itself goes to the journal too and would fail the same way.
@@ -232,8 +239,9 @@ final class JournalAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
     }
 
     /**
-     * Closes the socket after the entries already handed to it (the close is queued behind their writes on the
-     * journal's event loop) and waits briefly for that, so the daemon's last lines reach the journal before exit.
+     * Closes the socket once the entries already handed to it are written (for at most {@link #STOP_WAIT_MS}), so the
+     * daemon's last lines reach the journal before exit: a burst at shutdown can fill the journal's queue of unread
+     * datagrams (net.unix.max_dgram_qlen, 10 by default without systemd's 512), and a close fails what still waits.
      */
     @Override
     public void stop() {
@@ -241,6 +249,15 @@ final class JournalAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
         Channel ch = channel;
         channel = null;
         if (ch != null) {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STOP_WAIT_MS);
+            while (pending.get() > 0 && System.nanoTime() < deadline && !ch.eventLoop().inEventLoop()) {
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
             ch.eventLoop().execute(ch::close);
         }
         closeGroup();

@@ -175,6 +175,24 @@ class JournalAppenderTest {
     }
 
     @Test
+    void stopWaitsForABurstTheJournalHasNotReadYet() throws Exception {
+        JournalAppender appender = new JournalAppender(dir.resolve("journal.sock"));
+        Logger log = logger(appender);
+        // A journal that reads nothing for a while: more than its queue of unread datagrams (10 by default) waits.
+        journal.config().setAutoRead(false);
+        Thread.sleep(100);
+        for (int i = 0; i < 40; i++) {
+            log.info("burst {}", i);
+        }
+        journal.eventLoop().schedule(() -> journal.config().setAutoRead(true), 300, TimeUnit.MILLISECONDS);
+        appender.stop();
+        for (int i = 0; i < 40; i++) {
+            assertThat(next()).containsEntry("MESSAGE", "burst " + i);
+        }
+        assertThat(appender.dropped()).isZero();
+    }
+
+    @Test
     void withoutTheSocketEntriesAreDroppedAndTheReasonIsKnown() throws Exception {
         JournalAppender appender = new JournalAppender(dir.resolve("no-journal.sock"));
         Logger log = logger(appender);
