@@ -10,14 +10,13 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDomainDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.unix.DomainDatagramPacket;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.ByteArrayOutputStream;
@@ -33,8 +32,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The Logback appender behind {@code syslog=true}: sends each event as one datagram in the systemd journal's native
  * protocol to {@code /run/systemd/journal/socket} (or the path of the system property {@value #SOCKET_PROPERTY}), as
  * MaxScale does with {@code sd_journal_send}. {@link #append} runs on the logging thread and only encodes the entry
- * into a heap buffer whose ownership passes to the channel (Netty releases it once written or failed); the unix
- * datagram channel lives on its own one-thread epoll event loop, never a routing worker, so a slow journal costs a
+ * into a heap buffer whose ownership passes to the channel (Netty releases it once written or failed); the
+ * connected unix datagram channel lives on its own one-thread epoll event loop, never a routing worker, so a slow journal costs a
  * routing thread nothing: when the channel's outbound buffer is full the entry is dropped and counted. Nothing here
  * throws into the caller; without the socket (no systemd, as in containers) or without native epoll the appender
  * drops every entry and {@link #unavailable} says why, for one warning in the file log.
@@ -54,6 +53,13 @@ final class JournalAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
     /** How long {@link #stop} waits for entries not yet written. */
     static final long STOP_WAIT_MS = 2000;
 
+    /** The journal never answers; one handler for every channel of a reconnect, so it is sharable. */
+    @ChannelHandler.Sharable
+    private static final class IgnoreInbound extends ChannelInboundHandlerAdapter {
+    }
+
+    private static final ChannelHandler IGNORE_INBOUND = new IgnoreInbound();
+
     private final Path socket;
     private final String pid = Long.toString(ProcessHandle.current().pid());
     private final AtomicLong dropped = new AtomicLong();
@@ -65,6 +71,9 @@ final class JournalAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
     private EventLoopGroup group;
     private volatile Channel channel;
     private DomainSocketAddress address;
+    private Bootstrap bootstrap;
+    private final AtomicBoolean reconnecting = new AtomicBoolean();
+    private volatile long lastConnect = System.nanoTime();
 
     JournalAppender() {
         this(Path.of(System.getProperty(SOCKET_PROPERTY, DEFAULT_SOCKET)));
@@ -120,13 +129,14 @@ final class JournalAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
                 group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("gatehouse-journal", true),
                         EpollIoHandler.newFactory());
                 address = new DomainSocketAddress(socket.toFile());
-                // Unconnected (each datagram names the socket), so a restarted journald is reached again; such a
-                // channel only writes once active, which needs the option as it is never bound or connected.
-                channel = new Bootstrap().group(group).channel(EpollDomainDatagramChannel.class)
-                        .option(ChannelOption.DATAGRAM_CHANNEL_ACTIVE_ON_REGISTRATION, true)
-                        .handler(new ChannelInboundHandlerAdapter()).register().syncUninterruptibly().channel();
-            } catch (RuntimeException e) {
-                unavailable = "cannot open a unix datagram socket for the journal " + socket + ": " + e;
+                // Connected: the kernel then reports the socket writable only once the journal has room in its
+                // queue, where an unconnected one is always "writable" and a refused send would be retried in a
+                // busy loop. A restarted journald is a new socket: see reconnect.
+                bootstrap = new Bootstrap().group(group).channel(EpollDomainDatagramChannel.class)
+                        .handler(IGNORE_INBOUND);
+                channel = bootstrap.connect(address).syncUninterruptibly().channel();
+            } catch (Exception e) {
+                unavailable = "cannot connect to the system journal's socket " + socket + ": " + e;
                 closeGroup();
             }
         }
@@ -138,6 +148,12 @@ final class JournalAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
         Channel ch = channel;
         // MaxScale never sends its debug messages (Gatehouse's TRACE) to the journal.
         if (ch == null || event.getLevel().toInt() < Level.DEBUG_INT) {
+            return;
+        }
+        if (!ch.isActive()) {
+            // Netty closes a connected datagram channel whose peer went away.
+            dropped.incrementAndGet();
+            reconnect(ch);
             return;
         }
         if (!ch.isWritable()) {
@@ -152,10 +168,11 @@ final class JournalAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
             return;
         }
         pending.incrementAndGet();
-        ch.writeAndFlush(new DomainDatagramPacket(entry, address)).addListener((ChannelFutureListener) f -> {
+        ch.writeAndFlush(entry).addListener((ChannelFutureListener) f -> {
             pending.decrementAndGet();
             if (!f.isSuccess()) {
                 dropped.incrementAndGet();
+                reconnect(ch);
                 // Once: the warning itself goes to the journal too and would fail the same way.
                 if (sendFailureReported.compareAndSet(false, true)) {
                     addWarn("cannot write to the system journal " + socket + ": " + f.cause());
@@ -167,6 +184,32 @@ final class JournalAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
                 sendFailureReported.set(false);
             }
         });
+    }
+
+    /**
+     * After a refused send (journald restarted or gone), connects a new socket to the path, at most once a second;
+     * entries meanwhile are dropped. Runs on the logging thread or the journal's event loop.
+     */
+    private void reconnect(Channel failed) {
+        long now = System.nanoTime();
+        if (!isStarted() || channel != failed || now - lastConnect < TimeUnit.SECONDS.toNanos(1)
+                || !reconnecting.compareAndSet(false, true)) {
+            return;
+        }
+        lastConnect = now;
+        try {
+            bootstrap.connect(address).addListener((ChannelFutureListener) f -> {
+                reconnecting.set(false);
+                if (f.isSuccess() && isStarted() && channel == failed) {
+                    channel = f.channel();
+                    failed.close();
+                } else if (f.isSuccess()) {
+                    f.channel().close();
+                }
+            });
+        } catch (RuntimeException e) {
+            reconnecting.set(false);
+        }
     }
 
     /** One journal entry in the native protocol: KEY=value lines, or the length-prefixed form for a multi-line value. */

@@ -46,7 +46,9 @@ class JournalAppenderTest {
 
     @BeforeEach
     void bindJournal() {
-        group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        if (group == null) {
+            group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        }
         // Datagram channels read 2 KiB by default and would cut a long entry; journald reads whole datagrams.
         journal = new Bootstrap().group(group).channel(EpollDomainDatagramChannel.class)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(256 * 1024))
@@ -204,7 +206,7 @@ class JournalAppenderTest {
     }
 
     @Test
-    void aJournalThatGoesAwayCostsTheCallerNothing() throws Exception {
+    void aJournalThatGoesAwayCostsTheCallerNothingAndARestartedOneIsFoundAgain() throws Exception {
         JournalAppender appender = new JournalAppender(dir.resolve("journal.sock"));
         Logger log = logger(appender);
         log.warn("before");
@@ -219,6 +221,17 @@ class JournalAppenderTest {
             Thread.sleep(20);
         }
         assertThat(appender.dropped()).isGreaterThanOrEqualTo(50);
+        assertThat(entries).isEmpty();
+
+        bindJournal();
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        Map<String, String> back = null;
+        for (int i = 0; back == null && System.nanoTime() < deadline; i++) {
+            log.warn("again {}", i);
+            back = entries.poll(100, TimeUnit.MILLISECONDS);
+        }
+        assertThat(back).as("the restarted journal gets entries").isNotNull();
+        assertThat(back.get("MESSAGE")).startsWith("again ");
         appender.stop();
     }
 }
