@@ -32,9 +32,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * The Logback appender behind {@code syslog=true}: sends each event as one datagram in the systemd journal's native
  * protocol to {@code /run/systemd/journal/socket} (or the path of the system property {@value #SOCKET_PROPERTY}), as
  * MaxScale does with {@code sd_journal_send}. {@link #append} runs on the logging thread and only encodes the entry
- * into a heap buffer whose ownership passes to the channel (Netty releases it once written or failed); the
- * connected unix datagram channel lives on its own one-thread epoll event loop, never a routing worker, so a slow journal costs a
- * routing thread nothing: when the channel's outbound buffer is full the entry is dropped and counted. Nothing here
+ * into a heap buffer whose ownership passes to the channel (Netty releases it once written or failed); the connected
+ * unix datagram channel lives on its own one-thread epoll event loop, never a routing worker, so a slow journal costs
+ * a routing thread nothing: when the channel's outbound buffer is full the entry is dropped and counted. Nothing here
  * throws into the caller; without the socket (no systemd, as in containers) or without native epoll the appender
  * drops every entry and {@link #unavailable} says why, for one warning in the file log.
  */
@@ -87,10 +87,6 @@ final class JournalAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
     /** CODE_FILE, CODE_LINE and CODE_FUNC from the caller data, which {@code log_augmentation=1} computes anyway. */
     void setCodeFields(boolean on) {
         codeFields = on;
-    }
-
-    boolean codeFields() {
-        return codeFields;
     }
 
     /** Why entries are dropped (socket missing, no epoll, bind failure), or null when the journal is written. */
@@ -212,7 +208,7 @@ final class JournalAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
         }
     }
 
-    /** One journal entry in the native protocol: KEY=value lines, or the length-prefixed form for a multi-line value. */
+    /** One journal entry in the native protocol: KEY=value lines, the length-prefixed form for multi-line values. */
     byte[] encode(ILoggingEvent event) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         String message = event.getFormattedMessage();

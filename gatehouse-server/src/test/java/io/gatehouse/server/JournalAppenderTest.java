@@ -51,7 +51,7 @@ class JournalAppenderTest {
         }
         // Datagram channels read 2 KiB by default and would cut a long entry; journald reads whole datagrams.
         journal = new Bootstrap().group(group).channel(EpollDomainDatagramChannel.class)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(256 * 1024))
+                .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(256 * 1024))
                 .handler(new SimpleChannelInboundHandler<DomainDatagramPacket>() {
                     @Override
                     protected void channelRead0(ChannelHandlerContext c, DomainDatagramPacket p) {

@@ -56,7 +56,7 @@ class SyslogJournalTest {
         Process p = null;
         try {
             Channel journal = new Bootstrap().group(group).channel(EpollDomainDatagramChannel.class)
-                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(256 * 1024))
+                    .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(256 * 1024))
                     .handler(new SimpleChannelInboundHandler<DomainDatagramPacket>() {
                         @Override
                         protected void channelRead0(ChannelHandlerContext c, DomainDatagramPacket d) {
