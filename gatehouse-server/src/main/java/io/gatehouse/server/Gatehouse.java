@@ -32,6 +32,7 @@ public final class Gatehouse implements AutoCloseable {
     public static Gatehouse start(Path config) throws Exception {
         // Before anything logs: GET /maxscale/logs/entries then shows the start too, not only what followed it.
         io.gatehouse.admin.logs.LogRing.install();
+        SessionTraceFilter.install();            // session_trace: idle (one volatile read) until it is set
         Runtime rt = PersistedConfigs.create(config, modules(config));
         rt.start();
         AdminServer admin;

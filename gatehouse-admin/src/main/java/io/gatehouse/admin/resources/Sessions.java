@@ -300,6 +300,8 @@ public final class Sessions {
         var registry = ctx.runtime().sessions();
         Boolean tracing = registry.tracing(s.id());
         a.put("trace", tracing != null && tracing);
+        var kept = a.putArray("log");                     // session_trace's lines, as MaxScale shows them
+        registry.log(s.id()).forEach(kept::add);
         var traced = a.putArray("trace_entries");
         for (SessionSnapshot.TraceEntry t : registry.traceEntries(s.id())) {
             ObjectNode o = traced.addObject();

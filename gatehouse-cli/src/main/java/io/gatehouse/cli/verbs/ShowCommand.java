@@ -24,7 +24,10 @@ public final class ShowCommand {
     @ParentCommand
     Gatectl gatectl;
 
-    /** One field: its label and where it is ({@code /pointer} in the resource, or {@code rel:name} for ids). */
+    /**
+     * One field: its label and where it is ({@code /pointer} in the resource, {@code rel:name} for ids, or
+     * {@code lines:/pointer} for an array of strings shown one per line).
+     */
     private record Field(String label, String where) {
     }
 
@@ -36,10 +39,18 @@ public final class ShowCommand {
         BoxTable t = new BoxTable(null);
         for (Field f : fields) {
             String v = f.where().startsWith("rel:") ? Rows.ids(r, f.where().substring(4), "\n")
+                    : f.where().startsWith("lines:") ? lines(r.at(f.where().substring(6)))
                     : JsonText.text(r.at(f.where()));
             t.row(List.of(f.label(), v));
         }
         return gatectl.tsv() ? t.tsv() : t.render();
+    }
+
+    /** An array of strings one per line, as maxctrl shows a session's log. */
+    private static String lines(JsonNode n) {
+        List<String> out = new java.util.ArrayList<>();
+        n.forEach(e -> out.add(e.asText()));
+        return String.join("\n", out);
     }
 
     private void show(String path, List<Field> fields) {
@@ -183,7 +194,7 @@ public final class ShowCommand {
         return List.of(f("Id", "/id"), f("Service", "rel:services"), f("State", "/attributes/state"),
                 f("User", "/attributes/user"), f("Host", "/attributes/remote"), f("Connected", "/attributes/connected"),
                 f("Servers", "rel:servers"), f("Connections", "/attributes/connections"),
-                f("Queries", "/attributes/queries"), f("Memory", "/attributes/memory"),
+                f("Queries", "/attributes/queries"), f("Log", "lines:/attributes/log"), f("Memory", "/attributes/memory"),
                 f("I/O-Activity", "/attributes/io_activity"));
     }
 

@@ -104,7 +104,10 @@ public final class CoreParams {
             of("substitute_variables", ParamType.BOOL, "false", false,
                     "Replace $NAME values with environment variables; only false"),
             of("admin_auth", ParamType.BOOL, "true", false, "Require a user and password on the admin API; only true"),
-            of("session_trace", ParamType.COUNT, "0", true, "Log lines kept per session; only 0"),
+            of("session_trace", ParamType.COUNT, "0", true, "Log lines (of every level) kept per session, shown in its"
+                    + " admin view and logged when it ends without COM_QUIT; 0: none"),
+            of("session_trace_match", ParamType.REGEX, null, true,
+                    "Also log a session's trace when it ends if one of its lines matches this pattern"),
             of("rebalance_period", ParamType.DURATION, "0s", true,
                     "How often the workers' loads are compared to move sessions from the busiest; 0s: never"),
             of("persist_runtime_changes", ParamType.BOOL, "true", false, "Persist runtime changes in persistdir"),

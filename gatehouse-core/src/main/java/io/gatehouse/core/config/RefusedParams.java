@@ -32,7 +32,6 @@ final class RefusedParams {
                 {"connector_plugindir", "Gatehouse uses no Connector/C plugins"},
                 {"module_configdir", "no Gatehouse module reads extra files from a module directory"},
                 {"language", "Gatehouse has no error message files"},
-                {"session_trace_match", "sessions keep no trace log"},
                 {"debug", "MaxScale's developer debug options do not apply"},
                 {"max_read_amount", "reads are bounded by Netty's own read loop"},
                 {"key_manager", "no key manager: encrypted passwords use the key file .secrets in secretsdir"},

@@ -21,8 +21,7 @@ final class SingleValueParams {
     private static final Map<String, Map<String, Only>> BY_SCOPE = Map.of(
             "global", Map.of(
                     "substitute_variables", new Only("false", "environment variables are not substituted"),
-                    "admin_auth", new Only("true", "the admin API always asks for a user and password"),
-                    "session_trace", new Only("0", "sessions keep no trace log")),
+                    "admin_auth", new Only("true", "the admin API always asks for a user and password")),
             "server", Map.of(),
             "service", Map.of(
                     "strip_db_esc", new Only("true", "backslash escapes in grant database names are always read, so"

@@ -140,6 +140,7 @@ public final class Runtime implements AutoCloseable {
             balancer = new WorkerBalancer(workers, sessions, g);
             long high = g.size("writeq_high_water");
             long low = g.size("writeq_low_water");
+            io.gatehouse.core.session.SessionLog.configure(g);
             proxy = new ProxyContext(sessions, workers, killer, new BackendPool(), (int) Math.min(high, Integer.MAX_VALUE),
                     (int) Math.min(low, high), new io.gatehouse.core.session.login.HostBlocker(
                             (int) g.integer("max_auth_errors_until_block"), g.duration("auth_block_time")),

@@ -74,6 +74,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private final StatementHistory.Dump dump;
     /** The admin API's trace switch and what it recorded. */
     private final SessionTrace trace;
+    /** session_trace: the session's last log lines; whether the client ended it with COM_QUIT. */
+    private final SessionLog log;
+    private boolean quit;
     public boolean encrypted;
     public final long id;
     public final byte[] nonce = new byte[NativePassword.NONCE_LENGTH];
@@ -118,6 +121,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 ? sp.integer("retain_last_statements") : -1));
         this.dump = policy.dump();
         this.trace = new SessionTrace(id);
+        this.log = new SessionLog(id);
         LoginNonce.fill(nonce);
     }
 
@@ -177,6 +181,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     /** The statements this session retains ({@code retain_last_statements}); written on its worker. */
     public StatementHistory statements() {
         return statements;
+    }
+
+    /** session_trace: the lines this session logged, as its worker last published them. */
+    public SessionLog log() {
+        return log;
     }
 
     /** The per-session trace switch and its entries. */
@@ -297,9 +306,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         long start = System.nanoTime();
+        Object outer = SessionLog.enter(log);
         try {
             read(ctx, msg);
         } finally {
+            SessionLog.exit(outer);
             WorkerCounters.current().executed(start);
         }
     }
@@ -340,7 +351,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     public void channelReadComplete(ChannelHandlerContext ctx) {
         WorkerCounters.current().reads++;
         ioEvents++;
-        routing.readComplete();
+        Object outer = SessionLog.enter(log);
+        try {
+            routing.readComplete();
+        } finally {
+            SessionLog.exit(outer);
+        }
     }
 
     public ClientInfo clientInfo() {
@@ -373,17 +389,28 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (state != State.CLOSED) {
-            WorkerCounters.current().hangups++;     // not closed by us: the client went away
+        Object outer = SessionLog.enter(log);
+        try {
+            if (state != State.CLOSED) {
+                WorkerCounters.current().hangups++;     // not closed by us: the client went away
+                LOG.debug("Session {}: the client from {} closed the connection", id, remote);
+            }
+            cleanup();
+        } finally {
+            SessionLog.exit(outer);
         }
-        cleanup();
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         WorkerCounters.current().errors++;
-        LOG.warn("Client session {} from {}: {}", id, remote, cause.toString());
-        ctx.close();
+        Object outer = SessionLog.enter(log);
+        try {
+            LOG.warn("Client session {} from {}: {}", id, remote, cause.toString());
+            ctx.close();
+        } finally {
+            SessionLog.exit(outer);
+        }
     }
 
     /** True when the client presented a certificate that the listener's CA verified. */
@@ -393,8 +420,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     /** A timeout of the service ended the session: tell the client why, as the server's KILL would. */
     void timedOut(String why) {
-        LOG.info("{}: session {} from {} closed: {}", service.name(), id, remote, why);
-        sendErrorAndClose(0, 1927, "70100", "Connection killed by Gatehouse: " + why);
+        Object outer = SessionLog.enter(log);        // a timer's task: the line belongs to the session's trace
+        try {
+            LOG.info("{}: session {} from {} closed: {}", service.name(), id, remote, why);
+            sendErrorAndClose(0, 1927, "70100", "Connection killed by Gatehouse: " + why);
+        } finally {
+            SessionLog.exit(outer);
+        }
     }
 
     public long maxPacketSize() {
@@ -441,6 +473,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         state = State.ROUTING;
         client.writeAndFlush(okPacket);
         publish();
+        LOG.debug("Session {}: {}@{} logged in to service {}", id, user, remote, service.name());
         if (proxy.warnSuperUser() && isSuperUser()) {
             LOG.warn("Super user {}@{} logged in to service {}", user, remote, service.name());
         }
@@ -570,6 +603,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         cleanup();
     }
 
+    /** The client sent COM_QUIT: the session ends as the client asked (session_trace keeps its trace to itself). */
+    public void quit() {
+        quit = true;
+        LOG.debug("Session {}: the client sent COM_QUIT", id);
+        close();
+    }
+
     /** dump_last_statements: logs the retained statements when the session ends (on_error: only after an error). */
     private void dumpStatements(boolean error) {
         statements.logAtEnd(id, dump, error);
@@ -577,6 +617,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     private void cleanup() {
         credentials.wipe();
+        log.end(quit);
         if (state == State.CLOSED && !routing.started() && !sessionCounted) {
             proxy.registry().remove(this);
             return;

@@ -109,6 +109,12 @@ public final class SessionRegistry {
         return s == null ? null : s.trace().on();
     }
 
+    /** session_trace: the log lines the session with this id kept, oldest first (empty when none); any thread. */
+    public List<String> log(long id) {
+        ClientSession s = sessions.get(id);
+        return s == null ? List.of() : s.log().lines();
+    }
+
     /** The traced statements of the session with this id (oldest first; empty when there is none); any thread. */
     public List<SessionSnapshot.TraceEntry> traceEntries(long id) {
         ClientSession s = sessions.get(id);

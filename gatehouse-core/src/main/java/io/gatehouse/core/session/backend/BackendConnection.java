@@ -4,6 +4,7 @@ import io.gatehouse.api.reply.Reply;
 import io.gatehouse.api.server.ServerStatus;
 import io.gatehouse.core.server.Server;
 import io.gatehouse.core.session.ClientSession;
+import io.gatehouse.core.session.SessionLog;
 import io.gatehouse.core.worker.WorkerCounters;
 import io.gatehouse.protocol.Capabilities;
 import io.gatehouse.protocol.ChangeUserRequest;
@@ -160,9 +161,11 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         long start = System.nanoTime();
+        Object outer = enterSession();
         try {
             read(ctx, (ByteBuf) msg);
         } finally {
+            SessionLog.exit(outer);
             WorkerCounters.current().executed(start);
         }
     }
@@ -290,6 +293,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
         replies.loggedIn(capabilities);
         keepAlive.start(channel);
         readWhileClientKeepsUp(pipeline.clientWritable());
+        LOG.debug("Connection to {} logged in, thread id {}", server, login.threadId());
         if (changeUser) {
             pipeline.changeUserDone(this, packet.retain());
         } else {
@@ -337,6 +341,21 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        Object outer = enterSession();
+        try {
+            inactive();
+        } finally {
+            SessionLog.exit(outer);
+        }
+    }
+
+    /** session_trace: lines logged from here on belong to the session using this connection, if any. */
+    private Object enterSession() {
+        ClientSession s = session;
+        return SessionLog.enter(s == null ? null : s.log());
+    }
+
+    private void inactive() {
         keepAlive.stop();
         framer.release();
         releaseInit();
@@ -368,8 +387,13 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         WorkerCounters.current().errors++;
-        LOG.warn("Connection to {} failed: {}", server, cause.getMessage());
-        ctx.close();
+        Object outer = enterSession();
+        try {
+            LOG.warn("Connection to {} failed: {}", server, cause.getMessage());
+            ctx.close();
+        } finally {
+            SessionLog.exit(outer);
+        }
     }
 
     /** Writes bytes to the backend; takes ownership of {@code buf}. */

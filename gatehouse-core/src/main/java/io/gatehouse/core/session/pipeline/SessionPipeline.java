@@ -224,7 +224,7 @@ public final class SessionPipeline {
         }
         if (cmd == Commands.COM_QUIT) {
             packet.release();
-            session.close();
+            session.quit();
             return;
         }
         KillStatement kill = KillStatement.ofCommand(session, packet, cmd);

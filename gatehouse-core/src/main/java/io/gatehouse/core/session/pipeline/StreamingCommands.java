@@ -235,7 +235,7 @@ final class StreamingCommands {
         }
         try {
             switch (cmd) {
-                case Commands.COM_QUIT -> session.close();
+                case Commands.COM_QUIT -> session.quit();
                 case Commands.COM_PROCESS_KILL -> {
                     long target = packet.readableBytes() >= 9 ? packet.getUnsignedIntLE(packet.readerIndex() + 5) : -1;
                     kill(new KillStatement(false, target));
