@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Sets up Logback for the daemon from the configuration: a log file {@code gatehouse.log} in the log directory
  * (unless {@code maxlog=false}) and, in the foreground, the terminal; MaxScale's {@code ms_timestamp},
- * {@code log_augmentation} and {@code log_throttling} shape the lines. MaxScale's levels map as: notices and warnings are always on ({@code INFO}),
+ * {@code log_augmentation} and {@code log_throttling} shape the lines, and {@code syslog=true} adds the systemd
+ * journal ({@link JournalAppender}). MaxScale's levels map as: notices and warnings are always on ({@code INFO}),
  * {@code log_info} adds {@code DEBUG}, {@code log_debug} adds {@code TRACE}. Configured once on the main thread;
  * {@link #apply} changes the settings of the running daemon (admin thread) without dropping other appenders.
  */
@@ -38,14 +39,20 @@ final class Logging {
 
     /**
      * The log settings of the {@code [maxscale]} section: levels, {@code maxlog} (the file), {@code ms_timestamp},
-     * {@code log_augmentation} and {@code log_throttling}.
+     * {@code log_augmentation}, {@code log_throttling} and {@code syslog} (the journal).
      */
     record Settings(boolean info, boolean debug, boolean warning, boolean notice, boolean maxlog, boolean msTimestamp,
-                    boolean augmentation, LogThrottling throttling) {
+                    boolean augmentation, LogThrottling throttling, boolean syslog) {
+        /** Without the journal ({@code syslog=false}, MaxScale's default). */
+        Settings(boolean info, boolean debug, boolean warning, boolean notice, boolean maxlog, boolean msTimestamp,
+                 boolean augmentation, LogThrottling throttling) {
+            this(info, debug, warning, notice, maxlog, msTimestamp, augmentation, throttling, false);
+        }
+
         static Settings of(Params g) {
             return new Settings(g.bool("log_info"), g.bool("log_debug"), g.bool("log_warning"), g.bool("log_notice"),
                     g.bool("maxlog"), g.bool("ms_timestamp"), "1".equals(g.string("log_augmentation")),
-                    LogThrottling.parse(g.string("log_throttling")));
+                    LogThrottling.parse(g.string("log_throttling")), g.bool("syslog"));
         }
 
         /** Levels only, with MaxScale's defaults for the rest. */
@@ -88,11 +95,15 @@ final class Logging {
         if (console) {
             configureConsole(ctx, root, pattern);
         }
+        if (settings.syslog()) {
+            addJournal(ctx, root, settings);
+        }
     }
 
     /**
      * Applies changed settings to the running daemon (a runtime change of the {@code [maxscale]} section): the levels,
-     * the throttling, the file ({@code maxlog}) and the line pattern ({@code ms_timestamp}, {@code log_augmentation})
+     * the throttling, the file ({@code maxlog}), the journal ({@code syslog}) and the line pattern
+     * ({@code ms_timestamp}, {@code log_augmentation})
      * take effect from the next line. A changed appender is replaced by a new one added before the old one is
      * detached, so no line is lost; appenders this class did not make (the admin API's log ring) stay.
      */
@@ -126,6 +137,31 @@ final class Logging {
             out.stop();
         } else if (out == null && console) {
             configureConsole(ctx, root, pattern);
+        }
+        var journal = root.getAppender("journal");
+        if (settings.syslog() && journal == null) {
+            addJournal(ctx, root, settings);
+        } else if (settings.syslog() && journal instanceof JournalAppender j) {
+            j.setCodeFields(settings.augmentation());
+        } else if (!settings.syslog() && journal != null) {
+            root.detachAppender(journal);
+            journal.stop();
+        }
+    }
+
+    /**
+     * The system journal ({@code syslog=true}); when it cannot be written (no systemd, as in containers) one warning
+     * in the other logs says so and its entries are dropped.
+     */
+    private static void addJournal(LoggerContext ctx, ch.qos.logback.classic.Logger root, Settings settings) {
+        JournalAppender journal = new JournalAppender();
+        journal.setContext(ctx);
+        journal.setCodeFields(settings.augmentation());
+        journal.start();
+        root.addAppender(journal);
+        if (journal.unavailable() != null) {
+            LoggerFactory.getLogger(Logging.class).warn("syslog=true but nothing is sent to the system journal: {}",
+                    journal.unavailable());
         }
     }
 

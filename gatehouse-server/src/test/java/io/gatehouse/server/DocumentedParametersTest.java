@@ -152,8 +152,6 @@ class DocumentedParametersTest {
 
     @Test
     void documentedValuesGatehouseCannotHonourAreRefusedByName() {
-        assertThat(errorOrNull(base(Map.of("maxscale", Map.of("syslog", "true")))))
-                .startsWith("[maxscale] syslog: 'true' (expected: false;");
         assertThat(errorOrNull(base(Map.of("maxscale", Map.of("sql_mode", "oracle")))))
                 .startsWith("[maxscale] sql_mode: 'oracle' (expected: one of default)");
         assertThat(errorOrNull(base(Map.of("L", Map.of("sql_mode", "oracle"))))).startsWith("[L] sql_mode: 'oracle'");

@@ -77,4 +77,29 @@ class LoggingTest {
         Logging.stop();
         assertThat(dir.resolve("gatehouse.log")).doesNotExist();
     }
+
+    @Test
+    void syslogWithoutAJournalSaysSoOnceInTheFileAndTheRestGoesOn() throws Exception {
+        Path missing = dir.resolve("no-journal.sock");
+        String before = System.getProperty(JournalAppender.SOCKET_PROPERTY);
+        System.setProperty(JournalAppender.SOCKET_PROPERTY, missing.toString());
+        try {
+            Logging.configure(dir, false, new Logging.Settings(false, false, true, true, true, false, false,
+                    LogThrottling.parse("0, 0, 0"), true));
+            LOG.warn("file still written");
+            Logging.apply(dir, false, new Logging.Settings(false, false, true, true, true, false, false,
+                    LogThrottling.parse("0, 0, 0"), false));
+            LOG.warn("journal off");
+        } finally {
+            if (before == null) {
+                System.clearProperty(JournalAppender.SOCKET_PROPERTY);
+            } else {
+                System.setProperty(JournalAppender.SOCKET_PROPERTY, before);
+            }
+        }
+        List<String> lines = lines();
+        assertThat(lines).filteredOn(l -> l.contains("nothing is sent to the system journal")).singleElement()
+                .asString().contains(missing.toString()).contains("WARN");
+        assertThat(lines).filteredOn(l -> l.contains("file still written") || l.contains("journal off")).hasSize(2);
+    }
 }

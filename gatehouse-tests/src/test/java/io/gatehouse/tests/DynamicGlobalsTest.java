@@ -334,7 +334,7 @@ class DynamicGlobalsTest {
 
     @Test
     void whatGatehouseCannotHonourIsRefusedNamingIt() {
-        for (String[] kv : new String[][] {{"syslog", "true"}, {"key_manager", "file"},
+        for (String[] kv : new String[][] {{"key_manager", "file"},
             {"admin_port", "9999"}}) {
             Run r = GatectlRunner.run(gatehouse, "alter", "maxscale", kv[0], kv[1]);
             assertThat(r.status()).as(kv[0]).isEqualTo(1);

@@ -55,10 +55,6 @@ public final class ConfigLoader {
                                 "HTTP methods separated by commas: GET, PUT, POST, PATCH, DELETE, HEAD, OPTIONS, CONNECT, TRACE");
                     }
                 }
-                if (global.bool("syslog")) {
-                    throw ConfigException.badValue(s.name(), "syslog", global.text("syslog"),
-                            "false; the JVM cannot write to the system log socket, Gatehouse logs to logdir");
-                }
                 try {
                     LogThrottling.parse(global.string("log_throttling"));
                 } catch (IllegalArgumentException e) {

@@ -43,7 +43,7 @@ public final class CoreParams {
                     "Log a warning when a user with the SUPER privilege logs in through a service"),
             of("ms_timestamp", ParamType.BOOL, "false", true, "Log timestamps with milliseconds"),
             of("maxlog", ParamType.BOOL, "true", true, "Write the log file gatehouse.log in logdir"),
-            of("syslog", ParamType.BOOL, "false", true, "Log to syslog; only false, as the JVM cannot write to /dev/log"),
+            of("syslog", ParamType.BOOL, "false", true, "Log to the systemd journal (native protocol, journalctl -t gatehouse)"),
             oneOf("log_augmentation", ParamType.ENUM, "0", true, List.of("0", "1"),
                     "1 adds the name of the logging method to each message"),
             of("log_throttling", ParamType.STRING, LogThrottling.DEFAULT, true,
