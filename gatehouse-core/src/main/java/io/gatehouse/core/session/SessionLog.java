@@ -17,6 +17,9 @@ import org.slf4j.LoggerFactory;
  * admin API's routing trace). Holds no buffers.
  */
 public final class SessionLog {
+    // First of the static fields: creating the logger and the FastThreadLocal can log, and the log filter reads
+    // this while the class is still being initialised.
+    private static volatile Settings settings = new Settings(0, null);
     private static final Logger LOG = LoggerFactory.getLogger(SessionLog.class);
 
     /** The global settings: lines kept per session (0: off) and the pattern whose match dumps a trace. */
@@ -27,7 +30,6 @@ public final class SessionLog {
     /** Marks {@link #enter} calls made while tracing was off, so that {@link #exit} has nothing to undo. */
     private static final Object NOT_ENTERED = new Object();
     private static final FastThreadLocal<SessionLog> CURRENT = new FastThreadLocal<>();
-    private static volatile Settings settings = Settings.OFF;
 
     private final long sessionId;
     // The worker's own state.
@@ -53,7 +55,8 @@ public final class SessionLog {
 
     /** The settings now: the one volatile read the log filter pays when tracing is off. */
     public static Settings settings() {
-        return settings;
+        Settings s = settings;
+        return s == null ? Settings.OFF : s;
     }
 
     /**
