@@ -232,7 +232,8 @@ public final class CoreParams {
     public static final List<ParamSpec> MONITOR = List.of(
             required("type", ParamType.STRING, "monitor"),
             required("module", ParamType.STRING, "Monitor module"),
-            required("servers", ParamType.TARGET_LIST, "Servers to monitor"),
+            // Optional as in MaxScale: a monitor may be created empty and get its servers linked afterwards.
+            of("servers", ParamType.TARGET_LIST, null, false, "Servers to monitor"),
             required("user", ParamType.STRING, "Monitor user"),
             required("password", ParamType.PASSWORD, "Monitor password"),
             of("disk_space_threshold", ParamType.STRING, null, true,
