@@ -221,7 +221,7 @@ class GatectlVerbsTest {
     void showLoggingNamesTheLogFileAndLevels() {
         String out = ok("show", "logging").out();
         assertThat(out).contains("Current Log File").contains(dir.resolve("gatehouse.log").toString())
-                .contains("Enabled Log Levels").contains("\"notice\"").doesNotContain("\"debug\"");
+                .contains("Enabled Log Levels").contains("│ notice ").doesNotContain("│ debug ");
         assertThat(ok("api", "get", "maxscale/logs", "data.attributes.log_priorities").out().trim())
                 .isEqualTo("[\"alert\",\"error\",\"warning\",\"notice\"]");
         assertThat(ok("api", "get", "maxscale/logs", "data.attributes.parameters.log_info").out().trim()).isEqualTo("false");

@@ -34,11 +34,27 @@ public final class ShowCommand {
     private String render(JsonNode r, List<Field> fields) {
         BoxTable t = new BoxTable(null);
         for (Field f : fields) {
-            String v = f.where().startsWith("rel:") ? Rows.ids(r, f.where().substring(4), "\n")
-                    : JsonText.text(r.at(f.where()));
+            String v;
+            if (f.where().startsWith("rel:")) {
+                v = Rows.ids(r, f.where().substring(4), "\n");
+            } else {
+                JsonNode n = r.at(f.where());
+                v = scalars(n) ? lines(n) : JsonText.text(n);
+            }
             t.row(List.of(f.label(), v));
         }
         return gatectl.tsv() ? t.tsv() : t.render();
+    }
+
+    /** An array of plain values (or an empty one), which maxctrl prints one value a line. */
+    private static boolean scalars(JsonNode n) {
+        return n.isArray() && (n.isEmpty() || n.get(0).isValueNode());
+    }
+
+    private static String lines(JsonNode n) {
+        List<String> out = new java.util.ArrayList<>();
+        n.forEach(x -> out.add(JsonText.text(x)));
+        return String.join("\n", out);
     }
 
     private void show(String path, List<Field> fields) {
@@ -123,7 +139,7 @@ public final class ShowCommand {
 
     private static List<Field> listenerFields() {
         return List.of(f("Name", "/id"), f("Source", "/attributes/source/file"),
-                f("Service", "rel:services"), f("State", "/attributes/state"), f("Parameters", "/attributes/parameters"));
+                f("Service", "rel:services"), f("Parameters", "/attributes/parameters"));
     }
 
     @Command(name = "listener", description = "Show a listener")
@@ -195,8 +211,22 @@ public final class ShowCommand {
     }
 
     private static List<Field> threadFields() {
-        return List.of(f("Id", "/id"), f("State", "/attributes/stats/state"),
-                f("Listening", "/attributes/stats/listening"), f("Statistics", "/attributes/stats"));
+        // maxctrl's rows; a counter the admin API does not report stays empty, as in maxctrl.
+        String s = "/attributes/stats/";
+        return List.of(f("Id", "/id"), f("State", s + "state"), f("Listening", s + "listening"),
+                f("Accepts", s + "accepts"), f("Reads", s + "reads"), f("Writes", s + "writes"),
+                f("Hangups", s + "hangups"), f("Errors", s + "errors"),
+                f("Avg event queue length", s + "avg_event_queue_length"),
+                f("Max event queue length", s + "max_event_queue_length"), f("Max exec time", s + "max_exec_time"),
+                f("Max queue time", s + "max_queue_time"), f("Current FDs", s + "current_descriptors"),
+                f("Total FDs", s + "total_descriptors"), f("Load (1s)", s + "load/last_second"),
+                f("Load (1m)", s + "load/last_minute"), f("Load (1h)", s + "load/last_hour"),
+                f("QC cache size", s + "query_classifier_cache/size"),
+                f("QC cache inserts", s + "query_classifier_cache/inserts"),
+                f("QC cache hits", s + "query_classifier_cache/hits"),
+                f("QC cache misses", s + "query_classifier_cache/misses"),
+                f("QC cache evictions", s + "query_classifier_cache/evictions"), f("Sessions", s + "sessions"),
+                f("Zombies", s + "zombies"), f("Memory", s + "memory/total"));
     }
 
     @Command(name = "thread", description = "Show a routing thread")
@@ -229,10 +259,11 @@ public final class ShowCommand {
     @Command(name = "qc_cache", description = "Show the statements in the query classifier caches")
     void qcCache() {
         gatectl.eachHost(c -> {
-            BoxTable t = new BoxTable(List.of("Statement", "Hits", "Type"));
+            BoxTable t = new BoxTable(List.of("Statement", "Hits", "Type", "Size"));
             for (JsonNode r : c.get("maxscale/query_classifier/cache").path("data")) {
                 t.row(List.of(r.path("id").asText(), r.path("attributes").path("hits").asText(),
-                        r.path("attributes").path("classification").path("type_mask").asText()));
+                        r.path("attributes").path("classification").path("type_mask").asText(),
+                        Rows.at(r, "/attributes/classification/size")));
             }
             return gatectl.tsv() ? t.tsv() : t.render();
         });
