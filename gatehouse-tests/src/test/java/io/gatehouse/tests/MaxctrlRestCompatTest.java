@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gatehouse.server.Gatehouse;
+import io.gatehouse.testkit.Accounts;
 import io.gatehouse.testkit.MariaDbCluster;
 import io.gatehouse.testkit.MariaDbExtension;
 import io.gatehouse.testkit.MariaDbServer;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * requests here are the ones maxctrl sends. {@code link}/{@code unlink} PATCH the whole relationships object of the
  * GET back, read-only kinds (a service's listeners, a monitor's services) included; {@code create monitor} without
  * servers; {@code show server}'s version without the handshake's "5.5.5-"; {@code classify} reads
- * {@code data.attributes}. Real cluster, Gatehouse started in this JVM, plain HTTP from the JUnit thread.
+ * {@code data.attributes}; {@code alter service} of the service's user and password at runtime. Real cluster, Gatehouse started in this JVM, plain HTTP from the JUnit thread.
  */
 @ExtendWith(MariaDbExtension.class)
 class MaxctrlRestCompatTest {
@@ -78,6 +79,11 @@ class MaxctrlRestCompatTest {
         HttpResponse<String> r = http("GET", path, null);
         assertThat(r.statusCode()).as("GET %s: %s", path, r.body()).isEqualTo(200);
         return JSON.readTree(r.body());
+    }
+
+    /** The log messages the admin API keeps (maxctrl's {@code show log}). */
+    private static String log() throws Exception {
+        return http("GET", "maxscale/logs/entries?page%5Bsize%5D=5000", null).body();
     }
 
     private static List<String> ids(JsonNode resource, String relation) {
@@ -181,6 +187,29 @@ class MaxctrlRestCompatTest {
             http("DELETE", "servers/" + server + "?force=yes", null);
         }
         assertThat(http("GET", "monitors/maxctrl-mon", null).statusCode()).isEqualTo(404);
+    }
+
+    /** {@code alter service S user U} and {@code password=P}: applied at once; the next account load uses them. */
+    @Test
+    void serviceUserAndPasswordChangeAtRuntime() throws Exception {
+        String patchUser = "{\"data\":{\"attributes\":{\"parameters\":{\"user\":\"maxctrl-nosuchuser\","
+                + "\"password\":\"wrong\"}}}}";
+        try {
+            HttpResponse<String> r = http("PATCH", "services/Primary-Service", patchUser);
+            assertThat(r.statusCode()).as(r.body()).isIn(200, 204);
+            assertThat(get("services/Primary-Service").path("data").path("attributes").path("parameters").path("user")
+                    .asText()).isEqualTo("maxctrl-nosuchuser");
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (!log().contains("'maxctrl-nosuchuser'") && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            assertThat(log()).as("the account load with the new user is refused by the server")
+                    .contains("'maxctrl-nosuchuser'");
+        } finally {
+            String back = "{\"data\":{\"attributes\":{\"parameters\":{\"user\":\"" + Accounts.SERVICE_USER
+                    + "\",\"password\":\"" + Accounts.SERVICE_PASSWORD + "\"}}}}";
+            assertThat(http("PATCH", "services/Primary-Service", back).statusCode()).isIn(200, 204);
+        }
     }
 
     @Test

@@ -36,6 +36,8 @@ public final class UserAccountStore implements AutoCloseable {
 
     private final String service;
     private final Params serviceParams;
+    /** The service's {@code user} and {@code password}; replaced when they are altered at runtime. */
+    private volatile String[] credentials;
     private final List<Server> targets;
     private final Duration refreshTime;
     private final Duration refreshInterval;
@@ -69,6 +71,7 @@ public final class UserAccountStore implements AutoCloseable {
     public UserAccountStore(String service, Params serviceParams, List<Server> targets, Params global) {
         this.service = service;
         this.serviceParams = serviceParams;
+        this.credentials = new String[] {serviceParams.string("user"), serviceParams.string("password")};
         this.targets = targets;
         this.refreshTime = global.duration("users_refresh_time");
         this.refreshInterval = global.duration("users_refresh_interval");
@@ -119,6 +122,19 @@ public final class UserAccountStore implements AutoCloseable {
      * Asks for a reload; {@code force} ignores {@code users_refresh_time}. Completes when the load (or the decision
      * not to load) is done; never completes exceptionally. Callable from any thread.
      */
+    /**
+     * The service's {@code user} and {@code password} as altered at runtime (maxctrl's {@code alter service S user
+     * U}); the next load uses them. Returns whether they changed.
+     */
+    public boolean credentials(String user, String password) {
+        String[] now = credentials;
+        if (java.util.Objects.equals(now[0], user) && java.util.Objects.equals(now[1], password)) {
+            return false;
+        }
+        credentials = new String[] {user, password};
+        return true;
+    }
+
     public synchronized CompletableFuture<Void> refresh(boolean force) {
         if (next != null) {
             return next.done;
@@ -272,7 +288,7 @@ public final class UserAccountStore implements AutoCloseable {
             return;
         }
         try {
-            serverVariables = ServerVariables.load(s, serviceParams.string("user"), serviceParams.string("password"),
+            serverVariables = ServerVariables.load(s, credentials[0], credentials[1],
                     connectTimeout, readTimeout, writeTimeout);
             variablesSource = s.name();
             variablesReadNanos = now;
@@ -317,7 +333,7 @@ public final class UserAccountStore implements AutoCloseable {
         long deadline = System.nanoTime() + queryRetryTimeout.toNanos();
         for (int attempt = 0; ; attempt++) {
             try {
-                return UserAccountLoader.load(s, serviceParams.string("user"), serviceParams.string("password"),
+                return UserAccountLoader.load(s, credentials[0], credentials[1],
                         connectTimeout, readTimeout, writeTimeout);
             } catch (java.io.IOException e) {
                 if (attempt >= queryRetries || System.nanoTime() - deadline > 0) {
