@@ -244,6 +244,43 @@ class MaxctrlRestCompatTest {
         assertThat(a.path("parameters").path("operation").asText()).isEqualTo("QUERY_OP_SELECT");
     }
 
+    /** maxctrl's {@code show thread} and {@code list threads} read each worker's classifier cache counters. */
+    @Test
+    void threadsShowTheirClassifierCacheCounters() throws Exception {
+        String sql = "SELECT 'maxctrl-thread-counter'";
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (true) {
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:mariadb://127.0.0.1:"
+                    + gatehouse.port("RW-Listener") + "/" + Accounts.DATABASE, Accounts.APP_USER, Accounts.APP_PASSWORD);
+                    java.sql.Statement st = c.createStatement()) {
+                for (int i = 0; i < 3; i++) {
+                    st.executeQuery(sql).close();
+                }
+                break;
+            } catch (java.sql.SQLException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(200);
+            }
+        }
+        long inserts = 0;
+        long hits = 0;
+        for (JsonNode t : get("maxscale/threads").path("data")) {
+            JsonNode qc = t.path("attributes").path("stats").path("query_classifier_cache");
+            assertThat(qc.path("size").isNumber()).as("size of thread %s: %s", t.path("id"), qc).isTrue();
+            assertThat(qc.path("misses").isNumber()).isTrue();
+            assertThat(qc.path("evictions").isNumber()).isTrue();
+            inserts += qc.path("inserts").asLong();
+            hits += qc.path("hits").asLong();
+        }
+        // readwritesplit classified the statement once on the session's worker, then found it in its cache.
+        assertThat(inserts).isGreaterThanOrEqualTo(1);
+        assertThat(hits).isGreaterThanOrEqualTo(2);
+        assertThat(get("maxscale/threads/0").path("data").path("attributes").path("stats")
+                .path("query_classifier_cache").has("inserts")).isTrue();
+    }
+
     @Test
     void gatectlPrintsJsonAsMaxctrlDoes() {
         Run r = GatectlRunner.run(gatehouse, "show", "maxscale");

@@ -127,6 +127,13 @@ public final class MaxScaleInfo {
         l.put("last_second", load.lastSecond(i));
         l.put("last_minute", load.average(i, 60));
         l.put("last_hour", load.lastHour(i));
+        var qc = io.gatehouse.core.worker.ClassifierCacheView.stats(rt.workers().inUse().get(i));
+        ObjectNode cache = stats.putObject("query_classifier_cache");
+        cache.put("size", qc.size());
+        cache.put("inserts", qc.inserts());
+        cache.put("hits", qc.hits());
+        cache.put("misses", qc.misses());
+        cache.put("evictions", qc.evictions());
         return t;
     }
 }
