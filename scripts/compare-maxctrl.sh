@@ -81,7 +81,6 @@ show monitor $MONITOR
 show listener $LISTENER
 show thread 0
 show module readwritesplit
-show user $ADMIN_USER
 api get servers data[].attributes.state
 api get maxscale data.attributes.version
 classify SELECT@@version

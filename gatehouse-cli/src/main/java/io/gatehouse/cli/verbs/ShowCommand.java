@@ -61,15 +61,12 @@ public final class ShowCommand {
         gatectl.eachHost(c -> render(c.get(path).path("data"), fields));
     }
 
-    /** Every object of a collection, one table each, separated by an empty line as maxctrl separates them. */
+    /** Every object of a collection, one table each, one right after the other as maxctrl prints them. */
     private void showAll(String path, List<Field> fields) {
         gatectl.eachHost(c -> {
             StringBuilder sb = new StringBuilder();
             for (JsonNode r : c.get(path).path("data")) {
-                if (sb.length() > 0 && !gatectl.tsv()) {
-                    sb.append('\n');
-                }
-                sb.append(render(r, fields));
+                sb.append(render(r, fields));       // one table right after the other, as maxctrl 24.02 prints them
             }
             return sb.toString();
         });
