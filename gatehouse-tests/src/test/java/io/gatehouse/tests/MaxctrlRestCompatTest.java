@@ -32,7 +32,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * requests here are the ones maxctrl sends. {@code link}/{@code unlink} PATCH the whole relationships object of the
  * GET back, read-only kinds (a service's listeners, a monitor's services) included; {@code create monitor} without
  * servers; {@code show server}'s version without the handshake's "5.5.5-"; {@code classify} reads
- * {@code data.attributes}; {@code alter service} of the service's user and password at runtime. Real cluster, Gatehouse started in this JVM, plain HTTP from the JUnit thread.
+ * {@code data.attributes}; {@code alter service} of the service's user and password and {@code alter maxscale} of the auth timeouts at runtime. Real cluster, Gatehouse started in this JVM, plain HTTP from the JUnit thread.
  */
 @ExtendWith(MariaDbExtension.class)
 class MaxctrlRestCompatTest {
@@ -209,6 +209,22 @@ class MaxctrlRestCompatTest {
             String back = "{\"data\":{\"attributes\":{\"parameters\":{\"user\":\"" + Accounts.SERVICE_USER
                     + "\",\"password\":\"" + Accounts.SERVICE_PASSWORD + "\"}}}}";
             assertThat(http("PATCH", "services/Primary-Service", back).statusCode()).isIn(200, 204);
+        }
+    }
+
+    /** {@code alter maxscale auth_connect_timeout 5s} (MaxScale's documented example) is applied at runtime. */
+    @Test
+    void authTimeoutsChangeAtRuntime() throws Exception {
+        String body = "{\"data\":{\"attributes\":{\"parameters\":{\"auth_connect_timeout\":\"5s\"}}}}";
+        try {
+            HttpResponse<String> r = http("PATCH", "maxscale", body);
+            assertThat(r.statusCode()).as(r.body()).isIn(200, 204);
+            assertThat(get("maxscale").path("data").path("attributes").path("parameters").path("auth_connect_timeout")
+                    .asText()).isIn("5s", "5000ms");
+            // The accounts still load (with the new timeout): a reload through the API succeeds.
+            assertThat(http("POST", "services/Primary-Service/reload", null).statusCode()).isIn(200, 204);
+        } finally {
+            http("PATCH", "maxscale", body.replace("5s", "10s"));
         }
     }
 

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * {@code log_warning}, {@code log_notice}, {@code admin_log_auth_failures}, read at each failed admin login, and
  * {@code admin_audit}, {@code admin_audit_file} and {@code admin_audit_exclude_methods}, read at each request, and
  * {@code passive}, read by the monitors at each pass, {@code threads}, the workers that get new clients, and the
- * rebalancing settings, read by the balancer at each tick),
+ * rebalancing settings, read by the balancer at each tick, and {@code auth_connect_timeout}, {@code auth_read_timeout}
+ * and {@code auth_write_timeout}, given to every service's user-account store for its next load),
  * applied to Logback at once with the daemon's level mapping and
  * persisted; other global parameters are refused naming the parameter, as they are only read at start. Runs on
  * the admin thread.
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
 public final class GlobalChanges {
     private static final Set<String> APPLICABLE = Set.of("log_info", "log_debug", "log_warning", "log_notice",
             "admin_log_auth_failures", "admin_audit", "admin_audit_file", "admin_audit_exclude_methods", "passive",
-            "threads", "rebalance_period", "rebalance_threshold", "rebalance_window");
+            "threads", "rebalance_period", "rebalance_threshold", "rebalance_window", "auth_connect_timeout",
+            "auth_read_timeout", "auth_write_timeout");
     private final Runtime rt;
 
     public GlobalChanges(Runtime rt) {
@@ -39,6 +41,10 @@ public final class GlobalChanges {
             throw ApiException.badRequest(e.getMessage());
         }
         rt.passive(g.bool("passive"));
+        for (var svc : rt.services().values()) {
+            svc.users().timeouts(g.duration("auth_connect_timeout"), g.duration("auth_read_timeout"),
+                    g.duration("auth_write_timeout"));
+        }
         if (rt.workers() != null) {
             rt.workers().activate(Runtime.threads(g));
             rt.balancer().settings(g);

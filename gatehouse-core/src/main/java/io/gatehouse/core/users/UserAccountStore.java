@@ -41,9 +41,10 @@ public final class UserAccountStore implements AutoCloseable {
     private final List<Server> targets;
     private final Duration refreshTime;
     private final Duration refreshInterval;
-    private final Duration connectTimeout;
-    private final Duration readTimeout;
-    private final Duration writeTimeout;
+    // The global auth_*_timeout; volatile as PATCH /v1/maxscale changes them from the admin thread.
+    private volatile Duration connectTimeout;
+    private volatile Duration readTimeout;
+    private volatile Duration writeTimeout;
     /** {@code skip_name_resolve}: when false, host-name accounts are resolved at each load. */
     private final boolean skipNameResolve;
     private final ScheduledExecutorService thread;
@@ -126,6 +127,13 @@ public final class UserAccountStore implements AutoCloseable {
      * The service's {@code user} and {@code password} as altered at runtime (maxctrl's {@code alter service S user
      * U}); the next load uses them. Returns whether they changed.
      */
+    /** The global {@code auth_connect_timeout}, {@code auth_read_timeout} and {@code auth_write_timeout} as changed at runtime; the next load uses them. */
+    public void timeouts(Duration connect, Duration read, Duration write) {
+        this.connectTimeout = connect;
+        this.readTimeout = read;
+        this.writeTimeout = write;
+    }
+
     public boolean credentials(String user, String password) {
         String[] now = credentials;
         if (java.util.Objects.equals(now[0], user) && java.util.Objects.equals(now[1], password)) {
