@@ -1,8 +1,9 @@
 #!/bin/sh
 # Runs one list of maxctrl calls (the ones MaxScale's documentation shows) with MaxScale's own maxctrl and with
-# gatectl against one running Gatehouse, normalises what changes from run to run (times, uptimes, loads, session
-# ids) and prints a diff per call; exit 0 when every call prints the same with both. The objects it creates
-# (gh-cmp-*) it removes again, so the second client starts from the state the first one found.
+# gatectl against one running Gatehouse, normalises what changes from run to run (times, uptimes, loads, monitor
+# ticks) and prints a diff per call; exit 0 when every call prints the same with both. The objects it creates
+# (gh-cmp-*) it removes again and the global parameter it alters it sets back, so the second client starts from
+# the state the first one found.
 #
 # maxctrl is not part of Gatehouse: pass the path of its maxctrl.js (from MaxScale's source tree, with its node
 # modules installed or on NODE_PATH) in MAXCTRL.
@@ -52,6 +53,7 @@ if [ -z "$SERVER" ] || [ -z "$SERVICE" ] || [ -z "$MONITOR" ]; then
   exit 2
 fi
 PORT=$(maxctrl api get "servers/$SERVER" data.attributes.parameters.port 2>/dev/null)
+AUTH_TIMEOUT=$(maxctrl api get maxscale data.attributes.parameters.auth_connect_timeout 2>/dev/null | tr -d '"')
 FREE=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 
 # One call a line; words are split by the shell (no globbing), so no argument has spaces.
@@ -122,6 +124,7 @@ destroy user gh-cmp-admin
 enable log-priority info
 disable log-priority info
 alter maxscale auth_connect_timeout 5s
+alter maxscale auth_connect_timeout ${AUTH_TIMEOUT:-10s}
 rotate logs
 reload tls"
 
@@ -131,7 +134,7 @@ normalise() {
       -e 's/[A-Z][a-z][a-z], [0-9][0-9] [A-Z][a-z][a-z] [0-9]\{4\} [0-9:]\{8\} GMT/<time>/g' \
       -e 's#[0-9]\{1,2\}/[0-9]\{1,2\}/[0-9]\{4\}, [0-9:]\{7,8\} [AP]M#<time>#g' \
       -e 's/^\(Uptime\|Idle\|Connected\) | .*/\1 | <n>/' \
-      -e 's/"\(uptime\|last_login\|started_at\|activated_at\)": [^,]*/"\1": <v>/' \
+      -e 's/"\(uptime\|last_login\|started_at\|activated_at\|ticks\)": [^,]*/"\1": <v>/' \
       -e 's/^\([0-9]*\) | \(.*\) | [0-9.]* | [0-9.]* | [0-9.]*$/\1 | \2 | <load>/' \
       -e 's/^\(Load ([0-9a-z]*)\) | .*/\1 | <load>/'
 }

@@ -83,7 +83,12 @@ class GatectlVerbsTest {
         assertThat(ok("show", "listeners").out()).contains("RW-Listener");
         assertThat(ok("show", "modules").out()).contains("readwritesplit").contains("mariadbmon");
         String threads = ok("show", "threads").out();
-        assertThat(count(threads, "│ Id ")).isEqualTo(2);
+        // maxctrl's layout: one table, a column per thread and one for all of them.
+        assertThat(count(threads, "│ Id ")).isEqualTo(1);
+        assertThat(threads.lines().filter(l -> l.startsWith("│ Id ")).findFirst().orElseThrow())
+                .matches("│ Id +│ 0 +│ 1 +│ All +│");
+        assertThat(threads.lines().filter(l -> l.startsWith("│ State ")).findFirst().orElseThrow())
+                .matches("│ State +│ Active +│ Active +│ N/A +│");
         assertThat(ok("show", "thread", "1").out()).contains("Active");
         Run missing = gatectl("show", "thread", "7");
         assertThat(missing.status()).isEqualTo(1);

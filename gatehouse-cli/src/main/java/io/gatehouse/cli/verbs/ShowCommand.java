@@ -231,9 +231,41 @@ public final class ShowCommand {
         show("maxscale/threads/" + id, threadFields());
     }
 
+    /** As maxctrl prints it: one table, a row per field, a column per thread and a last column for all of them. */
     @Command(name = "threads", description = "Show all routing threads")
     void threads() {
-        showAll("maxscale/threads", threadFields());
+        gatectl.eachHost(c -> {
+            List<JsonNode> all = new ArrayList<>();
+            c.get("maxscale/threads").path("data").forEach(all::add);
+            BoxTable t = new BoxTable(null);
+            for (Field f : threadFields()) {
+                List<String> row = new ArrayList<>(List.of(f.label()));
+                List<JsonNode> values = all.stream().map(r -> r.at(f.where())).toList();
+                values.forEach(v -> row.add(v.isMissingNode() || v.isNull() ? "" : JsonText.text(v)));
+                row.add(f.label().equals("Id") ? "All" : summary(f.label(), values));
+                t.row(row);
+            }
+            return gatectl.tsv() ? t.tsv() : t.render();
+        });
+    }
+
+    /** The "All" column: N/A for states, the mean of averages and loads, the largest maximum, else the sum. */
+    private static String summary(String label, List<JsonNode> values) {
+        if (label.equals("State") || label.equals("Listening")) {
+            return "N/A";
+        }
+        List<Double> numbers = values.stream().filter(JsonNode::isNumber).map(JsonNode::asDouble).toList();
+        if (label.startsWith("Avg ") || label.startsWith("Load ")) {
+            // A thread without the value counts as 0, as maxctrl averages it.
+            double sum = numbers.stream().mapToDouble(Double::doubleValue).sum();
+            return String.format(java.util.Locale.ROOT, "%.1f", values.isEmpty() ? 0 : sum / values.size());
+        }
+        if (numbers.isEmpty()) {
+            return "";
+        }
+        double v = label.startsWith("Max ") ? numbers.stream().mapToDouble(Double::doubleValue).max().orElse(0)
+                : numbers.stream().mapToDouble(Double::doubleValue).sum();
+        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
     }
 
     /** maxctrl's {@code show dbusers}: the accounts the service loaded from its servers, one row each. */
