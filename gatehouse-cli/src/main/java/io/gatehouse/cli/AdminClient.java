@@ -20,13 +20,18 @@ public final class AdminClient {
     private final String base;
     private final String authorization;
     private final Duration timeout;
+    private final boolean skipSync;
 
     public AdminClient(String host, String user, String password, Duration timeout) {
-        this(host, user, password, timeout, null);
+        this(host, user, password, timeout, null, false);
     }
 
-    /** With {@code tls} set, requests go over HTTPS using it; otherwise over plain HTTP. */
-    public AdminClient(String host, String user, String password, Duration timeout, javax.net.ssl.SSLContext tls) {
+    /**
+     * With {@code tls} set, requests go over HTTPS using it; otherwise over plain HTTP. With {@code skipSync} every
+     * request carries maxctrl's {@code sync=false} (its {@code --skip-sync}).
+     */
+    public AdminClient(String host, String user, String password, Duration timeout, javax.net.ssl.SSLContext tls,
+                       boolean skipSync) {
         HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(timeout);
         if (tls != null) {
             b.sslContext(tls);
@@ -37,6 +42,7 @@ public final class AdminClient {
         this.authorization = "Basic " + Base64.getEncoder()
                 .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
         this.timeout = timeout;
+        this.skipSync = skipSync;
     }
 
     public String base() {
@@ -50,7 +56,8 @@ public final class AdminClient {
 
     /** Sends a request and returns the body; a status of 400 or more becomes a {@link CliException}. */
     public String send(String method, String path, String body) {
-        HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/v1/" + path)).timeout(timeout)
+        String target = skipSync ? path + (path.contains("?") ? "&" : "?") + "sync=false" : path;
+        HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/v1/" + target)).timeout(timeout)
                 .header("Authorization", authorization).header("Content-Type", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .build();

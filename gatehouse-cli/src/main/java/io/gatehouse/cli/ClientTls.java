@@ -16,8 +16,10 @@ import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * gatectl's TLS choices as maxctrl offers them: trust the JDK's CAs, or the CA file of {@code --tls-ca-cert}, or
- * (with {@code --tls-verify-server-cert=false}) any certificate and any host name. Builds one {@link SSLContext} per
- * command on the command's thread.
+ * (with {@code --tls-verify-server-cert=false}) any certificate and any host name; and with {@code --tls-key} and
+ * {@code --tls-cert} present that client certificate when the API asks for one (the key PEM PKCS#8, encrypted with
+ * {@code --tls-passphrase} or not, or PKCS#1 RSA). Builds one {@link SSLContext} per command on the command's
+ * thread.
  */
 public final class ClientTls {
     private ClientTls() {
@@ -25,10 +27,16 @@ public final class ClientTls {
 
     /** The context for HTTPS requests; throws a {@link CliException} naming the CA file when it cannot be read. */
     public static SSLContext context(boolean verify, Path caCert) {
+        return context(verify, caCert, null, null, null);
+    }
+
+    /** The same, presenting the client certificate {@code cert} with its key {@code key} when both are given. */
+    public static SSLContext context(boolean verify, Path caCert, Path key, Path cert, String passphrase) {
+        javax.net.ssl.KeyManager[] keys = key == null ? null : ClientKeys.managers(key, cert, passphrase);
         try {
             SSLContext ssl = SSLContext.getInstance("TLS");
             if (!verify) {
-                ssl.init(null, new TrustManager[] {new TrustAll()}, null);
+                ssl.init(keys, new TrustManager[] {new TrustAll()}, null);
             } else if (caCert != null) {
                 KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
                 ks.load(null, null);
@@ -40,9 +48,9 @@ public final class ClientTls {
                 }
                 TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
                 tmf.init(ks);
-                ssl.init(null, tmf.getTrustManagers(), null);
+                ssl.init(keys, tmf.getTrustManagers(), null);
             } else {
-                ssl.init(null, null, null);
+                ssl.init(keys, null, null);
             }
             return ssl;
         } catch (java.io.IOException | java.security.GeneralSecurityException e) {

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * Sets up Logback for the daemon from the configuration: a log file {@code gatehouse.log} in the log directory
  * (unless {@code maxlog=false}) and, in the foreground, the terminal; MaxScale's {@code ms_timestamp},
  * {@code log_augmentation} and {@code log_throttling} shape the lines. MaxScale's levels map as: notices and warnings are always on ({@code INFO}),
- * {@code log_info} adds {@code DEBUG}, {@code log_debug} adds {@code TRACE}. Called once on the main thread.
+ * {@code log_info} adds {@code DEBUG}, {@code log_debug} adds {@code TRACE}. Configured once on the main thread;
+ * {@link #apply} changes the settings of the running daemon (admin thread) without dropping other appenders.
  */
 final class Logging {
     /** MaxScale's timestamp, with milliseconds when {@code ms_timestamp} is on. */
@@ -85,13 +86,61 @@ final class Logging {
             console = true;
         }
         if (console) {
-            ConsoleAppender<ILoggingEvent> out = new ConsoleAppender<>();
-            out.setContext(ctx);
-            out.setName("console");
-            out.setEncoder(encoder(ctx, pattern));
-            out.start();
-            root.addAppender(out);
+            configureConsole(ctx, root, pattern);
         }
+    }
+
+    /**
+     * Applies changed settings to the running daemon (a runtime change of the {@code [maxscale]} section): the levels,
+     * the throttling, the file ({@code maxlog}) and the line pattern ({@code ms_timestamp}, {@code log_augmentation})
+     * take effect from the next line. A changed appender is replaced by a new one added before the old one is
+     * detached, so no line is lost; appenders this class did not make (the admin API's log ring) stay.
+     */
+    static synchronized void apply(Path logdir, boolean console, Settings settings) {
+        LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+        ctx.getLogger("io.gatehouse").setLevel(level(settings.info(), settings.debug(), settings.warning(),
+                settings.notice()));
+        ctx.getTurboFilterList().removeIf(f -> f instanceof ThrottleFilter);
+        if (settings.throttling().enabled()) {
+            ThrottleFilter throttle = new ThrottleFilter(settings.throttling());
+            throttle.setContext(ctx);
+            throttle.start();
+            ctx.addTurboFilter(throttle);
+        }
+        ch.qos.logback.classic.Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        String pattern = settings.pattern();
+        var file = root.getAppender("file");
+        if (settings.maxlog() && (file == null || !pattern.equals(patternOf(file)))) {
+            if (addFile(ctx, root, logdir, pattern) && file != null) {
+                root.detachAppender(file);
+                file.stop();
+            }
+        } else if (!settings.maxlog() && file != null) {
+            root.detachAppender(file);
+            file.stop();
+        }
+        var out = root.getAppender("console");
+        if (out != null && !pattern.equals(patternOf(out))) {
+            configureConsole(ctx, root, pattern);
+            root.detachAppender(out);
+            out.stop();
+        } else if (out == null && console) {
+            configureConsole(ctx, root, pattern);
+        }
+    }
+
+    private static String patternOf(ch.qos.logback.core.Appender<ILoggingEvent> a) {
+        return a instanceof ch.qos.logback.core.OutputStreamAppender<ILoggingEvent> o
+                && o.getEncoder() instanceof PatternLayoutEncoder e ? e.getPattern() : null;
+    }
+
+    private static void configureConsole(LoggerContext ctx, ch.qos.logback.classic.Logger root, String pattern) {
+        ConsoleAppender<ILoggingEvent> out = new ConsoleAppender<>();
+        out.setContext(ctx);
+        out.setName("console");
+        out.setEncoder(encoder(ctx, pattern));
+        out.start();
+        root.addAppender(out);
     }
 
     /** The log file appender; false (after telling the terminal) when the directory cannot be written. */

@@ -84,6 +84,8 @@ public final class Main implements Callable<Integer> {
             System.err.println("gatehouse: " + e.getMessage());
             return 1;
         }
+        // A runtime change of the [maxscale] section (PATCH /v1/maxscale) reaches the log settings from the next line.
+        gh.runtime().onGlobalChange(g -> Logging.apply(logs, foreground, Logging.Settings.of(g)));
         Path pidFile = pids.resolve("gatehouse.pid");
         writePid(pidFile, log);
         CountDownLatch stopped = new CountDownLatch(1);

@@ -47,6 +47,7 @@ public final class ClassifierCache {
     private long hits;
     private long misses;
     private long evictions;
+    private long inserts;
 
     /**
      * @param classifier the classifier used on a miss
@@ -159,6 +160,11 @@ public final class ClassifierCache {
         return evictions;
     }
 
+    /** Classifications added to the cache (a miss whose result fit the budget). */
+    public long inserts() {
+        return inserts;
+    }
+
     public int size() {
         return entries;
     }
@@ -207,6 +213,7 @@ public final class ClassifierCache {
         table[slot] = e;
         linkHead(e);
         entries++;
+        inserts++;
         bytes += size;
         if (entries > table.length) {
             resize();

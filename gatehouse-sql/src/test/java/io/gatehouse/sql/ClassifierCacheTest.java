@@ -24,6 +24,7 @@ class ClassifierCacheTest {
         assertThat(cache.hits()).isEqualTo(1);
         assertThat(cache.misses()).isEqualTo(1);
         assertThat(cache.size()).isEqualTo(1);
+        assertThat(cache.inserts()).isEqualTo(1);
         assertThat(cache.bytesUsed()).isPositive();
     }
 
@@ -52,6 +53,8 @@ class ClassifierCacheTest {
         }
         assertThat(cache.evictions()).isPositive();
         assertThat(cache.size()).isBetween(1, 6);
+        // Every entry in the cache was inserted once, and those gone were evicted.
+        assertThat(cache.inserts()).isEqualTo(cache.size() + cache.evictions());
         byte[] recent = b("SELECT 9 FROM t9");
         assertThat(cache.get(recent, 0, recent.length, SqlMode.DEFAULT)).isNotNull();
         assertThat(cache.get(first, 0, first.length, SqlMode.DEFAULT)).isNull();

@@ -41,6 +41,12 @@ class ClusterOperationsResetReplicationTest extends ClusterOperationsBaseTest {
             await(Duration.ofSeconds(10), () -> replicatesFrom(r, neu) && isSlave(r), r.name() + " replicates from "
                     + neu.name());
         }
+        // Every server's position is sequence 0 of the new primary's domain: gtid_current_pos agrees everywhere.
+        String zero = neu.queryValue("SELECT @@gtid_domain_id") + "-" + neu.serverId() + "-0";
+        for (MariaDbServer r : List.of(neu, oldPrimary, other)) {
+            assertThat(r.queryValue("SELECT @@gtid_slave_pos")).as(r.name()).isEqualTo(zero);
+            assertThat(r.queryValue("SELECT @@gtid_current_pos")).as(r.name()).isEqualTo(zero);
+        }
         neu.execute("INSERT INTO test.ops VALUES (4)");
         String pos = neu.gtidBinlogPos();
         assertThat(pos).as("the first GTID after the reset").matches("\\d+-" + neu.serverId() + "-1");

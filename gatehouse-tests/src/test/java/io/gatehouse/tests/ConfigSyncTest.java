@@ -44,12 +44,17 @@ class ConfigSyncTest {
     }
 
     private Gatehouse start(int i) throws Exception {
+        return start(i, true);
+    }
+
+    /** Instance {@code i}; {@code sync}: whether its file turns configuration sharing on. */
+    private Gatehouse start(int i, boolean sync) throws Exception {
         Path d = dir.resolve("gh" + i);
         Files.createDirectories(d);
         StringBuilder sb = new StringBuilder("[maxscale]\nthreads=1\nadmin_host=127.0.0.1\nadmin_port=0\nlogdir=" + d
-                + "\npiddir=" + d + "\ndatadir=" + d + "\npersistdir=" + d.resolve("persist")
-                + "\nconfig_sync_cluster=Mon\nconfig_sync_interval=300ms\nconfig_sync_user=" + Accounts.ROOT_USER
-                + "\nconfig_sync_password=" + Accounts.ROOT_PASSWORD + "\n\n");
+                + "\npiddir=" + d + "\ndatadir=" + d + "\npersistdir=" + d.resolve("persist") + "\n"
+                + (sync ? "config_sync_cluster=Mon\nconfig_sync_interval=300ms\nconfig_sync_user=" + Accounts.ROOT_USER
+                + "\nconfig_sync_password=" + Accounts.ROOT_PASSWORD + "\n" : "") + "\n");
         StringBuilder names = new StringBuilder();
         for (MariaDbServer s : cluster.servers()) {
             sb.append('[').append(s.name()).append("]\ntype=server\naddress=127.0.0.1\nport=").append(s.port())
@@ -106,6 +111,13 @@ class ConfigSyncTest {
             await("the parameter changed with gatectl on instance 1", () -> "17".equals(param(g, "Svc", "max_connections")));
         }
 
+        // gatectl --skip-sync (maxctrl's, REST sync=false): the change stays on the instance it was made on.
+        gatectl(gh[1], "--skip-sync", "alter", "service", "Svc", "max_connections", "23");
+        assertThat(param(gh[1], "Svc", "max_connections")).isEqualTo("23");
+        Thread.sleep(1500);
+        assertThat(param(gh[0], "Svc", "max_connections")).as("not shared").isEqualTo("17");
+        assertThat(param(gh[2], "Svc", "max_connections")).as("not shared").isEqualTo("17");
+
         RuntimeChanges.of(gh[2].runtime()).destroy("server", "extra", true);
         for (Gatehouse g : gh) {
             await("the server destroyed on instance 2", () -> !g.runtime().servers().containsKey("extra"));
@@ -125,5 +137,47 @@ class ConfigSyncTest {
         assertThat(gh[0].runtime().configSync().describe().path("status").asText()).isEqualTo("OK");
         assertThat(cluster.primary().queryValue("SELECT version FROM mysql.maxscale_config WHERE cluster = 'Mon'"))
                 .isEqualTo(String.valueOf(version));
+    }
+
+    /**
+     * Sharing turned on at runtime with gatectl alter maxscale config_sync_* (as MaxScale allows) on an instance
+     * that started without it: it catches up with the shared changes, its own changes reach the other instance,
+     * and an empty config_sync_cluster turns sharing off again.
+     */
+    @Test
+    void sharingTurnedOnAndOffAtRuntime() throws Exception {
+        cluster = MariaDbCluster.start(null, 1);
+        gh[0] = start(0, true);
+        gh[1] = start(1, false);
+        assertThat(gh[1].runtime().configSync()).isNull();
+        int replicaPort = cluster.replicas().get(0).port();
+        RuntimeChanges.of(gh[0].runtime()).create("server", "early",
+                Map.of("address", "127.0.0.1", "port", String.valueOf(replicaPort)));
+        Thread.sleep(1000);
+        assertThat(gh[1].runtime().servers()).as("no sharing yet").doesNotContainKey("early");
+
+        gatectl(gh[1], "alter", "maxscale", "config_sync_user", Accounts.ROOT_USER, "config_sync_password",
+                Accounts.ROOT_PASSWORD, "config_sync_interval", "300ms", "config_sync_cluster", "Mon");
+        Gatehouse late = gh[1];
+        await("the change shared before sharing was turned on", () -> late.runtime().servers().containsKey("early"));
+        assertThat(late.runtime().configSync().cluster()).isEqualTo("Mon");
+        RuntimeChanges.of(late.runtime()).alterServer("early", Map.of("priority", "7"));
+        await("a change made on the instance that joined at runtime", () -> "7".equals(param(gh[0], "early", "priority")));
+
+        gatectl(gh[1], "alter", "maxscale", "config_sync_cluster", "");
+        assertThat(late.runtime().configSync()).as("sharing off").isNull();
+        RuntimeChanges.of(gh[0].runtime()).alterServer("early", Map.of("priority", "9"));
+        Thread.sleep(1500);
+        assertThat(param(late, "early", "priority")).as("no longer shared").isEqualTo("7");
+    }
+
+    private static void gatectl(Gatehouse g, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        String[] all = new String[args.length + 2];
+        all[0] = "--hosts";
+        all[1] = "127.0.0.1:" + g.admin().port();
+        System.arraycopy(args, 0, all, 2, args.length);
+        assertThat(Gatectl.run(all, new PrintWriter(out), new PrintWriter(err))).as(err.toString()).isZero();
     }
 }

@@ -5,12 +5,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gatehouse.testkit.Accounts;
 import io.gatehouse.testkit.MariaDbCluster;
 import io.gatehouse.testkit.MariaDbServer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gatehouse.server.Gatehouse;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -21,8 +33,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The one thing a client sees differently through Gatehouse by design (issue 16): the connection id. Directly, the
  * id in the server's greeting is the session's thread id and {@code CONNECTION_ID()} returns it. Through Gatehouse
- * the greeting carries Gatehouse's own session id (2^30 and up), because the greeting is sent before any backend is
- * chosen and a readwritesplit session has several backend connections, each with its own thread id;
+ * the greeting carries Gatehouse's own session id (from 1 up, as MaxScale's), because the greeting is sent before any
+ * backend is chosen and a readwritesplit session has several backend connections, each with its own thread id;
  * {@code CONNECTION_ID()} is a statement the server answers, so it returns the thread id of the backend connection
  * it ran on. What clients rely on, killing by the id they were greeted with (Connector/J's {@code Statement.cancel},
  * the CLI's Ctrl-C, {@code mysql_kill}), must work through readconnroute and readwritesplit as it does directly.
@@ -31,7 +43,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 @ExtendWith(GatehouseExtension.class)
 class ConnectionIdTest {
     private static final String DIRECT = "direct";
-    private static final long FIRST_GATEHOUSE_ID = 1L << 30;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final GatehouseExtension.RunningGatehouse gatehouse;
     private final MariaDbCluster cluster;
@@ -74,12 +86,59 @@ class ConnectionIdTest {
     @ValueSource(strings = {"Write-Listener", "Split-Listener"})
     void throughGatehouseTheGreetingIdIsGatehousesAndConnectionIdIsABackendThread(String listener) throws Exception {
         try (RawSession s = raw(listener)) {
-            assertThat(s.connectionId()).as("the greeting's id").isGreaterThanOrEqualTo(FIRST_GATEHOUSE_ID);
+            // The greeting's id names this session in the admin API, with this listener's service.
+            JsonNode session = restGet(gatehouse.gatehouse().admin().port(), "/v1/sessions/" + s.connectionId());
+            assertThat(session.at("/data/id").asText()).isEqualTo(Long.toString(s.connectionId()));
+            assertThat(session.at("/data/attributes/user").asText()).isEqualTo(Accounts.APP_USER);
             String threadId = s.scalar("SELECT CONNECTION_ID()");
-            assertThat(Long.parseLong(threadId)).as("CONNECTION_ID()").isLessThan(FIRST_GATEHOUSE_ID);
             assertThat(serverWithThread(threadId)).as("the server holding thread " + threadId).isNotNull();
-            // Gatehouse's id is no thread of any backend: a KILL naming it cannot reach someone else's connection.
-            assertThat(serverWithThread(Long.toString(s.connectionId()))).isNull();
+            // The backend's thread is listed among the session's connections in the admin API (as the session's
+            // worker last published it, so allow it a moment).
+            String connections = "";
+            for (int i = 0; i < 50 && !connections.contains("\"connection_id\":" + threadId); i++) {
+                Thread.sleep(i == 0 ? 0 : 100);
+                connections = restGet(gatehouse.gatehouse().admin().port(), "/v1/sessions/" + s.connectionId())
+                        .at("/data/attributes/connections").toString();
+            }
+            assertThat(connections).contains("\"connection_id\":" + threadId);
+        }
+    }
+
+    private static JsonNode restGet(int port, String path) throws Exception {
+        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                        "admin:mariadb".getBytes(StandardCharsets.UTF_8))).GET().build();
+        HttpResponse<String> resp = HTTP.send(req, HttpResponse.BodyHandlers.ofString());
+        assertThat(resp.statusCode()).as(path + ": " + resp.body()).isEqualTo(200);
+        return new ObjectMapper().readTree(resp.body());
+    }
+
+    /**
+     * Session ids start at 1 and count up, as MaxScale's do (scripts and the admin API's users expect it): the first
+     * clients of a freshly started Gatehouse are greeted with 1 and 2, and the admin API knows them by those ids.
+     */
+    @Test
+    void sessionIdsStartAtOne() throws Exception {
+        Path dir = Files.createTempDirectory("gatehouse-ids");
+        Path file = dir.resolve("gatehouse.cnf");
+        Files.writeString(file, GatehouseExtension.config(cluster, dir));
+        try (Gatehouse fresh = Gatehouse.start(file)) {
+            try (RawSession first = RawSession.connect("127.0.0.1", fresh.port("Split-Listener"), new byte[0]);
+                 RawSession second = RawSession.connect("127.0.0.1", fresh.port("Write-Listener"), new byte[0])) {
+                first.readTimeout(20_000);
+                second.readTimeout(20_000);
+                assertThat(first.login(Accounts.APP_USER, Accounts.APP_PASSWORD)).isNull();
+                assertThat(second.login(Accounts.APP_USER, Accounts.APP_PASSWORD)).isNull();
+                assertThat(List.of(first.connectionId(), second.connectionId())).containsExactly(1L, 2L);
+                JsonNode all = restGet(fresh.admin().port(), "/v1/sessions").get("data");
+                assertThat(all.findValuesAsText("id")).contains("1", "2");
+                // KILL by a Gatehouse id ends that session, as in MaxScale.
+                second.send("KILL 1");
+                assertThat(second.read()[0]).isEqualTo((byte) 0);
+                assertThat(nextAnswer(first)).isNotEqualTo("answer");
+            }
+        } finally {
+            TempDirs.delete(dir);
         }
     }
 

@@ -97,7 +97,7 @@ class FailureModesTest {
     @Test
     void killOfAnIdNobodyHasIsPassedToTheBackend() throws Exception {
         try (BlockingClient c = connect("Write-Listener")) {
-            assertThatThrownBy(() -> c.execute("KILL 999999"))
+            assertThatThrownBy(() -> c.execute("KILL 3999999999"))
                     .isInstanceOfSatisfying(ServerErrorException.class, e -> assertThat(e.code()).isEqualTo(1094));
             assertThat(c.query("SELECT 4").scalar()).isEqualTo("4");
         }

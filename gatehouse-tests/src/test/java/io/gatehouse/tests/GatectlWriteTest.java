@@ -175,9 +175,70 @@ class GatectlWriteTest {
         Run unverified = raw("--secure", "--tls-verify-server-cert=false", "--tsv", "list", "servers");
         assertThat(unverified.status()).as(unverified.err()).isZero();
         assertThat(unverified.out()).contains(cluster.primary().name() + "\t127.0.0.1\t");
+        for (String[] off : new String[][] {{"-n", "false"}, {"--no-tls-verify-server-cert"}}) {
+            List<String> args = new ArrayList<>(List.of("--secure"));
+            args.addAll(Arrays.asList(off));
+            args.addAll(List.of("--tsv", "list", "monitors"));
+            Run r = raw(args.toArray(String[]::new));
+            assertThat(r.status()).as(String.join(" ", off) + ": " + r.err()).isZero();
+        }
+        assertThat(raw("--secure", "-n", "--tsv", "list", "monitors").status()).as("-n alone verifies").isEqualTo(1);
         Run plain = raw("list", "servers");
         assertThat(plain.status()).isEqualTo(1);
         Run trusted = gatectl("--tsv", "list", "monitors");
         assertThat(trusted.out()).startsWith("MariaDB-Monitor\t");
+    }
+
+    private static void openssl(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("openssl"));
+        cmd.addAll(Arrays.asList(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0).as(out).isTrue();
+    }
+
+    /**
+     * maxctrl's client certificate options: an encrypted PKCS#8 key needs --tls-passphrase (a wrong one is named),
+     * a traditional RSA key is read too, and --tls-key and --tls-cert come together. The admin API does not ask
+     * for a client certificate, so the requests succeed once the files are read.
+     */
+    @Test
+    void clientCertificateOptionsReadTheKeyAndCertificate() throws Exception {
+        String key = dir.resolve("client-key.pem").toString();
+        String cert = dir.resolve("client-cert.pem").toString();
+        openssl("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-aes-256-cbc", "-pass",
+                "pass:secret", "-out", key);
+        openssl("req", "-new", "-x509", "-key", key, "-passin", "pass:secret", "-days", "2", "-subj", "/CN=gatectl",
+                "-out", cert);
+        assertThat(Files.readString(Path.of(key))).contains("BEGIN ENCRYPTED PRIVATE KEY");
+        Run withPass = gatectl("--tls-key", key, "--tls-cert", cert, "--tls-passphrase", "secret", "--tsv", "list",
+                "monitors");
+        assertThat(withPass.status()).as(withPass.err()).isZero();
+        assertThat(withPass.out()).startsWith("MariaDB-Monitor\t");
+        assertThat(gatectl("--tls-key", key, "--tls-cert", cert, "list", "monitors").err()).contains("--tls-passphrase");
+        assertThat(gatectl("--tls-key", key, "--tls-cert", cert, "--tls-passphrase", "wrong", "list", "monitors")
+                .err()).contains("--tls-passphrase");
+
+        // openssl req encrypts its new key with 3DES, which the JDK alone cannot read.
+        String reqKey = dir.resolve("client-req-key.pem").toString();
+        String reqCert = dir.resolve("client-req-cert.pem").toString();
+        openssl("req", "-x509", "-newkey", "rsa:2048", "-passout", "pass:secret", "-days", "2", "-subj", "/CN=req",
+                "-keyout", reqKey, "-out", reqCert);
+        Run des = gatectl("--tls-key", reqKey, "--tls-cert", reqCert, "--tls-passphrase", "secret", "--tsv", "list",
+                "monitors");
+        assertThat(des.status()).as(des.err()).isZero();
+
+        String rsa = dir.resolve("client-rsa.pem").toString();
+        String rsaCert = dir.resolve("client-rsa-cert.pem").toString();
+        openssl("genrsa", "-traditional", "-out", rsa, "2048");
+        openssl("req", "-new", "-x509", "-key", rsa, "-days", "2", "-subj", "/CN=gatectl-rsa", "-out", rsaCert);
+        assertThat(Files.readString(Path.of(rsa))).contains("BEGIN RSA PRIVATE KEY");
+        Run traditional = gatectl("--tls-key", rsa, "--tls-cert", rsaCert, "--tsv", "list", "monitors");
+        assertThat(traditional.status()).as(traditional.err()).isZero();
+
+        assertThat(gatectl("--tls-key", rsa, "list", "monitors").err()).contains("--tls-key needs --tls-cert");
+        assertThat(gatectl("--tls-cert", rsaCert, "list", "monitors").err()).contains("--tls-cert needs --tls-key");
+        assertThat(gatectl("--tls-key", rsaCert, "--tls-cert", rsaCert, "list", "monitors").err())
+                .contains("--tls-key").contains("no PEM private key");
     }
 }

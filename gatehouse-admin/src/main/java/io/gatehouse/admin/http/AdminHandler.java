@@ -235,7 +235,7 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
         }
         requestBody = body;
         ApiRequest r = new ApiRequest(req.method().name(), List.copyOf(path), qs.parameters(), body, null,
-                (ctx.settings().secure() ? "https://" : "http://") + host + "/v1/");
+                (ctx.settings().secure() ? "https://" : "http://") + host + "/v1/", cookies(req));
         if (!Routes.isPublic(r)) {
             AdminUsers.AdminUser user = authenticate(c, req);
             requestAuthFailed = user == null;
@@ -253,7 +253,7 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
                 throw new ApiException(403, "Forbidden: user '" + user.name() + "' has read-only access");
             }
             hostRules(c, reading);
-            r = new ApiRequest(r.method(), r.path(), r.query(), r.body(), user.name(), r.baseUrl());
+            r = new ApiRequest(r.method(), r.path(), r.query(), r.body(), user.name(), r.baseUrl(), r.cookies());
             if (!reading) {
                 checkPrecondition(req, r);
             }
@@ -308,6 +308,20 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
             return sig;                                    // MaxScale 24.02: the whole token in token_sig
         }
         return body != null && sig != null ? body + "." + sig : null;   // older GUIs: header.claims + signature
+    }
+
+    /** The request's cookies by name (the last of a repeated name); a malformed one is left out. */
+    private static java.util.Map<String, String> cookies(FullHttpRequest req) {
+        String header = req.headers().get(HttpHeaderNames.COOKIE);
+        if (header == null) {
+            return java.util.Map.of();
+        }
+        java.util.Map<String, String> all = new java.util.HashMap<>();
+        for (io.netty.handler.codec.http.cookie.Cookie c
+                : io.netty.handler.codec.http.cookie.ServerCookieDecoder.LAX.decode(header)) {
+            all.put(c.name(), c.value());
+        }
+        return all;
     }
 
     /**
@@ -452,6 +466,9 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
         out.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, head ? 0 : bytes.length);
         for (String cookie : setCookies) {
             out.headers().add(HttpHeaderNames.SET_COOKIE, cookie);
+        }
+        for (var h : resp.headers()) {
+            out.headers().add(h.getKey(), h.getValue());
         }
         if (resp.status() == 401 && challenge) {
             out.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"gatehouse\"");

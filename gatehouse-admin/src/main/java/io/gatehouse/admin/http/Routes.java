@@ -34,6 +34,7 @@ import java.util.Map;
  * prefix. Runs on the admin thread; authentication and roles are checked before it by {@link AdminHandler}.
  */
 public final class Routes implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Routes.class);
     private final AdminContext ctx;
     private final Servers servers;
     private final Services services;
@@ -99,6 +100,16 @@ public final class Routes implements AutoCloseable {
     }
 
     public ApiResponse handle(ApiRequest r) throws Exception {
+        String sync = r.param("sync");
+        if (sync != null && !r.method().equals("GET") && !r.method().equals("HEAD") && (sync.equalsIgnoreCase("false")
+                || sync.equalsIgnoreCase("no") || sync.equalsIgnoreCase("off") || sync.equals("0"))) {
+            LOG.info("Configuration sync disabled for: {} {}", r.method(), r.joined());
+            return io.gatehouse.core.runtime.ConfigSync.locally(() -> route(r));
+        }
+        return route(r);
+    }
+
+    private ApiResponse route(ApiRequest r) throws Exception {
         JsonApi api = new JsonApi(r.baseUrl());
         return switch (r.method()) {
             case "GET", "HEAD" -> get(r, api);
@@ -124,6 +135,12 @@ public final class Routes implements AutoCloseable {
         if (a.equals("health")) {
             return new Health(ctx.runtime()).check(p);
         }
+        if (a.equals("maxscale") && "debug".equals(b) && p.size() == 3) {
+            return new io.gatehouse.admin.resources.DebugResources(ctx.runtime()).get(api, p.get(2));
+        }
+        if (a.equals("sql")) {
+            return sql.get(r);
+        }
         ObjectNode doc = switch (a) {
             case "servers" -> p.size() == 1 ? servers.list(api) : relationshipsOr(p, servers.one(api, b));
             case "services" -> {
@@ -135,8 +152,13 @@ public final class Routes implements AutoCloseable {
             }
             case "listeners" -> p.size() == 1 ? listeners.list(api) : relationshipsOr(p, listeners.one(api, b));
             case "monitors" -> p.size() == 1 ? monitors.list(api) : relationshipsOr(p, monitors.one(api, b));
-            case "sessions" -> p.size() == 1 ? sessions.list(api) : relationshipsOr(p, sessions.one(api, b));
-            case "sql" -> p.size() == 1 ? sql.list(api) : sql.one(api, b);
+            case "sessions" -> {
+                ObjectNode d = p.size() == 1 ? sessions.list(api) : relationshipsOr(p, sessions.one(api, b));
+                if (isTruthy(r.param("rdns"))) {
+                    sessions.resolveNames(d);
+                }
+                yield d;
+            }
             case "filters" -> p.size() == 3 ? filterDocuments.read(api, b, p.get(2))
                     : p.size() == 1 ? filters.list(api) : relationshipsOr(p, filters.one(api, b));
             case "threads" -> p.size() == 1 ? maxscale.threads(api) : maxscale.thread(api, b);
@@ -147,6 +169,12 @@ public final class Routes implements AutoCloseable {
                 yield switch (b) {
                     case "threads" -> p.size() == 2 ? maxscale.threads(api) : maxscale.thread(api, p.get(2));
                     case "modules" -> p.size() == 2 ? modules.list(api) : modules.one(api, p.get(2));
+                    case "memory" -> {
+                        if (p.size() != 2) {
+                            throw ApiException.notFound("resource '" + r.joined() + "'");
+                        }
+                        yield maxscale.memory(api);
+                    }
                     case "logs" -> {
                         String what = p.size() == 2 ? "" : p.size() == 3 ? p.get(2) : "?";
                         yield switch (what) {
@@ -157,6 +185,9 @@ public final class Routes implements AutoCloseable {
                         };
                     }
                     case "query_classifier" -> {
+                        if (p.size() == 2) {
+                            yield new io.gatehouse.admin.resources.QcCache(ctx).properties(api);
+                        }
                         if (p.size() == 3 && p.get(2).equals("cache")) {
                             yield new io.gatehouse.admin.resources.QcCache(ctx).list(api);
                         }
@@ -241,6 +272,11 @@ public final class Routes implements AutoCloseable {
 
     private ApiResponse put(ApiRequest r) throws Exception {
         List<String> p = r.path();
+        if (p.size() == 5 && p.get(0).equals("maxscale") && p.get(1).equals("debug") && p.get(2).equals("threads")
+                && (p.get(4).equals("listen") || p.get(4).equals("unlisten"))) {
+            return new io.gatehouse.admin.resources.DebugResources(ctx.runtime()).listen(p.get(3),
+                    p.get(4).equals("listen"));
+        }
         if (p.size() == 3 && p.get(0).equals("filters")) {
             return ApiResponse.ok(filterDocuments.write(new JsonApi(r.baseUrl()), p.get(1), p.get(2), r.body(), true));
         }
@@ -268,7 +304,13 @@ public final class Routes implements AutoCloseable {
             case "services" -> {
                 Services.require(ctx.runtime(), name);
                 switch (action) {
-                    case "stop" -> ctx.runtime().stopService(name);
+                    case "stop" -> {
+                        ctx.runtime().stopService(name);
+                        if (force(r)) {
+                            // maxctrl's stop service --force: its sessions end too.
+                            ctx.runtime().listenersOf(name).forEach(io.gatehouse.core.listener.Listener::closeClients);
+                        }
+                    }
                     case "start" -> ctx.runtime().startService(name);
                     default -> throw ApiException.notFound("resource '" + r.joined() + "'");
                 }
@@ -278,7 +320,12 @@ public final class Routes implements AutoCloseable {
                     throw ApiException.notFound("listener '" + name + "'");
                 }
                 switch (action) {
-                    case "stop" -> ctx.runtime().stopListener(name);
+                    case "stop" -> {
+                        ctx.runtime().stopListener(name);
+                        if (force(r)) {
+                            ctx.runtime().listeners().get(name).closeClients();
+                        }
+                    }
                     case "start" -> ctx.runtime().startListener(name);
                     default -> throw ApiException.notFound("resource '" + r.joined() + "'");
                 }
@@ -290,11 +337,8 @@ public final class Routes implements AutoCloseable {
 
     private ApiResponse post(ApiRequest r) throws Exception {
         List<String> p = r.path();
-        if (p.size() == 1 && p.get(0).equals("sql")) {
-            return sql.connect(r);
-        }
-        if (p.size() == 3 && p.get(0).equals("sql") && p.get(2).equals("queries")) {
-            return sql.query(r, p.get(1));
+        if (!p.isEmpty() && p.get(0).equals("sql")) {
+            return sql.post(r);
         }
         if (p.size() == 3 && p.get(0).equals("filters")) {
             return ApiResponse.ok(filterDocuments.write(new JsonApi(r.baseUrl()), p.get(1), p.get(2), r.body(), false));
@@ -368,6 +412,10 @@ public final class Routes implements AutoCloseable {
             new GlobalChanges(ctx.runtime()).alter(r.body());
             return ApiResponse.noContent();
         }
+        if (p.size() == 2 && p.get(0).equals("maxscale") && p.get(1).equals("query_classifier")) {
+            new io.gatehouse.admin.resources.QcCache(ctx).alter(r.body());
+            return ApiResponse.noContent();
+        }
         if (p.size() == 2 && p.get(0).equals("maxscale") && p.get(1).equals("logs")) {
             // MaxScale's older logging resource (maxctrl's alter logging): its parameters are global ones.
             LoggingInfo.requireLoggingParameters(r.body());
@@ -396,8 +444,8 @@ public final class Routes implements AutoCloseable {
 
     private ApiResponse delete(ApiRequest r) throws Exception {
         List<String> p = r.path();
-        if (p.size() == 2 && p.get(0).equals("sql")) {
-            return sql.close(r, p.get(1));
+        if (!p.isEmpty() && p.get(0).equals("sql")) {
+            return sql.delete(r);
         }
         if (p.size() == 3 && p.get(0).equals("filters")) {
             return ApiResponse.ok(filterDocuments.remove(new JsonApi(r.baseUrl()), p.get(1), p.get(2), r.query()));
@@ -407,7 +455,17 @@ public final class Routes implements AutoCloseable {
             return ApiResponse.noContent();
         }
         if (p.size() == 2 && p.get(0).equals("sessions")) {
-            if (!ctx.runtime().sessions().close(parseId(p.get(1)))) {
+            long id = parseId(p.get(1));
+            long ttl = r.param("ttl") == null ? 0 : parseId(r.param("ttl"));
+            if (ttl > 0) {
+                // maxctrl's destroy session --ttl: the session has that many seconds to finish, then is closed.
+                if (ctx.runtime().sessions().snapshot(id) == null) {
+                    throw ApiException.notFound("session '" + p.get(1) + "'");
+                }
+                var sessionsRegistry = ctx.runtime().sessions();
+                java.util.concurrent.CompletableFuture.delayedExecutor(ttl, java.util.concurrent.TimeUnit.SECONDS)
+                        .execute(() -> sessionsRegistry.close(id));
+            } else if (!ctx.runtime().sessions().close(id)) {
                 throw ApiException.notFound("session '" + p.get(1) + "'");
             }
             return ApiResponse.noContent();
@@ -426,6 +484,16 @@ public final class Routes implements AutoCloseable {
             return ApiResponse.noContent();
         }
         throw ApiException.notFound("resource '" + r.joined() + "'");
+    }
+
+    private static boolean force(ApiRequest r) {
+        return "yes".equalsIgnoreCase(r.param("force")) || "true".equalsIgnoreCase(r.param("force"));
+    }
+
+    /** A query option MaxScale reads as true: {@code true}, {@code yes}, {@code on} or {@code 1}. */
+    private static boolean isTruthy(String v) {
+        return v != null && (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("yes") || v.equalsIgnoreCase("on")
+                || v.equals("1"));
     }
 
     private static long parseId(String s) {

@@ -7,6 +7,7 @@ import io.gatehouse.admin.json.JsonApi;
 import io.gatehouse.admin.json.ParamsJson;
 import io.gatehouse.core.config.CoreParams;
 import io.gatehouse.core.runtime.Runtime;
+import io.gatehouse.core.runtime.WorkerStats;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +15,8 @@ import java.util.Set;
 
 /**
  * The {@code /maxscale} resource (process-wide facts: version, start time, uptime, global parameters, machine and
- * OS) and {@code /maxscale/threads} (one entry per routing worker). Runs on the admin thread.
+ * OS), {@code /maxscale/threads} (one entry per routing worker, with the statistics each worker gathers on its own
+ * loop) and {@code /maxscale/memory}. Runs on the admin thread, which waits for the workers' answers.
  */
 public final class MaxScaleInfo {
     /** The version reported to clients of the API; from the jar manifest when packaged. */
@@ -84,8 +86,9 @@ public final class MaxScaleInfo {
         if (rt.workers() != null) {
             boolean listening = rt.listeners().values().stream().anyMatch(io.gatehouse.core.listener.Listener::isRunning);
             var by = rt.balancer().sessionsByWorker();
-            for (int i = 0; i < by.size(); i++) {
-                all.add(thread(api, rt, i, by.get(i).size(), listening));
+            List<WorkerStats.Thread> stats = WorkerStats.collect(rt);
+            for (int i = 0; i < by.size() && i < stats.size(); i++) {
+                all.add(thread(api, rt, i, by.get(i).size(), listening, stats.get(i)));
             }
         }
         return api.collection(all, "maxscale/threads");
@@ -96,7 +99,38 @@ public final class MaxScaleInfo {
         int i = threadIndex(rt, id);
         boolean listening = rt.listeners().values().stream().anyMatch(io.gatehouse.core.listener.Listener::isRunning);
         int sessions = rt.balancer().sessionsByWorker().get(i).size();
-        return api.document(thread(api, rt, i, sessions, listening), "maxscale/threads/" + id);
+        WorkerStats.Thread stats = WorkerStats.collect(rt).get(i);
+        return api.document(thread(api, rt, i, sessions, listening, stats), "maxscale/threads/" + id);
+    }
+
+    /**
+     * {@code GET /maxscale/memory}: each worker's memory (classifier cache, sessions, zombies) and the process's,
+     * their sum. Gathered on each worker's own loop.
+     */
+    public ObjectNode memory(JsonApi api) {
+        Runtime rt = ctx.runtime();
+        List<WorkerStats.Thread> stats = rt.workers() == null ? List.of() : WorkerStats.collect(rt);
+        ObjectNode r = api.resource("memory", "memory", null);
+        ObjectNode a = (ObjectNode) r.get("attributes");
+        long qc = 0;
+        long sessions = 0;
+        long zombies = 0;
+        var threads = a.putArray("threads");
+        for (WorkerStats.Thread t : stats) {
+            memory(threads.addObject(), t.qcBytes(), t.sessionBytes(), t.zombieBytes());
+            qc += t.qcBytes();
+            sessions += t.sessionBytes();
+            zombies += t.zombieBytes();
+        }
+        memory(a.putObject("process"), qc, sessions, zombies);
+        return api.document(r, "maxscale/memory");
+    }
+
+    private static void memory(ObjectNode o, long qc, long sessions, long zombies) {
+        o.put("query_classifier", qc);
+        o.put("sessions", sessions);
+        o.put("total", qc + sessions + zombies);
+        o.put("zombies", zombies);
     }
 
     /** The index of a worker that ran (the id in {@code /maxscale/threads/:id}); else a 404 naming it. */
@@ -114,26 +148,42 @@ public final class MaxScaleInfo {
         return i;
     }
 
-    private ObjectNode thread(JsonApi api, Runtime rt, int i, int sessions, boolean listening) {
+    private ObjectNode thread(JsonApi api, Runtime rt, int i, int sessions, boolean listening, WorkerStats.Thread w) {
         ObjectNode t = api.resource(Integer.toString(i), "threads", "threads/" + i);
         ObjectNode stats = ((ObjectNode) t.get("attributes")).putObject("stats");
+        var c = w.counters();
+        stats.put("accepts", c.accepts);
+        stats.put("avg_event_queue_length", c.averageIoEvents());
+        stats.put("current_descriptors", w.currentDescriptors());
+        stats.put("errors", c.errors);
+        stats.put("hangups", c.hangups);
         var state = rt.balancer().state(i, sessions);
-        stats.put("state", state.toString());
         // Only the workers that get new clients listen, as in MaxScale.
-        stats.put("listening", listening && state == io.gatehouse.core.runtime.WorkerBalancer.State.ACTIVE);
-        stats.put("sessions", sessions);
+        stats.put("listening", listening && state == io.gatehouse.core.runtime.WorkerBalancer.State.ACTIVE
+                && rt.workers().isListening(i));
         var load = rt.balancer().load();
         ObjectNode l = stats.putObject("load");
-        l.put("last_second", load.lastSecond(i));
-        l.put("last_minute", load.average(i, 60));
         l.put("last_hour", load.lastHour(i));
-        var qc = io.gatehouse.core.worker.ClassifierCacheView.stats(rt.workers().inUse().get(i));
-        ObjectNode cache = stats.putObject("query_classifier_cache");
-        cache.put("size", qc.size());
-        cache.put("inserts", qc.inserts());
-        cache.put("hits", qc.hits());
-        cache.put("misses", qc.misses());
-        cache.put("evictions", qc.evictions());
+        l.put("last_minute", load.average(i, 60));
+        l.put("last_second", load.lastSecond(i));
+        stats.put("max_event_queue_length", c.maxIoEvents);
+        stats.put("max_exec_time", c.maxExecNanos / 1_000_000);
+        // How long a ready socket waited before its worker handled it is not known: epoll reports readiness, not
+        // when it began, and timing each event's wait would cost the data path a clock read per channel.
+        stats.put("max_queue_time", 0);
+        memory(stats.putObject("memory"), w.qcBytes(), w.sessionBytes(), w.zombieBytes());
+        ObjectNode qc = stats.putObject("query_classifier_cache");
+        qc.put("evictions", w.qcEvictions());
+        qc.put("hits", w.qcHits());
+        qc.put("inserts", w.qcInserts());
+        qc.put("misses", w.qcMisses());
+        qc.put("size", w.qcBytes());
+        stats.put("reads", c.reads);
+        stats.put("sessions", sessions);
+        stats.put("state", state.toString());
+        stats.put("total_descriptors", c.totalDescriptors);
+        stats.put("writes", c.writes);
+        stats.put("zombies", 0);                        // see WorkerStats.Thread#zombieBytes: none wait to be freed
         return t;
     }
 }

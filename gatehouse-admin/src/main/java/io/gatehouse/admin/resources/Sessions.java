@@ -7,20 +7,25 @@ import io.gatehouse.admin.json.Json;
 import io.gatehouse.admin.json.JsonApi;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.api.filter.Filter;
+import io.gatehouse.core.session.SessionMemory;
 import io.gatehouse.core.session.SessionRegistry;
 import io.gatehouse.core.session.SessionSnapshot;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * The {@code /sessions} resource: each client session's id (the connection id its client sees), user, remote
  * address, start time, its backend connections (server and the backend's connection id, as MaxScale lists them)
- * and relationships to its service, servers and filters; changes of its filters, and restarts. Runs on the admin thread and reads only the snapshots the
+ * and relationships to its service, servers and filters, its memory and I/O activity (measured on its worker); changes
+ * of its filters, and restarts. Runs on the admin thread and reads only the snapshots the
  * sessions' workers publish; a session may end while it is being described.
  */
 public final class Sessions {
+    /** How long a listing waits for the workers to measure their sessions. */
+    private static final long MEASURE_MILLIS = 5000;
     private final AdminContext ctx;
 
     public Sessions(AdminContext ctx) {
@@ -29,10 +34,39 @@ public final class Sessions {
 
     public ObjectNode list(JsonApi api) {
         List<ObjectNode> all = new ArrayList<>();
+        Map<Long, SessionMemory.Measured> measured = SessionMemory.collect(ctx.runtime().sessions().all(),
+                MEASURE_MILLIS);
         for (SessionSnapshot s : ctx.runtime().sessions().snapshots()) {
-            all.add(resource(api, s));
+            all.add(resource(api, s, measured.get(s.id())));
         }
         return api.collection(all, "sessions");
+    }
+
+    /**
+     * {@code ?rdns=true} (maxctrl's {@code --rdns}): each session's {@code remote} as the host name a reverse lookup
+     * gives, unless {@code skip_name_resolve} is on, as MaxScale does. Blocks the admin thread on DNS as MaxScale's
+     * does; each address is looked up once per request.
+     */
+    public void resolveNames(ObjectNode doc) {
+        if (ctx.runtime().global().bool("skip_name_resolve")) {
+            return;
+        }
+        Map<String, String> names = new java.util.HashMap<>();
+        com.fasterxml.jackson.databind.JsonNode data = doc.path("data");
+        for (com.fasterxml.jackson.databind.JsonNode r : data.isArray() ? data : List.of(data)) {
+            if (r.path("attributes") instanceof ObjectNode a && a.path("remote").isTextual()) {
+                String addr = a.get("remote").asText();
+                a.put("remote", names.computeIfAbsent(addr, Sessions::reverseName));
+            }
+        }
+    }
+
+    private static String reverseName(String address) {
+        try {
+            return java.net.InetAddress.getByName(address).getCanonicalHostName();
+        } catch (java.io.IOException | SecurityException e) {
+            return address;
+        }
     }
 
     public ObjectNode one(JsonApi api, String id) {
@@ -45,7 +79,10 @@ public final class Sessions {
         if (s == null) {
             throw ApiException.notFound("session '" + id + "'");
         }
-        return api.document(resource(api, s), "sessions/" + id);
+        var live = ctx.runtime().sessions().get(s.id());
+        Map<Long, SessionMemory.Measured> measured = live == null ? Map.of()
+                : SessionMemory.collect(List.of(live), MEASURE_MILLIS);
+        return api.document(resource(api, s, measured.get(s.id())), "sessions/" + id);
     }
 
     /**
@@ -188,6 +225,27 @@ public final class Sessions {
         };
     }
 
+    /** {@code attributes.memory}: what {@link SessionMemory} counts, by part, in bytes. */
+    private static void memory(ObjectNode o, SessionMemory m) {
+        ObjectNode buffers = o.putObject("connection_buffers");
+        ObjectNode backends = buffers.putObject("backends");
+        for (var e : m.backends().entrySet()) {
+            buffers(backends.putObject(e.getKey()), e.getValue());
+        }
+        buffers(buffers.putObject("client"), m.client());
+        buffers.put("total", m.connectionBuffers());
+        o.put("exec_metadata", m.execMetadata());
+        o.put("last_queries", m.lastQueries());
+        o.put("sescmd_history", m.sescmdHistory());
+        o.put("total", m.total());
+    }
+
+    private static void buffers(ObjectNode o, SessionMemory.Buffers b) {
+        o.put("readq", b.readq());
+        o.put("total", b.total());
+        o.put("writeq", b.writeq());
+    }
+
     /** The names of the session's filters (those still defined; a router's implied filters have none). */
     private List<String> filterNames(long id) {
         List<String> names = new ArrayList<>();
@@ -202,7 +260,11 @@ public final class Sessions {
         return names;
     }
 
-    ObjectNode resource(JsonApi api, SessionSnapshot s) {
+    /**
+     * The session as a resource; {@code m} is its memory and I/O activity measured on its worker, or null when it
+     * could not be (it ended, or its worker did not answer in time): then both are left out.
+     */
+    ObjectNode resource(JsonApi api, SessionSnapshot s, SessionMemory.Measured m) {
         String id = Long.toString(s.id());
         ObjectNode r = api.resource(id, "sessions", "sessions/" + id);
         ObjectNode a = (ObjectNode) r.get("attributes");
@@ -248,6 +310,10 @@ public final class Sessions {
             var facts = o.putArray("facts");
             t.facts().forEach(facts::add);
             o.put("target", t.target());
+        }
+        if (m != null) {
+            a.put("io_activity", m.ioActivity());
+            memory(a.putObject("memory"), m.memory());
         }
         ObjectNode rel = r.putObject("relationships");
         rel.set("services", api.relationship("sessions/" + id, "services", List.of(s.service())));

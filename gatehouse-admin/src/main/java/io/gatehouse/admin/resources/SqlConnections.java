@@ -1,95 +1,153 @@
 package io.gatehouse.admin.resources;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gatehouse.admin.AdminContext;
 import io.gatehouse.admin.auth.JwtTokens;
 import io.gatehouse.admin.http.ApiException;
 import io.gatehouse.admin.http.ApiRequest;
 import io.gatehouse.admin.http.ApiResponse;
-import io.gatehouse.admin.json.Json;
 import io.gatehouse.admin.json.JsonApi;
 import io.gatehouse.core.listener.Listener;
 import io.gatehouse.core.server.Server;
-import io.gatehouse.protocol.ColumnTypes;
 import io.gatehouse.protocol.client.BlockingClient;
 import io.gatehouse.protocol.client.ClientOptions;
-import io.gatehouse.protocol.client.QueryResult;
 import io.gatehouse.protocol.client.ServerErrorException;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * The {@code /sql} resource, MaxScale's query-editor API: {@code POST /sql} opens a database connection to a server,
- * a service or a listener with the caller's database credentials and answers its id and a connection token;
- * {@code POST /sql/:id/queries} runs SQL on it and answers every result; {@code GET} lists, {@code DELETE} closes.
- * Checks run on the admin event loop; connecting and querying block, so they are answered later on the admin
- * command executor with the small blocking client of gatehouse-protocol (never on a routing worker). A connection
- * serves one request at a time; no Netty buffers are touched.
+ * a service or a listener with the caller's database credentials and answers its id and a connection token (in
+ * {@code meta.token}, or with {@code persist=yes} in the cookie {@code conn_id_sig_ID}); {@code POST
+ * /sql/:id/queries} runs SQL and answers every result, or with {@code async=true} answers 202 at once and keeps the
+ * result for {@code GET /sql/:id/queries/:query_id}; {@code cancel}, {@code reconnect}, {@code clone}; {@code GET}
+ * lists, {@code DELETE} closes. ODBC connections and the ETL routes built on them are refused: Gatehouse runs none.
+ * Checks run on the admin event loop; connecting and synchronous queries block, so they are answered later on the
+ * admin command executor, asynchronous queries run on this resource's own query threads, all with the small
+ * blocking client of gatehouse-protocol (never on a routing worker). No Netty buffers are touched.
  */
 public final class SqlConnections implements AutoCloseable {
     /** More open editor connections than this is refused: each holds a backend connection. */
     static final int MAX_CONNECTIONS = 64;
     private static final int DEFAULT_MAX_ROWS = 1000;
+    private static final long DEFAULT_MAX_AGE = 28800;
+    static final String COOKIE_PREFIX = "conn_id_sig_";
+    private static final String NO_ODBC = "Gatehouse does not run ODBC connections (it is a Java proxy without an"
+            + " ODBC driver manager)";
 
     private final AdminContext ctx;
     /** Connection tokens are signed apart from the admin login tokens, so neither can stand in for the other. */
     private final JwtTokens tokens = new JwtTokens("gatehouse-sql");
-    private final Map<String, Conn> open = new ConcurrentHashMap<>();
-
-    /** One open connection: its client, what it connects to, and the request count that names its queries. */
-    private static final class Conn {
-        final String id;
-        final String target;
-        final BlockingClient client;
-        final AtomicBoolean busy = new AtomicBoolean();
-        final AtomicLong queries = new AtomicLong();
-        volatile long lastUsedNanos = System.nanoTime();
-        volatile String lastSql;
-
-        Conn(String id, String target, BlockingClient client) {
-            this.id = id;
-            this.target = target;
-            this.client = client;
-        }
-    }
+    private final Map<String, SqlConnection> open = new ConcurrentHashMap<>();
+    /** Asynchronous queries; at most one per connection runs, so at most {@link #MAX_CONNECTIONS} threads. */
+    private final ExecutorService queryThreads =
+            Executors.newCachedThreadPool(new DefaultThreadFactory("gatehouse-sql-query", true));
+    /** Cancels the queries that outlive their {@code timeout}. */
+    private final ScheduledExecutorService timer =
+            Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("gatehouse-sql-timeout", true));
 
     public SqlConnections(AdminContext ctx) {
         this.ctx = ctx;
     }
 
+    /** Every {@code GET /sql...} route. */
+    public ApiResponse get(ApiRequest r) {
+        List<String> p = r.path();
+        JsonApi api = new JsonApi(r.baseUrl());
+        if (p.size() == 1) {
+            return ApiResponse.ok(list(api));
+        }
+        if (p.size() == 3 && p.get(1).equals("odbc") && p.get(2).equals("drivers")) {
+            return ApiResponse.ok(OdbcDrivers.list(api));
+        }
+        if (p.size() == 2) {
+            return ApiResponse.ok(one(api, p.get(1)));
+        }
+        if (p.size() == 4 && p.get(2).equals("queries")) {
+            return result(r, api, p.get(1), p.get(3));
+        }
+        throw ApiException.notFound("resource '" + r.joined() + "'");
+    }
+
+    /** Every {@code POST /sql...} route. */
+    public ApiResponse post(ApiRequest r) {
+        List<String> p = r.path();
+        if (p.size() == 1) {
+            return connect(r);
+        }
+        if (p.size() == 3) {
+            switch (p.get(2)) {
+                case "queries" -> {
+                    return query(r, p.get(1));
+                }
+                case "cancel" -> {
+                    return cancel(r, p.get(1));
+                }
+                case "reconnect" -> {
+                    return reconnect(r, p.get(1));
+                }
+                case "clone" -> {
+                    return cloneOf(r, p.get(1));
+                }
+                default -> {
+                }
+            }
+        }
+        if (p.size() == 4 && p.get(2).equals("etl") && Set.of("prepare", "start").contains(p.get(3))) {
+            throw ApiException.badRequest("ETL (POST /sql/:id/etl/" + p.get(3) + ") extracts data over an ODBC"
+                    + " connection: " + NO_ODBC + ", so it has no ETL; copy data with SQL over a server connection");
+        }
+        throw ApiException.notFound("resource '" + r.joined() + "'");
+    }
+
+    /** Every {@code DELETE /sql...} route. */
+    public ApiResponse delete(ApiRequest r) {
+        List<String> p = r.path();
+        if (p.size() == 2) {
+            return close(r, p.get(1));
+        }
+        if (p.size() == 4 && p.get(2).equals("queries")) {
+            return erase(r, p.get(1));
+        }
+        throw ApiException.notFound("resource '" + r.joined() + "'");
+    }
+
     /** {@code GET /sql}. */
     public ObjectNode list(JsonApi api) {
         List<ObjectNode> all = new ArrayList<>();
-        for (Conn c : open.values()) {
+        for (SqlConnection c : open.values()) {
             all.add(resource(api, c));
         }
         return api.collection(all, "sql");
     }
 
-    /** {@code GET /sql/:id}. */
+    /** {@code GET /sql/:id}: any admin user may look, as in MaxScale; the connection's token is not needed. */
     public ObjectNode one(JsonApi api, String id) {
-        Conn c = open.get(id);
+        SqlConnection c = open.get(id);
         if (c == null) {
             throw ApiException.notFound("SQL connection '" + id + "'");
         }
         return api.document(resource(api, c), "sql/" + id);
     }
 
-    private static ObjectNode resource(JsonApi api, Conn c) {
+    private static ObjectNode resource(JsonApi api, SqlConnection c) {
         ObjectNode r = api.resource(c.id, "sql", "sql/" + c.id);
+        ((ObjectNode) r.get("links")).put("related", api.base() + "sql/" + c.id + "/queries/");
         ObjectNode a = (ObjectNode) r.get("attributes");
         a.put("target", c.target);
-        a.put("thread_id", c.client.connectionId());
-        a.put("seconds_idle", (System.nanoTime() - c.lastUsedNanos) / 1e9);
+        a.put("thread_id", c.threadId());
+        a.put("seconds_idle", c.busy() ? 0 : (System.nanoTime() - c.lastUsedNanos) / 1e9);
         a.put("sql", c.lastSql);
         return r;
     }
@@ -101,6 +159,10 @@ public final class SqlConnections implements AutoCloseable {
             throw ApiException.badRequest("POST /sql needs a JSON object with target, user and password");
         }
         String target = text(body, "target");
+        if ("odbc".equals(target)) {
+            throw ApiException.badRequest("target \"odbc\": " + NO_ODBC + "; connect to a server, service or listener"
+                    + " of Gatehouse instead");
+        }
         String user = text(body, "user");
         String password = text(body, "password");
         if (target == null || user == null || password == null) {
@@ -111,21 +173,19 @@ public final class SqlConnections implements AutoCloseable {
         if (timeout <= 0) {
             throw ApiException.badRequest("timeout: " + timeout + " (expected: a positive number of seconds)");
         }
-        long maxAge = 28800;
-        String maxAgeParam = r.param("max-age");
-        if (maxAgeParam != null && maxAgeParam.matches("[0-9]+") && Long.parseLong(maxAgeParam) > 0) {
-            maxAge = Long.parseLong(maxAgeParam);
-        }
-        if ("yes".equals(r.param("persist"))) {
-            throw ApiException.badRequest("persist=yes (token in a cookie) is not supported: use the token of meta.token"
-                    + " in the token parameter");
-        }
+        // The timeout bounds the connecting and the login; a query may run longer (SqlConnection.open lengthens
+        // the read timeout once logged in; the query's own timeout and cancel bound it).
         ClientOptions opts = address(target, user, password).withTimeouts(Duration.ofSeconds(timeout));
         if (db != null && !db.isEmpty()) {
             opts = opts.withDatabase(db);
         }
-        ClientOptions finalOpts = opts;
-        long age = maxAge;
+        return opened(r, target, opts);
+    }
+
+    /** Connects with {@code opts} later and answers 201 as {@code POST /sql} does ({@code clone} too). */
+    private ApiResponse opened(ApiRequest r, String target, ClientOptions opts) {
+        long age = maxAge(r.param("max-age"));
+        boolean persist = truthy(r.param("persist"));
         JsonApi api = new JsonApi(r.baseUrl());
         return ApiResponse.later(() -> {
             if (open.size() >= MAX_CONNECTIONS) {
@@ -133,19 +193,44 @@ public final class SqlConnections implements AutoCloseable {
             }
             BlockingClient client;
             try {
-                client = BlockingClient.connect(finalOpts);
+                client = SqlConnection.open(opts);
             } catch (ServerErrorException e) {
                 throw ApiException.badRequest("cannot connect to '" + target + "': " + e.getMessage());
             } catch (IOException e) {
                 throw new ApiException(503, "cannot connect to '" + target + "': " + e.getMessage());
             }
             String id = UUID.randomUUID().toString();
-            Conn c = new Conn(id, target, client);
+            SqlConnection c = new SqlConnection(id, target, opts, client);
             open.put(id, c);
             ObjectNode doc = api.document(resource(api, c), "sql/" + id);
-            doc.putObject("meta").put("token", tokens.issue(id, age));
-            return new ApiResponse(201, doc, null, "application/json");
+            String token = tokens.issue(id, age);
+            ApiResponse resp = new ApiResponse(201, doc, null, "application/json")
+                    .withHeader("Location", api.base() + "sql/" + id);
+            if (persist) {
+                // The token stays out of page scripts' reach, as with the admin login's token_sig.
+                return resp.withHeader("Set-Cookie", COOKIE_PREFIX + id + "=" + token + "; Path=/; Max-Age=" + age
+                        + cookieFlags());
+            }
+            doc.putObject("meta").put("token", token);
+            return resp;
         });
+    }
+
+    private String cookieFlags() {
+        return (ctx.settings().secure() ? "; Secure" : "") + "; SameSite=Strict; HttpOnly";
+    }
+
+    /** max-age: positive whole seconds, at most the admin tokens' own limit; anything else means the default. */
+    private long maxAge(String param) {
+        long age = DEFAULT_MAX_AGE;
+        if (param != null && param.matches("[0-9]{1,12}") && Long.parseLong(param) > 0) {
+            age = Long.parseLong(param);
+        }
+        return Math.min(age, ctx.tokens().maxAgeSeconds());
+    }
+
+    private static boolean truthy(String v) {
+        return v != null && Set.of("yes", "true", "1", "on").contains(v.toLowerCase(java.util.Locale.ROOT));
     }
 
     /** Where {@code target} (a server, or a service or listener of this proxy) is reached, with the credentials. */
@@ -176,120 +261,206 @@ public final class SqlConnections implements AutoCloseable {
         return ClientOptions.tcp(host, l.boundPort(), user, password);
     }
 
-    /** {@code POST /sql/:id/queries}: runs {@code sql} later and answers every result it gave. */
+    /**
+     * {@code POST /sql/:id/queries}: runs {@code sql} later and answers every result it gave; with {@code
+     * async=true} queues it and answers 202 with where its result will be. A connection runs one query at a time;
+     * another one meanwhile is answered 503, as MaxScale's busy connection.
+     */
     public ApiResponse query(ApiRequest r, String id) {
-        Conn c = authorized(r, id);
+        SqlConnection c = authorized(r, id);
         JsonNode body = r.body();
         String sql = body == null ? null : text(body, "sql");
         if (sql == null || sql.isBlank()) {
             throw ApiException.badRequest("POST /sql/:id/queries needs a JSON object with the field sql");
         }
-        if ("true".equals(r.param("async"))) {
-            throw ApiException.badRequest("async=true is not supported: queries are answered when they finish");
-        }
         int maxRows = body.path("max_rows").canConvertToInt() ? body.get("max_rows").asInt() : DEFAULT_MAX_ROWS;
         if (maxRows < 0) {
             throw ApiException.badRequest("max_rows: " + maxRows + " (expected: 0 for no limit, or a positive number)");
         }
+        long timeout = body.path("timeout").canConvertToLong() ? body.get("timeout").asLong() : 0;
+        if (timeout < 0) {
+            throw ApiException.badRequest("timeout: " + timeout + " (expected: 0 for none, or seconds)");
+        }
         JsonApi api = new JsonApi(r.baseUrl());
+        if (truthy(r.param("async"))) {
+            if (!c.acquire()) {
+                throw busy(id);
+            }
+            String queryId = c.nextQueryId();
+            SqlConnection.Async a = c.startAsync(queryId, sql);
+            try {
+                queryThreads.execute(() -> {
+                    try {
+                        a.attributes = c.execute(sql, maxRows, timeout, timer);
+                    } catch (IOException | RuntimeException e) {
+                        a.lost = e.getMessage();
+                    } finally {
+                        c.release();
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                c.release();
+                throw new ApiException(503, "the SQL API is stopping");
+            }
+            String self = "sql/" + id + "/queries/" + queryId;
+            return new ApiResponse(202, runningDocument(api, c, a), null, "application/json")
+                    .withHeader("Location", api.base() + self + "/");
+        }
         return ApiResponse.later(() -> {
-            if (!c.busy.compareAndSet(false, true)) {
-                throw new ApiException(503, "SQL connection '" + id + "' is running another query");
+            if (!c.acquire()) {
+                throw busy(id);
             }
             try {
-                return run(api, c, sql, maxRows);
+                c.eraseLatest();                           // as MaxScale: a new query drops the unread result
+                String queryId = c.nextQueryId();
+                ObjectNode attributes;
+                try {
+                    attributes = c.execute(sql, maxRows, timeout, timer);
+                } catch (IOException e) {
+                    throw lost(c, e.getMessage());
+                }
+                return new ApiResponse(201, resultDocument(api, c, queryId, attributes), null, "application/json");
             } finally {
-                c.lastUsedNanos = System.nanoTime();
-                c.busy.set(false);
+                c.release();
             }
         });
     }
 
-    private ApiResponse run(JsonApi api, Conn c, String sql, int maxRows) {
-        c.lastSql = sql;
-        String queryId = c.id + "." + c.queries.incrementAndGet();
-        long start = System.nanoTime();
-        ArrayNode results = Json.MAPPER.createArrayNode();
-        try {
-            for (QueryResult q : c.client.queryAll(sql)) {
-                results.add(result(q, maxRows));
-            }
-        } catch (ServerErrorException e) {
-            // The blocking client drops the results before an error; the error is what the editor must show.
-            results.addObject().put("errno", e.code()).put("message", e.serverMessage()).put("sqlstate", e.sqlState());
-        } catch (IOException e) {
-            throw new ApiException(503, "the connection to '" + c.target + "' was lost (" + e.getMessage()
-                    + "); close it with DELETE /sql/" + c.id);
-        }
-        ObjectNode res = api.resource(queryId, "queries", "sql/" + c.id + "/queries/" + queryId);
-        res.remove("links");
-        ObjectNode a = (ObjectNode) res.get("attributes");
-        a.put("execution_time", (System.nanoTime() - start) / 1e9);
-        a.set("results", results);
-        a.put("sql", sql);
-        ObjectNode doc = api.document(res, "sql/" + c.id + "/queries/" + queryId);
-        return new ApiResponse(201, doc, null, "application/json");
+    /** The document of the asynchronous query {@code a} still running: its sql and its time so far. */
+    private static ObjectNode runningDocument(JsonApi api, SqlConnection c, SqlConnection.Async a) {
+        ObjectNode attributes = io.gatehouse.admin.json.Json.object();
+        attributes.put("execution_time", (System.nanoTime() - a.startNanos) / 1e9);
+        attributes.put("sql", a.sql);
+        return resultDocument(api, c, a.queryId, attributes);
     }
 
-    private static ObjectNode result(QueryResult q, int maxRows) {
-        ObjectNode o = Json.object();
-        if (!q.isResultSet()) {
-            o.put("affected_rows", q.affectedRows()).put("last_insert_id", q.lastInsertId()).put("warnings", q.warnings());
-            return o;
-        }
-        ArrayNode fields = o.putArray("fields");
-        q.columnNames().forEach(fields::add);
-        ArrayNode data = o.putArray("data");
-        int n = maxRows == 0 ? q.rowCount() : Math.min(maxRows, q.rowCount());
-        for (int i = 0; i < n; i++) {
-            ArrayNode row = data.addArray();
-            List<String> values = q.rows().get(i);
-            for (int c = 0; c < values.size(); c++) {
-                addValue(row, q.columns().get(c).type(), values.get(c));
-            }
-        }
-        o.put("complete", n == q.rowCount());
-        return o;
+    private static ObjectNode resultDocument(JsonApi api, SqlConnection c, String queryId, ObjectNode attributes) {
+        String self = "sql/" + c.id + "/queries/" + queryId;
+        ObjectNode res = api.resource(queryId, "queries", null);
+        res.set("attributes", attributes);
+        return api.document(res, self);
     }
 
-    /** Integers and floating-point columns as JSON numbers, as MaxScale answers them; the rest as text or null. */
-    private static void addValue(ArrayNode row, int type, String v) {
-        if (v == null) {
-            row.addNull();
-            return;
+    /**
+     * {@code GET /sql/:id/queries/:query_id}: the latest asynchronous query's result (201, as the synchronous
+     * answer), 202 while it runs, 400 when none is kept, as MaxScale; 503 when the connection was lost under it.
+     */
+    private ApiResponse result(ApiRequest r, JsonApi api, String id, String queryId) {
+        SqlConnection c = authorized(r, id);
+        SqlConnection.Async a = c.latest();
+        if (a == null) {
+            throw ApiException.badRequest("no asynchronous query result is kept for SQL connection '" + id + "'"
+                    + " (expected: POST /sql/" + id + "/queries?async=true first; a result is kept until the next"
+                    + " query, a DELETE or a reconnect)");
+        }
+        if (a.running()) {
+            return new ApiResponse(202, runningDocument(api, c, a), null, "application/json")
+                    .withHeader("Location", api.base() + "sql/" + id + "/queries/" + a.queryId + "/");
+        }
+        if (a.lost != null) {
+            throw lost(c, a.lost);
+        }
+        return new ApiResponse(201, resultDocument(api, c, a.queryId, a.attributes), null, "application/json");
+    }
+
+    /** {@code DELETE /sql/:id/queries/:query_id}: forgets the latest asynchronous result; 503 while one runs. */
+    private ApiResponse erase(ApiRequest r, String id) {
+        SqlConnection c = authorized(r, id);
+        if (!c.acquire()) {
+            throw busy(id);
         }
         try {
-            switch (type) {
-                case ColumnTypes.TINY, ColumnTypes.SHORT, ColumnTypes.LONG, ColumnTypes.INT24, ColumnTypes.LONGLONG,
-                        ColumnTypes.YEAR -> row.add(new java.math.BigInteger(v));
-                case ColumnTypes.FLOAT, ColumnTypes.DOUBLE -> row.add(Double.parseDouble(v));
-                case ColumnTypes.NEWDECIMAL -> row.add(new java.math.BigDecimal(v));
-                default -> row.add(v);
-            }
-        } catch (NumberFormatException e) {
-            // inf, nan and the like have no JSON number.
-            row.add(v);
+            c.eraseLatest();
+        } finally {
+            c.release();
         }
+        return new ApiResponse(200, null, null, null);
     }
 
-    /** {@code DELETE /sql/:id}: closes the connection (the client's close may write COM_QUIT, so it runs later). */
-    public ApiResponse close(ApiRequest r, String id) {
-        Conn c = authorized(r, id);
-        open.remove(id);
+    /**
+     * {@code POST /sql/:id/cancel}: {@code KILL QUERY} of the running statement over a second connection (later:
+     * it connects); 200 whether a query was running or not, as MaxScale.
+     */
+    private ApiResponse cancel(ApiRequest r, String id) {
+        SqlConnection c = authorized(r, id);
         return ApiResponse.later(() -> {
-            c.client.close();
+            try {
+                c.cancel();
+            } catch (ServerErrorException | IOException e) {
+                throw new ApiException(503, "cannot cancel the query of SQL connection '" + id + "': "
+                        + e.getMessage());
+            }
+            return new ApiResponse(200, null, null, null);
+        });
+    }
+
+    /** {@code POST /sql/:id/reconnect}: a new database connection under the same id; 204, or 503 as MaxScale. */
+    private ApiResponse reconnect(ApiRequest r, String id) {
+        SqlConnection c = authorized(r, id);
+        return ApiResponse.later(() -> {
+            if (!c.acquire()) {
+                throw busy(id);
+            }
+            try {
+                c.reconnect();
+            } catch (ServerErrorException | IOException | IllegalStateException e) {
+                throw new ApiException(503, "cannot reconnect SQL connection '" + id + "' to '" + c.target + "': "
+                        + e.getMessage());
+            } finally {
+                c.release();
+            }
             return ApiResponse.noContent();
         });
     }
 
-    /** The connection {@code id} when the request carries its token; a 400 otherwise, as MaxScale answers. */
-    private Conn authorized(ApiRequest r, String id) {
+    /** {@code POST /sql/:id/clone}: a new connection with the same target, credentials and database. */
+    private ApiResponse cloneOf(ApiRequest r, String id) {
+        SqlConnection c = authorized(r, id);
+        return opened(r, c.target, c.options);
+    }
+
+    private static ApiException busy(String id) {
+        return new ApiException(503, "SQL connection '" + id + "' is busy: it runs another query (one at a time;"
+                + " POST /sql/" + id + "/cancel stops it)");
+    }
+
+    private static ApiException lost(SqlConnection c, String why) {
+        return new ApiException(503, "the connection to '" + c.target + "' was lost (" + why + "); reconnect it"
+                + " with POST /sql/" + c.id + "/reconnect or close it with DELETE /sql/" + c.id);
+    }
+
+    /**
+     * {@code DELETE /sql/:id}: closes the connection (the client's close may write COM_QUIT, so it runs later) and
+     * clears its token cookie; 503 while it runs a query, which cancel stops first.
+     */
+    public ApiResponse close(ApiRequest r, String id) {
+        SqlConnection c = authorized(r, id);
+        if (!c.acquire()) {
+            throw busy(id);
+        }
+        open.remove(id);
+        String expired = COOKIE_PREFIX + id + "=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT" + cookieFlags();
+        return ApiResponse.later(() -> {
+            c.close();
+            return ApiResponse.noContent().withHeader("Set-Cookie", expired);
+        });
+    }
+
+    /**
+     * The connection {@code id} when the request carries its token, in the {@code token} parameter or else in the
+     * cookie {@code conn_id_sig_ID}; a 400 otherwise, as MaxScale answers; 404 when no such connection is open.
+     */
+    private SqlConnection authorized(ApiRequest r, String id) {
         String token = r.param("token");
+        if (token == null || token.isEmpty()) {
+            token = r.cookie(COOKIE_PREFIX + id);
+        }
         if (token == null || !id.equals(tokens.verify(token))) {
             throw ApiException.badRequest("missing or invalid connection token for SQL connection '" + id + "'"
-                    + " (expected: the meta.token of POST /sql in the token parameter)");
+                    + " (expected: the meta.token of POST /sql in the token parameter, or the cookie "
+                    + COOKIE_PREFIX + id + " that persist=yes set)");
         }
-        Conn c = open.get(id);
+        SqlConnection c = open.get(id);
         if (c == null) {
             throw ApiException.notFound("SQL connection '" + id + "'");
         }
@@ -301,11 +472,13 @@ public final class SqlConnections implements AutoCloseable {
         return n == null || n.isNull() ? null : n.asText();
     }
 
-    /** Closes every open connection; called when the admin server stops. */
+    /** Closes every open connection and stops the query threads; called when the admin server stops. */
     @Override
     public void close() {
-        for (Conn c : open.values()) {
-            c.client.close();
+        queryThreads.shutdownNow();
+        timer.shutdownNow();
+        for (SqlConnection c : open.values()) {
+            c.close();
         }
         open.clear();
     }

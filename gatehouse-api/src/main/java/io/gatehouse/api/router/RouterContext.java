@@ -25,10 +25,10 @@ public interface RouterContext {
 
     /**
      * The size in bytes of the SQL classifier cache each worker may keep: the global
-     * {@code query_classifier_cache_size} (or MaxScale's default share of memory) divided among the workers. 0 when the
-     * context does not size it (test harnesses): the classifier keeps its own default.
+     * {@code query_classifier_cache_size} (by default MaxScale's share of memory) divided among the workers; 0 turns
+     * caching off. -1 when the context does not size it (test harnesses): the classifier keeps its own default.
      */
     default long classifierCacheBytes() {
-        return 0;
+        return -1;
     }
 }

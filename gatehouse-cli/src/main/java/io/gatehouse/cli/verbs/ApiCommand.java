@@ -12,8 +12,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code gatectl api get RESOURCE [PATH] [--pretty] [--sum]}: the raw JSON of any admin API resource, optionally
- * narrowed by maxctrl's dotted path ({@code data[].attributes.state}: {@code name[]} maps the rest of the path over
+ * {@code gatectl api post|patch RESOURCE JSON [--pretty]} send a raw document and print the answer (OK when it
+ * has none). {@code gatectl api get RESOURCE [PATH] [--pretty] [--sum]}: the raw JSON of any admin API resource,
+ * optionally narrowed by maxctrl's dotted path ({@code data[].attributes.state}: {@code name[]} maps the rest of the path over
  * an array, {@code name[2]} picks one element). Scripts use it for values no table shows. Runs on the command's
  * thread.
  */
@@ -40,6 +41,38 @@ public final class ApiCommand {
             if (n.isMissingNode()) {
                 n = JsonText.MAPPER.getNodeFactory().nullNode();
             }
+            return (pretty ? JsonText.pretty(n) : n.toString()).stripTrailing() + "\n";
+        });
+    }
+
+    @Command(name = "post", description = "POST a JSON document to a resource and print the answer")
+    void post(@Parameters(paramLabel = "RESOURCE") String resource, @Parameters(paramLabel = "VALUE") String value,
+              @Option(names = "--pretty", description = "Indent the output") boolean pretty) {
+        write("POST", resource, value, pretty);
+    }
+
+    @Command(name = "patch", description = "PATCH a resource with a JSON document and print the answer")
+    void patch(@Parameters(paramLabel = "RESOURCE") String resource, @Parameters(paramLabel = "VALUE") String value,
+               @Option(names = "--pretty", description = "Indent the output") boolean pretty) {
+        write("PATCH", resource, value, pretty);
+    }
+
+    /** As maxctrl: VALUE must be JSON; the answer's JSON is printed, or OK when the API answers with no body. */
+    private void write(String method, String resource, String value, boolean pretty) {
+        JsonNode body;
+        try {
+            body = JsonText.MAPPER.readTree(value);
+        } catch (java.io.IOException e) {
+            throw new CliException("VALUE is not JSON: " + e.getMessage());
+        }
+        String r = resource.startsWith("/") ? resource.substring(1) : resource;
+        String rel = r.startsWith("v1/") ? r.substring(3) : r;
+        gatectl.eachHost(c -> {
+            String answer = c.send(method, rel, body.toString());
+            if (answer == null || answer.isBlank()) {
+                return "OK\n";
+            }
+            JsonNode n = JsonText.parse(answer);
             return (pretty ? JsonText.pretty(n) : n.toString()).stripTrailing() + "\n";
         });
     }

@@ -1,6 +1,7 @@
 package io.gatehouse.cli.verbs;
 
 import io.gatehouse.cli.Gatectl;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -14,11 +15,14 @@ public final class ClearCommand {
     @ParentCommand
     Gatectl gatectl;
 
-    @Command(name = "server", description = "Clear maintenance or drain on a server")
-    void server(@Parameters(paramLabel = "NAME") String name,
-                @Parameters(paramLabel = "STATE", description = "maintenance or drain") String state) {
+    @Command(name = "server", description = "Clear states of a server: NAME STATE... (maintenance, drain...)")
+    void server(@Parameters(index = "0", paramLabel = "NAME") String name,
+                @Parameters(index = "1..*", arity = "1..*", paramLabel = "STATE", description = "maintenance or drain")
+                List<String> states) {
         gatectl.eachHost(c -> {
-            c.send("PUT", "servers/" + Paths.segment(name) + "/clear?state=" + Paths.segment(state), null);
+            for (String state : states) {
+                c.send("PUT", "servers/" + Paths.segment(name) + "/clear?state=" + Paths.segment(state), null);
+            }
             return "OK\n";
         });
     }

@@ -25,21 +25,32 @@ public final class CreateCommand {
         });
     }
 
-    @Command(name = "server", description = "Create a server: NAME HOST|SOCKET [PORT] [key=value...]")
+    /**
+     * maxctrl 24.02's two forms: {@code NAME key=value...} ({@code address=}, {@code port=}, {@code socket=}...),
+     * or the older {@code NAME HOST|SOCKET [PORT] [key=value...]} when the first argument is not key=value (a
+     * socket path ignores the port).
+     */
+    @Command(name = "server", description = "Create a server: NAME key=value... (or NAME HOST|SOCKET [PORT] [key=value...])")
     void server(@Parameters(index = "0", paramLabel = "NAME") String name,
-                @Parameters(index = "1", paramLabel = "HOST") String host,
-                @Parameters(index = "2..*", paramLabel = "PORT_AND_PARAMS") List<String> rest,
+                @Parameters(index = "1..*", arity = "1..*", paramLabel = "PARAMS") List<String> rest,
                 @Option(names = "--services", arity = "1..*", description = "Link the server to these services") List<String> services,
                 @Option(names = "--monitors", arity = "1..*", description = "Link the server to these monitors") List<String> monitors) {
         ObjectNode doc = Bodies.resource(name, "servers");
-        List<String> params = rest == null ? List.of() : rest;
-        if (host.startsWith("/")) {
-            Bodies.parameters(doc).put("socket", host);
-        } else {
-            Bodies.parameters(doc).put("address", host);
-            if (!params.isEmpty() && !params.get(0).contains("=")) {
-                Bodies.parameters(doc).put("port", params.get(0));
+        List<String> params = rest;
+        if (!params.get(0).contains("=")) {
+            String host = params.get(0);
+            params = params.subList(1, params.size());
+            String port = params.isEmpty() || params.get(0).contains("=") ? null : params.get(0);
+            if (port != null) {
                 params = params.subList(1, params.size());
+            }
+            if (host.startsWith("/")) {
+                Bodies.parameters(doc).put("socket", host);
+            } else {
+                Bodies.parameters(doc).put("address", host);
+                if (port != null) {
+                    Bodies.parameters(doc).set("port", Bodies.value(port));
+                }
             }
         }
         Bodies.keyValues(doc, params);
@@ -54,14 +65,45 @@ public final class CreateCommand {
                  @Parameters(index = "2..*", paramLabel = "PARAMS") List<String> params,
                  @Option(names = "--servers", arity = "1..*", description = "Servers the service uses") List<String> servers,
                  @Option(names = "--filters", arity = "1..*", description = "Filters of the service, in order") List<String> filters,
+                 @Option(names = "--services", arity = "1..*", description = "Services the service uses") List<String> services,
                  @Option(names = "--cluster", description = "Monitor whose servers the service uses") String cluster) {
-        ObjectNode doc = Bodies.resource(name, "services");
-        Bodies.attributes(doc).put("router", router);
-        Bodies.keyValues(doc, params);
-        Bodies.relate(doc, "servers", servers);
-        Bodies.relate(doc, "filters", filters);
-        Bodies.relate(doc, "monitors", cluster == null ? null : List.of(cluster));
-        post("services", doc);
+        if (cluster != null && (servers != null || services != null)) {
+            throw new io.gatehouse.cli.CliException("--cluster cannot be combined with --servers or --services");
+        }
+        gatectl.eachHost(c -> {
+            ObjectNode doc = Bodies.resource(name, "services");
+            Bodies.attributes(doc).put("router", router);
+            Bodies.keyValues(doc, params);
+            // As maxctrl: servers=, targets=, cluster= and filters= parameters are relationships.
+            ObjectNode p = Bodies.parameters(doc);
+            relationParam(doc, p, "servers", ",", "servers");
+            if (p.has("targets")) {
+                java.util.Set<String> known = new java.util.HashSet<>();
+                c.get("servers").path("data").forEach(r -> known.add(r.path("id").asText()));
+                List<String> t = split(p.remove("targets").asText(), ",");
+                Bodies.relate(doc, "servers", t.stream().filter(known::contains).toList());
+                Bodies.relate(doc, "services", t.stream().filter(x -> !known.contains(x)).toList());
+            }
+            relationParam(doc, p, "cluster", ",", "monitors");
+            relationParam(doc, p, "filters", "\\|", "filters");
+            Bodies.relate(doc, "servers", servers);
+            Bodies.relate(doc, "services", services);
+            Bodies.relate(doc, "monitors", cluster == null ? null : List.of(cluster));
+            Bodies.relate(doc, "filters", filters);
+            c.send("POST", "services", Bodies.text(doc));
+            return "OK\n";
+        });
+    }
+
+    /** Moves parameter {@code key} (a list split at {@code sep}) into relationship {@code type}. */
+    private static void relationParam(ObjectNode doc, ObjectNode params, String key, String sep, String type) {
+        if (params.has(key)) {
+            Bodies.relate(doc, type, split(params.remove(key).asText(), sep));
+        }
+    }
+
+    private static List<String> split(String list, String sep) {
+        return java.util.Arrays.stream(list.split(sep)).map(String::strip).filter(x -> !x.isEmpty()).toList();
     }
 
     @Command(name = "listener", description = "Create a listener: SERVICE NAME PORT [key=value...]")
@@ -71,8 +113,18 @@ public final class CreateCommand {
                   @Parameters(index = "3..*", paramLabel = "PARAMS") List<String> params,
                   @Option(names = "--interface", description = "Address to listen on") String address,
                   @Option(names = "--protocol", description = "Protocol module") String protocol) {
+        int number;
+        try {
+            number = Integer.parseInt(port);
+        } catch (NumberFormatException e) {
+            number = -1;
+        }
+        // maxctrl refuses anything but a positive integer; 0 stays allowed, Gatehouse's "any free port".
+        if (number < 0) {
+            throw new io.gatehouse.cli.CliException("'" + port + "' is not a valid value for port");
+        }
         ObjectNode doc = Bodies.resource(name, "listeners");
-        Bodies.parameters(doc).put("port", port);
+        Bodies.parameters(doc).put("port", number);
         if (address != null) {
             Bodies.parameters(doc).put("address", address);
         }
@@ -100,6 +152,8 @@ public final class CreateCommand {
             Bodies.parameters(doc).put("password", password);
         }
         Bodies.keyValues(doc, params);
+        ObjectNode p = Bodies.parameters(doc);
+        relationParam(doc, p, "servers", ",", "servers");
         Bodies.relate(doc, "servers", servers);
         post("monitors", doc);
     }

@@ -36,8 +36,40 @@ public final class CreateReport implements Runnable {
     @Option(names = "--lines", defaultValue = "1000", description = "How many log lines to include (default: ${DEFAULT-VALUE})")
     int lines;
 
+    @Option(names = "--archive", description = "Write a tar of the report and this machine's configuration, log and"
+            + " system files (passwords hidden); the hosts must be local")
+    boolean archive;
+
+    /** maxctrl's --archive: only for a Gatehouse on this machine, since the files are read here. */
+    private void requireLocalHosts() {
+        for (String h : create.gatectl.hosts()) {
+            String host = h.replaceFirst("^https?://", "");
+            if (!host.startsWith("127.0.0.1") && !host.startsWith("localhost") && !host.startsWith("[::1]")) {
+                throw new CliException("--archive must be used on the machine Gatehouse runs on: --hosts must point"
+                        + " to localhost or 127.0.0.1, not " + h);
+            }
+        }
+    }
+
+    private void writeArchive(String report) {
+        var c = create.gatectl.client(create.gatectl.hosts().get(0));
+        String persist = c.get("maxscale").at("/data/attributes/parameters/persistdir").asText(null);
+        String log = c.get("maxscale/logs").at("/data/attributes/log_file").asText(null);
+        byte[] tar = ReportArchive.build(report, persist, log);
+        if (file == null) {
+            System.out.write(tar, 0, tar.length);
+            System.out.flush();
+            return;
+        }
+        ReportArchive.write(file, tar);
+        create.gatectl.print("OK\n");
+    }
+
     @Override
     public void run() {
+        if (archive) {
+            requireLocalHosts();
+        }
         Map<String, ObjectNode> reports = new LinkedHashMap<>();
         create.gatectl.eachHost(c -> {
             ObjectNode r = JsonText.MAPPER.createObjectNode();
@@ -56,6 +88,10 @@ public final class CreateReport implements Runnable {
             reports.forEach(out::set);
         }
         String text = JsonText.pretty(out).stripTrailing() + "\n";
+        if (archive) {
+            writeArchive(text);
+            return;
+        }
         if (file == null) {
             create.gatectl.print(text);
             return;

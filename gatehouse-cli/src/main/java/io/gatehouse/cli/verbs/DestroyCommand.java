@@ -65,8 +65,16 @@ public final class DestroyCommand {
         delete("users/inet/" + Paths.segment(name), false);
     }
 
-    @Command(name = "session", description = "Close a client session: its client connection and backend connections")
-    void session(@Parameters(paramLabel = "ID") String id) {
-        delete("sessions/" + Paths.segment(id), false);
+    @Command(name = "session", description = "Close client sessions: ID... (client and backend connections)")
+    void session(@Parameters(arity = "1..*", paramLabel = "ID") List<String> ids,
+                 @Option(names = "--ttl", defaultValue = "0",
+                         description = "Seconds each session gets to close gracefully (default: ${DEFAULT-VALUE})")
+                 long ttl) {
+        gatectl.eachHost(c -> {
+            for (String id : ids) {
+                c.send("DELETE", "sessions/" + Paths.segment(id) + "?ttl=" + ttl, null);
+            }
+            return "OK\n";
+        });
     }
 }

@@ -12,7 +12,7 @@ import picocli.CommandLine.ParentCommand;
  * {@code gatectl list servers|services|listeners|monitors|sessions|filters|threads|modules|users|commands}: one row
  * per object with maxctrl's columns. Runs on the command's thread.
  */
-@Command(name = "list", description = "List objects")
+@Command(name = "list", description = "List objects", subcommands = ListQueries.class)
 public final class ListCommand {
     @ParentCommand
     Gatectl gatectl;
@@ -46,11 +46,25 @@ public final class ListCommand {
         });
     }
 
-    @Command(name = "listeners", description = "List listeners")
-    void listeners() {
-        table("listeners", List.of("Name", "Port", "Host", "State", "Service"), r -> List.of(r.path("id").asText(),
+    @Command(name = "listeners", description = "List listeners, of every service or of SERVICE")
+    void listeners(@picocli.CommandLine.Parameters(paramLabel = "SERVICE", arity = "0..1") String service) {
+        List<String> header = List.of("Name", "Port", "Host", "State", "Service");
+        Function<JsonNode, List<String>> row = r -> List.of(r.path("id").asText(),
                 Rows.at(r, "/attributes/parameters/port"), Rows.at(r, "/attributes/parameters/address"),
-                Rows.at(r, "/attributes/state"), Rows.ids(r, "services", ", ")));
+                Rows.at(r, "/attributes/state"), Rows.ids(r, "services", ", "));
+        if (service == null) {
+            table("listeners", header, row);
+            return;
+        }
+        // As maxctrl: the listeners the service resource carries in its attributes.
+        gatectl.eachHost(c -> {
+            BoxTable t = new BoxTable(header);
+            for (JsonNode r : c.get("services/" + Paths.segment(service)).path("data").path("attributes")
+                    .path("listeners")) {
+                t.row(row.apply(r));
+            }
+            return Rows.print(gatectl, t);
+        });
     }
 
     @Command(name = "monitors", description = "List monitors")
@@ -60,8 +74,9 @@ public final class ListCommand {
     }
 
     @Command(name = "sessions", description = "List sessions")
-    void sessions() {
-        table("sessions", List.of("Id", "User", "Host", "Connected", "Idle", "Service", "Memory", "I/O-Activity"),
+    void sessions(@picocli.CommandLine.Option(names = "--rdns", description = "Show client host names (reverse DNS)")
+                  boolean rdns) {
+        table(rdns ? "sessions?rdns=true" : "sessions", List.of("Id", "User", "Host", "Connected", "Idle", "Service", "Memory", "I/O-Activity"),
                 r -> List.of(r.path("id").asText(), Rows.at(r, "/attributes/user"), Rows.at(r, "/attributes/remote"),
                         Rows.at(r, "/attributes/connected"), Rows.at(r, "/attributes/idle"), Rows.ids(r, "services", ", "),
                         Rows.at(r, "/attributes/memory/total"), Rows.at(r, "/attributes/io_activity")));

@@ -1,6 +1,7 @@
 package io.gatehouse.cli.verbs;
 
 import io.gatehouse.cli.Gatectl;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -16,14 +17,17 @@ public final class SetCommand {
     @ParentCommand
     Gatectl gatectl;
 
-    @Command(name = "server", description = "Set maintenance or drain on a server")
-    void server(@Parameters(paramLabel = "NAME") String name,
-                @Parameters(paramLabel = "STATE", description = "maintenance or drain") String state,
+    @Command(name = "server", description = "Set states on a server: NAME STATE... (maintenance, drain...)")
+    void server(@Parameters(index = "0", paramLabel = "NAME") String name,
+                @Parameters(index = "1..*", arity = "1..*", paramLabel = "STATE",
+                        description = "maintenance or drain (others a running monitor overrides)") List<String> states,
                 @Option(names = "--force", description = "With maintenance: close every connection to the server now")
                 boolean force) {
         gatectl.eachHost(c -> {
-            c.send("PUT", "servers/" + Paths.segment(name) + "/set?state=" + Paths.segment(state)
-                    + (force ? "&force=yes" : ""), null);
+            for (String state : states) {
+                c.send("PUT", "servers/" + Paths.segment(name) + "/set?" + (force ? "force=yes&" : "") + "state="
+                        + Paths.segment(state), null);
+            }
             return "OK\n";
         });
     }

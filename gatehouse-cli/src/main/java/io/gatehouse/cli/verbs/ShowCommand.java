@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
@@ -18,7 +19,7 @@ import picocli.CommandLine.ParentCommand;
  * indented JSON; the plural forms ({@code show servers} ...) print that table for every object of the collection,
  * read with one request. Runs on the command's thread.
  */
-@Command(name = "show", description = "Show one object")
+@Command(name = "show", description = "Show one object", subcommands = ShowReplication.class)
 public final class ShowCommand {
     @ParentCommand
     Gatectl gatectl;
@@ -186,44 +187,46 @@ public final class ShowCommand {
     }
 
     @Command(name = "modules", description = "Show all loaded modules")
-    void modules() {
-        showAll("maxscale/modules", moduleFields());
+    void modules(@Option(names = "--load-all", description = "Load every module first (Gatehouse's are built in)")
+                 boolean loadAll) {
+        showAll(loadAll ? "maxscale/modules?load=all" : "maxscale/modules", moduleFields());
     }
 
     private static List<Field> sessionFields() {
         return List.of(f("Id", "/id"), f("Service", "rel:services"), f("State", "/attributes/state"),
                 f("User", "/attributes/user"), f("Host", "/attributes/remote"), f("Connected", "/attributes/connected"),
                 f("Servers", "rel:servers"), f("Connections", "/attributes/connections"),
-                f("Queries", "/attributes/queries"));
+                f("Queries", "/attributes/queries"), f("Memory", "/attributes/memory"),
+                f("I/O-Activity", "/attributes/io_activity"));
     }
 
     @Command(name = "session", description = "Show a session")
-    void session(@Parameters(paramLabel = "ID") String id) {
-        show("sessions/" + id, sessionFields());
+    void session(@Parameters(paramLabel = "ID") String id,
+                 @Option(names = "--rdns", description = "Show the client's host name (reverse DNS)") boolean rdns) {
+        show("sessions/" + id + (rdns ? "?rdns=true" : ""), sessionFields());
     }
 
     @Command(name = "sessions", description = "Show all sessions")
-    void sessions() {
-        showAll("sessions", sessionFields());
+    void sessions(@Option(names = "--rdns", description = "Show client host names (reverse DNS)") boolean rdns) {
+        showAll(rdns ? "sessions?rdns=true" : "sessions", sessionFields());
     }
 
     private static List<Field> threadFields() {
-        // maxctrl's rows; a counter the admin API does not report stays empty, as in maxctrl.
-        String s = "/attributes/stats/";
-        return List.of(f("Id", "/id"), f("State", s + "state"), f("Listening", s + "listening"),
-                f("Accepts", s + "accepts"), f("Reads", s + "reads"), f("Writes", s + "writes"),
-                f("Hangups", s + "hangups"), f("Errors", s + "errors"),
-                f("Avg event queue length", s + "avg_event_queue_length"),
-                f("Max event queue length", s + "max_event_queue_length"), f("Max exec time", s + "max_exec_time"),
-                f("Max queue time", s + "max_queue_time"), f("Current FDs", s + "current_descriptors"),
-                f("Total FDs", s + "total_descriptors"), f("Load (1s)", s + "load/last_second"),
-                f("Load (1m)", s + "load/last_minute"), f("Load (1h)", s + "load/last_hour"),
-                f("QC cache size", s + "query_classifier_cache/size"),
-                f("QC cache inserts", s + "query_classifier_cache/inserts"),
-                f("QC cache hits", s + "query_classifier_cache/hits"),
-                f("QC cache misses", s + "query_classifier_cache/misses"),
-                f("QC cache evictions", s + "query_classifier_cache/evictions"), f("Sessions", s + "sessions"),
-                f("Zombies", s + "zombies"), f("Memory", s + "memory/total"));
+        String st = "/attributes/stats/";
+        return List.of(f("Id", "/id"), f("State", st + "state"), f("Listening", st + "listening"),
+                f("Accepts", st + "accepts"), f("Reads", st + "reads"), f("Writes", st + "writes"),
+                f("Hangups", st + "hangups"), f("Errors", st + "errors"),
+                f("Avg event queue length", st + "avg_event_queue_length"),
+                f("Max event queue length", st + "max_event_queue_length"), f("Max exec time", st + "max_exec_time"),
+                f("Max queue time", st + "max_queue_time"), f("Current FDs", st + "current_descriptors"),
+                f("Total FDs", st + "total_descriptors"), f("Load (1s)", st + "load/last_second"),
+                f("Load (1m)", st + "load/last_minute"), f("Load (1h)", st + "load/last_hour"),
+                f("QC cache size", st + "query_classifier_cache/size"),
+                f("QC cache inserts", st + "query_classifier_cache/inserts"),
+                f("QC cache hits", st + "query_classifier_cache/hits"),
+                f("QC cache misses", st + "query_classifier_cache/misses"),
+                f("QC cache evictions", st + "query_classifier_cache/evictions"), f("Sessions", st + "sessions"),
+                f("Zombies", st + "zombies"), f("Memory", st + "memory/total"));
     }
 
     @Command(name = "thread", description = "Show a routing thread")
@@ -233,10 +236,18 @@ public final class ShowCommand {
 
     /** As maxctrl prints it: one table, a row per field, a column per thread and a last column for all of them. */
     @Command(name = "threads", description = "Show all routing threads")
-    void threads() {
+    void threads(@Option(names = "--kind", defaultValue = "running",
+                         description = "running (threads not Dormant) or all (default: ${DEFAULT-VALUE})") String kind) {
+        if (!kind.equals("running") && !kind.equals("all")) {
+            throw new io.gatehouse.cli.CliException("--kind is running or all, not '" + kind + "'");
+        }
         gatectl.eachHost(c -> {
             List<JsonNode> all = new ArrayList<>();
-            c.get("maxscale/threads").path("data").forEach(all::add);
+            for (JsonNode r : c.get("maxscale/threads").path("data")) {
+                if (kind.equals("all") || !r.at("/attributes/stats/state").asText().equals("Dormant")) {
+                    all.add(r);
+                }
+            }
             BoxTable t = new BoxTable(null);
             for (Field f : threadFields()) {
                 List<String> row = new ArrayList<>(List.of(f.label()));
@@ -286,10 +297,15 @@ public final class ShowCommand {
 
     /** maxctrl's {@code show qc_cache}: the statements the classifier caches hold, the most used first. */
     @Command(name = "qc_cache", description = "Show the statements in the query classifier caches")
-    void qcCache() {
+    void qcCache(@Option(names = "--top", defaultValue = "20",
+                         description = "Show the N most used entries (default: ${DEFAULT-VALUE})") int top) {
         gatectl.eachHost(c -> {
             BoxTable t = new BoxTable(List.of("Statement", "Hits", "Type", "Size"));
-            for (JsonNode r : c.get("maxscale/query_classifier/cache").path("data")) {
+            // The most used first, cut at --top here too: the API may list every entry in no order.
+            List<JsonNode> rows = new ArrayList<>();
+            c.get("maxscale/query_classifier/cache?top=" + top).path("data").forEach(rows::add);
+            rows.sort(java.util.Comparator.comparingLong((JsonNode r) -> -r.at("/attributes/hits").asLong()));
+            for (JsonNode r : rows.subList(0, Math.min(Math.max(top, 0), rows.size()))) {
                 t.row(List.of(r.path("id").asText(), r.path("attributes").path("hits").asText(),
                         r.path("attributes").path("classification").path("type_mask").asText(),
                         Rows.at(r, "/attributes/classification/size")));

@@ -15,7 +15,12 @@ final class StateChanges {
 
     /** {@code action} (start or stop) on the object {@code name} of {@code collection}. */
     static void one(Gatectl gatectl, String collection, String name, String action) {
-        String path = collection + "/" + Paths.segment(name) + "/" + action;
+        one(gatectl, collection, name, action, false);
+    }
+
+    /** The same; with {@code force} ({@code stop --force}) the request asks the API to close connections too. */
+    static void one(Gatectl gatectl, String collection, String name, String action, boolean force) {
+        String path = collection + "/" + Paths.segment(name) + "/" + action + (force ? "?force=yes" : "");
         gatectl.eachHost(c -> {
             c.send("PUT", path, null);
             return "OK\n";
@@ -24,13 +29,18 @@ final class StateChanges {
 
     /** {@code action} on every object of {@code collection}, each host reading its own list. */
     static void all(Gatectl gatectl, String collection, String action) {
+        all(gatectl, collection, action, false);
+    }
+
+    /** The same, with {@code ?force=yes} on each request when {@code force}. */
+    static void all(Gatectl gatectl, String collection, String action, boolean force) {
         gatectl.eachHost(c -> {
             List<String> ids = new ArrayList<>();
             for (JsonNode r : c.get(collection).path("data")) {
                 ids.add(r.path("id").asText());
             }
             for (String id : ids) {
-                c.send("PUT", collection + "/" + Paths.segment(id) + "/" + action, null);
+                c.send("PUT", collection + "/" + Paths.segment(id) + "/" + action + (force ? "?force=yes" : ""), null);
             }
             return "OK\n";
         });

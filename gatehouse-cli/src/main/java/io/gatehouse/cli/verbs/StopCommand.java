@@ -2,6 +2,7 @@ package io.gatehouse.cli.verbs;
 
 import io.gatehouse.cli.Gatectl;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
@@ -21,13 +22,15 @@ public final class StopCommand {
     }
 
     @Command(name = "service", description = "Stop a service")
-    void service(@Parameters(paramLabel = "NAME") String name) {
-        StateChanges.one(gatectl, "services", name, "stop");
+    void service(@Parameters(paramLabel = "NAME") String name,
+                 @Option(names = "--force", description = "Close its client connections too") boolean force) {
+        StateChanges.one(gatectl, "services", name, "stop", force);
     }
 
     @Command(name = "listener", description = "Stop a listener")
-    void listener(@Parameters(paramLabel = "NAME") String name) {
-        StateChanges.one(gatectl, "listeners", name, "stop");
+    void listener(@Parameters(paramLabel = "NAME") String name,
+                  @Option(names = "--force", description = "Close its client connections too") boolean force) {
+        StateChanges.one(gatectl, "listeners", name, "stop", force);
     }
 
     @Command(name = "monitors", description = "Stop every monitor")
@@ -36,8 +39,8 @@ public final class StopCommand {
     }
 
     @Command(name = "services", description = "Stop every service")
-    void services() {
-        StateChanges.all(gatectl, "services", "stop");
+    void services(@Option(names = "--force", description = "Close their client connections too") boolean force) {
+        StateChanges.all(gatectl, "services", "stop", force);
     }
 
     @Command(name = "listeners", description = "Stop every listener")
@@ -46,7 +49,7 @@ public final class StopCommand {
     }
 
     @Command(name = "maxscale", description = "Stop every service")
-    void maxscale() {
-        StateChanges.all(gatectl, "services", "stop");
+    void maxscale(@Option(names = "--force", description = "Close their client connections too") boolean force) {
+        StateChanges.all(gatectl, "services", "stop", force);
     }
 }

@@ -8,7 +8,6 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.gatehouse.core.session.ClientSettings;
 import io.gatehouse.core.session.login.TrustedNetworks;
@@ -47,6 +46,10 @@ public final class Listener {
     private io.gatehouse.core.session.protocol.ServiceEntrance entrance;
 
     /** A listener speaking the built-in MariaDB protocol. */
+    /** The open client connections it accepted; closed ones leave the group by themselves. */
+    private final io.netty.channel.group.ChannelGroup clientChannels =
+            new io.netty.channel.group.DefaultChannelGroup(io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
+
     public Listener(String name, Params params, Service service) {
         this(name, params, service, new MariaDBClientProtocol());
     }
@@ -210,12 +213,13 @@ public final class Listener {
         ServerBootstrap b = new ServerBootstrap()
                 .group(proxy.workers().acceptor(), proxy.workers().workers())
                 .option(ChannelOption.SO_BACKLOG, 1024)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
-                        new WriteBufferWaterMark(proxy.writeqLowWater(), proxy.writeqHighWater()))
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
                         accepted.incrementAndGet();
+                        // Read per client, not once at bind: a runtime change of writeq_*_water reaches new clients.
+                        ch.config().setWriteBufferWaterMark(proxy.waterMark());
+                        clientChannels.add(ch);
                         // The MariaDB protocol installs its ClientSession directly: no connection object per client.
                         proto.initChannel(ch, sessions == null ? null
                                 : new io.gatehouse.core.session.protocol.ModuleConnection(ch, sessions, service.name()));
@@ -247,6 +251,14 @@ public final class Listener {
         entrance = door;
         LOG.info("Listening for connections at {} with protocol {}", describe(channel.localAddress()),
                 module.descriptor().name());
+    }
+
+    /**
+     * Closes the client connection of every session this listener accepted (stop with force); each session ends
+     * as when its client leaves. Any thread.
+     */
+    public void closeClients() {
+        clientChannels.close();
     }
 
     public void stop() {

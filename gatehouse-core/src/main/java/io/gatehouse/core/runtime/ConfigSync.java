@@ -55,11 +55,36 @@ public final class ConfigSync implements AutoCloseable {
     private volatile String status = "OK";
     /** True while this instance applies a section it read, so that applying it does not write it back. */
     private final ThreadLocal<Boolean> applying = ThreadLocal.withInitial(() -> false);
+    /** True while the calling thread makes a change its requester asked not to share (REST {@code sync=false}). */
+    private static final ThreadLocal<Boolean> LOCAL_ONLY = ThreadLocal.withInitial(() -> false);
+
+    /**
+     * Runs {@code change} on the calling thread with sharing off for the changes it makes: they apply and persist
+     * here only (MaxScale's {@code sync=false}, maxctrl's {@code --skip-sync}).
+     */
+    public static <T> T locally(java.util.concurrent.Callable<T> change) throws Exception {
+        boolean outer = LOCAL_ONLY.get();
+        LOCAL_ONLY.set(true);
+        try {
+            return change.call();
+        } finally {
+            LOCAL_ONLY.set(outer);
+        }
+    }
     /** Objects with a local change queued and not yet written: a poll leaves them alone until it is shared. */
     private final Map<String, Integer> pending = new java.util.concurrent.ConcurrentHashMap<>();
 
     ConfigSync(Runtime rt, Params g) {
+        this(rt, g, 0);
+    }
+
+    /**
+     * {@code version}: the shared version this instance has applied already, when sharing restarts with new
+     * {@code config_sync_*} values at runtime (so that it does not apply again what it has).
+     */
+    ConfigSync(Runtime rt, Params g, long version) {
         this.rt = rt;
+        this.version = version;
         this.cluster = g.string("config_sync_cluster");
         this.table = "`" + g.string("config_sync_db").replace("`", "``") + "`.maxscale_config";
         Params mon = rt.monitorParams(cluster);
@@ -108,7 +133,7 @@ public final class ConfigSync implements AutoCloseable {
      * failure is the sync status.
      */
     void changed(String name, Map<String, String> section) {
-        if (applying.get() || name.equals("maxscale") || name.equals("gatehouse")) {
+        if (applying.get() || LOCAL_ONLY.get() || name.equals("maxscale") || name.equals("gatehouse")) {
             return;
         }
         Map<String, String> copy = section == null ? null : new LinkedHashMap<>(section);

@@ -5,10 +5,8 @@ import io.gatehouse.api.config.Params;
 import io.gatehouse.api.monitor.Monitor;
 import io.gatehouse.api.monitor.MonitorContext;
 import io.gatehouse.api.monitor.MonitorModule;
-import io.gatehouse.api.router.RouterContext;
 import io.gatehouse.api.router.RouterModule;
 import io.gatehouse.api.server.MonitoredServer;
-import io.gatehouse.api.server.ServerView;
 import io.gatehouse.core.config.GatehouseConfig;
 import io.gatehouse.core.listener.Listener;
 import io.gatehouse.core.module.ModuleRegistry;
@@ -55,8 +53,13 @@ public final class Runtime implements AutoCloseable {
     private final Map<String, java.nio.file.Path> persistedFiles = new java.util.concurrent.ConcurrentHashMap<>();
     private Workers workers;
     private WorkerBalancer balancer;
-    /** Each worker's share of query_classifier_cache_size, in bytes. */
-    private long classifierCacheBytes;
+    /** Each worker's share of query_classifier_cache_size, in bytes; changed at runtime by {@link LiveGlobals}. */
+    private volatile long classifierCacheBytes;
+    /** The global parameters as they are now, runtime changes included ({@link #global()}). */
+    private volatile Params global;
+    /** Told of each runtime change of the global parameters (the daemon's logging); any thread may add. */
+    private final List<java.util.function.Consumer<Params>> globalListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
     private ProxyContext proxy;
     private final long startedAt = System.currentTimeMillis();
     /** The global {@code passive}, as changed at runtime: read by monitors at each pass without any lock. */
@@ -73,6 +76,7 @@ public final class Runtime implements AutoCloseable {
     public void start() throws Exception {
         try {
             Params g = config.global();
+            global = g;
             passive = g.bool("passive");
             for (var s : config.servers()) {
                 servers.put(s.name(), new Server(s.name(), s.params(), localAddress(g)));
@@ -115,7 +119,7 @@ public final class Runtime implements AutoCloseable {
                 Service svc = new Service(sc.name(), sc.module(), sc.params(), targets, users);
                 io.gatehouse.core.service.ServiceTarget.link(svc, servers, branchTargets::service);
                 RouterModule rm = modules.find(ModuleKind.ROUTER, sc.module(), RouterModule.class);
-                svc.router(rm.create(new ServiceRouterContext(svc, classifierCacheBytes)));
+                svc.router(rm.create(new ServiceRouterContext(svc, this::classifierCacheBytes)));
                 svc.impliedFilters(io.gatehouse.core.service.ImpliedFilters.of(sc.name(), svc.router(), modules));
                 svc.filters(io.gatehouse.core.config.ConfigLoader.filterNames(sc.params()).stream()
                         .map(filters::get).toList());
@@ -254,6 +258,35 @@ public final class Runtime implements AutoCloseable {
     /** Each worker's classifier cache size in bytes (query_classifier_cache_size divided among the workers). */
     public long classifierCacheBytes() {
         return classifierCacheBytes;
+    }
+
+    /** Sets each worker's classifier cache size after a runtime change. */
+    void classifierCacheBytes(long bytes) {
+        classifierCacheBytes = bytes;
+    }
+
+    /** The global parameters as they are now, runtime changes included; the file's before {@link #start}. */
+    public Params global() {
+        Params g = global;
+        return g == null ? config.global() : g;
+    }
+
+    /**
+     * Applies changed global parameters to the running proxy ({@link LiveGlobals}) and tells the listeners; on
+     * the admin thread, after {@link RuntimeChanges} has validated and persisted them.
+     */
+    public void global(Params g) {
+        Params old = global();
+        global = g;
+        LiveGlobals.apply(this, old, g);
+        for (var l : globalListeners) {
+            l.accept(g);
+        }
+    }
+
+    /** Runs {@code listener} at each runtime change of the global parameters (on the admin thread). */
+    public void onGlobalChange(java.util.function.Consumer<Params> listener) {
+        globalListeners.add(listener);
     }
 
     public Workers workers() {
@@ -476,10 +509,18 @@ public final class Runtime implements AutoCloseable {
         return configSync;
     }
 
+    /** Replaces the configuration sharing after a runtime change; returns the one it replaced (to be closed). */
+    ConfigSync configSync(ConfigSync replacement) {
+        ConfigSync old = configSync;
+        configSync = replacement;
+        return old;
+    }
+
     @Override
     public void close() {
-        if (configSync != null) {
-            configSync.close();
+        ConfigSync sync = configSync;
+        if (sync != null) {
+            sync.close();
         }
         for (Listener l : listeners.values()) {
             try {
@@ -545,32 +586,5 @@ public final class Runtime implements AutoCloseable {
             safe = "_" + safe;
         }
         return java.nio.file.Path.of(global.string("datadir")).toAbsolutePath().normalize().resolve(safe);
-    }
-
-    record ServiceRouterContext(Service service, long classifierCacheBytes) implements RouterContext {
-        @Override
-        public String serviceName() {
-            return service.name();
-        }
-
-        @Override
-        public Params params() {
-            return service.params();
-        }
-
-        @Override
-        public List<ServerView> targets() {
-            return service.routingTargets();
-        }
-
-        @Override
-        public long queries() {
-            return service.queries();
-        }
-
-        @Override
-        public long classifierCacheBytes() {
-            return classifierCacheBytes;
-        }
     }
 }

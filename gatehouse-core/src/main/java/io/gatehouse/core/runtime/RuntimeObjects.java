@@ -85,12 +85,12 @@ final class RuntimeObjects {
 
     void addService(ObjectConfig c) {
         LiveTargets live = new LiveTargets();
-        UserAccountStore users = new UserAccountStore(c.name(), c.params(), live, rt.config().global());
+        UserAccountStore users = new UserAccountStore(c.name(), c.params(), live, rt.global());
         Service svc = new Service(c.name(), c.module(), c.params(), servers(c.targets()), users);
         ServiceTarget.link(svc, rt.servers(), rt.branchTargets()::service);
         live.service = svc;
         svc.router(rt.modules().find(ModuleKind.ROUTER, c.module(), RouterModule.class)
-                .create(new Runtime.ServiceRouterContext(svc, rt.classifierCacheBytes())));
+                .create(new ServiceRouterContext(svc, rt::classifierCacheBytes)));
         svc.impliedFilters(ImpliedFilters.of(c.name(), svc.router(), rt.modules()));
         svc.filters(filters(c));
         rt.services().put(c.name(), svc);
@@ -111,7 +111,7 @@ final class RuntimeObjects {
         ServiceTarget.link(svc, rt.servers(), rt.branchTargets()::service);
         svc.filters(filters(c));
         svc.router(rt.modules().find(ModuleKind.ROUTER, c.module(), RouterModule.class)
-                .create(new Runtime.ServiceRouterContext(svc, rt.classifierCacheBytes())));
+                .create(new ServiceRouterContext(svc, rt::classifierCacheBytes)));
         svc.impliedFilters(ImpliedFilters.of(c.name(), svc.router(), rt.modules()));
         boolean credentials = svc.users().credentials(c.params().string("user"), c.params().string("password"));
         if (credentials || !before.equals(c.targets())) {

@@ -29,6 +29,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
+import io.gatehouse.core.worker.WorkerCounters;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,8 +68,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
      */
     private final Params params;
     /** The version {@code connection_metadata}'s {@code maxscale=auto} sends: the jar's, as the admin API reports. */
-    private static final String PROXY_VERSION = ClientSession.class.getPackage().getImplementationVersion() == null
-            ? "0.1.0" : ClientSession.class.getPackage().getImplementationVersion();
     public final ClientSettings settings;
     /** retain_last_statements of this session's service (or the global one) and dump_last_statements. */
     private final StatementHistory statements;
@@ -100,8 +99,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private final ClientLogin loginFlow = new ClientLogin(this);
     /** COM_CHANGE_USER attempts of this connection that were refused (ChangeUserLogin ends it after three). */
     public int failedChangeUsers;
-    /** A backend's refusal of this login under skip_authentication/clear_pw_passthrough was counted already. */
-    private boolean backendRefusalCounted;
+    /** Read events of the client's and the backends' connections ({@code io_activity}); worker thread. */
+    private long ioEvents;
 
     public ClientSession(Service service, ProxyContext proxy) {
         this(service, proxy, ClientSettings.PLAIN);
@@ -222,6 +221,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         return out == null ? 0 : out.totalPendingWriteBytes();
     }
 
+    /** Counts a read event of one of the session's backend connections; worker thread. */
+    public void backendRead() {
+        ioEvents++;
+    }
+
+    /** Read events of the session's client and backend connections so far; worker thread. */
+    public long ioEvents() {
+        return ioEvents;
+    }
+
     public boolean isRouting() {
         return state == State.ROUTING;
     }
@@ -258,6 +267,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         client = ctx.channel();
+        WorkerCounters counters = WorkerCounters.current();
+        counters.accepts++;
+        counters.totalDescriptors++;
         SocketAddress addr = client.remoteAddress();
         remote = addr instanceof InetSocketAddress isa ? isa.getAddress().getHostAddress() : "localhost";
         remotePort = addr instanceof InetSocketAddress isa ? isa.getPort() : 0;
@@ -284,6 +296,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        long start = System.nanoTime();
+        try {
+            read(ctx, msg);
+        } finally {
+            WorkerCounters.current().executed(start);
+        }
+    }
+
+    private void read(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof io.netty.handler.codec.haproxy.HAProxyMessage header) {
             loginFlow.proxyHeader(header);
             return;
@@ -317,6 +338,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        WorkerCounters.current().reads++;
+        ioEvents++;
         routing.readComplete();
     }
 
@@ -342,16 +365,23 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            WorkerCounters.current().writes++;
+        }
         routing.clientWritable(ctx.channel().isWritable());
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (state != State.CLOSED) {
+            WorkerCounters.current().hangups++;     // not closed by us: the client went away
+        }
         cleanup();
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        WorkerCounters.current().errors++;
         LOG.warn("Client session {} from {}: {}", id, remote, cause.toString());
         ctx.close();
     }
@@ -406,7 +436,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (handshakeTimer != null) {
             handshakeTimer.cancel(false);
         }
-        okPacket = withMetadata(okPacket);
+        okPacket = ConnectionMetadata.addToLogin(this, okPacket);
         okPacket.setByte(okPacket.readerIndex() + 3, nextSeq);
         state = State.ROUTING;
         client.writeAndFlush(okPacket);
@@ -415,23 +445,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             LOG.warn("Super user {}@{} logged in to service {}", user, remote, service.name());
         }
         return true;
-    }
-
-    /** The login OK (owned) with the listener's connection_metadata added for a client that tracks session state. */
-    private ByteBuf withMetadata(ByteBuf okPacket) {
-        ConnectionMetadata md = settings.metadata();
-        if (md == null || (clientCapabilities() & io.gatehouse.protocol.Capabilities.SESSION_TRACK) == 0) {
-            return okPacket;
-        }
-        try {
-            return ConnectionMetadata.rewrite(client.alloc(), okPacket,
-                    clientCapabilities(), md.resolve(service.users().serverVariables(), PROXY_VERSION,
-                            service.currentSessions(), id));
-        } catch (RuntimeException e) {
-            // An OK the codec cannot read goes on as the server sent it: the metadata is a hint, the login is not.
-            LOG.warn("Login OK of session {} could not carry connection_metadata: {}", id, e.getMessage());
-            return okPacket;
-        }
     }
 
     /** The router session chose the login result; {@code okPacket} (owned) goes to the client. */
@@ -447,23 +460,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         routing.loggedIn(framer.drain());
     }
 
-    /**
-     * A backend refused this client's login with a password error: under skip_authentication or
-     * clear_pw_passthrough that is the only check the password gets, so it counts towards the host block (once per
-     * login, however many backends a router opens).
-     */
+    /** A backend refused this client's login with a password error: see {@link ClientLogin#backendRefused}. */
     public void backendRefusedLogin() {
-        if (auth != null && auth.checkedHere()) {
-            // Gatehouse's accounts let in what the backend refuses (dropped, or a new password): reload them, at
-            // most once per users_refresh_time.
-            service.users().refresh(false);
-        }
-        if (auth != null && !auth.checkedHere() && !backendRefusalCounted && state != State.ROUTING) {
-            backendRefusalCounted = true;
-            if (proxy.blocker().failed(remote)) {
-                LOG.warn("Host '{}' blocked after too many failed logins", remote);
-            }
-        }
+        loginFlow.backendRefused();
     }
 
     /** After a COM_CHANGE_USER: the client is {@code newUser}, its backends log in as {@code backendUser}. */
@@ -573,14 +572,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     /** dump_last_statements: logs the retained statements when the session ends (on_error: only after an error). */
     private void dumpStatements(boolean error) {
-        if (dump == StatementHistory.Dump.NEVER || (dump == StatementHistory.Dump.ON_ERROR && !error)
-                || !statements.enabled()) {
-            return;
-        }
-        int n = 0;
-        for (SessionSnapshot.Statement e : statements.entries()) {
-            LOG.info("Session {}, stmt {}: {}", id, ++n, e.sql());
-        }
+        statements.logAtEnd(id, dump, error);
     }
 
     private void cleanup() {

@@ -26,6 +26,8 @@ import java.util.Map;
  * the OK packet it is given.
  */
 public final class ConnectionMetadata {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConnectionMetadata.class);
+
     /** MaxScale's default list. */
     public static final String DEFAULT = "character_set_client=auto,character_set_connection=auto,"
             + "character_set_results=auto,max_allowed_packet=auto,system_time_zone=auto,time_zone=auto,"
@@ -183,5 +185,27 @@ public final class ConnectionMetadata {
     /** The names configured, for tests and the admin view. */
     public List<String> names() {
         return new ArrayList<>(entries.keySet());
+    }
+
+    private static final String PROXY_VERSION = ConnectionMetadata.class.getPackage().getImplementationVersion() == null
+            ? "0.1.0" : ConnectionMetadata.class.getPackage().getImplementationVersion();
+
+    /**
+     * {@code s}'s login OK (owned; the result is owned by the caller) with its listener's connection_metadata added,
+     * for a client that tracks session state; otherwise the packet as it is. The session's worker thread.
+     */
+    static ByteBuf addToLogin(ClientSession s, ByteBuf okPacket) {
+        ConnectionMetadata md = s.settings.metadata();
+        if (md == null || (s.clientCapabilities() & Capabilities.SESSION_TRACK) == 0) {
+            return okPacket;
+        }
+        try {
+            return rewrite(s.client.alloc(), okPacket, s.clientCapabilities(),
+                    md.resolve(s.service.users().serverVariables(), PROXY_VERSION, s.service.currentSessions(), s.id));
+        } catch (RuntimeException e) {
+            // An OK the codec cannot read goes on as the server sent it: the metadata is a hint, the login is not.
+            LOG.warn("Login OK of session {} could not carry connection_metadata: {}", s.id, e.getMessage());
+            return okPacket;
+        }
     }
 }

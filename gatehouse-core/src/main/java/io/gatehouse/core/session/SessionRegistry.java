@@ -9,23 +9,30 @@ import java.util.concurrent.atomic.AtomicLong;
  * Every live client session by the connection id Gatehouse gave it, for KILL and the admin API. Thread-safe
  * (concurrent map); workers add and remove their own sessions. Holds no buffers.
  *
- * <p>Ids start at 2^30 so they never collide with the small thread ids a backend hands out: a KILL naming an id
- * Gatehouse did not give is passed to the backend unchanged, as the client meant it.
+ * <p>Ids start at 1, as MaxScale's do, because operators' scripts and the admin API's users expect small session
+ * numbers. A KILL naming a live session's id therefore ends that session even when some backend thread has the
+ * same number (MaxScale resolves it the same way); a KILL naming an id no live session has is passed to the
+ * backend unchanged, as the client meant it.
  */
 public final class SessionRegistry {
-    static final long FIRST_ID = 1L << 30;
+    static final long FIRST_ID = 1;
 
     private final ConcurrentHashMap<Long, ClientSession> sessions = new ConcurrentHashMap<>();
     private final AtomicLong nextId = new AtomicLong(FIRST_ID);
 
     long newId() {
-        long id = nextId.getAndIncrement();
-        if (id >= 0xFFFF_FFFFL) {
-            // The handshake carries 4 bytes; wrap around rather than overflow.
-            nextId.set(FIRST_ID);
-            id = nextId.getAndIncrement();
+        while (true) {
+            long id = nextId.getAndIncrement();
+            if (id > 0xFFFF_FFFFL) {
+                // The handshake carries 4 bytes; wrap around rather than overflow.
+                nextId.compareAndSet(id + 1, FIRST_ID);
+                continue;
+            }
+            // After a wrap, a long-lived session may still hold a small id: never hand it out twice.
+            if (!sessions.containsKey(id)) {
+                return id;
+            }
         }
-        return id;
     }
 
     void add(ClientSession s) {

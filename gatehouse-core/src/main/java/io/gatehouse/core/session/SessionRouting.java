@@ -41,6 +41,13 @@ final class SessionRouting {
         this.restart = new SessionRestart(session, this);
     }
 
+    /** Adds what the pipeline holds to {@code m}; nothing before routing starts. Worker thread. */
+    void measure(SessionMemory m) {
+        if (pipeline != null) {
+            pipeline.measure(m);
+        }
+    }
+
     /** True once the pipeline was built (and until the session released it). */
     boolean started() {
         return pipeline != null;

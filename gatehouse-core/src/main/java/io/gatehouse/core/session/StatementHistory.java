@@ -72,8 +72,29 @@ public final class StatementHistory {
         }
     }
 
+    /** The characters of the retained statements' SQL (each entry's times and references not counted). */
+    public synchronized long bytes() {
+        long n = 0;
+        for (SessionSnapshot.Statement e : entries) {
+            n += e.sql().length();
+        }
+        return n;
+    }
+
     /** The retained statements, oldest first; any thread. */
     public synchronized List<SessionSnapshot.Statement> entries() {
         return List.copyOf(entries);
+    }
+
+    /** Writes the retained statements of session {@code id} to the log as it ends, as {@code dump} asks. */
+    void logAtEnd(long id, Dump dump, boolean error) {
+        if (dump == Dump.NEVER || (dump == Dump.ON_ERROR && !error) || !enabled()) {
+            return;
+        }
+        org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ClientSession.class);
+        int n = 0;
+        for (SessionSnapshot.Statement e : entries()) {
+            log.info("Session {}, stmt {}: {}", id, ++n, e.sql());
+        }
     }
 }

@@ -39,14 +39,28 @@ public final class UserAccountStore implements AutoCloseable {
     /** The service's {@code user} and {@code password}; replaced when they are altered at runtime. */
     private volatile String[] credentials;
     private final List<Server> targets;
-    private final Duration refreshTime;
-    private final Duration refreshInterval;
-    // The global auth_*_timeout; volatile as PATCH /v1/maxscale changes them from the admin thread.
-    private volatile Duration connectTimeout;
-    private volatile Duration readTimeout;
-    private volatile Duration writeTimeout;
-    /** {@code skip_name_resolve}: when false, host-name accounts are resolved at each load. */
-    private final boolean skipNameResolve;
+    /**
+     * The global parameters a load and the refresh pacing read: replaced as a whole by a runtime change
+     * ({@link #global}) and read once per decision, so that one load never mixes old and new values.
+     * {@code skipNameResolve}: when false, host-name accounts are resolved at each load. {@code queryRetries} and
+     * {@code queryRetryTimeout}: how often, and for how long, a load cut by the network is tried again.
+     */
+    private record Settings(Duration refreshTime, Duration refreshInterval, Duration connectTimeout,
+                            Duration readTimeout, Duration writeTimeout, boolean skipNameResolve, int queryRetries,
+                            Duration queryRetryTimeout) {
+        static Settings of(Params global) {
+            return new Settings(global.duration("users_refresh_time"), global.duration("users_refresh_interval"),
+                    global.duration("auth_connect_timeout"), global.duration("auth_read_timeout"),
+                    global.duration("auth_write_timeout"), global.bool("skip_name_resolve"),
+                    global.has("query_retries") ? (int) Math.min(global.integer("query_retries"), 100) : 1,
+                    global.has("query_retry_timeout") ? global.duration("query_retry_timeout") : Duration.ofSeconds(10));
+        }
+    }
+
+    private volatile Settings settings;
+    /** The periodic reload ({@code users_refresh_interval}), or null; guarded by this. */
+    private java.util.concurrent.ScheduledFuture<?> periodic;
+    private boolean started;
     private final ScheduledExecutorService thread;
     private volatile UserAccounts snapshot = UserAccounts.EMPTY;
     /** Global variables of the service's first Master (else Slave, else Running) target, for connection_metadata. */
@@ -55,9 +69,6 @@ public final class UserAccountStore implements AutoCloseable {
     /** The server the variables were last read from, and when; loader thread only. */
     private String variablesSource;
     private long variablesReadNanos;
-    /** query_retries and query_retry_timeout: how often, and for how long, a load cut by the network is tried again. */
-    private final int queryRetries;
-    private final Duration queryRetryTimeout;
     /** {@code user_accounts_file}, or null; read again at each load so that edits apply at the next reload. */
     private final java.nio.file.Path accountsFile;
     /** {@code user_accounts_file_usage=file_only_always}: the servers are never asked. */
@@ -74,15 +85,7 @@ public final class UserAccountStore implements AutoCloseable {
         this.serviceParams = serviceParams;
         this.credentials = new String[] {serviceParams.string("user"), serviceParams.string("password")};
         this.targets = targets;
-        this.refreshTime = global.duration("users_refresh_time");
-        this.refreshInterval = global.duration("users_refresh_interval");
-        this.connectTimeout = global.duration("auth_connect_timeout");
-        this.readTimeout = global.duration("auth_read_timeout");
-        this.writeTimeout = global.duration("auth_write_timeout");
-        this.skipNameResolve = global.bool("skip_name_resolve");
-        this.queryRetries = global.has("query_retries") ? (int) Math.min(global.integer("query_retries"), 100) : 1;
-        this.queryRetryTimeout = global.has("query_retry_timeout") ? global.duration("query_retry_timeout")
-                : Duration.ofSeconds(10);
+        this.settings = Settings.of(global);
         this.accountsFile = serviceParams.has("user_accounts_file")
                 ? java.nio.file.Path.of(serviceParams.string("user_accounts_file")) : null;
         this.fileOnly = accountsFile != null && serviceParams.has("user_accounts_file_usage")
@@ -106,34 +109,57 @@ public final class UserAccountStore implements AutoCloseable {
 
     /** Loads once now (waiting up to the read timeout) and schedules periodic reloads. */
     public void start() {
+        Settings st = settings;
         try {
-            refresh(true).get(connectTimeout.plus(readTimeout).toMillis() + 1000, TimeUnit.MILLISECONDS);
+            refresh(true).get(st.connectTimeout().plus(st.readTimeout()).toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             LOG.warn("{}: user accounts not loaded at start ({}); logins will retry the load", service, e.toString());
         }
-        if (!refreshInterval.isZero()) {
-            long ms = refreshInterval.toMillis();
-            long jitter = Math.max(1, ms / 10);
-            thread.scheduleWithFixedDelay(() -> refresh(true), ms + ThreadLocalRandom.current().nextLong(jitter),
-                    ms, TimeUnit.MILLISECONDS);
+        synchronized (this) {
+            started = true;
+            schedulePeriodic();
         }
     }
 
     /**
-     * Asks for a reload; {@code force} ignores {@code users_refresh_time}. Completes when the load (or the decision
-     * not to load) is done; never completes exceptionally. Callable from any thread.
+     * Takes changed global parameters (admin thread): the next refresh decision and the next load use them; a new
+     * {@code users_refresh_interval} replaces the periodic reload, and a changed {@code skip_name_resolve} reloads
+     * now, as the accounts' host names are looked up (or not) only when they load.
      */
+    public synchronized void global(Params global) {
+        Settings old = settings;
+        settings = Settings.of(global);
+        if (started && !old.refreshInterval().equals(settings.refreshInterval())) {
+            schedulePeriodic();
+        }
+        if (started && old.skipNameResolve() != settings.skipNameResolve()) {
+            refresh(true);
+        }
+    }
+
+    /** (Re)schedules the periodic reload; with this held. */
+    private void schedulePeriodic() {
+        if (periodic != null) {
+            periodic.cancel(false);
+            periodic = null;
+        }
+        Duration interval = settings.refreshInterval();
+        if (!interval.isZero()) {
+            long ms = interval.toMillis();
+            long jitter = Math.max(1, ms / 10);
+            try {
+                periodic = thread.scheduleWithFixedDelay(() -> refresh(true),
+                        ms + ThreadLocalRandom.current().nextLong(jitter), ms, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                periodic = null;                              // closed
+            }
+        }
+    }
+
     /**
      * The service's {@code user} and {@code password} as altered at runtime (maxctrl's {@code alter service S user
      * U}); the next load uses them. Returns whether they changed.
      */
-    /** The global {@code auth_connect_timeout}, {@code auth_read_timeout} and {@code auth_write_timeout} as changed at runtime; the next load uses them. */
-    public void timeouts(Duration connect, Duration read, Duration write) {
-        this.connectTimeout = connect;
-        this.readTimeout = read;
-        this.writeTimeout = write;
-    }
-
     public boolean credentials(String user, String password) {
         String[] now = credentials;
         if (java.util.Objects.equals(now[0], user) && java.util.Objects.equals(now[1], password)) {
@@ -143,6 +169,10 @@ public final class UserAccountStore implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Asks for a reload; {@code force} ignores {@code users_refresh_time}. Completes when the load (or the decision
+     * not to load) is done; never completes exceptionally. Callable from any thread.
+     */
     public synchronized CompletableFuture<Void> refresh(boolean force) {
         if (next != null) {
             return next.done;
@@ -150,7 +180,7 @@ public final class UserAccountStore implements AutoCloseable {
         if (current != null && !current.done.isDone()) {
             return current.done;
         }
-        if (!force && System.nanoTime() - lastLoadStartNanos < refreshTime.toNanos()) {
+        if (!force && System.nanoTime() - lastLoadStartNanos < settings.refreshTime().toNanos()) {
             return CompletableFuture.completedFuture(null);
         }
         return submit();
@@ -219,8 +249,9 @@ public final class UserAccountStore implements AutoCloseable {
     }
 
     private void loadNow(long startNanos) {
+        Settings st = settings;
         if (fileOnly) {
-            loadFileOnly(startNanos);
+            loadFileOnly(startNanos, st);
             return;
         }
         List<String> errors = new ArrayList<>();
@@ -239,7 +270,7 @@ public final class UserAccountStore implements AutoCloseable {
                 continue;
             }
             try {
-                loaded.add(loadRetrying(s));
+                loaded.add(loadRetrying(s, st));
                 from.add(s.name());
                 if (!all) {
                     break;
@@ -263,7 +294,7 @@ public final class UserAccountStore implements AutoCloseable {
                 LOG.warn("{}: {}; using the servers' accounts only", service, e.getMessage());
             }
         }
-        if (!skipNameResolve) {
+        if (!st.skipNameResolve()) {
             // The DNS lookups happen here, on the loader thread; workers only read the result.
             HostNames names = HostNames.resolve(merged.accounts());
             merged = merged.withHostNames(names);
@@ -272,7 +303,7 @@ public final class UserAccountStore implements AutoCloseable {
             }
         }
         // Before the snapshot: a login waiting for the accounts then finds the variables too.
-        loadVariables();
+        loadVariables(st);
         snapshot = merged;
         snapshotStartNanos = startNanos;
         LOG.info("{}: loaded {} user accounts from {}", service, merged.size(), String.join(", ", from));
@@ -286,7 +317,7 @@ public final class UserAccountStore implements AutoCloseable {
      * source server changed or the last read is {@link #VARIABLES_MAX_AGE_NANOS} old: an account load can run once a
      * second under a flood of unknown users, and a second connection per load would double what the servers see.
      */
-    private void loadVariables() {
+    private void loadVariables(Settings st) {
         Server s = ServerVariables.source(targets);
         if (s == null) {
             return;
@@ -297,7 +328,7 @@ public final class UserAccountStore implements AutoCloseable {
         }
         try {
             serverVariables = ServerVariables.load(s, credentials[0], credentials[1],
-                    connectTimeout, readTimeout, writeTimeout);
+                    st.connectTimeout(), st.readTimeout(), st.writeTimeout());
             variablesSource = s.name();
             variablesReadNanos = now;
         } catch (Exception e) {
@@ -307,7 +338,7 @@ public final class UserAccountStore implements AutoCloseable {
     }
 
     /** file_only_always: the file is all there is, whatever state the servers are in. */
-    private void loadFileOnly(long startNanos) {
+    private void loadFileOnly(long startNanos, Settings st) {
         UserAccounts accounts;
         try {
             accounts = UserAccountsFile.read(accountsFile).alone(System.currentTimeMillis());
@@ -315,7 +346,7 @@ public final class UserAccountStore implements AutoCloseable {
             LOG.warn("{}: {}; keeping the accounts loaded before", service, e.getMessage());
             return;
         }
-        if (!skipNameResolve) {
+        if (!st.skipNameResolve()) {
             accounts = accounts.withHostNames(HostNames.resolve(accounts.accounts()));
         }
         snapshot = accounts;
@@ -337,14 +368,14 @@ public final class UserAccountStore implements AutoCloseable {
      * Loads from {@code s}, trying again up to query_retries times while query_retry_timeout has not passed when the
      * network cut the load short (an error the server answered is not retried: it would answer the same).
      */
-    private UserAccounts loadRetrying(Server s) throws Exception {
-        long deadline = System.nanoTime() + queryRetryTimeout.toNanos();
+    private UserAccounts loadRetrying(Server s, Settings st) throws Exception {
+        long deadline = System.nanoTime() + st.queryRetryTimeout().toNanos();
         for (int attempt = 0; ; attempt++) {
             try {
                 return UserAccountLoader.load(s, credentials[0], credentials[1],
-                        connectTimeout, readTimeout, writeTimeout);
+                        st.connectTimeout(), st.readTimeout(), st.writeTimeout());
             } catch (java.io.IOException e) {
-                if (attempt >= queryRetries || System.nanoTime() - deadline > 0) {
+                if (attempt >= st.queryRetries() || System.nanoTime() - deadline > 0) {
                     throw e;
                 }
                 LOG.info("{}: loading user accounts from {} was interrupted ({}); trying again", service, s.name(),

@@ -3,10 +3,10 @@ package io.gatehouse.core.worker;
 import java.lang.management.ManagementFactory;
 
 /**
- * Sizes each worker's classifier cache from the global {@code query_classifier_cache_size}: the configured size, or
- * with 0 MaxScale's default of 15% of memory, divided among the workers (each worker owns one cache). Because the
- * cache lives in the Java heap, "memory" for the default is the smaller of the machine's memory and the JVM's
- * maximum heap. Stateless; called on the main thread when the runtime is built.
+ * Sizes each worker's classifier cache from the global {@code query_classifier_cache_size}: the configured size
+ * divided among the workers (each worker owns one cache), 0 turning caching off as in MaxScale. The parameter's
+ * default is MaxScale's 15% of memory ({@link #defaultTotal()}); because the cache lives in the Java heap, "memory"
+ * is the smaller of the machine's memory and the JVM's maximum heap. Stateless; any thread.
  */
 public final class ClassifierBudget {
     /** MaxScale's default share of memory, in percent. */
@@ -15,18 +15,18 @@ public final class ClassifierBudget {
     private ClassifierBudget() {
     }
 
-    /** This process's per-worker budget in bytes. */
+    /** The per-worker budget in bytes: {@code configured} bytes divided by {@code workers}; 0 is no cache. */
     public static long perWorker(long configured, int workers) {
-        return perWorker(configured, workers, usableMemory());
+        return Math.max(0, configured) / Math.max(1, workers);
     }
 
-    /**
-     * The per-worker budget: {@code configured} bytes (or {@value #DEFAULT_PERCENT}% of {@code memory} when it is 0)
-     * divided by {@code workers}.
-     */
-    static long perWorker(long configured, int workers, long memory) {
-        long total = configured > 0 ? configured : memory / 100 * DEFAULT_PERCENT;
-        return total / Math.max(1, workers);
+    /** The default of {@code query_classifier_cache_size}: {@value #DEFAULT_PERCENT}% of this process's memory. */
+    public static long defaultTotal() {
+        return defaultTotal(usableMemory());
+    }
+
+    static long defaultTotal(long memory) {
+        return memory / 100 * DEFAULT_PERCENT;
     }
 
     /** The smaller of physical memory and the maximum heap. */

@@ -20,26 +20,7 @@ public final class ClassifierCacheView {
     public record Statement(String sql, io.gatehouse.sql.Classification classification, long hits) {
     }
 
-    /**
-     * One worker's cache counters, as MaxScale's {@code query_classifier_cache} of a thread: {@code size} in bytes
-     * and {@code inserts} as the entries it holds plus those it evicted (every insert ends as one or the other).
-     */
-    public record Stats(long size, long inserts, long hits, long misses, long evictions) {
-    }
-
     private ClassifierCacheView() {
-    }
-
-    /** The counters of {@code worker}'s own cache, read on that worker. */
-    public static Stats stats(EventExecutor worker) {
-        Future<Stats> f = worker.submit(() -> {
-            ClassifierCache c = ClassifierCaches.current();
-            return new Stats(c.bytesUsed(), c.size() + c.evictions(), c.hits(), c.misses(), c.evictions());
-        });
-        if (!f.awaitUninterruptibly(5, TimeUnit.SECONDS) || !f.isSuccess()) {
-            throw new IllegalStateException("a routing worker did not answer for its classifier cache within 5 seconds");
-        }
-        return f.getNow();
     }
 
     /** The cached statements of all workers, the most used first. */

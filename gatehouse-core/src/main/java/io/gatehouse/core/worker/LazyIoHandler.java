@@ -19,6 +19,8 @@ final class LazyIoHandler implements IoHandler {
     private final ThreadAwareExecutor executor;
     private final Predicate<Class<? extends IoHandle>> compatible;
     private volatile IoHandler real;
+    /** The loop's counters, for the channels each pass finds ready (the event queue length); loop thread only. */
+    private WorkerCounters counters;
 
     private LazyIoHandler(IoHandlerFactory factory, ThreadAwareExecutor executor,
                           Predicate<Class<? extends IoHandle>> compatible) {
@@ -36,12 +38,15 @@ final class LazyIoHandler implements IoHandler {
     public void initialize() {
         IoHandler h = factory.newHandler(executor);
         h.initialize();
+        counters = WorkerCounters.current();             // initialize() runs on the loop's own thread
         real = h;
     }
 
     @Override
     public int run(IoHandlerContext context) {
-        return real.run(context);
+        int ready = real.run(context);
+        counters.ioPass(ready);
+        return ready;
     }
 
     @Override

@@ -53,6 +53,8 @@ public final class Workers implements AutoCloseable {
     /** How many workers were ever active: the others have no thread and no session. */
     private final AtomicInteger used = new AtomicInteger();
     private final AtomicInteger next = new AtomicInteger();
+    /** 1 while worker i may get new clients (MaxScale's per-thread listen mode); 0 after an unlisten. */
+    private final java.util.concurrent.atomic.AtomicIntegerArray listening;
     /** Each worker's thread id once it started (0 before), for its CPU time. */
     private final AtomicLongArray threadIds;
 
@@ -72,9 +74,21 @@ public final class Workers implements AutoCloseable {
         IoHandlerFactory acceptFactory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("gatehouse-accept", true), acceptFactory);
         this.threadIds = new AtomicLongArray(threadsMax);
+        this.listening = new java.util.concurrent.atomic.AtomicIntegerArray(threadsMax);
+        for (int i = 0; i < threadsMax; i++) {
+            listening.set(i, 1);
+        }
         EventExecutorChooserFactory chooser = executors -> () -> {
             int n = active.get();
-            return executors[Math.floorMod(next.getAndIncrement(), n)];
+            int start = next.getAndIncrement();
+            // Round robin over the active workers that listen; listen() keeps at least one of them listening.
+            for (int k = 0; k < n; k++) {
+                int i = Math.floorMod(start + k, n);
+                if (listening.get(i) == 1) {
+                    return executors[i];
+                }
+            }
+            return executors[Math.floorMod(start, n)];
         };
         this.workers = new MultiThreadIoEventLoopGroup(threadsMax,
                 new io.netty.util.concurrent.ThreadPerTaskExecutor(new DefaultThreadFactory("gatehouse-worker", true)),
@@ -104,6 +118,32 @@ public final class Workers implements AutoCloseable {
         }
         used.accumulateAndGet(n, Math::max);
         active.set(n);
+    }
+
+    /**
+     * Whether worker {@code index} gets new clients (MaxScale's debug listen/unlisten); its sessions stay. Refused
+     * when it would leave no active worker listening. Any thread.
+     */
+    public synchronized void listen(int index, boolean on) {
+        if (index < 0 || index >= loops.length) {
+            throw new IllegalArgumentException("thread " + index + " does not exist");
+        }
+        if (!on) {
+            int others = 0;
+            for (int i = 0; i < active.get(); i++) {
+                others += i != index ? listening.get(i) : 0;
+            }
+            if (others == 0 && index < active.get()) {
+                throw new IllegalStateException("thread " + index + " is the only worker taking new clients; it"
+                        + " keeps listening");
+            }
+        }
+        listening.set(index, on ? 1 : 0);
+    }
+
+    /** True while worker {@code index} may get new clients (it must also be active). */
+    public boolean isListening(int index) {
+        return listening.get(index) == 1;
     }
 
     /** The worker with this index (0 to threads_max - 1). */

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +31,7 @@ final class MariaDbMonitor implements Monitor {
 
     private final MonitorContext context;
     private final List<ServerProbe> probes = new ArrayList<>();
+    private final CooperativeLocks locks;
     private final ClusterOperations ops;
     private final LowDiskSwitchover lowDisk;
     private final MonitorThread thread;
@@ -44,6 +44,8 @@ final class MariaDbMonitor implements Monitor {
     /** The last server seen as primary; kept while it is down, since failover starts from it. */
     private ServerProbe masterOfRecord;
     private volatile long ticks;
+    /** Each server's replication connections as of the last pass (MaxScale's server_info), for the admin thread. */
+    private volatile List<Map<String, Object>> serverInfo = List.of();
     private volatile String primaryName = "";
     private volatile String lastOperation = "";
     private volatile String failoverRefusal = "";
@@ -51,6 +53,7 @@ final class MariaDbMonitor implements Monitor {
 
     MariaDbMonitor(MonitorContext context) {
         this.context = context;
+        this.locks = new CooperativeLocks(context);
         for (MonitoredServer s : context.servers()) {
             probes.add(new ServerProbe(s));
         }
@@ -126,7 +129,8 @@ final class MariaDbMonitor implements Monitor {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("primary", primaryName.isEmpty() ? null : primaryName);
         d.put("ticks", ticks);
-        d.put("cooperative_primary", cooperativePrimary);
+        d.put("server_info", serverInfo);
+        d.put("cooperative_primary", locks.primary());
         d.put("last_operation", lastOperation.isEmpty() ? null : lastOperation);
         d.put("failover_refused", failoverRefusal.isEmpty() ? null : failoverRefusal);
         d.put("rejoin_refused", Map.copyOf(rejoinRefusals));
@@ -158,6 +162,12 @@ final class MariaDbMonitor implements Monitor {
      * says what was done, or throws IllegalStateException with the reason it was refused or failed.
      */
     private String operate(String op, List<String> a) throws InterruptedException {
+        // MaxScale runs manual cluster operations only in active mode. Checked here, on the monitor thread, so a
+        // command queued before passive was switched on is refused too. Releasing locks changes no server's role.
+        if (context.passive() && !op.equals("release-locks")) {
+            throw new IllegalStateException(op + " refused: this instance is passive (global passive=true); only an"
+                    + " active instance changes the cluster");
+        }
         ClusterSettings s = ClusterSettings.from(context.params());
         String result;
         try {
@@ -175,7 +185,7 @@ final class MariaDbMonitor implements Monitor {
                     masterOfRecord = neu;
                     yield "new primary: " + neu.server.name() + (problems.isEmpty() ? "" : "; problems: " + problems);
                 }
-                case "release-locks" -> releaseLocks();
+                case "release-locks" -> locks.release(probes);
                 default -> "new primary: " + ops.switchover(a.isEmpty() ? null : a.get(0),
                         a.size() < 2 ? null : a.get(1), primary, op.endsWith("-force"), s).server.name();
             };
@@ -193,7 +203,7 @@ final class MariaDbMonitor implements Monitor {
         observe(s);
         // The lock majority is settled at every pass, acting or not: the other monitors follow the primary one's
         // choice (primary_monitor_master) through the lock it holds on that server.
-        boolean leads = cooperativeMajority();
+        boolean leads = locks.majority(probes, primary);
         // A passive instance watches and routes; the active one changes the cluster.
         boolean acts = s.acts() || LowDiskSwitchover.enabled(context.params());
         if (acts && leads && !context.passive() && act(s)) {
@@ -255,12 +265,13 @@ final class MariaDbMonitor implements Monitor {
         }
         primaryName = primary == null ? "" : primary.server.name();
         conditions = new RoleConditions(p);
-        primaryIsMaster = primary != null && conditions.masterOk(primary, probes, secondaryMonitor());
+        primaryIsMaster = primary != null && conditions.masterOk(primary, probes, locks.secondary());
         heartbeat.beat(p.bool("replication_heartbeat") ? primary : null, probes);
         List<ScriptHook.Event> events = new ArrayList<>();
         for (ServerProbe probe : probes) {
             publish(probe, previous, events);
         }
+        serverInfo = ReplicationInfo.of(probes);
         ticks++;
         String script = p.string("script");
         if (script != null && !script.isBlank() && !context.passive()) {
@@ -274,92 +285,6 @@ final class MariaDbMonitor implements Monitor {
     /** master_conditions and slave_conditions as of this pass, and whether the primary met the former. */
     private RoleConditions conditions;
     private boolean primaryIsMaster;
-
-    /** True for a cooperating monitor that does not hold the lock majority (as of the last pass). */
-    private boolean secondaryMonitor() {
-        String mode = context.params().string("cooperative_monitoring_locks");
-        return mode != null && !mode.equals("none") && !cooperativePrimary;
-    }
-
-    /**
-     * The lock the monitors of one cluster compete for; MaxScale's name, so Gatehouse and MaxScale instances can
-     * cooperate on one cluster.
-     */
-    private static final String COOPERATIVE_LOCK = "maxscale_mariadbmonitor";
-    /** How long release-locks keeps this monitor from taking the locks again (MaxScale's minute). */
-    private static final long LOCK_HOLD_OFF_NANOS = Duration.ofMinutes(1).toNanos();
-    private volatile boolean cooperativePrimary = true;
-    /** System.nanoTime() until which release-locks keeps the locks free, or 0; monitor thread only. */
-    private long lockHoldOffUntil;
-
-    /**
-     * {@code cooperative_monitoring_locks}: only the monitor holding the lock on a majority of the servers (all of
-     * them, or the running ones) changes the cluster. One that holds some locks but no majority gives them back now
-     * and then, so that a split between monitors cannot last.
-     */
-    private boolean cooperativeMajority() {
-        String mode = context.params().string("cooperative_monitoring_locks");
-        if (mode == null || mode.equals("none")) {
-            cooperativePrimary = true;
-            return true;
-        }
-        if (lockHoldOffUntil != 0 && System.nanoTime() - lockHoldOffUntil < 0) {
-            cooperativePrimary = false;
-            return false;
-        }
-        lockHoldOffUntil = 0;
-        int held = 0;
-        int running = 0;
-        for (ServerProbe p : probes) {
-            if (p.reachable) {
-                running++;
-                p.lock(COOPERATIVE_LOCK);
-                if (p.holdsLock) {
-                    held++;
-                }
-            }
-        }
-        int base = mode.equals("majority_of_all") ? probes.size() : running;
-        boolean majority = held * 2 > base;
-        if (!majority && held > 0 && ThreadLocalRandom.current().nextBoolean()) {
-            for (ServerProbe p : probes) {
-                p.unlock(COOPERATIVE_LOCK);
-            }
-        }
-        if (majority != cooperativePrimary) {
-            LOG.info("Monitor {}: {} the cooperative-monitoring lock majority ({} of {})", context.name(),
-                    majority ? "holds" : "does not hold", held, base);
-        }
-        cooperativePrimary = majority;
-        for (ServerProbe p : probes) {
-            p.markChosenPrimary(majority && p == primary);
-        }
-        return majority;
-    }
-
-    /**
-     * release-locks: gives back every cooperative-monitoring lock this monitor holds and takes none for a minute, so
-     * that another monitor can become the primary one. Refused when locks are not in use or none was held.
-     */
-    private String releaseLocks() {
-        String mode = context.params().string("cooperative_monitoring_locks");
-        if (mode == null || mode.equals("none")) {
-            throw new IllegalStateException("release-locks: cooperative_monitoring_locks is none, so this monitor"
-                    + " uses no locks");
-        }
-        int released = 0;
-        for (ServerProbe p : probes) {
-            released += (p.unlock(COOPERATIVE_LOCK) ? 1 : 0) + (p.releaseMasterLock() ? 1 : 0);
-        }
-        cooperativePrimary = false;
-        lockHoldOffUntil = System.nanoTime() + LOCK_HOLD_OFF_NANOS;
-        if (released == 0) {
-            throw new IllegalStateException("release-locks: this monitor held no locks; it will not take any for"
-                    + " 1 minute");
-        }
-        LOG.warn("Monitor {}: released {} lock(s); it will not take any for 1 minute", context.name(), released);
-        return "released " + released + " lock(s); none will be taken for 1 minute";
-    }
 
     /** Automatic actions after a pass; true when the cluster was changed and must be observed again. */
     private boolean act(ClusterSettings s) {
@@ -502,13 +427,13 @@ final class MariaDbMonitor implements Monitor {
             if (probe == primary) {
                 if (primaryIsMaster) {
                     status |= ServerStatus.MASTER;
-                } else if (conditions.failedPrimaryMayRead(probe, secondaryMonitor())) {
+                } else if (conditions.failedPrimaryMayRead(probe, locks.secondary())) {
                     status |= ServerStatus.SLAVE;
                 }
                 lag = 0;
             } else {
                 ServerProbe.SlaveConnection c = replicationTo(probe, previousPrimary, 0);
-                if (c != null && conditions.slaveOk(probe, primary, primaryIsMaster, probes, secondaryMonitor())) {
+                if (c != null && conditions.slaveOk(probe, primary, primaryIsMaster, probes, locks.secondary())) {
                     status |= ServerStatus.SLAVE;
                     lag = c.secondsBehind();
                     parent = Topology.sourceOf(c, probes);

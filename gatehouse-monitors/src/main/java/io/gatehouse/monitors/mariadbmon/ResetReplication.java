@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * passes; no buffers.
  *
  * <p>The steps are those MaxScale documents: on every server replication is removed (STOP SLAVE, RESET SLAVE ALL),
- * read_only set and events disabled, then RESET MASTER and {@code gtid_slave_pos} cleared; the new primary is made
+ * read_only set and events disabled, then RESET MASTER and {@code gtid_slave_pos} set to
+ * sequence 0 of the new primary's domain and server id; the new primary is made
  * writable with the events the old primary ran; the others replicate from it with MASTER_USE_GTID=slave_pos.
  * read_only goes on everywhere before anything is deleted, so that no ordinary client writes in between.
  */
@@ -61,13 +62,17 @@ final class ResetReplication {
             for (ServerProbe p : targets) {
                 ServerActions.run(conns.get(p), p.server.name(), "SET GLOBAL read_only = ON");
             }
+            // Every server starts again at sequence 0 of the new primary's domain (MaxScale sets the sequence of
+            // gtid_slave_pos to zero), so gtid_current_pos agrees everywhere before the first new transaction.
+            List<String> ids = conns.get(neu).query("SELECT @@gtid_domain_id, @@server_id").rows().get(0);
+            String zero = ids.get(0) + "-" + ids.get(1) + "-0";
             for (ServerProbe p : targets) {
                 BlockingClient c = conns.get(p);
                 String name = p.server.name();
                 ServerActions.removeReplication(c, p);
                 ServerActions.disableEvents(c, p, s);
                 ServerActions.run(c, name, "RESET MASTER");
-                ServerActions.run(c, name, "SET GLOBAL gtid_slave_pos = ''");
+                ServerActions.run(c, name, "SET GLOBAL gtid_slave_pos = '" + zero + "'");
             }
             BlockingClient pc = conns.get(neu);
             ServerActions.run(pc, neu.server.name(), "SET GLOBAL read_only = OFF");

@@ -19,7 +19,7 @@ final class ServerProbe {
     /** One row of SHOW ALL SLAVES STATUS, the parts topology needs. */
     record SlaveConnection(String name, String masterHost, int masterPort, long masterServerId, boolean ioRunning,
                            boolean ioConnecting, boolean sqlRunning, long secondsBehind, String gtidIoPos,
-                           long heartbeats, String lastSqlError) {
+                           long heartbeats, String lastSqlError, String usingGtid, String lastIoError) {
     }
 
     final MonitoredServer server;
@@ -223,7 +223,8 @@ final class ServerProbe {
                     parseInt(q.value(r, "Master_Port")), parseLong(q.value(r, "Master_Server_Id")), io.equals("Yes"),
                     io.equals("Connecting"), "Yes".equals(q.value(r, "Slave_SQL_Running")),
                     behind == null ? -1 : parseLong(behind), nz(q.value(r, "Gtid_IO_Pos")),
-                    parseLong(q.value(r, "Slave_received_heartbeats")), nz(q.value(r, "Last_SQL_Error"))));
+                    parseLong(q.value(r, "Slave_received_heartbeats")), nz(q.value(r, "Last_SQL_Error")),
+                    nz(q.value(r, "Using_Gtid")), nz(q.value(r, "Last_IO_Error"))));
         }
         return out;
     }

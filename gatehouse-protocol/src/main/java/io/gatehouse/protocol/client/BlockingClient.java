@@ -267,6 +267,14 @@ public final class BlockingClient implements AutoCloseable {
         });
     }
 
+    /**
+     * Bounds each later wait for the server by {@code timeout}: a caller whose statements may run long logs in
+     * under the short read timeout of its options and then lengthens it.
+     */
+    public void readTimeout(java.time.Duration timeout) {
+        channel.readTimeout(timeout);
+    }
+
     /** Sends COM_QUIT (best effort) and closes the socket; safe to call twice. */
     @Override
     public void close() {

@@ -34,7 +34,7 @@ final class PacketChannel implements Closeable {
     private final SocketChannel channel;
     private final Selector selector;
     private final SelectionKey key;
-    private final long readTimeoutNanos;
+    private long readTimeoutNanos;
     private final long writeTimeoutNanos;
     private final ByteBuffer header = ByteBuffer.allocate(Packets.HEADER_SIZE);
     private int sequence;
@@ -152,6 +152,11 @@ final class PacketChannel implements Closeable {
 
     boolean isOpen() {
         return channel.isOpen();
+    }
+
+    /** Bounds each later read by {@code timeout} instead of the one given at connect. */
+    void readTimeout(Duration timeout) {
+        readTimeoutNanos = timeout.toNanos();
     }
 
     @Override

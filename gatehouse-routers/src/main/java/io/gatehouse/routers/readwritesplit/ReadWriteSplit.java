@@ -51,7 +51,7 @@ final class ReadWriteSplit implements Router {
         }
         // Sessions classify through their worker's cache (io.gatehouse.sql.ClassifierCaches); the core gives the
         // per-worker share of query_classifier_cache_size (0 from a context that does not size it: keep the default).
-        if (context.classifierCacheBytes() > 0) {
+        if (context.classifierCacheBytes() >= 0) {
             io.gatehouse.sql.ClassifierCaches.configure(context.classifierCacheBytes(), 1);
         }
     }

@@ -4,6 +4,7 @@ import io.gatehouse.api.reply.Reply;
 import io.gatehouse.api.server.ServerStatus;
 import io.gatehouse.core.server.Server;
 import io.gatehouse.core.session.ClientSession;
+import io.gatehouse.core.worker.WorkerCounters;
 import io.gatehouse.protocol.Capabilities;
 import io.gatehouse.protocol.ChangeUserRequest;
 import io.gatehouse.protocol.HandshakeResponse;
@@ -121,6 +122,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        WorkerCounters.current().totalDescriptors++;
         channel = ctx.channel();
         if (state == State.CLOSED) {
             ctx.close();                                // dropped while its socket was still opening
@@ -135,6 +137,19 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
         ctx.fireChannelActive();
     }
 
+    /** Bytes read from the server and held here: a cut packet's start and the login's unframed bytes. */
+    public long bufferedBytes() {
+        ByteBuf h = held;
+        return framer.bufferedBytes() + (h == null ? 0 : h.readableBytes());
+    }
+
+    /** Bytes written towards the server that its socket has not taken yet. */
+    public long pendingWriteBytes() {
+        Channel c = channel;
+        io.netty.channel.ChannelOutboundBuffer out = c == null ? null : c.unsafe().outboundBuffer();
+        return out == null ? 0 : out.totalPendingWriteBytes();
+    }
+
     /** The server refused a COM_CHANGE_USER and kept the connection as its previous user, with its session reset. */
     void changeUserRefused() {
         state = State.READY;
@@ -144,7 +159,15 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        ByteBuf buf = (ByteBuf) msg;
+        long start = System.nanoTime();
+        try {
+            read(ctx, (ByteBuf) msg);
+        } finally {
+            WorkerCounters.current().executed(start);
+        }
+    }
+
+    private void read(ChannelHandlerContext ctx, ByteBuf buf) {
         keepAlive.used();
         if (keepAlive.awaitingAnswer()) {
             // A keepalive ping's answer comes before anything sent after it: it is ours, whatever the state.
@@ -293,6 +316,10 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        WorkerCounters.current().reads++;
+        if (session != null) {
+            session.backendRead();
+        }
         if (state == State.READY && pipeline != null) {
             pipeline.backendReadComplete();
         }
@@ -300,6 +327,9 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            WorkerCounters.current().writes++;
+        }
         if (pipeline != null) {
             pipeline.backendWritabilityChanged();
         }
@@ -314,6 +344,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
         state = State.CLOSED;
         if (was != State.CLOSED) {
             // We did not close it: the server reset it or went away. Its monitor should look now.
+            WorkerCounters.current().hangups++;
             server.suspect();
         }
         if (counted) {
@@ -336,6 +367,7 @@ public final class BackendConnection extends ChannelInboundHandlerAdapter implem
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        WorkerCounters.current().errors++;
         LOG.warn("Connection to {} failed: {}", server, cause.getMessage());
         ctx.close();
     }

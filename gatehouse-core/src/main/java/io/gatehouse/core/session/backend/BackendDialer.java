@@ -6,7 +6,6 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.unix.DomainSocketAddress;
 import java.net.SocketAddress;
 import java.util.function.Consumer;
@@ -26,8 +25,7 @@ public final class BackendDialer {
         Bootstrap boot = new Bootstrap().group(loop)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
-                .option(ChannelOption.WRITE_BUFFER_WATER_MARK,
-                        new WriteBufferWaterMark(proxy.writeqLowWater(), proxy.writeqHighWater()))
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, proxy.waterMark())
                 .handler(connection);
         SocketAddress addr;
         if (server.socket() != null) {

@@ -32,6 +32,15 @@ public final class BackendPool {
         return new Key(s, clientCaps & ~IRRELEVANT);
     }
 
+    /** The idle connections pooled on the calling worker (each an open socket to a server). */
+    public int idleHere() {
+        int n = 0;
+        for (ArrayDeque<BackendConnection> q : pools.get().values()) {
+            n += q.size();
+        }
+        return n;
+    }
+
     /** An idle connection to {@code server} made for clients with these capabilities, or null. */
     public BackendConnection take(Server server, long clientCaps) {
         if (server.persistPoolMax() <= 0) {

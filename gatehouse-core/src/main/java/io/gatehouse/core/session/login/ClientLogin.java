@@ -45,6 +45,8 @@ public final class ClientLogin implements LoginFlow {
     private static final Logger LOG = LoggerFactory.getLogger(ClientLogin.class);
 
     private final ClientSession s;
+    /** A backend's refusal of this login under skip_authentication/clear_pw_passthrough was counted already. */
+    private boolean backendRefusalCounted;
     private boolean reloadedUsers;
 
     public ClientLogin(ClientSession session) {
@@ -300,5 +302,24 @@ public final class ClientLogin implements LoginFlow {
             s.auth = new LoginCheck.Result(s.auth.account(), verdict.backendSha1(), 0, "", "", false, true);
         }
         s.connectBackend();
+    }
+
+    /**
+     * A backend refused this client's login with a password error: under skip_authentication or
+     * clear_pw_passthrough that is the only check the password gets, so it counts towards the host block (once per
+     * login, however many backends a router opens). Worker thread.
+     */
+    public void backendRefused() {
+        if (s.auth != null && s.auth.checkedHere()) {
+            // Gatehouse's accounts let in what the backend refuses (dropped, or a new password): reload them, at
+            // most once per users_refresh_time.
+            s.service.users().refresh(false);
+        }
+        if (s.auth != null && !s.auth.checkedHere() && !backendRefusalCounted && s.state != ClientSession.State.ROUTING) {
+            backendRefusalCounted = true;
+            if (s.proxy.blocker().failed(s.remote)) {
+                LOG.warn("Host '{}' blocked after too many failed logins", s.remote);
+            }
+        }
     }
 }

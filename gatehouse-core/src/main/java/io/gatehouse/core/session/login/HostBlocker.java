@@ -9,7 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * otherwise), new connections from it are refused until the block time has passed. Failures are counted in that
  * window, as MaxScale counts them: a successful login from the host does not wipe them (else one good account
  * would give an attacker unlimited guesses at others). Shared by every worker: a concurrent map of small records,
- * no locks held across calls, no buffers.
+ * no locks held across calls, no buffers. The limit and block time change at runtime ({@link #settings}, admin
+ * thread); workers read them as one volatile record at each decision.
  */
 public final class HostBlocker {
     /** {@code firstNanos} starts the window the failures are counted in. */
@@ -19,14 +20,24 @@ public final class HostBlocker {
     /** Beyond this many tracked hosts, stale entries are dropped: failures from many addresses cannot grow memory. */
     private static final int MAX_HOSTS = 10_000;
 
-    private final int limit;
-    private final long blockNanos;
+    /** {@code limit} 0 disables blocking. */
+    private record Settings(int limit, long blockNanos) {
+    }
+
+    private volatile Settings settings;
     private final ConcurrentHashMap<String, Failures> hosts = new ConcurrentHashMap<>();
 
     /** {@code limit} 0 disables blocking. */
     public HostBlocker(int limit, Duration blockTime) {
-        this.limit = limit;
-        this.blockNanos = blockTime.toNanos();
+        settings(limit, blockTime);
+    }
+
+    /**
+     * New settings for the next decisions. Counts and blocks so far stay; a limit lowered below a host's count blocks
+     * it at its next failure.
+     */
+    public void settings(int limit, Duration blockTime) {
+        this.settings = new Settings(limit, blockTime.toNanos());
     }
 
     /** A blocker that never blocks. */
@@ -36,7 +47,7 @@ public final class HostBlocker {
 
     /** True when {@code host} is blocked now; an expired block is lifted and its count starts again. */
     public boolean isBlocked(String host) {
-        if (limit <= 0) {
+        if (settings.limit() <= 0) {
             return false;
         }
         Failures f = hosts.get(host);
@@ -52,6 +63,9 @@ public final class HostBlocker {
 
     /** Counts a failed login from {@code host}; returns true when the host is blocked from now on. */
     public boolean failed(String host) {
+        Settings s = settings;
+        int limit = s.limit();
+        long blockNanos = s.blockNanos();
         if (limit <= 0) {
             return false;
         }
@@ -67,7 +81,7 @@ public final class HostBlocker {
             }
             boolean fresh = old == null || now - old.firstNanos() > blockNanos;
             int n = fresh ? 1 : old.count() + 1;
-            return new Failures(n, n >= limit ? blockUntil() : 0, fresh ? now : old.firstNanos(), now);
+            return new Failures(n, n >= limit ? blockUntil(blockNanos) : 0, fresh ? now : old.firstNanos(), now);
         });
         return after.blockedUntilNanos() != 0;
     }
@@ -77,7 +91,7 @@ public final class HostBlocker {
         return hosts.size();
     }
 
-    private long blockUntil() {
+    private static long blockUntil(long blockNanos) {
         long t = System.nanoTime() + blockNanos;
         return t == 0 ? 1 : t;
     }

@@ -45,6 +45,11 @@ final class CommandQueue {
                 session.maxPacketSize());
     }
 
+    /** Client bytes held here: the start of a command still arriving plus the commands parked; worker thread. */
+    long bufferedBytes() {
+        return frames.bufferedBytes() + parkedBytes;
+    }
+
     /** Appends client bytes; takes ownership of {@code in}. */
     void add(ByteBuf in) {
         frames.add(in);

@@ -36,6 +36,15 @@ final class PreparedTexts {
         size++;
     }
 
+    /** Bytes kept: the texts' characters and each slot's id, digest and reference (8 bytes each); worker thread. */
+    long bytes() {
+        long n = (long) ids.length * 24;
+        for (int i = 0; i < size; i++) {
+            n += texts[i].length();
+        }
+        return n;
+    }
+
     /** The index of {@code id}, or -1. */
     int find(long id) {
         if (id == LAST_PREPARED) {

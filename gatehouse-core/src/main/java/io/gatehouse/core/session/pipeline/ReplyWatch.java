@@ -93,6 +93,11 @@ final class ReplyWatch {
         return p.readableBytes() >= 9 ? p.getUnsignedIntLE(p.readerIndex() + 5) : -1;
     }
 
+    /** Bytes the session's prepared-statement texts take here (0 when statements are not counted). */
+    long preparedBytes() {
+        return prepared == null ? 0 : prepared.bytes();
+    }
+
     /** COM_RESET_CONNECTION or COM_CHANGE_USER succeeded: the server forgot the prepared statements. */
     void sessionReset() {
         if (prepared != null) {

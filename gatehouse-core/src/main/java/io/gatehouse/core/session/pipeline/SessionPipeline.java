@@ -74,6 +74,22 @@ public final class SessionPipeline {
         this.sharing = idle >= 0 ? new SessionSharing(this, session, idle) : null;
     }
 
+    /**
+     * Adds the bytes this pipeline holds to {@code m}: client bytes not yet routed, each backend connection's
+     * unsent and held-back bytes, the session state kept for connection sharing and the prepared-statement texts
+     * kept for the statistics. Worker thread.
+     */
+    public void measure(io.gatehouse.core.session.SessionMemory m) {
+        m.clientReadq(queue.bufferedBytes());
+        m.execMetadata(replyWatch.preparedBytes());
+        if (sharing != null) {
+            m.sescmdHistory(sharing.historyBytes());
+        }
+        for (BackendConnection b : backends.all()) {
+            m.backend(b.server().name(), b.bufferedBytes(), b.pendingWriteBytes());
+        }
+    }
+
     public void start() {
         filters.start(this, session, restart.chainOr(session.service().filters()));
         replyPackets = ReplyPackets.of(session.clientChannel(), session.clientCapabilities(), filters.sessions());

@@ -69,6 +69,15 @@ final class SessionSharing {
     }
 
     /** A router connects to {@code server}: the endpoint it keeps, over a new (or pooled) connection. */
+    /** Bytes of session state the endpoints keep (their histories); worker thread. */
+    long historyBytes() {
+        long n = 0;
+        for (SharedEndpoint e : shared) {
+            n += e.historyBytes();
+        }
+        return n;
+    }
+
     SharedEndpoint open(Server server, boolean withDatabase) {
         SharedEndpoint e = new SharedEndpoint(this, server, withDatabase);
         shared.add(e);

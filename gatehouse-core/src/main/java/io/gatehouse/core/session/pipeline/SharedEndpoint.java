@@ -56,6 +56,11 @@ final class SharedEndpoint implements Endpoint, CommandCodes {
         return current;
     }
 
+    /** Bytes of session state this endpoint keeps to re-apply on another connection; worker thread. */
+    long historyBytes() {
+        return history.bytes();
+    }
+
     StateHistory history() {
         return history;
     }

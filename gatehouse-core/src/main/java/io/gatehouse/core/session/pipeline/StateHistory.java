@@ -249,6 +249,21 @@ final class StateHistory implements CommandCodes {
         return false;
     }
 
+    /**
+     * Bytes this history keeps: the payloads of its entries and of the pending one, and the parameter types of
+     * prepared statements (map bookkeeping not counted); worker thread.
+     */
+    long bytes() {
+        long n = pending == null ? 0 : pending.payload().length;
+        for (Entry e : entries) {
+            n += e.payload().length;
+        }
+        for (byte[] types : parameterTypes.values()) {
+            n += types.length;
+        }
+        return n;
+    }
+
     private void add(Entry e) {
         if (e.replaceable()) {
             // The same statement again (SET NAMES at every checkout of an application's pool): the earlier one goes,
