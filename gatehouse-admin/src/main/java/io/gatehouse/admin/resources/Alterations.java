@@ -44,7 +44,21 @@ public final class Alterations {
                 }
             }
             if (rels != null && rels.isObject()) {
+                // maxctrl's link/unlink PATCH the whole relationships object of the GET, read-only kinds (a
+                // service's listeners, a monitor's services) and empty ones included: a kind left as it is changes
+                // nothing, as in MaxScale. Judged on the object as it was, before any of them is applied.
+                Map<String, JsonNode> changed = new LinkedHashMap<>();
                 for (var e : rels.properties()) {
+                    if (!unchanged(type, name, e.getKey(), e.getValue())) {
+                        changed.put(e.getKey(), e.getValue());
+                    }
+                }
+                if (type.equals("services") && changed.containsKey("servers") && !ids(changed.get("servers")).isEmpty()
+                        && !ids(rels.path("monitors")).isEmpty()) {
+                    throw ApiException.badRequest("service '" + name + "' uses the cluster of monitor '"
+                            + ids(rels.path("monitors")).get(0) + "': it cannot also have servers linked to it");
+                }
+                for (var e : changed.entrySet()) {
                     relate(changes, type, name, e.getKey(), e.getValue());
                 }
             }
@@ -69,7 +83,62 @@ public final class Alterations {
         }
     }
 
-    private void relate(RuntimeChanges changes, String type, String name, String relation, JsonNode rel) throws Exception {
+    /** Whether {@code rel} lists the same objects the resource's relationship of that kind has now. */
+    private boolean unchanged(String type, String name, String relation, JsonNode rel) {
+        List<String> ids = ids(rel);
+        List<String> now = current(type, name, relation);
+        if (now == null) {
+            return false;
+        }
+        // A service's filters are a chain, so their order counts; the other kinds are sets.
+        return relation.equals("filters") ? ids.equals(now)
+                : ids.size() == now.size() && new java.util.HashSet<>(ids).equals(new java.util.HashSet<>(now));
+    }
+
+    /** The names an object's relationship of {@code relation} has now, as its GET shows them; null if unknown. */
+    private List<String> current(String type, String name, String relation) {
+        switch (type) {
+            case "services" -> {
+                String cluster = rt.serviceCluster(name);
+                return switch (relation) {
+                    case "listeners" -> rt.listenersOf(name).stream().map(io.gatehouse.core.listener.Listener::name)
+                            .toList();
+                    case "filters" -> io.gatehouse.core.config.ConfigLoader.filterNames(rt.services().get(name).params());
+                    case "monitors" -> cluster == null ? List.of() : List.of(cluster);
+                    case "servers" -> cluster != null ? List.of()
+                            : rt.services().get(name).targets().stream().map(io.gatehouse.core.server.Server::name)
+                                    .toList();
+                    case "services" -> List.of();
+                    default -> null;
+                };
+            }
+            case "monitors" -> {
+                return switch (relation) {
+                    case "servers" -> rt.monitorServers(name);
+                    case "services" -> rt.services().keySet().stream().filter(s -> name.equals(rt.serviceCluster(s)))
+                            .toList();
+                    case "monitors", "filters" -> List.of();
+                    default -> null;
+                };
+            }
+            case "servers" -> {
+                return switch (relation) {
+                    case "services" -> rt.services().values().stream()
+                            .filter(v -> v.targets().stream().anyMatch(t -> t.name().equals(name)))
+                            .map(io.gatehouse.core.service.Service::name).toList();
+                    case "monitors" -> rt.monitors().keySet().stream()
+                            .filter(m -> rt.monitorServers(m).contains(name)).toList();
+                    case "servers", "filters" -> List.of();
+                    default -> null;
+                };
+            }
+            default -> {
+                return null;
+            }
+        }
+    }
+
+    private static List<String> ids(JsonNode rel) {
         List<String> ids = new ArrayList<>();
         JsonNode data = rel.path("data");
         if (data.isArray()) {
@@ -77,6 +146,11 @@ public final class Alterations {
         } else if (data.isObject()) {
             ids.add(data.path("id").asText());
         }
+        return ids;
+    }
+
+    private void relate(RuntimeChanges changes, String type, String name, String relation, JsonNode rel) throws Exception {
+        List<String> ids = ids(rel);
         if (type.equals("servers") && (relation.equals("services") || relation.equals("monitors"))) {
             relateServer(changes, name, relation, ids);
             return;

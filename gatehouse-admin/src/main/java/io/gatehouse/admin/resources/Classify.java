@@ -11,9 +11,10 @@ import java.util.regex.Pattern;
 
 /**
  * {@code GET /v1/maxscale/query_classifier/classify?sql=...}: what Gatehouse's SQL classifier makes of a statement,
- * in the shape of MaxScale's answer ({@code data.attributes.parameters} with the SQL, parse result, type mask,
- * operation, whether there is a WHERE clause, the functions called) plus the tables read and written and the
- * canonical form. Runs on the admin thread; the classifier is a pure function.
+ * in the shape of MaxScale 24.02's answer ({@code data.attributes} with the parse result, type mask, operation,
+ * whether there is a WHERE clause, the functions called, the canonical form; what maxctrl's {@code classify}
+ * prints), plus the tables read and written; the same again with the SQL under {@code data.attributes.parameters},
+ * where older MaxScale versions (and gatectl) read them. Runs on the admin thread; the classifier is a pure function.
  */
 public final class Classify {
     private static final Pattern WHERE = Pattern.compile("\\bwhere\\b", Pattern.CASE_INSENSITIVE);
@@ -34,13 +35,21 @@ public final class Classify {
         p.put("has_where_clause", WHERE.matcher(c.canonical()).find());
         ArrayNode functions = p.putArray("functions");
         for (String f : c.functions()) {
-            functions.addObject().put("name", f);
+            // maxctrl prints each as name: (arguments); the classifier does not collect the columns used.
+            ObjectNode fn = functions.addObject().put("name", f);
+            fn.putArray("arguments");
         }
         ArrayNode read = p.putArray("tables_read");
         c.tablesRead().forEach(read::add);
         ArrayNode written = p.putArray("tables_written");
         c.tablesWritten().forEach(written::add);
         p.put("canonical", c.canonical());
+        ObjectNode attributes = (ObjectNode) res.get("attributes");
+        p.properties().forEach(e -> {
+            if (!e.getKey().equals("sql")) {
+                attributes.set(e.getKey(), e.getValue().deepCopy());
+            }
+        });
         return api.document(res, "maxscale/query_classifier/classify");
     }
 

@@ -84,7 +84,9 @@ public final class Servers {
         a.put("replication_lag", st.replicationLag());
         // Gatehouse extension: milliseconds, measured by mariadbmon's replication_heartbeat when it is on.
         a.put("replication_lag_ms", st.replicationLagMillis());
-        a.put("version_string", st.versionString());
+        // As MaxScale shows it: without the "5.5.5-" that MariaDB 10+ puts first in its handshake for old clients.
+        String version = st.versionString();
+        a.put("version_string", version.startsWith("5.5.5-") ? version.substring(6) : version);
         a.set("source", Sources.of(rt, s.name()));
         a.set("parameters", ParamsJson.render(s.params(), CoreParams.SERVER, Set.of("type", "protocol")));
         ObjectNode stats = a.putObject("statistics");

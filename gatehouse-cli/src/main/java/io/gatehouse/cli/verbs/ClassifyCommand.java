@@ -32,25 +32,32 @@ public final class ClassifyCommand implements Runnable {
         gatectl.eachHost(c -> {
             JsonNode p = c.get(path).path("data").path("attributes").path("parameters");
             BoxTable t = new BoxTable(null);
+            // maxctrl's rows; the tables read and written stay in the JSON (gatectl api get ...).
             String[][] rows = {{"Parse result", "parse_result"}, {"Type mask", "type_mask"}, {"Operation", "operation"},
-                {"Has where clause", "has_where_clause"}, {"Functions", "functions"}, {"Tables read", "tables_read"},
-                {"Tables written", "tables_written"}, {"Canonical", "canonical"}};
+                {"Has where clause", "has_where_clause"}, {"Fields", "fields"}, {"Functions", "functions"},
+                {"Canonical", "canonical"}};
             for (String[] r : rows) {
-                t.row(List.of(r[0], value(p.path(r[1]))));
+                t.row(List.of(r[0], value(p.path(r[1]), gatectl.tsv() ? ", " : "\n")));
             }
             return gatectl.tsv() ? t.tsv() : t.render();
         });
     }
 
-    /** Lists (functions are objects with a name, tables are strings) print as names joined by commas. */
-    private static String value(JsonNode n) {
+    /** Lists one item a line (joined by commas in TSV), a function as maxctrl prints it: {@code name: (arguments)}. */
+    private static String value(JsonNode n, String sep) {
         if (!n.isArray()) {
-            return JsonText.text(n);
+            return n.isMissingNode() ? "" : JsonText.text(n);
         }
-        List<String> names = new java.util.ArrayList<>();
+        List<String> items = new java.util.ArrayList<>();
         for (JsonNode e : n) {
-            names.add(e.has("name") ? e.path("name").asText() : e.asText());
+            if (e.has("name")) {
+                List<String> args = new java.util.ArrayList<>();
+                e.path("arguments").forEach(a -> args.add(a.asText()));
+                items.add(e.path("name").asText() + ": (" + String.join(", ", args) + ")");
+            } else {
+                items.add(e.asText());
+            }
         }
-        return String.join(", ", names);
+        return String.join(sep, items);
     }
 }

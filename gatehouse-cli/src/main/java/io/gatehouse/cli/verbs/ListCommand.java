@@ -104,8 +104,10 @@ public final class ListCommand {
 
     @Command(name = "users", description = "List admin users")
     void users() {
-        table("users/inet", List.of("Name", "Type", "Privileges"), r -> List.of(r.path("id").asText(),
-                r.path("type").asText(), Rows.at(r, "/attributes/account")));
+        table("users/inet", List.of("Name", "Type", "Privileges", "Created", "Last Updated", "Last Login"),
+                r -> List.of(r.path("id").asText(), r.path("type").asText(), Rows.at(r, "/attributes/account"),
+                        Rows.at(r, "/attributes/created"), Rows.at(r, "/attributes/last_update"),
+                        Rows.at(r, "/attributes/last_login")));
     }
 
     @Command(name = "commands", description = "List the module commands of loaded modules")
@@ -117,9 +119,8 @@ public final class ListCommand {
                 for (JsonNode cmd : m.path("attributes").path("commands")) {
                     names.add(cmd.path("id").asText());
                 }
-                if (!names.isEmpty()) {
-                    t.row(List.of(m.path("id").asText(), String.join(", ", names)));
-                }
+                // Every module, with or without commands, as maxctrl lists them.
+                t.row(List.of(m.path("id").asText(), String.join(", ", names)));
             }
             return Rows.print(gatectl, t);
         });

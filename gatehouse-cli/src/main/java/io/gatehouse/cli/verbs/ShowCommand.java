@@ -38,18 +38,29 @@ public final class ShowCommand {
     private String render(JsonNode r, List<Field> fields) {
         BoxTable t = new BoxTable(null);
         for (Field f : fields) {
-            String v = f.where().startsWith("rel:") ? Rows.ids(r, f.where().substring(4), "\n")
-                    : f.where().startsWith("lines:") ? lines(r.at(f.where().substring(6)))
-                    : JsonText.text(r.at(f.where()));
+            String v;
+            if (f.where().startsWith("rel:")) {
+                v = Rows.ids(r, f.where().substring(4), "\n");
+            } else if (f.where().startsWith("lines:")) {
+                v = lines(r.at(f.where().substring(6)));
+            } else {
+                JsonNode n = r.at(f.where());
+                v = scalars(n) ? lines(n) : JsonText.text(n);
+            }
             t.row(List.of(f.label(), v));
         }
         return gatectl.tsv() ? t.tsv() : t.render();
     }
 
-    /** An array of strings one per line, as maxctrl shows a session's log. */
+    /** An array of plain values (or an empty one), which maxctrl prints one value a line. */
+    private static boolean scalars(JsonNode n) {
+        return n.isArray() && (n.isEmpty() || n.get(0).isValueNode());
+    }
+
+    /** An array one value per line, as maxctrl shows a session's log and other arrays of values. */
     private static String lines(JsonNode n) {
         List<String> out = new java.util.ArrayList<>();
-        n.forEach(e -> out.add(e.asText()));
+        n.forEach(x -> out.add(JsonText.text(x)));
         return String.join("\n", out);
     }
 
@@ -57,15 +68,12 @@ public final class ShowCommand {
         gatectl.eachHost(c -> render(c.get(path).path("data"), fields));
     }
 
-    /** Every object of a collection, one table each, separated by an empty line as maxctrl separates them. */
+    /** Every object of a collection, one table each, one right after the other as maxctrl prints them. */
     private void showAll(String path, List<Field> fields) {
         gatectl.eachHost(c -> {
             StringBuilder sb = new StringBuilder();
             for (JsonNode r : c.get(path).path("data")) {
-                if (sb.length() > 0 && !gatectl.tsv()) {
-                    sb.append('\n');
-                }
-                sb.append(render(r, fields));
+                sb.append(render(r, fields));       // one table right after the other, as maxctrl 24.02 prints them
             }
             return sb.toString();
         });
@@ -135,7 +143,7 @@ public final class ShowCommand {
 
     private static List<Field> listenerFields() {
         return List.of(f("Name", "/id"), f("Source", "/attributes/source/file"),
-                f("Service", "rel:services"), f("State", "/attributes/state"), f("Parameters", "/attributes/parameters"));
+                f("Service", "rel:services"), f("Parameters", "/attributes/parameters"));
     }
 
     @Command(name = "listener", description = "Show a listener")
@@ -232,6 +240,7 @@ public final class ShowCommand {
         show("maxscale/threads/" + id, threadFields());
     }
 
+    /** As maxctrl prints it: one table, a row per field, a column per thread and a last column for all of them. */
     @Command(name = "threads", description = "Show all routing threads")
     void threads(@Option(names = "--kind", defaultValue = "running",
                          description = "running (threads not Dormant) or all (default: ${DEFAULT-VALUE})") String kind) {
@@ -239,18 +248,41 @@ public final class ShowCommand {
             throw new io.gatehouse.cli.CliException("--kind is running or all, not '" + kind + "'");
         }
         gatectl.eachHost(c -> {
-            StringBuilder sb = new StringBuilder();
+            List<JsonNode> all = new ArrayList<>();
             for (JsonNode r : c.get("maxscale/threads").path("data")) {
-                if (kind.equals("running") && r.at("/attributes/stats/state").asText().equals("Dormant")) {
-                    continue;
+                if (kind.equals("all") || !r.at("/attributes/stats/state").asText().equals("Dormant")) {
+                    all.add(r);
                 }
-                if (sb.length() > 0 && !gatectl.tsv()) {
-                    sb.append('\n');
-                }
-                sb.append(render(r, threadFields()));
             }
-            return sb.toString();
+            BoxTable t = new BoxTable(null);
+            for (Field f : threadFields()) {
+                List<String> row = new ArrayList<>(List.of(f.label()));
+                List<JsonNode> values = all.stream().map(r -> r.at(f.where())).toList();
+                values.forEach(v -> row.add(v.isMissingNode() || v.isNull() ? "" : JsonText.text(v)));
+                row.add(f.label().equals("Id") ? "All" : summary(f.label(), values));
+                t.row(row);
+            }
+            return gatectl.tsv() ? t.tsv() : t.render();
         });
+    }
+
+    /** The "All" column: N/A for states, the mean of averages and loads, the largest maximum, else the sum. */
+    private static String summary(String label, List<JsonNode> values) {
+        if (label.equals("State") || label.equals("Listening")) {
+            return "N/A";
+        }
+        List<Double> numbers = values.stream().filter(JsonNode::isNumber).map(JsonNode::asDouble).toList();
+        if (label.startsWith("Avg ") || label.startsWith("Load ")) {
+            // A thread without the value counts as 0, as maxctrl averages it.
+            double sum = numbers.stream().mapToDouble(Double::doubleValue).sum();
+            return String.format(java.util.Locale.ROOT, "%.1f", values.isEmpty() ? 0 : sum / values.size());
+        }
+        if (numbers.isEmpty()) {
+            return "";
+        }
+        double v = label.startsWith("Max ") ? numbers.stream().mapToDouble(Double::doubleValue).max().orElse(0)
+                : numbers.stream().mapToDouble(Double::doubleValue).sum();
+        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
     }
 
     /** maxctrl's {@code show dbusers}: the accounts the service loaded from its servers, one row each. */
@@ -274,14 +306,15 @@ public final class ShowCommand {
     void qcCache(@Option(names = "--top", defaultValue = "20",
                          description = "Show the N most used entries (default: ${DEFAULT-VALUE})") int top) {
         gatectl.eachHost(c -> {
-            BoxTable t = new BoxTable(List.of("Statement", "Hits", "Type"));
+            BoxTable t = new BoxTable(List.of("Statement", "Hits", "Type", "Size"));
             // The most used first, cut at --top here too: the API may list every entry in no order.
             List<JsonNode> rows = new ArrayList<>();
             c.get("maxscale/query_classifier/cache?top=" + top).path("data").forEach(rows::add);
             rows.sort(java.util.Comparator.comparingLong((JsonNode r) -> -r.at("/attributes/hits").asLong()));
             for (JsonNode r : rows.subList(0, Math.min(Math.max(top, 0), rows.size()))) {
                 t.row(List.of(r.path("id").asText(), r.path("attributes").path("hits").asText(),
-                        r.path("attributes").path("classification").path("type_mask").asText()));
+                        r.path("attributes").path("classification").path("type_mask").asText(),
+                        Rows.at(r, "/attributes/classification/size")));
             }
             return gatectl.tsv() ? t.tsv() : t.render();
         });

@@ -156,8 +156,9 @@ public final class CoreParams {
             of("servers", ParamType.TARGET_LIST, null, true, "Servers the service routes to"),
             of("targets", ParamType.TARGET_LIST, null, true, "Servers and services the service routes to"),
             of("cluster", ParamType.TARGET, null, true, "A monitor whose servers are the targets"),
-            required("user", ParamType.STRING, "User for loading user accounts"),
-            required("password", ParamType.PASSWORD, "Password of that user"),
+            // Changeable at runtime, as in MaxScale: the next load of the user accounts uses the new ones.
+            required("user", ParamType.STRING, true, "User for loading user accounts"),
+            required("password", ParamType.PASSWORD, true, "Password of that user"),
             of("enable_root_user", ParamType.BOOL, "false", true, "Allow root to log in through the service"),
             of("max_connections", ParamType.COUNT, "0", true, "Maximum client sessions; 0 means no limit"),
             of("version_string", ParamType.STRING, null, true, "Server version announced to clients"),
@@ -184,7 +185,8 @@ public final class CoreParams {
                             + " or a firewall does not cut it; the answer is not passed to the client; 0 disables"),
             of("force_connection_keepalive", ParamType.BOOL, "false", true,
                     "Ping backend connections even of clients idle past wait_timeout; only false, as such sessions are closed"),
-            of("retain_last_statements", ParamType.INTEGER, "-1", false,
+            // Read when a session starts, so a runtime change reaches new sessions.
+            of("retain_last_statements", ParamType.INTEGER, "-1", true,
                     "Statements each session of the service keeps; -1 uses the global retain_last_statements"),
             of("log_debug", ParamType.BOOL, "false", true, "Debug messages for this service only; only false"),
             of("log_info", ParamType.BOOL, "false", true, "Informational messages for this service only; only false"),
@@ -237,7 +239,8 @@ public final class CoreParams {
     public static final List<ParamSpec> MONITOR = List.of(
             required("type", ParamType.STRING, "monitor"),
             required("module", ParamType.STRING, "Monitor module"),
-            required("servers", ParamType.TARGET_LIST, "Servers to monitor"),
+            // Optional as in MaxScale: a monitor may be created empty and get its servers linked afterwards.
+            of("servers", ParamType.TARGET_LIST, null, false, "Servers to monitor"),
             required("user", ParamType.STRING, "Monitor user"),
             required("password", ParamType.PASSWORD, "Monitor password"),
             of("disk_space_threshold", ParamType.STRING, null, true,

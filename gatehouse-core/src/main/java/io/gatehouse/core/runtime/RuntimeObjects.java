@@ -113,7 +113,8 @@ final class RuntimeObjects {
         svc.router(rt.modules().find(ModuleKind.ROUTER, c.module(), RouterModule.class)
                 .create(new ServiceRouterContext(svc, rt::classifierCacheBytes)));
         svc.impliedFilters(ImpliedFilters.of(c.name(), svc.router(), rt.modules()));
-        if (!before.equals(c.targets())) {
+        boolean credentials = svc.users().credentials(c.params().string("user"), c.params().string("password"));
+        if (credentials || !before.equals(c.targets())) {
             svc.users().refresh(true);
         }
     }

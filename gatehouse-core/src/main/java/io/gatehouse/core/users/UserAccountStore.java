@@ -36,6 +36,8 @@ public final class UserAccountStore implements AutoCloseable {
 
     private final String service;
     private final Params serviceParams;
+    /** The service's {@code user} and {@code password}; replaced when they are altered at runtime. */
+    private volatile String[] credentials;
     private final List<Server> targets;
     /**
      * The global parameters a load and the refresh pacing read: replaced as a whole by a runtime change
@@ -81,6 +83,7 @@ public final class UserAccountStore implements AutoCloseable {
     public UserAccountStore(String service, Params serviceParams, List<Server> targets, Params global) {
         this.service = service;
         this.serviceParams = serviceParams;
+        this.credentials = new String[] {serviceParams.string("user"), serviceParams.string("password")};
         this.targets = targets;
         this.settings = Settings.of(global);
         this.accountsFile = serviceParams.has("user_accounts_file")
@@ -151,6 +154,19 @@ public final class UserAccountStore implements AutoCloseable {
                 periodic = null;                              // closed
             }
         }
+    }
+
+    /**
+     * The service's {@code user} and {@code password} as altered at runtime (maxctrl's {@code alter service S user
+     * U}); the next load uses them. Returns whether they changed.
+     */
+    public boolean credentials(String user, String password) {
+        String[] now = credentials;
+        if (java.util.Objects.equals(now[0], user) && java.util.Objects.equals(now[1], password)) {
+            return false;
+        }
+        credentials = new String[] {user, password};
+        return true;
     }
 
     /**
@@ -311,7 +327,7 @@ public final class UserAccountStore implements AutoCloseable {
             return;
         }
         try {
-            serverVariables = ServerVariables.load(s, serviceParams.string("user"), serviceParams.string("password"),
+            serverVariables = ServerVariables.load(s, credentials[0], credentials[1],
                     st.connectTimeout(), st.readTimeout(), st.writeTimeout());
             variablesSource = s.name();
             variablesReadNanos = now;
@@ -356,7 +372,7 @@ public final class UserAccountStore implements AutoCloseable {
         long deadline = System.nanoTime() + st.queryRetryTimeout().toNanos();
         for (int attempt = 0; ; attempt++) {
             try {
-                return UserAccountLoader.load(s, serviceParams.string("user"), serviceParams.string("password"),
+                return UserAccountLoader.load(s, credentials[0], credentials[1],
                         st.connectTimeout(), st.readTimeout(), st.writeTimeout());
             } catch (java.io.IOException e) {
                 if (attempt >= st.queryRetries() || System.nanoTime() - deadline > 0) {
