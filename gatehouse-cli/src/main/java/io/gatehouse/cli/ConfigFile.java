@@ -76,8 +76,8 @@ final class ConfigFile {
             Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
             for (PosixFilePermission p : perms) {
                 if (p.name().startsWith("GROUP") || p.name().startsWith("OTHERS")) {
-                    throw new CliException("--config: " + file + " exists, but can be accessed by group and world."
-                            + " Remove all rights from everyone else but owner (chmod 600)");
+                    throw new CliException("--config: " + file + " is open to its group or to others; it may hold"
+                            + " a password, so let only its owner use it (chmod 600)");
                 }
             }
             lines = Files.readAllLines(file);

@@ -91,7 +91,7 @@ class GatectlGlobalOptionsTest {
         assertThat(wins.out()).contains("┌");
 
         Path open = cnf("open.cnf", "[maxctrl]\nhosts=" + host() + "\n", "rw-r--r--");
-        assertThat(bare("-c", open.toString(), "list", "servers").err()).contains("group and world");
+        assertThat(bare("-c", open.toString(), "list", "servers").err()).contains("open to its group or to others").contains("chmod 600");
         Path suffix = cnf("gatectl.ini", "[maxctrl]\n", "rw-------");
         assertThat(bare("-c", suffix.toString(), "list", "servers").err()).contains("'.cnf' suffix");
         Path noSection = cnf("nosection.cnf", "[client]\nuser=x\n", "rw-------");
