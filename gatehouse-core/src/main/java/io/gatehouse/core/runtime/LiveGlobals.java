@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
  * {@code passive} (the monitors' next pass), {@code threads} and the rebalancing settings, the write-queue water
  * marks (connections opened from now on), {@code max_auth_errors_until_block} and {@code auth_block_time} (the
  * next failed or new login), {@code retain_last_statements} and {@code dump_last_statements} (sessions started from
- * now on), {@code session_trace} and {@code session_trace_match} (every session's next line and its end), the user-account settings (the next refresh decision and load), {@code query_classifier_cache_size}
- * (each worker's next classification starts a cache of the new size) and {@code config_sync_*} (sharing restarts
+ * now on), {@code session_trace} and {@code session_trace_match} (every session's next line and its end), the
+ * user-account settings (the next refresh decision and load), {@code query_classifier_cache_size} (each worker's
+ * next classification starts a cache of the new size) and {@code config_sync_*} (sharing restarts
  * with them). Workers read these through volatile fields only, never a lock. Stateless; called on the admin thread
  * by {@link Runtime#global(Params)}; the log settings are the daemon's, applied by its listener.
  */
