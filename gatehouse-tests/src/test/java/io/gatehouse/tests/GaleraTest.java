@@ -94,6 +94,15 @@ class GaleraTest {
         assertThat(states.values()).filteredOn(v -> v.equals("Slave, Synced, Running")).hasSize(2);
         assertThat(states.get(master)).isEqualTo("Master, Synced, Running");
         assertThat(GaleraCluster.status(cluster.node(master), "wsrep_local_index")).isEqualTo("0");
+        // Each node's last event is its role's, and its uptime the node's own status variable as last read.
+        for (MariaDbServer n : cluster.nodes()) {
+            io.gatehouse.api.server.ServerState st = gh.runtime().servers().get(n.name()).state();
+            assertThat(st.lastEvent()).as(n.name()).isIn(n.name().equals(master) ? Set.of("master_up", "new_master")
+                    : Set.of("slave_up", "new_slave"));
+            assertThat(st.triggeredAt()).isPositive().isLessThanOrEqualTo(System.currentTimeMillis());
+            long own = Long.parseLong(GaleraCluster.status(n, "Uptime"));
+            assertThat(st.uptime()).as(n.name() + " uptime").isBetween(own - 3, own);
+        }
         // The journal (for disable_master_failback across restarts) is in the monitor's directory under datadir.
         Path journal = dir.resolve("Galera-Monitor").resolve("galeramon.journal");
         assertThat(journal).isRegularFile();
@@ -161,6 +170,7 @@ class GaleraTest {
             // FTWRL desyncs a Galera node (wsrep_local_state 2, Donor/Desynced) as a backup tool does.
             st.execute("FLUSH TABLES WITH READ LOCK");
             awaitStates(donor.name() + " Donor", s -> s.get(donor.name()).equals("Donor, Running"));
+            assertThat(gh.runtime().servers().get(donor.name()).state().lastEvent()).isEqualTo("lost_slave");
             assertThat(syncedSessionServers()).hasSize(2).doesNotContain(String.valueOf(donor.serverId()));
             // readwritesplit leaves it out too: its reads go to the other Slave.
             try (Connection c = connect("Split-Listener"); Statement reads = c.createStatement()) {
@@ -179,6 +189,7 @@ class GaleraTest {
             gatectl("alter", "monitor", "Galera-Monitor", "available_when_donor", "false");
             st.execute("UNLOCK TABLES");
             awaitStates(donor.name() + " Synced again", s -> s.get(donor.name()).equals("Slave, Synced, Running"));
+            assertThat(gh.runtime().servers().get(donor.name()).state().lastEvent()).isEqualTo("new_slave");
         }
     }
 

@@ -87,6 +87,14 @@ public final class Servers {
         // As MaxScale shows it: without the "5.5.5-" that MariaDB 10+ puts first in its handshake for old clients.
         String version = st.versionString();
         a.put("version_string", version.startsWith("5.5.5-") ? version.substring(6) : version);
+        // What the monitor last read and saw; null until it has (MaxScale shows a default there, Gatehouse no guess).
+        if (st.uptime() >= 0) {
+            a.put("uptime", st.uptime());
+        } else {
+            a.putNull("uptime");
+        }
+        a.put("last_event", st.lastEvent().isEmpty() ? null : st.lastEvent());
+        a.put("triggered_at", st.lastEvent().isEmpty() ? null : Json.date(st.triggeredAt()));
         a.set("source", Sources.of(rt, s.name()));
         a.set("parameters", ParamsJson.render(s.params(), CoreParams.SERVER, Set.of("type", "protocol")));
         ObjectNode stats = a.putObject("statistics");

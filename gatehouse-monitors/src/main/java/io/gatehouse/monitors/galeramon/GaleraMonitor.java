@@ -6,6 +6,7 @@ import io.gatehouse.api.monitor.MonitorContext;
 import io.gatehouse.api.server.MonitoredServer;
 import io.gatehouse.api.server.ServerState;
 import io.gatehouse.api.server.ServerStatus;
+import io.gatehouse.monitors.common.ServerEvents;
 import io.gatehouse.monitors.common.MonitorThread;
 import io.gatehouse.protocol.InitialHandshake;
 import java.time.Duration;
@@ -177,12 +178,17 @@ final class GaleraMonitor implements Monitor {
         ServerState next = new ServerState(status, ServerStatus.has(status, ServerStatus.SYNCED) ? 0 : -1,
                 up ? n.serverId : old.serverId(), -1, n.readOnly, n.gtidCurrentPos, n.gtidBinlogPos,
                 g != null ? g.serverVersion() : old.versionString(), g != null ? g.capabilities() : old.capabilities(),
-                g != null ? g.charset() : old.charset(), n.lastError);
-        s.publish(next);
+                g != null ? g.charset() : old.charset(), n.lastError)
+                .withUptime(up ? n.uptime : old.uptime()).withEvent(old.lastEvent(), old.triggeredAt());
         int before = old.status() & ServerStatus.MONITOR_BITS;
-        if (before != status || ticks == 0) {
-            String line = "Server changed state: " + s.name() + "[" + s.address() + ":" + s.port() + "]: ["
-                    + ServerStatus.describe(before) + "] -> [" + ServerStatus.describe(status) + "]";
+        String event = before != status || ticks == 0 ? ServerEvents.name(before, status, ticks == 0) : null;
+        if (event != null && ServerEvents.recorded(event)) {
+            next = next.withEvent(event, System.currentTimeMillis());
+        }
+        s.publish(next);
+        if (event != null) {
+            String line = "Server changed state: " + s.name() + "[" + s.address() + ":" + s.port() + "]: " + event
+                    + ". [" + ServerStatus.describe(before) + "] -> [" + ServerStatus.describe(status) + "]";
             if (up) {
                 LOG.info("{}", line);
             } else {

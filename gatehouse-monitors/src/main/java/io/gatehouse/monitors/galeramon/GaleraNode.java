@@ -35,6 +35,8 @@ final class GaleraNode {
     String gtidCurrentPos = "";
     String gtidBinlogPos = "";
     String nodeName = "";
+    /** The node's status variable Uptime in seconds, read with its wsrep status; -1 until read. */
+    long uptime = -1;
     String sstDonor = "";
 
     GaleraNode(MonitoredServer server) {
@@ -56,7 +58,7 @@ final class GaleraNode {
             }
             QueryResult status = connection.query("SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_local_state',"
                     + " 'wsrep_local_index', 'wsrep_cluster_state_uuid', 'wsrep_cluster_status', 'wsrep_ready',"
-                    + " 'wsrep_cluster_size')");
+                    + " 'wsrep_cluster_size', 'Uptime')");
             java.util.Map<String, String> st = new java.util.HashMap<>();
             for (java.util.List<String> row : status.rows()) {
                 st.put(row.get(0).toLowerCase(Locale.ROOT), row.get(1));
@@ -70,6 +72,7 @@ final class GaleraNode {
             gtidCurrentPos = nz(v.get(2));
             gtidBinlogPos = nz(v.get(3));
             nodeName = nz(v.get(8));
+            uptime = parseLong(st.get("uptime"));
             sstDonor = nz(v.get(9));
             boolean wsrepOn = "1".equals(v.get(4));
             String reject = nz(v.get(6)).toUpperCase(Locale.ROOT);

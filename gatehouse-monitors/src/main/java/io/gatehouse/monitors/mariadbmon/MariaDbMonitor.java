@@ -6,6 +6,7 @@ import io.gatehouse.api.monitor.MonitorContext;
 import io.gatehouse.api.server.MonitoredServer;
 import io.gatehouse.api.server.ServerState;
 import io.gatehouse.api.server.ServerStatus;
+import io.gatehouse.monitors.common.ServerEvents;
 import io.gatehouse.protocol.InitialHandshake;
 import io.gatehouse.monitors.common.MonitorThread;
 import java.time.Duration;
@@ -459,12 +460,16 @@ final class MariaDbMonitor implements Monitor {
         ServerState next = new ServerState(status, lag, probe.reachable ? probe.serverId : old.serverId(), masterId,
                 probe.readOnly, probe.gtidCurrentPos, probe.gtidBinlogPos,
                 g != null ? g.serverVersion() : old.versionString(), g != null ? g.capabilities() : old.capabilities(),
-                g != null ? g.charset() : old.charset(), probe.lastError);
+                g != null ? g.charset() : old.charset(), probe.lastError)
+                .withUptime(probe.reachable ? probe.uptime : old.uptime()).withEvent(old.lastEvent(), old.triggeredAt());
+        int before = old.status() & ServerStatus.MONITOR_BITS;
+        String event = before != status || ticks == 0 ? Events.name(before, status, ticks == 0) : null;
+        if (event != null && ServerEvents.recorded(event)) {
+            next = next.withEvent(event, System.currentTimeMillis());
+        }
         s.publish(ServerStatus.has(status, ServerStatus.SLAVE) ? next.withLagMillis(heartbeat.lagMillis(probe))
                 : next);
-        int before = old.status() & ServerStatus.MONITOR_BITS;
-        if (before != status || ticks == 0) {
-            String event = Events.name(before, status, ticks == 0);
+        if (event != null) {
             String line = "Server changed state: " + s.name() + "[" + ScriptHook.where(s) + "]: " + event + ". ["
                     + ServerStatus.describe(before) + "] -> [" + ServerStatus.describe(status) + "]";
             if (ServerStatus.has(status, ServerStatus.RUNNING)) {

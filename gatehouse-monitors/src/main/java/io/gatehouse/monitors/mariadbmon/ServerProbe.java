@@ -35,6 +35,8 @@ final class ServerProbe {
     String gtidCurrentPos = "";
     String gtidBinlogPos = "";
     String gtidBinlogState = "";
+    /** The server's status variable Uptime in seconds, read with the variables in the same query; -1 until read. */
+    long uptime = -1;
     boolean logSlaveUpdates;
     List<SlaveConnection> slaves = List.of();
     int consecutiveFailures;
@@ -150,7 +152,8 @@ final class ServerProbe {
                 greeting = connection.greeting();
             }
             QueryResult vars = connection.query("SELECT @@server_id, @@read_only, @@gtid_current_pos,"
-                    + " @@gtid_binlog_pos, @@gtid_binlog_state, @@log_slave_updates");
+                    + " @@gtid_binlog_pos, @@gtid_binlog_state, @@log_slave_updates, (SELECT VARIABLE_VALUE"
+                    + " FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'UPTIME')");
             List<String> row = vars.rows().get(0);
             serverId = Long.parseLong(row.get(0));
             readOnly = "1".equals(row.get(1));
@@ -158,6 +161,7 @@ final class ServerProbe {
             gtidBinlogPos = nz(row.get(3));
             gtidBinlogState = nz(row.get(4));
             logSlaveUpdates = "1".equals(row.get(5));
+            uptime = parseLong(row.get(6));
             slaves = readSlaves(connection.query("SHOW ALL SLAVES STATUS"));
             long now = System.nanoTime();
             for (SlaveConnection c : slaves) {
