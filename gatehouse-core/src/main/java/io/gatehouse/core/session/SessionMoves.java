@@ -71,8 +71,26 @@ public final class SessionMoves {
         // Taken off the old loop first, all of them, then put on the new one: between the two no event is read
         // from any of them, and tasks for them wait (ChannelLoop), so no two threads ever run the session.
         all(from, channels, Channel::deregister, () -> all(from, channels, target::register,
-                () -> done.complete(true), why -> stay(s, from, channels, done, why)),
+                () -> target.execute(() -> {
+                    rearmReads(channels);
+                    LOG.debug("Session {} moved to another worker", s.id());
+                    done.complete(true);
+                }), why -> stay(s, from, channels, done, why)),
                 why -> stay(s, from, channels, done, why));
+    }
+
+    /**
+     * On the new loop, asks it once more for read readiness of every channel that reads: bytes that reached a socket
+     * while it was between loops are then read at once, whatever the old loop had already been told about them (an
+     * edge-triggered event taken off the old loop with the channel is not repeated by the new one).
+     */
+    private static void rearmReads(List<Channel> channels) {
+        for (Channel c : channels) {
+            if (c.isActive() && c.config().isAutoRead()) {
+                c.config().setAutoRead(false);
+                c.config().setAutoRead(true);
+            }
+        }
     }
 
     /** Idle enough to move: routing, every channel a live socket with nothing left to send, no command under way. */
