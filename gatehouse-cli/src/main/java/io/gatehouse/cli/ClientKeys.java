@@ -92,7 +92,14 @@ final class ClientKeys {
                     try {
                         byte[] plain = Pbes2.decrypt(der, passphrase.toCharArray());
                         if (plain != null) {
-                            return pkcs8(file, plain);
+                            // A wrong passphrase now and then decrypts to bytes with valid padding: what is not a
+                            // key then is most likely the passphrase's fault.
+                            try {
+                                return pkcs8(file, plain);
+                            } catch (CliException notAKey) {
+                                throw new CliException("--tls-passphrase: cannot decrypt " + file
+                                        + " (wrong passphrase?): what it gives is no private key");
+                            }
                         }
                     } catch (GeneralSecurityException e) {
                         throw new CliException("--tls-passphrase: cannot decrypt " + file + " (wrong passphrase?): "
