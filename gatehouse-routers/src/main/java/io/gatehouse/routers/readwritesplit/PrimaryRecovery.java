@@ -308,7 +308,8 @@ final class PrimaryRecovery {
             if (attempts++ == 0) {
                 trxRecoverySince = waitingSince;
             }
-            if (attempts > cfg.attempts()) {
+            // As in MaxScale 24.02, a transaction_replay_timeout alone bounds the replay; the count only without one.
+            if (cfg.replayTimeoutMs() == 0 && attempts > cfg.attempts()) {
                 failSession("the transaction was replayed " + cfg.attempts()
                         + " times already (transaction_replay_attempts)");
                 return;
@@ -323,7 +324,12 @@ final class PrimaryRecovery {
         long waitedMs = (now - waitingSince) / 1_000_000;
         boolean replayTimedOut = trx.open() && cfg.replayTimeoutMs() > 0
                 && (now - trxRecoverySince) / 1_000_000 > cfg.replayTimeoutMs();
-        if (waitedMs >= cfg.retryTimeoutMs() || replayTimedOut) {
+        if (replayTimedOut) {
+            failSession("the transaction could not be replayed within transaction_replay_timeout ("
+                    + cfg.replayTimeoutMs() + " ms)");
+            return;
+        }
+        if (waitedMs >= cfg.retryTimeoutMs()) {
             giveUp();
             return;
         }
@@ -519,10 +525,18 @@ final class PrimaryRecovery {
                     log.entries().get(replayed).command(), log.entries().get(replayed).packet().readableBytes(),
                     c.server().name(), r.kind(), r.rows(), r.errorCode());
             closeCandidate();
-            if (cfg.retryOnMismatch() && attempts < cfg.attempts()) {
+            if (cfg.retryOnMismatch() && (cfg.replayTimeoutMs() > 0 || attempts < cfg.attempts())) {
                 attempts++;
                 waitingSince = System.nanoTime();
-                tryConnect();
+                // The rows most likely differed because another transaction was changing them: give it a moment,
+                // longer at each attempt, before starting over.
+                phase = Phase.WAITING;
+                int gen = ++generation;
+                ctx.schedule(() -> {
+                    if (gen == generation && phase == Phase.WAITING) {
+                        tryConnect();
+                    }
+                }, Math.min(POLL_MS, 10L * attempts));
                 return;
             }
             failSession("the replayed transaction gave a different result on " + c.server().name()
