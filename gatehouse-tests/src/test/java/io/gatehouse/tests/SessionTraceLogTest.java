@@ -1,17 +1,16 @@
 package io.gatehouse.tests;
 
+import static io.gatehouse.tests.DaemonTestSupport.freePort;
+import static io.gatehouse.tests.DaemonTestSupport.lineOf;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.gatehouse.cli.Gatectl;
 import io.gatehouse.testkit.Accounts;
 import io.gatehouse.testkit.MariaDbCluster;
 import io.gatehouse.testkit.MariaDbExtension;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -139,33 +138,6 @@ class SessionTraceLogTest {
     }
 
     private String gatectl(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        List<String> all = new ArrayList<>(List.of("--timeout", "30000", "--hosts", "127.0.0.1:" + adminPort));
-        all.addAll(List.of(args));
-        int rc = Gatectl.run(all.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err));
-        assertThat(rc).as(err.toString()).isZero();
-        return out.toString();
-    }
-
-    /** Waits for the line of {@code file} containing {@code text} and returns it. */
-    private static String lineOf(Path file, String text) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (true) {
-            if (Files.exists(file)) {
-                var line = Files.readAllLines(file).stream().filter(l -> l.contains(text)).findFirst();
-                if (line.isPresent()) {
-                    return line.get();
-                }
-            }
-            assertThat(System.nanoTime() < deadline).as("a line with %s in %s", text, file).isTrue();
-            Thread.sleep(100);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return DaemonTestSupport.gatectl(adminPort, args);
     }
 }

@@ -1,5 +1,8 @@
 package io.gatehouse.tests;
 
+import static io.gatehouse.tests.DaemonTestSupport.freePort;
+import static io.gatehouse.tests.DaemonTestSupport.lineOf;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.cli.Gatectl;
@@ -20,7 +23,6 @@ import io.netty.channel.unix.DomainDatagramPacket;
 import io.netty.channel.unix.DomainSocketAddress;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -160,27 +162,6 @@ class SyslogJournalTest {
     }
 
     private String gatectl(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        List<String> all = new java.util.ArrayList<>(List.of("--timeout", "30000", "--hosts", "127.0.0.1:" + adminPort));
-        all.addAll(List.of(args));
-        int rc = Gatectl.run(all.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err));
-        assertThat(rc).as(err.toString()).isZero();
-        return out.toString();
-    }
-
-    /** Waits for the line of {@code file} containing {@code text}. */
-    private static void lineOf(Path file, String text) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (!Files.exists(file) || Files.readAllLines(file).stream().noneMatch(l -> l.contains(text))) {
-            assertThat(System.nanoTime() < deadline).as("a line with %s in %s", text, file).isTrue();
-            Thread.sleep(100);
-        }
-    }
-
-    private static int freePort() throws java.io.IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return DaemonTestSupport.gatectl(adminPort, args);
     }
 }
